@@ -1,0 +1,244 @@
+/**
+ * The `dxacode` command line: `check` encounters (JSON, array or NDJSON; json or text output), print the JSON
+ * Schema of the contract, and list rules and payer packs. Exit codes follow CONTRACT.md: 0 no reject, 1 at least
+ * one reject, 2 unusable input or usage.
+ */
+import { createReadStream } from 'node:fs';
+import { once } from 'node:events';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import type { Result } from '../contract/result.js';
+import { check, parseEncounter } from '../engine/index.js';
+import { KnowledgeError, type Knowledge } from '../knowledge/compile.js';
+import { loadKnowledge } from '../io/knowledge-files.js';
+import { RULES } from '../rules/catalogue.js';
+import { contractJsonSchemas } from '../contract/json-schema.js';
+import { InputError, readEncounters } from './input.js';
+import { Progress } from './progress.js';
+import { COLOR, PLAIN, renderText, type Style } from './text.js';
+
+/** The streams and environment the CLI runs with (injected so tests can drive it in process). */
+export interface CliIo {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Exit codes of CONTRACT.md. */
+export const EXIT = { ok: 0, reject: 1, unusable: 2 } as const;
+
+const FLUSH_BYTES = 64 * 1024;
+
+class Output {
+  private buffer = '';
+  constructor(private readonly stream: NodeJS.WritableStream) {}
+  async write(text: string): Promise<void> {
+    this.buffer += text;
+    if (this.buffer.length >= FLUSH_BYTES) await this.flush();
+  }
+  async flush(): Promise<void> {
+    if (this.buffer === '') return;
+    const chunk = this.buffer;
+    this.buffer = '';
+    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+  }
+}
+
+function useColor(io: CliIo): boolean {
+  const env = io.env ?? {};
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  return io.stdout.isTTY === true;
+}
+
+interface CheckOptions {
+  format?: 'json' | 'text';
+  payerPack?: string[];
+  progress?: boolean;
+}
+
+function label(name: string, item: { index: number; line: number | undefined }, shape: string, value?: unknown): string {
+  const where = item.line !== undefined ? `${name}:${item.line}` : shape === 'array' ? `${name}[${item.index}]` : name;
+  const id = value !== null && typeof value === 'object' && typeof (value as { id?: unknown }).id === 'string' ? (value as { id: string }).id : undefined;
+  return id !== undefined ? `${where}: encounter ${JSON.stringify(id.slice(0, 64))}` : `${where}: encounter #${item.index + 1}`;
+}
+
+async function runCheck(file: string | undefined, options: CheckOptions, io: CliIo): Promise<number> {
+  const stderr = (text: string) => io.stderr.write(text);
+  let knowledge: Knowledge;
+  try {
+    knowledge = loadKnowledge(options.payerPack ?? []);
+  } catch (error) {
+    if (error instanceof KnowledgeError) {
+      stderr(`dxacode: ${error.message}\n`);
+      return EXIT.unusable;
+    }
+    throw error;
+  }
+  const fromStdin = file === undefined || file === '-';
+  if (fromStdin && io.stdin.isTTY) {
+    stderr('dxacode: no input: give a FILE, or pipe encounters on standard input (dxacode check - < encounters.ndjson)\n');
+    return EXIT.unusable;
+  }
+  const name = fromStdin ? '<stdin>' : file;
+  const stream = fromStdin ? io.stdin : createReadStream(file);
+  const format = options.format ?? (io.stdout.isTTY ? 'text' : 'json');
+  const style: Style = format === 'text' && useColor(io) ? COLOR : PLAIN;
+  const out = new Output(io.stdout);
+  const counts = { clean: 0, review: 0, reject: 0, unusable: 0 };
+  let input;
+  try {
+    input = await readEncounters(stream as AsyncIterable<Buffer>);
+  } catch (error) {
+    if (error instanceof InputError) {
+      stderr(`dxacode: ${name}: ${error.message}\n`);
+      return EXIT.unusable;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
+      stderr(`dxacode: ${name}: cannot read the file (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : 'permission denied'})\n`);
+      return EXIT.unusable;
+    }
+    throw error;
+  }
+  if (input.shape === 'empty') {
+    stderr(`dxacode: ${name}: no encounters: the input is empty\n`);
+    return EXIT.unusable;
+  }
+  const batch = input.shape === 'array' || input.shape === 'ndjson';
+  const progress = batch && options.progress !== false && io.stderr.isTTY === true ? new Progress(io.stderr, input.total) : undefined;
+  let pendingSingle: Result | undefined;
+  let emitted = 0;
+  const emit = async (result: Result, header: { dateOfService: string; payer: string }) => {
+    emitted++;
+    if (format === 'text') {
+      await out.write(`${renderText(result, style, header)}\n`);
+      return;
+    }
+    if (input.shape === 'object') {
+      await out.write(`${JSON.stringify(result, null, 2)}\n`);
+      return;
+    }
+    if (input.shape === 'ndjson' && emitted === 1) {
+      pendingSingle = result; // one NDJSON line is printed like a single object
+      return;
+    }
+    if (pendingSingle) {
+      await out.write(`${JSON.stringify(pendingSingle)}\n`);
+      pendingSingle = undefined;
+    }
+    await out.write(`${JSON.stringify(result)}\n`);
+  };
+  try {
+    for await (const item of input.items) {
+      progress?.tick();
+      if (item.kind === 'syntax-error') {
+        counts.unusable++;
+        stderr(`dxacode: ${name}: encounter #${item.index + 1}: ${item.message}\n`);
+        continue;
+      }
+      const parsed = parseEncounter(item.value);
+      if (!parsed.ok) {
+        counts.unusable++;
+        const where = label(name, item, input.shape, item.value);
+        for (const problem of parsed.problems) stderr(`dxacode: ${where}: ${problem.field}: ${problem.message}\n`);
+        continue;
+      }
+      const result = check(parsed.encounter, knowledge);
+      counts[result.verdict]++;
+      await emit(result, { dateOfService: parsed.encounter.dateOfService, payer: parsed.encounter.payer ?? 'medicare' });
+    }
+  } finally {
+    progress?.done();
+  }
+  if (pendingSingle) await out.write(`${JSON.stringify(pendingSingle, null, 2)}\n`);
+  await out.flush();
+  if (batch) {
+    const total = counts.clean + counts.review + counts.reject + counts.unusable;
+    stderr(`dxacode: ${total} encounter${total === 1 ? '' : 's'}: ${counts.clean} clean, ${counts.review} review, ${counts.reject} reject, ${counts.unusable} unusable\n`);
+  }
+  if (counts.unusable > 0) return EXIT.unusable;
+  return counts.reject > 0 ? EXIT.reject : EXIT.ok;
+}
+
+function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command();
+  program
+    .name('dxacode')
+    .description('Code and check bone densitometry (DXA) and vertebral fracture assessment (VFA) claims.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError('(run dxacode --help for usage)');
+
+  program
+    .command('check')
+    .description('check encounters: one JSON object, a JSON array, or NDJSON (one encounter per line)')
+    .argument('[file]', 'input file, or - for standard input (default)')
+    .addOption(new Option('-f, --format <format>', 'output format (default: text on a terminal, json otherwise)').choices(['json', 'text']))
+    .option('--payer-pack <file...>', 'load extra payer policy pack files (see docs/payer-packs.md)')
+    .option('--no-progress', 'never show the progress bar')
+    .action(async (file: string | undefined, options: CheckOptions) => {
+      setExit(await runCheck(file, options, io));
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of the Encounter and Result contract, or write them to a folder')
+    .option('--write <dir>', 'write encounter.schema.json and result.schema.json into this folder')
+    .action((options: { write?: string }) => {
+      const schemas = contractJsonSchemas();
+      if (options.write) {
+        mkdirSync(options.write, { recursive: true });
+        for (const [file, schema] of Object.entries(schemas)) writeFileSync(join(options.write, file), `${JSON.stringify(schema, null, 2)}\n`);
+      } else {
+        io.stdout.write(`${JSON.stringify(schemas, null, 2)}\n`);
+      }
+      setExit(EXIT.ok);
+    });
+
+  program
+    .command('rules')
+    .description('list every rule id with its family, default severity and meaning')
+    .action(() => {
+      for (const [id, rule] of Object.entries(RULES)) io.stdout.write(`${id}\t${rule.family}\t${rule.severity}\t${rule.summary}\n`);
+      setExit(EXIT.ok);
+    });
+
+  program
+    .command('packs')
+    .description('list the payer policy packs')
+    .option('--payer-pack <file...>', 'also load these pack files')
+    .action((options: { payerPack?: string[] }) => {
+      try {
+        const knowledge = loadKnowledge(options.payerPack ?? []);
+        for (const pack of knowledge.payers.values()) io.stdout.write(`${pack.id}\t${pack.program}\t${pack.version}\t${pack.name}\n`);
+        setExit(EXIT.ok);
+      } catch (error) {
+        if (!(error instanceof KnowledgeError)) throw error;
+        io.stderr.write(`dxacode: ${error.message}\n`);
+        setExit(EXIT.unusable);
+      }
+    });
+  return program;
+}
+
+/** Runs the CLI with the given arguments (without node and script) and returns the exit code. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      return EXIT.unusable;
+    }
+    io.stderr.write(`dxacode: internal error: ${(error as Error).message}\n`);
+    return EXIT.unusable;
+  }
+  return exitCode;
+}

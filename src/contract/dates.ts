@@ -1,0 +1,84 @@
+/**
+ * Calendar dates as the contract spells them (`YYYY-MM-DD`), handled as plain strings and integers so that
+ * nothing depends on time zones or the clock. ISO dates compare correctly as strings.
+ */
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Parts of a calendar date. */
+export interface DateParts {
+  year: number;
+  month: number;
+  day: number;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** Splits a `YYYY-MM-DD` string into parts, or returns undefined when it is not a real calendar date. */
+export function parseIsoDate(text: string): DateParts | undefined {
+  const m = ISO_DATE.exec(text);
+  if (!m) return undefined;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (year < 1900 || year > 2199 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+    return undefined;
+  }
+  return { year, month, day };
+}
+
+/** True when the text is a real calendar date between 1900 and 2199. */
+export function isCalendarDate(text: string): boolean {
+  return parseIsoDate(text) !== undefined;
+}
+
+function mustParse(text: string): DateParts {
+  const parts = parseIsoDate(text);
+  if (!parts) throw new RangeError(`not a calendar date: ${text}`);
+  return parts;
+}
+
+/** Formats parts back to `YYYY-MM-DD`. */
+export function formatIsoDate(parts: DateParts): string {
+  return `${String(parts.year).padStart(4, '0')}-${String(parts.month).padStart(2, '0')}-${String(parts.day).padStart(2, '0')}`;
+}
+
+/** Counts whole calendar months from the month of `from` to the month of `to` (days ignored). */
+export function monthsBetweenMonths(from: string, to: string): number {
+  const a = mustParse(from);
+  const b = mustParse(to);
+  return (b.year - a.year) * 12 + (b.month - a.month);
+}
+
+/** The first day of the month that lies `months` calendar months after the month of `date`. */
+export function firstOfMonthAfter(date: string, months: number): string {
+  const d = mustParse(date);
+  const index = d.year * 12 + (d.month - 1) + months;
+  return formatIsoDate({ year: Math.floor(index / 12), month: (index % 12) + 1, day: 1 });
+}
+
+/** Age in whole years on `onDate` for someone born on `birthDate`. */
+export function ageOn(birthDate: string, onDate: string): number {
+  const b = mustParse(birthDate);
+  const d = mustParse(onDate);
+  let age = d.year - b.year;
+  if (d.month < b.month || (d.month === b.month && d.day < b.day)) age -= 1;
+  return age;
+}
+
+/** True when `date` falls inside [effective, end], either bound open when null. */
+export function isWithin(date: string, effective: string | null, end: string | null): boolean {
+  return (effective === null || date >= effective) && (end === null || date <= end);
+}
+
+/** The same day `months` calendar months later, clamped to the month's last day (2024-01-31 + 1 → 2024-02-29). */
+export function addMonths(date: string, months: number): string {
+  const d = mustParse(date);
+  const index = d.year * 12 + (d.month - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = (index % 12) + 1;
+  return formatIsoDate({ year, month, day: Math.min(d.day, daysInMonth(year, month)) });
+}

@@ -1,0 +1,59 @@
+/** The Result of checking one encounter (CONTRACT.md), as zod schemas and derived types. */
+import { z } from 'zod';
+import { CONFIDENCES, SEVERITIES, VERDICTS } from './values.js';
+
+/** Where a finding's fact comes from. */
+export const Source = z
+  .strictObject({
+    title: z.string(),
+    url: z.string().optional(),
+    version: z.string().optional(),
+    confidence: z.enum(CONFIDENCES),
+  })
+  .meta({ id: 'Source', description: 'Citation behind a finding, with REFERENCE.md confidence' });
+
+/** One reported problem or note. */
+export const Finding = z
+  .strictObject({
+    rule: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/),
+    severity: z.enum(SEVERITIES),
+    message: z.string(),
+    line: z.number().int().min(0).optional().meta({ description: 'index into the submitted claim.lines' }),
+    fix: z.string().optional(),
+    source: Source,
+  })
+  .meta({ id: 'Finding', description: 'One finding: stable rule id, severity, message, location, fix and source' });
+
+/** A claim line in the recommended claim (all fields present, normalised). */
+export const RecommendedLine = z
+  .strictObject({
+    code: z.string(),
+    modifiers: z.array(z.string()),
+    units: z.number().int().min(1),
+    diagnoses: z.array(z.string()),
+  })
+  .meta({ id: 'RecommendedLine' });
+
+/** The public Result output. */
+export const Result = z
+  .strictObject({
+    id: z.string().optional(),
+    verdict: z.enum(VERDICTS),
+    recommended: z.strictObject({
+      lines: z.array(RecommendedLine),
+      diagnoses: z.array(z.string()),
+    }),
+    findings: z.array(Finding),
+    checked: z.array(z.strictObject({ family: z.string(), version: z.string() })),
+    unchecked: z.array(z.strictObject({ family: z.string(), reason: z.string() })),
+  })
+  .meta({ id: 'Result', description: 'What dxacode decided about one encounter and why' });
+
+/** Result type. */
+export type Result = z.infer<typeof Result>;
+/** Finding type. */
+export type Finding = z.infer<typeof Finding>;
+/** Source type. */
+export type Source = z.infer<typeof Source>;
+/** Recommended line type. */
+export type RecommendedLine = z.infer<typeof RecommendedLine>;

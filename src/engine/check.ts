@@ -1,0 +1,90 @@
+/**
+ * check(): codes the encounter, runs every rule family over the submitted claim (or the recommended one) and
+ * assembles the contract's Result. Pure and synchronous: the same encounter and knowledge give the same output.
+ */
+import type { Encounter } from '../contract/encounter.js';
+import type { Result } from '../contract/result.js';
+import type { Verdict } from '../contract/values.js';
+import type { Knowledge } from '../knowledge/compile.js';
+import { checkCodes } from '../rules/codes.js';
+import { Report, type RuleContext } from '../rules/context.js';
+import { checkCoverage } from '../rules/coverage.js';
+import { checkDiagnoses } from '../rules/diagnoses.js';
+import { checkFrequency } from '../rules/frequency.js';
+import { checkIndications } from '../rules/indications.js';
+import { checkModifiers } from '../rules/modifiers.js';
+import { checkPairs } from '../rules/pairs.js';
+import { checkPayer } from '../rules/payer.js';
+import { checkPointers } from '../rules/pointers.js';
+import { checkSelection } from '../rules/selection.js';
+import { checkUnits } from '../rules/units.js';
+import { normalizeEncounter } from './normalize.js';
+import { code } from './recommend.js';
+
+/** The rule families in the order they run. */
+const FAMILY_CHECKS: ((ctx: RuleContext, report: Report) => void)[] = [
+  checkSelection,
+  checkCodes,
+  checkModifiers,
+  checkPairs,
+  checkUnits,
+  checkDiagnoses,
+  checkPointers,
+  checkCoverage,
+  checkFrequency,
+  checkIndications,
+  checkPayer,
+];
+
+function verdictOf(report: Report): Verdict {
+  if (report.findings.some((f) => f.severity === 'error')) return 'reject';
+  if (report.unchecked.length > 0 || report.findings.some((f) => f.severity === 'warning')) return 'review';
+  return 'clean';
+}
+
+function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const k = key(item);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Checks one validated encounter against the knowledge and returns the contract's Result. */
+export function check(encounter: Encounter, knowledge: Knowledge): Result {
+  const input = normalizeEncounter(encounter);
+  const report = new Report();
+  const pack = knowledge.payers.get(input.payer);
+  if (encounter.performed === undefined && encounter.report !== undefined) {
+    report.add('input.report-not-extracted', {
+      message: 'The encounter gives a report but no performed procedures; this version of dxacode does not yet read report text, so no service was coded from it.',
+      fix: 'List the performed procedures in `performed`.',
+      source: { title: 'dxacode contract: performed is required unless report is given', confidence: 'verified' },
+    });
+    report.skipped('selection', 'no performed procedures: the report text was not read');
+  }
+  const coded = code(input, knowledge, pack, report);
+  const ctx: RuleContext = {
+    input,
+    knowledge,
+    pack,
+    selectedCodes: coded.selectedCodes,
+    lines: input.submitted ?? coded.lines,
+    linesAreSubmitted: input.submitted !== undefined,
+  };
+  for (const run of FAMILY_CHECKS) run(ctx, report);
+
+  const result: Result = {
+    verdict: verdictOf(report),
+    recommended: {
+      lines: coded.lines.map((l) => ({ code: l.code, modifiers: l.modifiers, units: l.units, diagnoses: l.diagnoses })),
+      diagnoses: coded.diagnoses,
+    },
+    findings: report.findings,
+    checked: uniqueBy(report.checked, (c) => c.family),
+    unchecked: uniqueBy(report.unchecked, (u) => `${u.family}\u0000${u.reason}`),
+  };
+  return encounter.id === undefined ? result : { id: encounter.id, ...result };
+}

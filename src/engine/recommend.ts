@@ -1,0 +1,87 @@
+/**
+ * code(): builds the claim dxacode would submit from what was performed and documented: codes of the date of
+ * service, component modifiers, Medicare liability modifiers, diagnoses in a valid order and per-line pointers.
+ */
+import type { Knowledge } from '../knowledge/compile.js';
+import type { PayerPack } from '../knowledge/schema.js';
+import type { CheckInput, Line, Report } from '../rules/context.js';
+import { classifyIcd } from '../rules/icd10.js';
+import { assessMedicareLine, liabilityModifiers, qualifiedCategories } from '../rules/medicare.js';
+import { componentModifier } from '../rules/modifiers.js';
+import { selectDensitometryCodes } from '../rules/selection.js';
+
+const MAX_CLAIM_DIAGNOSES = 12;
+const MAX_LINE_POINTERS = 4;
+
+/** The recommended claim plus the codes selected from the documentation. */
+export interface CodedClaim {
+  lines: Line[];
+  diagnoses: string[];
+  selectedCodes: string[];
+}
+
+/** The diagnoses the recommended claim carries: submittable codes, condition before screening, valid order. */
+export function recommendDiagnoses(input: CheckInput, knowledge: Knowledge): string[] {
+  const { icd10 } = knowledge;
+  const conventions = icd10.conventions;
+  let diagnoses = input.diagnoses.filter((dx) => {
+    const kind = classifyIcd(dx, icd10).kind;
+    return kind === 'billable' || kind === 'outside';
+  });
+  const screening = conventions.screening;
+  if (diagnoses.some((d) => screening.conditionPrefixes.some((p) => d.startsWith(p)))) {
+    diagnoses = diagnoses.filter((d) => d !== screening.code);
+  }
+  for (const rule of conventions.sequencing) {
+    const at = diagnoses.indexOf(rule.code);
+    const after = diagnoses.map((d, i) => (d.startsWith(rule.after) ? i : -1)).filter((i) => i >= 0);
+    const lastAfter = after.length ? Math.max(...after) : -1;
+    if (at >= 0 && lastAfter > at) {
+      diagnoses.splice(at, 1);
+      diagnoses.splice(lastAfter, 0, rule.code);
+    }
+  }
+  return diagnoses.slice(0, MAX_CLAIM_DIAGNOSES);
+}
+
+/** Ranks diagnoses for a line's pointers: those that establish coverage first, then the rest in claim order. */
+function pointersFor(diagnoses: string[], input: CheckInput, knowledge: Knowledge, pack: PayerPack | undefined): string[] {
+  if (pack?.program !== 'medicare') return diagnoses.slice(0, MAX_LINE_POINTERS);
+  const { medicare } = knowledge;
+  const covered = new Set(medicare.nationalDiagnosisList.covered);
+  const rank = (dx: string): number => {
+    if (covered.has(dx)) return 0;
+    if (qualifiedCategories({ ...input, clinical: {} }, medicare, [dx]).length > 0) return 1;
+    if (classifyIcd(dx, knowledge.icd10).kind === 'billable') return 2;
+    return 3;
+  };
+  return diagnoses
+    .map((dx, i) => ({ dx, i, r: rank(dx) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .slice(0, MAX_LINE_POINTERS)
+    .sort((a, b) => a.i - b.i)
+    .map((x) => x.dx);
+}
+
+/** Builds the recommended claim; writes selection findings into the report when one is given. */
+export function code(input: CheckInput, knowledge: Knowledge, pack: PayerPack | undefined, report?: Report): CodedClaim {
+  const selected = selectDensitometryCodes(input, knowledge, report);
+  const diagnoses = recommendDiagnoses(input, knowledge);
+  const lines: Line[] = selected.map(({ code: selectedCode, interpreted }) => {
+    const entry = knowledge.codes.byCode.get(selectedCode);
+    const modifiers: string[] = [];
+    const component = !interpreted && input.component === 'global' ? 'technical' : input.component;
+    const componentMod = componentModifier(component);
+    if (componentMod && entry?.pcTc?.split !== false) modifiers.push(componentMod);
+    return { code: selectedCode, modifiers, units: 1, diagnoses: pointersFor(diagnoses, input, knowledge, pack) };
+  });
+  if (pack?.program === 'medicare') {
+    for (const line of lines) {
+      const assessment = assessMedicareLine(input, knowledge, line, line.diagnoses);
+      for (const modifier of liabilityModifiers(assessment, input.abnOnFile)) {
+        if (!line.modifiers.includes(modifier)) line.modifiers.push(modifier);
+      }
+    }
+  }
+  return { lines, diagnoses, selectedCodes: selected.map((s) => s.code) };
+}

@@ -1,0 +1,85 @@
+/**
+ * Validates untrusted input against the Encounter schema and turns zod issues into messages a billing specialist
+ * can act on: the field path, what was expected and a short preview of what was found.
+ */
+import type { z } from 'zod';
+import { Encounter } from '../contract/encounter.js';
+
+/** One problem with one field of an encounter. */
+export interface EncounterProblem {
+  /** Dotted path with indexes, e.g. `claim.lines[1].units`, or `(encounter)` for the whole object. */
+  field: string;
+  message: string;
+}
+
+/** Either a valid encounter or the problems that make it unusable. */
+export type ParsedEncounter = { ok: true; encounter: Encounter } | { ok: false; problems: EncounterProblem[] };
+
+/** Formats a path as `claim.lines[1].units`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out === '' ? '(encounter)' : out;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value: unknown = root;
+  for (const part of path) {
+    if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, part)) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[part];
+  }
+  return value;
+}
+
+const PREVIEW = 40;
+
+/** A short, safe preview of a value for an error message. */
+export function preview(value: unknown): string {
+  if (typeof value === 'string') {
+    const shown = value.length > PREVIEW ? `${value.slice(0, PREVIEW)}…` : value;
+    return value.length > PREVIEW ? `${JSON.stringify(shown)} (${value.length} characters)` : JSON.stringify(shown);
+  }
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}
+
+function describe(issue: z.core.$ZodIssue, root: unknown): EncounterProblem {
+  const field = formatPath(issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((k) => JSON.stringify(k)).join(', ');
+    return { field, message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}; expected only the fields of the contract (CONTRACT.md)` };
+  }
+  const value = valueAt(root, issue.path);
+  if (value === undefined && issue.code === 'invalid_type') {
+    return { field, message: `missing; expected ${issue.expected === 'object' ? 'an object' : issue.expected}` };
+  }
+  let message = issue.message.replace(/^Invalid input: /, '');
+  if (issue.code === 'too_big' && issue.origin === 'array') message = `expected at most ${String(issue.maximum)} items`;
+  if (issue.code === 'too_big' && issue.origin === 'string' && !message.startsWith('expected')) message = `expected at most ${String(issue.maximum)} characters`;
+  if (issue.code === 'too_small' && issue.origin === 'array' && !message.startsWith('expected')) message = `expected at least ${String(issue.minimum)} items`;
+  if (value !== undefined && issue.code !== 'too_big') message += `, got ${preview(value)}`;
+  else if (value !== undefined && typeof value !== 'string' && !Array.isArray(value)) message += `, got ${preview(value)}`;
+  return { field, message };
+}
+
+/** Validates one untrusted value as an Encounter. */
+export function parseEncounter(raw: unknown): ParsedEncounter {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return { ok: false, problems: [{ field: '(encounter)', message: `expected a JSON object, got ${preview(raw)}` }] };
+  }
+  const parsed = Encounter.safeParse(raw);
+  if (!parsed.success) {
+    return { ok: false, problems: parsed.error.issues.slice(0, 20).map((issue) => describe(issue, raw)) };
+  }
+  const encounter = parsed.data;
+  const problems: EncounterProblem[] = [];
+  if (encounter.patient.birthDate !== undefined && encounter.patient.birthDate > encounter.dateOfService) {
+    problems.push({ field: 'patient.birthDate', message: `expected a birth date on or before the date of service ${encounter.dateOfService}, got "${encounter.patient.birthDate}"` });
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, encounter };
+}

@@ -1,0 +1,255 @@
+/**
+ * Turns raw knowledge tables (parsed JSON and the ICD-10-CM TSV text) into validated, indexed maps. Runs once at
+ * start-up; the per-encounter path only reads the maps. Pure: the caller reads the files.
+ */
+import type { z } from 'zod';
+import {
+  CodesTable,
+  IcdConventions,
+  IscdVfa,
+  MedicareBmm,
+  ModifiersTable,
+  PairsTable,
+  PayerPack,
+  type CodeEntry,
+  type Combination,
+  type IscdVersion,
+  type ModifierEntry,
+  type PtpRow,
+} from './schema.js';
+import type { Source } from '../contract/result.js';
+
+/** Raw tables as read from disk (or built in memory by a test). */
+export interface KnowledgeSources {
+  codes: unknown;
+  pairs: unknown;
+  modifiers: unknown;
+  icd10Conventions: unknown;
+  icd10Tsv: string;
+  medicareBmm: unknown;
+  iscdVfa: unknown;
+  payers: { name: string; data: unknown }[];
+}
+
+/** A knowledge file that failed validation: names the table, the entry path and what was expected. */
+export class KnowledgeError extends Error {
+  override readonly name = 'KnowledgeError';
+}
+
+/** Validated and indexed ICD-10-CM data. */
+export interface IcdKnowledge {
+  version: string;
+  title: string;
+  source: Source;
+  /** Billable codes (dotted) with their CMS descriptions. */
+  billable: Map<string, string>;
+  /** Prefixes of billable codes that are not billable themselves (category headers). */
+  headers: Set<string>;
+  conventions: z.infer<typeof IcdConventions>;
+}
+
+/** Validated and indexed pair data. */
+export interface PairKnowledge {
+  version: string;
+  title: string;
+  partial: boolean;
+  partialNote: string;
+  rows: PtpRow[];
+  /** Rows by `column1|column2`. */
+  byPair: Map<string, PtpRow[]>;
+  combinations: Combination[];
+}
+
+/** Validated and indexed modifier data. */
+export interface ModifierKnowledge {
+  version: string;
+  title: string;
+  maxPerLine: number;
+  maxPerLineSource: Source;
+  byCode: Map<string, ModifierEntry>;
+  exclusive: { modifiers: string[]; source: Source }[];
+  requires: { modifier: string; requires: string; source: Source }[];
+}
+
+/** Everything the rules read, validated and indexed. */
+export interface Knowledge {
+  /** One string naming all table versions, for results and audit. */
+  version: string;
+  codes: {
+    version: string;
+    title: string;
+    datesRecordedFrom: string;
+    datesRecordedFromSource: Source;
+    procedureSites: z.infer<typeof CodesTable>['procedureSites'];
+    procedureSitesSource: Source;
+    byCode: Map<string, CodeEntry>;
+    byService: Map<string, CodeEntry[]>;
+  };
+  pairs: PairKnowledge;
+  modifiers: ModifierKnowledge;
+  icd10: IcdKnowledge;
+  medicare: z.infer<typeof MedicareBmm>;
+  iscd: { version: string; title: string; versions: IscdVersion[] };
+  payers: Map<string, z.infer<typeof PayerPack>>;
+}
+
+function validate<T>(schema: z.ZodType<T>, data: unknown, table: string): T {
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue ? issue.path.join('.') || '(top level)' : '(unknown)';
+  throw new KnowledgeError(`knowledge table ${table}: ${where}: ${issue?.message ?? 'invalid'}`);
+}
+
+/** Parses the CMS-style ICD-10-CM subset TSV: comment lines start with #, then a header, then code rows. */
+export function parseIcdTsv(text: string, table = 'icd10cm'): Map<string, string> {
+  const billable = new Map<string, string>();
+  const lines = text.split(/\r?\n/);
+  let sawHeader = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (line === '' || line.startsWith('#')) continue;
+    const cols = line.split('\t');
+    if (!sawHeader) {
+      if (cols[0] !== 'code' || cols[1] !== 'code_dotted') {
+        throw new KnowledgeError(`knowledge table ${table}: line ${i + 1}: expected the header "code<TAB>code_dotted<TAB>description"`);
+      }
+      sawHeader = true;
+      continue;
+    }
+    const [plain, dotted, description] = cols;
+    if (!plain || !dotted || !description || dotted.replace('.', '') !== plain || !/^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$/.test(dotted)) {
+      throw new KnowledgeError(`knowledge table ${table}: line ${i + 1}: expected code, dotted code and description separated by tabs`);
+    }
+    billable.set(dotted, description);
+  }
+  if (billable.size === 0) throw new KnowledgeError(`knowledge table ${table}: no codes`);
+  return billable;
+}
+
+function headersOf(billable: Map<string, string>): Set<string> {
+  const headers = new Set<string>();
+  for (const code of billable.keys()) {
+    const plain = code.replace('.', '');
+    for (let n = 3; n < plain.length; n++) {
+      const prefix = n === 3 ? plain.slice(0, 3) : `${plain.slice(0, 3)}.${plain.slice(3, n)}`;
+      if (!billable.has(prefix)) headers.add(prefix);
+    }
+  }
+  return headers;
+}
+
+function expandPairs(table: z.infer<typeof PairsTable>): PtpRow[] {
+  const rows: PtpRow[] = [...table.rows];
+  for (const group of table.unverifiedGroups) {
+    for (const column1 of group.column1) {
+      for (const column2 of group.column2) {
+        rows.push({
+          column1,
+          column2,
+          effective: group.effective,
+          deletion: null,
+          modifierIndicator: group.modifierIndicator,
+          indicatorConfidence: 'unverified',
+          claimTypes: group.claimTypes,
+          kind: group.kind,
+          rationale: group.rationale,
+          source: group.source,
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+function indexBy<T>(items: T[], key: (item: T) => string, table: string): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const item of items) {
+    const k = key(item);
+    if (map.has(k)) throw new KnowledgeError(`knowledge table ${table}: duplicate entry ${k}`);
+    map.set(k, item);
+  }
+  return map;
+}
+
+/** Validates every table and builds the indexes the rules use. Throws KnowledgeError naming the bad entry. */
+export function compileKnowledge(sources: KnowledgeSources): Knowledge {
+  const codes = validate(CodesTable, sources.codes, 'codes');
+  const pairs = validate(PairsTable, sources.pairs, 'pairs');
+  const modifiers = validate(ModifiersTable, sources.modifiers, 'modifiers');
+  const conventions = validate(IcdConventions, sources.icd10Conventions, 'icd10cm-conventions');
+  const medicare = validate(MedicareBmm, sources.medicareBmm, 'medicare-bmm');
+  const iscd = validate(IscdVfa, sources.iscdVfa, 'iscd-vfa');
+  const packs = sources.payers.map((p) => validate(PayerPack, p.data, `payer pack ${p.name}`));
+
+  const byCode = indexBy(codes.entries, (e) => e.code, 'codes');
+  const byService = new Map<string, CodeEntry[]>();
+  for (const entry of codes.entries) {
+    if (entry.service === null) continue;
+    const list = byService.get(entry.service) ?? [];
+    list.push(entry);
+    byService.set(entry.service, list);
+  }
+
+  const rows = expandPairs(pairs);
+  const byPair = new Map<string, PtpRow[]>();
+  for (const row of rows) {
+    const key = `${row.column1}|${row.column2}`;
+    byPair.set(key, [...(byPair.get(key) ?? []), row]);
+  }
+
+  const billable = parseIcdTsv(sources.icd10Tsv);
+  const payers = indexBy(packs, (p) => p.id, 'payers');
+  if (!payers.has('medicare')) throw new KnowledgeError('knowledge: the medicare payer pack is missing');
+  for (const pack of packs) {
+    for (const rule of pack.rules) {
+      for (const code of rule.codes) {
+        if (!byCode.has(code)) throw new KnowledgeError(`payer pack ${pack.id}: rule ${rule.id}: code ${code} is not in the codes table`);
+      }
+    }
+  }
+
+  const packVersions = packs.map((p) => `${p.id} ${p.version}`).join(', ');
+  return {
+    version: `codes ${codes.version}; ptp ${pairs.version}; modifiers ${modifiers.version}; icd10cm ${conventions.version}; medicare-bmm ${medicare.version}; iscd-vfa ${iscd.version}; packs ${packVersions}`,
+    codes: {
+      version: codes.version,
+      title: codes.title,
+      datesRecordedFrom: codes.datesRecordedFrom,
+      datesRecordedFromSource: codes.datesRecordedFromSource,
+      procedureSites: codes.procedureSites,
+      procedureSitesSource: codes.procedureSitesSource,
+      byCode,
+      byService,
+    },
+    pairs: {
+      version: pairs.version,
+      title: pairs.title,
+      partial: pairs.partial,
+      partialNote: pairs.partialNote,
+      rows,
+      byPair,
+      combinations: pairs.combinations,
+    },
+    modifiers: {
+      version: modifiers.version,
+      title: modifiers.title,
+      maxPerLine: modifiers.maxPerLine,
+      maxPerLineSource: modifiers.maxPerLineSource,
+      byCode: indexBy(modifiers.modifiers, (m) => m.modifier, 'modifiers'),
+      exclusive: modifiers.exclusive,
+      requires: modifiers.requires,
+    },
+    icd10: {
+      version: conventions.version,
+      title: conventions.codeSet.title,
+      source: conventions.codeSet.source,
+      billable,
+      headers: headersOf(billable),
+      conventions,
+    },
+    medicare,
+    iscd: { version: iscd.version, title: iscd.title, versions: iscd.versions },
+    payers,
+  };
+}

@@ -1,0 +1,314 @@
+/**
+ * Schemas of the knowledge data files. Every table is validated when loaded; every entry carries its source and
+ * REFERENCE.md confidence so that each finding can cite it.
+ */
+import { z } from 'zod';
+import { IsoDate } from '../contract/encounter.js';
+import { Source } from '../contract/result.js';
+import { CONFIDENCES, PROCEDURES, SEVERITIES, SITES } from '../contract/values.js';
+
+const Confidence = z.enum(CONFIDENCES);
+const NullableDate = IsoDate.nullable();
+const Code = z.string().regex(/^([0-9]{4}[0-9FTU]|[A-V][0-9]{4})$/, { error: 'expected a CPT or HCPCS code' });
+const DottedIcd = z.string().regex(/^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$/, { error: 'expected a dotted ICD-10-CM code' });
+
+/** Services a code can stand for: the contract's procedures plus the combined session and TBS. */
+export const SERVICES = [...PROCEDURES, 'dxa-axial+vfa', 'tbs'] as const;
+
+/** One CPT/HCPCS code with its history. */
+export const CodeEntry = z.strictObject({
+  code: Code,
+  system: z.enum(['CPT', 'HCPCS']),
+  label: z.string().min(1),
+  service: z.enum(SERVICES).nullable(),
+  effective: NullableDate,
+  end: NullableDate,
+  replacedBy: Code.optional(),
+  statusUnverified: z.boolean().optional(),
+  pcTc: z.strictObject({ split: z.boolean(), confidence: Confidence }).nullable(),
+  mue: z
+    .strictObject({ value: z.number().int().min(0), mai: z.enum(['1', '2', '3']).nullable(), confidence: Confidence })
+    .nullable(),
+  source: Source,
+});
+/** A code entry. */
+export type CodeEntry = z.infer<typeof CodeEntry>;
+
+/** The codes table. */
+export const CodesTable = z.strictObject({
+  table: z.literal('codes'),
+  title: z.string(),
+  version: z.string(),
+  datesRecordedFrom: IsoDate,
+  datesRecordedFromSource: Source,
+  procedureSites: z.partialRecord(z.enum(PROCEDURES), z.array(z.enum(SITES))),
+  procedureSitesSource: Source,
+  entries: z.array(CodeEntry).min(1),
+});
+
+const ClaimTypes = z.array(z.enum(['professional', 'institutional'])).min(1);
+const PairKind = z.enum(['contained', 'mutually-exclusive', 'bundled', 'alternative-method']);
+
+/** One procedure-to-procedure row, in the shape of a CMS NCCI PTP row plus source and confidence. */
+export const PtpRow = z.strictObject({
+  column1: Code,
+  column2: Code,
+  effective: NullableDate,
+  deletion: NullableDate,
+  modifierIndicator: z.enum(['0', '1', '9']).nullable(),
+  indicatorConfidence: Confidence,
+  claimTypes: ClaimTypes,
+  kind: PairKind,
+  rationale: z.string(),
+  source: Source,
+});
+/** A PTP row. */
+export type PtpRow = z.infer<typeof PtpRow>;
+
+/** The pair table: rows, unverified groups expanded into rows, and combined-code replacements. */
+export const PairsTable = z.strictObject({
+  table: z.literal('ptp'),
+  title: z.string(),
+  version: z.string(),
+  partial: z.boolean(),
+  partialNote: z.string(),
+  rows: z.array(PtpRow),
+  unverifiedGroups: z.array(
+    z.strictObject({
+      column1: z.array(Code).min(1),
+      column2: z.array(Code).min(1),
+      effective: NullableDate,
+      modifierIndicator: z.enum(['0', '1', '9']).nullable(),
+      claimTypes: ClaimTypes,
+      kind: PairKind,
+      rationale: z.string(),
+      source: Source,
+    }),
+  ),
+  combinations: z.array(
+    z.strictObject({
+      codes: z.array(Code).min(2),
+      replacement: Code,
+      effective: NullableDate,
+      end: NullableDate,
+      rationale: z.string(),
+      source: Source,
+    }),
+  ),
+});
+/** A combined-code replacement. */
+export type Combination = z.infer<typeof PairsTable>['combinations'][number];
+
+/** Modifier kinds. */
+export const MODIFIER_KINDS = [
+  'component',
+  'distinct-service',
+  'anatomic',
+  'global-surgery',
+  'other-ptp',
+  'repeat',
+  'liability',
+] as const;
+
+/** The modifier table. */
+export const ModifiersTable = z.strictObject({
+  table: z.literal('modifiers'),
+  title: z.string(),
+  version: z.string(),
+  maxPerLine: z.number().int().min(1),
+  maxPerLineSource: Source,
+  exclusive: z.array(z.strictObject({ modifiers: z.array(z.string()).length(2), source: Source })),
+  requires: z.array(z.strictObject({ modifier: z.string(), requires: z.string(), source: Source })),
+  modifiers: z.array(
+    z.strictObject({
+      modifier: z.string().regex(/^[0-9A-Z]{2}$/),
+      kind: z.enum(MODIFIER_KINDS),
+      label: z.string(),
+      ptpAssociated: z.boolean(),
+      medicareOnly: z.boolean().optional(),
+      source: Source,
+    }),
+  ),
+});
+/** A modifier entry. */
+export type ModifierEntry = z.infer<typeof ModifiersTable>['modifiers'][number];
+
+/** ICD-10-CM conventions. */
+export const IcdConventions = z.strictObject({
+  table: z.literal('icd10cm-conventions'),
+  title: z.string(),
+  version: z.string(),
+  codeSet: z.strictObject({ file: z.string(), title: z.string(), effective: IsoDate, end: IsoDate, source: Source }),
+  completeFamilies: z.array(z.strictObject({ prefix: z.string(), source: Source })),
+  seventhCharacters: z.array(
+    z.strictObject({ prefix: z.string(), allowed: z.string(), placeholder: z.boolean(), source: Source }),
+  ),
+  excludes1: z.array(z.strictObject({ a: z.string(), b: z.string(), message: z.string(), source: Source })),
+  sequencing: z.array(z.strictObject({ code: DottedIcd, after: z.string(), message: z.string(), source: Source })),
+  screening: z.strictObject({
+    code: DottedIcd,
+    conditionPrefixes: z.array(z.string()),
+    message: z.string(),
+    source: Source,
+  }),
+});
+/** ICD conventions type. */
+export type IcdConventions = z.infer<typeof IcdConventions>;
+
+const CodeWithSource = z.strictObject({ code: Code, effective: NullableDate, source: Source });
+
+/** The Medicare bone mass measurement policy. */
+export const MedicareBmm = z.strictObject({
+  table: z.literal('medicare-bmm'),
+  title: z.string(),
+  version: z.string(),
+  statute: Source,
+  regulation: Source,
+  categories: z.array(
+    z.strictObject({
+      id: z.enum(['A', 'B', 'C', 'D', 'E']),
+      label: z.string(),
+      fact: z.enum([
+        'estrogenDeficient',
+        'vertebralAbnormalityOnXray',
+        'glucocorticoid',
+        'primaryHyperparathyroidism',
+        'monitoringOsteoporosisTherapy',
+      ]),
+      sex: z.enum(['female', 'male']).optional(),
+      diagnoses: z.array(DottedIcd).optional(),
+      diagnosisPrefixes: z.array(z.string()).optional(),
+      diagnosisMappingConfidence: Confidence,
+      notQualifying: z.record(z.string(), z.string()).optional(),
+      axialDxaOnly: z.boolean().optional(),
+    }),
+  ),
+  glucocorticoidThresholds: z.array(
+    z.strictObject({
+      mgPerDay: z.number().positive(),
+      monthsMoreThan: z.number().min(0),
+      effective: NullableDate,
+      end: NullableDate,
+      source: Source,
+      dateConfidence: Confidence,
+    }),
+  ),
+  benefitCodes: z.array(CodeWithSource),
+  axialDxaCodes: z.array(Code),
+  axialDxaSource: Source,
+  excluded: z.array(
+    z.strictObject({ code: Code, modifier: z.literal('GY'), reason: z.string(), service: z.string().optional(), source: Source }),
+  ),
+  notOnBmmList: z.array(z.strictObject({ code: Code, note: z.string(), source: Source })),
+  frequency: z.strictObject({
+    months: z.number().int().positive(),
+    reading: z.string(),
+    source: Source,
+    readingSource: Source,
+    exceptions: z.array(
+      z.strictObject({ id: z.enum(['glucocorticoid-monitoring', 'confirmatory-baseline']), label: z.string(), source: Source }),
+    ),
+  }),
+  nationalDiagnosisList: z.strictObject({
+    title: z.string(),
+    partial: z.boolean(),
+    partialNote: z.string(),
+    effective: IsoDate,
+    covered: z.array(DottedIcd),
+    coveredSource: Source,
+    notCovered: z.array(DottedIcd),
+    notCoveredSource: Source,
+  }),
+  screeningOnly: z.strictObject({ codes: z.array(DottedIcd), source: Source }),
+  treatingOrder: z.strictObject({ source: Source }),
+  costSharing: z.strictObject({ note: z.string(), source: Source }),
+  liability: z.strictObject({ ga: Source, gz: Source, gy: Source }),
+});
+/** Medicare BMM policy type. */
+export type MedicareBmm = z.infer<typeof MedicareBmm>;
+
+const IscdCriterion = z.strictObject({
+  id: z.string(),
+  label: z.string(),
+  womenAgeAtLeast: z.number().optional(),
+  menAgeAtLeast: z.number().optional(),
+  heightLossHistoricalCmOver: z.number().optional(),
+  heightLossProspectiveCmOver: z.strictObject({ female: z.number(), male: z.number() }).optional(),
+  fact: z.literal('selfReportedVertebralFracture').optional(),
+  glucocorticoidMgAtLeast: z.number().optional(),
+  glucocorticoidMonthsAtLeast: z.number().optional(),
+});
+/** One ISCD indication criterion. */
+export type IscdCriterion = z.infer<typeof IscdCriterion>;
+
+/** ISCD VFA indications, one entry per guideline version (never merged). */
+export const IscdVfa = z.strictObject({
+  table: z.literal('iscd-vfa'),
+  title: z.string(),
+  version: z.string(),
+  versions: z.array(
+    z.strictObject({
+      id: z.string(),
+      title: z.string(),
+      effective: IsoDate,
+      end: NullableDate,
+      dateConfidence: Confidence,
+      tScoreBelow: z.number(),
+      criteria: z.array(IscdCriterion).min(1),
+      notEncoded: z.array(z.string()),
+      ageBandsNotEncoded: z.strictObject({ female: z.tuple([z.number(), z.number()]), male: z.tuple([z.number(), z.number()]) }).optional(),
+      managementTScoreAtOrBelow: z.number().optional(),
+      source: Source,
+    }),
+  ),
+});
+/** One ISCD guideline version. */
+export type IscdVersion = z.infer<typeof IscdVfa>['versions'][number];
+
+/** Conditions a payer rule can be limited to; all given conditions must hold. */
+export const PackCondition = z.strictObject({
+  screening: z.literal(true).optional(),
+  withoutBoneDensityStudy: z.literal(true).optional(),
+  ageUnder: z.number().int().positive().optional(),
+});
+/** A pack condition. */
+export type PackCondition = z.infer<typeof PackCondition>;
+
+const PackRuleBase = {
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  codes: z.array(Code).min(1),
+  when: PackCondition.optional(),
+  severity: z.enum(SEVERITIES),
+  message: z.string().min(1),
+  fix: z.string().optional(),
+  source: Source,
+};
+
+/** One payer pack rule. */
+export const PackRule = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('not-covered'), ...PackRuleBase }),
+  z.strictObject({
+    kind: z.literal('frequency'),
+    ...PackRuleBase,
+    months: z.number().int().positive(),
+    exceptions: z.array(z.enum(['glucocorticoid-monitoring'])),
+    unencodedExceptions: z.array(z.string()).optional(),
+  }),
+  z.strictObject({ kind: z.literal('prior-authorization'), ...PackRuleBase }),
+]);
+/** A pack rule. */
+export type PackRule = z.infer<typeof PackRule>;
+
+/** A payer policy pack (see docs/payer-packs.md). */
+export const PayerPack = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'expected a lower-case id of letters, digits and hyphens' }),
+  name: z.string().min(1),
+  program: z.enum(['medicare', 'commercial']),
+  version: z.string().min(1),
+  modelled: z.boolean().optional(),
+  description: z.string(),
+  source: Source,
+  rules: z.array(PackRule),
+});
+/** A payer pack. */
+export type PayerPack = z.infer<typeof PayerPack>;

@@ -1,0 +1,74 @@
+/**
+ * Code validity on the date of service: deleted codes, codes not yet valid, unknown codes, and 77083 billed as if it
+ * were vertebral fracture assessment.
+ */
+import { isWithin } from '../contract/dates.js';
+import { Report, lineLabel, lineRef, type RuleContext } from './context.js';
+import { codeForService } from './selection.js';
+
+/** The codes rule family. */
+export function checkCodes(ctx: RuleContext, report: Report): void {
+  const { knowledge, input } = ctx;
+  const date = input.dateOfService;
+  const vfaPerformed = input.performed.some((p) => p.procedure === 'vfa');
+  report.ran('codes', `codes ${knowledge.codes.version}`);
+
+  ctx.lines.forEach((line, index) => {
+    const label = lineLabel(ctx, index);
+    const at = lineRef(ctx, index);
+    const entry = knowledge.codes.byCode.get(line.code);
+    if (!entry) {
+      report.add('code.unknown', {
+        message: `${label}: ${line.code} is not in dxacode's code tables, so its validity on ${date} was not checked.`,
+        line: at,
+        fix: 'Confirm the code in the CPT/HCPCS code set of the date of service.',
+        source: { title: knowledge.codes.title, version: knowledge.codes.version, confidence: 'verified' },
+      });
+      report.skipped('codes', `${line.code} is not in the code tables`);
+      return;
+    }
+    if (entry.code === '77083' && vfaPerformed) {
+      report.add('code.not-vfa', {
+        message: `${label}: 77083 is radiographic absorptiometry (photodensitometry, radiogrammetry), not vertebral fracture assessment.`,
+        line: at,
+        fix: `Report VFA with ${codeForService(knowledge, 'vfa', date)?.code ?? 'the VFA code of the date'} (or 77085 together with an axial DXA study from 2015).`,
+        source: { title: 'REFERENCE §1: 77083 is radiographic absorptiometry, never VFA', confidence: 'verified' },
+      });
+    }
+    if (entry.service === null) {
+      report.add('code.not-densitometry', {
+        message: `${label}: ${entry.code} is ${entry.label}.`,
+        line: at,
+        fix: 'Check that this is the service performed; it is not a bone-density code.',
+        source: entry.source,
+      });
+    }
+    if (entry.end !== null && date > entry.end) {
+      const replacement = entry.service ? codeForService(knowledge, entry.service, date) : undefined;
+      report.add('code.deleted', {
+        message: `${label}: ${entry.code} (${entry.label}) was valid until ${entry.end} and cannot be billed for ${date}.`,
+        line: at,
+        fix: replacement ? `Use ${replacement.code} (${replacement.label}).` : 'Use the code valid on the date of service.',
+        source: entry.source,
+      });
+    } else if (entry.effective !== null && date < entry.effective) {
+      const replacement = entry.service ? codeForService(knowledge, entry.service, date) : undefined;
+      report.add('code.not-yet-valid', {
+        message: `${label}: ${entry.code} (${entry.label}) is valid from ${entry.effective}, after the date of service ${date}.`,
+        line: at,
+        fix: replacement ? `Use ${replacement.code} (${replacement.label}).` : 'Use the code valid on the date of service.',
+        source: entry.source,
+      });
+    } else if (entry.effective === null && date < knowledge.codes.datesRecordedFrom) {
+      report.skipped('codes', `the start date of ${entry.code} is not recorded; validity before ${knowledge.codes.datesRecordedFrom} not checked`);
+    }
+    if (entry.statusUnverified && isWithin(date, entry.effective, entry.end)) {
+      report.add('code.status-unverified', {
+        message: `${label}: whether ${entry.code} (${entry.label}) is active on ${date} is not verified (unverified in REFERENCE).`,
+        line: at,
+        fix: 'Confirm the code in the current CPT code set and the payer\'s fee schedule before billing.',
+        source: entry.source,
+      });
+    }
+  });
+}

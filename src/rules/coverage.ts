@@ -1,0 +1,206 @@
+/**
+ * Medicare bone mass measurement coverage: qualified-individual categories, the national diagnosis list (the part
+ * that is known), the treating practitioner's order, axial DXA for therapy monitoring, excluded services (GY) and
+ * the liability modifiers GA/GZ that an expected denial calls for.
+ */
+import type { Source } from '../contract/result.js';
+import { Report, lineLabel, lineRef, type RuleContext } from './context.js';
+import {
+  assessMedicareLine,
+  glucocorticoidThreshold,
+  liabilityModifiers,
+  qualifiedCategories,
+  type DenialReason,
+  type MedicareLineAssessment,
+} from './medicare.js';
+
+const LIABILITY = ['GA', 'GZ', 'GY', 'GX'];
+
+function reportDenial(ctx: RuleContext, report: Report, reason: DenialReason, index: number): void {
+  const { medicare } = ctx.knowledge;
+  const line = ctx.lines[index]!;
+  const label = lineLabel(ctx, index);
+  const at = lineRef(ctx, index);
+  const severity = ctx.input.abnOnFile ? 'warning' : 'error';
+  const abnNote = ctx.input.abnOnFile ? ' An ABN is on file: bill with GA, the patient is liable.' : '';
+  switch (reason) {
+    case 'screening-only':
+      report.add('medicare.bmm-screening-only', {
+        message: `${label}: ${line.diagnoses.join(', ')} (screening) is the only diagnosis; it does not show a qualified individual and Medicare denies it.${abnNote}`,
+        line: at,
+        severity,
+        fix: 'Code the documented condition or risk factor that makes the patient a qualified individual (e.g. Z78.0, Z79.52, E21.0, Z79.83, M85.8-).',
+        source: medicare.screeningOnly.source,
+      });
+      break;
+    case 'diagnosis-not-listed':
+      report.add('medicare.bmm-diagnosis-not-listed', {
+        message: `${label}: ${line.diagnoses.join(', ')} ${line.diagnoses.length === 1 ? 'is' : 'are'} not on the NCD 150.3 covered list (M85.80, unspecified site, was left off).${abnNote}`,
+        line: at,
+        severity,
+        fix: 'Use the site-specific osteopenia code (M85.81- to M85.89) that the report documents.',
+        source: medicare.nationalDiagnosisList.notCoveredSource,
+      });
+      break;
+    case 'monitoring-not-axial':
+      report.add('medicare.bmm-monitoring-not-axial', {
+        message: `${label}: the only qualifying reason is monitoring osteoporosis drug therapy, which Medicare covers only by axial DXA (${medicare.axialDxaCodes.join('/')}).${abnNote}`,
+        line: at,
+        severity,
+        fix: 'Monitor therapy with axial DXA, or document another qualifying category.',
+        source: medicare.axialDxaSource,
+      });
+      break;
+    case 'order-not-treating':
+      report.add('medicare.bmm-order-not-treating', {
+        message: `${label}: the order did not come from the physician or qualified NPP treating the beneficiary.${abnNote}`,
+        line: at,
+        severity,
+        fix: 'Obtain an order from the treating practitioner.',
+        source: medicare.treatingOrder.source,
+      });
+      break;
+    case 'too-soon':
+      break; // the frequency family reports it
+  }
+}
+
+function checkLiability(ctx: RuleContext, report: Report, assessment: MedicareLineAssessment, index: number): void {
+  const { medicare } = ctx.knowledge;
+  const line = ctx.lines[index]!;
+  const label = lineLabel(ctx, index);
+  const at = lineRef(ctx, index);
+  const expected = liabilityModifiers(assessment, ctx.input.abnOnFile);
+  const present = line.modifiers.filter((m) => LIABILITY.includes(m));
+  if (line.modifiers.includes('GA') && ctx.input.abnOnFile !== true) {
+    report.add('liability.ga-without-abn', {
+      message: `${label}: GA says a valid ABN is on file, but none is recorded for this encounter.`,
+      line: at,
+      fix: 'Remove GA, or record the signed ABN (abnOnFile).',
+      source: medicare.liability.ga,
+    });
+  }
+  if (assessment.benefit === 'excluded') {
+    const excluded = assessment.excluded!;
+    if (!line.modifiers.includes('GY')) {
+      report.add('liability.gy-missing', {
+        message: `${label}: ${excluded.reason}; the line needs GY.`,
+        line: at,
+        fix: 'Add GY (an ABN is optional; with a voluntary ABN add GX too).',
+        source: excluded.source,
+      });
+    } else {
+      report.add('medicare.excluded-service', { message: `${label}: ${excluded.reason}; billed with GY, the patient is liable.`, line: at, source: excluded.source });
+    }
+    return;
+  }
+  if (assessment.denials.length === 0) {
+    const unexpected = present.filter((m) => m !== 'GX');
+    if (unexpected.length > 0) {
+      report.add('liability.unexpected', {
+        message: `${label}: ${unexpected.join(', ')} says a denial is expected, but dxacode found no reason for one.`,
+        line: at,
+        fix: 'Remove the liability modifier unless the record shows why Medicare would deny the service.',
+        source: medicare.liability.ga,
+      });
+    }
+    return;
+  }
+  if (ctx.input.abnOnFile) {
+    if (!line.modifiers.includes('GA')) {
+      report.add('liability.ga-missing', {
+        message: `${label}: a denial is expected and an ABN is on file, but the line lacks GA; without it the provider is liable.`,
+        line: at,
+        fix: 'Add GA.',
+        source: medicare.liability.ga,
+      });
+    } else {
+      report.add('liability.ga', { message: `${label}: a denial is expected; the ABN on file makes the patient liable (GA).`, line: at, source: medicare.liability.ga });
+    }
+    return;
+  }
+  if (!expected.every((m) => line.modifiers.includes(m)) || ctx.linesAreSubmitted) {
+    report.add('liability.gz', {
+      message: `${label}: Medicare is expected to deny this line and no ABN is on file, so the provider is liable.`,
+      line: at,
+      fix: line.modifiers.includes('GZ') ? 'Resolve the reason for denial before billing, or accept the provider liability (GZ).' : 'Resolve the reason for denial, or add GZ to report that no ABN was obtained.',
+      source: medicare.liability.gz,
+    });
+  }
+}
+
+/** The most certain of several confidences: one verified way of qualifying is enough. */
+function strongestConfidence(confidences: Source['confidence'][]): Source['confidence'] {
+  if (confidences.includes('verified')) return 'verified';
+  return confidences.includes('secondary') ? 'secondary' : 'unverified';
+}
+
+function categorySource(ctx: RuleContext, confidence: Source['confidence']): Source {
+  return { ...ctx.knowledge.medicare.statute, confidence };
+}
+
+/** The coverage rule family (Medicare bone mass measurement). */
+export function checkCoverage(ctx: RuleContext, report: Report): void {
+  if (!ctx.pack) {
+    report.skipped('coverage', 'the payer pack is unknown, so coverage could not be checked');
+    return;
+  }
+  if (ctx.pack.program !== 'medicare') {
+    report.ran('coverage', `not applicable: ${ctx.pack.name} is not Medicare (see payer)`);
+    return;
+  }
+  const { medicare } = ctx.knowledge;
+  report.ran('coverage', `medicare-bmm ${medicare.version}`);
+  let bmmLines = 0;
+  ctx.lines.forEach((line, index) => {
+    const notListed = medicare.notOnBmmList.find((n) => n.code === line.code);
+    if (notListed) {
+      report.add('medicare.vfa-not-bmm', { message: `${lineLabel(ctx, index)}: ${notListed.note}.`, line: lineRef(ctx, index), source: notListed.source });
+    }
+    const assessment = assessMedicareLine(ctx.input, ctx.knowledge, line, line.diagnoses);
+    if (assessment.benefit === 'bmm') bmmLines++;
+    for (const reason of assessment.denials) reportDenial(ctx, report, reason, index);
+    checkLiability(ctx, report, assessment, index);
+    if (assessment.benefit === 'bmm' && assessment.denials.length === 0 && !line.diagnoses.some((d) => medicare.nationalDiagnosisList.covered.includes(d))) {
+      report.skipped('coverage', `${lineLabel(ctx, index)}: ${line.diagnoses.length ? line.diagnoses.join(', ') : 'no diagnosis'} could not be matched to the NCD 150.3 covered list, which is only partly loaded (${medicare.nationalDiagnosisList.partialNote})`);
+    }
+  });
+  if (bmmLines === 0) return;
+
+  const all = [...new Set([...ctx.input.diagnoses, ...ctx.lines.flatMap((l) => l.diagnoses)])];
+  const categories = qualifiedCategories(ctx.input, medicare, all);
+  if (categories.length === 0) {
+    report.add('medicare.bmm-category-not-shown', {
+      message: 'Nothing in the diagnoses or clinical facts shows a qualified-individual category (estrogen deficiency at clinical risk, vertebral abnormality on X-ray, long-term glucocorticoids, primary hyperparathyroidism, or monitoring osteoporosis drug therapy).',
+      fix: 'Document and code the category that applies; an osteoporosis or osteopenia diagnosis alone may be on the covered list, but the statute names these five.',
+      source: medicare.statute,
+    });
+  } else {
+    report.add('medicare.bmm-qualified', {
+      message: `Qualified individual: ${categories.map((c) => `${c.id} ${c.label} (${c.evidence})`).join('; ')}.`,
+      source: categorySource(ctx, strongestConfidence(categories.map((c) => c.confidence))),
+    });
+    for (const category of categories.filter((c) => !c.viaDiagnosis)) {
+      const def = medicare.categories.find((c) => c.id === category.id);
+      const codes = def?.diagnoses ?? def?.diagnosisPrefixes ?? [];
+      if (!all.some((d) => codes.some((c) => d.startsWith(c)))) {
+        report.add('medicare.bmm-category-not-coded', {
+          message: `Category ${category.id} (${category.label}) is documented as a clinical fact, but no diagnosis on the claim shows it.`,
+          fix: `Add the diagnosis code that shows it (e.g. ${codes.slice(0, 3).join(', ')}; code mapping ${def?.diagnosisMappingConfidence ?? 'unverified'}).`,
+          source: categorySource(ctx, def?.diagnosisMappingConfidence ?? 'unverified'),
+        });
+      }
+    }
+  }
+  const threshold = glucocorticoidThreshold(medicare, ctx.input.dateOfService);
+  const { glucocorticoidMgPerDay: mg, glucocorticoidMonths: months } = ctx.input.clinical;
+  if (threshold && mg !== undefined && !categories.some((c) => c.id === 'C') && (mg < threshold.mgPerDay || (months !== undefined && months <= threshold.monthsMoreThan))) {
+    report.add('medicare.glucocorticoid-threshold', {
+      message: `Glucocorticoids ${mg} mg/day${months !== undefined ? ` for ${months} months` : ''} do not reach category C: at least ${threshold.mgPerDay} mg prednisone-equivalent per day for more than ${threshold.monthsMoreThan} months.`,
+      source: threshold.source,
+    });
+  }
+  if (ctx.input.treatingOrder === undefined) {
+    report.skipped('coverage', 'the encounter does not say whether the ordering practitioner treats the beneficiary (orderingProvider.treating)');
+  }
+}

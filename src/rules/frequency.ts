@@ -1,0 +1,56 @@
+/**
+ * Medicare BMM frequency: covered when at least 23 months have passed since the month of the last covered BMM
+ * (eligible from the first day of the same calendar month two years later), with the glucocorticoid-monitoring
+ * and confirmatory-baseline exceptions.
+ */
+import { Report, lineLabel, lineRef, type RuleContext } from './context.js';
+import { bmmFrequency } from './medicare.js';
+
+/** The frequency rule family (Medicare; commercial intervals are payer-pack rules). */
+export function checkFrequency(ctx: RuleContext, report: Report): void {
+  if (!ctx.pack) {
+    report.skipped('frequency', 'the payer pack is unknown');
+    return;
+  }
+  if (ctx.pack.program !== 'medicare') {
+    report.ran('frequency', `not applicable: ${ctx.pack.name} is not Medicare (see payer)`);
+    return;
+  }
+  const { medicare } = ctx.knowledge;
+  const rule = medicare.frequency;
+  report.ran('frequency', `medicare-bmm ${medicare.version}: ${rule.months} months counted by month`);
+  ctx.lines.forEach((line, index) => {
+    const outcome = bmmFrequency(ctx.input, ctx.knowledge, line);
+    const label = lineLabel(ctx, index);
+    const at = lineRef(ctx, index);
+    switch (outcome.status) {
+      case 'no-history':
+        report.skipped('frequency', `${label}: no history was given, so the date of the last covered bone mass measurement is unknown`);
+        return;
+      case 'too-soon': {
+        const base = `${label}: the last covered bone mass measurement was on ${outcome.last}; under the ${rule.months}-month rule the next is covered from ${outcome.eligibleFrom}, after the date of service ${ctx.input.dateOfService}.`;
+        if (outcome.exception) {
+          const exception = rule.exceptions.find((e) => e.id === outcome.exception)!;
+          report.add('frequency.exception', {
+            message: `${base} The exception for ${exception.label} applies; document the medical necessity.`,
+            line: at,
+            source: exception.source,
+          });
+          return;
+        }
+        report.add('frequency.too-soon', {
+          message: `${base}${ctx.input.abnOnFile ? ' An ABN is on file: bill with GA, the patient is liable.' : ' No ABN is on file: the provider is liable.'}`,
+          line: at,
+          severity: ctx.input.abnOnFile ? 'warning' : 'error',
+          fix: ctx.input.abnOnFile
+            ? 'Bill with GA.'
+            : `Schedule the study on or after ${outcome.eligibleFrom}, document an exception (long-term glucocorticoid monitoring, confirmatory baseline), or obtain an ABN before the service.`,
+          source: rule.source,
+        });
+        return;
+      }
+      default:
+        return;
+    }
+  });
+}

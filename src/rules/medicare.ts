@@ -1,0 +1,133 @@
+/**
+ * The Medicare bone mass measurement assessment of one claim line: which benefit it falls under, which
+ * qualified-individual categories the facts show, the 23-month frequency with its exceptions, and whether a denial
+ * is expected. Shared by the coverage and frequency families and by the engine that adds GA/GZ/GY.
+ */
+import { firstOfMonthAfter, isWithin } from '../contract/dates.js';
+import type { Source } from '../contract/result.js';
+import type { Knowledge } from '../knowledge/compile.js';
+import type { MedicareBmm } from '../knowledge/schema.js';
+import type { CheckInput, Line } from './context.js';
+
+/** A qualified-individual category the facts show. */
+export interface CategoryMatch {
+  id: 'A' | 'B' | 'C' | 'D' | 'E';
+  label: string;
+  /** What shows it: a clinical fact or a diagnosis code. */
+  evidence: string;
+  viaDiagnosis: boolean;
+  confidence: Source['confidence'];
+}
+
+/** Why Medicare is expected to deny a BMM line. */
+export type DenialReason = 'screening-only' | 'diagnosis-not-listed' | 'monitoring-not-axial' | 'order-not-treating' | 'too-soon';
+
+/** The 23-month frequency outcome of one line. */
+export type FrequencyOutcome =
+  | { status: 'not-applicable' }
+  | { status: 'no-history' }
+  | { status: 'no-prior' }
+  | { status: 'eligible'; last: string; eligibleFrom: string }
+  | { status: 'too-soon'; last: string; eligibleFrom: string; exception: 'glucocorticoid-monitoring' | 'confirmatory-baseline' | undefined };
+
+/** The Medicare assessment of one line. */
+export interface MedicareLineAssessment {
+  benefit: 'bmm' | 'excluded' | 'other';
+  excluded: MedicareBmm['excluded'][number] | undefined;
+  benefitSource: Source | undefined;
+  denials: DenialReason[];
+  frequency: FrequencyOutcome;
+}
+
+/** The glucocorticoid threshold in force on the date. */
+export function glucocorticoidThreshold(medicare: MedicareBmm, date: string): MedicareBmm['glucocorticoidThresholds'][number] | undefined {
+  return medicare.glucocorticoidThresholds.find((t) => isWithin(date, t.effective, t.end));
+}
+
+/** True when the clinical facts show long-term glucocorticoid therapy at or above the Medicare threshold. */
+export function meetsGlucocorticoidThreshold(input: CheckInput, medicare: MedicareBmm): boolean {
+  const threshold = glucocorticoidThreshold(medicare, input.dateOfService);
+  const { glucocorticoidMgPerDay: mg, glucocorticoidMonths: months } = input.clinical;
+  return threshold !== undefined && mg !== undefined && months !== undefined && mg >= threshold.mgPerDay && months > threshold.monthsMoreThan;
+}
+
+function clinicalFact(input: CheckInput, fact: MedicareBmm['categories'][number]['fact'], medicare: MedicareBmm): boolean {
+  if (fact === 'glucocorticoid') return meetsGlucocorticoidThreshold(input, medicare);
+  return input.clinical[fact] === true;
+}
+
+/** The qualified-individual categories shown by the clinical facts and the given diagnoses. */
+export function qualifiedCategories(input: CheckInput, medicare: MedicareBmm, diagnoses: string[]): CategoryMatch[] {
+  const matches: CategoryMatch[] = [];
+  for (const category of medicare.categories) {
+    const sexFits = !category.sex || input.sex === category.sex;
+    if (sexFits && clinicalFact(input, category.fact, medicare)) {
+      matches.push({ id: category.id, label: category.label, evidence: `clinical fact ${category.fact}`, viaDiagnosis: false, confidence: 'verified' });
+      continue;
+    }
+    const dx = diagnoses.find((d) => category.diagnoses?.includes(d) || category.diagnosisPrefixes?.some((p) => d.startsWith(p)));
+    if (dx) matches.push({ id: category.id, label: category.label, evidence: dx, viaDiagnosis: true, confidence: category.diagnosisMappingConfidence });
+  }
+  return matches;
+}
+
+/** The BMM benefit entry of a code on the date, if the code is inside the benefit. */
+export function bmmBenefitEntry(medicare: MedicareBmm, code: string, date: string): MedicareBmm['benefitCodes'][number] | undefined {
+  return medicare.benefitCodes.find((b) => b.code === code && (b.effective === null || date >= b.effective));
+}
+
+function isAxialDxa(medicare: MedicareBmm, code: string): boolean {
+  return medicare.axialDxaCodes.includes(code);
+}
+
+/** The 23-month frequency outcome for a BMM line, counted by month from the last covered BMM in history. */
+export function bmmFrequency(input: CheckInput, knowledge: Knowledge, line: Line): FrequencyOutcome {
+  const { medicare } = knowledge;
+  const date = input.dateOfService;
+  if (!bmmBenefitEntry(medicare, line.code, date)) return { status: 'not-applicable' };
+  if (input.history === undefined) return { status: 'no-history' };
+  const prior = input.history.filter((h) => h.dateOfService < date && bmmBenefitEntry(medicare, h.code, h.dateOfService));
+  if (prior.length === 0) return { status: 'no-prior' };
+  const last = prior.reduce((a, b) => (b.dateOfService > a.dateOfService ? b : a));
+  const eligibleFrom = firstOfMonthAfter(last.dateOfService, medicare.frequency.months + 1);
+  if (date >= eligibleFrom) return { status: 'eligible', last: last.dateOfService, eligibleFrom };
+  let exception: 'glucocorticoid-monitoring' | 'confirmatory-baseline' | undefined;
+  const months = input.clinical.glucocorticoidMonths;
+  if ((months !== undefined && months > 3) || line.diagnoses.includes('Z79.52') || input.diagnoses.includes('Z79.52')) {
+    exception = 'glucocorticoid-monitoring';
+  } else if (isAxialDxa(medicare, line.code) && !prior.some((h) => isAxialDxa(medicare, h.code)) && !isAxialDxa(medicare, last.code)) {
+    exception = 'confirmatory-baseline';
+  }
+  return { status: 'too-soon', last: last.dateOfService, eligibleFrom, exception };
+}
+
+/** Assesses one line under the Medicare BMM benefit. */
+export function assessMedicareLine(input: CheckInput, knowledge: Knowledge, line: Line, lineDiagnoses: string[]): MedicareLineAssessment {
+  const { medicare } = knowledge;
+  const date = input.dateOfService;
+  const excluded = medicare.excluded.find((e) => e.code === line.code);
+  if (excluded) return { benefit: 'excluded', excluded, benefitSource: excluded.source, denials: [], frequency: { status: 'not-applicable' } };
+  const benefit = bmmBenefitEntry(medicare, line.code, date);
+  if (!benefit) return { benefit: 'other', excluded: undefined, benefitSource: undefined, denials: [], frequency: { status: 'not-applicable' } };
+
+  const denials: DenialReason[] = [];
+  const screening = new Set(medicare.screeningOnly.codes);
+  const notListed = new Set(medicare.nationalDiagnosisList.notCovered);
+  if (lineDiagnoses.length > 0 && lineDiagnoses.every((d) => screening.has(d))) denials.push('screening-only');
+  else if (lineDiagnoses.length > 0 && lineDiagnoses.every((d) => screening.has(d) || notListed.has(d))) denials.push('diagnosis-not-listed');
+  const categories = qualifiedCategories(input, medicare, [...lineDiagnoses, ...input.diagnoses]);
+  if (categories.length > 0 && categories.every((c) => medicare.categories.find((m) => m.id === c.id)?.axialDxaOnly) && !isAxialDxa(medicare, line.code)) {
+    denials.push('monitoring-not-axial');
+  }
+  if (input.treatingOrder === false) denials.push('order-not-treating');
+  const frequency = bmmFrequency(input, knowledge, line);
+  if (frequency.status === 'too-soon' && !frequency.exception) denials.push('too-soon');
+  return { benefit: 'bmm', excluded: undefined, benefitSource: benefit.source, denials, frequency };
+}
+
+/** The liability modifiers Medicare expects on a line given its assessment and the ABN. */
+export function liabilityModifiers(assessment: MedicareLineAssessment, abnOnFile: boolean | undefined): string[] {
+  if (assessment.benefit === 'excluded') return abnOnFile ? ['GY', 'GX'] : ['GY'];
+  if (assessment.denials.length === 0) return [];
+  return abnOnFile ? ['GA'] : ['GZ'];
+}

@@ -1,0 +1,181 @@
+/**
+ * Components and modifiers: 26/TC against the billed component and the code's PC/TC split, duplicate global and
+ * component lines, modifiers that exclude or need each other, bypass modifiers without an edit, 76/77, and Medicare
+ * liability modifiers on other payers.
+ */
+import type { Component } from '../contract/values.js';
+import { Report, lineLabel, lineRef, type Line, type RuleContext } from './context.js';
+import { findAppliedPairs } from './pairs.js';
+
+const COMPONENT_MODIFIER: Record<Component, string | undefined> = { global: undefined, professional: '26', technical: 'TC' };
+
+/** The component modifier (26, TC or none) for the billed component on a code with a PC/TC split. */
+export function componentModifier(component: Component): string | undefined {
+  return COMPONENT_MODIFIER[component];
+}
+
+function componentOf(line: Line): 'global' | '26' | 'TC' {
+  if (line.modifiers.includes('26')) return '26';
+  if (line.modifiers.includes('TC')) return 'TC';
+  return 'global';
+}
+
+function checkComponent(ctx: RuleContext, report: Report, line: Line, index: number): void {
+  const entry = ctx.knowledge.codes.byCode.get(line.code);
+  if (!entry) return;
+  const has26 = line.modifiers.includes('26');
+  const hasTc = line.modifiers.includes('TC');
+  const expected = componentModifier(ctx.input.component);
+  const label = lineLabel(ctx, index);
+  const at = lineRef(ctx, index);
+  const source = { title: 'REFERENCE §2, §4: PC/TC split; 26 professional, TC technical, none for global', confidence: entry.pcTc?.confidence ?? 'unverified' } as const;
+  if (entry.pcTc === null) {
+    if (has26 || hasTc || expected) {
+      report.add('modifier.split-unknown', {
+        message: `${label}: whether ${line.code} has a professional/technical split is not in dxacode's knowledge, so ${has26 || hasTc ? 'its 26/TC modifier' : `billing the ${ctx.input.component} component`} was not checked.`,
+        line: at,
+        fix: 'Check the PC/TC indicator of the code in the CMS physician fee schedule RVU file.',
+        source,
+      });
+      report.skipped('modifiers', `the PC/TC indicator of ${line.code} is not known`);
+    }
+    return;
+  }
+  if (!entry.pcTc.split) {
+    if (has26 || hasTc) {
+      report.add('modifier.no-split', {
+        message: `${label}: ${line.code} has no professional/technical split, so 26 and TC do not apply.`,
+        line: at,
+        fix: 'Remove 26/TC.',
+        source,
+      });
+    }
+    return;
+  }
+  if (has26 && hasTc) return; // modifier.exclusive reports it
+  const actual = has26 ? '26' : hasTc ? 'TC' : undefined;
+  if (actual === expected) return;
+  if (expected && !actual) {
+    report.add('modifier.component-missing', {
+      message: `${label}: the ${ctx.input.component} component is billed, but the line has no ${expected}.`,
+      line: at,
+      fix: `Add ${expected}.`,
+      source,
+    });
+    return;
+  }
+  report.add('modifier.component-mismatch', {
+    message: `${label}: the line carries ${actual}, but the provider bills the ${ctx.input.component} component.`,
+    line: at,
+    fix: expected ? `Replace ${actual} with ${expected}.` : `Remove ${actual} to bill the global service.`,
+    source,
+  });
+}
+
+function checkDuplicateLines(ctx: RuleContext, report: Report): void {
+  const seen = new Map<string, number[]>();
+  ctx.lines.forEach((line, index) => {
+    if (line.modifiers.includes('76') || line.modifiers.includes('77')) return; // repeat studies: units and review
+    seen.set(line.code, [...(seen.get(line.code) ?? []), index]);
+  });
+  for (const [code, indexes] of seen) {
+    if (indexes.length < 2) continue;
+    const parts = indexes.map((i) => componentOf(ctx.lines[i]!));
+    const last = indexes[indexes.length - 1]!;
+    const bothComponents = parts.length === 2 && parts.includes('26') && parts.includes('TC');
+    report.add('modifier.duplicate-line', {
+      message: bothComponents
+        ? `${code} is billed as 26 and TC on separate lines; one provider furnishing both components bills one global line.`
+        : `${code} is billed on ${indexes.length} lines (${parts.join(', ')}) for one session; a global line already includes both components.`,
+      line: lineRef(ctx, last),
+      fix: `Bill ${code} once: ${componentModifier(ctx.input.component) ? `with ${componentModifier(ctx.input.component)}` : 'as a global line without 26/TC'}.`,
+      source: { title: 'REFERENCE §4: a global line plus a 26 or TC line for the same code, patient and date is a duplicate (standard CMS policy, unverified)', confidence: 'unverified' },
+    });
+  }
+}
+
+/** The modifiers rule family. */
+export function checkModifiers(ctx: RuleContext, report: Report): void {
+  const { modifiers } = ctx.knowledge;
+  const isMedicare = ctx.pack?.program === 'medicare';
+  report.ran('modifiers', modifiers.version);
+  const bypassable = new Set(findAppliedPairs(ctx).flatMap((p) => [p.column1, p.column2]));
+
+  ctx.lines.forEach((line, index) => {
+    const label = lineLabel(ctx, index);
+    const at = lineRef(ctx, index);
+    const seen = new Set<string>();
+    for (const modifier of line.modifiers) {
+      if (seen.has(modifier)) {
+        report.add('modifier.duplicate', { message: `${label}: ${modifier} appears twice.`, line: at, fix: `Keep one ${modifier}.`, source: { title: modifiers.title, confidence: 'verified' } });
+      }
+      seen.add(modifier);
+      const entry = modifiers.byCode.get(modifier);
+      if (!entry) {
+        report.add('modifier.unknown', {
+          message: `${label}: modifier ${modifier} is not in dxacode's modifier table and was not checked.`,
+          line: at,
+          fix: 'Confirm the modifier applies to this service.',
+          source: { title: modifiers.title, version: modifiers.version, confidence: 'verified' },
+        });
+        report.skipped('modifiers', `modifier ${modifier} is not in the modifier table`);
+        continue;
+      }
+      if (entry.kind === 'distinct-service' && !bypassable.has(index)) {
+        report.add('modifier.bypass-without-edit', {
+          message: `${label}: ${modifier} (${entry.label}) is on a line that no known pair edit involves; distinct-service modifiers draw review when they bypass nothing.`,
+          line: at,
+          fix: `Remove ${modifier} unless another same-day service needs it (only the partial PTP table is embedded).`,
+          source: entry.source,
+        });
+      }
+      if (entry.kind === 'repeat') {
+        report.add('modifier.repeat-review', {
+          message: `${label}: ${modifier} (${entry.label}) on a bone-density code is rare and a review flag.`,
+          line: at,
+          fix: 'Make sure the record documents a true repeat study on the same day.',
+          source: entry.source,
+        });
+      }
+      if (entry.medicareOnly && !isMedicare && ctx.pack) {
+        report.add('modifier.medicare-only', {
+          message: `${label}: ${modifier} is a Medicare liability modifier; the payer is ${ctx.pack.name}.`,
+          line: at,
+          fix: `Remove ${modifier} unless this payer's policy asks for it.`,
+          source: entry.source,
+        });
+      }
+    }
+    for (const rule of modifiers.exclusive) {
+      const [a, b] = rule.modifiers as [string, string];
+      if (seen.has(a) && seen.has(b)) {
+        report.add('modifier.exclusive', {
+          message: `${label}: ${a} and ${b} never go on one line.`,
+          line: at,
+          fix: a === '26' ? 'Bill one global line without 26/TC, or only the component this provider furnished.' : `Keep only the liability modifier that applies.`,
+          source: rule.source,
+        });
+      }
+    }
+    for (const rule of modifiers.requires) {
+      if (seen.has(rule.modifier) && !seen.has(rule.requires)) {
+        report.add('modifier.requires', {
+          message: `${label}: ${rule.modifier} is used only together with ${rule.requires}.`,
+          line: at,
+          fix: `Add ${rule.requires} or remove ${rule.modifier}.`,
+          source: rule.source,
+        });
+      }
+    }
+    if (line.modifiers.length > modifiers.maxPerLine) {
+      report.add('modifier.too-many', {
+        message: `${label}: ${line.modifiers.length} modifiers, but a line carries at most ${modifiers.maxPerLine}.`,
+        line: at,
+        fix: 'Keep the modifiers that change payment first (26/TC, then liability, then others).',
+        source: modifiers.maxPerLineSource,
+      });
+    }
+    checkComponent(ctx, report, line, index);
+  });
+  checkDuplicateLines(ctx, report);
+}

@@ -1,0 +1,123 @@
+/**
+ * Same-day pair edits: combined codes (77080 + 77086 is 77085), procedure-to-procedure rows in the NCCI shape with
+ * their modifier indicators, and the relationships REFERENCE marks unverified.
+ */
+import { isWithin } from '../contract/dates.js';
+import type { PtpRow } from '../knowledge/schema.js';
+import { Report, lineLabel, lineRef, type Line, type RuleContext } from './context.js';
+
+/** A PTP row that applies to two lines of the claim under check. */
+export interface AppliedPair {
+  row: PtpRow;
+  column1: number;
+  column2: number;
+}
+
+/** True when the line carries a modifier that NCCI associates with PTP bypass. */
+export function hasBypassModifier(ctx: RuleContext, line: Line): boolean {
+  return line.modifiers.some((m) => ctx.knowledge.modifiers.byCode.get(m)?.ptpAssociated === true);
+}
+
+/** True when a PTP row is in force on the date for the claim type (deleted rows stay in the table). */
+function rowApplies(row: PtpRow, ctx: RuleContext): boolean {
+  const date = ctx.input.dateOfService;
+  return (
+    row.modifierIndicator !== '9' &&
+    row.claimTypes.includes(ctx.input.claimType) &&
+    (row.effective === null || date >= row.effective) &&
+    (row.deletion === null || date < row.deletion)
+  );
+}
+
+/** Every PTP row that applies between two lines of the claim under check. */
+export function findAppliedPairs(ctx: RuleContext): AppliedPair[] {
+  const applied: AppliedPair[] = [];
+  const { lines } = ctx;
+  for (let i = 0; i < lines.length; i++) {
+    for (let j = 0; j < lines.length; j++) {
+      if (i === j) continue;
+      const rows = ctx.knowledge.pairs.byPair.get(`${lines[i]!.code}|${lines[j]!.code}`);
+      if (!rows) continue;
+      for (const row of rows) if (rowApplies(row, ctx)) applied.push({ row, column1: i, column2: j });
+    }
+  }
+  return applied;
+}
+
+function checkCombinations(ctx: RuleContext, report: Report): void {
+  for (const combo of ctx.knowledge.pairs.combinations) {
+    if (!isWithin(ctx.input.dateOfService, combo.effective, combo.end)) continue;
+    const indexes = combo.codes.map((code) => ctx.lines.findIndex((l) => l.code === code));
+    if (indexes.some((i) => i < 0)) continue;
+    const last = Math.max(...indexes);
+    report.add('pair.combined-code', {
+      message: `${combo.codes.join(' and ')} on one date: ${combo.rationale}.`,
+      line: lineRef(ctx, last),
+      fix: `Replace the ${combo.codes.join(' and ')} lines with one ${combo.replacement} line.`,
+      source: combo.source,
+    });
+  }
+}
+
+/** The pairs rule family. */
+export function checkPairs(ctx: RuleContext, report: Report): void {
+  const { pairs } = ctx.knowledge;
+  report.ran('pairs', pairs.version);
+  checkCombinations(ctx, report);
+  const distinct = new Set(ctx.lines.map((l) => l.code));
+  if (distinct.size > 1) {
+    if (ctx.input.claimType === 'institutional') {
+      report.skipped('pairs', 'the hospital outpatient (837I) PTP table is not loaded; only relationships that follow from the code definitions were checked');
+    }
+    if (pairs.partial) report.skipped('pairs', `only the partial embedded PTP table is loaded (${pairs.version}); import the CMS table for a complete check`);
+  }
+
+  for (const { row, column1, column2 } of findAppliedPairs(ctx)) {
+    const line1 = ctx.lines[column1]!;
+    const line2 = ctx.lines[column2]!;
+    const pairText = `${lineLabel(ctx, column2)} with ${lineLabel(ctx, column1)}`;
+    const bypass = hasBypassModifier(ctx, line2) || hasBypassModifier(ctx, line1);
+    if (row.source.confidence === 'unverified' || row.modifierIndicator === null) {
+      report.add('pair.unverified', {
+        message: `${pairText}: ${row.rationale}. This relationship is unverified in REFERENCE; the NCCI row and modifier indicator are not confirmed.`,
+        line: lineRef(ctx, column2),
+        fix: 'Confirm against the current CMS PTP table; bill both only when the record documents separate services.',
+        source: row.source,
+      });
+      continue;
+    }
+    const indicatorNote = row.indicatorConfidence === 'verified' ? '' : ` (modifier indicator ${row.modifierIndicator} is ${row.indicatorConfidence})`;
+    if (row.modifierIndicator === '0') {
+      if (bypass) {
+        report.add('pair.bypass-not-allowed', {
+          message: `${pairText}: ${row.rationale}; a bypass modifier cannot separate this pair (indicator 0)${indicatorNote}.`,
+          line: lineRef(ctx, column2),
+          fix: `Remove the ${line2.code} line.`,
+          source: row.source,
+        });
+      } else {
+        report.add(row.kind === 'contained' ? 'pair.contained' : 'pair.mutually-exclusive', {
+          message: `${pairText}: ${row.rationale}; ${line2.code} is denied when billed with ${line1.code}${indicatorNote}.`,
+          line: lineRef(ctx, column2),
+          fix: `Remove the ${line2.code} line.`,
+          source: row.source,
+        });
+      }
+      continue;
+    }
+    if (bypass) {
+      report.add('pair.bypassed', {
+        message: `${pairText}: a bypass modifier lets both codes pay; the record must document a distinct service${indicatorNote}.`,
+        line: lineRef(ctx, column2),
+        source: row.source,
+      });
+    } else {
+      report.add('pair.mutually-exclusive', {
+        message: `${pairText}: ${row.rationale}; ${line2.code} is denied unless a distinct service is documented and marked with 59 or XE/XS/XP/XU${indicatorNote}.`,
+        line: lineRef(ctx, column2),
+        fix: `Remove the ${line2.code} line, or add XU/59 only if the record documents a distinct service.`,
+        source: row.source,
+      });
+    }
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Code selection: which CPT/HCPCS codes the performed, documented procedures call for on the date of service,
+ * and (when a claim was submitted) which performed services it leaves out or which lines nothing documents.
+ */
+import { isWithin } from '../contract/dates.js';
+import type { Procedure } from '../contract/encounter.js';
+import type { Knowledge } from '../knowledge/compile.js';
+import type { CodeEntry } from '../knowledge/schema.js';
+import { Report, lineLabel, lineRef, type CheckInput, type RuleContext } from './context.js';
+
+/** One code the performed procedures call for. */
+export interface SelectedCode {
+  code: string;
+  /** False when no interpretation is documented: only the technical component can be billed. */
+  interpreted: boolean;
+}
+
+/** The code that stands for `service` on `date`, if the code set of that date has one. */
+export function codeForService(knowledge: Knowledge, service: string, date: string): CodeEntry | undefined {
+  const candidates = knowledge.codes.byService.get(service);
+  if (!candidates) return undefined;
+  return candidates.find((entry) => isWithin(date, entry.effective, entry.end));
+}
+
+const SELECTION_SOURCE_TITLE = 'CPT code definitions and history (REFERENCE §1-2)';
+
+function checkSites(procedure: Procedure, knowledge: Knowledge, report: Report | undefined): void {
+  if (!report || !procedure.sites) return;
+  const allowed = knowledge.codes.procedureSites[procedure.procedure];
+  if (!allowed) return;
+  const wrong = procedure.sites.filter((site) => !allowed.includes(site));
+  if (wrong.length > 0) {
+    report.add('selection.site-mismatch', {
+      message: `${procedure.procedure} was reported with site(s) ${wrong.join(', ')}, which do not belong to it (expected ${allowed.join(', ')}).`,
+      fix: 'Report each study under its own procedure (forearm and heel are peripheral, spine and hips axial).',
+      source: knowledge.codes.procedureSitesSource,
+    });
+  }
+}
+
+/**
+ * Selects the codes the performed procedures call for on the date of service, in claim order. Writes selection
+ * findings (no code on that date, sites that do not fit, missing interpretation, duplicates) when a report is given.
+ */
+export function selectDensitometryCodes(input: CheckInput, knowledge: Knowledge, report?: Report): SelectedCode[] {
+  const date = input.dateOfService;
+  const byKind = new Map<string, Procedure>();
+  for (const procedure of input.performed) {
+    checkSites(procedure, knowledge, report);
+    const earlier = byKind.get(procedure.procedure);
+    if (earlier) {
+      report?.add('selection.duplicate-procedure', {
+        message: `${procedure.procedure} is listed more than once; one study is one unit whatever the number of sites.`,
+        source: { title: 'REFERENCE §3: "one or more sites" means one unit per study, not per site', confidence: 'secondary' },
+      });
+      if (procedure.interpreted !== false) byKind.set(procedure.procedure, procedure);
+      continue;
+    }
+    byKind.set(procedure.procedure, procedure);
+  }
+
+  const services: { service: string; interpreted: boolean; label: string }[] = [];
+  const axial = byKind.get('dxa-axial');
+  const vfa = byKind.get('vfa');
+  const combined = axial && vfa ? codeForService(knowledge, 'dxa-axial+vfa', date) : undefined;
+  for (const [kind, procedure] of byKind) {
+    const interpreted = procedure.interpreted !== false;
+    if (combined && (kind === 'dxa-axial' || kind === 'vfa')) {
+      if (kind === 'dxa-axial') {
+        services.push({ service: 'dxa-axial+vfa', interpreted: interpreted && vfa?.interpreted !== false, label: 'axial DXA with VFA' });
+      }
+      continue;
+    }
+    services.push({ service: kind, interpreted, label: kind });
+  }
+
+  const selected: SelectedCode[] = [];
+  for (const { service, interpreted, label } of services) {
+    if (service === 'spine-radiograph') {
+      report?.add('selection.views-needed', {
+        message: 'A spine radiograph was performed; its code (72020-72120) depends on the region and number of views, which the encounter does not give.',
+        fix: 'Choose the spine radiograph code from the documented region and views and add it to the claim.',
+        source: { title: 'REFERENCE §2: conventional spine radiographs 72020-72120', confidence: 'secondary' },
+      });
+      continue;
+    }
+    const entry = codeForService(knowledge, service, date);
+    if (!entry) {
+      report?.add('selection.no-code-on-date', {
+        message: `No code for ${label} exists in the code set of ${date} in the reference data.`,
+        fix: 'Check the CPT book of that year; the reference data records codes from 2005 on.',
+        source: { title: SELECTION_SOURCE_TITLE, confidence: 'verified' },
+      });
+      continue;
+    }
+    if (!interpreted && input.component !== 'technical') {
+      report?.add('selection.not-interpreted', {
+        message: `No interpretation is documented for ${label}, but the ${input.component} component is billed; the code includes the physician's interpretation.`,
+        fix: input.component === 'global' ? 'Bill the technical component (TC) only, or document the interpretation.' : 'Do not bill the professional component until the interpretation is documented.',
+        source: { title: 'REFERENCE §5-6: the service includes the physician interpretation (42 CFR 410.31); 77086 needs a documented interpretation', confidence: 'secondary' },
+      });
+      if (input.component === 'professional') continue;
+    }
+    selected.push({ code: entry.code, interpreted });
+  }
+  return selected;
+}
+
+/** Services a code stands for: 77085 stands for both the axial study and the VFA. */
+function servicesOf(entry: CodeEntry | undefined): string[] {
+  if (!entry?.service) return [];
+  return entry.service === 'dxa-axial+vfa' ? ['dxa-axial', 'vfa', 'dxa-axial+vfa'] : [entry.service];
+}
+
+/** The selection rule family: compares the submitted lines with what the documentation supports. */
+export function checkSelection(ctx: RuleContext, report: Report): void {
+  report.ran('selection', `codes ${ctx.knowledge.codes.version}`);
+  if (!ctx.linesAreSubmitted) return;
+  const { byCode } = ctx.knowledge.codes;
+  const submittedCodes = new Set(ctx.lines.map((l) => l.code));
+  const submittedServices = new Set(ctx.lines.flatMap((l) => servicesOf(byCode.get(l.code))));
+  const selected = new Set(ctx.selectedCodes);
+  const performedKinds = new Set<string>(ctx.input.performed.map((p) => p.procedure));
+  const combos = ctx.knowledge.pairs.combinations.filter((c) => isWithin(ctx.input.dateOfService, c.effective, c.end));
+
+  for (const code of ctx.selectedCodes) {
+    if (submittedCodes.has(code)) continue;
+    const entry = byCode.get(code);
+    const combo = combos.find((c) => c.replacement === code);
+    if (combo && combo.codes.every((x) => submittedCodes.has(x))) continue; // pairs reports pair.combined-code
+    // A line with the same service but the wrong code for the date is reported by the codes family.
+    if (entry?.service && entry.service !== 'dxa-axial+vfa' && submittedServices.has(entry.service)) continue;
+    const partial = combo ? combo.codes.filter((x) => submittedCodes.has(x)) : [];
+    report.add('selection.not-billed', {
+      message: `${code} (${entry?.label ?? code}) was performed and documented but is not on the claim.`,
+      fix: partial.length > 0 ? `Replace ${partial.join(' and ')} with one ${code} line.` : `Add a ${code} line.`,
+      source: entry?.source ?? { title: SELECTION_SOURCE_TITLE, confidence: 'verified' },
+    });
+  }
+
+  ctx.lines.forEach((line, index) => {
+    if (selected.has(line.code)) return;
+    const entry = byCode.get(line.code);
+    if (!entry) return; // code.unknown reports it
+    if (combos.some((c) => selected.has(c.replacement) && c.codes.includes(line.code))) return; // pairs family
+    const services = servicesOf(entry);
+    const documented = entry.service === 'dxa-axial+vfa' ? performedKinds.has('dxa-axial') && performedKinds.has('vfa') : services.some((s) => performedKinds.has(s));
+    if (documented) return; // right service, wrong code for the date: the codes family reports it
+    if (entry.code === '77083' && performedKinds.has('vfa')) return; // code.not-vfa
+    report.add('selection.not-documented', {
+      message: `${lineLabel(ctx, index)} bills ${entry.label}, which the encounter does not document as performed.`,
+      line: lineRef(ctx, index),
+      fix: ctx.selectedCodes.length > 0 ? `Bill what was performed: ${ctx.selectedCodes.join(', ')}.` : 'Remove the line or document the service.',
+      source: entry.source,
+    });
+  });
+}
