@@ -6,7 +6,7 @@ import { Result } from './result.js';
 /** The contract's JSON Schemas by file name. */
 export function contractJsonSchemas(): Record<string, unknown> {
   return {
-    'encounter.schema.json': { $id: 'https://dxacode.dev/schema/encounter.schema.json', ...z.toJSONSchema(Encounter, { io: 'input', unrepresentable: 'any' }) },
-    'result.schema.json': { $id: 'https://dxacode.dev/schema/result.schema.json', ...z.toJSONSchema(Result, { io: 'output', unrepresentable: 'any' }) },
+    'encounter.schema.json': { $id: 'urn:dxacode:contract:1:encounter', ...z.toJSONSchema(Encounter, { io: 'input', unrepresentable: 'any' }) },
+    'result.schema.json': { $id: 'urn:dxacode:contract:1:result', ...z.toJSONSchema(Result, { io: 'output', unrepresentable: 'any' }) },
   };
 }

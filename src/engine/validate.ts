@@ -58,10 +58,10 @@ function describe(issue: z.core.$ZodIssue, root: unknown): EncounterProblem {
   if (value === undefined && issue.code === 'invalid_type') {
     return { field, message: `missing; expected ${issue.expected === 'object' ? 'an object' : issue.expected}` };
   }
-  let message = issue.message.replace(/^Invalid input: /, '');
-  if (issue.code === 'too_big' && issue.origin === 'array') message = `expected at most ${String(issue.maximum)} items`;
-  if (issue.code === 'too_big' && issue.origin === 'string' && !message.startsWith('expected')) message = `expected at most ${String(issue.maximum)} characters`;
-  if (issue.code === 'too_small' && issue.origin === 'array' && !message.startsWith('expected')) message = `expected at least ${String(issue.minimum)} items`;
+  let message = issue.message.replace(/^Invalid input: /, '').replace(/, received \w+$/, '');
+  const zodDefault = /^Too (big|small)/.test(message);
+  if (zodDefault && issue.code === 'too_big') message = `expected at most ${String(issue.maximum)} ${issue.origin === 'array' ? 'items' : issue.origin === 'string' ? 'characters' : ''}`.trim();
+  if (zodDefault && issue.code === 'too_small') message = `expected at least ${String(issue.minimum)} ${issue.origin === 'array' ? 'items' : issue.origin === 'string' ? 'characters' : ''}`.trim();
   if (value !== undefined && issue.code !== 'too_big') message += `, got ${preview(value)}`;
   else if (value !== undefined && typeof value !== 'string' && !Array.isArray(value)) message += `, got ${preview(value)}`;
   return { field, message };

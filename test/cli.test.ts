@@ -1,0 +1,162 @@
+/** The `dxacode check` command: input shapes, formats, exit codes and the messages bad input gets. */
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { runCli } from './cli-helpers.js';
+import { Result } from '../src/contract/result.js';
+
+const example = readFileSync(new URL('../examples/encounter-axial-vfa.json', import.meta.url), 'utf8');
+const base = {
+  dateOfService: '2026-01-20',
+  patient: { sex: 'female', age: 72 },
+  orderingProvider: { treating: true },
+  performed: [{ procedure: 'dxa-axial' }],
+  diagnoses: ['M85.851'],
+  history: [],
+};
+const line = (value: unknown) => JSON.stringify(value);
+
+function expectNoStack(text: string): void {
+  expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  expect(text).not.toMatch(/TypeError|ReferenceError|SyntaxError: /);
+}
+
+describe('dxacode check: shapes and formats', () => {
+  it('checks one encounter object and prints one result object (exit 1 on reject)', async () => {
+    const run = await runCli(['check', '-'], example);
+    expect(run.code).toBe(1);
+    const result = Result.parse(JSON.parse(run.stdout));
+    expect(result.id).toBe('example-1');
+    expect(result.verdict).toBe('reject');
+    expect(result.recommended.lines.map((l) => l.code)).toEqual(['77085']);
+    expect(run.stderr).toBe('');
+  });
+
+  it('prints NDJSON results for a JSON array, in input order, and a summary line on stderr', async () => {
+    const input = JSON.stringify([{ ...base, id: 'a' }, { ...base, id: 'b', claim: { lines: [{ code: '77082', diagnoses: ['M85.851'] }] } }]);
+    const run = await runCli(['check'], input);
+    const results = run.stdout.trim().split('\n').map((l) => Result.parse(JSON.parse(l)));
+    expect(results.map((r) => r.id)).toEqual(['a', 'b']);
+    expect(results[1]!.verdict).toBe('reject');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/2 encounters: \d+ clean, \d+ review, 1 reject, 0 unusable/);
+  });
+
+  it('reads NDJSON and exits 0 when nothing is rejected', async () => {
+    const input = [line({ ...base, id: 'a' }), '', line({ ...base, id: 'b' })].join('\n');
+    const run = await runCli(['check', '-'], input);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().split('\n')).toHaveLength(2);
+  });
+
+  it('accepts CRLF line ends', async () => {
+    const input = [line({ ...base, id: 'a' }), line({ ...base, id: 'b' })].join('\r\n');
+    const run = await runCli(['check'], input);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().split('\n')).toHaveLength(2);
+  });
+
+  it('writes a readable text summary with --format text', async () => {
+    const run = await runCli(['check', '--format', 'text'], example);
+    expect(run.stdout).toContain('example-1');
+    expect(run.stdout).toContain('REJECT');
+    expect(run.stdout).toContain('pair.combined-code');
+    expect(run.stdout).toContain('fix:');
+    expect(run.stdout).not.toContain('\u001b[');
+  });
+
+  it('colours the text view on a terminal and draws no progress bar for one encounter', async () => {
+    const run = await runCli(['check', '-'], example, { tty: true });
+    expect(run.stdout).toContain('\u001b[');
+    expect(run.stderr).toBe('');
+  });
+
+  it('never draws a progress bar into a pipe', async () => {
+    const input = Array.from({ length: 300 }, (_, i) => line({ ...base, id: `e${i}` })).join('\n');
+    const run = await runCli(['check'], input);
+    expect(run.stderr).not.toContain('\r');
+    expect(run.stderr).not.toContain('[#');
+  });
+
+  it('lists rules and payer packs', async () => {
+    const rules = await runCli(['rules']);
+    expect(rules.stdout).toContain('pair.combined-code\tpairs\terror');
+    const packs = await runCli(['packs']);
+    expect(packs.stdout).toMatch(/^medicare\tmedicare/m);
+    expect(packs.stdout).toContain('aetna-cpb-0134');
+  });
+});
+
+describe('dxacode check: bad input is exit 2 with a clear message and no stack trace', () => {
+  const cases: { name: string; input: string; expect: RegExp }[] = [
+    { name: 'malformed JSON gives line and column', input: '{\n  "dateOfService": "2026-01-20",\n  "patient": { "sex": "female" }\n  "performed": []\n}', expect: /line 4, column 3: invalid JSON/ },
+    { name: 'a wrong type names the field', input: line({ ...base, patient: { sex: 'female', age: 'old' } }), expect: /patient\.age: expected number, got "old"/ },
+    { name: 'an unknown procedure names the field and the choices', input: line({ ...base, performed: [{ procedure: 'dexa' }] }), expect: /performed\[0\]\.procedure: expected one of dxa-axial, dxa-peripheral, vfa/ },
+    { name: 'an unknown site', input: line({ ...base, performed: [{ procedure: 'dxa-axial', sites: ['spine'] }] }), expect: /performed\[0\]\.sites\[0\]: expected one of lumbar-spine/ },
+    { name: 'an impossible date', input: line({ ...base, dateOfService: '2026-02-30' }), expect: /dateOfService: expected a real calendar date .*got "2026-02-30"/ },
+    { name: 'a procedure code in the wrong shape', input: line({ ...base, claim: { lines: [{ code: '7708' }] } }), expect: /claim\.lines\[0\]\.code: expected a CPT code/ },
+    { name: 'a diagnosis in the wrong shape', input: line({ ...base, diagnoses: ['81.0'] }), expect: /diagnoses\[0\]: expected an ICD-10-CM code/ },
+    { name: 'more than four modifiers', input: line({ ...base, claim: { lines: [{ code: '77080', modifiers: ['26', 'GA', 'XU', '59', '76'] }] } }), expect: /claim\.lines\[0\]\.modifiers: expected at most 4 modifiers/ },
+    { name: 'zero units', input: line({ ...base, claim: { lines: [{ code: '77080', units: 0 }] } }), expect: /claim\.lines\[0\]\.units: expected at least 1 unit/ },
+    { name: 'negative units', input: line({ ...base, claim: { lines: [{ code: '77080', units: -2 }] } }), expect: /claim\.lines\[0\]\.units: expected at least 1 unit/ },
+    { name: 'fractional units', input: line({ ...base, claim: { lines: [{ code: '77080', units: 1.5 }] } }), expect: /claim\.lines\[0\]\.units: expected a whole number of units/ },
+    { name: 'a __proto__ key', input: '{"dateOfService":"2026-01-20","patient":{"sex":"female"},"performed":[],"__proto__":{"admin":true}}', expect: /unknown field "__proto__"/ },
+    { name: 'a nested __proto__ key', input: '{"dateOfService":"2026-01-20","patient":{"sex":"female","__proto__":{"x":1}},"performed":[]}', expect: /patient: unknown field "__proto__"/ },
+    { name: 'a 10 MB string', input: line({ ...base, report: 'x'.repeat(10 * 1024 * 1024) }), expect: /report: expected a report of at most 1000000 characters/ },
+    { name: 'a missing required field', input: line({ patient: { sex: 'female' }, performed: [] }), expect: /dateOfService: missing; expected string/ },
+    { name: 'neither performed nor report', input: line({ dateOfService: '2026-01-20', patient: { sex: 'female' } }), expect: /performed: expected `performed`/ },
+    { name: 'a birth date after the date of service', input: line({ ...base, patient: { sex: 'female', birthDate: '2027-01-01' } }), expect: /patient\.birthDate: expected a birth date on or before/ },
+    { name: 'not JSON at all', input: 'MSH|^~\\&|RIS', expect: /line 1, column 1: expected a JSON object, a JSON array or NDJSON/ },
+    { name: 'a JSON scalar', input: '42', expect: /expected a JSON object/ },
+    { name: 'empty input', input: '   \n', expect: /no encounters: the input is empty/ },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const run = await runCli(['check', '-'], c.input);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(c.expect);
+      expect(run.stderr).toMatch(/^dxacode: /);
+      expectNoStack(run.stderr);
+    });
+  }
+
+  it('names the encounter by id and input line in a batch, and still checks the others', async () => {
+    const input = [line({ ...base, id: 'good-1' }), line({ ...base, id: 'bad-1', dateOfService: '2026-02-30' }), '{"id": "broken", ', line({ ...base, id: 'good-2' })].join('\n');
+    const run = await runCli(['check', '-'], input);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('<stdin>:2: encounter "bad-1": dateOfService: expected a real calendar date');
+    expect(run.stderr).toMatch(/encounter #3: line 3, column \d+: invalid JSON/);
+    const ids = run.stdout.trim().split('\n').map((l) => JSON.parse(l).id);
+    expect(ids).toEqual(['good-1', 'good-2']);
+    expect(run.stderr).toMatch(/4 encounters: .* 2 unusable/);
+  });
+
+  it('names a missing file', async () => {
+    const run = await runCli(['check', '/nonexistent/encounters.json']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('/nonexistent/encounters.json: cannot read the file (no such file)');
+  });
+
+  it('rejects an unknown option and an unknown format as usage errors', async () => {
+    expect((await runCli(['check', '--fromat', 'json'], example)).code).toBe(2);
+    const bad = await runCli(['check', '--format', 'xml'], example);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('xml');
+  });
+
+  it('rejects a payer pack file that fails validation, naming the file and field', async () => {
+    const run = await runCli(['check', '--payer-pack', new URL('../package.json', import.meta.url).pathname], example);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/payer pack .*package\.json: (id|\(top level\)|name|program)/);
+  });
+
+  it('checks a 100,000-line NDJSON batch with some bad lines', async () => {
+    const good = line({ ...base, id: 'g' });
+    const bad = line({ ...base, id: 'x', claim: { lines: [{ code: '77080', units: 0 }] } });
+    const lines = Array.from({ length: 100_000 }, (_, i) => (i % 25_000 === 7 ? bad : good));
+    const run = await runCli(['check'], lines.join('\n'));
+    expect(run.code).toBe(2);
+    expect(run.stdout.trim().split('\n')).toHaveLength(99_996);
+    expect(run.stderr.match(/units: expected at least 1 unit/g)).toHaveLength(4);
+    expect(run.stderr).toContain('100000 encounters:');
+  }, 120_000);
+});
