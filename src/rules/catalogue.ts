@@ -106,7 +106,7 @@ export const RULES = rules({
   'medicare.vfa-not-bmm': { family: 'coverage', severity: 'info', summary: '77086 is not on the BMM lists: paid as an ordinary diagnostic test.' },
   'medicare.glucocorticoid-threshold': { family: 'coverage', severity: 'info', summary: 'Glucocorticoid dose or duration is below the category C threshold.' },
   'liability.ga': { family: 'coverage', severity: 'warning', summary: 'Denial expected with a valid ABN on file: GA, patient liable.' },
-  'liability.gz': { family: 'coverage', severity: 'error', summary: 'Denial expected and no ABN on file: the provider is liable (GZ).' },
+  'liability.gz': { family: 'coverage', severity: 'warning', summary: 'Denial expected and no ABN on file: the line should carry GZ (provider liable).' },
   'liability.ga-missing': { family: 'coverage', severity: 'error', summary: 'An ABN is on file for an expected denial but the line lacks GA.' },
   'liability.ga-without-abn': { family: 'coverage', severity: 'error', summary: 'GA is on the line but no ABN is on file.' },
   'liability.gy-missing': { family: 'coverage', severity: 'error', summary: 'An excluded service lacks GY.' },

@@ -8,7 +8,6 @@ import { Report, lineLabel, lineRef, type RuleContext } from './context.js';
 import {
   assessMedicareLine,
   glucocorticoidThreshold,
-  liabilityModifiers,
   qualifiedCategories,
   type DenialReason,
   type MedicareLineAssessment,
@@ -70,7 +69,6 @@ function checkLiability(ctx: RuleContext, report: Report, assessment: MedicareLi
   const line = ctx.lines[index]!;
   const label = lineLabel(ctx, index);
   const at = lineRef(ctx, index);
-  const expected = liabilityModifiers(assessment, ctx.input.abnOnFile);
   const present = line.modifiers.filter((m) => LIABILITY.includes(m));
   if (line.modifiers.includes('GA') && ctx.input.abnOnFile !== true) {
     report.add('liability.ga-without-abn', {
@@ -119,15 +117,24 @@ function checkLiability(ctx: RuleContext, report: Report, assessment: MedicareLi
     }
     return;
   }
-  if (!expected.every((m) => line.modifiers.includes(m)) || ctx.linesAreSubmitted) {
+  if (ctx.linesAreSubmitted && !line.modifiers.includes('GZ')) {
     report.add('liability.gz', {
-      message: `${label}: Medicare is expected to deny this line and no ABN is on file, so the provider is liable.`,
+      message: `${label}: Medicare is expected to deny this line (${assessment.denials.map((d) => DENIAL_LABELS[d]).join('; ')}) and no ABN is on file, so the provider is liable; report that with GZ.`,
       line: at,
-      fix: line.modifiers.includes('GZ') ? 'Resolve the reason for denial before billing, or accept the provider liability (GZ).' : 'Resolve the reason for denial, or add GZ to report that no ABN was obtained.',
+      fix: 'Resolve the reason for denial, or add GZ.',
       source: medicare.liability.gz,
     });
   }
 }
+
+/** Short names of denial reasons for messages. */
+const DENIAL_LABELS: Record<DenialReason, string> = {
+  'screening-only': 'screening diagnosis only',
+  'diagnosis-not-listed': 'diagnosis not on the covered list',
+  'monitoring-not-axial': 'monitoring without axial DXA',
+  'order-not-treating': 'order not from the treating practitioner',
+  'too-soon': 'within 23 months of the last covered study',
+};
 
 /** The most certain of several confidences: one verified way of qualifying is enough. */
 function strongestConfidence(confidences: Source['confidence'][]): Source['confidence'] {

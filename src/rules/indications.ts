@@ -8,6 +8,16 @@ import { isWithin } from '../contract/dates.js';
 
 type CriterionOutcome = 'met' | 'not-met' | 'unknown';
 
+/** What the facts show for one criterion, for the finding's message. */
+function evidenceOf(criterion: IscdCriterion, input: CheckInput): string {
+  const c = input.clinical;
+  if (criterion.womenAgeAtLeast !== undefined) return `${input.sex} aged ${input.age ?? '?'}`;
+  if (criterion.heightLossHistoricalCmOver !== undefined) return `historical height loss ${c.heightLossHistoricalCm ?? '?'} cm`;
+  if (criterion.heightLossProspectiveCmOver !== undefined) return `prospective height loss ${c.heightLossProspectiveCm ?? '?'} cm`;
+  if (criterion.glucocorticoidMgAtLeast !== undefined) return `glucocorticoids ${c.glucocorticoidMgPerDay ?? '?'} mg/day for ${c.glucocorticoidMonths ?? '?'} months`;
+  return 'self-reported vertebral fracture';
+}
+
 function evaluateCriterion(criterion: IscdCriterion, input: CheckInput): CriterionOutcome {
   const c = input.clinical;
   if (criterion.womenAgeAtLeast !== undefined || criterion.menAgeAtLeast !== undefined) {
@@ -77,7 +87,7 @@ export function checkIndications(ctx: RuleContext, report: Report): void {
   const met = outcomes.filter((o) => o.outcome === 'met');
   if (met.length > 0) {
     report.add('iscd.vfa-indicated', {
-      message: `VFA is indicated under ${version.title}: T-score ${t} below ${version.tScoreBelow.toFixed(1)} and ${met.map((o) => o.criterion.label).join('; ')}.`,
+      message: `VFA is indicated under ${version.title}: T-score ${t} below ${version.tScoreBelow.toFixed(1)} and ${met.map((o) => `${evidenceOf(o.criterion, ctx.input)} (${o.criterion.label})`).join('; ')}.`,
       source: version.source,
     });
     return;
