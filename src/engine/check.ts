@@ -71,6 +71,7 @@ export function check(encounter: Encounter, knowledge: Knowledge): Result {
     knowledge,
     pack,
     selectedCodes: coded.selectedCodes,
+    technicalOnlyCodes: coded.technicalOnlyCodes,
     lines: input.submitted ?? coded.lines,
     linesAreSubmitted: input.submitted !== undefined,
   };

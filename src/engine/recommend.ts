@@ -7,7 +7,7 @@ import type { PayerPack } from '../knowledge/schema.js';
 import type { CheckInput, Line, Report } from '../rules/context.js';
 import { classifyIcd } from '../rules/icd10.js';
 import { assessMedicareLine, liabilityModifiers, qualifiedCategories } from '../rules/medicare.js';
-import { componentModifier } from '../rules/modifiers.js';
+import { billedComponent, componentModifier } from '../rules/modifiers.js';
 import { selectDensitometryCodes } from '../rules/selection.js';
 
 const MAX_CLAIM_DIAGNOSES = 12;
@@ -18,6 +18,7 @@ export interface CodedClaim {
   lines: Line[];
   diagnoses: string[];
   selectedCodes: string[];
+  technicalOnlyCodes: Set<string>;
 }
 
 /** The diagnoses the recommended claim carries: submittable codes, condition before screening, valid order. */
@@ -70,7 +71,7 @@ export function code(input: CheckInput, knowledge: Knowledge, pack: PayerPack | 
   const lines: Line[] = selected.map(({ code: selectedCode, interpreted }) => {
     const entry = knowledge.codes.byCode.get(selectedCode);
     const modifiers: string[] = [];
-    const component = !interpreted && input.component === 'global' ? 'technical' : input.component;
+    const component = billedComponent(input.component, interpreted);
     const componentMod = componentModifier(component);
     if (componentMod && entry?.pcTc?.split !== false) modifiers.push(componentMod);
     return { code: selectedCode, modifiers, units: 1, diagnoses: pointersFor(diagnoses, input, knowledge, pack) };
@@ -83,5 +84,10 @@ export function code(input: CheckInput, knowledge: Knowledge, pack: PayerPack | 
       }
     }
   }
-  return { lines, diagnoses, selectedCodes: selected.map((s) => s.code) };
+  return {
+    lines,
+    diagnoses,
+    selectedCodes: selected.map((s) => s.code),
+    technicalOnlyCodes: new Set(selected.filter((s) => !s.interpreted).map((s) => s.code)),
+  };
 }

@@ -14,6 +14,11 @@ export function componentModifier(component: Component): string | undefined {
   return COMPONENT_MODIFIER[component];
 }
 
+/** The component that can be billed: without a documented interpretation a global service is technical only. */
+export function billedComponent(component: Component, interpreted: boolean): Component {
+  return !interpreted && component === 'global' ? 'technical' : component;
+}
+
 function componentOf(line: Line): 'global' | '26' | 'TC' {
   if (line.modifiers.includes('26')) return '26';
   if (line.modifiers.includes('TC')) return 'TC';
@@ -25,14 +30,15 @@ function checkComponent(ctx: RuleContext, report: Report, line: Line, index: num
   if (!entry) return;
   const has26 = line.modifiers.includes('26');
   const hasTc = line.modifiers.includes('TC');
-  const expected = componentModifier(ctx.input.component);
+  const component = billedComponent(ctx.input.component, !ctx.technicalOnlyCodes.has(line.code));
+  const expected = componentModifier(component);
   const label = lineLabel(ctx, index);
   const at = lineRef(ctx, index);
   const source = { title: 'REFERENCE §2, §4: PC/TC split; 26 professional, TC technical, none for global', confidence: entry.pcTc?.confidence ?? 'unverified' } as const;
   if (entry.pcTc === null) {
     if (has26 || hasTc || expected) {
       report.add('modifier.split-unknown', {
-        message: `${label}: whether ${line.code} has a professional/technical split is not in dxacode's knowledge, so ${has26 || hasTc ? 'its 26/TC modifier' : `billing the ${ctx.input.component} component`} was not checked.`,
+        message: `${label}: whether ${line.code} has a professional/technical split is not in dxacode's knowledge, so ${has26 || hasTc ? 'its 26/TC modifier' : `billing the ${component} component`} was not checked.`,
         line: at,
         fix: 'Check the PC/TC indicator of the code in the CMS physician fee schedule RVU file.',
         source,
@@ -57,7 +63,7 @@ function checkComponent(ctx: RuleContext, report: Report, line: Line, index: num
   if (actual === expected) return;
   if (expected && !actual) {
     report.add('modifier.component-missing', {
-      message: `${label}: the ${ctx.input.component} component is billed, but the line has no ${expected}.`,
+      message: `${label}: the ${component} component is billed${component !== ctx.input.component ? ' (no interpretation is documented)' : ''}, but the line has no ${expected}.`,
       line: at,
       fix: `Add ${expected}.`,
       source,
@@ -65,7 +71,7 @@ function checkComponent(ctx: RuleContext, report: Report, line: Line, index: num
     return;
   }
   report.add('modifier.component-mismatch', {
-    message: `${label}: the line carries ${actual}, but the provider bills the ${ctx.input.component} component.`,
+    message: `${label}: the line carries ${actual}, but the provider bills the ${component} component${component !== ctx.input.component ? ' (no interpretation is documented)' : ''}.`,
     line: at,
     fix: expected ? `Replace ${actual} with ${expected}.` : `Remove ${actual} to bill the global service.`,
     source,
