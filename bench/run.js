@@ -1,0 +1,205 @@
+// dxacode benchmark (run with `npm run bench`, which builds first and passes --expose-gc):
+//   (i)   in-process check() throughput over pre-validated encounters (tinybench),
+//   (ii)  the same rule families written for json-rules-engine over the same encounters (tinybench),
+//   (iii) end to end: `dxacode check FILE --format json --no-progress` over an NDJSON file, as a child process.
+// Prints a summary against the goals and writes bench/results/latest.json. Missing a goal is reported, not an
+// error: the process exits 0 unless something crashed. Sizes can be changed with BENCH_IN_PROCESS, BENCH_PEER and
+// BENCH_E2E (environment variables).
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Bench } from 'tinybench';
+import { check, parseEncounter } from '../dist/engine/index.js';
+import { loadKnowledge } from '../dist/io/knowledge-files.js';
+import { makeEncounters } from './encounters.js';
+import { runPeer } from './peer-json-rules-engine.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SEED = 20260120;
+const N_IN_PROCESS = Number(process.env.BENCH_IN_PROCESS ?? 20_000);
+const N_PEER = Number(process.env.BENCH_PEER ?? 2_000);
+const N_E2E = Number(process.env.BENCH_E2E ?? 100_000);
+const GOALS = { inProcessPerSecond: 100_000, ratioToPeer: 50, endToEndPerSecond: 20_000 };
+
+const gc = () => globalThis.gc?.();
+const fmt = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : String(n));
+let crashed = false;
+let sink = 0; // consumes results so that no work can be optimised away
+
+// ---- inputs ------------------------------------------------------------------------------------------------------
+const knowledge = loadKnowledge();
+const raw = makeEncounters(Math.max(N_IN_PROCESS, N_PEER), SEED);
+const parsed = [];
+for (const [i, e] of raw.entries()) {
+  const p = parseEncounter(e);
+  if (!p.ok) throw new Error(`generated encounter #${i} is invalid: ${JSON.stringify(p.problems)}`);
+  parsed.push(p.encounter);
+}
+const inProcess = parsed.slice(0, N_IN_PROCESS);
+const peerInput = raw.slice(0, N_PEER);
+console.log(`dxacode bench: node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'})`);
+console.log(`inputs: ${fmt(N_IN_PROCESS)} encounters in process, ${fmt(N_PEER)} for the peer, ${fmt(N_E2E)} end to end (seed ${SEED})\n`);
+
+// ---- (i) and (ii): in process, tinybench ------------------------------------------------------------------------
+// Each task call processes the next chunk of its encounter set (cycling), so tinybench gets many samples while every
+// encounter of the set is used; encounters/s = chunk size / mean latency of a call.
+const DX_CHUNK = Math.min(1_000, N_IN_PROCESS);
+const PEER_CHUNK = Math.min(100, N_PEER);
+const bench = new Bench({
+  name: 'in-process throughput',
+  time: 4000,
+  iterations: 20,
+  warmupTime: 1500,
+  warmupIterations: 20,
+  throws: true,
+  setup: gc,
+});
+const DX = `dxacode check() (${fmt(N_IN_PROCESS)} encounters, ${DX_CHUNK} per call)`;
+const PEER = `json-rules-engine peer (${fmt(N_PEER)} encounters, ${PEER_CHUNK} per call)`;
+const chunks = { [DX]: { size: DX_CHUNK, next: 0, done: 0 }, [PEER]: { size: PEER_CHUNK, next: 0, done: 0 } };
+function nextChunk(name, list) {
+  const c = chunks[name];
+  const start = c.next;
+  c.next = start + c.size >= list.length ? 0 : start + c.size;
+  c.done += c.size;
+  return list.slice(start, start + c.size);
+}
+bench.add(
+  DX,
+  () => {
+    let findings = 0;
+    for (const encounter of nextChunk(DX, inProcess)) findings += check(encounter, knowledge).findings.length;
+    sink += findings;
+  },
+  { async: false },
+);
+bench.add(
+  PEER,
+  async () => {
+    let events = 0;
+    for (const encounter of nextChunk(PEER, peerInput)) events += (await runPeer(encounter)).length;
+    sink += events;
+  },
+  { async: true },
+);
+await bench.run();
+console.table(
+  bench.table((task) => {
+    const r = task.result;
+    if (r.state !== 'completed' && r.state !== 'aborted-with-statistics') return { task: task.name, state: r.state, error: r.error?.message ?? '' };
+    const size = chunks[task.name].size;
+    return {
+      task: task.name,
+      'encounters/s (mean)': fmt((size * 1000) / r.latency.mean),
+      'encounters/s (median)': fmt((size * 1000) / r.latency.p50),
+      'µs per encounter': ((r.latency.mean * 1000) / size).toFixed(1),
+      '± (rme)': `${r.latency.rme.toFixed(1)}%`,
+      calls: r.latency.samplesCount,
+    };
+  }),
+);
+
+function perSecond(name) {
+  const task = bench.getTask(name);
+  const r = task?.result;
+  const batch = chunks[name].size;
+  if (!r || (r.state !== 'completed' && r.state !== 'aborted-with-statistics')) {
+    crashed = true;
+    console.error(`task ${name} did not complete: ${r?.state} ${r?.error?.stack ?? ''}`);
+    return { perSecond: NaN, medianPerSecond: NaN, rme: NaN, samples: 0, encountersPerCall: batch, encountersProcessed: chunks[name].done };
+  }
+  return {
+    perSecond: (batch * 1000) / r.latency.mean,
+    medianPerSecond: (batch * 1000) / r.latency.p50,
+    rme: r.latency.rme,
+    samples: r.latency.samplesCount,
+    encountersPerCall: batch,
+    encountersProcessed: chunks[name].done,
+  };
+}
+const dx = perSecond(DX);
+const peer = perSecond(PEER);
+const ratio = dx.perSecond / peer.perSecond;
+console.log(`\ndxacode check():   ${fmt(dx.perSecond)} encounters/s (median ${fmt(dx.medianPerSecond)}, ±${dx.rme.toFixed(1)}%, ${dx.samples} calls)`);
+console.log(`json-rules-engine: ${fmt(peer.perSecond)} encounters/s (median ${fmt(peer.medianPerSecond)}, ±${peer.rme.toFixed(1)}%, ${peer.samples} calls)`);
+console.log(`ratio dxacode/peer: ${ratio.toFixed(1)}x\n`);
+
+// ---- (iii) end to end: the CLI as a child process ---------------------------------------------------------------
+const tmp = mkdtempSync(join(os.tmpdir(), 'dxacode-bench-'));
+const e2e = { encounters: N_E2E, perSecond: NaN, seconds: NaN, exitCode: null, signal: null, summary: '', inputBytes: 0 };
+try {
+  gc();
+  const file = join(tmp, 'encounters.ndjson');
+  const text = `${makeEncounters(N_E2E, SEED)
+    .map((e) => JSON.stringify(e))
+    .join('\n')}\n`;
+  writeFileSync(file, text);
+  e2e.inputBytes = Buffer.byteLength(text);
+  gc();
+  const devNull = openSync(os.devNull, 'w');
+  let stderr = '';
+  const started = performance.now();
+  const { code, signal } = await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'dxacode.js'), 'check', file, '--format', 'json', '--no-progress'], {
+      cwd: ROOT,
+      stdio: ['ignore', devNull, 'pipe'],
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk) => {
+      if (stderr.length < 100_000) stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (exitCode, exitSignal) => resolve({ code: exitCode, signal: exitSignal }));
+  });
+  const elapsed = performance.now() - started;
+  closeSync(devNull);
+  e2e.exitCode = code;
+  e2e.signal = signal;
+  e2e.seconds = elapsed / 1000;
+  e2e.perSecond = (N_E2E * 1000) / elapsed;
+  e2e.summary = stderr.trim().split('\n').slice(-1)[0] ?? '';
+  const total = /dxacode: (\d+) encounters?:/.exec(e2e.summary)?.[1];
+  const okExit = code === 0 || code === 1 || code === 2;
+  if (!okExit || signal !== null || /\n\s+at /.test(stderr) || Number(total) !== N_E2E) {
+    crashed = true;
+    console.error(`end to end: exit ${code} signal ${signal}; stderr:\n${stderr.slice(0, 4000)}`);
+  }
+  console.log(`end to end: ${fmt(N_E2E)} encounters (${(e2e.inputBytes / 1e6).toFixed(1)} MB NDJSON) in ${e2e.seconds.toFixed(2)} s = ${fmt(e2e.perSecond)} encounters/s, exit ${code}`);
+  console.log(`  ${e2e.summary}\n`);
+} catch (error) {
+  crashed = true;
+  console.error('end to end failed:', error);
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+// ---- summary -----------------------------------------------------------------------------------------------------
+const rows = [
+  { goal: 'in process (encounters/s)', target: `>= ${fmt(GOALS.inProcessPerSecond)}`, measured: fmt(dx.perSecond), pass: dx.perSecond >= GOALS.inProcessPerSecond },
+  { goal: 'dxacode / json-rules-engine', target: `>= ${GOALS.ratioToPeer}x`, measured: `${ratio.toFixed(1)}x`, pass: ratio >= GOALS.ratioToPeer },
+  { goal: 'end to end (encounters/s)', target: `>= ${fmt(GOALS.endToEndPerSecond)}`, measured: fmt(e2e.perSecond), pass: e2e.perSecond >= GOALS.endToEndPerSecond },
+];
+console.table(rows.map((r) => ({ goal: r.goal, target: r.target, measured: r.measured, result: r.pass ? 'PASS' : 'FAIL' })));
+
+const results = {
+  node: process.version,
+  platform: `${process.platform} ${process.arch}`,
+  cpus: os.cpus().length,
+  cpuModel: os.cpus()[0]?.model ?? null,
+  seed: SEED,
+  inProcess: { encounters: N_IN_PROCESS, ...dx },
+  peer: { library: 'json-rules-engine', encounters: N_PEER, ...peer },
+  ratio,
+  endToEnd: e2e,
+  goals: GOALS,
+  pass: { inProcess: rows[0].pass, ratio: rows[1].pass, endToEnd: rows[2].pass },
+  crashed,
+  sink,
+};
+const resultsDir = join(ROOT, 'bench', 'results');
+mkdirSync(resultsDir, { recursive: true });
+writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nwrote bench/results/latest.json`);
+process.exitCode = crashed ? 1 : 0;
