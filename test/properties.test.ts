@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PROCEDURES, SITES } from '../src/contract/values.js';
 import { Result } from '../src/contract/result.js';
-import { check, parseEncounter } from '../src/engine/index.js';
+import { check, parseEncounter, parseEncounterStrictly } from '../src/engine/index.js';
 import { loadKnowledge } from '../src/io/knowledge-files.js';
 
 const knowledge = loadKnowledge();
@@ -75,6 +75,7 @@ describe('properties', () => {
     fc.assert(
       fc.property(encounterArb, (raw) => {
         const parsed = parseEncounter(raw);
+        expect(parsed.ok, 'the compiled JSON Schema and zod agree').toBe(parseEncounterStrictly(raw).ok);
         if (!parsed.ok) return; // e.g. an out-of-range birth date: covered by the validator properties below
         const first = check(parsed.encounter, knowledge);
         Result.parse(first);
@@ -99,6 +100,7 @@ describe('properties', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 4 }), (raw) => {
         const parsed = parseEncounter(raw);
+        expect(parsed.ok).toBe(parseEncounterStrictly(raw).ok);
         if (parsed.ok) Result.parse(check(parsed.encounter, knowledge));
         else for (const problem of parsed.problems) expect(problem.message.length).toBeGreaterThan(0);
       }),
@@ -117,10 +119,26 @@ describe('properties', () => {
           Object.defineProperty(copy, m.path, { value: m.value, enumerable: true, configurable: true, writable: true });
         }
         const parsed = parseEncounter(copy);
+        expect(parsed.ok, 'the compiled JSON Schema and zod agree').toBe(parseEncounterStrictly(copy).ok);
         if (parsed.ok) Result.parse(check(parsed.encounter, knowledge));
         else for (const problem of parsed.problems) expect(problem.field).toMatch(/^[\w.[\]()_]+$/);
       }),
       { numRuns: 2000, seed: 11 },
+    );
+  });
+});
+
+describe('stringifyResult', () => {
+  it('writes exactly what JSON.stringify writes', async () => {
+    const { stringifyResult } = await import('../src/contract/serialize.js');
+    fc.assert(
+      fc.property(encounterArb, (raw) => {
+        const parsed = parseEncounter(raw);
+        if (!parsed.ok) return;
+        const result = check(parsed.encounter, knowledge);
+        expect(stringifyResult(result)).toBe(JSON.stringify(result));
+      }),
+      { numRuns: 1000, seed: 3 },
     );
   });
 });

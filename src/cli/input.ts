@@ -21,12 +21,12 @@ export type InputItem =
 /** How the input was laid out. */
 export type InputShape = 'object' | 'array' | 'ndjson' | 'empty';
 
-/** The input's shape and its items, read lazily. */
+/** The input's shape and its items, read lazily in batches. */
 export interface EncounterInput {
   shape: InputShape;
   /** Total items when known in advance (arrays), for the progress bar. */
   total: number | undefined;
-  items: AsyncIterable<InputItem>;
+  batches: AsyncIterable<InputItem[]>;
 }
 
 /** Input that cannot be read at all (an unreadable file, a document over the size bound, bad syntax). */
@@ -72,8 +72,11 @@ interface RawLine {
   bytes: number;
 }
 
-/** Splits a byte stream into lines without holding more than one line (bounded) in memory. */
-async function* splitLines(stream: AsyncIterable<Buffer | string>, maxLineBytes: number): AsyncGenerator<RawLine> {
+/**
+ * Splits a byte stream into lines without holding more than one line (bounded) in memory. Yields the lines of each
+ * chunk together, so that callers do their per-line work synchronously.
+ */
+async function* splitLines(stream: AsyncIterable<Buffer | string>, maxLineBytes: number): AsyncGenerator<RawLine[]> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let tooLong = false;
@@ -97,12 +100,14 @@ async function* splitLines(stream: AsyncIterable<Buffer | string>, maxLineBytes:
   for await (const chunk of stream) {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     let start = 0;
+    const lines: RawLine[] = [];
     for (;;) {
       const nl = buf.indexOf(10, start);
       if (nl < 0) break;
-      yield finish(buf.subarray(start, nl));
+      lines.push(finish(buf.subarray(start, nl)));
       start = nl + 1;
     }
+    if (lines.length > 0) yield lines;
     if (start < buf.length) {
       const rest = buf.subarray(start);
       if (tooLong || pendingBytes + rest.length > maxLineBytes) {
@@ -114,53 +119,61 @@ async function* splitLines(stream: AsyncIterable<Buffer | string>, maxLineBytes:
       }
     }
   }
-  if (pendingBytes > 0) yield finish(undefined);
+  if (pendingBytes > 0) yield [finish(undefined)];
 }
 
-/** Reads the input's shape from its first line, then yields encounters lazily. */
+/** Reads the input's shape from its first line, then yields encounters lazily, a chunk at a time. */
 export async function readEncounters(stream: AsyncIterable<Buffer | string>): Promise<EncounterInput> {
-  const lines = splitLines(stream, READ_LIMITS.lineBytes)[Symbol.asyncIterator]();
+  const chunks = splitLines(stream, READ_LIMITS.lineBytes)[Symbol.asyncIterator]();
   const head: RawLine[] = [];
+  let rest: RawLine[] = [];
   let first: RawLine | undefined;
-  for (;;) {
-    const next = await lines.next();
+  while (!first) {
+    const next = await chunks.next();
     if (next.done) break;
-    head.push(next.value);
-    if (next.value.text === undefined || next.value.text.trim() !== '') {
-      first = next.value;
-      break;
+    const at = next.value.findIndex((l) => l.text === undefined || l.text.trim() !== '');
+    if (at < 0) {
+      head.push(...next.value);
+      continue;
     }
+    head.push(...next.value.slice(0, at + 1));
+    first = next.value[at];
+    rest = next.value.slice(at + 1);
   }
-  if (!first) return { shape: 'empty', total: 0, items: (async function* () {})() };
+  if (!first) return { shape: 'empty', total: 0, batches: (async function* () {})() };
 
   const firstText = first.text;
-  const firstLine = first;
-  const startsLikeObject = firstText !== undefined && firstText.trimStart().startsWith('{');
-  if (startsLikeObject) {
+  if (firstText !== undefined && firstText.trimStart().startsWith('{')) {
     const attempt = parseJsonText(firstText);
     if (attempt.ok) {
-      return { shape: 'ndjson', total: undefined, items: ndjsonItems(firstLine, attempt.value, lines) };
+      return { shape: 'ndjson', total: undefined, batches: ndjsonBatches({ kind: 'value', index: 0, line: first.number, value: attempt.value }, rest, chunks) };
     }
   }
 
   // A whole document (array, pretty-printed object, or something unusable): read it all, bounded.
-  const parts: string[] = head.map((l) => l.text ?? '');
-  let bytes = head.reduce((n, l) => n + l.bytes + 1, 0);
-  if (head.some((l) => l.text === undefined)) throw new InputError(`line ${firstLine.number}: longer than ${READ_LIMITS.lineBytes} bytes`);
-  for (;;) {
-    const next = await lines.next();
-    if (next.done) break;
-    bytes += next.value.bytes + 1;
-    if (bytes > READ_LIMITS.documentBytes || next.value.text === undefined) {
-      throw new InputError(`the JSON document is larger than ${READ_LIMITS.documentBytes / (1024 * 1024)} MiB; send large batches as NDJSON (one encounter per line)`);
+  if (head.some((l) => l.text === undefined)) throw new InputError(`line ${first.number}: longer than ${READ_LIMITS.lineBytes} bytes`);
+  const parts: string[] = [];
+  let bytes = 0;
+  const take = (lines: RawLine[]) => {
+    for (const l of lines) {
+      bytes += l.bytes + 1;
+      if (bytes > READ_LIMITS.documentBytes || l.text === undefined) {
+        throw new InputError(`the JSON document is larger than ${READ_LIMITS.documentBytes / (1024 * 1024)} MiB; send large batches as NDJSON (one encounter per line)`);
+      }
+      parts.push(l.text);
     }
-    parts.push(next.value.text);
+  };
+  take(head);
+  take(rest);
+  for (;;) {
+    const next = await chunks.next();
+    if (next.done) break;
+    take(next.value);
   }
   const text = parts.join('\n');
   const trimmed = text.trimStart();
   if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) {
-    const offset = text.length - trimmed.length;
-    const where = lineAndColumn(text, offset);
+    const where = lineAndColumn(text, text.length - trimmed.length);
     throw new InputError(`line ${where.line}, column ${where.column}: expected a JSON object, a JSON array or NDJSON (one object per line), found ${JSON.stringify(trimmed.slice(0, 12))}`);
   }
   const parsed = parseJsonText(text);
@@ -170,28 +183,45 @@ export async function readEncounters(stream: AsyncIterable<Buffer | string>): Pr
     return {
       shape: 'array',
       total: values.length,
-      items: (async function* () {
-        for (let i = 0; i < values.length; i++) yield { kind: 'value', index: i, line: undefined, value: values[i] } as InputItem;
+      batches: (async function* () {
+        for (let i = 0; i < values.length; i += ARRAY_BATCH) {
+          yield values.slice(i, i + ARRAY_BATCH).map((value, j): InputItem => ({ kind: 'value', index: i + j, line: undefined, value }));
+        }
       })(),
     };
   }
-  return { shape: 'object', total: 1, items: (async function* () { yield { kind: 'value', index: 0, line: undefined, value: parsed.value } as InputItem; })() };
+  return { shape: 'object', total: 1, batches: (async function* () { yield [{ kind: 'value', index: 0, line: undefined, value: parsed.value } as InputItem]; })() };
 }
 
-async function* ndjsonItems(first: RawLine, firstValue: unknown, rest: AsyncIterator<RawLine>): AsyncGenerator<InputItem> {
-  let index = 0;
-  yield { kind: 'value', index: index++, line: first.number, value: firstValue };
-  for (;;) {
-    const next = await rest.next();
-    if (next.done) return;
-    const line = next.value;
-    if (line.text === undefined) {
-      yield { kind: 'syntax-error', index: index++, line: line.number, message: `line ${line.number}: longer than ${READ_LIMITS.lineBytes} bytes; one encounter must fit in one line of at most 16 MiB` };
-      continue;
+const ARRAY_BATCH = 256;
+
+function toItem(line: RawLine, index: number): InputItem | undefined {
+  if (line.text === undefined) {
+    return { kind: 'syntax-error', index, line: line.number, message: `line ${line.number}: longer than ${READ_LIMITS.lineBytes} bytes; one encounter must fit in one line of at most 16 MiB` };
+  }
+  if (line.text.trim() === '') return undefined;
+  const parsed = parseJsonText(line.text, line.number);
+  return parsed.ok ? { kind: 'value', index, line: line.number, value: parsed.value } : { kind: 'syntax-error', index, line: line.number, message: parsed.message };
+}
+
+async function* ndjsonBatches(first: InputItem, rest: RawLine[], chunks: AsyncIterator<RawLine[]>): AsyncGenerator<InputItem[]> {
+  let index = 1;
+  const convert = (lines: RawLine[]): InputItem[] => {
+    const items: InputItem[] = [];
+    for (const line of lines) {
+      const item = toItem(line, index);
+      if (item) {
+        items.push(item);
+        index++;
+      }
     }
-    if (line.text.trim() === '') continue;
-    const parsed = parseJsonText(line.text, line.number);
-    if (parsed.ok) yield { kind: 'value', index: index++, line: line.number, value: parsed.value };
-    else yield { kind: 'syntax-error', index: index++, line: line.number, message: parsed.message };
+    return items;
+  };
+  yield [first, ...convert(rest)];
+  for (;;) {
+    const next = await chunks.next();
+    if (next.done) return;
+    const items = convert(next.value);
+    if (items.length > 0) yield items;
   }
 }

@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { Result } from '../contract/result.js';
+import { stringifyResult } from '../contract/serialize.js';
 import { check, parseEncounter } from '../engine/index.js';
 import { KnowledgeError, type Knowledge } from '../knowledge/compile.js';
 import { loadKnowledge } from '../io/knowledge-files.js';
@@ -32,11 +33,18 @@ export const EXIT = { ok: 0, reject: 1, unusable: 2 } as const;
 const FLUSH_BYTES = 64 * 1024;
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
+/** Buffered output that respects the stream's backpressure. */
 class Output {
   private buffer = '';
   constructor(private readonly stream: NodeJS.WritableStream) {}
-  async write(text: string): Promise<void> {
+  append(text: string): void {
     this.buffer += text;
+  }
+  async write(text: string): Promise<void> {
+    this.append(text);
+    await this.flushIfFull();
+  }
+  async flushIfFull(): Promise<void> {
     if (this.buffer.length >= FLUSH_BYTES) await this.flush();
   }
   async flush(): Promise<void> {
@@ -112,44 +120,44 @@ async function runCheck(file: string | undefined, options: CheckOptions, io: Cli
   const progress = batch && options.progress !== false && io.stderr.isTTY === true ? new Progress(io.stderr, input.total) : undefined;
   let pendingSingle: Result | undefined;
   let emitted = 0;
-  const emit = async (result: Result, header: { dateOfService: string; payer: string }) => {
+  const emit = (result: Result, header: { dateOfService: string; payer: string }) => {
     emitted++;
     if (format === 'text') {
-      await out.write(`${renderText(result, style, header)}\n`);
-      return;
-    }
-    if (input.shape === 'object') {
-      await out.write(`${JSON.stringify(result, null, 2)}\n`);
-      return;
-    }
-    if (input.shape === 'ndjson' && emitted === 1) {
+      out.append(`${renderText(result, style, header)}\n`);
+    } else if (input.shape === 'object') {
+      out.append(`${JSON.stringify(result, null, 2)}\n`);
+    } else if (input.shape === 'ndjson' && emitted === 1) {
       pendingSingle = result; // one NDJSON line is printed like a single object
-      return;
+    } else {
+      if (pendingSingle) {
+        out.append(`${stringifyResult(pendingSingle)}\n`);
+        pendingSingle = undefined;
+      }
+      out.append(`${stringifyResult(result)}\n`);
     }
-    if (pendingSingle) {
-      await out.write(`${JSON.stringify(pendingSingle)}\n`);
-      pendingSingle = undefined;
-    }
-    await out.write(`${JSON.stringify(result)}\n`);
   };
   try {
-    for await (const item of input.items) {
-      progress?.tick();
-      if (item.kind === 'syntax-error') {
-        counts.unusable++;
-        stderr(`dxacode: ${name}: encounter #${item.index + 1}: ${item.message}\n`);
-        continue;
+    for await (const batch of input.batches) {
+      // Each batch is handled synchronously; output is flushed between batches.
+      for (const item of batch) {
+        progress?.tick();
+        if (item.kind === 'syntax-error') {
+          counts.unusable++;
+          stderr(`dxacode: ${name}: encounter #${item.index + 1}: ${item.message}\n`);
+          continue;
+        }
+        const parsed = parseEncounter(item.value);
+        if (!parsed.ok) {
+          counts.unusable++;
+          const where = label(name, item, input.shape, item.value);
+          for (const problem of parsed.problems) stderr(`dxacode: ${where}: ${problem.field}: ${problem.message}\n`);
+          continue;
+        }
+        const result = check(parsed.encounter, knowledge);
+        counts[result.verdict]++;
+        emit(result, { dateOfService: parsed.encounter.dateOfService, payer: parsed.encounter.payer ?? 'medicare' });
       }
-      const parsed = parseEncounter(item.value);
-      if (!parsed.ok) {
-        counts.unusable++;
-        const where = label(name, item, input.shape, item.value);
-        for (const problem of parsed.problems) stderr(`dxacode: ${where}: ${problem.field}: ${problem.message}\n`);
-        continue;
-      }
-      const result = check(parsed.encounter, knowledge);
-      counts[result.verdict]++;
-      await emit(result, { dateOfService: parsed.encounter.dateOfService, payer: parsed.encounter.payer ?? 'medicare' });
+      await out.flushIfFull();
     }
   } finally {
     progress?.done();

@@ -18,6 +18,7 @@ import { checkPayer } from '../rules/payer.js';
 import { checkPointers } from '../rules/pointers.js';
 import { checkSelection } from '../rules/selection.js';
 import { checkUnits } from '../rules/units.js';
+import { assessMedicareLine } from '../rules/medicare.js';
 import { normalizeEncounter } from './normalize.js';
 import { code } from './recommend.js';
 
@@ -37,19 +38,18 @@ const FAMILY_CHECKS: ((ctx: RuleContext, report: Report) => void)[] = [
 ];
 
 function verdictOf(report: Report): Verdict {
-  if (report.findings.some((f) => f.severity === 'error')) return 'reject';
-  if (report.unchecked.length > 0 || report.findings.some((f) => f.severity === 'warning')) return 'review';
-  return 'clean';
+  let warning = report.unchecked.length > 0;
+  for (const finding of report.findings) {
+    if (finding.severity === 'error') return 'reject';
+    if (finding.severity === 'warning') warning = true;
+  }
+  return warning ? 'review' : 'clean';
 }
 
-function uniqueBy<T>(items: T[], key: (item: T) => string): T[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const k = key(item);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+/** The unchecked entries without repeats (a family may skip the same thing for several lines). */
+function distinctUnchecked(entries: Report['unchecked']): Report['unchecked'] {
+  if (entries.length < 2) return entries;
+  return entries.filter((e, i) => entries.findIndex((o) => o.family === e.family && o.reason === e.reason) === i);
 }
 
 /** Checks one validated encounter against the knowledge and returns the contract's Result. */
@@ -66,14 +66,18 @@ export function check(encounter: Encounter, knowledge: Knowledge): Result {
     report.skipped('selection', 'no performed procedures: the report text was not read');
   }
   const coded = code(input, knowledge, pack, report);
+  const submitted = input.submitted;
   const ctx: RuleContext = {
     input,
     knowledge,
     pack,
     selectedCodes: coded.selectedCodes,
     technicalOnlyCodes: coded.technicalOnlyCodes,
-    lines: input.submitted ?? coded.lines,
-    linesAreSubmitted: input.submitted !== undefined,
+    lines: submitted ?? coded.lines,
+    linesAreSubmitted: submitted !== undefined,
+    labels: [],
+    assessments:
+      pack?.program !== 'medicare' ? undefined : submitted ? submitted.map((line) => assessMedicareLine(input, knowledge, line)) : coded.assessments,
   };
   for (const run of FAMILY_CHECKS) run(ctx, report);
 
@@ -84,8 +88,8 @@ export function check(encounter: Encounter, knowledge: Knowledge): Result {
       diagnoses: coded.diagnoses,
     },
     findings: report.findings,
-    checked: uniqueBy(report.checked, (c) => c.family),
-    unchecked: uniqueBy(report.unchecked, (u) => `${u.family}\u0000${u.reason}`),
+    checked: report.checked,
+    unchecked: distinctUnchecked(report.unchecked),
   };
   return encounter.id === undefined ? result : { id: encounter.id, ...result };
 }

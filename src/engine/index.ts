@@ -2,4 +2,4 @@
 export { check } from './check.js';
 export { code } from './recommend.js';
 export { normalizeEncounter } from './normalize.js';
-export { parseEncounter, type EncounterProblem } from './validate.js';
+export { parseEncounter, parseEncounterStrictly, type EncounterProblem } from './validate.js';

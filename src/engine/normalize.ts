@@ -1,27 +1,49 @@
 /** Turns a validated Encounter into the CheckInput the rules read: defaults, upper case, dotted codes, age. */
 import { ageOn } from '../contract/dates.js';
-import type { ClaimLine, Encounter } from '../contract/encounter.js';
+import type { ClaimLine, Clinical, Encounter } from '../contract/encounter.js';
 import type { CheckInput, Line } from '../rules/context.js';
 import { normalizeIcd } from '../rules/icd10.js';
 
+const LOWER = /[a-z]/;
+const upper = (code: string): string => (LOWER.test(code) ? code.toUpperCase() : code);
+
 /** A claim line with the contract's defaults applied. */
 export function normalizeLine(line: ClaimLine): Line {
+  const diagnoses: string[] = [];
+  for (const raw of line.diagnoses ?? []) {
+    const dx = normalizeIcd(raw);
+    if (!diagnoses.includes(dx)) diagnoses.push(dx);
+  }
+  return { code: upper(line.code), modifiers: line.modifiers ? line.modifiers.map(upper) : [], units: line.units ?? 1, diagnoses };
+}
+
+/**
+ * Clinical facts with every field present (undefined when not given). Input objects come in many shapes; a fixed
+ * shape keeps the rules' property reads fast.
+ */
+function normalizeClinical(c: Clinical | undefined): Clinical {
   return {
-    code: line.code.toUpperCase(),
-    modifiers: (line.modifiers ?? []).map((m) => m.toUpperCase()),
-    units: line.units ?? 1,
-    diagnoses: [...new Set((line.diagnoses ?? []).map(normalizeIcd))],
+    tScoreLowest: c?.tScoreLowest,
+    heightLossHistoricalCm: c?.heightLossHistoricalCm,
+    heightLossProspectiveCm: c?.heightLossProspectiveCm,
+    glucocorticoidMgPerDay: c?.glucocorticoidMgPerDay,
+    glucocorticoidMonths: c?.glucocorticoidMonths,
+    selfReportedVertebralFracture: c?.selfReportedVertebralFracture,
+    estrogenDeficient: c?.estrogenDeficient,
+    primaryHyperparathyroidism: c?.primaryHyperparathyroidism,
+    vertebralAbnormalityOnXray: c?.vertebralAbnormalityOnXray,
+    monitoringOsteoporosisTherapy: c?.monitoringOsteoporosisTherapy,
   };
 }
 
 /** Applies defaults and normalises codes; the encounter must already be validated. */
 export function normalizeEncounter(encounter: Encounter): CheckInput {
-  const seen = new Set<string>();
-  const duplicates = new Set<string>();
+  const seen: string[] = [];
+  const duplicates: string[] = [];
   for (const raw of encounter.diagnoses ?? []) {
     const dx = normalizeIcd(raw);
-    if (seen.has(dx)) duplicates.add(dx);
-    seen.add(dx);
+    if (!seen.includes(dx)) seen.push(dx);
+    else if (!duplicates.includes(dx)) duplicates.push(dx);
   }
   const age =
     encounter.patient.age ?? (encounter.patient.birthDate !== undefined ? ageOn(encounter.patient.birthDate, encounter.dateOfService) : undefined);
@@ -34,12 +56,12 @@ export function normalizeEncounter(encounter: Encounter): CheckInput {
     claimType: encounter.claimType ?? 'professional',
     component: encounter.component ?? 'global',
     treatingOrder: encounter.orderingProvider?.treating,
-    performed: encounter.performed ?? [],
-    diagnoses: [...seen],
+    performed: (encounter.performed ?? []).map((p) => ({ procedure: p.procedure, sites: p.sites, interpreted: p.interpreted })),
+    diagnoses: seen,
     diagnosesGiven: encounter.diagnoses !== undefined && encounter.diagnoses.length > 0,
-    duplicateDiagnoses: [...duplicates],
-    clinical: encounter.clinical ?? {},
-    history: encounter.history?.map((h) => ({ dateOfService: h.dateOfService, code: h.code.toUpperCase() })),
+    duplicateDiagnoses: duplicates,
+    clinical: normalizeClinical(encounter.clinical),
+    history: encounter.history?.map((h) => (LOWER.test(h.code) ? { dateOfService: h.dateOfService, code: h.code.toUpperCase() } : h)),
     abnOnFile: encounter.abnOnFile,
     priorAuthorization: encounter.priorAuthorization,
     submitted: encounter.claim?.lines.map(normalizeLine),

@@ -6,7 +6,7 @@ import type { Knowledge } from '../knowledge/compile.js';
 import type { PayerPack } from '../knowledge/schema.js';
 import type { CheckInput, Line, Report } from '../rules/context.js';
 import { classifyIcd } from '../rules/icd10.js';
-import { assessMedicareLine, liabilityModifiers, qualifiedCategories } from '../rules/medicare.js';
+import { assessMedicareLine, liabilityModifiers, type MedicareLineAssessment } from '../rules/medicare.js';
 import { billedComponent, componentModifier } from '../rules/modifiers.js';
 import { selectDensitometryCodes } from '../rules/selection.js';
 
@@ -16,6 +16,8 @@ const MAX_LINE_POINTERS = 4;
 /** The recommended claim plus the codes selected from the documentation. */
 export interface CodedClaim {
   lines: Line[];
+  /** The Medicare assessment of each recommended line (Medicare packs only). */
+  assessments: MedicareLineAssessment[] | undefined;
   diagnoses: string[];
   selectedCodes: string[];
   technicalOnlyCodes: Set<string>;
@@ -46,13 +48,12 @@ export function recommendDiagnoses(input: CheckInput, knowledge: Knowledge): str
 }
 
 /** Ranks diagnoses for a line's pointers: those that establish coverage first, then the rest in claim order. */
-function pointersFor(diagnoses: string[], input: CheckInput, knowledge: Knowledge, pack: PayerPack | undefined): string[] {
+function pointersFor(diagnoses: string[], knowledge: Knowledge, pack: PayerPack | undefined): string[] {
   if (pack?.program !== 'medicare') return diagnoses.slice(0, MAX_LINE_POINTERS);
-  const { medicare } = knowledge;
-  const covered = new Set(medicare.nationalDiagnosisList.covered);
+  const index = knowledge.medicareIndex;
   const rank = (dx: string): number => {
-    if (covered.has(dx)) return 0;
-    if (qualifiedCategories({ ...input, clinical: {} }, medicare, [dx]).length > 0) return 1;
+    if (index.covered.has(dx)) return 0;
+    if (index.categoriesOfDiagnosis(dx).length > 0) return 1;
     if (classifyIcd(dx, knowledge.icd10).kind === 'billable') return 2;
     return 3;
   };
@@ -74,18 +75,18 @@ export function code(input: CheckInput, knowledge: Knowledge, pack: PayerPack | 
     const component = billedComponent(input.component, interpreted);
     const componentMod = componentModifier(component);
     if (componentMod && entry?.pcTc?.split !== false) modifiers.push(componentMod);
-    return { code: selectedCode, modifiers, units: 1, diagnoses: pointersFor(diagnoses, input, knowledge, pack) };
+    return { code: selectedCode, modifiers, units: 1, diagnoses: pointersFor(diagnoses, knowledge, pack) };
   });
-  if (pack?.program === 'medicare') {
-    for (const line of lines) {
-      const assessment = assessMedicareLine(input, knowledge, line, line.diagnoses);
-      for (const modifier of liabilityModifiers(assessment, input.abnOnFile)) {
-        if (!line.modifiers.includes(modifier)) line.modifiers.push(modifier);
-      }
+  const assessments = pack?.program === 'medicare' ? lines.map((line) => assessMedicareLine(input, knowledge, line)) : undefined;
+  assessments?.forEach((assessment, i) => {
+    const line = lines[i]!;
+    for (const modifier of liabilityModifiers(assessment, input.abnOnFile)) {
+      if (!line.modifiers.includes(modifier)) line.modifiers.push(modifier);
     }
-  }
+  });
   return {
     lines,
+    assessments,
     diagnoses,
     selectedCodes: selected.map((s) => s.code),
     technicalOnlyCodes: new Set(selected.filter((s) => !s.interpreted).map((s) => s.code)),

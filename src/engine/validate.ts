@@ -2,8 +2,11 @@
  * Validates untrusted input against the Encounter schema and turns zod issues into messages a billing specialist
  * can act on: the field path, what was expected and a short preview of what was found.
  */
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { z } from 'zod';
+import { isCalendarDate } from '../contract/dates.js';
 import { Encounter } from '../contract/encounter.js';
+import { contractJsonSchemas } from '../contract/json-schema.js';
 
 /** One problem with one field of an encounter. */
 export interface EncounterProblem {
@@ -67,8 +70,35 @@ function describe(issue: z.core.$ZodIssue, root: unknown): EncounterProblem {
   return { field, message };
 }
 
-/** Validates one untrusted value as an Encounter. */
-export function parseEncounter(raw: unknown): ParsedEncounter {
+type FastValidator = (value: unknown) => boolean;
+let fastValidator: FastValidator | undefined;
+
+/**
+ * The JSON Schema generated from the zod contract, compiled by ajv: about ten times faster than zod on valid input,
+ * so batches are validated by it and zod runs only to explain what is wrong. The checks JSON Schema cannot express
+ * (real calendar dates, `performed` or `report`, birth date before the date of service) follow it.
+ */
+function compiledSchema(): FastValidator {
+  if (!fastValidator) {
+    const ajv = new Ajv2020({ allErrors: false, strict: false });
+    fastValidator = ajv.compile(contractJsonSchemas()['encounter.schema.json'] as object);
+  }
+  return fastValidator;
+}
+
+function passesFastPath(raw: Record<string, unknown>): boolean {
+  if (!compiledSchema()(raw)) return false;
+  const e = raw as unknown as Encounter;
+  if (e.performed === undefined && e.report === undefined) return false;
+  if (!isCalendarDate(e.dateOfService)) return false;
+  const birthDate = e.patient.birthDate;
+  if (birthDate !== undefined && (!isCalendarDate(birthDate) || birthDate > e.dateOfService)) return false;
+  if (e.history?.some((h) => !isCalendarDate(h.dateOfService))) return false;
+  return true;
+}
+
+/** Validates one untrusted value as an Encounter with zod alone (the reference the fast path is tested against). */
+export function parseEncounterStrictly(raw: unknown): ParsedEncounter {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return { ok: false, problems: [{ field: '(encounter)', message: `expected a JSON object, got ${preview(raw)}` }] };
   }
@@ -82,4 +112,15 @@ export function parseEncounter(raw: unknown): ParsedEncounter {
     problems.push({ field: 'patient.birthDate', message: `expected a birth date on or before the date of service ${encounter.dateOfService}, got "${encounter.patient.birthDate}"` });
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, encounter };
+}
+
+/**
+ * Validates one untrusted value as an Encounter. Valid input passes the compiled JSON Schema and is used as it is
+ * (nothing downstream mutates it); anything else goes through zod for field-by-field messages.
+ */
+export function parseEncounter(raw: unknown): ParsedEncounter {
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && passesFastPath(raw as Record<string, unknown>)) {
+    return { ok: true, encounter: raw as Encounter };
+  }
+  return parseEncounterStrictly(raw);
 }

@@ -7,13 +7,14 @@ import {
   CodesTable,
   IcdConventions,
   IscdVfa,
-  MedicareBmm,
+  MedicareBmm as MedicareBmmSchema,
   ModifiersTable,
   PairsTable,
   PayerPack,
   type CodeEntry,
   type Combination,
   type IscdVersion,
+  type MedicareBmm,
   type ModifierEntry,
   type PtpRow,
 } from './schema.js';
@@ -71,6 +72,40 @@ export interface ModifierKnowledge {
   requires: { modifier: string; requires: string; source: Source }[];
 }
 
+/** The Medicare BMM policy indexed for the per-line assessment. */
+export interface MedicareIndex {
+  benefitByCode: Map<string, MedicareBmm['benefitCodes'][number]>;
+  excludedByCode: Map<string, MedicareBmm['excluded'][number]>;
+  notOnListByCode: Map<string, MedicareBmm['notOnBmmList'][number]>;
+  screening: Set<string>;
+  covered: Set<string>;
+  notCovered: Set<string>;
+  axialDxa: Set<string>;
+  /** Category ids a diagnosis code maps to (exact codes and prefixes). */
+  categoriesOfDiagnosis: (dx: string) => MedicareBmm['categories'];
+}
+
+function indexMedicare(medicare: MedicareBmm): MedicareIndex {
+  const memo = new Map<string, MedicareBmm['categories']>();
+  return {
+    benefitByCode: new Map(medicare.benefitCodes.map((b) => [b.code, b])),
+    excludedByCode: new Map(medicare.excluded.map((e) => [e.code, e])),
+    notOnListByCode: new Map(medicare.notOnBmmList.map((n) => [n.code, n])),
+    screening: new Set(medicare.screeningOnly.codes),
+    covered: new Set(medicare.nationalDiagnosisList.covered),
+    notCovered: new Set(medicare.nationalDiagnosisList.notCovered),
+    axialDxa: new Set(medicare.axialDxaCodes),
+    categoriesOfDiagnosis(dx) {
+      let found = memo.get(dx);
+      if (!found) {
+        found = medicare.categories.filter((c) => c.diagnoses?.includes(dx) || c.diagnosisPrefixes?.some((p) => dx.startsWith(p)));
+        if (memo.size < 10_000) memo.set(dx, found);
+      }
+      return found;
+    },
+  };
+}
+
 /** Everything the rules read, validated and indexed. */
 export interface Knowledge {
   /** One string naming all table versions, for results and audit. */
@@ -88,7 +123,8 @@ export interface Knowledge {
   pairs: PairKnowledge;
   modifiers: ModifierKnowledge;
   icd10: IcdKnowledge;
-  medicare: z.infer<typeof MedicareBmm>;
+  medicare: MedicareBmm;
+  medicareIndex: MedicareIndex;
   iscd: { version: string; title: string; versions: IscdVersion[] };
   payers: Map<string, z.infer<typeof PayerPack>>;
 }
@@ -178,7 +214,7 @@ export function compileKnowledge(sources: KnowledgeSources): Knowledge {
   const pairs = validate(PairsTable, sources.pairs, 'pairs');
   const modifiers = validate(ModifiersTable, sources.modifiers, 'modifiers');
   const conventions = validate(IcdConventions, sources.icd10Conventions, 'icd10cm-conventions');
-  const medicare = validate(MedicareBmm, sources.medicareBmm, 'medicare-bmm');
+  const medicare = validate(MedicareBmmSchema, sources.medicareBmm, 'medicare-bmm');
   const iscd = validate(IscdVfa, sources.iscdVfa, 'iscd-vfa');
   const packs = sources.payers.map((p) => validate(PayerPack, p.data, `payer pack ${p.name}`));
 
@@ -249,6 +285,7 @@ export function compileKnowledge(sources: KnowledgeSources): Knowledge {
       conventions,
     },
     medicare,
+    medicareIndex: indexMedicare(medicare),
     iscd: { version: iscd.version, title: iscd.title, versions: iscd.versions },
     payers,
   };

@@ -8,6 +8,7 @@ import type { ClaimType, Component, Severity, Sex } from '../contract/values.js'
 import type { Knowledge } from '../knowledge/compile.js';
 import type { PayerPack } from '../knowledge/schema.js';
 import { RULES, type Family, type RuleId } from './catalogue.js';
+import type { MedicareLineAssessment } from './medicare.js';
 
 /** A claim line with defaults applied: upper-case modifiers, units, dotted diagnoses. */
 export interface Line {
@@ -58,6 +59,10 @@ export interface RuleContext {
   lines: Line[];
   /** True when `lines` is the submitted claim, so findings carry line indexes. */
   linesAreSubmitted: boolean;
+  /** Message labels of the lines under check, filled on first use. */
+  labels: string[];
+  /** The Medicare assessment of each line under check, worked out once (Medicare packs only). */
+  assessments: MedicareLineAssessment[] | undefined;
 }
 
 /** Details of one finding besides its rule id. */
@@ -102,9 +107,10 @@ export function lineRef(ctx: RuleContext, index: number): number | undefined {
   return ctx.linesAreSubmitted ? index : undefined;
 }
 
-/** "line 2 (77080)" or "77080" for messages. */
+/** "line 2 (77080)" or "77080" for messages (built once per line: every family asks for it). */
 export function lineLabel(ctx: RuleContext, index: number): string {
   const line = ctx.lines[index];
-  const code = line ? line.code : '?';
-  return ctx.linesAreSubmitted ? `line ${index + 1} (${code})` : code;
+  if (!line) return '?';
+  if (!ctx.linesAreSubmitted) return line.code;
+  return (ctx.labels[index] ??= `line ${index + 1} (${line.code})`);
 }

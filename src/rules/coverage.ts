@@ -164,7 +164,7 @@ export function checkCoverage(ctx: RuleContext, report: Report): void {
     if (notListed) {
       report.add('medicare.vfa-not-bmm', { message: `${lineLabel(ctx, index)}: ${notListed.note}.`, line: lineRef(ctx, index), source: notListed.source });
     }
-    const assessment = assessMedicareLine(ctx.input, ctx.knowledge, line, line.diagnoses);
+    const assessment = ctx.assessments?.[index] ?? assessMedicareLine(ctx.input, ctx.knowledge, line);
     if (assessment.benefit === 'bmm') bmmLines++;
     for (const reason of assessment.denials) reportDenial(ctx, report, reason, index);
     checkLiability(ctx, report, assessment, index);
@@ -175,7 +175,7 @@ export function checkCoverage(ctx: RuleContext, report: Report): void {
   if (bmmLines === 0) return;
 
   const all = [...new Set([...ctx.input.diagnoses, ...ctx.lines.flatMap((l) => l.diagnoses)])];
-  const categories = qualifiedCategories(ctx.input, medicare, all);
+  const categories = qualifiedCategories(ctx.input, ctx.knowledge, all);
   if (categories.length === 0) {
     report.add('medicare.bmm-category-not-shown', {
       message: 'Nothing in the diagnoses or clinical facts shows a qualified-individual category (estrogen deficiency at clinical risk, vertebral abnormality on X-ray, long-term glucocorticoids, primary hyperparathyroidism, or monitoring osteoporosis drug therapy).',

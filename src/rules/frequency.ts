@@ -20,7 +20,7 @@ export function checkFrequency(ctx: RuleContext, report: Report): void {
   const rule = medicare.frequency;
   report.ran('frequency', `medicare-bmm ${medicare.version}: ${rule.months} months counted by month`);
   ctx.lines.forEach((line, index) => {
-    const outcome = bmmFrequency(ctx.input, ctx.knowledge, line);
+    const outcome = ctx.assessments?.[index]?.frequency ?? bmmFrequency(ctx.input, ctx.knowledge, line);
     const label = lineLabel(ctx, index);
     const at = lineRef(ctx, index);
     switch (outcome.status) {

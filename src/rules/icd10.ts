@@ -1,8 +1,11 @@
 /** ICD-10-CM helpers shared by the diagnosis rules and the engine: normalising and classifying a code. */
 import type { IcdKnowledge } from '../knowledge/compile.js';
 
+const NORMAL = /^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$/;
+
 /** Upper-cases a code and puts the dot after the third character (M8108XA → M81.08XA). */
 export function normalizeIcd(code: string): string {
+  if (NORMAL.test(code)) return code;
   const plain = code.toUpperCase().replace('.', '');
   return plain.length > 3 ? `${plain.slice(0, 3)}.${plain.slice(3)}` : plain;
 }

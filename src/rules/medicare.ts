@@ -52,12 +52,24 @@ export function meetsGlucocorticoidThreshold(input: CheckInput, medicare: Medica
 }
 
 function clinicalFact(input: CheckInput, fact: MedicareBmm['categories'][number]['fact'], medicare: MedicareBmm): boolean {
-  if (fact === 'glucocorticoid') return meetsGlucocorticoidThreshold(input, medicare);
-  return input.clinical[fact] === true;
+  const c = input.clinical;
+  switch (fact) {
+    case 'glucocorticoid':
+      return meetsGlucocorticoidThreshold(input, medicare);
+    case 'estrogenDeficient':
+      return c.estrogenDeficient === true;
+    case 'vertebralAbnormalityOnXray':
+      return c.vertebralAbnormalityOnXray === true;
+    case 'primaryHyperparathyroidism':
+      return c.primaryHyperparathyroidism === true;
+    case 'monitoringOsteoporosisTherapy':
+      return c.monitoringOsteoporosisTherapy === true;
+  }
 }
 
 /** The qualified-individual categories shown by the clinical facts and the given diagnoses. */
-export function qualifiedCategories(input: CheckInput, medicare: MedicareBmm, diagnoses: string[]): CategoryMatch[] {
+export function qualifiedCategories(input: CheckInput, knowledge: Knowledge, diagnoses: string[]): CategoryMatch[] {
+  const { medicare, medicareIndex } = knowledge;
   const matches: CategoryMatch[] = [];
   for (const category of medicare.categories) {
     const sexFits = !category.sex || input.sex === category.sex;
@@ -65,28 +77,26 @@ export function qualifiedCategories(input: CheckInput, medicare: MedicareBmm, di
       matches.push({ id: category.id, label: category.label, evidence: `clinical fact ${category.fact}`, viaDiagnosis: false, confidence: 'verified' });
       continue;
     }
-    const dx = diagnoses.find((d) => category.diagnoses?.includes(d) || category.diagnosisPrefixes?.some((p) => d.startsWith(p)));
+    const dx = diagnoses.find((d) => medicareIndex.categoriesOfDiagnosis(d).includes(category));
     if (dx) matches.push({ id: category.id, label: category.label, evidence: dx, viaDiagnosis: true, confidence: category.diagnosisMappingConfidence });
   }
   return matches;
 }
 
 /** The BMM benefit entry of a code on the date, if the code is inside the benefit. */
-export function bmmBenefitEntry(medicare: MedicareBmm, code: string, date: string): MedicareBmm['benefitCodes'][number] | undefined {
-  return medicare.benefitCodes.find((b) => b.code === code && (b.effective === null || date >= b.effective));
-}
-
-function isAxialDxa(medicare: MedicareBmm, code: string): boolean {
-  return medicare.axialDxaCodes.includes(code);
+export function bmmBenefitEntry(knowledge: Knowledge, code: string, date: string): MedicareBmm['benefitCodes'][number] | undefined {
+  const entry = knowledge.medicareIndex.benefitByCode.get(code);
+  return entry && (entry.effective === null || date >= entry.effective) ? entry : undefined;
 }
 
 /** The 23-month frequency outcome for a BMM line, counted by month from the last covered BMM in history. */
 export function bmmFrequency(input: CheckInput, knowledge: Knowledge, line: Line): FrequencyOutcome {
-  const { medicare } = knowledge;
+  const { medicare, medicareIndex } = knowledge;
+  const axial = medicareIndex.axialDxa;
   const date = input.dateOfService;
-  if (!bmmBenefitEntry(medicare, line.code, date)) return { status: 'not-applicable' };
+  if (!bmmBenefitEntry(knowledge, line.code, date)) return { status: 'not-applicable' };
   if (input.history === undefined) return { status: 'no-history' };
-  const prior = input.history.filter((h) => h.dateOfService < date && bmmBenefitEntry(medicare, h.code, h.dateOfService));
+  const prior = input.history.filter((h) => h.dateOfService < date && bmmBenefitEntry(knowledge, h.code, h.dateOfService));
   if (prior.length === 0) return { status: 'no-prior' };
   const last = prior.reduce((a, b) => (b.dateOfService > a.dateOfService ? b : a));
   const eligibleFrom = firstOfMonthAfter(last.dateOfService, medicare.frequency.months + 1);
@@ -95,28 +105,26 @@ export function bmmFrequency(input: CheckInput, knowledge: Knowledge, line: Line
   const months = input.clinical.glucocorticoidMonths;
   if ((months !== undefined && months > 3) || line.diagnoses.includes('Z79.52') || input.diagnoses.includes('Z79.52')) {
     exception = 'glucocorticoid-monitoring';
-  } else if (isAxialDxa(medicare, line.code) && !prior.some((h) => isAxialDxa(medicare, h.code)) && !isAxialDxa(medicare, last.code)) {
+  } else if (axial.has(line.code) && !prior.some((h) => axial.has(h.code))) {
     exception = 'confirmatory-baseline';
   }
   return { status: 'too-soon', last: last.dateOfService, eligibleFrom, exception };
 }
 
 /** Assesses one line under the Medicare BMM benefit. */
-export function assessMedicareLine(input: CheckInput, knowledge: Knowledge, line: Line, lineDiagnoses: string[]): MedicareLineAssessment {
-  const { medicare } = knowledge;
-  const date = input.dateOfService;
-  const excluded = medicare.excluded.find((e) => e.code === line.code);
-  if (excluded) return { benefit: 'excluded', excluded, benefitSource: excluded.source, denials: [], frequency: { status: 'not-applicable' } };
-  const benefit = bmmBenefitEntry(medicare, line.code, date);
-  if (!benefit) return { benefit: 'other', excluded: undefined, benefitSource: undefined, denials: [], frequency: { status: 'not-applicable' } };
+export function assessMedicareLine(input: CheckInput, knowledge: Knowledge, line: Line): MedicareLineAssessment {
+  const { medicare, medicareIndex: index } = knowledge;
+  const excluded = index.excludedByCode.get(line.code);
+  if (excluded) return { benefit: 'excluded', excluded, benefitSource: excluded.source, denials: [], frequency: NOT_APPLICABLE };
+  const benefit = bmmBenefitEntry(knowledge, line.code, input.dateOfService);
+  if (!benefit) return { benefit: 'other', excluded: undefined, benefitSource: undefined, denials: [], frequency: NOT_APPLICABLE };
 
   const denials: DenialReason[] = [];
-  const screening = new Set(medicare.screeningOnly.codes);
-  const notListed = new Set(medicare.nationalDiagnosisList.notCovered);
-  if (lineDiagnoses.length > 0 && lineDiagnoses.every((d) => screening.has(d))) denials.push('screening-only');
-  else if (lineDiagnoses.length > 0 && lineDiagnoses.every((d) => screening.has(d) || notListed.has(d))) denials.push('diagnosis-not-listed');
-  const categories = qualifiedCategories(input, medicare, [...lineDiagnoses, ...input.diagnoses]);
-  if (categories.length > 0 && categories.every((c) => medicare.categories.find((m) => m.id === c.id)?.axialDxaOnly) && !isAxialDxa(medicare, line.code)) {
+  const dx = line.diagnoses;
+  if (dx.length > 0 && dx.every((d) => index.screening.has(d))) denials.push('screening-only');
+  else if (dx.length > 0 && dx.every((d) => index.screening.has(d) || index.notCovered.has(d))) denials.push('diagnosis-not-listed');
+  const categories = qualifiedCategories(input, knowledge, dx.length > 0 ? [...dx, ...input.diagnoses] : input.diagnoses);
+  if (categories.length > 0 && !index.axialDxa.has(line.code) && categories.every((c) => medicare.categories.find((m) => m.id === c.id)?.axialDxaOnly)) {
     denials.push('monitoring-not-axial');
   }
   if (input.treatingOrder === false) denials.push('order-not-treating');
@@ -124,6 +132,8 @@ export function assessMedicareLine(input: CheckInput, knowledge: Knowledge, line
   if (frequency.status === 'too-soon' && !frequency.exception) denials.push('too-soon');
   return { benefit: 'bmm', excluded: undefined, benefitSource: benefit.source, denials, frequency };
 }
+
+const NOT_APPLICABLE: FrequencyOutcome = { status: 'not-applicable' };
 
 /** The liability modifiers Medicare expects on a line given its assessment and the ABN. */
 export function liabilityModifiers(assessment: MedicareLineAssessment, abnOnFile: boolean | undefined): string[] {

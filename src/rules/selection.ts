@@ -106,10 +106,13 @@ export function selectDensitometryCodes(input: CheckInput, knowledge: Knowledge,
   return selected;
 }
 
+const COMBINED_SERVICES = ['dxa-axial', 'vfa', 'dxa-axial+vfa'];
+const NO_SERVICES: string[] = [];
+
 /** Services a code stands for: 77085 stands for both the axial study and the VFA. */
 function servicesOf(entry: CodeEntry | undefined): string[] {
-  if (!entry?.service) return [];
-  return entry.service === 'dxa-axial+vfa' ? ['dxa-axial', 'vfa', 'dxa-axial+vfa'] : [entry.service];
+  if (!entry?.service) return NO_SERVICES;
+  return entry.service === 'dxa-axial+vfa' ? COMBINED_SERVICES : [entry.service];
 }
 
 /** The selection rule family: compares the submitted lines with what the documentation supports. */
@@ -117,10 +120,11 @@ export function checkSelection(ctx: RuleContext, report: Report): void {
   report.ran('selection', `codes ${ctx.knowledge.codes.version}`);
   if (!ctx.linesAreSubmitted) return;
   const { byCode } = ctx.knowledge.codes;
-  const submittedCodes = new Set(ctx.lines.map((l) => l.code));
-  const submittedServices = new Set(ctx.lines.flatMap((l) => servicesOf(byCode.get(l.code))));
-  const selected = new Set(ctx.selectedCodes);
-  const performedKinds = new Set<string>(ctx.input.performed.map((p) => p.procedure));
+  // Claims are a handful of lines: arrays beat sets here.
+  const submittedCodes = { has: (code: string) => ctx.lines.some((l) => l.code === code) };
+  const submittedServices = { has: (service: string) => ctx.lines.some((l) => servicesOf(byCode.get(l.code)).includes(service)) };
+  const selected = { has: (code: string) => ctx.selectedCodes.includes(code) };
+  const performedKinds = { has: (kind: string) => ctx.input.performed.some((p) => p.procedure === kind) };
   const combos = ctx.knowledge.pairs.combinations.filter((c) => isWithin(ctx.input.dateOfService, c.effective, c.end));
 
   for (const code of ctx.selectedCodes) {
