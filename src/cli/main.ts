@@ -17,7 +17,8 @@ import { RULES } from '../rules/catalogue.js';
 import { contractJsonSchemas } from '../contract/json-schema.js';
 import { InputError, readEncounters } from './input.js';
 import { Progress } from './progress.js';
-import { COLOR, PLAIN, renderText, type Style } from './text.js';
+import { COLOR, PLAIN, renderFacts, renderText, type Style } from './text.js';
+import { extract, MAX_REPORT_CHARS } from '../extract/extract.js';
 
 /** The streams and environment the CLI runs with (injected so tests can drive it in process). */
 export interface CliIo {
@@ -172,6 +173,47 @@ async function runCheck(file: string | undefined, options: CheckOptions, io: Cli
   return counts.reject > 0 ? EXIT.reject : EXIT.ok;
 }
 
+async function readAll(stream: AsyncIterable<Buffer | string>, limit: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of stream) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    bytes += buf.length;
+    if (bytes > limit) return undefined;
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function runExtract(file: string | undefined, options: { format?: 'json' | 'text' }, io: CliIo): Promise<number> {
+  const fromStdin = file === undefined || file === '-';
+  if (fromStdin && io.stdin.isTTY) {
+    io.stderr.write('dxacode: no input: give a report FILE, or pipe the report text on standard input\n');
+    return EXIT.unusable;
+  }
+  const name = fromStdin ? '<stdin>' : file;
+  let text: string | undefined;
+  try {
+    text = await readAll((fromStdin ? io.stdin : createReadStream(file)) as AsyncIterable<Buffer>, MAX_REPORT_CHARS * 4);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    io.stderr.write(`dxacode: ${name}: cannot read the file (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code ?? 'error'})\n`);
+    return EXIT.unusable;
+  }
+  if (text === undefined || text.length > MAX_REPORT_CHARS) {
+    io.stderr.write(`dxacode: ${name}: the report is longer than ${MAX_REPORT_CHARS} characters\n`);
+    return EXIT.unusable;
+  }
+  if (text.trim() === '') {
+    io.stderr.write(`dxacode: ${name}: the report is empty\n`);
+    return EXIT.unusable;
+  }
+  const facts = extract(text);
+  const format = options.format ?? (io.stdout.isTTY ? 'text' : 'json');
+  io.stdout.write(format === 'json' ? `${JSON.stringify(facts, null, 2)}\n` : renderFacts(text, facts, useColor(io) ? COLOR : PLAIN));
+  return EXIT.ok;
+}
+
 /** The rule catalogue as the Markdown page docs/rules.md. */
 export function rulesMarkdown(): string {
   const rows = Object.entries(RULES).map(([id, r]) => `| \`${id}\` | ${r.family} | ${r.severity} | ${r.summary.replace(/\|/g, '\\|')} |`);
@@ -206,6 +248,15 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--no-progress', 'never show the progress bar')
     .action(async (file: string | undefined, options: CheckOptions) => {
       setExit(await runCheck(file, options, io));
+    });
+
+  program
+    .command('extract')
+    .description('read a DXA/VFA report and print the documented facts with the evidence span of each')
+    .argument('[file]', 'report text file, or - for standard input (default)')
+    .addOption(new Option('-f, --format <format>', 'output format (default: text on a terminal, json otherwise)').choices(['json', 'text']))
+    .action(async (file: string | undefined, options: { format?: 'json' | 'text' }) => {
+      setExit(await runExtract(file, options, io));
     });
 
   program

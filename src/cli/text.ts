@@ -1,5 +1,6 @@
 /** The readable text view of results: one block per encounter, coloured on a terminal. */
 import type { Result } from '../contract/result.js';
+import type { Evidence, ReportFacts } from '../extract/facts.js';
 
 /** ANSI styling, or none when colour is off. */
 export interface Style {
@@ -50,4 +51,55 @@ export function renderText(result: Result, style: Style, header: { dateOfService
   }
   out.push(`  ${style.dim(`checked: ${result.checked.map((c) => c.family).join(', ')}`)}`);
   return `${out.join('\n')}\n`;
+}
+
+interface Marked {
+  start: number;
+  end: number;
+  label: string;
+}
+
+/** Every evidence span of the facts with a short label of what it shows. */
+function evidenceSpans(facts: ReportFacts): Marked[] {
+  const spans: Marked[] = [];
+  const add = (e: Evidence | undefined, label: string) => {
+    if (e && e.end > e.start) spans.push({ start: e.start, end: e.end, label });
+  };
+  for (const s of facts.studies) add(s.evidence, `study ${s.procedure}${s.sites.length ? ` (${s.sites.join(', ')})` : ''}`);
+  for (const n of facts.notPerformed) add(n.evidence, `not performed here: ${n.procedure} (${n.reason})`);
+  for (const r of facts.results) add(r.evidence, `${r.measure} ${r.site} ${r.value}`);
+  for (const [key, fact] of Object.entries(facts.clinical)) add(fact?.evidence, `${key} ${String(fact?.value)}`);
+  for (const f of facts.vfa?.fractures ?? []) add(f.evidence, `fracture ${f.level}${f.grade ? ` grade ${f.grade}` : ''}${f.type ? ` ${f.type}` : ''}`);
+  add(facts.vfa?.levelsEvaluated?.evidence, `VFA levels ${facts.vfa?.levelsEvaluated?.value ?? ''}`);
+  for (const l of facts.vfa?.notEvaluable ?? []) add(l.evidence, `not evaluable ${l.value}`);
+  add(facts.vfa?.noFracture?.evidence, 'no vertebral fracture');
+  add(facts.vfa?.furtherImaging?.evidence, 'further imaging recommended');
+  for (const [key, fact] of Object.entries(facts.people)) add(fact?.evidence, `${key} ${String(fact?.value)}`);
+  add(facts.frax.majorOsteoporotic?.evidence, `FRAX major osteoporotic ${facts.frax.majorOsteoporotic?.value ?? ''}%`);
+  add(facts.frax.hip?.evidence, `FRAX hip ${facts.frax.hip?.value ?? ''}%`);
+  for (const c of facts.changes) add(c.evidence, `change ${c.percent}%${c.site ? ` ${c.site}` : ''}${c.significant === undefined ? '' : c.significant ? ' (exceeds LSC)' : ' (within LSC)'}`);
+  add(facts.indication, 'indication');
+  add(facts.impression, 'impression');
+  return spans;
+}
+
+/** The report with its evidence marked (reverse video on a terminal, [[...]] otherwise) and the facts listed. */
+export function renderFacts(text: string, facts: ReportFacts, style: Style): string {
+  const spans = evidenceSpans(facts);
+  const marked = new Uint8Array(text.length);
+  for (const s of spans) marked.fill(1, s.start, Math.min(s.end, text.length));
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    let j = i;
+    while (j < text.length && marked[j] === marked[i]) j++;
+    const piece = text.slice(i, j);
+    out += marked[i] ? (style === PLAIN ? `[[${piece}]]` : `\u001b[7m${piece}\u001b[27m`) : piece;
+    i = j;
+  }
+  const lines = [out.endsWith('\n') ? out : `${out}\n`, style.bold('Facts found:')];
+  for (const s of spans.sort((a, b) => a.start - b.start)) lines.push(`  ${String(s.start).padStart(6)}-${String(s.end).padEnd(6)} ${s.label}`);
+  for (const d of facts.diagnoses) lines.push(`  suggested ${d.code}: ${d.reason}`);
+  if (facts.studies.length === 0) lines.push(style.yellow('  no performed study: nothing to bill from this text'));
+  return `${lines.join('\n')}\n`;
 }

@@ -34,6 +34,16 @@ export const RecommendedLine = z
   })
   .meta({ id: 'RecommendedLine' });
 
+/** A fact taken from the encounter's report text, with the span of its evidence. */
+export const FromReport = z
+  .strictObject({
+    field: z.string().meta({ description: 'the encounter field filled, e.g. performed[0], clinical.tScoreLowest, diagnoses[1]' }),
+    value: z.union([z.string(), z.number(), z.boolean()]),
+    evidence: z.strictObject({ start: z.number().int().min(0), end: z.number().int().min(0), text: z.string() }),
+    suggestion: z.literal(true).optional().meta({ description: 'a suggested ICD-10-CM code for the coder to confirm' }),
+  })
+  .meta({ id: 'FromReport', description: 'A fact read from the report text, with its evidence span [start, end)' });
+
 /** The public Result output. */
 export const Result = z
   .strictObject({
@@ -46,6 +56,7 @@ export const Result = z
     findings: z.array(Finding),
     checked: z.array(z.strictObject({ family: z.string(), version: z.string() })),
     unchecked: z.array(z.strictObject({ family: z.string(), reason: z.string() })),
+    fromReport: z.array(FromReport).optional().meta({ description: 'facts taken from the report text (only when the encounter has a report)' }),
   })
   .meta({ id: 'Result', description: 'What dxacode decided about one encounter and why' });
 
@@ -55,5 +66,7 @@ export type Result = z.infer<typeof Result>;
 export type Finding = z.infer<typeof Finding>;
 /** Source type. */
 export type Source = z.infer<typeof Source>;
+/** A fact taken from the report. */
+export type FromReport = z.infer<typeof FromReport>;
 /** Recommended line type. */
 export type RecommendedLine = z.infer<typeof RecommendedLine>;

@@ -28,5 +28,7 @@ export function stringifyResult(result: Result): string {
     if (f.fix !== undefined) out += `,"fix":${JSON.stringify(f.fix)}`;
     out += `,"source":${sourceJson(f.source)}}`;
   }
-  return `${out}],"checked":${JSON.stringify(result.checked)},"unchecked":${JSON.stringify(result.unchecked)}}`;
+  out += `],"checked":${JSON.stringify(result.checked)},"unchecked":${JSON.stringify(result.unchecked)}`;
+  if (result.fromReport !== undefined) out += `,"fromReport":${JSON.stringify(result.fromReport)}`;
+  return `${out}}`;
 }

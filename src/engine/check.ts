@@ -18,6 +18,9 @@ import { checkPayer } from '../rules/payer.js';
 import { checkPointers } from '../rules/pointers.js';
 import { checkSelection } from '../rules/selection.js';
 import { checkUnits } from '../rules/units.js';
+import { checkDocumentation } from '../rules/documentation.js';
+import { extract } from '../extract/extract.js';
+import { applyReport } from './report.js';
 import { assessMedicareLine } from '../rules/medicare.js';
 import { normalizeEncounter } from './normalize.js';
 import { code } from './recommend.js';
@@ -35,6 +38,7 @@ const FAMILY_CHECKS: ((ctx: RuleContext, report: Report) => void)[] = [
   checkFrequency,
   checkIndications,
   checkPayer,
+  checkDocumentation,
 ];
 
 function verdictOf(report: Report): Verdict {
@@ -53,18 +57,13 @@ function distinctUnchecked(entries: Report['unchecked']): Report['unchecked'] {
 }
 
 /** Checks one validated encounter against the knowledge and returns the contract's Result. */
-export function check(encounter: Encounter, knowledge: Knowledge): Result {
+export function check(given: Encounter, knowledge: Knowledge): Result {
+  const facts = given.report !== undefined ? extract(given.report) : undefined;
+  const applied = facts ? applyReport(given, facts) : undefined;
+  const encounter = applied ? applied.encounter : given;
   const input = normalizeEncounter(encounter);
   const report = new Report();
   const pack = knowledge.payers.get(input.payer);
-  if (encounter.performed === undefined && encounter.report !== undefined) {
-    report.add('input.report-not-extracted', {
-      message: 'The encounter gives a report but no performed procedures; this version of dxacode does not yet read report text, so no service was coded from it.',
-      fix: 'List the performed procedures in `performed`.',
-      source: { title: 'dxacode contract: performed is required unless report is given', confidence: 'verified' },
-    });
-    report.skipped('selection', 'no performed procedures: the report text was not read');
-  }
   const coded = code(input, knowledge, pack, report);
   const submitted = input.submitted;
   const ctx: RuleContext = {
@@ -76,6 +75,8 @@ export function check(encounter: Encounter, knowledge: Knowledge): Result {
     lines: submitted ?? coded.lines,
     linesAreSubmitted: submitted !== undefined,
     labels: [],
+    facts,
+    diagnosesFromReport: given.diagnoses === undefined && (facts?.diagnoses.length ?? 0) > 0,
     assessments:
       pack?.program !== 'medicare' ? undefined : submitted ? submitted.map((line) => assessMedicareLine(input, knowledge, line)) : coded.assessments,
   };
@@ -91,5 +92,6 @@ export function check(encounter: Encounter, knowledge: Knowledge): Result {
     checked: report.checked,
     unchecked: distinctUnchecked(report.unchecked),
   };
-  return encounter.id === undefined ? result : { id: encounter.id, ...result };
+  if (applied) result.fromReport = applied.fromReport;
+  return given.id === undefined ? result : { id: given.id, ...result };
 }

@@ -6,7 +6,6 @@ import type { Severity } from '../contract/values.js';
 
 /** Rule families, in the order the engine runs them. */
 export const FAMILIES = [
-  'input',
   'selection',
   'codes',
   'modifiers',
@@ -18,6 +17,7 @@ export const FAMILIES = [
   'frequency',
   'indications',
   'payer',
+  'documentation',
 ] as const;
 /** A rule family. */
 export type Family = (typeof FAMILIES)[number];
@@ -35,7 +35,17 @@ function rules<const T extends Record<string, RuleDefinition>>(table: T): T {
 
 /** Every rule id with its family, default severity and meaning. */
 export const RULES = rules({
-  'input.report-not-extracted': { family: 'input', severity: 'warning', summary: 'The encounter gives only a report; this version does not extract facts from report text, so nothing was coded.' },
+  'report.diagnosis-suggested': { family: 'documentation', severity: 'info', summary: 'A diagnosis code was suggested from the report language; the coder confirms it.' },
+  'report.no-study': { family: 'documentation', severity: 'warning', summary: 'The report documents no performed bone-density or VFA study (an order, a plan, an outside study or other imaging).' },
+  'doc.indication-missing': { family: 'documentation', severity: 'error', summary: 'The report states no indication (reason for the study).' },
+  'doc.sites-missing': { family: 'documentation', severity: 'error', summary: 'The report does not name the sites measured.' },
+  'doc.results-missing': { family: 'documentation', severity: 'error', summary: 'The report gives no BMD or T-score results for the DXA study billed.' },
+  'doc.interpretation-missing': { family: 'documentation', severity: 'error', summary: 'The report has no interpretation (impression or conclusion).' },
+  'doc.signature-missing': { family: 'documentation', severity: 'error', summary: 'The report is not signed by the reading physician.' },
+  'doc.order-missing': { family: 'documentation', severity: 'warning', summary: 'The report names no ordering clinician (Medicare BMM needs an order from the treating practitioner).' },
+  'doc.vfa-findings-missing': { family: 'documentation', severity: 'error', summary: 'The VFA has no documented interpretation: neither fractures nor a statement that there are none.' },
+  'doc.vfa-levels-missing': { family: 'documentation', severity: 'warning', summary: 'The VFA report does not state which levels were evaluated or could not be.' },
+  'doc.vfa-grade-missing': { family: 'documentation', severity: 'warning', summary: 'A vertebral fracture on VFA is reported without its Genant grade.' },
 
   'selection.not-billed': { family: 'selection', severity: 'warning', summary: 'A performed and documented service has no line on the claim.' },
   'selection.not-documented': { family: 'selection', severity: 'error', summary: 'A claim line bills a service that is not documented as performed.' },

@@ -9,6 +9,7 @@ import type { Knowledge } from '../knowledge/compile.js';
 import type { PayerPack } from '../knowledge/schema.js';
 import { RULES, type Family, type RuleId } from './catalogue.js';
 import type { MedicareLineAssessment } from './medicare.js';
+import type { ReportFacts } from '../extract/facts.js';
 
 /** A claim line with defaults applied: upper-case modifiers, units, dotted diagnoses. */
 export interface Line {
@@ -61,6 +62,10 @@ export interface RuleContext {
   linesAreSubmitted: boolean;
   /** Message labels of the lines under check, filled on first use. */
   labels: string[];
+  /** Facts extracted from the report text, when the encounter has one. */
+  facts: ReportFacts | undefined;
+  /** True when the diagnoses were suggested from the report (the encounter listed none). */
+  diagnosesFromReport: boolean;
   /** The Medicare assessment of each line under check, worked out once (Medicare packs only). */
   assessments: MedicareLineAssessment[] | undefined;
 }

@@ -1,0 +1,496 @@
+/**
+ * extract(text): the facts a DXA/VFA report documents, each with the span of its evidence. Pure and synchronous.
+ * Mentions that are orders, plans, outside studies, other imaging or studies "not performed" are kept apart from
+ * performed studies, so that a progress note ordering a DXA never becomes a charge.
+ */
+import type { Site } from '../contract/values.js';
+import type { Evidence, ReportFacts, ResultSite } from './facts.js';
+import {
+  BISPHOSPHONATES,
+  BODY_COMPOSITION,
+  DATE,
+  DXA_NAMES,
+  GLUCOCORTICOIDS,
+  GRADE_WORDS,
+  NOT_PERFORMED,
+  ORDER_CUES,
+  PERFORMED_CUES,
+  OSTEOPOROSIS_DRUGS,
+  OTHER_MODALITY_TITLE,
+  OUTSIDE_CUES,
+  VFA_NAMES,
+  isoFromDateMatch,
+} from './patterns.js';
+import { extractResults, findRegions, resultSite, type RegionMention, type ResultValue } from './results.js';
+import { normalizeReport, sentencesOf, spanOf, type ReportText, type Sentence } from './text.js';
+
+/** Longest report text extract() reads (longer input is cut, never read past). */
+export const MAX_REPORT_CHARS = 1_000_000;
+
+interface Ctx {
+  report: ReportText;
+  sentences: Sentence[];
+}
+
+function evidence(ctx: Ctx, sentence: Sentence, from = 0, to = sentence.text.length): Evidence {
+  return spanOf(ctx.report, sentence.start + from, sentence.start + to);
+}
+
+function trimmedEvidence(ctx: Ctx, sentence: Sentence): Evidence {
+  const lead = sentence.text.length - sentence.text.trimStart().length;
+  const trail = sentence.text.trimEnd().length;
+  return evidence(ctx, sentence, lead, trail);
+}
+
+function firstDate(text: string): string | undefined {
+  DATE.lastIndex = 0;
+  const m = DATE.exec(text);
+  return m ? isoFromDateMatch(m) : undefined;
+}
+
+/** Why a mention of a study in this sentence is not a study performed in this report, if it is not. */
+function notPerformedReason(sentence: Sentence): 'negated' | 'ordered' | 'outside' | 'cancelled' | undefined {
+  const t = sentence.text;
+  if (OUTSIDE_CUES.test(t)) return 'outside';
+  if (NOT_PERFORMED.test(t)) return /cancel|did not arrive|no[- ]show|did not (show|attend)/i.test(t) ? 'cancelled' : 'negated';
+  if (sentence.section === 'RECOMMENDATION' || sentence.section === 'RECOMMENDATIONS' || sentence.section === 'PLAN' || sentence.section === 'ORDERS' || sentence.section === 'ORDER') return 'ordered';
+  if (ORDER_CUES.test(t)) return 'ordered';
+  return undefined;
+}
+
+/** The report is about another modality (an MRI or radiograph report), judged from its title lines. */
+function isOtherModalityReport(ctx: Ctx): boolean {
+  const head = ctx.sentences.slice(0, 4).filter((s) => s.section === '' || /^(EXAM|EXAMINATION|PROCEDURE|STUDY)$/.test(s.section));
+  return head.some((s) => OTHER_MODALITY_TITLE.test(s.text) && !/\b(DXA|DEXA|densitometry|absorptiometry|bone density)\b/i.test(s.text));
+}
+
+const AXIAL_RESULT_SITES = new Set<ResultSite>(['lumbar-spine', 'left-femoral-neck', 'right-femoral-neck', 'femoral-neck', 'left-total-hip', 'right-total-hip', 'total-hip']);
+
+function measuredSites(results: ResultValue[], kind: 'axial' | 'peripheral'): Site[] {
+  const sites = new Set<Site>();
+  for (const r of results) {
+    if (kind === 'axial') {
+      if (r.site === 'lumbar-spine') sites.add('lumbar-spine');
+      else if (r.site.startsWith('left-') && AXIAL_RESULT_SITES.has(r.site)) sites.add('left-hip');
+      else if (r.site.startsWith('right-') && AXIAL_RESULT_SITES.has(r.site)) sites.add('right-hip');
+      else if (AXIAL_RESULT_SITES.has(r.site)) sites.add('hip');
+    } else if (!AXIAL_RESULT_SITES.has(r.site)) {
+      if (r.site === 'heel') sites.add('heel');
+      else if (r.site.startsWith('left-')) sites.add('left-forearm');
+      else if (r.site.startsWith('right-')) sites.add('right-forearm');
+      else if (r.site !== 'total-body') sites.add('forearm');
+    }
+  }
+  const order: Site[] = ['lumbar-spine', 'left-hip', 'right-hip', 'hip', 'left-forearm', 'right-forearm', 'forearm', 'heel'];
+  return order.filter((s) => sites.has(s));
+}
+
+function extractStudies(ctx: Ctx, results: ResultValue[], facts: ReportFacts): void {
+  const otherModality = isOtherModalityReport(ctx);
+  const axial = results.filter((r) => AXIAL_RESULT_SITES.has(r.site));
+  const peripheral = results.filter((r) => !AXIAL_RESULT_SITES.has(r.site) && r.site !== 'total-body');
+  let dxaEvidence: Evidence | undefined;
+  let dxaPerformedMention = false;
+  for (const sentence of ctx.sentences) {
+    DXA_NAMES.lastIndex = 0;
+    const m = DXA_NAMES.exec(sentence.text);
+    if (!m) continue;
+    const reason = otherModality ? 'other-modality' : notPerformedReason(sentence);
+    if (reason) {
+      facts.notPerformed.push({ procedure: 'dxa-axial', reason, evidence: trimmedEvidence(ctx, sentence) });
+      continue;
+    }
+    if (!dxaEvidence) dxaEvidence = trimmedEvidence(ctx, sentence);
+    if (PERFORMED_CUES.test(sentence.text) || sentence.section === 'TECHNIQUE') dxaPerformedMention = true;
+  }
+  if (otherModality) return;
+  const hasResults = results.some((r) => r.measure === 't-score' || r.measure === 'bmd');
+  if (axial.length > 0 && hasResults) {
+    facts.studies.push({ procedure: 'dxa-axial', sites: measuredSites(axial, 'axial'), evidence: axial[0]!.evidence });
+  }
+  if (peripheral.length > 0 && hasResults) {
+    facts.studies.push({ procedure: 'dxa-peripheral', sites: measuredSites(peripheral, 'peripheral'), evidence: peripheral[0]!.evidence });
+  }
+  const performedReport = facts.studies.length > 0 || (dxaPerformedMention && dxaEvidence !== undefined);
+
+  // Vertebral fracture assessment: a VFA name in a performed context of a performed report.
+  let vfaEvidence: Evidence | undefined;
+  for (const sentence of ctx.sentences) {
+    VFA_NAMES.lastIndex = 0;
+    const m = VFA_NAMES.exec(sentence.text);
+    if (!m) continue;
+    const reason = notPerformedReason(sentence);
+    if (reason) {
+      facts.notPerformed.push({ procedure: 'vfa', reason, evidence: trimmedEvidence(ctx, sentence) });
+      continue;
+    }
+    if (!vfaEvidence) vfaEvidence = evidence(ctx, sentence, m.index, m.index + m[0].length);
+  }
+  const vfaFindings = facts.vfa && (facts.vfa.fractures.length > 0 || facts.vfa.noFracture || facts.vfa.levelsEvaluated);
+  if (vfaEvidence && (performedReport || vfaFindings)) {
+    facts.studies.push({ procedure: 'vfa', sites: [], evidence: vfaEvidence });
+  }
+
+  const compositionResults = /\b(fat mass|lean mass|lean \+ BMC|% ?fat|percent (?:body )?fat|visceral adipose|VAT|appendicular lean)\b/i.test(ctx.report.text);
+  for (const sentence of ctx.sentences) {
+    BODY_COMPOSITION.lastIndex = 0;
+    const m = BODY_COMPOSITION.exec(sentence.text);
+    if (!m) continue;
+    if (notPerformedReason(sentence)) continue;
+    if (compositionResults || /\b(performed|obtained)\b/i.test(sentence.text)) {
+      facts.studies.push({ procedure: 'dxa-body-composition', sites: ['total-body'], evidence: evidence(ctx, sentence, m.index, m.index + m[0].length) });
+      break;
+    }
+  }
+}
+
+function extractClinical(ctx: Ctx, facts: ReportFacts): void {
+  const c = facts.clinical;
+  for (const sentence of ctx.sentences) {
+    const t = sentence.text;
+    const negated = /\b(no|denies|without|negative for)\b[^.;]{0,30}$/i;
+    const at = (re: RegExp) => {
+      const m = re.exec(t);
+      if (!m) return undefined;
+      if (negated.test(t.slice(0, m.index))) return undefined;
+      return m;
+    };
+    let m: RegExpExecArray | undefined;
+    if (!c.estrogenDeficient && (m = at(/\b(post-?menopausal|estrogen deficien\w*|oophorectomy|surgical menopause|premature menopause|menopausal|aromatase inhibitor|anastrozole|letrozole|exemestane)\b/i))) {
+      c.estrogenDeficient = { value: true, evidence: evidence(ctx, sentence, m.index, m.index + m[0].length) };
+    }
+    if (!c.primaryHyperparathyroidism && (m = at(/\bprimary hyperparathyroidism\b/i))) {
+      c.primaryHyperparathyroidism = { value: true, evidence: evidence(ctx, sentence, m.index, m.index + m[0].length) };
+    }
+    if (!c.glucocorticoidName && (m = at(GLUCOCORTICOIDS))) {
+      c.glucocorticoidName = { value: m[1]!.toLowerCase() === 'medrol' ? 'methylprednisolone' : m[1]!.toLowerCase(), evidence: evidence(ctx, sentence, m.index, m.index + m[0].length) };
+      const tail = t.slice(m.index);
+      const dose = /(\d+(?:\.\d+)?)\s*(?:mg|milligrams?)\b/i.exec(tail);
+      if (dose) c.glucocorticoidMgPerDay = { value: Number(dose[1]), evidence: evidence(ctx, sentence, m.index + dose.index, m.index + dose.index + dose[0].length) };
+      const duration = /\b(?:for|x|×|over|past|last|since)\s+(?:the\s+)?(?:past\s+|last\s+)?(\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*(months?|mos?\.?|years?|yrs?|weeks?|wks?)\b/i.exec(t);
+      if (duration) {
+        const words: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12 };
+        const n = words[duration[1]!.toLowerCase()] ?? Number(duration[1]);
+        const unit = duration[2]!.toLowerCase();
+        const months = unit.startsWith('y') ? n * 12 : unit.startsWith('w') ? Math.round((n * 7) / 30.44) : n;
+        c.glucocorticoidMonths = { value: months, evidence: evidence(ctx, sentence, duration.index, duration.index + duration[0].length) };
+      }
+    }
+    if (!c.heightLossHistoricalCm && (m = at(/\b(?:height loss|loss of height|lost|has lost|loss)\s*(?:of\s*)?(?:approximately\s*|about\s*|~\s*)?(\d+(?:\.\d+)?)\s*(cm|centimet(?:er|re)s?|in(?:ch(?:es)?)?\b|")(?:\s*(?:of|in)\s*height)?|\b(\d+(?:\.\d+)?)\s*(cm|centimet(?:er|re)s?|in(?:ch(?:es)?)?\b|")\s*(?:of\s*)?(?:historical\s*)?(?:height loss|loss of height|loss in height|shorter)/i))) {
+      if (!/prospective|over the past year|since last (visit|year)/i.test(t)) {
+        const value = Number(m[1] ?? m[3]);
+        const unit = (m[2] ?? m[4])!.toLowerCase();
+        const cm = unit.startsWith('c') ? value : Math.round(value * 2.54 * 10) / 10;
+        c.heightLossHistoricalCm = { value: cm, evidence: evidence(ctx, sentence, m.index, m.index + m[0].length) };
+      }
+    }
+    if (!c.selfReportedVertebralFracture && (m = at(/\b(self-reported|patient[- ]reported|reports?|reported|by (?:patient )?report|per patient|was told)\b[^.;]{0,60}?\b(?:(?:vertebral|spine|spinal|compression) fractures?|fractured (?:vertebra|spine|back)|cracked vertebra|broken (?:back|vertebra))|\b(vertebral|spine|compression) fractures?[^.;]{0,30}\b(per patient|by (?:patient )?report|self-reported|not documented|undocumented)\b/i))) {
+      c.selfReportedVertebralFracture = { value: true, evidence: evidence(ctx, sentence, m.index, m.index + m[0].length) };
+    }
+    if (!c.knownFracture && (m = at(/\b(history of|prior|previous|remote|healed|sustained (?:a )?)\s*(?:a\s+)?(?:left |right )?(hip|wrist|distal radius|radius|vertebral|fragility|osteoporotic|humerus|pelvic|low[- ]trauma)\s+fractures?\b|\bfractured (?:her|his) (?:left |right )?(wrist|hip|radius|arm)\b/i))) {
+      c.knownFracture = { value: true, evidence: evidence(ctx, sentence, m.index, m.index + m[0].length) };
+    }
+    if (!c.monitoringTherapy) {
+      const drugs = new RegExp(`\\b(${Object.keys(OSTEOPOROSIS_DRUGS).join('|')})\\b`, 'i');
+      if ((m = at(drugs)) && /\b(monitor\w*|on|taking|treated|treatment|therapy|response|since|started|receiving|years? of|months? of)\b/i.test(t) && !/\b(discontinued|stopped|completed|drug holiday|off)\b/i.test(t)) {
+        c.monitoringTherapy = { value: OSTEOPOROSIS_DRUGS[m[1]!.toLowerCase()]!, evidence: evidence(ctx, sentence, m.index, m.index + m[0].length) };
+      }
+    }
+  }
+}
+
+function expandLevels(from: string, to: string): string[] {
+  const order = [...Array.from({ length: 12 }, (_, i) => `T${i + 1}`), ...Array.from({ length: 5 }, (_, i) => `L${i + 1}`)];
+  const a = order.indexOf(from);
+  const b = order.indexOf(to);
+  if (a < 0 || b < 0 || b < a) return [from, to].filter((l) => order.includes(l));
+  return order.slice(a, b + 1);
+}
+
+function normalLevel(letter: string, digits: string): string {
+  return `${letter.toUpperCase()}${Number(digits)}`;
+}
+
+function extractVfa(ctx: Ctx, facts: ReportFacts): void {
+  const vfa: NonNullable<ReportFacts['vfa']> = { notEvaluable: [], fractures: [] };
+  let inVfa = false;
+  let any = false;
+  for (const sentence of ctx.sentences) {
+    const t = sentence.text;
+    VFA_NAMES.lastIndex = 0;
+    const mentionsVfa = VFA_NAMES.test(t) || /^(VFA|VERTEBRAL FRACTURE ASSESSMENT)$/.test(sentence.section);
+    if (mentionsVfa) inVfa = true;
+    if (!inVfa && !/\b(vertebra\w*|fracture|deformit\w*|Genant|[TL]\d{1,2})\b/i.test(t)) continue;
+    const range = /\b([TL])-?(\d{1,2})\s*(?:-|–|to|through)\s*([TL])-?(\d{1,2})\b/i.exec(t);
+    const evaluable = /\b(not (?:well )?(?:evaluable|evaluated|visuali[sz]ed|assessable|seen|assessed)|could not be (?:evaluated|assessed|visuali[sz]ed)|obscured|excluded|non-?diagnostic|poorly visuali[sz]ed|limited visuali[sz]ation|unable to (?:evaluate|assess))\b/i.exec(t);
+    if (evaluable) {
+      const levels: string[] = [];
+      const rangeRe = /\b([TL])-?(\d{1,2})\s*(?:-|–|to|through)\s*([TL])-?(\d{1,2})\b|\b([TL])-?(\d{1,2})\b/gi;
+      let m: RegExpExecArray | null;
+      while ((m = rangeRe.exec(t)) !== null) {
+        if (m[1]) levels.push(...expandLevels(normalLevel(m[1], m[2]!), normalLevel(m[3]!, m[4]!)));
+        else levels.push(normalLevel(m[5]!, m[6]!));
+      }
+      for (const level of levels) {
+        if (!vfa.notEvaluable.some((l) => l.value === level)) vfa.notEvaluable.push({ value: level, evidence: trimmedEvidence(ctx, sentence) });
+      }
+      any = any || levels.length > 0;
+      continue;
+    }
+    if (range && inVfa && !vfa.levelsEvaluated && /\b(evaluat\w*|assess\w*|visuali[sz]\w*|imag\w*|through|levels?|from)\b/i.test(t) && !/fracture at|deformity at/i.test(t)) {
+      vfa.levelsEvaluated = { value: `${normalLevel(range[1]!, range[2]!)}-${normalLevel(range[3]!, range[4]!)}`, evidence: evidence(ctx, sentence, range.index, range.index + range[0].length) };
+      any = true;
+    }
+    if (inVfa && !/\bno (?:other|additional|further|new)\b/i.test(t) && /\bno\b[^.;]{0,40}\b(vertebral |compression )?(fractures?|deformit(?:y|ies))\b|\bwithout (?:evidence of )?(?:vertebral )?fracture|\bnegative for (?:vertebral )?fracture|\bnormal (?:vertebral )?(?:morphology|height)/i.test(t) && !/\bother than\b|\bexcept\b|\bapart from\b/i.test(t)) {
+      if (!vfa.noFracture) vfa.noFracture = { value: true, evidence: trimmedEvidence(ctx, sentence) };
+      any = true;
+      continue;
+    }
+    // Fracture statements: the VFA names ("vertebral fracture assessment") and level ranges are not fractures.
+    const plain = t.replace(VFA_NAMES, (name) => ' '.repeat(name.length)).replace(/\b[TL]-?\d{1,2}\s*(?:-|–|to|through)\s*[TL]-?\d{1,2}\b/gi, (r) => ' '.repeat(r.length));
+    if (/\bfractures?\b|\bdeformit(?:y|ies)\b|\bGenant\b|\bcompression\b/i.test(plain) && (inVfa || /Genant/i.test(plain)) && !/\bno (?:other|additional|further|new)\b[^.;]*$/i.test(plain.split(/\b[TL]-?\d{1,2}\b/)[0] ?? '')) {
+      // One clause per fracture: "mild (grade 1) biconcave fracture of L2 and a mild (grade 1) wedge fracture of T9".
+      const clauses = plain.split(/\band\b|;/i);
+      const whole = gradeAndType(plain);
+      let found = false;
+      for (const clause of clauses) {
+        const levelRe = /\b([TL])-?(\d{1,2})\b/g;
+        let m: RegExpExecArray | null;
+        const own = gradeAndType(clause);
+        const grade = own.grade ?? (whole.grades === 1 ? whole.grade : undefined);
+        const type = own.type ?? (whole.types === 1 ? whole.type : undefined);
+        while ((m = levelRe.exec(clause)) !== null) {
+          const before = clause.slice(Math.max(0, m.index - 20), m.index);
+          if (/\bno\b|\bwithout\b/i.test(before)) continue;
+          const level = normalLevel(m[1]!, m[2]!);
+          if (/\bno (?:vertebral |compression )?fractures?\b/i.test(t) || /\b(not|non)[- ](?:a )?fracture|degenerative|scoliosis only|normal variant|Schmorl|grade 0\b/i.test(t)) continue;
+          if (grade === undefined && !type && !/\bfracture\b/i.test(plain)) continue;
+          if (vfa.fractures.some((f) => f.level === level)) continue;
+          vfa.fractures.push({ level, ...(grade ? { grade } : {}), ...(type ? { type } : {}), evidence: trimmedEvidence(ctx, sentence) });
+          found = true;
+        }
+      }
+      any = any || found;
+    }
+    if (/\brecommend\w*[^.;]{0,80}\b(radiograph\w*|x-?rays?|MRI|CT|further imaging|dedicated (?:spine )?imaging|imaging)\b|\b(further|additional|dedicated) imaging (?:is |may be )?(?:recommended|advised|suggested)\b|\b(radiographs?|x-?rays?|MRI|CT) (?:is |are |may be )?(?:recommended|advised|suggested)\b/i.test(t)) {
+      if (!vfa.furtherImaging) vfa.furtherImaging = { value: true, evidence: trimmedEvidence(ctx, sentence) };
+      any = true;
+    }
+  }
+  if (any) facts.vfa = vfa;
+}
+
+/** The Genant grade and fracture type a piece of text states, and how many distinct ones it states. */
+function gradeAndType(text: string): { grade: 1 | 2 | 3 | undefined; grades: number; type: 'wedge' | 'biconcave' | 'crush' | undefined; types: number } {
+  const roman: Record<string, 1 | 2 | 3> = { I: 1, II: 2, III: 3, '1': 1, '2': 2, '3': 3 };
+  const grades = new Set<1 | 2 | 3>();
+  for (const m of text.matchAll(/\b(?:Genant\s*)?grade\s*([123]|I{1,3})\b|\bGenant\s*([123])\b/gi)) {
+    const g = roman[(m[1] ?? m[2])!.toUpperCase()];
+    if (g) grades.add(g);
+  }
+  if (grades.size === 0) for (const m of text.matchAll(/\b(mild|moderate|severe)\b/gi)) grades.add(GRADE_WORDS[m[1]!.toLowerCase()]!);
+  const types = new Set([...text.matchAll(/\b(wedge|biconcave|crush)\b/gi)].map((m) => m[1]!.toLowerCase() as 'wedge' | 'biconcave' | 'crush'));
+  return { grade: [...grades][0], grades: grades.size, type: [...types][0], types: types.size };
+}
+
+function extractFraxAndChanges(ctx: Ctx, facts: ReportFacts): void {
+  const fraxDocument = /\bFRAX\b|10-year (?:fracture )?probability|ten-year probability/i.test(ctx.report.text);
+  let changeTable = false;
+  for (const sentence of ctx.sentences) {
+    const t = sentence.text;
+    // A change table: a header naming only a change column, then region rows with one number each.
+    if (/\bregion\b/i.test(t) && /\bchange\b/i.test(t) && !/T[- ]?score/i.test(t)) {
+      changeTable = true;
+      continue;
+    }
+    if (changeTable) {
+      const regions = findRegions(t);
+      const value = /([-+−]?\d+(?:\.\d+)?)\s*%?\s*$/.exec(t);
+      if (regions.length > 0 && value && regions[0]!.index < 6) {
+        const site = changeSite(regions[0]!);
+        facts.changes.push({ ...(site ? { site } : {}), percent: Number(value[1]!.replace('−', '-')), evidence: trimmedEvidence(ctx, sentence) });
+        continue;
+      }
+      changeTable = false;
+    }
+    const major = /\bmajor (?:osteoporotic )?(?:fracture)?[^0-9%]{0,50}?(\d+(?:\.\d+)?)\s*%/i.exec(t);
+    if (major && !facts.frax.majorOsteoporotic && fraxDocument) {
+      facts.frax.majorOsteoporotic = { value: Number(major[1]), evidence: evidence(ctx, sentence, major.index, major.index + major[0].length) };
+    }
+    const hip = /\bhip fracture[^0-9%]{0,40}?(\d+(?:\.\d+)?)\s*%/i.exec(t);
+    if (hip && !facts.frax.hip && fraxDocument) {
+      facts.frax.hip = { value: Number(hip[1]), evidence: evidence(ctx, sentence, hip.index, hip.index + hip[0].length) };
+    }
+    if (/\b(since|compared (?:to|with)|from|relative to|vs\.?|versus) (?:the )?(?:prior|previous|last|baseline)|\bchange[ds]?\b|\b(?:increase|decrease|gain|loss)d? (?:of|by)\b/i.test(t) && !/FRAX|probability|^\s*least significant change|\bLSC\)? (?:at|for) this facility\s*:/i.test(t)) {
+      const pct = /([-+−]?\d+(?:\.\d+)?)\s*%/g;
+      let m: RegExpExecArray | null;
+      const regions = findRegions(t);
+      while ((m = pct.exec(t)) !== null) {
+        const around = t.slice(Math.max(0, m.index - 40), m.index + m[0].length + 20);
+        let value = Number(m[1]!.replace('−', '-'));
+        if (value > 0 && /\b(decreas\w*|declin\w*|loss|lost|lower\w*|reduc\w*|down|fell|dropped)\b/i.test(around) && !m[1]!.startsWith('+')) value = -value;
+        const region = [...regions].reverse().find((r) => r.index < m!.index) ?? regions[0];
+        const significant = /\b(exceed\w*|greater than|above|beyond) (?:the )?(?:least significant change|LSC)|\bstatistically significant\b|\bsignificant (?:decrease|increase|change|loss|gain)/i.test(t)
+          ? true
+          : /\b(does not exceed|did not exceed|within|less than|below|not exceed\w*) (?:the )?(?:least significant change|LSC)|\bnot (?:statistically )?significant\b|\bno significant\b|\bstable\b/i.test(t)
+            ? false
+            : undefined;
+        const site = region ? changeSite(region) : undefined;
+        facts.changes.push({ ...(site ? { site } : {}), percent: value, ...(significant !== undefined ? { significant } : {}), evidence: evidence(ctx, sentence, Math.max(0, m.index - 0), m.index + m[0].length) });
+      }
+    }
+  }
+}
+
+function changeSite(region: RegionMention): ResultSite | undefined {
+  return region.region === 'heel' || region.region === 'total-body' ? undefined : resultSite(region.region, region.side);
+}
+
+/** Gives changes without a stated significance the verdict of a following LSC statement ("Neither change exceeds the LSC"). */
+function applyLscStatements(ctx: Ctx, facts: ReportFacts): void {
+  for (const sentence of ctx.sentences) {
+    const t = sentence.text;
+    if (!/\b(least significant change|LSC)\b/i.test(t) || /\d+(?:\.\d+)?\s*%/.test(t)) continue;
+    const significant = /\b(does not|do not|did not|neither|none|not)\b[^.]*\bexceed|\bwithin\b/i.test(t) ? false : /\bexceed/i.test(t) ? true : undefined;
+    if (significant === undefined) continue;
+    const regions = findRegions(t);
+    const all = regions.length === 0 || /\b(neither|none|all|both (?:changes|values))\b/i.test(t);
+    for (const change of facts.changes) {
+      if (change.significant !== undefined || change.evidence.start > ctx.report.origin[sentence.start]!) continue;
+      const matches = all || regions.some((r) => change.site !== undefined && (r.region === 'lumbar-spine' ? change.site === 'lumbar-spine' : change.site !== 'lumbar-spine'));
+      if (matches) change.significant = significant;
+    }
+  }
+}
+
+function extractPeople(ctx: Ctx, facts: ReportFacts): void {
+  const p = facts.people;
+  const nameAfter = (text: string, at: number) => {
+    const rest = text.slice(at).replace(/^[\s.:-]*/, '');
+    const end = rest.search(/\s+(?:on|at)\s+\d|\s+on\s+[A-Z][a-z]+ \d|\s{2,}|\s*[|;(]|\s+\d{1,2}\/\d{1,2}\/\d{4}|\s+\d{4}-\d{2}-\d{2}|\s+(?:electronically|signed|dictated)\b|$/i);
+    const name = rest.slice(0, end < 0 ? rest.length : end).replace(/[.,]\s*$/, '').trim();
+    return { name, start: at + (text.slice(at).length - rest.length) };
+  };
+  for (const sentence of ctx.sentences) {
+    const t = sentence.text;
+    let m = /\b(?:ordering|referring|requesting)(?:\s+(?:physician|provider|clinician|doctor|practitioner))?\s*(?::|\.{2,})|\bordered by\s*:?|\breferred by\s*:?/i.exec(t);
+    if (m && !p.orderingClinician) {
+      const { name, start } = nameAfter(t, m.index + m[0].length);
+      if (name && /[A-Za-z]/.test(name)) p.orderingClinician = { value: name, evidence: evidence(ctx, sentence, start, start + name.length) };
+    }
+    m = /\b(?:electronically signed by|e-?signed by|signed by|interpreted by|reading (?:physician|radiologist)\s*:|read by|dictated by|attending radiologist\s*:|radiologist\s*:|signed\s*:)/i.exec(t);
+    if (m) {
+      const { name, start } = nameAfter(t, m.index + m[0].length);
+      if (name && /[A-Za-z]/.test(name) && !p.readingPhysician) p.readingPhysician = { value: name, evidence: evidence(ctx, sentence, start, start + name.length) };
+      if (/sign/i.test(m[0]) && !p.signedDate) {
+        DATE.lastIndex = 0;
+        const d = DATE.exec(t);
+        const iso = d ? isoFromDateMatch(d) : undefined;
+        if (d && iso) p.signedDate = { value: iso, evidence: evidence(ctx, sentence, d.index, d.index + d[0].length) };
+      }
+    }
+  }
+}
+
+function extractSections(ctx: Ctx, facts: ReportFacts): void {
+  for (const sentence of ctx.sentences) {
+    const s = sentence.section;
+    const body = sentence.text.replace(/^\s*[A-Z][A-Za-z /&-]{2,40}?\s*:\s*/, '');
+    if (!facts.indication && /^(INDICATIONS?|CLINICAL (HISTORY|INDICATION|INFORMATION)|HISTORY|REASON FOR (EXAM|STUDY))$/.test(s) && body.trim().length > 2) {
+      facts.indication = trimmedEvidence(ctx, sentence);
+    }
+    if (!facts.impression && /^(IMPRESSION|CONCLUSIONS?|ASSESSMENT|DIAGNOSIS)$/.test(s) && body.trim().length > 2) {
+      facts.impression = trimmedEvidence(ctx, sentence);
+    }
+    if (!facts.comparisonDate && (s === 'COMPARISON' || /\b(compared (?:to|with)|comparison (?:is made )?(?:to|with)|prior (?:study|exam|DXA|scan) (?:dated|of|from|on))\b/i.test(sentence.text))) {
+      DATE.lastIndex = 0;
+      const d = DATE.exec(sentence.text);
+      const iso = d ? isoFromDateMatch(d) : undefined;
+      if (d && iso) facts.comparisonDate = { value: iso, evidence: evidence(ctx, sentence, d.index, d.index + d[0].length) };
+    }
+  }
+  for (const sentence of ctx.sentences) {
+    if (facts.clinical.priorStudyDate) break;
+    if (!/\b(previous|prior|last|most recent|earlier)\s+(?:scan|exam|examination|study|DXA|DEXA|bone density|BMD|densitometry)\b/i.test(sentence.text)) continue;
+    DATE.lastIndex = 0;
+    const d = DATE.exec(sentence.text);
+    const iso = d ? isoFromDateMatch(d) : undefined;
+    if (d && iso) facts.clinical.priorStudyDate = { value: iso, evidence: evidence(ctx, sentence, d.index, d.index + d[0].length) };
+  }
+  if (facts.comparisonDate && !facts.clinical.priorStudyDate) facts.clinical.priorStudyDate = facts.comparisonDate;
+  if (!facts.comparisonDate && facts.clinical.priorStudyDate && (facts.changes.length > 0 || /\b(vs\.?|versus|compared (?:to|with)) (?:the )?previous\b/i.test(ctx.report.text))) {
+    facts.comparisonDate = facts.clinical.priorStudyDate;
+  }
+}
+
+const OSTEOPOROSIS = /\bosteoporo(?:sis|tic)\b/i;
+const OSTEOPENIA = /\b(osteopenia|osteopenic|low bone (?:mass|density))\b/i;
+
+function suggestDiagnoses(ctx: Ctx, facts: ReportFacts): void {
+  const add = (code: string, reason: string, ev: Evidence) => {
+    if (!facts.diagnoses.some((d) => d.code === code)) facts.diagnoses.push({ code, reason, evidence: ev, suggestion: true });
+  };
+  if (facts.studies.length === 0) return;
+  const statement = (re: RegExp) =>
+    ctx.sentences.find((s) => re.test(s.text) && !/\bno (?:evidence of )?(?:osteoporo|osteopen)|\brule out\b|\brisk\b|\bscreening\b|\bevaluat\w* (?:for|of)\b|\bassess\w* for\b|\bto exclude\b|\bcriteria\b[^.]*\bdefin|\bthreshold|\bCenter\b|\bClinic\b|\bFoundation\b|\bmajor osteoporotic\b|\bprobability\b|%/i.test(s.text));
+  const vertebralFractures = facts.vfa?.fractures ?? [];
+  if (vertebralFractures.length > 0) {
+    add('M80.08XA', 'an osteoporotic vertebral fracture is documented (initial encounter)', vertebralFractures[0]!.evidence);
+  } else {
+    const osteoporosis = statement(OSTEOPOROSIS);
+    const tLow = facts.tScoreLowest?.value;
+    if (osteoporosis) add('M81.0', 'osteoporosis without a current fracture is documented', trimmedEvidence(ctx, osteoporosis));
+    else if (tLow !== undefined && tLow <= -2.5 && facts.tScoreLowest) add('M81.0', 'a T-score at or below -2.5 (osteoporosis by WHO criteria)', facts.tScoreLowest.evidence);
+    else {
+      const osteopenia = statement(OSTEOPENIA);
+      if (osteopenia || (tLow !== undefined && tLow < -1.0)) {
+        const low = facts.results.filter((r) => r.measure === 't-score' && r.value < -1.0 && r.value > -2.5);
+        const groups = new Set(low.map((r) => (r.site === 'lumbar-spine' ? 'spine' : r.site.startsWith('left-') ? `left-${/radius|forearm/.test(r.site) ? 'forearm' : 'hip'}` : r.site.startsWith('right-') ? `right-${/radius|forearm/.test(r.site) ? 'forearm' : 'hip'}` : /radius|forearm/.test(r.site) ? 'forearm' : r.site === 'heel' ? 'heel' : 'hip')));
+        const ev = osteopenia ? trimmedEvidence(ctx, osteopenia) : facts.tScoreLowest!.evidence;
+        const byGroup: Record<string, string> = { 'left-hip': 'M85.852', 'right-hip': 'M85.851', 'left-forearm': 'M85.832', 'right-forearm': 'M85.831', spine: 'M85.88' };
+        if (groups.size > 1) add('M85.89', 'osteopenia at more than one site', ev);
+        else if (groups.size === 1) {
+          const [group] = [...groups];
+          const code = byGroup[group!];
+          if (code) add(code, `osteopenia at the ${group!.replace('-', ' ')}`, ev);
+        }
+      }
+    }
+    if (facts.diagnoses.some((d) => d.code === 'M81.0') && facts.clinical.knownFracture) {
+      add('Z87.310', 'a history of a healed osteoporotic fracture', facts.clinical.knownFracture.evidence);
+    }
+  }
+  if (facts.clinical.primaryHyperparathyroidism) add('E21.0', 'primary hyperparathyroidism is documented', facts.clinical.primaryHyperparathyroidism.evidence);
+  if (facts.clinical.glucocorticoidName && (facts.clinical.glucocorticoidMonths?.value ?? 0) >= 3) add('Z79.52', 'long-term systemic glucocorticoid use is documented', facts.clinical.glucocorticoidName.evidence);
+  const drug = facts.clinical.monitoringTherapy;
+  if (drug && BISPHOSPHONATES.has(drug.value)) add('Z79.83', 'long-term bisphosphonate therapy is documented', drug.evidence);
+  const aromatase = /\b(aromatase inhibitor|anastrozole|letrozole|exemestane)\b/i.exec(ctx.report.text);
+  if (aromatase) add('Z79.811', 'long-term aromatase inhibitor therapy is documented', spanOf(ctx.report, aromatase.index, aromatase.index + aromatase[0].length));
+  const boneCondition = facts.diagnoses.some((d) => /^M8[015]/.test(d.code));
+  if (facts.clinical.estrogenDeficient && !boneCondition) add('Z78.0', 'postmenopausal state with no bone condition documented', facts.clinical.estrogenDeficient.evidence);
+}
+
+/** Extracts the documented facts of one report, each with the span of its evidence in `text`. */
+export function extract(text: string): ReportFacts {
+  const report = normalizeReport(text.length > MAX_REPORT_CHARS ? text.slice(0, MAX_REPORT_CHARS) : text);
+  const ctx: Ctx = { report, sentences: sentencesOf(report) };
+  const facts: ReportFacts = { studies: [], notPerformed: [], results: [], frax: {}, changes: [], clinical: {}, people: {}, diagnoses: [] };
+  const results = extractResults(report, ctx.sentences);
+  facts.results = results;
+  const tScores = results.filter((r) => r.measure === 't-score');
+  if (tScores.length > 0) {
+    const lowest = tScores.reduce((a, b) => (b.value < a.value ? b : a));
+    facts.tScoreLowest = { value: lowest.value, evidence: lowest.evidence };
+  }
+  extractVfa(ctx, facts);
+  extractStudies(ctx, results, facts);
+  if (facts.vfa && !facts.studies.some((s) => s.procedure === 'vfa')) delete facts.vfa;
+  extractClinical(ctx, facts);
+  extractFraxAndChanges(ctx, facts);
+  applyLscStatements(ctx, facts);
+  extractPeople(ctx, facts);
+  extractSections(ctx, facts);
+  suggestDiagnoses(ctx, facts);
+  void firstDate;
+  return facts;
+}

@@ -1,0 +1,91 @@
+/**
+ * The vocabulary the extractor recognises: study names, anatomic regions and sides, negation and order cues,
+ * drugs, dates. Kept apart from the extraction logic so that new wording is added in one place.
+ */
+
+/** Names of vertebral fracture assessment, including vendor names. */
+export const VFA_NAMES =
+  /\b(vertebral fracture assessments?|VFA|lateral vertebral (?:fracture )?assessments?|LVA|instant vertebral assessments?|IVA|dual[- ]energy vertebral assessments?|DVA|lateral spine imaging(?: on the densitometer| by DXA| with DXA)?|lateral (?:thoracolumbar |spine )?(?:DXA )?images? (?:of the spine )?(?:was |were )?(?:obtained|acquired) on the densitometer)\b/gi;
+
+/** Names of DXA bone densitometry. */
+export const DXA_NAMES =
+  /\b(DXA|DEXA|dual[- ]energy x-?ray absorptiometry|bone (?:mineral )?density(?: study| scan| test| examination| exam)?|bone densitometry|densitometry|BMD)\b/gi;
+
+/** Body composition by DXA. */
+export const BODY_COMPOSITION = /\b(?:total[- ]body |whole[- ]body )?body composition\b/gi;
+
+/** Imaging that is not DXA. */
+export const OTHER_MODALITY_TITLE =
+  /\b(MRI|MR imaging|magnetic resonance|CT (?:of|scan)|computed tomography|radiographs?|x-?rays?|XR|plain films?)\b/i;
+
+/** Cues that a study mention is an order, a plan or a recommendation, not a performed study. */
+export const ORDER_CUES =
+  /\b(order(?:ed|s|ing)?|will (?:order|obtain|schedule|get)|to be scheduled|schedul(?:e|ed|ing)|recommend(?:ed|s)?|repeat(?:ed)? (?:DXA|DEXA|bone density|BMD|study|scan)|follow[- ]up (?:DXA|DEXA|bone density|BMD)|plan(?:ned)?:?|referr(?:al|ed) for|request(?:ed)?|due (?:for|in)|in \d+ (?:years?|months?)|consider(?:ing)?|needs?|should have|obtain(?:ing)? a|if\b[^.;]*\b(?:desired|needed|indicated|requested)|may be (?:obtained|performed|considered)|could be (?:obtained|performed))\b/i;
+
+/** Cues that a study was done elsewhere. */
+export const OUTSIDE_CUES = /\b(outside (?:facility|hospital|institution|imaging|study|center)|at another (?:facility|institution|center)|performed elsewhere|external (?:facility|study)|done elsewhere|from an outside)\b/i;
+
+/** Cues that the study was not performed. */
+export const NOT_PERFORMED =
+  /\b(not (?:been )?(?:performed|done|obtained|acquired|completed)|was (?:deferred|declined|cancell?ed)|declined|cancell?ed|did not (?:arrive|show|attend|tolerate|complete)|no[- ]show|unable to (?:perform|complete|obtain)|could not be (?:performed|completed|obtained)|not (?:indicated|requested) (?:and|so) not)\b/i;
+
+/** Cues that a report documents a performed study (technique statements, result language). */
+export const PERFORMED_CUES =
+  /\b(was (?:performed|obtained|acquired)|were (?:performed|obtained|acquired)|performed (?:on|using|with)|using (?:a |an )?(?:Hologic|GE|Lunar|Norland|Horizon|Discovery|Prodigy|iDXA|QDR)|scan(?:ned)? (?:was |were )?(?:performed|obtained)|technique:|results?:|T-?\s?score)\b/i;
+
+/** A vertebral level such as T12 or L1. */
+export const LEVEL = /\b([TL])\s?-?(\d{1,2})\b/g;
+
+/** Genant grades by word. */
+export const GRADE_WORDS: Record<string, 1 | 2 | 3> = { mild: 1, moderate: 2, severe: 3 };
+
+/** Glucocorticoids with their usual names. */
+export const GLUCOCORTICOIDS = /\b(prednisone|prednisolone|methylprednisolone|dexamethasone|hydrocortisone|cortisone|budesonide|deflazacort|medrol)\b/i;
+
+/** Osteoporosis drugs whose response is monitored, with brand names mapped to generic names. */
+export const OSTEOPOROSIS_DRUGS: Record<string, string> = {
+  alendronate: 'alendronate',
+  fosamax: 'alendronate',
+  risedronate: 'risedronate',
+  actonel: 'risedronate',
+  atelvia: 'risedronate',
+  ibandronate: 'ibandronate',
+  boniva: 'ibandronate',
+  'zoledronic acid': 'zoledronic acid',
+  zoledronate: 'zoledronic acid',
+  reclast: 'zoledronic acid',
+  denosumab: 'denosumab',
+  prolia: 'denosumab',
+  teriparatide: 'teriparatide',
+  forteo: 'teriparatide',
+  abaloparatide: 'abaloparatide',
+  tymlos: 'abaloparatide',
+  romosozumab: 'romosozumab',
+  evenity: 'romosozumab',
+  raloxifene: 'raloxifene',
+  evista: 'raloxifene',
+};
+
+/** Bisphosphonates (Z79.83). */
+export const BISPHOSPHONATES = new Set(['alendronate', 'risedronate', 'ibandronate', 'zoledronic acid']);
+
+const MONTHS: Record<string, number> = {
+  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
+};
+
+/** Dates as reports write them: 02/10/2026, 2026-02-10, February 10, 2026, 10 Feb 2026. */
+export const DATE =
+  /\b(\d{4})-(\d{2})-(\d{2})\b|\b(\d{1,2})\/(\d{1,2})\/(\d{4})\b|\b(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.? (\d{1,2}),? (\d{4})\b|\b(\d{1,2}) (Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?,? (\d{4})\b/gi;
+
+/** Turns one DATE match into YYYY-MM-DD, or undefined when it is not a real date. */
+export function isoFromDateMatch(m: RegExpExecArray): string | undefined {
+  let year: number;
+  let month: number;
+  let day: number;
+  if (m[1]) [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else if (m[6]) [year, month, day] = [Number(m[6]), Number(m[4]), Number(m[5])];
+  else if (m[9]) [year, month, day] = [Number(m[9]), MONTHS[m[7]!.slice(0, m[7]!.toLowerCase().startsWith('sept') ? 4 : 3).toLowerCase()] ?? 0, Number(m[8])];
+  else [year, month, day] = [Number(m[12]), MONTHS[m[11]!.slice(0, m[11]!.toLowerCase().startsWith('sept') ? 4 : 3).toLowerCase()] ?? 0, Number(m[10])];
+  if (month < 1 || month > 12 || day < 1 || day > 31 || year < 1900 || year > 2199) return undefined;
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}

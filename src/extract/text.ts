@@ -1,0 +1,142 @@
+/**
+ * Report text as the extractor reads it: HL7 v2 escapes undone (`\.br\` becomes a line break, `\T\` an ampersand),
+ * with a map back to the original offsets so every piece of evidence points into the text the user sent.
+ * Then split into lines and sentences, each with its section heading (INDICATION, FINDINGS, IMPRESSION, ...).
+ */
+
+/** A stretch of the original report text. */
+export interface Span {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Normalised text and the original offset of each of its characters. */
+export interface ReportText {
+  original: string;
+  text: string;
+  /** origin[i] is the offset in `original` of text[i]; origin[text.length] is original.length. */
+  origin: Int32Array;
+}
+
+const HL7_ESCAPES: Record<string, string> = { '.br': '\n', T: '&', F: '|', S: '^', R: '~', E: '\\' };
+
+/** Undoes HL7 v2 escapes and normalises line ends, keeping a map to the original offsets. */
+export function normalizeReport(original: string): ReportText {
+  const out: string[] = [];
+  const origin: number[] = [];
+  let i = 0;
+  while (i < original.length) {
+    const c = original[i]!;
+    if (c === '\\') {
+      const close = original.indexOf('\\', i + 1);
+      const name = close > i ? original.slice(i + 1, close) : '';
+      const replacement = close > i && close - i <= 5 ? HL7_ESCAPES[name] : undefined;
+      if (replacement !== undefined) {
+        out.push(replacement);
+        origin.push(i);
+        i = close + 1;
+        continue;
+      }
+    }
+    if (c === '\r') {
+      if (original[i + 1] !== '\n') {
+        out.push('\n');
+        origin.push(i);
+      }
+      i++;
+      continue;
+    }
+    out.push(c);
+    origin.push(i);
+    i++;
+  }
+  origin.push(original.length);
+  return { original, text: out.join(''), origin: Int32Array.from(origin) };
+}
+
+/** The original-text span of normalised offsets [start, end). */
+export function spanOf(report: ReportText, start: number, end: number): Span {
+  const s = report.origin[start] ?? report.original.length;
+  let e = end > start ? (report.origin[end] ?? report.original.length) : s;
+  while (e > s && (report.original[e - 1] === '\r' || report.original[e - 1] === '\n')) e--;
+  return { start: s, end: e, text: report.original.slice(s, e) };
+}
+
+/** One sentence (or table row) with where it sits. */
+export interface Sentence {
+  /** Offsets into the normalised text. */
+  start: number;
+  end: number;
+  text: string;
+  /** The section heading the sentence is under, upper case (e.g. "IMPRESSION"), or "" before any heading. */
+  section: string;
+}
+
+const HEADING = /^\s*([A-Z][A-Za-z /&-]{2,40}?)\s*:/;
+const KNOWN_SECTIONS = /^(EXAM|EXAMINATION|PROCEDURE|STUDY|INDICATIONS?|CLINICAL (HISTORY|INDICATION|INFORMATION)|HISTORY|REASON FOR (EXAM|STUDY)|TECHNIQUE|COMPARISON|FINDINGS|RESULTS?|IMPRESSION|CONCLUSIONS?|ASSESSMENT|DIAGNOSIS|RECOMMENDATIONS?|PLAN|VFA|VERTEBRAL FRACTURE ASSESSMENT|FRAX|ORDERING (PHYSICIAN|PROVIDER|CLINICIAN)|REFERRING (PHYSICIAN|PROVIDER)|READING PHYSICIAN|INTERPRETED BY|SIGNED|ADDENDUM|SUBJECTIVE|OBJECTIVE|HPI|MEDICATIONS|ORDERS?)$/;
+
+/** A table row: columns separated by tabs, pipes or runs of spaces. */
+const TABLE_ROW = /\t|\|.*\||\S {2,}\S.* {2,}\S|\S {2,}[-+−]?\d/;
+/** A line that starts something new: a heading, a labelled field, a list item. */
+const STARTS_BLOCK = /^\s*(?:[A-Z][A-Za-z /&()-]{1,40}\s*(?::|\.{2,})|[-*•]\s|\d+[.)]\s|\(?[a-z]\)\s|(?:electronically signed|e-?signed|signed|dictated|transcribed|interpreted|read|reviewed|verified) by\b)/i;
+
+/**
+ * Splits the normalised text into sentences and table rows, tracking section headings. Lines of running prose are
+ * joined into paragraphs first (dictated reports wrap sentences across lines); table rows stay one per line.
+ * Sentence text has line breaks turned into spaces, so offsets into the normalised text still hold.
+ */
+export function sentencesOf(report: ReportText): Sentence[] {
+  const sentences: Sentence[] = [];
+  const text = report.text;
+  let section = '';
+  const lines: { start: number; end: number; text: string }[] = [];
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    lines.push({ start: lineStart, end: lineEnd, text: text.slice(lineStart, lineEnd) });
+    lineStart = lineEnd + 1;
+  }
+  // Group lines into blocks: a table row alone, or a paragraph of prose lines.
+  const blocks: { start: number; end: number }[] = [];
+  let open: { start: number; end: number } | undefined;
+  for (const line of lines) {
+    const blank = line.text.trim() === '';
+    const tabular = TABLE_ROW.test(line.text);
+    if (blank || tabular || STARTS_BLOCK.test(line.text) || !open) {
+      if (open) blocks.push(open);
+      open = blank ? undefined : { start: line.start, end: line.end };
+      if (open && tabular) {
+        blocks.push(open);
+        open = undefined;
+      }
+      continue;
+    }
+    open.end = line.end;
+  }
+  if (open) blocks.push(open);
+
+  for (const block of blocks) {
+    const raw = text.slice(block.start, block.end);
+    const flat = raw.replace(/\n/g, ' ');
+    const heading = HEADING.exec(flat);
+    if (heading) {
+      const name = heading[1]!.trim().toUpperCase();
+      if (KNOWN_SECTIONS.test(name)) section = name;
+    } else if (/^\s*[A-Z][A-Z /&-]{2,40}\s*$/.test(flat) && KNOWN_SECTIONS.test(flat.trim())) {
+      section = flat.trim();
+    }
+    let start = 0;
+    // Sentence ends: not dot leaders ("Patient ........ SMITH") and not common abbreviations.
+    const re = /(?<![.]|\b(?:Dr|Mr|Mrs|Ms|St|vs|No|approx|Jr|Sr))[.;!?](?![.])(?=\s+[A-Z(])/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(flat)) !== null) {
+      const end = m.index + 1;
+      if (end > start) sentences.push({ start: block.start + start, end: block.start + end, text: flat.slice(start, end), section });
+      start = end;
+    }
+    if (flat.length > start) sentences.push({ start: block.start + start, end: block.end, text: flat.slice(start), section });
+  }
+  return sentences.filter((s) => s.text.trim() !== '');
+}
