@@ -33,6 +33,10 @@ const Expect = z.strictObject({
   messages: z.record(z.string(), z.string()).optional(),
   /** Substrings that must appear in the fix of the named finding: { rule: text }. */
   fixes: z.record(z.string(), z.string()).optional(),
+  /** Encounter fields that must be filled from the report (`fromReport[].field`). */
+  fromReport: z.array(z.string()).optional(),
+  /** Encounter fields that must not be filled from the report. */
+  notFromReport: z.array(z.string()).optional(),
   /** The encounter is unusable input: fields that must be named. */
   invalid: z.array(z.string()).optional(),
 });
@@ -76,7 +80,7 @@ for (const file of files) {
   describe(`${file}: ${data.title}`, () => {
     for (const testCase of data.cases) {
       it(testCase.name, () => {
-        const raw = { ...(data.defaults ?? {}), ...testCase.encounter };
+        const raw: Record<string, unknown> & { report?: string } = { ...(data.defaults ?? {}), ...testCase.encounter };
         const parsed = parseEncounter(JSON.parse(JSON.stringify(raw)));
         const want = testCase.expect;
         if (want.invalid) {
@@ -105,6 +109,10 @@ for (const file of files) {
           const finding = result.findings.find((f) => f.rule === rule);
           expect(finding?.message ?? '', summary).toContain(text);
         }
+        const filled = (result.fromReport ?? []).map((f) => f.field);
+        for (const field of want.fromReport ?? []) expect(filled, summary).toContain(field);
+        for (const field of want.notFromReport ?? []) expect(filled, summary).not.toContain(field);
+        for (const f of result.fromReport ?? []) expect(raw.report?.slice(f.evidence.start, f.evidence.end)).toBe(f.evidence.text);
         for (const [rule, text] of Object.entries(want.fixes ?? {})) {
           const finding = result.findings.find((f) => f.rule === rule);
           expect(finding?.fix ?? '', summary).toContain(text);

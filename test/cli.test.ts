@@ -170,3 +170,44 @@ describe('dxacode check: bad input is exit 2 with a clear message and no stack t
     expect(run.stderr).toContain('100000 encounters:');
   }, 120_000);
 });
+
+describe('dxacode extract', () => {
+  const report = readFileSync(new URL('../corpus/reports/hologic-axial-iva-osteoporosis-grade2-fracture.txt', import.meta.url), 'utf8');
+
+  it('prints the facts with their evidence spans as JSON', async () => {
+    const run = await runCli(['extract', '-', '--format', 'json'], report);
+    expect(run.code).toBe(0);
+    const facts = JSON.parse(run.stdout) as { studies: { procedure: string; evidence: { start: number; end: number; text: string } }[] };
+    expect(facts.studies.map((s) => s.procedure)).toEqual(['dxa-axial', 'vfa']);
+    for (const s of facts.studies) expect(report.slice(s.evidence.start, s.evidence.end)).toBe(s.evidence.text);
+  });
+
+  it('shows the report with the evidence marked in the text view', async () => {
+    const plain = await runCli(['extract', '-', '--format', 'text'], report);
+    expect(plain.stdout).toMatch(/\[\[[^\]]*T-?score[^\]]*\]\]|\[\[L1-L4[^\]]*\]\]/);
+    expect(plain.stdout).toContain('Facts found:');
+    const tty = await runCli(['extract', '-'], report, { tty: true });
+    expect(tty.stdout).toContain('\u001b[7m');
+  });
+
+  it('says when a text documents no performed study', async () => {
+    const run = await runCli(['extract', '-', '--format', 'text'], 'Plan: DXA ordered; repeat DXA in 2 years.');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('no performed study');
+  });
+
+  it('refuses empty and oversized reports with exit 2', async () => {
+    expect((await runCli(['extract', '-'], '  \n')).stderr).toContain('the report is empty');
+    const big = await runCli(['extract', '-'], 'x'.repeat(1_000_001));
+    expect(big.code).toBe(2);
+    expect(big.stderr).toContain('longer than 1000000 characters');
+  });
+
+  it('checks an encounter that carries only a report and says which facts came from it', async () => {
+    const encounter = { id: 'r', dateOfService: '2026-02-10', patient: { sex: 'female', age: 74 }, orderingProvider: { treating: true }, history: [], report };
+    const run = await runCli(['check', '-'], JSON.stringify(encounter));
+    const result = Result.parse(JSON.parse(run.stdout));
+    expect(result.recommended.lines.map((l) => l.code)).toEqual(['77085']);
+    expect(result.fromReport?.map((f) => f.field)).toEqual(expect.arrayContaining(['performed[0]', 'performed[1]', 'clinical.tScoreLowest']));
+  });
+});

@@ -42,12 +42,6 @@ function trimmedEvidence(ctx: Ctx, sentence: Sentence): Evidence {
   return evidence(ctx, sentence, lead, trail);
 }
 
-function firstDate(text: string): string | undefined {
-  DATE.lastIndex = 0;
-  const m = DATE.exec(text);
-  return m ? isoFromDateMatch(m) : undefined;
-}
-
 /** Why a mention of a study in this sentence is not a study performed in this report, if it is not. */
 function notPerformedReason(sentence: Sentence): 'negated' | 'ordered' | 'outside' | 'cancelled' | undefined {
   const t = sentence.text;
@@ -144,6 +138,8 @@ function extractStudies(ctx: Ctx, results: ResultValue[], facts: ReportFacts): v
   }
 }
 
+const DRUG_NAMES = new RegExp(`\\b(${Object.keys(OSTEOPOROSIS_DRUGS).join('|')})\\b`, 'i');
+
 function extractClinical(ctx: Ctx, facts: ReportFacts): void {
   const c = facts.clinical;
   for (const sentence of ctx.sentences) {
@@ -191,8 +187,7 @@ function extractClinical(ctx: Ctx, facts: ReportFacts): void {
       c.knownFracture = { value: true, evidence: evidence(ctx, sentence, m.index, m.index + m[0].length) };
     }
     if (!c.monitoringTherapy) {
-      const drugs = new RegExp(`\\b(${Object.keys(OSTEOPOROSIS_DRUGS).join('|')})\\b`, 'i');
-      if ((m = at(drugs)) && /\b(monitor\w*|on|taking|treated|treatment|therapy|response|since|started|receiving|years? of|months? of)\b/i.test(t) && !/\b(discontinued|stopped|completed|drug holiday|off)\b/i.test(t)) {
+      if ((m = at(DRUG_NAMES)) && /\b(monitor\w*|on|taking|treated|treatment|therapy|response|since|started|receiving|years? of|months? of)\b/i.test(t) && !/\b(discontinued|stopped|completed|drug holiday|off)\b/i.test(t)) {
         c.monitoringTherapy = { value: OSTEOPOROSIS_DRUGS[m[1]!.toLowerCase()]!, evidence: evidence(ctx, sentence, m.index, m.index + m[0].length) };
       }
     }
@@ -248,11 +243,13 @@ function extractVfa(ctx: Ctx, facts: ReportFacts): void {
     }
     // Fracture statements: the VFA names ("vertebral fracture assessment") and level ranges are not fractures.
     const plain = t.replace(VFA_NAMES, (name) => ' '.repeat(name.length)).replace(/\b[TL]-?\d{1,2}\s*(?:-|–|to|through)\s*[TL]-?\d{1,2}\b/gi, (r) => ' '.repeat(r.length));
-    if (/\bfractures?\b|\bdeformit(?:y|ies)\b|\bGenant\b|\bcompression\b/i.test(plain) && (inVfa || /Genant/i.test(plain)) && !/\bno (?:other|additional|further|new)\b[^.;]*$/i.test(plain.split(/\b[TL]-?\d{1,2}\b/)[0] ?? '')) {
+    if (/\bfractures?\b|\bdeformit(?:y|ies)\b|\bGenant\b|\bcompression\b/i.test(plain) && (inVfa || /Genant/i.test(plain)) && !/\bno (?:other|additional|further|new)\b[^.;]{0,200}$/i.test((plain.split(/\b[TL]-?\d{1,2}\b/)[0] ?? '').slice(-240))) {
       // One clause per fracture: "mild (grade 1) biconcave fracture of L2 and a mild (grade 1) wedge fracture of T9".
       const clauses = plain.split(/\band\b|;/i);
       const whole = gradeAndType(plain);
       let found = false;
+      const notFracture = /\bno (?:vertebral |compression )?fractures?\b/i.test(t) || /\b(not|non)[- ](?:a )?fracture|degenerative|scoliosis only|normal variant|Schmorl|grade 0\b/i.test(t);
+      const saysFracture = /\bfracture\b/i.test(plain);
       for (const clause of clauses) {
         const levelRe = /\b([TL])-?(\d{1,2})\b/g;
         let m: RegExpExecArray | null;
@@ -263,8 +260,8 @@ function extractVfa(ctx: Ctx, facts: ReportFacts): void {
           const before = clause.slice(Math.max(0, m.index - 20), m.index);
           if (/\bno\b|\bwithout\b/i.test(before)) continue;
           const level = normalLevel(m[1]!, m[2]!);
-          if (/\bno (?:vertebral |compression )?fractures?\b/i.test(t) || /\b(not|non)[- ](?:a )?fracture|degenerative|scoliosis only|normal variant|Schmorl|grade 0\b/i.test(t)) continue;
-          if (grade === undefined && !type && !/\bfracture\b/i.test(plain)) continue;
+          if (notFracture) continue;
+          if (grade === undefined && !type && !saysFracture) continue;
           if (vfa.fractures.some((f) => f.level === level)) continue;
           vfa.fractures.push({ level, ...(grade ? { grade } : {}), ...(type ? { type } : {}), evidence: trimmedEvidence(ctx, sentence) });
           found = true;
@@ -351,7 +348,7 @@ function applyLscStatements(ctx: Ctx, facts: ReportFacts): void {
   for (const sentence of ctx.sentences) {
     const t = sentence.text;
     if (!/\b(least significant change|LSC)\b/i.test(t) || /\d+(?:\.\d+)?\s*%/.test(t)) continue;
-    const significant = /\b(does not|do not|did not|neither|none|not)\b[^.]*\bexceed|\bwithin\b/i.test(t) ? false : /\bexceed/i.test(t) ? true : undefined;
+    const significant = /\b(does not|do not|did not|neither|none|not)\b[^.]{0,120}\bexceed|\bwithin\b/i.test(t) ? false : /\bexceed/i.test(t) ? true : undefined;
     if (significant === undefined) continue;
     const regions = findRegions(t);
     const all = regions.length === 0 || /\b(neither|none|all|both (?:changes|values))\b/i.test(t);
@@ -432,7 +429,7 @@ function suggestDiagnoses(ctx: Ctx, facts: ReportFacts): void {
   };
   if (facts.studies.length === 0) return;
   const statement = (re: RegExp) =>
-    ctx.sentences.find((s) => re.test(s.text) && !/\bno (?:evidence of )?(?:osteoporo|osteopen)|\brule out\b|\brisk\b|\bscreening\b|\bevaluat\w* (?:for|of)\b|\bassess\w* for\b|\bto exclude\b|\bcriteria\b[^.]*\bdefin|\bthreshold|\bCenter\b|\bClinic\b|\bFoundation\b|\bmajor osteoporotic\b|\bprobability\b|%/i.test(s.text));
+    ctx.sentences.find((s) => re.test(s.text) && !/\bno (?:evidence of )?(?:osteoporo|osteopen)|\brule out\b|\brisk\b|\bscreening\b|\bevaluat\w* (?:for|of)\b|\bassess\w* for\b|\bto exclude\b|\bcriteria\b[^.]{0,80}\bdefin|\bthreshold|\bCenter\b|\bClinic\b|\bFoundation\b|\bmajor osteoporotic\b|\bprobability\b|%/i.test(s.text));
   const vertebralFractures = facts.vfa?.fractures ?? [];
   if (vertebralFractures.length > 0) {
     add('M80.08XA', 'an osteoporotic vertebral fracture is documented (initial encounter)', vertebralFractures[0]!.evidence);
@@ -491,6 +488,5 @@ export function extract(text: string): ReportFacts {
   extractPeople(ctx, facts);
   extractSections(ctx, facts);
   suggestDiagnoses(ctx, facts);
-  void firstDate;
   return facts;
 }

@@ -20,7 +20,7 @@ export const OTHER_MODALITY_TITLE =
 
 /** Cues that a study mention is an order, a plan or a recommendation, not a performed study. */
 export const ORDER_CUES =
-  /\b(order(?:ed|s|ing)?|will (?:order|obtain|schedule|get)|to be scheduled|schedul(?:e|ed|ing)|recommend(?:ed|s)?|repeat(?:ed)? (?:DXA|DEXA|bone density|BMD|study|scan)|follow[- ]up (?:DXA|DEXA|bone density|BMD)|plan(?:ned)?:?|referr(?:al|ed) for|request(?:ed)?|due (?:for|in)|in \d+ (?:years?|months?)|consider(?:ing)?|needs?|should have|obtain(?:ing)? a|if\b[^.;]*\b(?:desired|needed|indicated|requested)|may be (?:obtained|performed|considered)|could be (?:obtained|performed))\b/i;
+  /\b(order(?:ed|s|ing)?|will (?:order|obtain|schedule|get)|to be scheduled|schedul(?:e|ed|ing)|recommend(?:ed|s)?|repeat(?:ed)? (?:DXA|DEXA|bone density|BMD|study|scan)|follow[- ]up (?:DXA|DEXA|bone density|BMD)|plan(?:ned)?:?|referr(?:al|ed) for|request(?:ed)?|due (?:for|in)|in \d+ (?:years?|months?)|consider(?:ing)?|needs?|should have|obtain(?:ing)? a|if\b[^.;]{0,80}\b(?:desired|needed|indicated|requested)|may be (?:obtained|performed|considered)|could be (?:obtained|performed))\b/i;
 
 /** Cues that a study was done elsewhere. */
 export const OUTSIDE_CUES = /\b(outside (?:facility|hospital|institution|imaging|study|center)|at another (?:facility|institution|center)|performed elsewhere|external (?:facility|study)|done elsewhere|from an outside)\b/i;

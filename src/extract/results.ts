@@ -143,7 +143,7 @@ export function extractResults(report: ReportText, sentences: Sentence[]): Resul
   let lastRegion: RegionMention | undefined;
   for (const sentence of sentences) {
     const text = sentence.text;
-    if (sentence.section === 'COMPARISON' || /\b(prior|previous|earlier) (study|exam|scan|DXA)\b.*\b(showed|demonstrated|was)\b/i.test(text)) continue;
+    if (sentence.section === 'COMPARISON' || /\b(prior|previous|earlier) (study|exam|scan|DXA)\b.{0,120}\b(showed|demonstrated|was)\b/i.test(text)) continue;
     const header = tableColumns(text);
     if (header) {
       columns = header;
@@ -182,18 +182,23 @@ export function extractResults(report: ReportText, sentences: Sentence[]): Resul
     if (regions.length === 0 && sentence.text.trim() === '') continue;
     // Prose: each labelled value goes to the nearest region before it in the sentence, else the first after it,
     // else the last region of the previous sentences.
+    // Values and regions are both in text order: walk them together (linear, whatever the sentence length).
     let m: RegExpExecArray | null;
+    let next = 0;
     while ((m = LABELLED.exec(text)) !== null) {
-      const before = regions.filter((r) => r.end <= m!.index);
-      const region = before[before.length - 1] ?? regions.find((r) => r.index >= m!.index) ?? lastRegion;
+      while (next < regions.length && regions[next]!.end <= m.index) next++;
+      const before = next > 0 ? regions[next - 1] : undefined;
+      const region = before ?? regions[next] ?? lastRegion;
       if (!region) continue;
-      push(resultSite(region.region, region.side), measureOf(m[1]!), toNumber(m[2]!), sentence.start + (before.length ? region.index : m.index), sentence.start + m.index + m[0].length);
+      push(resultSite(region.region, region.side), measureOf(m[1]!), toNumber(m[2]!), sentence.start + (before ? before.index : m.index), sentence.start + m.index + m[0].length);
     }
     VALUE_THEN_LABEL.lastIndex = 0;
+    next = 0;
     while ((m = VALUE_THEN_LABEL.exec(text)) !== null) {
-      const before = regions.filter((r) => r.end <= m!.index);
-      const region = before[before.length - 1] ?? lastRegion;
-      if (region) push(resultSite(region.region, region.side), 'bmd', toNumber(m[1]!), sentence.start + region.index, sentence.start + m.index + m[0].length);
+      while (next < regions.length && regions[next]!.end <= m.index) next++;
+      const before = next > 0 ? regions[next - 1] : undefined;
+      const region = before ?? lastRegion;
+      if (region) push(resultSite(region.region, region.side), 'bmd', toNumber(m[1]!), sentence.start + (before ? before.index : m.index), sentence.start + m.index + m[0].length);
     }
     if (regions.length > 0) lastRegion = regions[regions.length - 1];
   }

@@ -77,7 +77,7 @@ const HEADING = /^\s*([A-Z][A-Za-z /&-]{2,40}?)\s*:/;
 const KNOWN_SECTIONS = /^(EXAM|EXAMINATION|PROCEDURE|STUDY|INDICATIONS?|CLINICAL (HISTORY|INDICATION|INFORMATION)|HISTORY|REASON FOR (EXAM|STUDY)|TECHNIQUE|COMPARISON|FINDINGS|RESULTS?|IMPRESSION|CONCLUSIONS?|ASSESSMENT|DIAGNOSIS|RECOMMENDATIONS?|PLAN|VFA|VERTEBRAL FRACTURE ASSESSMENT|FRAX|ORDERING (PHYSICIAN|PROVIDER|CLINICIAN)|REFERRING (PHYSICIAN|PROVIDER)|READING PHYSICIAN|INTERPRETED BY|SIGNED|ADDENDUM|SUBJECTIVE|OBJECTIVE|HPI|MEDICATIONS|ORDERS?)$/;
 
 /** A table row: columns separated by tabs, pipes or runs of spaces. */
-const TABLE_ROW = /\t|\|.*\||\S {2,}\S.* {2,}\S|\S {2,}[-+−]?\d/;
+const TABLE_ROW = /\t|\|[^|\n]{0,400}\||\S {2,}\S[^\n]{0,400}? {2,}\S|\S {2,}[-+−]?\d/;
 /** A line that starts something new: a heading, a labelled field, a list item. */
 const STARTS_BLOCK = /^\s*(?:[A-Z][A-Za-z /&()-]{1,40}\s*(?::|\.{2,})|[-*•]\s|\d+[.)]\s|\(?[a-z]\)\s|(?:electronically signed|e-?signed|signed|dictated|transcribed|interpreted|read|reviewed|verified) by\b)/i;
 
@@ -103,7 +103,8 @@ export function sentencesOf(report: ReportText): Sentence[] {
   let open: { start: number; end: number } | undefined;
   for (const line of lines) {
     const blank = line.text.trim() === '';
-    const tabular = TABLE_ROW.test(line.text);
+    // Table rows are short; a long line is prose (and bounded regular-expression work on hostile input).
+    const tabular = line.text.length <= 600 && TABLE_ROW.test(line.text);
     if (blank || tabular || STARTS_BLOCK.test(line.text) || !open) {
       if (open) blocks.push(open);
       open = blank ? undefined : { start: line.start, end: line.end };
