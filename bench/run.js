@@ -11,7 +11,9 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
+import { readdirSync, readFileSync } from 'node:fs';
 import { check, parseEncounter } from '../dist/engine/index.js';
+import { extract } from '../dist/extract/extract.js';
 import { loadKnowledge } from '../dist/io/knowledge-files.js';
 import { makeEncounters } from './encounters.js';
 import { runPeer } from './peer-json-rules-engine.js';
@@ -21,7 +23,9 @@ const SEED = 20260120;
 const N_IN_PROCESS = Number(process.env.BENCH_IN_PROCESS ?? 20_000);
 const N_PEER = Number(process.env.BENCH_PEER ?? 2_000);
 const N_E2E = Number(process.env.BENCH_E2E ?? 100_000);
-const GOALS = { inProcessPerSecond: 100_000, ratioToPeer: 50, endToEndPerSecond: 20_000 };
+const GOALS = { inProcessPerSecond: 100_000, ratioToPeer: 50, endToEndPerSecond: 20_000, reportsPerSecond: 5_000 };
+const CORPUS = join(ROOT, 'corpus', 'reports');
+const reports = readdirSync(CORPUS).filter((f) => f.endsWith('.txt')).sort().map((f) => readFileSync(join(CORPUS, f), 'utf8'));
 
 const gc = () => globalThis.gc?.();
 const fmt = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : String(n));
@@ -58,7 +62,8 @@ const bench = new Bench({
 });
 const DX = `dxacode check() (${fmt(N_IN_PROCESS)} encounters, ${DX_CHUNK} per call)`;
 const PEER = `json-rules-engine peer (${fmt(N_PEER)} encounters, ${PEER_CHUNK} per call)`;
-const chunks = { [DX]: { size: DX_CHUNK, next: 0, done: 0 }, [PEER]: { size: PEER_CHUNK, next: 0, done: 0 } };
+const REPORTS = `dxacode extract() (${reports.length} corpus reports per call)`;
+const chunks = { [DX]: { size: DX_CHUNK, next: 0, done: 0 }, [PEER]: { size: PEER_CHUNK, next: 0, done: 0 }, [REPORTS]: { size: reports.length, next: 0, done: 0 } };
 function nextChunk(name, list) {
   const c = chunks[name];
   const start = c.next;
@@ -84,6 +89,15 @@ bench.add(
   },
   { async: true },
 );
+bench.add(
+  REPORTS,
+  () => {
+    let facts = 0;
+    for (const text of nextChunk(REPORTS, reports)) facts += extract(text).results.length;
+    sink += facts;
+  },
+  { async: false },
+);
 await bench.run();
 console.table(
   bench.table((task) => {
@@ -92,9 +106,9 @@ console.table(
     const size = chunks[task.name].size;
     return {
       task: task.name,
-      'encounters/s (mean)': fmt((size * 1000) / r.latency.mean),
-      'encounters/s (median)': fmt((size * 1000) / r.latency.p50),
-      'µs per encounter': ((r.latency.mean * 1000) / size).toFixed(1),
+      'per second (mean)': fmt((size * 1000) / r.latency.mean),
+      'per second (median)': fmt((size * 1000) / r.latency.p50),
+      'µs each': ((r.latency.mean * 1000) / size).toFixed(1),
       '± (rme)': `${r.latency.rme.toFixed(1)}%`,
       calls: r.latency.samplesCount,
     };
@@ -124,7 +138,9 @@ const peer = perSecond(PEER);
 const ratio = dx.perSecond / peer.perSecond;
 console.log(`\ndxacode check():   ${fmt(dx.perSecond)} encounters/s (median ${fmt(dx.medianPerSecond)}, ±${dx.rme.toFixed(1)}%, ${dx.samples} calls)`);
 console.log(`json-rules-engine: ${fmt(peer.perSecond)} encounters/s (median ${fmt(peer.medianPerSecond)}, ±${peer.rme.toFixed(1)}%, ${peer.samples} calls)`);
-console.log(`ratio dxacode/peer: ${ratio.toFixed(1)}x\n`);
+console.log(`ratio dxacode/peer: ${ratio.toFixed(1)}x`);
+const extraction = perSecond(REPORTS);
+console.log(`dxacode extract(): ${fmt(extraction.perSecond)} reports/s (median ${fmt(extraction.medianPerSecond)}, ±${extraction.rme.toFixed(1)}%, ${extraction.samples} calls)\n`);
 
 // ---- (iii) end to end: the CLI as a child process ---------------------------------------------------------------
 const tmp = mkdtempSync(join(os.tmpdir(), 'dxacode-bench-'));
@@ -180,6 +196,7 @@ const rows = [
   { goal: 'in process (encounters/s)', target: `>= ${fmt(GOALS.inProcessPerSecond)}`, measured: fmt(dx.perSecond), pass: dx.perSecond >= GOALS.inProcessPerSecond },
   { goal: 'dxacode / json-rules-engine', target: `>= ${GOALS.ratioToPeer}x`, measured: `${ratio.toFixed(1)}x`, pass: ratio >= GOALS.ratioToPeer },
   { goal: 'end to end (encounters/s)', target: `>= ${fmt(GOALS.endToEndPerSecond)}`, measured: fmt(e2e.perSecond), pass: e2e.perSecond >= GOALS.endToEndPerSecond },
+  { goal: 'report extraction (reports/s)', target: `>= ${fmt(GOALS.reportsPerSecond)}`, measured: fmt(extraction.perSecond), pass: extraction.perSecond >= GOALS.reportsPerSecond },
 ];
 console.table(rows.map((r) => ({ goal: r.goal, target: r.target, measured: r.measured, result: r.pass ? 'PASS' : 'FAIL' })));
 
@@ -193,8 +210,9 @@ const results = {
   peer: { library: 'json-rules-engine', encounters: N_PEER, ...peer },
   ratio,
   endToEnd: e2e,
+  extraction: { reports: reports.length, ...extraction },
   goals: GOALS,
-  pass: { inProcess: rows[0].pass, ratio: rows[1].pass, endToEnd: rows[2].pass },
+  pass: { inProcess: rows[0].pass, ratio: rows[1].pass, endToEnd: rows[2].pass, extraction: rows[3].pass },
   crashed,
   sink,
 };

@@ -138,12 +138,16 @@ function extractStudies(ctx: Ctx, results: ResultValue[], facts: ReportFacts): v
   }
 }
 
+/** Words without which no clinical fact can be in a sentence (a cheap first look before the detailed patterns). */
+const CLINICAL_WORDS = new RegExp(`menopaus|estrogen|oophor|aromatase|anastrozole|letrozole|exemestane|hyperparathyroid|predni|cortis|dexameth|budesonide|deflazacort|medrol|height|lost|loss|shorter|report|told|fractur|cracked|broken|${Object.keys({ alendronate: 1, fosamax: 1, risedronate: 1, actonel: 1, atelvia: 1, ibandronate: 1, boniva: 1, zoledron: 1, reclast: 1, denosumab: 1, prolia: 1, teriparatide: 1, forteo: 1, abaloparatide: 1, tymlos: 1, romosozumab: 1, evenity: 1, raloxifene: 1, evista: 1 }).join('|')}`, 'i');
+
 const DRUG_NAMES = new RegExp(`\\b(${Object.keys(OSTEOPOROSIS_DRUGS).join('|')})\\b`, 'i');
 
 function extractClinical(ctx: Ctx, facts: ReportFacts): void {
   const c = facts.clinical;
   for (const sentence of ctx.sentences) {
     const t = sentence.text;
+    if (!CLINICAL_WORDS.test(t)) continue;
     const negated = /\b(no|denies|without|negative for)\b[^.;]{0,30}$/i;
     const at = (re: RegExp) => {
       const m = re.exec(t);
@@ -217,7 +221,7 @@ function extractVfa(ctx: Ctx, facts: ReportFacts): void {
     if (mentionsVfa) inVfa = true;
     if (!inVfa && !/\b(vertebra\w*|fracture|deformit\w*|Genant|[TL]\d{1,2})\b/i.test(t)) continue;
     const range = /\b([TL])-?(\d{1,2})\s*(?:-|–|to|through)\s*([TL])-?(\d{1,2})\b/i.exec(t);
-    const evaluable = /\b(not (?:well )?(?:evaluable|evaluated|visuali[sz]ed|assessable|seen|assessed)|could not be (?:evaluated|assessed|visuali[sz]ed)|obscured|excluded|non-?diagnostic|poorly visuali[sz]ed|limited visuali[sz]ation|unable to (?:evaluate|assess))\b/i.exec(t);
+    const evaluable = /[TL]-?\d/.test(t) && /\b(not (?:well )?(?:evaluable|evaluated|visuali[sz]ed|assessable|seen|assessed)|could not be (?:evaluated|assessed|visuali[sz]ed)|obscured|excluded|non-?diagnostic|poorly visuali[sz]ed|limited visuali[sz]ation|unable to (?:evaluate|assess))\b/i.exec(t);
     if (evaluable) {
       const levels: string[] = [];
       const rangeRe = /\b([TL])-?(\d{1,2})\s*(?:-|–|to|through)\s*([TL])-?(\d{1,2})\b|\b([TL])-?(\d{1,2})\b/gi;
@@ -295,6 +299,7 @@ function extractFraxAndChanges(ctx: Ctx, facts: ReportFacts): void {
   let changeTable = false;
   for (const sentence of ctx.sentences) {
     const t = sentence.text;
+    if (!changeTable && !/%|change/i.test(t)) continue;
     // A change table: a header naming only a change column, then region rows with one number each.
     if (/\bregion\b/i.test(t) && /\bchange\b/i.test(t) && !/T[- ]?score/i.test(t)) {
       changeTable = true;
@@ -370,6 +375,7 @@ function extractPeople(ctx: Ctx, facts: ReportFacts): void {
   };
   for (const sentence of ctx.sentences) {
     const t = sentence.text;
+    if (!/order|refer|request|sign|interpret|read|dictat|radiolog/i.test(t)) continue;
     let m = /\b(?:ordering|referring|requesting)(?:\s+(?:physician|provider|clinician|doctor|practitioner))?\s*(?::|\.{2,})|\bordered by\s*:?|\breferred by\s*:?/i.exec(t);
     if (m && !p.orderingClinician) {
       const { name, start } = nameAfter(t, m.index + m[0].length);

@@ -19,6 +19,9 @@ type Region = 'lumbar-spine' | 'femoral-neck' | 'total-hip' | 'radius-33' | 'for
 const REGION =
   /\b(lumbar spine|lumbar|L-?spine|AP spine|spine|L[1-4]\s*(?:-|–|to|through)\s*L[2-4]|L1-4)\b|\b(femoral neck|femur neck|neck)\b|\b(total hip|hip total|total femur|femur total|total proximal femur|hip|total(?=\s+(?:left|right|lt|rt)\b))\b|\b((?:1\/3|one[- ]third|33\s?%|distal (?:one[- ])?third) (?:of the )?radius|radius (?:1\/3|33\s?%)|radius)\b|\b(forearm|wrist)\b|\b(heel|calcaneus|os calcis)\b|\b(total body|whole body)\b/gi;
 
+/** Words without which a text names no region (a cheap first look). */
+const REGION_WORDS = /spine|lumbar|L[1-4]|neck|hip|femur|radius|forearm|wrist|heel|calcaneus|os calcis|body|total/i;
+
 const SIDE_BEFORE = /\b(left|right|lt|rt)\.?\s*$/i;
 const SIDE_AFTER = /^\s*[(,]?\s*(left|right|lt|rt|l|r)\b\)?/i;
 const SIDE_HEADING = /\b(left|right)\s+(femur|hip|forearm|radius)\b|\b(femur|hip|forearm|radius)\s*[(,]?\s*(left|right)\b/i;
@@ -155,7 +158,7 @@ export function extractResults(report: ReportText, sentences: Sentence[]): Resul
       headingSide = heading ? sideWord(heading[1] ?? heading[4]) : undefined;
       continue;
     }
-    const regions = findRegions(text, headingSide);
+    const regions = REGION_WORDS.test(text) ? findRegions(text, headingSide) : [];
     // Table row: a region label at the start, then numbers in the header's column order.
     const isRow = regions.length > 0 && /^[\s|A-Za-z()-]{0,14}$/.test(text.slice(0, regions[0]!.index)) && /\d/.test(text.slice(regions[0]!.end)) && !/%/.test(text);
     LABELLED.lastIndex = 0;

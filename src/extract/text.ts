@@ -23,6 +23,12 @@ const HL7_ESCAPES: Record<string, string> = { '.br': '\n', T: '&', F: '|', S: '^
 
 /** Undoes HL7 v2 escapes and normalises line ends, keeping a map to the original offsets. */
 export function normalizeReport(original: string): ReportText {
+  if (original.indexOf('\\') < 0 && original.indexOf('\r') < 0) {
+    // Nothing to undo: the map is the identity.
+    const origin = new Int32Array(original.length + 1);
+    for (let i = 0; i <= original.length; i++) origin[i] = i;
+    return { original, text: original, origin };
+  }
   const out: string[] = [];
   const origin: number[] = [];
   let i = 0;
