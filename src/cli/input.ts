@@ -16,6 +16,7 @@ export const READ_LIMITS = {
 /** One item read from the input: a parsed value or why it could not be parsed. */
 export type InputItem =
   | { kind: 'value'; index: number; line: number | undefined; value: unknown }
+  | { kind: 'text'; index: number; line: number; text: string }
   | { kind: 'syntax-error'; index: number; line: number | undefined; message: string };
 
 /** How the input was laid out. */
@@ -200,8 +201,15 @@ function toItem(line: RawLine, index: number): InputItem | undefined {
     return { kind: 'syntax-error', index, line: line.number, message: `line ${line.number}: longer than ${READ_LIMITS.lineBytes} bytes; one encounter must fit in one line of at most 16 MiB` };
   }
   if (line.text.trim() === '') return undefined;
-  const parsed = parseJsonText(line.text, line.number);
-  return parsed.ok ? { kind: 'value', index, line: line.number, value: parsed.value } : { kind: 'syntax-error', index, line: line.number, message: parsed.message };
+  // Parsed where the encounter is checked (possibly in a worker thread): see parseItem.
+  return { kind: 'text', index, line: line.number, text: line.text };
+}
+
+/** Parses an NDJSON line item; value and error items pass through. */
+export function parseItem(item: InputItem): Exclude<InputItem, { kind: 'text' }> {
+  if (item.kind !== 'text') return item;
+  const parsed = parseJsonText(item.text, item.line);
+  return parsed.ok ? { kind: 'value', index: item.index, line: item.line, value: parsed.value } : { kind: 'syntax-error', index: item.index, line: item.line, message: parsed.message };
 }
 
 async function* ndjsonBatches(first: InputItem, rest: RawLine[], chunks: AsyncIterator<RawLine[]>): AsyncGenerator<InputItem[]> {

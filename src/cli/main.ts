@@ -8,16 +8,14 @@ import { once } from 'node:events';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import type { Result } from '../contract/result.js';
-import { stringifyResult } from '../contract/serialize.js';
-import { check, parseEncounter } from '../engine/index.js';
+import { checkBatch, type BatchSetup } from './batch.js';
 import { KnowledgeError, type Knowledge } from '../knowledge/compile.js';
 import { loadKnowledge } from '../io/knowledge-files.js';
 import { RULES } from '../rules/catalogue.js';
 import { contractJsonSchemas } from '../contract/json-schema.js';
 import { InputError, readEncounters } from './input.js';
 import { Progress } from './progress.js';
-import { COLOR, PLAIN, renderFacts, renderText, type Style } from './text.js';
+import { COLOR, PLAIN, renderFacts, type Style } from './text.js';
 import { extract, MAX_REPORT_CHARS } from '../extract/extract.js';
 
 /** The streams and environment the CLI runs with (injected so tests can drive it in process). */
@@ -69,12 +67,6 @@ interface CheckOptions {
   progress?: boolean;
 }
 
-function label(name: string, item: { index: number; line: number | undefined }, shape: string, value?: unknown): string {
-  const where = item.line !== undefined ? `${name}:${item.line}` : shape === 'array' ? `${name}[${item.index}]` : name;
-  const id = value !== null && typeof value === 'object' && typeof (value as { id?: unknown }).id === 'string' ? (value as { id: string }).id : undefined;
-  return id !== undefined ? `${where}: encounter ${JSON.stringify(id.slice(0, 64))}` : `${where}: encounter #${item.index + 1}`;
-}
-
 async function runCheck(file: string | undefined, options: CheckOptions, io: CliIo): Promise<number> {
   const stderr = (text: string) => io.stderr.write(text);
   let knowledge: Knowledge;
@@ -119,51 +111,22 @@ async function runCheck(file: string | undefined, options: CheckOptions, io: Cli
   }
   const batch = input.shape === 'array' || input.shape === 'ndjson';
   const progress = batch && options.progress !== false && io.stderr.isTTY === true ? new Progress(io.stderr, input.total) : undefined;
-  let pendingSingle: Result | undefined;
-  let emitted = 0;
-  const emit = (result: Result, header: { dateOfService: string; payer: string }) => {
-    emitted++;
-    if (format === 'text') {
-      out.append(`${renderText(result, style, header)}\n`);
-    } else if (input.shape === 'object') {
-      out.append(`${JSON.stringify(result, null, 2)}\n`);
-    } else if (input.shape === 'ndjson' && emitted === 1) {
-      pendingSingle = result; // one NDJSON line is printed like a single object
-    } else {
-      if (pendingSingle) {
-        out.append(`${stringifyResult(pendingSingle)}\n`);
-        pendingSingle = undefined;
-      }
-      out.append(`${stringifyResult(result)}\n`);
-    }
-  };
+  const setup: BatchSetup = { name, shape: input.shape, format, color: style === COLOR };
   try {
-    for await (const batch of input.batches) {
-      // Each batch is handled synchronously; output is flushed between batches.
-      for (const item of batch) {
-        progress?.tick();
-        if (item.kind === 'syntax-error') {
-          counts.unusable++;
-          stderr(`dxacode: ${name}: encounter #${item.index + 1}: ${item.message}\n`);
-          continue;
-        }
-        const parsed = parseEncounter(item.value);
-        if (!parsed.ok) {
-          counts.unusable++;
-          const where = label(name, item, input.shape, item.value);
-          for (const problem of parsed.problems) stderr(`dxacode: ${where}: ${problem.field}: ${problem.message}\n`);
-          continue;
-        }
-        const result = check(parsed.encounter, knowledge);
-        counts[result.verdict]++;
-        emit(result, { dateOfService: parsed.encounter.dateOfService, payer: parsed.encounter.payer ?? 'medicare' });
-      }
+    for await (const items of input.batches) {
+      progress?.add(items.length);
+      const output = checkBatch(items, setup, knowledge);
+      counts.clean += output.clean;
+      counts.review += output.review;
+      counts.reject += output.reject;
+      counts.unusable += output.unusable;
+      if (output.stderr) stderr(output.stderr);
+      out.append(output.stdout);
       await out.flushIfFull();
     }
   } finally {
     progress?.done();
   }
-  if (pendingSingle) await out.write(`${JSON.stringify(pendingSingle, null, 2)}\n`);
   await out.flush();
   if (batch) {
     const total = counts.clean + counts.review + counts.reject + counts.unusable;

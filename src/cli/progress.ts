@@ -13,9 +13,9 @@ export class Progress {
     private readonly total: number | undefined,
   ) {}
 
-  /** Counts one item and redraws when due. */
-  tick(): void {
-    this.count++;
+  /** Counts items and redraws when due. */
+  add(items: number): void {
+    this.count += items;
     const now = performance.now();
     if (now - this.lastDraw < REDRAW_MS) return;
     this.lastDraw = now;

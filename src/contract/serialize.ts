@@ -5,6 +5,26 @@
 import type { Result, Source } from './result.js';
 
 const sourceText = new WeakMap<Source, string>();
+const checkedText = new Map<string, string>();
+
+// Control characters are exactly what must be escaped here.
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
+
+/** A JSON string literal; plain text (most messages) skips JSON.stringify's general path. */
+function quote(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+function checkedJson(entry: { family: string; version: string }): string {
+  const key = `${entry.family}\u0000${entry.version}`;
+  let text = checkedText.get(key);
+  if (text === undefined) {
+    text = JSON.stringify(entry);
+    if (checkedText.size < 1_000) checkedText.set(key, text);
+  }
+  return text;
+}
 
 function sourceJson(source: Source): string {
   let text = sourceText.get(source);
@@ -18,17 +38,24 @@ function sourceJson(source: Source): string {
 /** JSON text of a result, byte-identical to `JSON.stringify(result)`. */
 export function stringifyResult(result: Result): string {
   let out = '{';
-  if (result.id !== undefined) out += `"id":${JSON.stringify(result.id)},`;
+  if (result.id !== undefined) out += `"id":${quote(result.id)},`;
   out += `"verdict":"${result.verdict}","recommended":${JSON.stringify(result.recommended)},"findings":[`;
   for (let i = 0; i < result.findings.length; i++) {
     const f = result.findings[i]!;
     if (i > 0) out += ',';
-    out += `{"rule":"${f.rule}","severity":"${f.severity}","message":${JSON.stringify(f.message)}`;
+    out += `{"rule":"${f.rule}","severity":"${f.severity}","message":${quote(f.message)}`;
     if (f.line !== undefined) out += `,"line":${f.line}`;
-    if (f.fix !== undefined) out += `,"fix":${JSON.stringify(f.fix)}`;
+    if (f.fix !== undefined) out += `,"fix":${quote(f.fix)}`;
     out += `,"source":${sourceJson(f.source)}}`;
   }
-  out += `],"checked":${JSON.stringify(result.checked)},"unchecked":${JSON.stringify(result.unchecked)}`;
+  out += '],"checked":[';
+  for (let i = 0; i < result.checked.length; i++) out += (i > 0 ? ',' : '') + checkedJson(result.checked[i]!);
+  out += '],"unchecked":[';
+  for (let i = 0; i < result.unchecked.length; i++) {
+    const u = result.unchecked[i]!;
+    out += `${i > 0 ? ',' : ''}{"family":"${u.family}","reason":${quote(u.reason)}}`;
+  }
+  out += ']';
   if (result.fromReport !== undefined) out += `,"fromReport":${JSON.stringify(result.fromReport)}`;
   return `${out}}`;
 }
