@@ -56,6 +56,7 @@ export function normalizeEncounter(encounter: Encounter): CheckInput {
     claimType: encounter.claimType ?? 'professional',
     component: encounter.component ?? 'global',
     treatingOrder: encounter.orderingProvider?.treating,
+    orderGiven: encounter.orderingProvider?.npi !== undefined || encounter.orderingProvider?.treating !== undefined,
     performed: (encounter.performed ?? []).map((p) => ({ procedure: p.procedure, sites: p.sites, interpreted: p.interpreted })),
     diagnoses: seen,
     diagnosesGiven: encounter.diagnoses !== undefined && encounter.diagnoses.length > 0,

@@ -491,6 +491,8 @@ export function extract(text: string): ReportFacts {
   extractClinical(ctx, facts);
   extractFraxAndChanges(ctx, facts);
   applyLscStatements(ctx, facts);
+  const tbs = /\b(?:TBS|trabecular bone score)\b[^0-9\n]{0,40}?([01]\.\d{2,3})\b/i.exec(report.text);
+  if (tbs && facts.studies.length > 0) facts.trabecularBoneScore = { value: Number(tbs[1]), evidence: spanOf(report, tbs.index, tbs.index + tbs[0].length) };
   extractPeople(ctx, facts);
   extractSections(ctx, facts);
   suggestDiagnoses(ctx, facts);

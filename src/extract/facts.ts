@@ -59,6 +59,8 @@ export const ReportFacts = z
       }),
     ),
     tScoreLowest: NumberFact.optional(),
+    /** Trabecular bone score, when the report gives one (not a contract procedure; its CPT codes are unverified). */
+    trabecularBoneScore: NumberFact.optional(),
     frax: z.strictObject({ majorOsteoporotic: NumberFact.optional(), hip: NumberFact.optional() }),
     changes: z.array(
       z.strictObject({

@@ -36,6 +36,7 @@ function rules<const T extends Record<string, RuleDefinition>>(table: T): T {
 /** Every rule id with its family, default severity and meaning. */
 export const RULES = rules({
   'report.diagnosis-suggested': { family: 'documentation', severity: 'info', summary: 'A diagnosis code was suggested from the report language; the coder confirms it.' },
+  'report.tbs-not-coded': { family: 'documentation', severity: 'info', summary: 'A trabecular bone score is documented; its CPT codes (77089-77092) are unverified, so it is not coded.' },
   'report.no-study': { family: 'documentation', severity: 'warning', summary: 'The report documents no performed bone-density or VFA study (an order, a plan, an outside study or other imaging).' },
   'doc.indication-missing': { family: 'documentation', severity: 'error', summary: 'The report states no indication (reason for the study).' },
   'doc.sites-missing': { family: 'documentation', severity: 'error', summary: 'The report does not name the sites measured.' },

@@ -30,6 +30,8 @@ export interface CheckInput {
   claimType: ClaimType;
   component: Component;
   treatingOrder: boolean | undefined;
+  /** True when the encounter identifies the ordering provider (an NPI, or whether they treat the patient). */
+  orderGiven: boolean;
   performed: Procedure[];
   /** Documented diagnoses, dotted, upper case, first occurrence kept. */
   diagnoses: string[];

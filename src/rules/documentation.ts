@@ -38,6 +38,13 @@ export function checkDocumentation(ctx: RuleContext, report: Report): void {
       source: { title: 'REFERENCE §7: ICD-10-CM conventions for bone density', confidence: 'secondary' },
     });
   }
+  if (facts.trabecularBoneScore) {
+    report.add('report.tbs-not-coded', {
+      message: `The report gives a trabecular bone score (${facts.trabecularBoneScore.value}); dxacode does not code it because the TBS codes 77089-77092 are unverified.`,
+      fix: 'Check the CPT code set and the payer before billing TBS.',
+      source: { title: 'REFERENCE §2: 77089-77092 trabecular bone score (unverified)', confidence: 'unverified' },
+    });
+  }
   const services = new Set(ctx.lines.map((l) => ctx.knowledge.codes.byCode.get(l.code)?.service ?? ''));
   const billsDxa = [...services].some((s) => DXA_SERVICES.has(s));
   const billsVfa = [...services].some((s) => VFA_SERVICES.has(s));
@@ -51,7 +58,7 @@ export function checkDocumentation(ctx: RuleContext, report: Report): void {
   if (!facts.people.readingPhysician) {
     report.add('doc.signature-missing', { message: 'The report is not signed by the reading physician.', fix: 'Bill once the report is signed (name, credentials, date).', source: REVIEW });
   }
-  if (!facts.people.orderingClinician) {
+  if (!facts.people.orderingClinician && ctx.input.orderGiven === false) {
     report.add('doc.order-missing', {
       message: `The report names no ordering clinician${ctx.pack?.program === 'medicare' ? '; Medicare covers BMM only on the order of the practitioner treating the beneficiary' : ''}.`,
       fix: 'Keep the order on file and name the ordering clinician in the report.',
