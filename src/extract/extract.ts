@@ -240,7 +240,7 @@ function extractVfa(ctx: Ctx, facts: ReportFacts): void {
       vfa.levelsEvaluated = { value: `${normalLevel(range[1]!, range[2]!)}-${normalLevel(range[3]!, range[4]!)}`, evidence: evidence(ctx, sentence, range.index, range.index + range[0].length) };
       any = true;
     }
-    if (inVfa && !/\bno (?:other|additional|further|new)\b/i.test(t) && /\bno\b[^.;]{0,40}\b(vertebral |compression )?(fractures?|deformit(?:y|ies))\b|\bwithout (?:evidence of )?(?:vertebral )?fracture|\bnegative for (?:vertebral )?fracture|\bnormal (?:vertebral )?(?:morphology|height)/i.test(t) && !/\bother than\b|\bexcept\b|\bapart from\b/i.test(t)) {
+    if (inVfa && !/\bno (?:other|additional|further|new|moderate|severe|significant)\b|\bremaining\b/i.test(t) && /\bno\b[^.;]{0,40}\b(vertebral |compression )?(fractures?|deformit(?:y|ies))\b|\bwithout (?:evidence of )?(?:vertebral )?fracture|\bnegative for (?:vertebral )?fracture|\bnormal (?:vertebral )?(?:morphology|height)/i.test(t) && !/\bother than\b|\bexcept\b|\bapart from\b/i.test(t)) {
       if (!vfa.noFracture) vfa.noFracture = { value: true, evidence: trimmedEvidence(ctx, sentence) };
       any = true;
       continue;
@@ -405,7 +405,7 @@ function extractSections(ctx: Ctx, facts: ReportFacts): void {
     if (!facts.impression && /^(IMPRESSION|CONCLUSIONS?|ASSESSMENT|DIAGNOSIS)$/.test(s) && body.trim().length > 2) {
       facts.impression = trimmedEvidence(ctx, sentence);
     }
-    if (!facts.comparisonDate && (s === 'COMPARISON' || /\b(compared (?:to|with)|comparison (?:is made )?(?:to|with)|prior (?:study|exam|DXA|scan) (?:dated|of|from|on))\b/i.test(sentence.text))) {
+    if (!facts.comparisonDate && (s === 'COMPARISON' || /\b(compared (?:to|with)|comparison (?:is made )?(?:to|with))\b/i.test(sentence.text))) {
       DATE.lastIndex = 0;
       const d = DATE.exec(sentence.text);
       const iso = d ? isoFromDateMatch(d) : undefined;
