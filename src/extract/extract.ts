@@ -219,6 +219,7 @@ function extractVfa(ctx: Ctx, facts: ReportFacts): void {
     VFA_NAMES.lastIndex = 0;
     const mentionsVfa = VFA_NAMES.test(t) || /^(VFA|VERTEBRAL FRACTURE ASSESSMENT)$/.test(sentence.section);
     if (mentionsVfa) inVfa = true;
+    if (!/fractur|deformit|genant|vertebra|wedge|crush|biconcave|[TL]-?\d|recommend|radiograph|imaging|evaluab|obscur|visuali|assess|normal/i.test(t)) continue;
     if (!inVfa && !/\b(vertebra\w*|fracture|deformit\w*|Genant|[TL]\d{1,2})\b/i.test(t)) continue;
     const range = /\b([TL])-?(\d{1,2})\s*(?:-|–|to|through)\s*([TL])-?(\d{1,2})\b/i.exec(t);
     const evaluable = /[TL]-?\d/.test(t) && /\b(not (?:well )?(?:evaluable|evaluated|visuali[sz]ed|assessable|seen|assessed)|could not be (?:evaluated|assessed|visuali[sz]ed)|obscured|excluded|non-?diagnostic|poorly visuali[sz]ed|limited visuali[sz]ation|unable to (?:evaluate|assess))\b/i.exec(t);
@@ -396,15 +397,16 @@ function extractPeople(ctx: Ctx, facts: ReportFacts): void {
 }
 
 function extractSections(ctx: Ctx, facts: ReportFacts): void {
+  const hasBody = (sentence: Sentence) => sentence.text.replace(/^\s*[A-Z][A-Za-z /&-]{2,40}?\s*:\s*/, '').trim().length > 2;
   for (const sentence of ctx.sentences) {
     const s = sentence.section;
-    const body = sentence.text.replace(/^\s*[A-Z][A-Za-z /&-]{2,40}?\s*:\s*/, '');
-    if (!facts.indication && /^(INDICATIONS?|CLINICAL (HISTORY|INDICATION|INFORMATION)|HISTORY|REASON FOR (EXAM|STUDY))$/.test(s) && body.trim().length > 2) {
+    if (!facts.indication && /^(INDICATIONS?|CLINICAL (HISTORY|INDICATION|INFORMATION)|HISTORY|REASON FOR (EXAM|STUDY))$/.test(s) && hasBody(sentence)) {
       facts.indication = trimmedEvidence(ctx, sentence);
     }
-    if (!facts.impression && /^(IMPRESSION|CONCLUSIONS?|ASSESSMENT|DIAGNOSIS)$/.test(s) && body.trim().length > 2) {
+    if (!facts.impression && /^(IMPRESSION|CONCLUSIONS?|ASSESSMENT|DIAGNOSIS)$/.test(s) && hasBody(sentence)) {
       facts.impression = trimmedEvidence(ctx, sentence);
     }
+    if (facts.comparisonDate && facts.indication && facts.impression) break;
     if (!facts.comparisonDate && (s === 'COMPARISON' || /\b(compared (?:to|with)|comparison (?:is made )?(?:to|with))\b/i.test(sentence.text))) {
       DATE.lastIndex = 0;
       const d = DATE.exec(sentence.text);
