@@ -54,13 +54,6 @@ export function formatIsoDate(parts: DateParts): string {
   return `${String(parts.year).padStart(4, '0')}-${String(parts.month).padStart(2, '0')}-${String(parts.day).padStart(2, '0')}`;
 }
 
-/** Counts whole calendar months from the month of `from` to the month of `to` (days ignored). */
-export function monthsBetweenMonths(from: string, to: string): number {
-  const a = mustParse(from);
-  const b = mustParse(to);
-  return (b.year - a.year) * 12 + (b.month - a.month);
-}
-
 /** The first day of the month that lies `months` calendar months after the month of `date`. */
 export function firstOfMonthAfter(date: string, months: number): string {
   const d = mustParse(date);

@@ -33,9 +33,6 @@ export const NOT_PERFORMED =
 export const PERFORMED_CUES =
   /\b(was (?:performed|obtained|acquired)|were (?:performed|obtained|acquired)|performed (?:on|using|with)|using (?:a |an )?(?:Hologic|GE|Lunar|Norland|Horizon|Discovery|Prodigy|iDXA|QDR)|scan(?:ned)? (?:was |were )?(?:performed|obtained)|technique:|results?:|T-?\s?score)\b/i;
 
-/** A vertebral level such as T12 or L1. */
-export const LEVEL = /\b([TL])\s?-?(\d{1,2})\b/g;
-
 /** Genant grades by word. */
 export const GRADE_WORDS: Record<string, 1 | 2 | 3> = { mild: 1, moderate: 2, severe: 3 };
 
