@@ -233,3 +233,44 @@ async function* ndjsonBatches(first: InputItem, rest: RawLine[], chunks: AsyncIt
     if (items.length > 0) yield items;
   }
 }
+
+/** The first bytes of a stream, and the whole stream again (those bytes included) for whoever reads it next. */
+export async function peekStream(stream: AsyncIterable<Buffer | string>, bytes = 64): Promise<{ head: string; stream: AsyncIterable<Buffer> }> {
+  const iterator = stream[Symbol.asyncIterator]();
+  const seen: Buffer[] = [];
+  let length = 0;
+  let done = false;
+  while (length < bytes) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    const buf = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+    seen.push(buf);
+    length += buf.length;
+  }
+  const head = Buffer.concat(seen).subarray(0, bytes).toString('utf8');
+  async function* replay(): AsyncGenerator<Buffer> {
+    for (const buf of seen) yield buf;
+    if (done) return;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+    }
+  }
+  return { head, stream: replay() };
+}
+
+/** Input formats `dxacode check` tells apart by their first characters. */
+export type InputFormat = 'x12' | 'hl7' | 'json';
+
+/** Tells X12 (ISA), HL7 v2 (MSH, or MLLP framing) and JSON apart; FHIR bundles are JSON and are told apart later. */
+export function detectFormat(head: string): InputFormat {
+  if (head.startsWith('\u000b')) return 'hl7'; // MLLP start block (before trimming: \s matches it)
+  const start = head.replace(/^[ \t\r\n\uFEFF]+/, '');
+  if (start.startsWith('ISA')) return 'x12';
+  if (start.startsWith('MSH')) return 'hl7';
+  return 'json';
+}

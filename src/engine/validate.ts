@@ -42,8 +42,8 @@ const PREVIEW = 40;
 /** A short, safe preview of a value for an error message. */
 export function preview(value: unknown): string {
   if (typeof value === 'string') {
-    const shown = value.length > PREVIEW ? `${value.slice(0, PREVIEW)}…` : value;
-    return value.length > PREVIEW ? `${JSON.stringify(shown)} (${value.length} characters)` : JSON.stringify(shown);
+    // Long text (a report, a name) may hold PHI: say how long it is, not what it says.
+    return value.length > PREVIEW ? `a text of ${value.length} characters` : JSON.stringify(value);
   }
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (value === null) return 'null';
