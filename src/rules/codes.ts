@@ -3,8 +3,25 @@
  * were vertebral fracture assessment.
  */
 import { isWithin } from '../contract/dates.js';
+import type { CodeEntry } from '../knowledge/schema.js';
 import { Report, lineLabel, lineRef, type RuleContext } from './context.js';
 import { codeForService } from './selection.js';
+
+/**
+ * What to bill instead of a code that is not valid on the date: its successor, or, when the successor and another
+ * line form a combined code (77080 + 77086 is 77085), the combined code.
+ */
+function replacementFix(ctx: RuleContext, code: string, replacement: CodeEntry | undefined): string {
+  if (!replacement) return 'Use the code valid on the date of service.';
+  const combo = ctx.knowledge.pairs.combinations.find(
+    (c) => isWithin(ctx.input.dateOfService, c.effective, c.end) && c.codes.includes(replacement.code) && c.codes.every((x) => x === replacement.code || ctx.lines.some((l) => l.code === x)),
+  );
+  if (combo) {
+    const others = combo.codes.filter((x) => x !== replacement.code);
+    return `Replace the ${[...others, code].join(' and ')} lines with one ${combo.replacement} line (${ctx.knowledge.codes.byCode.get(combo.replacement)?.label ?? combo.replacement}).`;
+  }
+  return `Use ${replacement.code} (${replacement.label}).`;
+}
 
 /** The codes rule family. */
 export function checkCodes(ctx: RuleContext, report: Report): void {
@@ -48,7 +65,7 @@ export function checkCodes(ctx: RuleContext, report: Report): void {
       report.add('code.deleted', {
         message: `${label}: ${entry.code} (${entry.label}) was valid until ${entry.end} and cannot be billed for ${date}.`,
         line: at,
-        fix: replacement ? `Use ${replacement.code} (${replacement.label}).` : 'Use the code valid on the date of service.',
+        fix: replacementFix(ctx, entry.code, replacement),
         source: entry.source,
       });
     } else if (entry.effective !== null && date < entry.effective) {
@@ -56,7 +73,7 @@ export function checkCodes(ctx: RuleContext, report: Report): void {
       report.add('code.not-yet-valid', {
         message: `${label}: ${entry.code} (${entry.label}) is valid from ${entry.effective}, after the date of service ${date}.`,
         line: at,
-        fix: replacement ? `Use ${replacement.code} (${replacement.label}).` : 'Use the code valid on the date of service.',
+        fix: replacementFix(ctx, entry.code, replacement),
         source: entry.source,
       });
     } else if (entry.effective === null && date < knowledge.codes.datesRecordedFrom) {
