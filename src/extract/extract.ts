@@ -125,12 +125,13 @@ function extractStudies(ctx: Ctx, results: ResultValue[], facts: ReportFacts): v
     facts.studies.push({ procedure: 'vfa', sites: [], evidence: vfaEvidence });
   }
 
-  const compositionResults = /\b(fat mass|lean mass|lean \+ BMC|% ?fat|percent (?:body )?fat|visceral adipose|VAT|appendicular lean)\b/i.test(ctx.report.text);
+  let compositionResults: boolean | undefined;
   for (const sentence of ctx.sentences) {
     BODY_COMPOSITION.lastIndex = 0;
     const m = BODY_COMPOSITION.exec(sentence.text);
     if (!m) continue;
     if (notPerformedReason(sentence)) continue;
+    compositionResults ??= /\b(fat mass|lean mass|lean \+ BMC|% ?fat|percent (?:body )?fat|visceral adipose|VAT|appendicular lean)\b/i.test(ctx.report.text);
     if (compositionResults || /\b(performed|obtained)\b/i.test(sentence.text)) {
       facts.studies.push({ procedure: 'dxa-body-composition', sites: ['total-body'], evidence: evidence(ctx, sentence, m.index, m.index + m[0].length) });
       break;
