@@ -17,6 +17,7 @@ import { extract } from '../dist/extract/extract.js';
 import { loadKnowledge } from '../dist/io/knowledge-files.js';
 import { makeEncounters } from './encounters.js';
 import { runPeer } from './peer-json-rules-engine.js';
+import { runX12Bench, X12_GOALS } from './x12.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SEED = 20260120;
@@ -191,12 +192,20 @@ try {
   rmSync(tmp, { recursive: true, force: true });
 }
 
+// ---- (iv) X12 837P end to end: bench/x12.js -----------------------------------------------------------------------
+gc();
+const x12 = await runX12Bench();
+if (x12.crashed) crashed = true;
+console.log('');
+
 // ---- summary -----------------------------------------------------------------------------------------------------
 const rows = [
   { goal: 'in process (encounters/s)', target: `>= ${fmt(GOALS.inProcessPerSecond)}`, measured: fmt(dx.perSecond), pass: dx.perSecond >= GOALS.inProcessPerSecond },
   { goal: 'dxacode / json-rules-engine', target: `>= ${GOALS.ratioToPeer}x`, measured: `${ratio.toFixed(1)}x`, pass: ratio >= GOALS.ratioToPeer },
   { goal: 'end to end (encounters/s)', target: `>= ${fmt(GOALS.endToEndPerSecond)}`, measured: fmt(e2e.perSecond), pass: e2e.perSecond >= GOALS.endToEndPerSecond },
   { goal: 'report extraction (reports/s)', target: `>= ${fmt(GOALS.reportsPerSecond)}`, measured: fmt(extraction.perSecond), pass: extraction.perSecond >= GOALS.reportsPerSecond },
+  { goal: `837P end to end, ${fmt(x12.claims)} claims (s)`, target: `< ${X12_GOALS.seconds}`, measured: x12.seconds.toFixed(1), pass: x12.pass.seconds },
+  { goal: '837P peak memory (MB)', target: `< ${X12_GOALS.peakMegabytes}`, measured: x12.peakMegabytes.toFixed(0), pass: x12.pass.memory },
 ];
 console.table(rows.map((r) => ({ goal: r.goal, target: r.target, measured: r.measured, result: r.pass ? 'PASS' : 'FAIL' })));
 
@@ -211,8 +220,9 @@ const results = {
   ratio,
   endToEnd: e2e,
   extraction: { reports: reports.length, ...extraction },
+  x12,
   goals: GOALS,
-  pass: { inProcess: rows[0].pass, ratio: rows[1].pass, endToEnd: rows[2].pass, extraction: rows[3].pass },
+  pass: { inProcess: rows[0].pass, ratio: rows[1].pass, endToEnd: rows[2].pass, extraction: rows[3].pass, x12Seconds: rows[4].pass, x12Memory: rows[5].pass },
   crashed,
   sink,
 };

@@ -93,15 +93,57 @@ export const HistoryEntry = z
   .strictObject({ dateOfService: IsoDate, code: ProcedureCode })
   .meta({ id: 'HistoryEntry', description: 'An earlier bone-density service of this patient' });
 
+const CLAIM_ID = /^[0-9A-Za-z._-]{1,38}$/;
+const MEMBER_ID = /^[0-9A-Za-z-]{2,80}$/;
+/** Printable text without the X12 separators a claim file uses (* : ^ ~ |) and without line breaks. */
+const CLAIM_TEXT = /^[^*:^~|\r\n]*$/;
+const claimText = (min: number, max: number, what: string) =>
+  z
+    .string()
+    .min(min, { error: `expected ${what} of at least ${min} character${min === 1 ? '' : 's'}` })
+    .max(max, { error: `expected ${what} of at most ${max} characters` })
+    .regex(CLAIM_TEXT, { error: `expected ${what} without * : ^ ~ | or line breaks (they separate X12 elements)` });
+
+/** The patient's name as a claim carries it (837P NM103/NM104). */
+export const PatientName = z
+  .strictObject({
+    family: claimText(1, 60, 'a family name'),
+    given: claimText(1, 35, 'a given name').optional(),
+  })
+  .meta({ id: 'PatientName', description: "The patient's name for a claim (837P 2010BA NM103 family, NM104 given)" });
+
+/** The patient's address as a claim carries it (837P N3/N4). */
+export const PatientAddress = z
+  .strictObject({
+    line: claimText(1, 55, 'an address line'),
+    line2: claimText(1, 55, 'a second address line').optional(),
+    city: claimText(2, 30, 'a city'),
+    state: z.string().regex(/^[A-Z]{2}$/, { error: 'expected a two-letter state code in capitals (e.g. NY)' }),
+    postalCode: z.string().regex(/^\d{5}(\d{4})?$/, { error: 'expected a ZIP code of 5 or 9 digits' }),
+  })
+  .meta({ id: 'PatientAddress', description: "The patient's address for a claim (837P 2010BA N3/N4)" });
+
 /** The public Encounter input. */
 export const Encounter = z
   .strictObject({
     id: z.string().max(INPUT_LIMITS.idLength).optional(),
     dateOfService: IsoDate,
+    claimId: z
+      .string()
+      .regex(CLAIM_ID, { error: 'expected a claim id of 1 to 38 letters, digits, dots, dashes or underscores (837P CLM01)' })
+      .optional()
+      .meta({ description: 'the claim id (837P CLM01, patient control number); default the encounter id' }),
     patient: z.strictObject({
       sex: z.enum(SEXES, { error: `expected one of ${SEXES.join(', ')}` }),
       birthDate: IsoDate.optional(),
       age: z.number().int({ error: 'expected a whole number of years' }).min(0).max(130).optional(),
+      name: PatientName.optional(),
+      memberId: z
+        .string()
+        .regex(MEMBER_ID, { error: 'expected a member id of 2 to 80 letters, digits or dashes (837P NM109)' })
+        .optional()
+        .meta({ description: "the patient's member id with the payer (837P 2010BA NM109)" }),
+      address: PatientAddress.optional(),
     }),
     payer: z.string().min(1).max(INPUT_LIMITS.payerLength).optional().meta({ description: 'payer policy pack id; default medicare' }),
     claimType: z.enum(CLAIM_TYPES, { error: `expected one of ${CLAIM_TYPES.join(', ')}` }).optional(),
@@ -148,5 +190,9 @@ export type Procedure = z.infer<typeof Procedure>;
 export type ClaimLine = z.infer<typeof ClaimLine>;
 /** Validated clinical facts. */
 export type Clinical = z.infer<typeof Clinical>;
+/** The patient's name for a claim. */
+export type PatientName = z.infer<typeof PatientName>;
+/** The patient's address for a claim. */
+export type PatientAddress = z.infer<typeof PatientAddress>;
 /** A validated history entry. */
 export type HistoryEntry = z.infer<typeof HistoryEntry>;

@@ -1,0 +1,8 @@
+/** X12 837P (005010X222A1) out and in: the API the CLI and other callers use. */
+export { write837P, encounterRef, IMPLEMENTATION_GUIDE, type CheckedClaim, type InterchangeControl, type WriteOptions, type Written837P, type WrittenClaim } from './write.js';
+export { parse837P, parse837PText, X12Reader, X12_MODES, type ParseOptions, type X12Input, type X12Item, type X12Mode } from './parse.js';
+export type { ParsedClaim, ClaimOptions } from './claim.js';
+export { checkClaimFromX12, performedFromClaim, CLAIM_ONLY_REASON } from './check-claim.js';
+export { X12Config, parseX12Config, SAMPLE_CONFIG, SAMPLE_CHARGE, isValidNpi, type X12Settings, type ConfigProblem } from './config.js';
+export { X12_PROBLEMS, formatX12Problem, formatLocation, x12Problem, type X12Problem, type X12Location, type X12ProblemId } from './problems.js';
+export { icdWithDot, icdWithoutDot, formatAmount, parseAmount } from './format.js';
