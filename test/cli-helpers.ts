@@ -16,7 +16,7 @@ function collect(stream: PassThrough): () => string {
 }
 
 /** Runs `dxacode ARGS` with the given standard input (pipes: not a terminal). */
-export async function runCli(args: string[], stdin = '', options: { tty?: boolean } = {}): Promise<CliRun> {
+export async function runCli(args: string[], stdin = '', options: { tty?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
   const input = Readable.from([Buffer.from(stdin)]) as Readable & { isTTY?: boolean };
   const stdout = new PassThrough() as PassThrough & { isTTY?: boolean };
   const stderr = new PassThrough() as PassThrough & { isTTY?: boolean };
@@ -26,6 +26,6 @@ export async function runCli(args: string[], stdin = '', options: { tty?: boolea
   }
   const out = collect(stdout);
   const err = collect(stderr);
-  const code = await main(args, { stdin: input, stdout, stderr, env: { NO_COLOR: options.tty ? undefined : '1' } });
+  const code = await main(args, { stdin: input, stdout, stderr, env: { NO_COLOR: options.tty ? undefined : '1', ...options.env } });
   return { code, stdout: out(), stderr: err() };
 }

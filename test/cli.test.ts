@@ -115,7 +115,8 @@ describe('dxacode check: bad input is exit 2 with a clear message and no stack t
     { name: 'a missing required field', input: line({ patient: { sex: 'female' }, performed: [] }), expect: /dateOfService: missing; expected string/ },
     { name: 'neither performed nor report', input: line({ dateOfService: '2026-01-20', patient: { sex: 'female' } }), expect: /performed: expected `performed`/ },
     { name: 'a birth date after the date of service', input: line({ ...base, patient: { sex: 'female', birthDate: '2027-01-01' } }), expect: /patient\.birthDate: expected a birth date on or before/ },
-    { name: 'not JSON at all', input: 'MSH|^~\\&|RIS', expect: /line 1, column 1: expected a JSON object, a JSON array or NDJSON/ },
+    { name: 'not JSON at all', input: 'hello, world', expect: /line 1, column 1: expected a JSON object, a JSON array or NDJSON/ },
+    { name: 'an HL7 message that is neither a result nor an order', input: 'MSH|^~\\&|RIS', expect: /no ORU\^R01 result message could be read/ },
     { name: 'a JSON scalar', input: '42', expect: /expected a JSON object/ },
     { name: 'empty input', input: '   \n', expect: /no encounters: the input is empty/ },
   ];

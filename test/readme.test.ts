@@ -4,12 +4,15 @@
  * skipped), and the documented generated pages (docs/rules.md) match their generators.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rulesMarkdown } from '../src/cli/main.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const dataDir = mkdtempSync(join(tmpdir(), 'dxacode-readme-'));
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const commands = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)]
   .flatMap((m) => m[1]!.split('\n'))
@@ -19,7 +22,7 @@ const commands = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)]
 function run(command: string): { status: number | null; stdout: string; stderr: string } {
   // `npm ci && ...`: the install is what CI just did; dxacode itself runs from the built checkout.
   const script = command.replace(/^npm ci && /, '').replaceAll('npx dxacode', `"${process.execPath}" bin/dxacode.js`);
-  const result = spawnSync('bash', ['-c', script], { cwd: root, encoding: 'utf8' });
+  const result = spawnSync('bash', ['-c', script], { cwd: root, encoding: 'utf8', env: { ...process.env, DXACODE_DATA_DIR: dataDir } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -48,5 +51,8 @@ describe('README', () => {
     expect(parsed.recommended.lines.map((l) => l.code)).toEqual(['77085']);
   });
 
-  afterAll(() => rmSync(new URL('../results.ndjson', import.meta.url), { force: true }));
+  afterAll(() => {
+    for (const file of ['../results.ndjson', '../claims.edi']) rmSync(new URL(file, import.meta.url), { force: true });
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 });

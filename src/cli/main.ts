@@ -13,7 +13,11 @@ import { KnowledgeError, type Knowledge } from '../knowledge/compile.js';
 import { loadKnowledge } from '../io/knowledge-files.js';
 import { RULES } from '../rules/catalogue.js';
 import { contractJsonSchemas } from '../contract/json-schema.js';
-import { InputError, readEncounters } from './input.js';
+import { detectFormat, InputError, parseItem, parseJsonText, peekStream, READ_LIMITS, readEncounters } from './input.js';
+import { checkFhir, checkHl7, checkX12, writeClaims } from './interchange.js';
+import { detectFhirFormat } from '../interchange/fhir/index.js';
+import { parseEncounter } from '../engine/index.js';
+import type { Encounter } from '../contract/encounter.js';
 import { Progress } from './progress.js';
 import { COLOR, PLAIN, renderFacts, type Style } from './text.js';
 import { extract, MAX_REPORT_CHARS } from '../extract/extract.js';
@@ -65,6 +69,8 @@ interface CheckOptions {
   format?: 'json' | 'text';
   payerPack?: string[];
   progress?: boolean;
+  mode?: 'strict' | 'lenient';
+  config?: string;
 }
 
 async function runCheck(file: string | undefined, options: CheckOptions, io: CliIo): Promise<number> {
@@ -85,14 +91,36 @@ async function runCheck(file: string | undefined, options: CheckOptions, io: Cli
     return EXIT.unusable;
   }
   const name = fromStdin ? '<stdin>' : file;
-  const stream = fromStdin ? io.stdin : createReadStream(file);
   const format = options.format ?? (io.stdout.isTTY ? 'text' : 'json');
   const style: Style = format === 'text' && useColor(io) ? COLOR : PLAIN;
   const out = new Output(io.stdout);
   const counts = { clean: 0, review: 0, reject: 0, unusable: 0 };
   let input;
   try {
-    input = await readEncounters(stream as AsyncIterable<Buffer>);
+    // 837P, HL7 v2 and FHIR Bundles are told apart from encounters by their first characters.
+    const peeked = await peekStream((fromStdin ? io.stdin : createReadStream(file)) as AsyncIterable<Buffer>, 4096);
+    const kind = detectFormat(peeked.head);
+    const print = { format, color: style === COLOR };
+    const sink = { stdout: (text: string) => out.append(text), stderr };
+    if (kind === 'x12') {
+      const code = await checkX12(peeked.stream, name, { ...(options.mode ? { mode: options.mode } : {}), ...(options.config ? { config: options.config } : {}) }, knowledge, print, sink);
+      await out.flush();
+      return code;
+    }
+    if (kind === 'hl7' || detectFhirFormat(peeked.head)) {
+      const text = await readAll(peeked.stream, READ_LIMITS.documentBytes);
+      if (text === undefined) throw new InputError(`the input is larger than ${READ_LIMITS.documentBytes / (1024 * 1024)} MiB`);
+      let code: number;
+      if (kind === 'hl7') code = checkHl7(text, name, knowledge, print, sink);
+      else {
+        const parsed = parseJsonText(text);
+        if (!parsed.ok) throw new InputError(parsed.message);
+        code = checkFhir(parsed.value, name, knowledge, print, sink);
+      }
+      await out.flush();
+      return code;
+    }
+    input = await readEncounters(peeked.stream);
   } catch (error) {
     if (error instanceof InputError) {
       stderr(`dxacode: ${name}: ${error.message}\n`);
@@ -146,6 +174,66 @@ async function readAll(stream: AsyncIterable<Buffer | string>, limit: number): P
     chunks.push(buf);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+async function runClaimCommand(file: string | undefined, options: { format: 'x12' | 'fhir' | 'hl7'; config?: string; force?: boolean; payerPack?: string[] }, io: CliIo): Promise<number> {
+  const stderr = (text: string) => io.stderr.write(text);
+  let knowledge: Knowledge;
+  try {
+    knowledge = loadKnowledge(options.payerPack ?? []);
+  } catch (error) {
+    if (!(error instanceof KnowledgeError)) throw error;
+    stderr(`dxacode: ${error.message}\n`);
+    return EXIT.unusable;
+  }
+  const fromStdin = file === undefined || file === '-';
+  if (fromStdin && io.stdin.isTTY) {
+    stderr('dxacode: no input: give a FILE of encounters, or pipe them on standard input\n');
+    return EXIT.unusable;
+  }
+  const name = fromStdin ? '<stdin>' : file;
+  const encounters: Encounter[] = [];
+  let unusable = 0;
+  try {
+    const input = await readEncounters((fromStdin ? io.stdin : createReadStream(file)) as AsyncIterable<Buffer>);
+    for await (const items of input.batches) {
+      for (const raw of items) {
+        const item = parseItem(raw);
+        if (item.kind === 'syntax-error') {
+          unusable++;
+          stderr(`dxacode: ${name}: encounter #${item.index + 1}: ${item.message}\n`);
+          continue;
+        }
+        const parsed = parseEncounter(item.value);
+        if (!parsed.ok) {
+          unusable++;
+          for (const problem of parsed.problems) stderr(`dxacode: ${name}${item.line !== undefined ? `:${item.line}` : ''}: encounter #${item.index + 1}: ${problem.field}: ${problem.message}\n`);
+          continue;
+        }
+        encounters.push(parsed.encounter);
+      }
+    }
+  } catch (error) {
+    if (error instanceof InputError) {
+      stderr(`dxacode: ${name}: ${error.message}\n`);
+      return EXIT.unusable;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
+      stderr(`dxacode: ${name}: cannot read the file (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : 'permission denied'})\n`);
+      return EXIT.unusable;
+    }
+    throw error;
+  }
+  if (unusable > 0) {
+    // Never a half-written batch: fix the input first.
+    stderr(`dxacode: ${unusable} unusable encounter${unusable === 1 ? '' : 's'}; no claim written\n`);
+    return EXIT.unusable;
+  }
+  let text = '';
+  const code = await writeClaims(encounters, { format: options.format, ...(options.config ? { config: options.config } : {}), force: options.force ?? false, ...(io.env ? { env: io.env } : {}) }, knowledge, { stdout: (t) => (text += t), stderr });
+  if (text) io.stdout.write(text);
+  return code;
 }
 
 async function runExtract(file: string | undefined, options: { format?: 'json' | 'text' }, io: CliIo): Promise<number> {
@@ -209,8 +297,22 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(new Option('-f, --format <format>', 'output format (default: text on a terminal, json otherwise)').choices(['json', 'text']))
     .option('--payer-pack <file...>', 'load extra payer policy pack files (see docs/payer-packs.md)')
     .option('--no-progress', 'never show the progress bar')
+    .addOption(new Option('--mode <mode>', '837P input: stop at the first defect (strict) or list all and check what can be read (lenient)').choices(['strict', 'lenient']))
+    .option('--config <file>', '837P input: configuration whose payers map payer ids to payer packs (docs/x12.md)')
     .action(async (file: string | undefined, options: CheckOptions) => {
       setExit(await runCheck(file, options, io));
+    });
+
+  program
+    .command('claim')
+    .description('check encounters and write the claims: X12 837P, FHIR R4 Claim Bundle, or HL7 v2 DFT^P03 messages')
+    .argument('[file]', 'encounters (JSON object, array or NDJSON), or - for standard input (default)')
+    .addOption(new Option('-f, --format <format>', 'claim format').choices(['x12', 'fhir', 'hl7']).makeOptionMandatory())
+    .option('--config <file>', 'provider, submitter, payer ids and charges (docs/x12.md); without it a test-mode 837P with SAMPLE ids')
+    .option('--force', 'also write claims whose verdict is reject (each is reported)')
+    .option('--payer-pack <file...>', 'load extra payer policy pack files')
+    .action(async (file: string | undefined, options: { format: 'x12' | 'fhir' | 'hl7'; config?: string; force?: boolean; payerPack?: string[] }) => {
+      setExit(await runClaimCommand(file, options, io));
     });
 
   program
