@@ -73,18 +73,29 @@ interface CheckOptions {
   config?: string;
 }
 
+/** Loads the knowledge, or reports why it cannot be loaded (a bad pack file) and returns undefined. */
+function knowledgeOrReport(packFiles: string[] | undefined, io: CliIo): Knowledge | undefined {
+  try {
+    return loadKnowledge(packFiles ?? []);
+  } catch (error) {
+    if (!(error instanceof KnowledgeError)) throw error;
+    io.stderr.write(`dxacode: ${error.message}\n`);
+    return undefined;
+  }
+}
+
+/** The message for an input that cannot be read (bad syntax, a missing file), or undefined for other errors. */
+function unreadable(error: unknown, name: string): string | undefined {
+  if (error instanceof InputError) return `dxacode: ${name}: ${error.message}\n`;
+  const code = (error as NodeJS.ErrnoException).code;
+  const why: Record<string, string> = { ENOENT: 'no such file', EISDIR: 'it is a folder', EACCES: 'permission denied' };
+  return code !== undefined && why[code] ? `dxacode: ${name}: cannot read the file (${why[code]})\n` : undefined;
+}
+
 async function runCheck(file: string | undefined, options: CheckOptions, io: CliIo): Promise<number> {
   const stderr = (text: string) => io.stderr.write(text);
-  let knowledge: Knowledge;
-  try {
-    knowledge = loadKnowledge(options.payerPack ?? []);
-  } catch (error) {
-    if (error instanceof KnowledgeError) {
-      stderr(`dxacode: ${error.message}\n`);
-      return EXIT.unusable;
-    }
-    throw error;
-  }
+  const knowledge = knowledgeOrReport(options.payerPack, io);
+  if (!knowledge) return EXIT.unusable;
   const fromStdin = file === undefined || file === '-';
   if (fromStdin && io.stdin.isTTY) {
     stderr('dxacode: no input: give a FILE, or pipe encounters on standard input (dxacode check - < encounters.ndjson)\n');
@@ -122,16 +133,10 @@ async function runCheck(file: string | undefined, options: CheckOptions, io: Cli
     }
     input = await readEncounters(peeked.stream);
   } catch (error) {
-    if (error instanceof InputError) {
-      stderr(`dxacode: ${name}: ${error.message}\n`);
-      return EXIT.unusable;
-    }
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
-      stderr(`dxacode: ${name}: cannot read the file (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : 'permission denied'})\n`);
-      return EXIT.unusable;
-    }
-    throw error;
+    const message = unreadable(error, name);
+    if (message === undefined) throw error;
+    stderr(message);
+    return EXIT.unusable;
   }
   if (input.shape === 'empty') {
     stderr(`dxacode: ${name}: no encounters: the input is empty\n`);
@@ -178,14 +183,8 @@ async function readAll(stream: AsyncIterable<Buffer | string>, limit: number): P
 
 async function runClaimCommand(file: string | undefined, options: { format: 'x12' | 'fhir' | 'hl7'; config?: string; force?: boolean; payerPack?: string[] }, io: CliIo): Promise<number> {
   const stderr = (text: string) => io.stderr.write(text);
-  let knowledge: Knowledge;
-  try {
-    knowledge = loadKnowledge(options.payerPack ?? []);
-  } catch (error) {
-    if (!(error instanceof KnowledgeError)) throw error;
-    stderr(`dxacode: ${error.message}\n`);
-    return EXIT.unusable;
-  }
+  const knowledge = knowledgeOrReport(options.payerPack, io);
+  if (!knowledge) return EXIT.unusable;
   const fromStdin = file === undefined || file === '-';
   if (fromStdin && io.stdin.isTTY) {
     stderr('dxacode: no input: give a FILE of encounters, or pipe them on standard input\n');
@@ -214,16 +213,10 @@ async function runClaimCommand(file: string | undefined, options: { format: 'x12
       }
     }
   } catch (error) {
-    if (error instanceof InputError) {
-      stderr(`dxacode: ${name}: ${error.message}\n`);
-      return EXIT.unusable;
-    }
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
-      stderr(`dxacode: ${name}: cannot read the file (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : 'permission denied'})\n`);
-      return EXIT.unusable;
-    }
-    throw error;
+    const message = unreadable(error, name);
+    if (message === undefined) throw error;
+    stderr(message);
+    return EXIT.unusable;
   }
   if (unusable > 0) {
     // Never a half-written batch: fix the input first.
@@ -247,8 +240,9 @@ async function runExtract(file: string | undefined, options: { format?: 'json' |
   try {
     text = await readAll((fromStdin ? io.stdin : createReadStream(file)) as AsyncIterable<Buffer>, MAX_REPORT_CHARS * 4);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    io.stderr.write(`dxacode: ${name}: cannot read the file (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code ?? 'error'})\n`);
+    const message = unreadable(error, name);
+    if (message === undefined) throw error;
+    io.stderr.write(message);
     return EXIT.unusable;
   }
   if (text === undefined || text.length > MAX_REPORT_CHARS) {
@@ -353,15 +347,10 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .description('list the payer policy packs')
     .option('--payer-pack <file...>', 'also load these pack files')
     .action((options: { payerPack?: string[] }) => {
-      try {
-        const knowledge = loadKnowledge(options.payerPack ?? []);
-        for (const pack of knowledge.payers.values()) io.stdout.write(`${pack.id}\t${pack.program}\t${pack.version}\t${pack.name}\n`);
-        setExit(EXIT.ok);
-      } catch (error) {
-        if (!(error instanceof KnowledgeError)) throw error;
-        io.stderr.write(`dxacode: ${error.message}\n`);
-        setExit(EXIT.unusable);
-      }
+      const knowledge = knowledgeOrReport(options.payerPack, io);
+      if (!knowledge) return setExit(EXIT.unusable);
+      for (const pack of knowledge.payers.values()) io.stdout.write(`${pack.id}\t${pack.program}\t${pack.version}\t${pack.name}\n`);
+      setExit(EXIT.ok);
     });
   return program;
 }

@@ -4,6 +4,7 @@
  * The shape follows src/interchange/x12/problems.ts so the CLI can print every interchange problem the same way.
  */
 import type { Severity } from '../../contract/values.js';
+import { problemTable } from '../problem-table.js';
 
 /** Where a problem sits in a Bundle. */
 export interface FhirLocation {
@@ -27,17 +28,9 @@ export interface FhirProblem {
   fix?: string;
 }
 
-interface ProblemDefinition {
-  severity: Severity;
-  summary: string;
-}
-
-function problems<const T extends Record<string, ProblemDefinition>>(table: T): T {
-  return table;
-}
 
 /** Every FHIR problem id with its severity and meaning (docs/fhir-hl7.md lists them). */
-export const FHIR_PROBLEMS = problems({
+export const FHIR_PROBLEMS = problemTable({
   'fhir.bundle.not-bundle': { severity: 'error', summary: 'The input is not a FHIR Bundle (resourceType "Bundle").' },
   'fhir.bundle.empty': { severity: 'error', summary: 'The Bundle has no entries.' },
   'fhir.entry.invalid': { severity: 'warning', summary: 'A Bundle entry holds no resource with a resourceType; it is skipped.' },

@@ -4,6 +4,7 @@
  * The shape follows src/interchange/x12/problems.ts so the CLI can print every interchange problem the same way.
  */
 import type { Severity } from '../../contract/values.js';
+import { problemTable } from '../problem-table.js';
 
 /** Where a problem sits in an HL7 v2 file. */
 export interface Hl7Location {
@@ -33,17 +34,9 @@ export interface Hl7Problem {
   fix?: string;
 }
 
-interface ProblemDefinition {
-  severity: Severity;
-  summary: string;
-}
-
-function problems<const T extends Record<string, ProblemDefinition>>(table: T): T {
-  return table;
-}
 
 /** Every HL7 v2 problem id with its severity and meaning (docs/fhir-hl7.md lists them). */
-export const HL7_PROBLEMS = problems({
+export const HL7_PROBLEMS = problemTable({
   'hl7.empty': { severity: 'error', summary: 'The text holds no HL7 segment.' },
   'hl7.outside-message': { severity: 'error', summary: 'Segments before the first MSH belong to no message; they are skipped.' },
   'hl7.msh.invalid': { severity: 'error', summary: 'The MSH segment is too short or declares unusable separators (MSH-1, MSH-2); the message is skipped.' },

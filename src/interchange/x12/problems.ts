@@ -3,6 +3,7 @@
  * message, exact location, fix), declared once in a catalogue so that ids never change meaning.
  */
 import type { Severity } from '../../contract/values.js';
+import { problemTable } from '../problem-table.js';
 
 /** Where a problem sits in an X12 file. Segment numbers count from 1 at ISA; blank lines are not segments. */
 export interface X12Location {
@@ -34,17 +35,9 @@ export interface X12Problem {
   fix?: string;
 }
 
-interface ProblemDefinition {
-  severity: Severity;
-  summary: string;
-}
-
-function problems<const T extends Record<string, ProblemDefinition>>(table: T): T {
-  return table;
-}
 
 /** Every X12 problem id with its severity and meaning (docs/x12.md lists them). */
-export const X12_PROBLEMS = problems({
+export const X12_PROBLEMS = problemTable({
   'x12.isa.missing': { severity: 'error', summary: 'The file does not start with an ISA segment, so its separators are unknown.' },
   'x12.isa.length': { severity: 'error', summary: 'The ISA segment is not 106 characters (fixed-width elements padded wrongly).' },
   'x12.isa.element': { severity: 'error', summary: 'An ISA element has a value the interchange cannot have (version, usage indicator, control number).' },
