@@ -1,0 +1,158 @@
+/** The store's tables as Kysely types, and the versioned migrations that create them. */
+import { sql, type Kysely } from 'kysely';
+
+/** Token roles, least to most privileged. */
+export const ROLES = { viewer: 'viewer', coder: 'coder', admin: 'admin' } as const;
+/** One token role. */
+export type Role = (typeof ROLES)[keyof typeof ROLES];
+
+/** Audit actions (issue 5 §3). */
+export const AUDIT_ACTIONS = {
+  checked: 'checked',
+  overrode: 'overrode',
+  accepted: 'accepted',
+  exported: 'exported',
+  signedIn: 'signed-in',
+  denied: 'denied',
+} as const;
+/** One audit action. */
+export type AuditAction = (typeof AUDIT_ACTIONS)[keyof typeof AUDIT_ACTIONS];
+
+/** Database tables. Times are ISO-8601 UTC text and JSON is text, so SQLite and PostgreSQL store the same bytes. */
+export interface StoreDatabase {
+  schema_migrations: { version: number; name: string; applied_at: string };
+  organizations: { id: string; created_at: string };
+  api_tokens: { id: string; organization: string; role: string; token_sha256: string; created_at: string; revoked_at: string | null };
+  encounters: {
+    id: string;
+    organization: string;
+    external_id: string | null;
+    patient_key: string | null;
+    date_of_service: string;
+    payer: string;
+    input_json: string;
+    input_sha256: string;
+    latest_version: number;
+    created_at: string;
+  };
+  check_results: {
+    encounter_id: string;
+    version: number;
+    input_sha256: string;
+    knowledge_version: string;
+    verdict: string;
+    result_json: string;
+    created_at: string;
+    actor: string;
+  };
+  check_findings: { encounter_id: string; version: number; rule: string };
+  accepted_claims: { encounter_id: string; version: number; claim_json: string; actor: string; created_at: string };
+  overrides: { id: string; encounter_id: string; version: number; rule: string; line: number | null; reason: string; actor: string; created_at: string };
+  bone_density_history: { organization: string; patient_key: string; encounter_id: string; date_of_service: string; code: string };
+  audit_log: { seq: number; at: string; actor: string; organization: string; action: string; object_ids: string; prev_hash: string; hash: string };
+}
+
+/** One migration: applied once, in its own transaction, recorded in schema_migrations. */
+export interface Migration {
+  version: number;
+  name: string;
+  up: (db: Kysely<StoreDatabase>) => Promise<void>;
+}
+
+/** All migrations in order. Never edit a published one; add a new version. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    up: async (db) => {
+      await db.schema.createTable('organizations').addColumn('id', 'text', (c) => c.primaryKey()).addColumn('created_at', 'text', (c) => c.notNull()).execute();
+      await db.schema
+        .createTable('api_tokens')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('organization', 'text', (c) => c.notNull().references('organizations.id'))
+        .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('viewer', 'coder', 'admin')`))
+        .addColumn('token_sha256', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('revoked_at', 'text')
+        .execute();
+      await db.schema
+        .createTable('encounters')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('organization', 'text', (c) => c.notNull().references('organizations.id'))
+        .addColumn('external_id', 'text')
+        .addColumn('patient_key', 'text')
+        .addColumn('date_of_service', 'text', (c) => c.notNull())
+        .addColumn('payer', 'text', (c) => c.notNull())
+        .addColumn('input_json', 'text', (c) => c.notNull())
+        .addColumn('input_sha256', 'text', (c) => c.notNull())
+        .addColumn('latest_version', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('encounters_org_external_id', ['organization', 'external_id'])
+        .execute();
+      await db.schema.createIndex('encounters_org_date').on('encounters').columns(['organization', 'date_of_service']).execute();
+      await db.schema.createIndex('encounters_org_patient').on('encounters').columns(['organization', 'patient_key']).execute();
+      await db.schema
+        .createTable('check_results')
+        .addColumn('encounter_id', 'text', (c) => c.notNull().references('encounters.id'))
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('input_sha256', 'text', (c) => c.notNull())
+        .addColumn('knowledge_version', 'text', (c) => c.notNull())
+        .addColumn('verdict', 'text', (c) => c.notNull())
+        .addColumn('result_json', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('check_results_pk', ['encounter_id', 'version'])
+        .execute();
+      await db.schema
+        .createTable('check_findings')
+        .addColumn('encounter_id', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('rule', 'text', (c) => c.notNull())
+        .addForeignKeyConstraint('check_findings_result', ['encounter_id', 'version'], 'check_results', ['encounter_id', 'version'])
+        .execute();
+      await db.schema.createIndex('check_findings_rule').on('check_findings').columns(['rule', 'encounter_id', 'version']).execute();
+      await db.schema
+        .createTable('accepted_claims')
+        .addColumn('encounter_id', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('claim_json', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('accepted_claims_pk', ['encounter_id', 'version'])
+        .addForeignKeyConstraint('accepted_claims_result', ['encounter_id', 'version'], 'check_results', ['encounter_id', 'version'])
+        .execute();
+      await db.schema
+        .createTable('overrides')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('encounter_id', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('rule', 'text', (c) => c.notNull())
+        .addColumn('line', 'integer')
+        .addColumn('reason', 'text', (c) => c.notNull().check(sql`length(trim(reason)) > 0`))
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addForeignKeyConstraint('overrides_result', ['encounter_id', 'version'], 'check_results', ['encounter_id', 'version'])
+        .execute();
+      await db.schema
+        .createTable('bone_density_history')
+        .addColumn('organization', 'text', (c) => c.notNull())
+        .addColumn('patient_key', 'text', (c) => c.notNull())
+        .addColumn('encounter_id', 'text', (c) => c.notNull().references('encounters.id'))
+        .addColumn('date_of_service', 'text', (c) => c.notNull())
+        .addColumn('code', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('bone_density_history_patient').on('bone_density_history').columns(['organization', 'patient_key', 'date_of_service']).execute();
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('seq', 'integer', (c) => c.primaryKey())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('organization', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('object_ids', 'text', (c) => c.notNull())
+        .addColumn('prev_hash', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+];

@@ -1,0 +1,281 @@
+/**
+ * The store against SQLite (a temporary file) and PostgreSQL (127.0.0.1:5432, database `test`, one schema per run):
+ * the same suite for both. PostgreSQL is started by CI; if it is not reachable the PostgreSQL suite fails, it never
+ * skips.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Encounter } from '../src/contract/encounter.js';
+import { loadKnowledge } from '../src/io/knowledge-files.js';
+import type { Knowledge } from '../src/knowledge/compile.js';
+import { MIGRATIONS, openStore, StoreError, type Store, type StoreOptions } from '../src/store/index.js';
+import { runAuditVerify, runTokenCreate } from '../src/cli/store-commands.js';
+
+const PG_URL = process.env['DXACODE_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+interface Backend {
+  name: string;
+  /** `options` for openStore; `url` names the same database alone, as the CLI gets it. */
+  setUp(): Promise<{ options: StoreOptions; url: string; tearDown: () => Promise<void> }>;
+}
+
+const sqlite: Backend = {
+  name: 'sqlite',
+  setUp: async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dxacode-store-'));
+    const url = `sqlite:${join(dir, 'nested', 'dxacode.db')}`;
+    return { options: { url }, url, tearDown: async () => rmSync(dir, { recursive: true, force: true }) };
+  },
+};
+
+const postgres: Backend = {
+  name: 'postgres',
+  setUp: async () => {
+    const schema = `dxacode_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+    return {
+      options: { url: PG_URL, pgSchema: schema },
+      url: `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+      tearDown: async () => {
+        const client = new pg.Client({ connectionString: PG_URL });
+        await client.connect();
+        await client.query(`drop schema if exists ${schema} cascade`);
+        await client.end();
+      },
+    };
+  },
+};
+
+function axialEncounter(overrides: Partial<Encounter> = {}): Encounter {
+  return {
+    dateOfService: '2025-01-20',
+    patient: { sex: 'female', birthDate: '1949-08-30' },
+    payer: 'medicare',
+    component: 'global',
+    placeOfService: '11',
+    orderingProvider: { npi: '1234567893', treating: true },
+    performed: [{ procedure: 'dxa-axial', sites: ['lumbar-spine', 'right-hip'] }],
+    diagnoses: ['M81.0'],
+    clinical: { tScoreLowest: -2.9 },
+    claim: { lines: [{ code: '77080', diagnoses: ['M81.0'] }] },
+    ...overrides,
+  } as Encounter;
+}
+
+for (const backend of [sqlite, postgres]) {
+  describe(`store on ${backend.name}`, () => {
+    let knowledge: Knowledge;
+    let store: Store;
+    let options: StoreOptions;
+    let url: string;
+    let tearDown: () => Promise<void>;
+    let failAudit = false;
+
+    beforeAll(async () => {
+      knowledge = loadKnowledge();
+      const set = await backend.setUp();
+      options = { ...set.options, beforeAuditInsert: () => {
+        if (failAudit) throw new Error('injected audit failure');
+      } };
+      tearDown = set.tearDown;
+      url = set.url;
+      store = await openStore(options);
+    });
+
+    afterAll(async () => {
+      await store?.close();
+      await tearDown?.();
+    });
+
+    it('runs migrations once: opening again applies nothing and keeps the data', async () => {
+      const { id } = await store.createToken('org-migrate', 'viewer');
+      const again = await openStore(options);
+      try {
+        const applied = await again.db.selectFrom('schema_migrations').select('version').execute();
+        expect(applied.map((r) => Number(r.version))).toEqual(MIGRATIONS.map((m) => m.version));
+        const token = await again.db.selectFrom('api_tokens').select('id').where('id', '=', id).executeTakeFirst();
+        expect(token?.id).toBe(id);
+      } finally {
+        await again.close();
+      }
+    });
+
+    // SQLite only (no skipped test on PostgreSQL, so a skip always means something is wrong).
+    if (backend.name === 'sqlite') it('opens SQLite in WAL mode with synchronous=FULL and a busy timeout', async () => {
+      const pragma = async (name: string) => Object.values((await sql.raw(`pragma ${name}`).execute(store.db)).rows[0] as object)[0] as unknown;
+      expect(await pragma('journal_mode')).toBe('wal');
+      expect(await pragma('synchronous')).toBe(2);
+      expect(await pragma('busy_timeout')).toBe(5000);
+    });
+
+    it('stores only the hash of a token and verifies the plain token', async () => {
+      const { token, id } = await store.createToken('org-a', 'coder');
+      expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      const rows = await store.db.selectFrom('api_tokens').selectAll().execute();
+      expect(JSON.stringify(rows)).not.toContain(token);
+      expect(await store.verifyToken(token)).toEqual({ id, organization: 'org-a', role: 'coder' });
+      expect(await store.verifyToken(`${token}x`)).toBeUndefined();
+      expect(await store.verifyToken('')).toBeUndefined();
+      await expect(store.createToken('org-a', 'root' as 'admin')).rejects.toBeInstanceOf(StoreError);
+    });
+
+    it("keeps organisations apart: another organisation's encounter is not found", async () => {
+      const { encounterId } = await store.storeAndCheck('org-iso-1', 'tok-1', axialEncounter({ id: 'iso-1' }), knowledge);
+      expect((await store.getEncounter('org-iso-1', encounterId))?.id).toBe(encounterId);
+      expect(await store.getEncounter('org-iso-2', encounterId)).toBeUndefined();
+      expect(await store.listEncounters('org-iso-2')).toEqual([]);
+      await expect(store.accept('org-iso-2', 'tok-2', encounterId)).rejects.toMatchObject({ kind: 'not-found' });
+      await expect(store.override('org-iso-2', 'tok-2', encounterId, 'frequency.unchecked', null, 'why')).rejects.toMatchObject({ kind: 'not-found' });
+    });
+
+    it('keeps every result version: a re-check makes version 2 and leaves version 1 unchanged', async () => {
+      const first = await store.storeAndCheck('org-v', 'tok-1', axialEncounter({ id: 'ver-1' }), knowledge);
+      expect(first.version).toBe(1);
+      const before = await store.db.selectFrom('check_results').selectAll().where('encounter_id', '=', first.encounterId).where('version', '=', 1).executeTakeFirstOrThrow();
+      const second = await store.storeAndCheck('org-v', 'tok-2', axialEncounter({ id: 'ver-1', diagnoses: ['M81.0', 'Z87.310'] }), knowledge);
+      expect(second).toMatchObject({ encounterId: first.encounterId, version: 2 });
+      const after = await store.db.selectFrom('check_results').selectAll().where('encounter_id', '=', first.encounterId).where('version', '=', 1).executeTakeFirstOrThrow();
+      expect(after).toEqual(before);
+      const stored = await store.getEncounter('org-v', first.encounterId);
+      expect(stored?.latestVersion).toBe(2);
+      expect(stored?.versions.map((v) => [v.version, v.actor])).toEqual([[1, 'tok-1'], [2, 'tok-2']]);
+      expect(stored?.versions[0]?.inputHash).not.toBe(stored?.versions[1]?.inputHash);
+      expect(stored?.versions[1]?.knowledgeVersion).toBe(knowledge.version);
+      expect(stored?.encounter.diagnoses).toEqual(['M81.0', 'Z87.310']);
+    });
+
+    it('fills history from earlier stored encounters of the same patient, so the 23-month rule runs', async () => {
+      const patient = { sex: 'female' as const, birthDate: '1950-03-04' };
+      const earlier = await store.storeAndCheck('org-h', 'tok', axialEncounter({ id: 'h-1', dateOfService: '2025-01-20', patient }), knowledge);
+      expect(earlier.result.findings.map((f) => f.rule)).not.toContain('frequency.too-soon');
+      const later = await store.storeAndCheck('org-h', 'tok', axialEncounter({ id: 'h-2', dateOfService: '2026-01-20', patient }), knowledge);
+      expect(later.result.findings.map((f) => f.rule)).toContain('frequency.too-soon');
+      // Another patient, and the same patient in another organisation, get no history.
+      const other = await store.storeAndCheck('org-h', 'tok', axialEncounter({ id: 'h-3', dateOfService: '2026-01-20', patient: { sex: 'female', birthDate: '1951-01-01' } }), knowledge);
+      expect(other.result.findings.map((f) => f.rule)).not.toContain('frequency.too-soon');
+      const elsewhere = await store.storeAndCheck('org-h2', 'tok', axialEncounter({ id: 'h-2', dateOfService: '2026-01-20', patient }), knowledge);
+      expect(elsewhere.result.findings.map((f) => f.rule)).not.toContain('frequency.too-soon');
+      // History given by the caller wins over stored history.
+      const given = await store.storeAndCheck('org-h', 'tok', axialEncounter({ id: 'h-4', dateOfService: '2026-01-20', patient, history: [] }), knowledge);
+      expect(given.result.findings.map((f) => f.rule)).not.toContain('frequency.too-soon');
+    });
+
+    it('lists encounters by verdict, payer, date range and rule', async () => {
+      const all = await store.listEncounters('org-h');
+      expect(all.length).toBe(4);
+      expect(all.map((e) => e.dateOfService)).toEqual([...all.map((e) => e.dateOfService)].sort().reverse());
+      const tooSoon = await store.listEncounters('org-h', { rule: 'frequency.too-soon' });
+      expect(tooSoon.map((e) => e.externalId)).toEqual(['h-2']);
+      expect((await store.listEncounters('org-h', { from: '2025-01-01', to: '2025-12-31' })).map((e) => e.externalId)).toEqual(['h-1']);
+      expect(await store.listEncounters('org-h', { payer: 'no-such-payer' })).toEqual([]);
+      const verdict = tooSoon[0]?.verdict ?? 'reject';
+      expect((await store.listEncounters('org-h', { verdict })).map((e) => e.verdict)).toSatisfy((v: string[]) => v.every((x) => x === verdict));
+      expect(await store.listEncounters('org-h', { limit: 2, offset: 3 })).toHaveLength(1);
+    });
+
+    it('requires a reason to override, and records override and acceptance', async () => {
+      const { encounterId, result } = await store.storeAndCheck('org-o', 'tok', axialEncounter({ id: 'o-1' }), knowledge);
+      const finding = result.findings[0];
+      expect(finding).toBeDefined();
+      const rule = finding?.rule ?? '';
+      await expect(store.override('org-o', 'tok', encounterId, rule, null, '')).rejects.toMatchObject({ kind: 'invalid' });
+      await expect(store.override('org-o', 'tok', encounterId, rule, null, '   ')).rejects.toMatchObject({ kind: 'invalid' });
+      await expect(store.override('org-o', 'tok', encounterId, 'no.such-rule', null, 'reason')).rejects.toMatchObject({ kind: 'invalid' });
+      const done = await store.override('org-o', 'tok', encounterId, rule, null, 'payer confirmed by phone');
+      expect(done.version).toBe(1);
+      expect(await store.accept('org-o', 'tok', encounterId)).toEqual({ version: 1 });
+      await expect(store.accept('org-o', 'tok', encounterId)).rejects.toMatchObject({ kind: 'conflict' });
+      const stored = await store.getEncounter('org-o', encounterId);
+      expect(stored?.overrides.map((o) => [o.rule, o.reason])).toEqual([[rule, 'payer confirmed by phone']]);
+      expect(stored?.accepted[0]?.claim).toEqual(result.recommended);
+      // The database itself refuses an empty reason too.
+      await expect(
+        store.db.insertInto('overrides').values({ id: 'x', encounter_id: encounterId, version: 1, rule, line: null, reason: ' ', actor: 'tok', created_at: 'now' }).execute(),
+      ).rejects.toThrow();
+    });
+
+    it('writes result and audit record in one transaction: a failed audit insert leaves no result', async () => {
+      const countResults = async () => Number((await store.db.selectFrom('check_results').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      const countAudit = async () => Number((await store.db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      const results = await countResults();
+      const audit = await countAudit();
+      failAudit = true;
+      try {
+        await expect(store.storeAndCheck('org-t', 'tok', axialEncounter({ id: 't-1' }), knowledge)).rejects.toBeInstanceOf(StoreError);
+      } finally {
+        failAudit = false;
+      }
+      expect(await countResults()).toBe(results);
+      expect(await countAudit()).toBe(audit);
+      expect(await store.listEncounters('org-t')).toEqual([]);
+      const error = await store.storeAndCheck('org-t', 'tok', axialEncounter({ id: 't-1' }), knowledge).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeUndefined();
+    });
+
+    it('reports an unreachable database as unavailable', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'dxacode-store-'));
+      const notADirectory = join(dir, 'file');
+      writeFileSync(notADirectory, '');
+      const error = await openStore({ url: backend.name === 'sqlite' ? `sqlite:${notADirectory}/x.db` : 'postgres://postgres@127.0.0.1:1/test' }).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreError);
+      expect((error as StoreError).kind).toMatch(/unavailable|internal/);
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('turns driver errors into domain errors without SQL text', async () => {
+      const broken = await openStore(options);
+      await broken.close();
+      const error = await broken.listEncounters('org-a').then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreError);
+      expect((error as Error).message).not.toMatch(/select|from|where/i);
+    });
+
+    it('CLI helpers create a token (alone on the last line) and verify the audit chain', async () => {
+      const created = await runTokenCreate({ role: 'admin', organization: 'org-cli', url });
+      expect(created.exitCode).toBe(0);
+      const lines = created.stdout.trimEnd().split('\n');
+      const token = lines[lines.length - 1] ?? '';
+      expect(await store.verifyToken(token)).toMatchObject({ organization: 'org-cli', role: 'admin' });
+      const verified = await runAuditVerify({ url });
+      expect(verified).toMatchObject({ exitCode: 0 });
+      expect(verified.stdout).toMatch(/audit log intact: \d+ records/);
+      expect((await runTokenCreate({ role: 'root', organization: 'o' })).exitCode).toBe(2);
+    });
+
+    it('serialises concurrent writers from two connections: gap-free versions and an intact chain', async () => {
+      const second = await openStore(options);
+      try {
+        const runs = Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? store : second).storeAndCheck('org-c', `tok-${i}`, axialEncounter({ id: 'c-1' }), knowledge));
+        const versions = (await Promise.all(runs)).map((r) => r.version).sort((a, b) => a - b);
+        expect(versions).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+        expect(await store.verifyAudit()).toMatchObject({ ok: true });
+      } finally {
+        await second.close();
+      }
+    });
+
+    it('verifies the audit chain and detects an altered record and a deleted record', async () => {
+      await store.recordAudit('org-a', 'tok', 'signed-in', ['tok']);
+      const intact = await store.verifyAudit();
+      expect(intact.ok).toBe(true);
+      const records = intact.ok ? intact.records : 0;
+      expect(records).toBeGreaterThan(5);
+
+      const target = await store.db.selectFrom('audit_log').selectAll().where('seq', '=', 3).executeTakeFirstOrThrow();
+      await store.db.updateTable('audit_log').set({ actor: 'someone-else' }).where('seq', '=', 3).execute();
+      expect(await store.verifyAudit()).toMatchObject({ ok: false, seq: 3 });
+      await store.db.updateTable('audit_log').set({ actor: target.actor }).where('seq', '=', 3).execute();
+      expect(await store.verifyAudit()).toEqual({ ok: true, records });
+
+      await store.db.deleteFrom('audit_log').where('seq', '=', 4).execute();
+      expect(await store.verifyAudit()).toMatchObject({ ok: false, seq: 4 });
+      const cli = await runAuditVerify({ url });
+      expect(cli.exitCode).toBe(1);
+      expect(cli.stderr).toContain('record 4');
+    });
+  });
+}
