@@ -9,6 +9,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { checkBatch, type BatchSetup } from './batch.js';
+import { buildServer } from '../server/server.js';
+import { openStore, storeUrlFromEnv, StoreError } from '../store/index.js';
+import { runAuditVerify, runTokenCreate } from './store-commands.js';
 import { KnowledgeError, type Knowledge } from '../knowledge/compile.js';
 import { loadKnowledge } from '../io/knowledge-files.js';
 import { RULES } from '../rules/catalogue.js';
@@ -229,6 +232,42 @@ async function runClaimCommand(file: string | undefined, options: { format: 'x12
   return code;
 }
 
+async function runServe(options: { payerPack?: string[] }, io: CliIo): Promise<number> {
+  const knowledge = knowledgeOrReport(options.payerPack, io);
+  if (!knowledge) return EXIT.unusable;
+  const env = io.env ?? {};
+  const port = Number(env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    io.stderr.write(`dxacode: PORT: expected a port number from 1 to 65535, got ${JSON.stringify(env.PORT)}\n`);
+    return EXIT.unusable;
+  }
+  let store;
+  try {
+    store = await openStore({ url: storeUrlFromEnv(env) });
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error;
+    io.stderr.write(`dxacode: the store could not be opened: ${error.message}\n`);
+    return EXIT.unusable;
+  }
+  const app = await buildServer({
+    knowledge,
+    store,
+    tokens: { verifyToken: async (t) => { const p = await store.verifyToken(t); return p ? { tokenId: p.id, organization: p.organization, role: p.role } : undefined; } },
+    version: VERSION,
+    logger: true,
+  });
+  await app.listen({ port, host: env.HOST ?? '127.0.0.1' });
+  io.stderr.write(`dxacode: serving the API on http://${env.HOST ?? 'localhost'}:${port} (docs at /docs)\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await app.close();
+  await store.close();
+  return EXIT.ok;
+}
+
 async function runExtract(file: string | undefined, options: { format?: 'json' | 'text' }, io: CliIo): Promise<number> {
   const fromStdin = file === undefined || file === '-';
   if (fromStdin && io.stdin.isTTY) {
@@ -307,6 +346,40 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--payer-pack <file...>', 'load extra payer policy pack files')
     .action(async (file: string | undefined, options: { format: 'x12' | 'fhir' | 'hl7'; config?: string; force?: boolean; payerPack?: string[] }) => {
       setExit(await runClaimCommand(file, options, io));
+    });
+
+  const token = program.command('token').description('API bearer tokens');
+  token
+    .command('create')
+    .description('create a bearer token; prints the new token alone on its last line (only its hash is stored)')
+    .addOption(new Option('--role <role>', 'what the token may do').choices(['viewer', 'coder', 'admin']).makeOptionMandatory())
+    .option('--organization <id>', 'the organisation the token belongs to', 'default')
+    .action(async (options: { role: string; organization: string }) => {
+      const url = storeUrlFromEnv(io.env ?? {});
+      const out = await runTokenCreate({ role: options.role, organization: options.organization, url });
+      io.stdout.write(out.stdout);
+      io.stderr.write(out.stderr);
+      setExit(out.exitCode);
+    });
+
+  program
+    .command('audit')
+    .description('audit log')
+    .command('verify')
+    .description('verify the audit chain: detects any altered or deleted record')
+    .action(async () => {
+      const out = await runAuditVerify({ url: storeUrlFromEnv(io.env ?? {}) });
+      io.stdout.write(out.stdout);
+      io.stderr.write(out.stderr);
+      setExit(out.exitCode);
+    });
+
+  program
+    .command('serve')
+    .description('serve the HTTP API (and /docs) on PORT (default 8080) with the store at DATABASE_URL or ./data')
+    .option('--payer-pack <file...>', 'load extra payer policy pack files')
+    .action(async (options: { payerPack?: string[] }) => {
+      setExit(await runServe(options, io));
     });
 
   program
