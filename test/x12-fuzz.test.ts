@@ -124,7 +124,7 @@ describe('837P reader on hostile input', () => {
       fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.constantFrom<X12Mode>('strict', 'lenient'), (mutations, mode) => {
         expectWellFormed(mutate(mutations), mode);
       }),
-      { numRuns: 1500 },
+      { numRuns: 1500, seed: 837 },
     );
   });
 
@@ -134,19 +134,20 @@ describe('837P reader on hostile input', () => {
         expectWellFormed(text, 'lenient');
         expectWellFormed(text, 'strict');
       }),
-      { numRuns: 1000 },
+      { numRuns: 1000, seed: 5010 },
     );
   });
 
   it('gives the same items whether the bytes arrive whole or in random chunks', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(mutation, { maxLength: 3 }), fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 8 }), fc.constantFrom<X12Mode>('strict', 'lenient'), async (mutations, sizes, mode) => {
-        const text = mutate(mutations);
-        const whole = await collect(text, mode);
-        const chunked = await collect(inChunks(new TextEncoder().encode(text), sizes), mode);
+        // The same bytes both ways: a cut inside a surrogate pair leaves a lone surrogate, which UTF-8 cannot carry.
+        const bytes = new TextEncoder().encode(mutate(mutations));
+        const whole = await collect(new TextDecoder().decode(bytes), mode);
+        const chunked = await collect(inChunks(bytes, sizes), mode);
         expect(chunked).toEqual(whole);
       }),
-      { numRuns: 400 },
+      { numRuns: 400, seed: 222 },
     );
   });
 

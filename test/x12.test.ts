@@ -176,7 +176,7 @@ describe('round trip: write837P, then our reader and node-x12 (issue 4 item 6)',
           expect(claim.totalCents).toBe(sum);
         });
       }),
-      { numRuns: 60 },
+      { numRuns: 60, seed: 60 },
     );
   });
 
