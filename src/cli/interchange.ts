@@ -12,11 +12,10 @@ import { formatHl7Problem, hl7ToEncounters, toDftP03 } from '../interchange/hl7/
 import type { X12Mode } from '../interchange/x12/index.js';
 import { ControlNumberError, nextControlNumber } from '../io/control-numbers.js';
 import type { Knowledge } from '../knowledge/compile.js';
+import { EXIT } from './exit.js';
 import { COLOR, PLAIN, renderText } from './text.js';
 import { readEdi, runClaim } from './x12-commands.js';
 
-/** Exit codes of CONTRACT.md. */
-const EXIT = { ok: 0, reject: 1, unusable: 2 } as const;
 
 /** Where interchange output goes. */
 export interface InterchangeIo {

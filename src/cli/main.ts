@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { checkBatch, type BatchSetup } from './batch.js';
+import { EXIT } from './exit.js';
 import { buildServer } from '../server/server.js';
 import { openStore, storeUrlFromEnv, StoreError } from '../store/index.js';
 import { runAuditVerify, runTokenCreate } from './store-commands.js';
@@ -33,8 +34,7 @@ export interface CliIo {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Exit codes of CONTRACT.md. */
-export const EXIT = { ok: 0, reject: 1, unusable: 2 } as const;
+export { EXIT } from './exit.js';
 
 const FLUSH_BYTES = 64 * 1024;
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -95,16 +95,26 @@ function unreadable(error: unknown, name: string): string | undefined {
   return code !== undefined && why[code] ? `dxacode: ${name}: cannot read the file (${why[code]})\n` : undefined;
 }
 
+/**
+ * The input of a command: FILE, or standard input for `-` or no FILE. Refuses a terminal on standard input (the user
+ * forgot the file) with `hint`. The stream is opened lazily, so read errors surface where it is read.
+ */
+function openInput(file: string | undefined, io: CliIo, hint: string): { name: string; open: () => AsyncIterable<Buffer> } | undefined {
+  const fromStdin = file === undefined || file === '-';
+  if (fromStdin && io.stdin.isTTY) {
+    io.stderr.write(`dxacode: no input: ${hint}\n`);
+    return undefined;
+  }
+  return { name: fromStdin ? '<stdin>' : file, open: () => (fromStdin ? io.stdin : createReadStream(file)) as AsyncIterable<Buffer> };
+}
+
 async function runCheck(file: string | undefined, options: CheckOptions, io: CliIo): Promise<number> {
   const stderr = (text: string) => io.stderr.write(text);
   const knowledge = knowledgeOrReport(options.payerPack, io);
   if (!knowledge) return EXIT.unusable;
-  const fromStdin = file === undefined || file === '-';
-  if (fromStdin && io.stdin.isTTY) {
-    stderr('dxacode: no input: give a FILE, or pipe encounters on standard input (dxacode check - < encounters.ndjson)\n');
-    return EXIT.unusable;
-  }
-  const name = fromStdin ? '<stdin>' : file;
+  const source = openInput(file, io, 'give a FILE, or pipe encounters on standard input (dxacode check - < encounters.ndjson)');
+  if (!source) return EXIT.unusable;
+  const name = source.name;
   const format = options.format ?? (io.stdout.isTTY ? 'text' : 'json');
   const style: Style = format === 'text' && useColor(io) ? COLOR : PLAIN;
   const out = new Output(io.stdout);
@@ -112,7 +122,7 @@ async function runCheck(file: string | undefined, options: CheckOptions, io: Cli
   let input;
   try {
     // 837P, HL7 v2 and FHIR Bundles are told apart from encounters by their first characters.
-    const peeked = await peekStream((fromStdin ? io.stdin : createReadStream(file)) as AsyncIterable<Buffer>, 4096);
+    const peeked = await peekStream(source.open(), 4096);
     const kind = detectFormat(peeked.head);
     const print = { format, color: style === COLOR };
     const sink = { stdout: (text: string) => out.append(text), stderr };
@@ -188,16 +198,13 @@ async function runClaimCommand(file: string | undefined, options: { format: 'x12
   const stderr = (text: string) => io.stderr.write(text);
   const knowledge = knowledgeOrReport(options.payerPack, io);
   if (!knowledge) return EXIT.unusable;
-  const fromStdin = file === undefined || file === '-';
-  if (fromStdin && io.stdin.isTTY) {
-    stderr('dxacode: no input: give a FILE of encounters, or pipe them on standard input\n');
-    return EXIT.unusable;
-  }
-  const name = fromStdin ? '<stdin>' : file;
+  const source = openInput(file, io, 'give a FILE of encounters, or pipe them on standard input');
+  if (!source) return EXIT.unusable;
+  const name = source.name;
   const encounters: Encounter[] = [];
   let unusable = 0;
   try {
-    const input = await readEncounters((fromStdin ? io.stdin : createReadStream(file)) as AsyncIterable<Buffer>);
+    const input = await readEncounters(source.open());
     for await (const items of input.batches) {
       for (const raw of items) {
         const item = parseItem(raw);
@@ -269,15 +276,12 @@ async function runServe(options: { payerPack?: string[] }, io: CliIo): Promise<n
 }
 
 async function runExtract(file: string | undefined, options: { format?: 'json' | 'text' }, io: CliIo): Promise<number> {
-  const fromStdin = file === undefined || file === '-';
-  if (fromStdin && io.stdin.isTTY) {
-    io.stderr.write('dxacode: no input: give a report FILE, or pipe the report text on standard input\n');
-    return EXIT.unusable;
-  }
-  const name = fromStdin ? '<stdin>' : file;
+  const source = openInput(file, io, 'give a report FILE, or pipe the report text on standard input');
+  if (!source) return EXIT.unusable;
+  const name = source.name;
   let text: string | undefined;
   try {
-    text = await readAll((fromStdin ? io.stdin : createReadStream(file)) as AsyncIterable<Buffer>, MAX_REPORT_CHARS * 4);
+    text = await readAll(source.open(), MAX_REPORT_CHARS * 4);
   } catch (error) {
     const message = unreadable(error, name);
     if (message === undefined) throw error;

@@ -6,9 +6,9 @@
 import { openStore, storeUrlFromEnv, type Store } from '../store/store.js';
 import { StoreError } from '../store/errors.js';
 import { ROLES, type Role } from '../store/schema.js';
+import { EXIT } from './exit.js';
 
-/** Exit codes: 0 done, 1 the audit chain is broken, 2 usage or the store failed. */
-const EXIT = { ok: 0, failed: 1, unusable: 2 } as const;
+// Exit codes: 0 done, 1 (EXIT.reject) the audit chain is broken, 2 usage or the store failed.
 
 /** What a store command produced. */
 export interface CommandOutput {
@@ -53,7 +53,7 @@ export async function runAuditVerify(args: AuditVerifyArgs = {}): Promise<Comman
   return withStore(args.url, 'audit verify', async (store) => {
     const verification = await store.verifyAudit();
     if (verification.ok) return { exitCode: EXIT.ok, stdout: `audit log intact: ${verification.records} records\n`, stderr: '' };
-    return { exitCode: EXIT.failed, stdout: '', stderr: `dxacode: audit verify: record ${verification.seq}: ${verification.problem}\n` };
+    return { exitCode: EXIT.reject, stdout: '', stderr: `dxacode: audit verify: record ${verification.seq}: ${verification.problem}\n` };
   });
 }
 

@@ -21,10 +21,8 @@ import {
 import { ControlNumberError, nextControlNumber } from '../io/control-numbers.js';
 import { DEFAULT_CONFIG_FILE, readX12ConfigFile } from '../io/x12-config-file.js';
 import type { Knowledge } from '../knowledge/compile.js';
+import { EXIT, type ExitCode } from './exit.js';
 
-/** Exit codes of CONTRACT.md. */
-const EXIT = { ok: 0, reject: 1, unusable: 2 } as const;
-type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** Arguments of `dxacode claim --format x12`. */
 export interface ClaimArgs {
