@@ -4,7 +4,7 @@
  * The shape follows src/interchange/x12/problems.ts so the CLI can print every interchange problem the same way.
  */
 import type { Severity } from '../../contract/values.js';
-import { problemTable } from '../problem-table.js';
+import { problemFactory, problemTable } from '../problem-table.js';
 
 /** Where a problem sits in a Bundle. */
 export interface FhirLocation {
@@ -60,9 +60,7 @@ export const FHIR_PROBLEMS = problemTable({
 export type FhirProblemId = keyof typeof FHIR_PROBLEMS;
 
 /** Builds a problem with the catalogue's severity. */
-export function fhirProblem(rule: FhirProblemId, message: string, extra: Omit<FhirProblem, 'rule' | 'severity' | 'message'> = {}): FhirProblem {
-  return { rule, severity: FHIR_PROBLEMS[rule].severity, message, ...extra };
-}
+export const fhirProblem = problemFactory<FhirProblemId, FhirProblem>(FHIR_PROBLEMS);
 
 /** One line for a person: `Bundle.entry[2].resource.status (DiagnosticReport): message; expected ...`. */
 export function formatFhirProblem(problem: FhirProblem): string {

@@ -4,7 +4,7 @@
  * The shape follows src/interchange/x12/problems.ts so the CLI can print every interchange problem the same way.
  */
 import type { Severity } from '../../contract/values.js';
-import { problemTable } from '../problem-table.js';
+import { problemFactory, problemTable } from '../problem-table.js';
 
 /** Where a problem sits in an HL7 v2 file. */
 export interface Hl7Location {
@@ -65,9 +65,7 @@ export const HL7_PROBLEMS = problemTable({
 export type Hl7ProblemId = keyof typeof HL7_PROBLEMS;
 
 /** Builds a problem with the catalogue's severity. */
-export function hl7Problem(rule: Hl7ProblemId, message: string, extra: Omit<Hl7Problem, 'rule' | 'severity' | 'message'> = {}): Hl7Problem {
-  return { rule, severity: HL7_PROBLEMS[rule].severity, message, ...extra };
-}
+export const hl7Problem = problemFactory<Hl7ProblemId, Hl7Problem>(HL7_PROBLEMS);
 
 /** `message 2, segment 14 (OBR, OBR-25)`: a location as people read it. */
 export function formatHl7Location(location: Hl7Location): string {

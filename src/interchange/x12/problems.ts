@@ -3,7 +3,7 @@
  * message, exact location, fix), declared once in a catalogue so that ids never change meaning.
  */
 import type { Severity } from '../../contract/values.js';
-import { problemTable } from '../problem-table.js';
+import { problemFactory, problemTable } from '../problem-table.js';
 
 /** Where a problem sits in an X12 file. Segment numbers count from 1 at ISA; blank lines are not segments. */
 export interface X12Location {
@@ -75,9 +75,7 @@ export const X12_PROBLEMS = problemTable({
 export type X12ProblemId = keyof typeof X12_PROBLEMS;
 
 /** Builds a problem with the catalogue's severity. */
-export function x12Problem(rule: X12ProblemId, message: string, extra: Omit<X12Problem, 'rule' | 'severity' | 'message'> = {}): X12Problem {
-  return { rule, severity: X12_PROBLEMS[rule].severity, message, ...extra };
-}
+export const x12Problem = problemFactory<X12ProblemId, X12Problem>(X12_PROBLEMS);
 
 /** `segment 12 (CLM, loop 2300, CLM02)`: a location as people read it. */
 export function formatLocation(location: X12Location): string {
