@@ -6,49 +6,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Encounter } from '../src/contract/encounter.js';
 import { loadKnowledge } from '../src/io/knowledge-files.js';
 import type { Knowledge } from '../src/knowledge/compile.js';
 import { MIGRATIONS, openStore, StoreError, type Store, type StoreOptions } from '../src/store/index.js';
-import { runAuditVerify, runTokenCreate } from '../src/cli/store-commands.js';
-
-const PG_URL = process.env['DXACODE_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-interface Backend {
-  name: string;
-  /** `options` for openStore; `url` names the same database alone, as the CLI gets it. */
-  setUp(): Promise<{ options: StoreOptions; url: string; tearDown: () => Promise<void> }>;
-}
-
-const sqlite: Backend = {
-  name: 'sqlite',
-  setUp: async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dxacode-store-'));
-    const url = `sqlite:${join(dir, 'nested', 'dxacode.db')}`;
-    return { options: { url }, url, tearDown: async () => rmSync(dir, { recursive: true, force: true }) };
-  },
-};
-
-const postgres: Backend = {
-  name: 'postgres',
-  setUp: async () => {
-    const schema = `dxacode_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-    return {
-      options: { url: PG_URL, pgSchema: schema },
-      url: `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
-      tearDown: async () => {
-        const client = new pg.Client({ connectionString: PG_URL });
-        await client.connect();
-        await client.query(`drop schema if exists ${schema} cascade`);
-        await client.end();
-      },
-    };
-  },
-};
+import { runAuditVerify, runTokenCreate, runTokenList, runTokenRevoke } from '../src/cli/store-commands.js';
+import { postgresBackend as postgres, sqliteBackend as sqlite } from './store-backends.js';
 
 function axialEncounter(overrides: Partial<Encounter> = {}): Encounter {
   return {
@@ -244,6 +209,17 @@ for (const backend of [sqlite, postgres]) {
       expect(verified).toMatchObject({ exitCode: 0 });
       expect(verified.stdout).toMatch(/audit log intact: \d+ records/);
       expect((await runTokenCreate({ role: 'root', organization: 'o' })).exitCode).toBe(2);
+
+      const id = /token id (\S+)/.exec(created.stdout)?.[1] ?? '';
+      const listed = await runTokenList({ url, organization: 'org-cli' });
+      expect(listed.stdout).toContain(`${id}\torg-cli\tadmin\t`);
+      expect(listed.stdout).not.toContain(token);
+      expect(await runTokenRevoke({ url, id })).toMatchObject({ exitCode: 0 });
+      expect(await store.verifyToken(token)).toBeUndefined();
+      expect((await runTokenList({ url, organization: 'org-cli' })).stdout).toMatch(/\trevoked \d{4}-/);
+      expect(await runTokenRevoke({ url, id: 'no-such-token' })).toMatchObject({ exitCode: 2 });
+      const audit = await store.listAudit('org-cli');
+      expect(audit.map((r) => r.action).slice(0, 2)).toEqual(['token-revoked', 'token-created']);
     });
 
     it('serialises concurrent writers from two connections: gap-free versions and an intact chain', async () => {

@@ -1,6 +1,6 @@
 /**
- * Store commands for the command line: `runTokenCreate` (dxacode token create) and `runAuditVerify`
- * (dxacode audit verify). main.ts wires them; they return exit code and output instead of printing, and their
+ * Store commands for the command line: `runTokenCreate`, `runTokenList` and `runTokenRevoke` (dxacode token ...)
+ * and `runAuditVerify` (dxacode audit verify). main.ts wires them; they return exit code and output instead of printing, and their
  * messages name ids and error kinds only, never SQL text or patient data.
  */
 import { openStore, storeUrlFromEnv, type Store } from '../store/store.js';
@@ -23,6 +23,8 @@ export interface TokenCreateArgs {
   organization: string;
   /** Store URL; default DATABASE_URL, else SQLite under ./data. */
   url?: string;
+  /** PostgreSQL schema (DXACODE_PG_SCHEMA). */
+  pgSchema?: string;
 }
 
 /** Creates an API token; the plain token is printed once, alone on the last line, and only its hash is stored. */
@@ -33,7 +35,7 @@ export async function runTokenCreate(args: TokenCreateArgs): Promise<CommandOutp
   if (typeof args.organization !== 'string' || args.organization.length === 0) {
     return { exitCode: EXIT.unusable, stdout: '', stderr: 'dxacode: token create: --organization: expected a non-empty organisation id\n' };
   }
-  return withStore(args.url, 'token create', async (store) => {
+  return withStore(args, 'token create', async (store) => {
     const { token, id } = await store.createToken(args.organization, args.role as Role);
     return {
       exitCode: EXIT.ok,
@@ -43,24 +45,46 @@ export async function runTokenCreate(args: TokenCreateArgs): Promise<CommandOutp
   });
 }
 
-/** Arguments of `dxacode audit verify`. */
-export interface AuditVerifyArgs {
+/** Where the store is: a URL (default DATABASE_URL, else SQLite under ./data) and a PostgreSQL schema. */
+export interface StoreArgs {
   url?: string;
+  pgSchema?: string;
+}
+
+/** Arguments of `dxacode audit verify`. */
+export type AuditVerifyArgs = StoreArgs;
+
+/** Lists the tokens (id, organisation, role, created, revoked); never the tokens themselves. */
+export async function runTokenList(args: StoreArgs & { organization?: string } = {}): Promise<CommandOutput> {
+  return withStore(args, 'token list', async (store) => {
+    const tokens = await store.listTokens(args.organization);
+    const lines = tokens.map((t) => `${t.id}\t${t.organization}\t${t.role}\t${t.createdAt}\t${t.revokedAt === null ? 'active' : `revoked ${t.revokedAt}`}\n`);
+    return { exitCode: EXIT.ok, stdout: lines.join(''), stderr: tokens.length === 0 ? 'dxacode: token list: no tokens\n' : '' };
+  });
+}
+
+/** Revokes a token by id: it stops working at once (the next request with it is 401). */
+export async function runTokenRevoke(args: StoreArgs & { id: string }): Promise<CommandOutput> {
+  return withStore(args, 'token revoke', async (store) => {
+    const revoked = await store.revokeToken(args.id, undefined, 'cli');
+    if (!revoked) return { exitCode: EXIT.unusable, stdout: '', stderr: `dxacode: token revoke: no token with id ${JSON.stringify(args.id.slice(0, 64))}\n` };
+    return { exitCode: EXIT.ok, stdout: `token ${args.id} revoked\n`, stderr: '' };
+  });
 }
 
 /** Verifies the audit hash chain: exit 0 when intact, 1 naming the first broken record. */
 export async function runAuditVerify(args: AuditVerifyArgs = {}): Promise<CommandOutput> {
-  return withStore(args.url, 'audit verify', async (store) => {
+  return withStore(args, 'audit verify', async (store) => {
     const verification = await store.verifyAudit();
     if (verification.ok) return { exitCode: EXIT.ok, stdout: `audit log intact: ${verification.records} records\n`, stderr: '' };
     return { exitCode: EXIT.reject, stdout: '', stderr: `dxacode: audit verify: record ${verification.seq}: ${verification.problem}\n` };
   });
 }
 
-async function withStore(url: string | undefined, command: string, work: (store: Store) => Promise<CommandOutput>): Promise<CommandOutput> {
+async function withStore(args: StoreArgs, command: string, work: (store: Store) => Promise<CommandOutput>): Promise<CommandOutput> {
   let store: Store | undefined;
   try {
-    store = await openStore({ url: url ?? storeUrlFromEnv() });
+    store = await openStore({ url: args.url ?? storeUrlFromEnv(), ...(args.pgSchema !== undefined ? { pgSchema: args.pgSchema } : {}) });
     return await work(store);
   } catch (error) {
     const message = error instanceof StoreError ? `${error.kind}: ${error.message}` : 'internal: the store operation failed';

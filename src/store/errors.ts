@@ -18,10 +18,13 @@ export class StoreError extends Error {
   constructor(
     readonly kind: StoreErrorKind,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; rule?: string },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    if (options?.rule !== undefined) this.rule = options.rule;
   }
+  /** A stable finding id for the API (e.g. claim.unresolved-errors), when the failure has one. */
+  readonly rule?: string;
 }
 
 const UNAVAILABLE_PG_CODE_PREFIXES = ['08', '53', '57', '58'];

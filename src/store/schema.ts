@@ -14,6 +14,8 @@ export const AUDIT_ACTIONS = {
   exported: 'exported',
   signedIn: 'signed-in',
   denied: 'denied',
+  tokenCreated: 'token-created',
+  tokenRevoked: 'token-revoked',
 } as const;
 /** One audit action. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[keyof typeof AUDIT_ACTIONS];
@@ -50,6 +52,45 @@ export interface StoreDatabase {
   overrides: { id: string; encounter_id: string; version: number; rule: string; line: number | null; reason: string; actor: string; created_at: string };
   bone_density_history: { organization: string; patient_key: string; encounter_id: string; date_of_service: string; code: string };
   audit_log: { seq: number; at: string; actor: string; organization: string; action: string; object_ids: string; prev_hash: string; hash: string };
+  idempotency_keys: { organization: string; idempotency_key: string; request_sha256: string; status_code: number; response_json: string; created_at: string };
+  jobs: {
+    id: string;
+    organization: string;
+    actor: string;
+    format: string;
+    status: string;
+    total: number;
+    done: number;
+    failed: number;
+    created_at: string;
+    finished_at: string | null;
+  };
+  job_items: {
+    job_id: string;
+    seq: number;
+    status: string;
+    input_json: string | null;
+    problems_json: string | null;
+    encounter_id: string | null;
+    version: number | null;
+    verdict: string | null;
+    lease_owner: string | null;
+    lease_until: string | null;
+    attempts: number;
+    finished_at: string | null;
+  };
+  counters: { name: string; value: number };
+  registry: {
+    encounter_id: string;
+    organization: string;
+    date_of_service: string;
+    payer: string;
+    sex: string;
+    age_years: number | null;
+    lowest_t_score: number | null;
+    vfa_performed: number;
+    vfa_fractures: number | null;
+  };
 }
 
 /** One migration: applied once, in its own transaction, recorded in schema_migrations. */
@@ -153,6 +194,81 @@ export const MIGRATIONS: readonly Migration[] = [
         .addColumn('prev_hash', 'text', (c) => c.notNull())
         .addColumn('hash', 'text', (c) => c.notNull())
         .execute();
+    },
+  },
+  {
+    version: 2,
+    name: 'idempotency keys, batch jobs, counters, registry',
+    up: async (db) => {
+      await db.schema
+        .createTable('idempotency_keys')
+        .addColumn('organization', 'text', (c) => c.notNull())
+        .addColumn('idempotency_key', 'text', (c) => c.notNull())
+        .addColumn('request_sha256', 'text', (c) => c.notNull())
+        .addColumn('status_code', 'integer', (c) => c.notNull())
+        .addColumn('response_json', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('idempotency_keys_pk', ['organization', 'idempotency_key'])
+        .execute();
+      await db.schema
+        .createTable('jobs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('organization', 'text', (c) => c.notNull().references('organizations.id'))
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('format', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('queued', 'running', 'done', 'failed')`))
+        .addColumn('total', 'integer', (c) => c.notNull())
+        .addColumn('done', 'integer', (c) => c.notNull())
+        .addColumn('failed', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('finished_at', 'text')
+        .execute();
+      await db.schema.createIndex('jobs_org_created').on('jobs').columns(['organization', 'created_at']).execute();
+      await db.schema
+        .createTable('job_items')
+        .addColumn('job_id', 'text', (c) => c.notNull().references('jobs.id'))
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('pending', 'done', 'failed')`))
+        .addColumn('input_json', 'text')
+        .addColumn('problems_json', 'text')
+        .addColumn('encounter_id', 'text')
+        .addColumn('version', 'integer')
+        .addColumn('verdict', 'text')
+        .addColumn('lease_owner', 'text')
+        .addColumn('lease_until', 'text')
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('finished_at', 'text')
+        .addPrimaryKeyConstraint('job_items_pk', ['job_id', 'seq'])
+        .execute();
+      await db.schema.createIndex('job_items_pending').on('job_items').columns(['status', 'lease_until']).execute();
+      await db.schema
+        .createTable('counters')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('registry')
+        .addColumn('encounter_id', 'text', (c) => c.primaryKey().references('encounters.id'))
+        .addColumn('organization', 'text', (c) => c.notNull())
+        .addColumn('date_of_service', 'text', (c) => c.notNull())
+        .addColumn('payer', 'text', (c) => c.notNull())
+        .addColumn('sex', 'text', (c) => c.notNull())
+        .addColumn('age_years', 'integer')
+        .addColumn('lowest_t_score', 'real')
+        .addColumn('vfa_performed', 'integer', (c) => c.notNull())
+        .addColumn('vfa_fractures', 'integer')
+        .execute();
+      await db.schema.createIndex('registry_org_date').on('registry').columns(['organization', 'date_of_service']).execute();
+    },
+  },
+  {
+    version: 3,
+    name: 'batch job queue indexes',
+    up: async (db) => {
+      // A worker claims the next pending items of the oldest unfinished job; without these both lookups would scan
+      // every finished job and item, so claiming would slow down as the queue's history grows.
+      await db.schema.createIndex('jobs_status_created').on('jobs').columns(['status', 'created_at']).execute();
+      await db.schema.createIndex('job_items_job_status_seq').on('job_items').columns(['job_id', 'status', 'seq']).execute();
     },
   },
 ];

@@ -9,6 +9,8 @@ import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'k
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { check } from '../engine/index.js';
+import { extract } from '../extract/extract.js';
+import { ageOn } from '../contract/dates.js';
 import type { Encounter, HistoryEntry } from '../contract/encounter.js';
 import type { Result } from '../contract/result.js';
 import type { Knowledge } from '../knowledge/compile.js';
@@ -99,28 +101,93 @@ export interface EncounterFilters {
   offset?: number;
 }
 
+/** One audit record as an admin sees it. */
+export interface AuditRecord {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  objectIds: string[];
+}
+
 /** The outcome of verifying the audit chain. */
 export type AuditVerification = { ok: true; records: number } | { ok: false; seq: number; problem: string };
+
+/** One API token as an admin sees it (never the token or its hash). */
+export interface TokenRecord {
+  id: string;
+  organization: string;
+  role: Role;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/** The writes available inside one store transaction (see Store.transaction and Store.idempotent). */
+export interface WriteOps {
+  /** The transaction's connection, for store modules (jobs) that keep their own tables. */
+  readonly tx: Kysely<StoreDatabase>;
+  /** The store's clock as an ISO-8601 string. */
+  now(): string;
+  storeAndCheck(organization: string, actor: string, encounter: Encounter, knowledge: Knowledge, options?: CheckOptions): Promise<{ encounterId: string; version: number; result: Result }>;
+  override(organization: string, actor: string, encounterId: string, rule: string, line: number | null, reason: string): Promise<{ id: string; version: number }>;
+  accept(organization: string, actor: string, encounterId: string): Promise<{ version: number }>;
+  audit(organization: string, actor: string, action: AuditAction, objectIds: string[]): Promise<{ seq: number }>;
+  /** Takes the next value of a named counter (1, 2, ...; wraps to 1 after `max`). */
+  nextCounter(name: string, max?: number): Promise<number>;
+  /** Revokes a token (audited as token-revoked by `actor`); false when there is no such token (in that organisation, when one is given). */
+  revokeToken(id: string, organization: string | undefined, actor: string): Promise<boolean>;
+}
+
+/** Options of storeAndCheck. */
+export interface CheckOptions {
+  /** The caller's own patient id (hashed into the patient key; never stored as given). */
+  patientId?: string;
+  /** How to check; default the engine's check(). An 837P claim is checked with checkClaimFromX12. */
+  checker?: (encounter: Encounter, knowledge: Knowledge) => Result;
+}
+
+/** A response kept under an idempotency key. */
+export interface IdempotentResponse {
+  status: number;
+  body: unknown;
+}
+
+/** What Store.idempotent did: ran the work, replayed the stored response, or found the key used for another request. */
+export type IdempotentOutcome = (IdempotentResponse & { replayed: boolean }) | { mismatch: true };
 
 /** The store API used by the CLI and the HTTP server. */
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
-  createToken(organization: string, role: Role): Promise<{ token: string; id: string }>;
+  /** Creates a token (audited as token-created by `actor`: a token id, or `cli`). */
+  createToken(organization: string, role: Role, actor?: string): Promise<{ token: string; id: string }>;
   verifyToken(token: string): Promise<TokenPrincipal | undefined>;
   storeAndCheck(
     organization: string,
     actor: string,
     encounter: Encounter,
     knowledge: Knowledge,
-    options?: { patientId?: string },
+    options?: CheckOptions,
   ): Promise<{ encounterId: string; version: number; result: Result }>;
   getEncounter(organization: string, id: string): Promise<StoredEncounter | undefined>;
   listEncounters(organization: string, filters?: EncounterFilters): Promise<EncounterSummary[]>;
   override(organization: string, actor: string, encounterId: string, rule: string, line: number | null, reason: string): Promise<{ id: string; version: number }>;
   accept(organization: string, actor: string, encounterId: string): Promise<{ version: number }>;
+  listTokens(organization?: string): Promise<TokenRecord[]>;
+  /** Revokes a token (idempotent; audited as token-revoked by `actor`, default `cli`); false when there is no such token (in that organisation, when one is given). */
+  revokeToken(id: string, organization?: string, actor?: string): Promise<boolean>;
+  /** Runs `work` in one write transaction (all of it or none of it is stored). */
+  transaction<T>(work: (ops: WriteOps) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` once per (organisation, key): the first request's response is stored in the same transaction as its
+   * effects and replayed to every later request with the same key and request hash; another request hash under a
+   * used key is a mismatch. Writers are serialised, so concurrent requests with one key create one record.
+   */
+  idempotent(organization: string, key: string, requestHash: string, work: (ops: WriteOps) => Promise<IdempotentResponse>): Promise<IdempotentOutcome>;
   /** Appends an audit record for actions recorded outside the store (exported, signed-in, denied). */
   recordAudit(organization: string, actor: string, action: AuditAction, objectIds: string[]): Promise<{ seq: number }>;
   verifyAudit(): Promise<AuditVerification>;
+  /** The newest audit records of one organisation (ids and actions only), newest first. */
+  listAudit(organization: string, options?: { limit?: number; beforeSeq?: number }): Promise<AuditRecord[]>;
   /** For tests and admin tools: the underlying Kysely instance. */
   readonly db: Kysely<StoreDatabase>;
   close(): Promise<void>;
@@ -131,6 +198,12 @@ export function storeUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   const databaseUrl = env['DATABASE_URL'];
   if (databaseUrl !== undefined && databaseUrl.length > 0) return databaseUrl;
   return `sqlite:${env['DXACODE_DATA_DIR'] ?? './data'}/dxacode.db`;
+}
+
+/** Store options from the environment: storeUrlFromEnv, plus DXACODE_PG_SCHEMA (a PostgreSQL schema, e.g. per test run). */
+export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): { url: string; pgSchema?: string } {
+  const schema = env['DXACODE_PG_SCHEMA'];
+  return { url: storeUrlFromEnv(env), ...(schema !== undefined && schema.length > 0 ? { pgSchema: schema } : {}) };
 }
 
 const PG_URL = /^postgres(ql)?:\/\//;
@@ -257,7 +330,7 @@ class KyselyStore implements Store {
     }
   }
 
-  async createToken(organization: string, role: Role): Promise<{ token: string; id: string }> {
+  async createToken(organization: string, role: Role, actor = 'cli'): Promise<{ token: string; id: string }> {
     if (!Object.values(ROLES).includes(role)) throw new StoreError('invalid', 'expected role viewer, coder or admin');
     requireId(organization, 'organization');
     const token = randomBytes(32).toString('base64url');
@@ -265,6 +338,7 @@ class KyselyStore implements Store {
     await this.write(async (tx) => {
       await ensureOrganization(tx, organization, this.now());
       await tx.insertInto('api_tokens').values({ id, organization, role, token_sha256: sha256Hex(token), created_at: this.now(), revoked_at: null }).execute();
+      await this.appendAudit(tx, organization, actor, 'token-created', [id, role]);
     });
     return { token, id };
   }
@@ -277,57 +351,135 @@ class KyselyStore implements Store {
     return row === undefined ? undefined : { id: row.id, organization: row.organization, role: row.role as Role };
   }
 
+  async listTokens(organization?: string): Promise<TokenRecord[]> {
+    return this.read(async () => {
+      let query = this.db.selectFrom('api_tokens').select(['id', 'organization', 'role', 'created_at', 'revoked_at']);
+      if (organization !== undefined) query = query.where('organization', '=', organization);
+      const rows = await query.orderBy('created_at').orderBy('id').execute();
+      return rows.map((r) => ({ id: r.id, organization: r.organization, role: r.role as Role, createdAt: r.created_at, revokedAt: r.revoked_at }));
+    });
+  }
+
+  async revokeToken(id: string, organization?: string, actor = 'cli'): Promise<boolean> {
+    return this.transaction((ops) => ops.revokeToken(id, organization, actor));
+  }
+
+  private async revokeTokenTx(tx: Kysely<StoreDatabase>, id: string, organization: string | undefined, actor: string): Promise<boolean> {
+    if (typeof id !== 'string' || id.length === 0 || id.length > 200) return false;
+    let query = tx.selectFrom('api_tokens').select(['id', 'organization', 'revoked_at']).where('id', '=', id);
+    if (organization !== undefined) query = query.where('organization', '=', organization);
+    const row = await query.executeTakeFirst();
+    if (row === undefined) return false;
+    if (row.revoked_at === null) {
+      await tx.updateTable('api_tokens').set({ revoked_at: this.now() }).where('id', '=', id).execute();
+      await this.appendAudit(tx, row.organization, actor, 'token-revoked', [id]);
+    }
+    return true;
+  }
+
   async storeAndCheck(
     organization: string,
     actor: string,
     encounter: Encounter,
     knowledge: Knowledge,
-    options: { patientId?: string } = {},
+    options: CheckOptions = {},
+  ): Promise<{ encounterId: string; version: number; result: Result }> {
+    return this.transaction((ops) => ops.storeAndCheck(organization, actor, encounter, knowledge, options));
+  }
+
+  async transaction<T>(work: (ops: WriteOps) => Promise<T>): Promise<T> {
+    return this.write((tx) => work(this.ops(tx)));
+  }
+
+  async idempotent(organization: string, key: string, requestHash: string, work: (ops: WriteOps) => Promise<IdempotentResponse>): Promise<IdempotentOutcome> {
+    requireId(organization, 'organization');
+    requireId(key, 'idempotency key');
+    return this.write(async (tx) => {
+      const kept = await tx
+        .selectFrom('idempotency_keys')
+        .select(['request_sha256', 'status_code', 'response_json'])
+        .where('organization', '=', organization)
+        .where('idempotency_key', '=', key)
+        .executeTakeFirst();
+      if (kept !== undefined) {
+        if (kept.request_sha256 !== requestHash) return { mismatch: true } as const;
+        return { status: Number(kept.status_code), body: JSON.parse(kept.response_json) as unknown, replayed: true };
+      }
+      const response = await work(this.ops(tx));
+      await ensureOrganization(tx, organization, this.now());
+      await tx
+        .insertInto('idempotency_keys')
+        .values({ organization, idempotency_key: key, request_sha256: requestHash, status_code: response.status, response_json: JSON.stringify(response.body), created_at: this.now() })
+        .execute();
+      return { ...response, replayed: false };
+    });
+  }
+
+  /** The write operations bound to one open transaction. */
+  private ops(tx: Kysely<StoreDatabase>): WriteOps {
+    return {
+      tx,
+      now: () => this.now(),
+      storeAndCheck: (organization, actor, encounter, knowledge, options = {}) => this.storeAndCheckTx(tx, organization, actor, encounter, knowledge, options),
+      override: (organization, actor, encounterId, rule, line, reason) => this.overrideTx(tx, organization, actor, encounterId, rule, line, reason),
+      accept: (organization, actor, encounterId) => this.acceptTx(tx, organization, actor, encounterId),
+      audit: (organization, actor, action, objectIds) => this.appendAudit(tx, organization, actor, action, objectIds),
+      nextCounter: (name, max) => nextCounter(tx, name, max),
+      revokeToken: (id, organization, actor) => this.revokeTokenTx(tx, id, organization, actor),
+    };
+  }
+
+  private async storeAndCheckTx(
+    tx: Kysely<StoreDatabase>,
+    organization: string,
+    actor: string,
+    encounter: Encounter,
+    knowledge: Knowledge,
+    options: CheckOptions,
   ): Promise<{ encounterId: string; version: number; result: Result }> {
     requireId(organization, 'organization');
     const patientKey = patientKeyOf(organization, encounter, options.patientId);
     const inputJson = canonicalJson(encounter);
     const inputHash = sha256Hex(inputJson);
     const externalId = encounter.id ?? null;
-    return this.write(async (tx) => {
-      await ensureOrganization(tx, organization, this.now());
-      const existing =
-        externalId === null
-          ? undefined
-          : await tx.selectFrom('encounters').select(['id', 'latest_version']).where('organization', '=', organization).where('external_id', '=', externalId).executeTakeFirst();
-      const encounterId = existing?.id ?? randomUUID();
-      const version = (existing?.latest_version ?? 0) + 1;
+    await ensureOrganization(tx, organization, this.now());
+    const existing =
+      externalId === null
+        ? undefined
+        : await tx.selectFrom('encounters').select(['id', 'latest_version']).where('organization', '=', organization).where('external_id', '=', externalId).executeTakeFirst();
+    const encounterId = existing?.id ?? randomUUID();
+    const version = (existing?.latest_version ?? 0) + 1;
 
-      // The check runs inside the transaction so the history it sees is the history it is stored against.
-      const history = encounter.history ?? (patientKey === null ? undefined : await storedHistory(tx, organization, patientKey, encounterId, encounter.dateOfService));
-      const checked = check(history === undefined ? encounter : { ...encounter, history }, knowledge);
-      const result: Result = { ...checked };
+    // The check runs inside the transaction so the history it sees is the history it is stored against.
+    const history = encounter.history ?? (patientKey === null ? undefined : await storedHistory(tx, organization, patientKey, encounterId, encounter.dateOfService));
+    const checked = (options.checker ?? check)(history === undefined ? encounter : { ...encounter, history }, knowledge);
+    const result: Result = { ...checked };
 
-      const createdAt = this.now();
-      const row = { patient_key: patientKey, date_of_service: encounter.dateOfService, payer: encounter.payer ?? 'medicare', input_json: inputJson, input_sha256: inputHash, latest_version: version };
-      if (existing === undefined) {
-        await tx.insertInto('encounters').values({ id: encounterId, organization, external_id: externalId, created_at: createdAt, ...row }).execute();
-      } else {
-        await tx.updateTable('encounters').set(row).where('id', '=', encounterId).execute();
-      }
+    const createdAt = this.now();
+    const row = { patient_key: patientKey, date_of_service: encounter.dateOfService, payer: encounter.payer ?? 'medicare', input_json: inputJson, input_sha256: inputHash, latest_version: version };
+    if (existing === undefined) {
+      await tx.insertInto('encounters').values({ id: encounterId, organization, external_id: externalId, created_at: createdAt, ...row }).execute();
+    } else {
+      await tx.updateTable('encounters').set(row).where('id', '=', encounterId).execute();
+    }
+    await tx
+      .insertInto('check_results')
+      .values({ encounter_id: encounterId, version, input_sha256: inputHash, knowledge_version: knowledge.version, verdict: result.verdict, result_json: JSON.stringify(result), created_at: createdAt, actor })
+      .execute();
+    const rules = [...new Set(result.findings.map((f) => f.rule))];
+    if (rules.length > 0) await tx.insertInto('check_findings').values(rules.map((rule) => ({ encounter_id: encounterId, version, rule }))).execute();
+
+    await tx.deleteFrom('bone_density_history').where('encounter_id', '=', encounterId).execute();
+    const codes = [...new Set(result.recommended.lines.map((l) => l.code))].filter((c) => PROCEDURE_CODE.test(c));
+    if (patientKey !== null && codes.length > 0) {
       await tx
-        .insertInto('check_results')
-        .values({ encounter_id: encounterId, version, input_sha256: inputHash, knowledge_version: knowledge.version, verdict: result.verdict, result_json: JSON.stringify(result), created_at: createdAt, actor })
+        .insertInto('bone_density_history')
+        .values(codes.map((code) => ({ organization, patient_key: patientKey, encounter_id: encounterId, date_of_service: encounter.dateOfService, code })))
         .execute();
-      const rules = [...new Set(result.findings.map((f) => f.rule))];
-      if (rules.length > 0) await tx.insertInto('check_findings').values(rules.map((rule) => ({ encounter_id: encounterId, version, rule }))).execute();
-
-      await tx.deleteFrom('bone_density_history').where('encounter_id', '=', encounterId).execute();
-      const codes = [...new Set(result.recommended.lines.map((l) => l.code))].filter((c) => PROCEDURE_CODE.test(c));
-      if (patientKey !== null && codes.length > 0) {
-        await tx
-          .insertInto('bone_density_history')
-          .values(codes.map((code) => ({ organization, patient_key: patientKey, encounter_id: encounterId, date_of_service: encounter.dateOfService, code })))
-          .execute();
-      }
-      await this.appendAudit(tx, organization, actor, 'checked', [encounterId, `v${version}`]);
-      return { encounterId, version, result };
-    });
+    }
+    await writeRegistry(tx, organization, encounterId, encounter);
+    await this.appendAudit(tx, organization, actor, 'checked', [encounterId, `v${version}`]);
+    return { encounterId, version, result };
   }
 
   async getEncounter(organization: string, id: string): Promise<StoredEncounter | undefined> {
@@ -393,27 +545,40 @@ class KyselyStore implements Store {
   }
 
   async override(organization: string, actor: string, encounterId: string, rule: string, line: number | null, reason: string): Promise<{ id: string; version: number }> {
+    return this.transaction((ops) => ops.override(organization, actor, encounterId, rule, line, reason));
+  }
+
+  private async overrideTx(tx: Kysely<StoreDatabase>, organization: string, actor: string, encounterId: string, rule: string, line: number | null, reason: string): Promise<{ id: string; version: number }> {
     if (typeof reason !== 'string' || reason.trim().length === 0) throw new StoreError('invalid', 'an override needs a reason');
-    return this.write(async (tx) => {
-      const latest = await latestResult(tx, organization, encounterId);
-      const matches = latest.result.findings.some((f) => f.rule === rule && (line === null || f.line === line));
-      if (!matches) throw new StoreError('invalid', 'the latest result has no such finding to override');
-      const id = randomUUID();
-      await tx.insertInto('overrides').values({ id, encounter_id: encounterId, version: latest.version, rule, line, reason: reason.trim(), actor, created_at: this.now() }).execute();
-      await this.appendAudit(tx, organization, actor, 'overrode', [encounterId, `v${latest.version}`, id]);
-      return { id, version: latest.version };
-    });
+    const latest = await latestResult(tx, organization, encounterId);
+    const matches = latest.result.findings.some((f) => f.rule === rule && (line === null || f.line === line));
+    if (!matches) throw new StoreError('invalid', 'the latest result has no such finding to override');
+    const id = randomUUID();
+    await tx.insertInto('overrides').values({ id, encounter_id: encounterId, version: latest.version, rule, line, reason: reason.trim(), actor, created_at: this.now() }).execute();
+    await this.appendAudit(tx, organization, actor, 'overrode', [encounterId, `v${latest.version}`, id]);
+    return { id, version: latest.version };
   }
 
   async accept(organization: string, actor: string, encounterId: string): Promise<{ version: number }> {
-    return this.write(async (tx) => {
-      const latest = await latestResult(tx, organization, encounterId);
-      const already = await tx.selectFrom('accepted_claims').select('version').where('encounter_id', '=', encounterId).where('version', '=', latest.version).executeTakeFirst();
-      if (already !== undefined) throw new StoreError('conflict', 'this result version is already accepted');
-      await tx.insertInto('accepted_claims').values({ encounter_id: encounterId, version: latest.version, claim_json: JSON.stringify(latest.result.recommended), actor, created_at: this.now() }).execute();
-      await this.appendAudit(tx, organization, actor, 'accepted', [encounterId, `v${latest.version}`]);
-      return { version: latest.version };
-    });
+    return this.transaction((ops) => ops.accept(organization, actor, encounterId));
+  }
+
+  private async acceptTx(tx: Kysely<StoreDatabase>, organization: string, actor: string, encounterId: string): Promise<{ version: number }> {
+    const latest = await latestResult(tx, organization, encounterId);
+    const already = await tx.selectFrom('accepted_claims').select('version').where('encounter_id', '=', encounterId).where('version', '=', latest.version).executeTakeFirst();
+    if (already !== undefined) throw new StoreError('conflict', 'this result version is already accepted', { rule: 'claim.already-accepted' });
+    // A claim with an error finding nobody has overridden is not ready to bill.
+    const overridden = await tx.selectFrom('overrides').select(['rule', 'line']).where('encounter_id', '=', encounterId).where('version', '=', latest.version).execute();
+    const unresolved = latest.result.findings.filter(
+      (f) => f.severity === 'error' && !overridden.some((o) => o.rule === f.rule && (o.line === null || (f.line !== undefined && Number(o.line) === f.line))),
+    );
+    if (unresolved.length > 0) {
+      const rules = [...new Set(unresolved.map((f) => (f.line === undefined ? f.rule : `${f.rule} (line ${f.line})`)))];
+      throw new StoreError('conflict', `the latest result has unresolved errors: ${rules.join(', ')}; override each with a reason or correct and check the encounter again`, { rule: 'claim.unresolved-errors' });
+    }
+    await tx.insertInto('accepted_claims').values({ encounter_id: encounterId, version: latest.version, claim_json: JSON.stringify(latest.result.recommended), actor, created_at: this.now() }).execute();
+    await this.appendAudit(tx, organization, actor, 'accepted', [encounterId, `v${latest.version}`]);
+    return { version: latest.version };
   }
 
   async recordAudit(organization: string, actor: string, action: AuditAction, objectIds: string[]): Promise<{ seq: number }> {
@@ -432,6 +597,16 @@ class KyselyStore implements Store {
       .values({ seq, at: record.at, actor, organization, action, object_ids: JSON.stringify(objectIds), prev_hash: prevHash, hash: auditHash(prevHash, record) })
       .execute();
     return { seq };
+  }
+
+  async listAudit(organization: string, options: { limit?: number; beforeSeq?: number } = {}): Promise<AuditRecord[]> {
+    const limit = Math.min(Math.max(Math.trunc(options.limit ?? 100), 1), MAX_LIST_LIMIT);
+    return this.read(async () => {
+      let query = this.db.selectFrom('audit_log').select(['seq', 'at', 'actor', 'action', 'object_ids']).where('organization', '=', organization);
+      if (options.beforeSeq !== undefined) query = query.where('seq', '<', options.beforeSeq);
+      const rows = await query.orderBy('seq', 'desc').limit(limit).execute();
+      return rows.map((r) => ({ seq: Number(r.seq), at: r.at, actor: r.actor, action: r.action, objectIds: JSON.parse(r.object_ids) as string[] }));
+    });
   }
 
   async verifyAudit(): Promise<AuditVerification> {
@@ -481,6 +656,39 @@ async function serialisePerFile<T>(file: string, work: () => Promise<T>): Promis
   } finally {
     if (sqliteWriteQueues.get(file) === tail) sqliteWriteQueues.delete(file);
   }
+}
+
+/**
+ * The registry row of an encounter (bone-density and fracture data for the dashboard and researchers): age at the
+ * date of service, lowest T-score and VFA fractures, from the encounter or, where it leaves them out, its report.
+ * No name, member id or birth date is kept here.
+ */
+async function writeRegistry(tx: Tx, organization: string, encounterId: string, encounter: Encounter): Promise<void> {
+  const facts = encounter.report === undefined ? undefined : extract(encounter.report);
+  const procedures = encounter.performed?.map((p) => p.procedure) ?? facts?.studies.map((s) => s.procedure) ?? [];
+  const vfa = procedures.includes('vfa');
+  const age = encounter.patient.age ?? (encounter.patient.birthDate === undefined ? null : ageOn(encounter.patient.birthDate, encounter.dateOfService));
+  const row = {
+    organization,
+    date_of_service: encounter.dateOfService,
+    payer: encounter.payer ?? 'medicare',
+    sex: encounter.patient.sex,
+    age_years: age,
+    lowest_t_score: encounter.clinical?.tScoreLowest ?? facts?.tScoreLowest?.value ?? null,
+    vfa_performed: vfa ? 1 : 0,
+    // Fractures are counted only when a VFA was read from a report; a structured encounter does not say.
+    vfa_fractures: vfa && facts?.vfa !== undefined ? facts.vfa.fractures.length : null,
+  };
+  await tx.insertInto('registry').values({ encounter_id: encounterId, ...row }).onConflict((oc) => oc.column('encounter_id').doUpdateSet(row)).execute();
+}
+
+/** Takes the next value of a named counter inside the caller's write transaction. */
+async function nextCounter(tx: Tx, name: string, max = Number.MAX_SAFE_INTEGER): Promise<number> {
+  const row = await tx.selectFrom('counters').select('value').where('name', '=', name).executeTakeFirst();
+  const value = row === undefined || Number(row.value) >= max ? 1 : Number(row.value) + 1;
+  if (row === undefined) await tx.insertInto('counters').values({ name, value }).execute();
+  else await tx.updateTable('counters').set({ value }).where('name', '=', name).execute();
+  return value;
 }
 
 function requireId(value: string, what: string): void {

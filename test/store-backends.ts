@@ -1,0 +1,51 @@
+/**
+ * The two store backends the integration tests run against: SQLite (a temporary file) and PostgreSQL
+ * (127.0.0.1:5432, database `test`, one schema per run). PostgreSQL is started by CI; if it is not reachable the
+ * PostgreSQL suites fail, they never skip.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { StoreOptions } from '../src/store/index.js';
+
+/** The PostgreSQL server the tests use. */
+export const PG_URL = process.env['DXACODE_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** One backend: set-up gives openStore options, the same database as a URL alone, and a tear-down. */
+export interface Backend {
+  name: 'sqlite' | 'postgres';
+  setUp(): Promise<{ options: StoreOptions; url: string; tearDown: () => Promise<void> }>;
+}
+
+/** SQLite in a fresh temporary folder. */
+export const sqliteBackend: Backend = {
+  name: 'sqlite',
+  setUp: async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dxacode-store-'));
+    const url = `sqlite:${join(dir, 'nested', 'dxacode.db')}`;
+    return { options: { url }, url, tearDown: async () => rmSync(dir, { recursive: true, force: true }) };
+  },
+};
+
+/** PostgreSQL in a fresh schema, dropped afterwards. */
+export const postgresBackend: Backend = {
+  name: 'postgres',
+  setUp: async () => {
+    const schema = `dxacode_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+    return {
+      options: { url: PG_URL, pgSchema: schema },
+      url: `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+      tearDown: async () => {
+        const client = new pg.Client({ connectionString: PG_URL });
+        await client.connect();
+        await client.query(`drop schema if exists ${schema} cascade`);
+        await client.end();
+      },
+    };
+  },
+};
+
+/** Both backends, SQLite first. */
+export const BACKENDS: readonly Backend[] = [sqliteBackend, postgresBackend];
