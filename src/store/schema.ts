@@ -265,10 +265,12 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     name: 'batch job queue indexes',
     up: async (db) => {
-      // A worker claims the next pending items of the oldest unfinished job; without these both lookups would scan
-      // every finished job and item, so claiming would slow down as the queue's history grows.
+      // A worker claims the next pending items of the oldest unfinished job. Without these, both lookups would scan
+      // finished jobs and items, so claiming would slow down as a job progresses and as the queue's history grows.
+      // The item index holds pending items only, in claim order, so the planner picks it even before PostgreSQL has
+      // statistics on a freshly queued job.
       await db.schema.createIndex('jobs_status_created').on('jobs').columns(['status', 'created_at']).execute();
-      await db.schema.createIndex('job_items_job_status_seq').on('job_items').columns(['job_id', 'status', 'seq']).execute();
+      await db.schema.createIndex('job_items_pending_seq').on('job_items').columns(['job_id', 'seq']).where(sql.ref('status'), '=', sql.lit('pending')).execute();
     },
   },
 ];

@@ -1,0 +1,243 @@
+/**
+ * Batch upload routes: an NDJSON, 837P or HL7 v2 upload is read, each encounter (or each unreadable part, with its
+ * line or segment) becomes an item of a job queued in the store, and the background workers of any server process
+ * store and check the items. Clients poll the job for progress and read per-item results.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Finding } from '../contract/result.js';
+import { parseEncounter } from '../engine/index.js';
+import { formatHl7Location, hl7ToEncounters, type Hl7Problem } from '../interchange/hl7/index.js';
+import { formatLocation, X12Reader, type X12Problem } from '../interchange/x12/index.js';
+import { parseJsonText } from '../cli/input.js';
+import { enqueueJobIn, getJob, listItems, listJobs, refreshQueueStatistics, type JobFormat, type JobItemInput } from '../store/jobs.js';
+import type { Store } from '../store/store.js';
+import type { Knowledge } from '../knowledge/compile.js';
+import { API_SOURCE, idempotentWrite, problems, type Guard } from './http.js';
+import type { BatchWorker } from './worker.js';
+
+/** Bounds on one upload. */
+export interface BatchLimits {
+  /** Largest upload in bytes (default 32 MiB); the JSON routes keep their own, smaller limit. */
+  bodyBytes?: number;
+  /** Most lines (or items) in one upload (default 100,000). */
+  lines?: number;
+}
+
+/** The default upload bounds. */
+export const DEFAULT_BATCH_LIMITS = { bodyBytes: 32 * 1024 * 1024, lines: 100_000 } as const;
+
+/** What the batch routes need. */
+export interface BatchRouteDeps {
+  store: Store;
+  knowledge: Knowledge;
+  guard: Guard;
+  /** This process's worker, woken after an upload so the job starts at once; other processes find it by polling. */
+  worker?: BatchWorker | undefined;
+  limits?: BatchLimits | undefined;
+}
+
+/** Upload media types and the format each one is read as. */
+export const BATCH_MEDIA_TYPES = {
+  'application/x-ndjson': 'ndjson',
+  'application/edi-x12': 'x12',
+  'application/hl7-v2': 'hl7',
+} as const satisfies Record<string, JobFormat>;
+
+/** Finding ids the batch routes answer with, declared once. */
+export const BATCH_PROBLEMS = {
+  empty: 'batch.empty',
+  noItems: 'batch.no-items',
+  tooManyLines: 'http.too-many-lines',
+  bodyTooLarge: 'http.body-too-large',
+  mediaType: 'http.media-type',
+  notFound: 'http.not-found',
+  invalidQuery: 'input.invalid',
+} as const;
+
+const MEDIA_TYPE_LIST = Object.keys(BATCH_MEDIA_TYPES).join(', ');
+
+/** Registers POST /v1/batches, GET /v1/batches, GET /v1/batches/:id and GET /v1/batches/:id/items. */
+export async function registerBatchRoutes(app: FastifyInstance, deps: BatchRouteDeps): Promise<void> {
+  const { store, guard, worker } = deps;
+  const bodyBytes = deps.limits?.bodyBytes ?? DEFAULT_BATCH_LIMITS.bodyBytes;
+  const maxLines = deps.limits?.lines ?? DEFAULT_BATCH_LIMITS.lines;
+
+  // An encapsulated plugin: the upload parsers and their larger body limit apply to these routes only.
+  await app.register(async (scope) => {
+    for (const type of Object.keys(BATCH_MEDIA_TYPES)) {
+      scope.addContentTypeParser(type, { parseAs: 'string', bodyLimit: bodyBytes }, (_request, body, done) => done(null, body));
+    }
+    scope.setErrorHandler((error: { statusCode?: number; code?: string }, _request, reply) => {
+      if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) return reply.code(413).send(problems(BATCH_PROBLEMS.bodyTooLarge, `The upload is larger than ${bodyBytes} bytes; split it into several batches.`));
+      if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send(problems(BATCH_PROBLEMS.mediaType, `Send the batch as ${MEDIA_TYPE_LIST}.`));
+      throw error; // the server's handler answers everything else
+    });
+
+    scope.post(
+      '/v1/batches',
+      {
+        // Authorised before the body is read, so an unauthorised upload costs no parsing.
+        onRequest: guard('encounter.write'),
+        onSend: async (_request, reply, payload) => {
+          if (reply.statusCode === 202 && typeof payload === 'string') reply.header('location', `/v1/batches/${(JSON.parse(payload) as { jobId: string }).jobId}`);
+          return payload;
+        },
+      },
+      async (request, reply) => {
+        const format = formatOf(request.headers['content-type']);
+        if (format === undefined) return reply.code(415).send(problems(BATCH_PROBLEMS.mediaType, `Send the batch as ${MEDIA_TYPE_LIST}.`));
+        const body = typeof request.body === 'string' ? request.body : '';
+        if (body.trim() === '') return reply.code(400).send(problems(BATCH_PROBLEMS.empty, 'The upload is empty; send one encounter per line, an 837P interchange or HL7 v2 messages.'));
+        const tooMany = () => reply.code(413).send(problems(BATCH_PROBLEMS.tooManyLines, `The upload has more than ${maxLines} lines or items; split it into several batches.`));
+        if (countLines(body) > maxLines) return tooMany();
+        const items = readItems(format, body);
+        if (items.length > maxLines) return tooMany();
+        if (items.length === 0) return reply.code(400).send(problems(BATCH_PROBLEMS.noItems, 'The upload holds no encounter, claim or message to check.'));
+        const principal = request.principal!;
+        const sent = await idempotentWrite(request, reply, store, async (ops) => {
+          const queued = await enqueueJobIn(ops, { organization: principal.organization, actor: principal.tokenId, format, items });
+          return { status: 202, body: { jobId: queued.jobId, total: queued.total, failed: queued.failed } };
+        });
+        // Best effort: stale statistics slow claiming down, they never make it wrong.
+        await refreshQueueStatistics(store, items.length).catch((error: unknown) => request.log.warn({ kind: (error as { kind?: string }).kind }, 'queue statistics could not be refreshed'));
+        worker?.wake();
+        return sent;
+      },
+    );
+  });
+
+  app.get('/v1/batches', { preHandler: guard('encounter.read') }, async (request, reply) => {
+    const page = pageOf(request.query as Record<string, string | undefined>, 50, 500);
+    if ('problem' in page) return reply.code(400).send(problems(BATCH_PROBLEMS.invalidQuery, page.problem));
+    return { batches: await listJobs(store, request.principal!.organization, page) };
+  });
+
+  app.get('/v1/batches/:id', { preHandler: guard('encounter.read') }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const job = await getJob(store, request.principal!.organization, id);
+    // Another organisation's job is not found, never forbidden: its existence is not disclosed.
+    if (job === undefined) return reply.code(404).send(problems(BATCH_PROBLEMS.notFound, `No batch ${JSON.stringify(id.slice(0, 64))}.`));
+    return job;
+  });
+
+  app.get('/v1/batches/:id/items', { preHandler: guard('encounter.read') }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const page = pageOf(request.query as Record<string, string | undefined>, 100, 1000);
+    if ('problem' in page) return reply.code(400).send(problems(BATCH_PROBLEMS.invalidQuery, page.problem));
+    const items = await listItems(store, request.principal!.organization, id, page);
+    if (items === undefined) return reply.code(404).send(problems(BATCH_PROBLEMS.notFound, `No batch ${JSON.stringify(id.slice(0, 64))}.`));
+    return { items };
+  });
+}
+
+function formatOf(contentType: string | undefined): JobFormat | undefined {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return (BATCH_MEDIA_TYPES as Record<string, JobFormat>)[type];
+}
+
+function pageOf(q: Record<string, string | undefined>, defaultLimit: number, maxLimit: number): { limit: number; offset: number } | { problem: string } {
+  const limit = q.limit === undefined ? defaultLimit : Number(q.limit);
+  const offset = q.offset === undefined ? 0 : Number(q.offset);
+  if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) return { problem: `limit: expected a whole number from 1 to ${maxLimit}` };
+  if (!Number.isInteger(offset) || offset < 0) return { problem: 'offset: expected a whole number from 0' };
+  return { limit, offset };
+}
+
+/** Lines as people count them: LF, CRLF and a lone CR (HL7's segment terminator) each end one; a final break adds none. */
+export function countLines(text: string): number {
+  let lines = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) lines++;
+  }
+  const last = text.charCodeAt(text.length - 1);
+  return last === 10 || last === 13 ? lines : lines + 1;
+}
+
+/** Reads an upload into queue items: one per encounter, one per unreadable part. */
+export function readItems(format: JobFormat, body: string): JobItemInput[] {
+  if (format === 'ndjson') return ndjsonItems(body);
+  if (format === 'x12') return x12Items(body);
+  return hl7Items(body);
+}
+
+/** One item per non-blank line; a line that is not JSON or not an Encounter fails with its line number and field. */
+function ndjsonItems(body: string): JobItemInput[] {
+  const items: JobItemInput[] = [];
+  const lines = body.split(/\r?\n/);
+  lines.forEach((text, i) => {
+    if (text.trim() === '') return;
+    const line = i + 1;
+    const json = parseJsonText(text, line);
+    if (!json.ok) {
+      items.push({ problems: [inputFinding('input.invalid-json', json.message)] });
+      return;
+    }
+    const parsed = parseEncounter(json.value);
+    if (parsed.ok) {
+      items.push({ encounter: parsed.encounter });
+      return;
+    }
+    const id = json.value !== null && typeof json.value === 'object' && typeof (json.value as { id?: unknown }).id === 'string' ? (json.value as { id: string }).id : undefined;
+    const at = `line ${line}${id !== undefined ? `: encounter ${JSON.stringify(id.slice(0, 64))}` : ''}`;
+    items.push({ problems: parsed.problems.map((p) => inputFinding('input.invalid', `${at}: ${p.field}: ${p.message}`)) });
+  });
+  return items;
+}
+
+/**
+ * Lenient 837P reading: each claim becomes an item checked as a claim, with the defects found inside it kept as its
+ * notes; a claim that could not be read at all becomes a failed item with its defects, and so do defects of the
+ * envelope (ISA/GS/ST), with their segment locations.
+ */
+function x12Items(body: string): JobItemInput[] {
+  const reader = new X12Reader({ mode: 'lenient' });
+  const read = [...reader.push(body), ...reader.end()];
+  const items: JobItemInput[] = [];
+  // A claim's defects are reported while it is read, before the claim itself is complete.
+  const claimDefects = new Map<string, Finding[]>();
+  const envelope: Finding[] = [];
+  for (const item of read) {
+    if (item.kind === 'problem') {
+      const claimId = item.problem.location?.claimId;
+      const finding = x12Finding(item.problem);
+      if (claimId === undefined) envelope.push(finding);
+      else claimDefects.set(claimId, [...(claimDefects.get(claimId) ?? []), finding]);
+      continue;
+    }
+    const notes = claimDefects.get(item.claim.claimId) ?? [];
+    claimDefects.delete(item.claim.claimId);
+    items.push({ encounter: item.claim.encounter, checker: 'x12-claim', ...(notes.length > 0 ? { notes } : {}) });
+  }
+  for (const findings of claimDefects.values()) items.push({ problems: findings });
+  if (envelope.length > 0) items.push({ problems: envelope });
+  return items;
+}
+
+/** One item per HL7 message: a final ORU^R01 result becomes an encounter; an order or an unusable message fails with why. */
+function hl7Items(body: string): JobItemInput[] {
+  const read = hl7ToEncounters(body);
+  const items: JobItemInput[] = [];
+  for (const message of read.messages) {
+    const findings = message.problems.map(hl7Finding);
+    if (message.ok) items.push({ encounter: message.encounter, ...(findings.length > 0 ? { notes: findings } : {}) });
+    else items.push({ problems: findings });
+  }
+  if (read.problems.length > 0) items.push({ problems: read.problems.map(hl7Finding) });
+  return items;
+}
+
+function inputFinding(rule: string, message: string): Finding {
+  return { rule, severity: 'error', message, source: API_SOURCE };
+}
+
+function x12Finding(problem: X12Problem): Finding {
+  const where = problem.location !== undefined ? `${formatLocation(problem.location)}: ` : '';
+  return { rule: problem.rule, severity: problem.severity, message: `${where}${problem.message}`, ...(problem.fix !== undefined ? { fix: problem.fix } : {}), source: API_SOURCE };
+}
+
+function hl7Finding(problem: Hl7Problem): Finding {
+  const where = problem.location !== undefined ? `${formatHl7Location(problem.location)}: ` : '';
+  const expected = problem.expected !== undefined ? `; expected ${problem.expected}` : '';
+  return { rule: problem.rule, severity: problem.severity, message: `${where}${problem.message}${expected}`, ...(problem.fix !== undefined ? { fix: problem.fix } : {}), source: API_SOURCE };
+}
