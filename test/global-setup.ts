@@ -1,8 +1,13 @@
-/** Builds dist/ once before the tests that run the real `dxacode` binary, so they never test a stale build. */
+/**
+ * Builds dist/ once before the tests that run the real `dxacode` binary, so they never test a stale build; the
+ * workbench page's browser code (dist/web) too, which the browser tests load.
+ */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export default function setup(): void {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  for (const project of ['tsconfig.build.json', 'tsconfig.web.json']) {
+    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', project], { cwd: root, stdio: 'inherit' });
+  }
 }

@@ -1,0 +1,202 @@
+/**
+ * New encounter: paste a report (or open a .txt file) and fill the few facts a report does not carry; the server
+ * stores and checks it (POST /v1/encounters) and the page moves on to the encounter.
+ */
+import { postJson } from './api.js';
+import { h, replaceChildren } from './dom.js';
+import { fillPayerOptions, loadKnowledge } from './knowledge.js';
+import { COMPONENTS, PERFORMED_CHOICES, SEXES, type ClaimLine, type Encounter, type Result } from './types.js';
+import { announce, errorList, field, pageHeading, showError, type ViewContext } from './ui.js';
+
+const CODE_PATTERN = '([0-9]{4}[0-9FTUfut]|[A-Va-v][0-9]{4})';
+const ICD_PATTERN = /^[A-Za-z][0-9][0-9A-Za-z](\.?[0-9A-Za-z]{1,4})?$/;
+const MODIFIER_PATTERN = /^[0-9A-Za-z]{2}$/;
+
+/** Splits a list typed with commas or spaces. */
+export function splitList(text: string): string[] {
+  return text
+    .split(/[\s,;]+/)
+    .map((part) => part.trim())
+    .filter(Boolean);
+}
+
+/** Reads a text file the user picked, in the browser (nothing is uploaded until the form is sent). */
+function readTextFile(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result ?? ''));
+    reader.onerror = () => reject(reader.error ?? new Error('The file could not be read.'));
+    reader.readAsText(file);
+  });
+}
+
+function claimLineRow(onRemove: (row: HTMLElement) => void): HTMLElement {
+  const code = h('input', { type: 'text', name: 'code', pattern: CODE_PATTERN, maxlength: '5', size: '7', autocomplete: 'off', spellcheck: 'false', placeholder: '77080', class: 'mono' });
+  const modifiers = h('input', { type: 'text', name: 'modifiers', size: '10', autocomplete: 'off', spellcheck: 'false', placeholder: '26, GA', class: 'mono' });
+  const units = h('input', { type: 'number', name: 'units', min: '1', max: '999', step: '1', value: '1', class: 'input-narrow' });
+  const row = h('fieldset', { class: 'claim-line' });
+  const remove = h('button', { type: 'button', class: 'button-quiet', onclick: () => onRemove(row) }, 'Remove line');
+  row.append(h('legend', {}, 'Claim line'), field('Code', code), field('Modifiers', modifiers), field('Units', units), remove);
+  return row;
+}
+
+/** Draws the new-encounter form. */
+export async function renderNewEncounter(ctx: ViewContext): Promise<void> {
+  const report = h('textarea', { name: 'report', rows: '24', spellcheck: 'false', class: 'report-input mono', maxlength: '1000000' });
+  const file = h('input', { type: 'file', accept: '.txt,text/plain', name: 'reportFile' });
+  file.addEventListener('change', async () => {
+    const picked = file.files?.[0];
+    if (!picked) return;
+    try {
+      report.value = await readTextFile(picked);
+      announce(`Loaded ${picked.name} (${report.value.length.toLocaleString()} characters).`);
+    } catch (error) {
+      showError(error, `${picked.name} could not be read.`);
+    }
+  });
+
+  const dateOfService = h('input', { type: 'date', name: 'dateOfService', required: true });
+  const sex = h('select', { name: 'sex', required: true }, SEXES.map((s) => h('option', { value: s, selected: s === 'female' }, s[0]!.toUpperCase() + s.slice(1))));
+  const birthDate = h('input', { type: 'date', name: 'birthDate' });
+  const age = h('input', { type: 'number', name: 'age', min: '0', max: '130', step: '1', class: 'input-narrow' });
+  const payer = h('select', { name: 'payer' }, h('option', { value: '' }, 'Default (Medicare)'));
+  const component = h('select', { name: 'component' }, COMPONENTS.map((c) => h('option', { value: c }, c[0]!.toUpperCase() + c.slice(1))));
+  const externalId = h('input', { type: 'text', name: 'id', maxlength: '128', autocomplete: 'off', spellcheck: 'false' });
+  const treating = h('input', { type: 'checkbox', name: 'treating', id: 'treating', checked: true });
+  const diagnoses = h('input', { type: 'text', name: 'diagnoses', autocomplete: 'off', spellcheck: 'false', placeholder: 'M81.0, Z87.310', class: 'mono input-wide' });
+  const performed = PERFORMED_CHOICES.map((choice) => ({ choice, box: h('input', { type: 'checkbox', name: 'performed', value: choice.value, id: `performed-${choice.value}` }) }));
+
+  const lines = h('div', { class: 'claim-lines' });
+  // Lines are numbered as a claim form numbers them, and renumbered when one is removed.
+  const renumber = () => lines.querySelectorAll('fieldset.claim-line > legend').forEach((legend, i) => (legend.textContent = `Claim line ${i + 1}`));
+  const removeLine = (row: HTMLElement) => {
+    row.remove();
+    renumber();
+    addLine.focus();
+  };
+  const addLine = h('button', {
+    type: 'button',
+    class: 'button-secondary',
+    onclick: () => {
+      const row = claimLineRow(removeLine);
+      lines.append(row);
+      renumber();
+      row.querySelector('input')?.focus();
+    },
+  }, 'Add claim line');
+
+  const errors = h('div', { class: 'form-errors', role: 'alert' });
+  const submit = h('button', { type: 'submit', class: 'button-primary' }, 'Check and save');
+
+  const collect = (): { encounter?: Encounter; problems: string[] } => {
+    const problems: string[] = [];
+    if (!dateOfService.value) problems.push('Date of service is required.');
+    const text = report.value;
+    const done = performed.filter((p) => p.box.checked).map((p) => ({ procedure: p.choice.value }));
+    if (!text.trim() && done.length === 0) problems.push('Paste the report, or tick what was performed.');
+    const dx = splitList(diagnoses.value);
+    for (const code of dx) if (!ICD_PATTERN.test(code)) problems.push(`Diagnosis ${code} is not an ICD-10-CM code (e.g. M81.0).`);
+    const claimLines: ClaimLine[] = [];
+    lines.querySelectorAll<HTMLFieldSetElement>('fieldset.claim-line').forEach((row, i) => {
+      const code = row.querySelector<HTMLInputElement>('input[name=code]')!.value.trim();
+      const mods = splitList(row.querySelector<HTMLInputElement>('input[name=modifiers]')!.value).map((m) => m.toUpperCase());
+      const units = Number(row.querySelector<HTMLInputElement>('input[name=units]')!.value || 1);
+      if (!code) return;
+      if (!new RegExp(`^${CODE_PATTERN}$`).test(code)) problems.push(`Claim line ${i + 1}: ${code} is not a CPT or HCPCS code.`);
+      for (const m of mods) if (!MODIFIER_PATTERN.test(m)) problems.push(`Claim line ${i + 1}: modifier ${m} should be two letters or digits.`);
+      if (!Number.isInteger(units) || units < 1 || units > 999) problems.push(`Claim line ${i + 1}: units should be a whole number from 1 to 999.`);
+      claimLines.push({ code: code.toUpperCase(), ...(mods.length ? { modifiers: mods } : {}), units, ...(dx.length ? { diagnoses: dx.slice(0, 4) } : {}) });
+    });
+    if (problems.length) return { problems };
+    const encounter: Encounter = {
+      ...(externalId.value.trim() ? { id: externalId.value.trim() } : {}),
+      dateOfService: dateOfService.value,
+      patient: { sex: sex.value, ...(birthDate.value ? { birthDate: birthDate.value } : {}), ...(age.value !== '' ? { age: Number(age.value) } : {}) },
+      ...(payer.value ? { payer: payer.value } : {}),
+      component: component.value,
+      orderingProvider: { treating: treating.checked },
+      ...(done.length ? { performed: done } : {}),
+      ...(dx.length ? { diagnoses: dx } : {}),
+      ...(text.trim() ? { report: text } : {}),
+      ...(claimLines.length ? { claim: { lines: claimLines } } : {}),
+    };
+    return { encounter, problems };
+  };
+
+  const form = h(
+    'form',
+    {
+      class: 'new-encounter',
+      'aria-labelledby': 'page-title',
+      novalidate: true,
+      onsubmit: async (event: Event) => {
+        event.preventDefault();
+        replaceChildren(errors);
+        const { encounter, problems } = collect();
+        if (!encounter) {
+          replaceChildren(errors, h('p', {}, 'Please correct:'), h('ul', { class: 'error-list' }, problems.map((p) => h('li', {}, p))));
+          errors.scrollIntoView({ block: 'nearest' });
+          return;
+        }
+        submit.disabled = true;
+        submit.textContent = 'Checking…';
+        try {
+          const created = await postJson<{ encounterId: string; version: number; result: Result }>('/v1/encounters', encounter);
+          announce(`Encounter saved and checked: ${created.result.verdict}.`);
+          location.hash = `#/encounters/${encodeURIComponent(created.encounterId)}`;
+        } catch (error) {
+          replaceChildren(errors, h('p', {}, 'The server did not accept the encounter:'), errorList(error));
+          errors.scrollIntoView({ block: 'nearest' });
+        } finally {
+          submit.disabled = false;
+          submit.textContent = 'Check and save';
+        }
+      },
+    },
+    h(
+      'div',
+      { class: 'grid-2' },
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'report-heading' },
+        h('h2', { id: 'report-heading' }, 'Report'),
+        field('Report text', report, 'Paste the DXA/VFA report as the scanner or dictation gave it. Procedures, results, indication and diagnoses are read from it.'),
+        field('Or open a text file', file),
+      ),
+      h(
+        'div',
+        { class: 'stack' },
+        h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'patient-heading' },
+          h('h2', { id: 'patient-heading' }, 'Patient and service'),
+          h('div', { class: 'form-row' }, field('Date of service', dateOfService), field('Sex', sex)),
+          h('div', { class: 'form-row' }, field('Birth date', birthDate), field('or age', age)),
+          h('div', { class: 'form-row' }, field('Payer', payer), field('Component', component)),
+          h('div', { class: 'form-row' }, field('Encounter id (optional)', externalId)),
+          h('div', { class: 'check' }, treating, h('label', { for: 'treating' }, 'Ordered by the treating practitioner')),
+          field('Diagnoses (ICD-10-CM)', diagnoses, 'Optional: comma-separated. Without them, codes are suggested from the report.'),
+        ),
+        h(
+          'fieldset',
+          { class: 'card' },
+          h('legend', {}, 'Performed (only without a report)'),
+          performed.map((p) => h('div', { class: 'check' }, p.box, h('label', { for: p.box.id }, p.choice.label))),
+        ),
+        h('section', { class: 'card', 'aria-labelledby': 'claim-heading' }, h('h2', { id: 'claim-heading' }, 'Draft claim (optional)'), h('p', { class: 'hint' }, 'Add the lines someone drafted to have them checked; leave empty to get the recommended claim.'), lines, addLine),
+      ),
+    ),
+    errors,
+    h('div', { class: 'actions form-submit' }, submit, h('span', { class: 'hint' }, 'The encounter is stored, checked, and opened.')),
+  );
+  const viewer = ctx.session.role === 'viewer';
+  // Viewers may read but not store and check; say so up front rather than after a refused request.
+  if (viewer) submit.disabled = true;
+  replaceChildren(ctx.main, pageHeading('New encounter'), viewer ? h('p', { class: 'notice' }, 'Your token has the viewer role: you can read encounters but not check new ones.') : null, form);
+
+  try {
+    fillPayerOptions(payer, await loadKnowledge(), 'medicare');
+  } catch (error) {
+    showError(error, 'The payer list could not be loaded; the default payer (Medicare) is used.');
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * The JSON shapes the page reads from the API. They mirror src/contract and src/store by hand because the browser
+ * build cannot import the Node side (zod, store); only the fields the page shows are listed.
+ */
+
+/** The three verdicts, in order of severity. */
+export const VERDICTS = ['clean', 'review', 'reject'] as const;
+/** One verdict. */
+export type Verdict = (typeof VERDICTS)[number];
+
+/** Finding severities. */
+export const SEVERITIES = ['error', 'warning', 'info'] as const;
+/** One severity. */
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Patient sex as the contract spells it. */
+export const SEXES = ['female', 'male', 'unknown'] as const;
+
+/** Components a provider may bill. */
+export const COMPONENTS = ['global', 'professional', 'technical'] as const;
+
+/** Procedures a coder can tick when there is no report to read them from (the common ones). */
+export const PERFORMED_CHOICES = [
+  { value: 'dxa-axial', label: 'Axial DXA (hips, spine)' },
+  { value: 'dxa-peripheral', label: 'Peripheral DXA (forearm, heel)' },
+  { value: 'vfa', label: 'Vertebral fracture assessment (VFA)' },
+  { value: 'dxa-body-composition', label: 'Body composition' },
+] as const;
+
+/** Citation behind a finding. */
+export interface Source {
+  title: string;
+  url?: string;
+  version?: string;
+  confidence: 'verified' | 'secondary' | 'unverified';
+}
+
+/** One finding (also the shape of API errors). */
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  line?: number;
+  fix?: string;
+  source: Source;
+}
+
+/** A fact read from the report, with its evidence span into the report text. */
+export interface FromReport {
+  field: string;
+  value: string | number | boolean;
+  evidence: { start: number; end: number; text: string };
+  suggestion?: true;
+}
+
+/** One line of the recommended claim. */
+export interface RecommendedLine {
+  code: string;
+  modifiers: string[];
+  units: number;
+  diagnoses: string[];
+}
+
+/** The result of checking one encounter. */
+export interface Result {
+  id?: string;
+  verdict: Verdict;
+  recommended: { lines: RecommendedLine[]; diagnoses: string[] };
+  findings: Finding[];
+  checked: { family: string; version: string }[];
+  unchecked: { family: string; reason: string }[];
+  fromReport?: FromReport[];
+}
+
+/** One submitted claim line. */
+export interface ClaimLine {
+  code: string;
+  modifiers?: string[];
+  units?: number;
+  diagnoses?: string[];
+}
+
+/** The encounter as the page sends it (a subset of the contract). */
+export interface Encounter {
+  id?: string;
+  dateOfService: string;
+  patient: { sex: string; birthDate?: string; age?: number };
+  payer?: string;
+  component?: string;
+  orderingProvider?: { treating?: boolean };
+  performed?: { procedure: string }[];
+  diagnoses?: string[];
+  report?: string;
+  claim?: { lines: ClaimLine[] };
+}
+
+/** Who signed in (POST /v1/session). */
+export interface Session {
+  tokenId: string;
+  organization: string;
+  role: 'viewer' | 'coder' | 'admin';
+}
+
+/** GET /v1/knowledge. */
+export interface KnowledgeInfo {
+  version: string;
+  payers: { id: string; name: string; program: string }[];
+}
+
+/** One row of GET /v1/encounters. */
+export interface EncounterSummary {
+  id: string;
+  externalId: string | null;
+  dateOfService: string;
+  payer: string;
+  latestVersion: number;
+  verdict: Verdict;
+  checkedAt: string;
+}
+
+/** GET /v1/encounters/:id. */
+export interface StoredEncounter {
+  id: string;
+  externalId: string | null;
+  dateOfService: string;
+  payer: string;
+  encounter: Encounter;
+  latestVersion: number;
+  versions: { version: number; verdict: Verdict; result: Result; knowledgeVersion: string; createdAt: string; actor: string }[];
+  overrides: { id: string; version: number; rule: string; line: number | null; reason: string; actor: string; createdAt: string }[];
+  accepted: { version: number; claim: Result['recommended']; actor: string; createdAt: string }[];
+}
+
+/** GET /v1/batches/:id. */
+export interface BatchJob {
+  id: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  total: number;
+  done: number;
+  failed: number;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+/** One row of GET /v1/batches/:id/items. */
+export interface BatchItem {
+  seq: number;
+  status: 'pending' | 'done' | 'failed';
+  encounterId?: string;
+  verdict?: Verdict;
+  findings?: Finding[];
+}
+
+/** GET /v1/stats. */
+export interface Stats {
+  verdictsByMonth: { month: string; clean: number; review: number; reject: number }[];
+  topRules: { rule: string; payer: string; count: number }[];
+  /** Charges on rejected claims; null with the reason when no fee schedule is configured. */
+  denialRisk: { amount: number | null; encounters: number; reviewEncounters?: number; reason?: string };
+  /** `notRead`: VFA studies whose fractures could not be read from a report. */
+  vfaFracturesByAge: { ageGroup: string; vfaStudies: number; withFracture: number; notRead?: number }[];
+}

@@ -1,0 +1,295 @@
+/**
+ * The workbench page end to end in a real browser (Debian's Chromium, headless, driven by playwright-core) against
+ * a real server and SQLite store: sign in, code a report, see its facts marked, override with a reason, accept,
+ * download the 837P, run a batch, read the dashboard, and do the main tasks with the keyboard alone. The page may
+ * talk to no host but the server. Screenshots of each step go to test-artifacts/screenshots/.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CHROMIUM_PATH, haveChromium, launchChromium, screenshot, startWorkbench, tabTo, type Workbench } from './web-helpers.js';
+
+const REPORT_FILE = 'hologic-axial-iva-osteoporosis-grade2-fracture.txt';
+const report = readFileSync(new URL(`../corpus/reports/${REPORT_FILE}`, import.meta.url), 'utf8');
+const batchLines = readFileSync(new URL('../examples/batch.ndjson', import.meta.url), 'utf8').split('\n').filter(Boolean);
+
+/** An axial DXA + VFA claim drafted as 77080 + 77086: the pair edit says 77085, an error a coder must resolve. */
+const pairTrap = {
+  id: 'kbd-1',
+  dateOfService: '2026-02-10',
+  patient: { sex: 'female', birthDate: '1954-03-14' },
+  payer: 'medicare',
+  orderingProvider: { treating: true },
+  performed: [{ procedure: 'dxa-axial', sites: ['lumbar-spine', 'left-hip'] }, { procedure: 'vfa' }],
+  diagnoses: ['M80.08XA'],
+  claim: { lines: [{ code: '77080', diagnoses: ['M80.08XA'] }, { code: '77086', diagnoses: ['M80.08XA'] }] },
+};
+
+if (!haveChromium() && process.env.CI) {
+  describe('workbench page in a browser', () => {
+    it('needs Chromium', () => {
+      throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}; CI must install it (.ci/run: apt-get install -y chromium).`);
+    });
+  });
+} else if (!haveChromium()) {
+  describe('workbench page in a browser', () => {
+    it.skip(`skipped: Chromium is not installed at ${CHROMIUM_PATH} (apt-get install chromium)`, () => undefined);
+  });
+} else {
+  describe('workbench page in a browser', () => {
+    let bench: Workbench;
+    let browser: Browser;
+    let context: BrowserContext;
+    let page: Page;
+    const requests: string[] = [];
+    const consoleErrors: string[] = [];
+    const dir = mkdtempSync(join(tmpdir(), 'dxacode-web-files-'));
+
+    beforeAll(async () => {
+      [bench, browser] = await Promise.all([startWorkbench(), launchChromium()]);
+      context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1360, height: 900 } });
+      context.on('request', (request) => requests.push(request.url()));
+      page = await context.newPage();
+      page.setDefaultTimeout(15_000);
+      page.on('console', (message) => {
+        if (message.type() === 'error') consoleErrors.push(message.text());
+      });
+      page.on('pageerror', (error) => consoleErrors.push(String(error)));
+    }, 30_000);
+
+    beforeEach(({ task, onTestFailed }) => {
+      onTestFailed(async () => {
+        await screenshot(page, `failed-${task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
+      });
+    });
+
+    afterAll(async () => {
+      await browser?.close();
+      await bench?.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('serves the page with secure headers', async () => {
+      const response = await fetch(`${bench.baseUrl}/`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      const script = await fetch(`${bench.baseUrl}/app/main.js`);
+      expect(script.status).toBe(200);
+      expect(script.headers.get('content-type')).toContain('javascript');
+      expect(script.headers.get('x-content-type-options')).toBe('nosniff');
+      expect((await fetch(`${bench.baseUrl}/static/app.css`)).headers.get('content-type')).toContain('text/css');
+      // The page's headers are scoped to the page: the JSON API keeps its own.
+      expect((await fetch(`${bench.baseUrl}/health`)).headers.get('content-security-policy')).toBeNull();
+      expect((await fetch(`${bench.baseUrl}/static/..%2F..%2F..%2Fpackage.json`)).status).not.toBe(200);
+    });
+
+    it('signs in with a token and shows the role and organisation', async () => {
+      await page.goto(`${bench.baseUrl}/`);
+      await expect.poll(() => page.locator('h1').textContent()).toBe('Sign in');
+      await screenshot(page, '01-sign-in');
+      await page.getByLabel('API token').fill('not-a-valid-token-at-all');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByText('The token was not accepted.').waitFor();
+      await page.getByLabel('API token').fill(bench.token);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.locator('h1', { hasText: 'Worklist' }).waitFor();
+      expect(await page.locator('#session-who').textContent()).toContain('org-web');
+      expect(await page.locator('#session-who .role').textContent()).toBe('coder');
+      // The token lives in this tab only.
+      expect(await page.evaluate(() => [sessionStorage.length > 0, localStorage.length])).toEqual([true, 0]);
+    });
+
+    it('codes a report: facts marked in the text, the recommended claim and the findings', async () => {
+      await page.getByRole('link', { name: /New encounter/ }).first().click();
+      await page.locator('h1', { hasText: 'New encounter' }).waitFor();
+      const file = join(dir, REPORT_FILE);
+      writeFileSync(file, report);
+      await page.getByLabel('Or open a text file').setInputFiles(file);
+      await expect.poll(() => page.getByLabel('Report text').inputValue()).toBe(report);
+      await page.getByLabel('Date of service').fill('2026-02-10');
+      await page.getByLabel('Birth date').fill('1954-03-14');
+      await page.getByLabel('Payer').selectOption('medicare');
+      await page.getByLabel('Diagnoses (ICD-10-CM)').fill('M80.08XA');
+      for (const code of ['77080', '77086']) {
+        await page.getByRole('button', { name: 'Add claim line' }).click();
+        await page.locator('fieldset.claim-line input[name=code]').last().fill(code);
+      }
+      await screenshot(page, '02-new-encounter');
+      await page.getByRole('button', { name: 'Check and save' }).click();
+      await page.waitForURL(/#\/encounters\//);
+      await page.locator('li.finding').first().waitFor();
+
+      expect(await page.locator('.page-head .badge').textContent()).toContain('Reject');
+      const marks = page.locator('pre.report-text mark');
+      expect(await marks.count()).toBeGreaterThanOrEqual(4);
+      expect(await page.locator('pre.report-text mark[title*="Lowest T-score: -2.6"]').count()).toBeGreaterThanOrEqual(1);
+      expect(await page.locator('.facts-table tbody tr').count()).toBeGreaterThanOrEqual(4);
+      expect(await page.locator('.claim-table tbody').textContent()).toContain('77085');
+      const finding = page.locator('li.finding[data-rule="pair.combined-code"]');
+      expect(await finding.locator('.finding-line').textContent()).toBe('Line 2 (77086)');
+      expect(await finding.locator('.finding-source').textContent()).toMatch(/Source: .+(verified|secondary|unverified)/);
+      expect(await page.getByText('Not checked is not clean').count()).toBe(1);
+      expect(await page.getByRole('button', { name: 'Accept claim' }).isDisabled()).toBe(true);
+      expect(await page.getByRole('button', { name: 'Download 837P' }).isDisabled()).toBe(true);
+      await screenshot(page, '03-encounter');
+    });
+
+    it('overrides the error with a reason (an empty reason is refused), accepts, and downloads the 837P and FHIR claims', async () => {
+      const finding = page.locator('li.finding[data-rule="pair.combined-code"]');
+      await finding.getByRole('button', { name: 'Override…' }).click();
+      const overrides: string[] = [];
+      page.on('request', (request) => {
+        if (request.url().endsWith('/overrides')) overrides.push(request.method());
+      });
+      await finding.getByRole('button', { name: 'Save override' }).click();
+      await finding.getByText('A reason is required to override a finding').waitFor();
+      expect(overrides).toEqual([]);
+      expect(await finding.getByLabel('Reason for the override (required)').getAttribute('aria-invalid')).toBe('true');
+      await screenshot(page, '04-override-refused');
+
+      await finding.getByLabel('Reason for the override (required)').fill('Axial DXA and VFA were done in separate sessions on two days.');
+      await finding.getByRole('button', { name: 'Save override' }).click();
+      await page.locator('li.finding[data-rule="pair.combined-code"] .override-note').waitFor();
+      expect(await page.locator('li.finding[data-rule="pair.combined-code"] .override-note').textContent()).toContain('separate sessions on two days');
+      expect(await page.locator('#status').textContent()).toContain('Override of pair.combined-code saved');
+      expect(overrides).toEqual(['POST']);
+      await screenshot(page, '05-overridden');
+
+      await page.getByRole('button', { name: 'Accept claim' }).click();
+      await page.getByRole('button', { name: /Accepted \(version 1\)/ }).waitFor();
+      await expect.poll(() => page.getByRole('button', { name: 'Download 837P' }).isEnabled()).toBe(true);
+      await screenshot(page, '06-accepted');
+
+      const [x12] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download 837P' }).click()]);
+      const x12Text = readFileSync((await x12.path())!, 'utf8');
+      expect(x12Text.startsWith('ISA')).toBe(true);
+      expect(x12Text).toContain('77085');
+      const [fhir] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download FHIR' }).click()]);
+      const bundle = JSON.parse(readFileSync((await fhir.path())!, 'utf8')) as { resourceType: string };
+      expect(bundle.resourceType).toBe('Bundle');
+    });
+
+    it('lists the encounter on the worklist, filtered by verdict', async () => {
+      await page.getByRole('link', { name: /Worklist/ }).first().click();
+      await page.locator('table.worklist tbody tr').first().waitFor();
+      expect(await page.locator('table.worklist tbody tr').count()).toBe(1);
+      await page.getByLabel('Verdict').selectOption('clean');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.getByText('No encounters match these filters.').waitFor();
+      await page.getByLabel('Verdict').selectOption('reject');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.locator('table.worklist tbody tr').first().waitFor();
+      expect(page.url()).toContain('verdict=reject');
+      await screenshot(page, '07-worklist');
+    });
+
+    it('uploads an NDJSON batch and follows the progress bar to done', async () => {
+      await page.getByRole('link', { name: /Batches/ }).first().click();
+      await page.locator('h1', { hasText: 'Batches' }).waitFor();
+      const file = join(dir, 'batch.ndjson');
+      const total = batchLines.length + 1;
+      writeFileSync(file, `${batchLines.join('\n')}\n{"not":"an encounter"}\n`);
+      await page.getByLabel('File of encounters or claims').setInputFiles(file);
+      await page.getByText('NDJSON encounters').waitFor();
+      await page.getByRole('button', { name: 'Upload and check' }).click();
+      await page.waitForURL(/#\/batches\/.+/);
+      await page.waitForFunction((n) => {
+        const bar = document.querySelector<HTMLProgressElement>('#batch-progress');
+        return bar !== null && bar.max === n && bar.value === n && /^Done/.test(document.querySelector('.progress-label')?.textContent ?? '');
+      }, total);
+      expect(await page.locator('.progress-counts').textContent()).toContain(`${total - 1} done, 1 failed`);
+      expect(await page.locator('table.batch-items tbody tr').count()).toBe(total);
+      expect(await page.locator('table.batch-items tbody a[href^="#/encounters/"]').count()).toBe(total - 1);
+      await page.locator('table.data-table a[href^="#/batches/"]').first().waitFor();
+      await screenshot(page, '08-batch');
+    });
+
+    it('draws the dashboard as SVG plots with tables', async () => {
+      await page.getByRole('link', { name: /Dashboard/ }).first().click();
+      await page.locator('figure.chart svg').first().waitFor();
+      expect(await page.locator('figure.chart svg').count()).toBeGreaterThanOrEqual(3);
+      expect(await page.locator('figure.chart svg rect.bar').count()).toBeGreaterThan(3);
+      expect(await page.locator('figure.chart figcaption').allTextContents()).toEqual(['Verdicts per month', 'Denial risk', 'Top findings by rule and payer', 'VFA studies and fracture findings by age group']);
+      // No fee schedule is configured here, so the amount says why it is not known.
+      expect(await page.locator('.kpi-reason').textContent()).toContain('fee schedule');
+      expect(await page.locator('figure.chart details table').count()).toBe(3);
+      await screenshot(page, '09-dashboard');
+    });
+
+    it('works with the keyboard alone: skip link, main nav, shortcuts and the override form', async () => {
+      const created = await fetch(`${bench.baseUrl}/v1/encounters`, { method: 'POST', headers: { authorization: `Bearer ${bench.token}`, 'content-type': 'application/json' }, body: JSON.stringify(pairTrap) });
+      expect(created.status).toBe(201);
+      const { encounterId } = (await created.json()) as { encounterId: string };
+
+      // A fresh load (not a hash change) starts keyboard navigation at the top of the page.
+      const freshLoad = async (hash: string) => {
+        await page.goto('about:blank');
+        await page.goto(`${bench.baseUrl}/${hash}`);
+        await page.locator('main h1').waitFor();
+      };
+      await freshLoad('#/worklist');
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to main content');
+      await page.keyboard.press('Enter');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+      expect(page.url()).toMatch(/#\/worklist$/);
+
+      await freshLoad('#/worklist');
+      await tabTo(page, (el) => el.tag === 'a' && el.text.startsWith('Dashboard'));
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/#\/dashboard$/);
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Dashboard');
+
+      await page.keyboard.press('g');
+      await page.keyboard.press('w');
+      await page.waitForURL(/#\/worklist$/);
+      // Typing in a field never fires a shortcut.
+      await page.getByLabel('Rule id').focus();
+      await page.keyboard.type('gn');
+      expect(page.url()).toMatch(/#\/worklist$/);
+      expect(await page.getByLabel('Rule id').inputValue()).toBe('gn');
+      await page.getByLabel('Rule id').fill('');
+      await page.locator('h1').focus();
+      await page.keyboard.press('?');
+      expect(await page.locator('#help').getAttribute('open')).not.toBeNull();
+      await screenshot(page, '10-help');
+      await page.keyboard.press('Escape');
+      expect(await page.locator('#help').getAttribute('open')).toBeNull();
+
+      await page.goto('about:blank');
+      await page.goto(`${bench.baseUrl}/#/encounters/${encounterId}`);
+      await page.locator('li.finding[data-rule="pair.combined-code"]').waitFor();
+      await tabTo(page, (el) => el.tag === 'button' && el.text === 'Override…');
+      await page.keyboard.press('Enter');
+      expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+      await page.keyboard.press('Escape');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Override…');
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Save override');
+      await page.keyboard.press('Enter');
+      await page.getByText('A reason is required to override a finding').waitFor();
+      expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+      await page.keyboard.type('Separate sessions documented on two days.');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await page.locator('.override-note').first().waitFor();
+      expect(await page.locator('.override-note').first().textContent()).toContain('Separate sessions documented');
+      await screenshot(page, '11-keyboard-override');
+    });
+
+    it('asks no host but the server for anything, and logs no error', () => {
+      const origin = new URL(bench.baseUrl).origin;
+      const elsewhere = requests.filter((url) => !url.startsWith('blob:') && !url.startsWith('data:') && new URL(url).origin !== origin);
+      expect(elsewhere).toEqual([]);
+      expect(requests.length).toBeGreaterThan(10);
+      // 4xx answers the tests provoke on purpose (a bad token, a refused override) are logged by the browser as failed loads.
+      expect(consoleErrors.filter((text) => !/status of 4\d\d/.test(text))).toEqual([]);
+    });
+  });
+}
