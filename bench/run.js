@@ -1,7 +1,8 @@
 // dxacode benchmark (run with `npm run bench`, which builds first and passes --expose-gc):
 //   (i)   in-process check() throughput over pre-validated encounters (tinybench),
 //   (ii)  the same rule families written for json-rules-engine over the same encounters (tinybench),
-//   (iii) end to end: `dxacode check FILE --format json --no-progress` over an NDJSON file, as a child process.
+//   (iii) end to end: `dxacode check FILE --format json --no-progress` over an NDJSON file, as a child process,
+//   (iv)  837P end to end (bench/x12.js), (v) HTTP POST /v1/check against a fastify hello world (bench/http.js).
 // Prints a summary against the goals and writes bench/results/latest.json. Missing a goal is reported, not an
 // error: the process exits 0 unless something crashed. Sizes can be changed with BENCH_IN_PROCESS, BENCH_PEER and
 // BENCH_E2E (environment variables).
@@ -18,6 +19,7 @@ import { loadKnowledge } from '../dist/io/knowledge-files.js';
 import { makeEncounters } from './encounters.js';
 import { runPeer } from './peer-json-rules-engine.js';
 import { runX12Bench, X12_GOALS } from './x12.js';
+import { HTTP_GOALS, runHttpBench } from './http.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SEED = 20260120;
@@ -198,6 +200,11 @@ const x12 = await runX12Bench();
 if (x12.crashed) crashed = true;
 console.log('');
 
+// ---- (v) HTTP: POST /v1/check against a fastify hello world, bench/http.js ---------------------------------------
+const http = await runHttpBench();
+if (http.crashed) crashed = true;
+console.log('');
+
 // ---- summary -----------------------------------------------------------------------------------------------------
 const rows = [
   { goal: 'in process (encounters/s)', target: `>= ${fmt(GOALS.inProcessPerSecond)}`, measured: fmt(dx.perSecond), pass: dx.perSecond >= GOALS.inProcessPerSecond },
@@ -206,6 +213,7 @@ const rows = [
   { goal: 'report extraction (reports/s)', target: `>= ${fmt(GOALS.reportsPerSecond)}`, measured: fmt(extraction.perSecond), pass: extraction.perSecond >= GOALS.reportsPerSecond },
   { goal: `837P end to end, ${fmt(x12.claims)} claims (s)`, target: `< ${X12_GOALS.seconds}`, measured: x12.seconds.toFixed(1), pass: x12.pass.seconds },
   { goal: '837P peak memory (MB)', target: `< ${X12_GOALS.peakMegabytes}`, measured: x12.peakMegabytes.toFixed(0), pass: x12.pass.memory },
+  { goal: 'POST /v1/check / hello world (req/s)', target: `>= ${HTTP_GOALS.shareOfCeiling * 100} %`, measured: `${(http.share * 100).toFixed(1)} % (${fmt(http.check?.requestsPerSecond)} / ${fmt(http.ceiling?.requestsPerSecond)}, p99 ${http.check?.p99Ms ?? '?'} ms)`, pass: http.pass },
 ];
 console.table(rows.map((r) => ({ goal: r.goal, target: r.target, measured: r.measured, result: r.pass ? 'PASS' : 'FAIL' })));
 
@@ -221,8 +229,9 @@ const results = {
   endToEnd: e2e,
   extraction: { reports: reports.length, ...extraction },
   x12,
+  http,
   goals: GOALS,
-  pass: { inProcess: rows[0].pass, ratio: rows[1].pass, endToEnd: rows[2].pass, extraction: rows[3].pass, x12Seconds: rows[4].pass, x12Memory: rows[5].pass },
+  pass: { inProcess: rows[0].pass, ratio: rows[1].pass, endToEnd: rows[2].pass, extraction: rows[3].pass, x12Seconds: rows[4].pass, x12Memory: rows[5].pass, http: rows[6].pass },
   crashed,
   sink,
 };

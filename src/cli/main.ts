@@ -7,12 +7,17 @@ import { createReadStream } from 'node:fs';
 import { once } from 'node:events';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { checkBatch, type BatchSetup } from './batch.js';
 import { EXIT } from './exit.js';
 import { buildServer } from '../server/server.js';
-import { openStore, storeUrlFromEnv, StoreError } from '../store/index.js';
-import { runAuditVerify, runTokenCreate } from './store-commands.js';
+import { storeTokenVerifier } from '../server/tokens.js';
+import { runDemo } from './demo.js';
+import { readX12ConfigFile } from '../io/x12-config-file.js';
+import { BatchWorker, DEFAULT_LEASE_MS, DEFAULT_POLL_MS } from '../server/worker.js';
+import { openStore, storeOptionsFromEnv, StoreError } from '../store/index.js';
+import { runAuditVerify, runTokenCreate, runTokenList, runTokenRevoke } from './store-commands.js';
 import { KnowledgeError, type Knowledge } from '../knowledge/compile.js';
 import { loadKnowledge } from '../io/knowledge-files.js';
 import { RULES } from '../rules/catalogue.js';
@@ -38,6 +43,8 @@ export { EXIT } from './exit.js';
 
 const FLUSH_BYTES = 64 * 1024;
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/** The checkout or package root (src/cli and dist/cli are both two levels below it). */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Buffered output that respects the stream's backpressure. */
 class Output {
@@ -243,33 +250,60 @@ async function runServe(options: { payerPack?: string[] }, io: CliIo): Promise<n
   const knowledge = knowledgeOrReport(options.payerPack, io);
   if (!knowledge) return EXIT.unusable;
   const env = io.env ?? {};
+  // PORT=0 takes a free port (the URL printed below names it): tests start several servers at once this way.
   const port = Number(env.PORT ?? 8080);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    io.stderr.write(`dxacode: PORT: expected a port number from 1 to 65535, got ${JSON.stringify(env.PORT)}\n`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    io.stderr.write(`dxacode: PORT: expected a port number from 1 to 65535 (0: any free port), got ${JSON.stringify(env.PORT)}\n`);
+    return EXIT.unusable;
+  }
+  const milliseconds = (name: string, fallback: number): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (Number.isInteger(value) && value > 0) return value;
+    io.stderr.write(`dxacode: ${name}: expected a whole number of milliseconds above 0, got ${JSON.stringify(raw)}\n`);
+    return undefined;
+  };
+  const leaseMs = milliseconds('DXACODE_WORKER_LEASE_MS', DEFAULT_LEASE_MS);
+  const pollMs = milliseconds('DXACODE_WORKER_POLL_MS', DEFAULT_POLL_MS);
+  if (leaseMs === undefined || pollMs === undefined) return EXIT.unusable;
+  // Claim export and the dashboard's amount at risk use the X12 configuration (DXACODE_CONFIG, else
+  // dxacode.config.json in the working folder); without one, exports are test interchanges with SAMPLE ids.
+  const x12 = readX12ConfigFile(env.DXACODE_CONFIG === undefined || env.DXACODE_CONFIG === '' ? undefined : env.DXACODE_CONFIG);
+  if (!x12.ok) {
+    for (const message of x12.messages) io.stderr.write(`dxacode: ${message}\n`);
     return EXIT.unusable;
   }
   let store;
   try {
-    store = await openStore({ url: storeUrlFromEnv(env) });
+    store = await openStore(storeOptionsFromEnv(env));
   } catch (error) {
     if (!(error instanceof StoreError)) throw error;
     io.stderr.write(`dxacode: the store could not be opened: ${error.message}\n`);
     return EXIT.unusable;
   }
+  const worker = new BatchWorker({ store, knowledge, leaseMs, pollMs });
   const app = await buildServer({
     knowledge,
     store,
-    tokens: { verifyToken: async (t) => { const p = await store.verifyToken(t); return p ? { tokenId: p.id, organization: p.organization, role: p.role } : undefined; } },
+    worker,
+    tokens: storeTokenVerifier(store),
+    ...(x12.config !== undefined ? { x12: x12.config } : {}),
     version: VERSION,
     logger: true,
   });
   await app.listen({ port, host: env.HOST ?? '127.0.0.1' });
-  io.stderr.write(`dxacode: serving the API on http://${env.HOST ?? 'localhost'}:${port} (docs at /docs)\n`);
+  worker.start(app.log);
+  const address = app.server.address();
+  const listening = typeof address === 'object' && address !== null ? address.port : port;
+  io.stderr.write(`dxacode: serving the workbench and the API on http://${env.HOST ?? 'localhost'}:${listening} (API docs at /docs)\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  // The worker finishes the item in hand (its transaction commits or never began) before the store closes.
+  await worker.stop();
   await app.close();
   await store.close();
   return EXIT.ok;
@@ -352,6 +386,11 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
       setExit(await runClaimCommand(file, options, io));
     });
 
+  const report = (out: { exitCode: number; stdout: string; stderr: string }) => {
+    io.stdout.write(out.stdout);
+    io.stderr.write(out.stderr);
+    setExit(out.exitCode);
+  };
   const token = program.command('token').description('API bearer tokens');
   token
     .command('create')
@@ -359,11 +398,30 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(new Option('--role <role>', 'what the token may do').choices(['viewer', 'coder', 'admin']).makeOptionMandatory())
     .option('--organization <id>', 'the organisation the token belongs to', 'default')
     .action(async (options: { role: string; organization: string }) => {
-      const url = storeUrlFromEnv(io.env ?? {});
-      const out = await runTokenCreate({ role: options.role, organization: options.organization, url });
-      io.stdout.write(out.stdout);
-      io.stderr.write(out.stderr);
-      setExit(out.exitCode);
+      report(await runTokenCreate({ role: options.role, organization: options.organization, ...storeOptionsFromEnv(io.env ?? {}) }));
+    });
+  token
+    .command('list')
+    .description('list the tokens: id, organisation, role, created, active or revoked (never the tokens themselves)')
+    .option('--organization <id>', 'only this organisation')
+    .action(async (options: { organization?: string }) => {
+      report(await runTokenList({ ...storeOptionsFromEnv(io.env ?? {}), ...(options.organization ? { organization: options.organization } : {}) }));
+    });
+  token
+    .command('revoke')
+    .description('revoke a token by its id (from token create or token list); it stops working at once')
+    .argument('<id>', 'the token id')
+    .action(async (id: string) => {
+      report(await runTokenRevoke({ ...storeOptionsFromEnv(io.env ?? {}), id }));
+    });
+
+  program
+    .command('demo')
+    .description('load demonstration data (examples and the report corpus, organisation "demo") and print a coder token')
+    .action(async () => {
+      const knowledge = knowledgeOrReport(undefined, io);
+      if (!knowledge) return setExit(EXIT.unusable);
+      report(await runDemo({ ...storeOptionsFromEnv(io.env ?? {}), root: PACKAGE_ROOT, knowledge }));
     });
 
   program
@@ -372,10 +430,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .command('verify')
     .description('verify the audit chain: detects any altered or deleted record')
     .action(async () => {
-      const out = await runAuditVerify({ url: storeUrlFromEnv(io.env ?? {}) });
-      io.stdout.write(out.stdout);
-      io.stderr.write(out.stderr);
-      setExit(out.exitCode);
+      report(await runAuditVerify(storeOptionsFromEnv(io.env ?? {})));
     });
 
   program

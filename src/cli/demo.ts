@@ -1,0 +1,68 @@
+/**
+ * `dxacode demo`: loads demonstration data into the store on request (never on its own): the example encounters and
+ * the annotated report corpus as encounters of the organisation `demo`, each id starting `demo-`, then prints a new
+ * coder token for that organisation. Patients are invented: sex from the report's wording, ages spread over the
+ * age groups by a fixed rule, payers rotated over the embedded packs. Running it again adds new result versions.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { Encounter } from '../contract/encounter.js';
+import { parseEncounter } from '../engine/index.js';
+import type { Knowledge } from '../knowledge/compile.js';
+import { openStore, type Store } from '../store/store.js';
+import { StoreError } from '../store/errors.js';
+import { EXIT } from './exit.js';
+import type { CommandOutput, StoreArgs } from './store-commands.js';
+
+/** The organisation demo data belongs to. */
+export const DEMO_ORGANIZATION = 'demo';
+const DEMO_PAYERS = ['medicare', 'medicare', 'aetna-cpb-0134', 'blue-plan-6-01-44', 'qualchoice-bi216'] as const;
+
+/** Reads the demonstration encounters from a checkout (examples/ and corpus/reports/). */
+export function demoEncounters(root: string): Encounter[] {
+  const raw: unknown[] = [];
+  raw.push(JSON.parse(readFileSync(join(root, 'examples', 'encounter-axial-vfa.json'), 'utf8')));
+  for (const line of readFileSync(join(root, 'examples', 'batch.ndjson'), 'utf8').split('\n')) if (line.trim() !== '') raw.push(JSON.parse(line));
+  const corpus = join(root, 'corpus', 'reports');
+  const reports = readdirSync(corpus).filter((f) => f.endsWith('.txt')).sort();
+  reports.forEach((file, i) => {
+    const report = readFileSync(join(corpus, file), 'utf8');
+    const annotation = parseYaml(readFileSync(join(corpus, file.replace(/\.txt$/, '.yaml')), 'utf8')) as { dateOfService?: string };
+    const male = /\b(man|male|gentleman|his|he)\b/i.test(report);
+    raw.push({
+      id: `corpus-${file.replace(/\.txt$/, '')}`.slice(0, 128),
+      dateOfService: annotation.dateOfService,
+      patient: { sex: male ? 'male' : 'female', age: 48 + ((i * 7) % 44) },
+      payer: DEMO_PAYERS[i % DEMO_PAYERS.length],
+      report,
+    });
+  });
+  return raw.map((value, i) => {
+    const parsed = parseEncounter(value);
+    if (!parsed.ok) throw new Error(`demo encounter #${i + 1} is invalid: ${parsed.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+    const encounter = parsed.encounter;
+    return { ...encounter, id: `demo-${encounter.id ?? i + 1}`.slice(0, 128) };
+  });
+}
+
+/** Stores and checks the demonstration encounters and prints a coder token for the demo organisation. */
+export async function runDemo(args: StoreArgs & { root: string; knowledge: Knowledge }): Promise<CommandOutput> {
+  let store: Store | undefined;
+  try {
+    const encounters = demoEncounters(args.root);
+    store = await openStore({ url: args.url ?? 'sqlite:./data/dxacode.db', ...(args.pgSchema !== undefined ? { pgSchema: args.pgSchema } : {}) });
+    for (const encounter of encounters) await store.storeAndCheck(DEMO_ORGANIZATION, 'demo-loader', encounter, args.knowledge);
+    const { token, id } = await store.createToken(DEMO_ORGANIZATION, 'coder', 'demo-loader');
+    return {
+      exitCode: EXIT.ok,
+      stdout: `loaded ${encounters.length} demonstration encounters into organisation ${DEMO_ORGANIZATION} (invented patients; ids start demo-)\ncoder token id ${id}; sign in on the page with:\n${token}\n`,
+      stderr: '',
+    };
+  } catch (error) {
+    const message = error instanceof StoreError ? `${error.kind}: ${error.message}` : (error as Error).message;
+    return { exitCode: EXIT.unusable, stdout: '', stderr: `dxacode: demo: ${message}\n` };
+  } finally {
+    await store?.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * Encounter routes over the store: store and check, read, list with filters, override with a reason, accept, export
+ * the accepted claim (837P or FHIR), and the dashboard figures. Writes honour Idempotency-Key.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { isCalendarDate } from '../contract/dates.js';
+import type { Result } from '../contract/result.js';
+import { parseEncounter } from '../engine/index.js';
+import { toFhirClaim, toFhirClaimBundle } from '../interchange/fhir/index.js';
+import { write837P, type X12Problem, type X12Settings } from '../interchange/x12/index.js';
+import type { Knowledge } from '../knowledge/compile.js';
+import { dashboardStats } from '../store/stats.js';
+import type { StoredEncounter, Store } from '../store/store.js';
+import { API_SOURCE, idempotentWrite, problems, type Guard } from './http.js';
+
+/** What the encounter routes need. */
+export interface EncounterRouteDeps {
+  store: Store;
+  knowledge: Knowledge;
+  guard: Guard;
+  /** X12 settings for export; undefined writes a test interchange (ISA15 T) with SAMPLE ids. */
+  x12: X12Settings | undefined;
+}
+
+const VERDICTS = new Set(['clean', 'review', 'reject']);
+const RULE_ID = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/;
+/** ISA13 is nine digits. */
+const MAX_INTERCHANGE_CONTROL_NUMBER = 999_999_999;
+const EXPORT_FORMATS = new Set(['x12', 'fhir']);
+const MAX_EXPORT_ENCOUNTERS = 5000;
+
+/** Registers the encounter, claim and dashboard routes. */
+export function registerEncounterRoutes(app: FastifyInstance, deps: EncounterRouteDeps): void {
+  const { store, knowledge, guard } = deps;
+
+  app.post('/v1/encounters', { preHandler: guard('encounter.write') }, async (request, reply) => {
+    const parsed = parseEncounter(request.body);
+    if (!parsed.ok) {
+      return reply.code(400).send({ findings: parsed.problems.map((p) => ({ rule: 'input.invalid', severity: 'error', message: `${p.field}: ${p.message}`, source: API_SOURCE })) });
+    }
+    const principal = request.principal!;
+    return idempotentWrite(request, reply, store, async (ops) => ({ status: 201, body: await ops.storeAndCheck(principal.organization, principal.tokenId, parsed.encounter, knowledge) }));
+  });
+
+  app.get('/v1/encounters', { preHandler: guard('encounter.read') }, async (request, reply) => {
+    const q = request.query as Record<string, string | undefined>;
+    const bad = (field: string, expected: string) => reply.code(400).send(problems('input.invalid', `${field}: expected ${expected}`));
+    if (q.verdict !== undefined && !VERDICTS.has(q.verdict)) return bad('verdict', 'clean, review or reject');
+    if (q.from !== undefined && !isCalendarDate(q.from)) return bad('from', 'a date YYYY-MM-DD');
+    if (q.to !== undefined && !isCalendarDate(q.to)) return bad('to', 'a date YYYY-MM-DD');
+    if (q.rule !== undefined && !RULE_ID.test(q.rule)) return bad('rule', 'a rule id such as frequency.too-soon');
+    const limit = q.limit === undefined ? 50 : Number(q.limit);
+    const offset = q.offset === undefined ? 0 : Number(q.offset);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) return bad('limit', 'a whole number from 1 to 500');
+    if (!Number.isInteger(offset) || offset < 0) return bad('offset', 'a whole number from 0');
+    const principal = request.principal!;
+    const filters = {
+      ...(q.verdict ? { verdict: q.verdict as Result['verdict'] } : {}),
+      ...(q.payer ? { payer: q.payer } : {}),
+      ...(q.from ? { from: q.from } : {}),
+      ...(q.to ? { to: q.to } : {}),
+      ...(q.rule ? { rule: q.rule } : {}),
+      limit,
+      offset,
+    };
+    return { encounters: await store.listEncounters(principal.organization, filters) };
+  });
+
+  app.get('/v1/encounters/:id', { preHandler: guard('encounter.read') }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const found = await store.getEncounter(request.principal!.organization, id);
+    // Another organisation's record is not found, never forbidden: its existence is not disclosed.
+    if (!found) return notFound(reply, id);
+    return found;
+  });
+
+  app.post('/v1/encounters/:id/overrides', { preHandler: guard('encounter.override') }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const body = (request.body ?? {}) as { rule?: unknown; line?: unknown; reason?: unknown };
+    if (typeof body.rule !== 'string' || !RULE_ID.test(body.rule)) return reply.code(400).send(problems('input.invalid', 'rule: expected a rule id such as frequency.too-soon'));
+    if (body.line !== undefined && body.line !== null && !(Number.isInteger(body.line) && (body.line as number) >= 0)) return reply.code(400).send(problems('input.invalid', 'line: expected a claim line index (0, 1, ...)'));
+    if (typeof body.reason !== 'string' || body.reason.trim().length < 3 || body.reason.length > 2000) return reply.code(400).send(problems('override.reason-required', 'reason: an override needs a reason (3 to 2,000 characters)'));
+    const principal = request.principal!;
+    const rule = body.rule;
+    const line = (body.line as number | null | undefined) ?? null;
+    const reason = body.reason.trim();
+    return idempotentWrite(request, reply, store, async (ops) => ({ status: 201, body: await ops.override(principal.organization, principal.tokenId, id, rule, line, reason) }));
+  });
+
+  app.post('/v1/encounters/:id/accept', { preHandler: guard('encounter.accept') }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const principal = request.principal!;
+    return idempotentWrite(request, reply, store, async (ops) => ({ status: 201, body: await ops.accept(principal.organization, principal.tokenId, id) }));
+  });
+
+  app.get('/v1/encounters/:id/claim', { preHandler: guard('claim.export') }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const format = (request.query as { format?: string }).format ?? 'x12';
+    if (!EXPORT_FORMATS.has(format)) return reply.code(400).send(problems('input.invalid', 'format: expected x12 (837P) or fhir (FHIR R4 Claim Bundle)'));
+    const principal = request.principal!;
+    const found = await store.getEncounter(principal.organization, id);
+    if (!found) return notFound(reply, id);
+    return exportClaims(reply, deps, principal, [found], format as 'x12' | 'fhir', `claim-${id}`);
+  });
+
+  app.post('/v1/claims/export', { preHandler: guard('claim.export') }, async (request, reply) => {
+    const body = (request.body ?? {}) as { encounterIds?: unknown; format?: unknown };
+    const format = body.format ?? 'x12';
+    if (typeof format !== 'string' || !EXPORT_FORMATS.has(format)) return reply.code(400).send(problems('input.invalid', 'format: expected x12 (837P) or fhir (FHIR R4 Claim Bundle)'));
+    const ids = body.encounterIds;
+    if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_EXPORT_ENCOUNTERS || !ids.every((i) => typeof i === 'string' && i.length > 0 && i.length <= 64)) {
+      return reply.code(400).send(problems('input.invalid', `encounterIds: expected 1 to ${MAX_EXPORT_ENCOUNTERS} encounter ids`));
+    }
+    const principal = request.principal!;
+    const found: StoredEncounter[] = [];
+    for (const id of new Set(ids as string[])) {
+      const stored = await store.getEncounter(principal.organization, id);
+      if (!stored) return notFound(reply, id);
+      found.push(stored);
+    }
+    return exportClaims(reply, deps, principal, found, format as 'x12' | 'fhir', 'claims');
+  });
+
+  app.get('/v1/stats', { preHandler: guard('encounter.read') }, async (request, reply) => {
+    const q = request.query as { from?: string; to?: string };
+    if (q.from !== undefined && !isCalendarDate(q.from)) return reply.code(400).send(problems('input.invalid', 'from: expected a date YYYY-MM-DD'));
+    if (q.to !== undefined && !isCalendarDate(q.to)) return reply.code(400).send(problems('input.invalid', 'to: expected a date YYYY-MM-DD'));
+    const range = { ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) };
+    return dashboardStats(store, request.principal!.organization, range, deps.x12?.charges);
+  });
+}
+
+function notFound(reply: FastifyReply, id: string): FastifyReply {
+  return reply.code(404).send(problems('http.not-found', `No encounter ${JSON.stringify(id.slice(0, 64))}.`));
+}
+
+/**
+ * Writes the accepted claims as one 837P interchange or one FHIR Bundle. Only accepted claims are exported: the
+ * result version that was accepted (with its overrides) is what gets billed. The interchange control number comes
+ * from a counter in the database (safe across server processes) and the export is audited in the same transaction.
+ */
+async function exportClaims(
+  reply: FastifyReply,
+  deps: EncounterRouteDeps,
+  principal: { organization: string; tokenId: string },
+  encounters: StoredEncounter[],
+  format: 'x12' | 'fhir',
+  fileStem: string,
+): Promise<FastifyReply> {
+  const claims: { encounter: StoredEncounter['encounter']; result: Result; id: string }[] = [];
+  for (const stored of encounters) {
+    const accepted = stored.accepted.at(-1);
+    if (accepted === undefined) {
+      return reply.code(409).send(problems('claim.not-accepted', `Encounter ${stored.id} has no accepted claim; accept it first (POST /v1/encounters/${stored.id}/accept).`));
+    }
+    const version = stored.versions.find((v) => v.version === accepted.version)!;
+    claims.push({ encounter: stored.encounter, result: version.result, id: stored.id });
+  }
+  // Accepting requires every error to be overridden with a reason, so an accepted reject is written on purpose.
+  const force = true;
+  if (format === 'fhir') {
+    const written = [];
+    for (const claim of claims) {
+      const outcome = toFhirClaim(claim.encounter, claim.result, { force });
+      if (!outcome.ok) return reply.code(422).send({ findings: outcome.problems.map((p) => ({ rule: p.rule, severity: 'error' as const, message: `encounter ${claim.id}: ${p.message}`, source: API_SOURCE })) });
+      written.push(outcome.claim);
+    }
+    await deps.store.recordAudit(principal.organization, principal.tokenId, 'exported', ['fhir', ...claims.map((c) => c.id)]);
+    return reply
+      .header('content-type', 'application/fhir+json; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${fileStem}.fhir.json"`)
+      .send(JSON.stringify(toFhirClaimBundle(written), null, 2));
+  }
+  const text = await deps.store.transaction(async (ops): Promise<{ text: string } | { problems: X12Problem[] }> => {
+    const interchange = await ops.nextCounter(`x12-interchange:${principal.organization}`, MAX_INTERCHANGE_CONTROL_NUMBER);
+    const now = ops.now(); // ISO-8601 UTC from the store's clock
+    const out = write837P(claims, deps.x12, { interchange, date: now.slice(0, 10), time: now.slice(11, 13) + now.slice(14, 16) }, { force });
+    const blocking = out.problems.filter((p) => p.rule !== 'x12.write.sample' && p.severity === 'error');
+    if (out.claims.length !== claims.length || blocking.length > 0) return { problems: blocking.length > 0 ? blocking : out.problems };
+    await ops.audit(principal.organization, principal.tokenId, 'exported', ['x12', String(interchange).padStart(9, '0'), ...claims.map((c) => c.id)]);
+    return { text: out.text };
+  });
+  if ('problems' in text) {
+    return reply.code(422).send({ findings: text.problems.map((p) => ({ rule: p.rule, severity: 'error' as const, message: `${p.encounter ?? ''}${p.encounter ? ': ' : ''}${p.message}`, source: API_SOURCE })) });
+  }
+  return reply
+    .header('content-type', 'application/edi-x12; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${fileStem}.837p.edi"`)
+    .send(text.text);
+}

@@ -1,0 +1,54 @@
+/**
+ * What every route module shares: error bodies as the contract's findings, the guard type that routes name their
+ * action with, and Idempotency-Key handling for writes.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Finding } from '../contract/result.js';
+import { canonicalJson, sha256Hex } from '../store/hash.js';
+import type { IdempotentResponse, Store, WriteOps } from '../store/store.js';
+import type { Action } from './policy.js';
+
+/** The source cited by findings about the request itself (not about a claim). */
+export const API_SOURCE = { title: 'dxacode HTTP API', confidence: 'verified' } as const;
+
+/** An error response body: the contract's findings. */
+export function problems(rule: string, message: string, extra: Partial<Finding> = {}): { findings: Finding[] } {
+  return { findings: [{ rule, severity: 'error', message, ...extra, source: API_SOURCE }] };
+}
+
+/** A preHandler that authenticates the caller and authorises one action. */
+export type Guard = (action: Action) => (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+/** An Idempotency-Key: 1 to 200 visible ASCII characters (IETF draft-ietf-httpapi-idempotency-key-header). */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+/**
+ * Runs a write once per Idempotency-Key: without the header it simply runs; with it, the first request's status and
+ * body are stored in the same transaction as its effects and replayed (with `Idempotent-Replayed: true`) to every
+ * repeat; the same key with a different request is 422. The request hash covers method, path and body.
+ */
+export async function idempotentWrite(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  store: Store,
+  work: (ops: WriteOps) => Promise<IdempotentResponse>,
+): Promise<FastifyReply> {
+  const header = request.headers['idempotency-key'];
+  const organization = request.principal!.organization;
+  if (header === undefined) {
+    const response = await store.transaction(work);
+    return reply.code(response.status).send(response.body);
+  }
+  const key = Array.isArray(header) ? undefined : header;
+  if (key === undefined || !IDEMPOTENCY_KEY.test(key)) {
+    return reply.code(400).send(problems('http.idempotency-key', 'Idempotency-Key: expected one key of 1 to 200 visible ASCII characters.'));
+  }
+  const body = typeof request.body === 'string' ? request.body : canonicalJson(request.body ?? null);
+  const requestHash = sha256Hex(`${request.method} ${request.url.split('?')[0]}\n${body}`);
+  const outcome = await store.idempotent(organization, key, requestHash, work);
+  if ('mismatch' in outcome) {
+    return reply.code(422).send(problems('http.idempotency-key-reused', 'This Idempotency-Key was already used for a different request; use a new key.'));
+  }
+  if (outcome.replayed) reply.header('idempotent-replayed', 'true');
+  return reply.code(outcome.status).send(outcome.body);
+}

@@ -1,0 +1,33 @@
+/** `dxacode demo` loads the demonstration data on request and prints a working coder token on its last line. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEMO_ORGANIZATION, runDemo } from '../src/cli/demo.js';
+import { loadKnowledge } from '../src/io/knowledge-files.js';
+import { openStore } from '../src/store/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'dxacode-demo-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('dxacode demo', () => {
+  it('stores the examples and the report corpus for the demo organisation only', async () => {
+    const url = `sqlite:${join(dir, 'demo.db')}`;
+    const out = await runDemo({ url, root: fileURLToPath(new URL('..', import.meta.url)), knowledge: loadKnowledge() });
+    expect(out.exitCode, out.stderr).toBe(0);
+    const token = out.stdout.trimEnd().split('\n').at(-1)!;
+    const store = await openStore({ url });
+    try {
+      expect(await store.verifyToken(token)).toMatchObject({ organization: DEMO_ORGANIZATION, role: 'coder' });
+      const listed = await store.listEncounters(DEMO_ORGANIZATION, { limit: 500 });
+      expect(listed.length).toBe(51);
+      expect(listed.every((e) => e.externalId?.startsWith('demo-'))).toBe(true);
+      expect(new Set(listed.map((e) => e.verdict)).size).toBeGreaterThan(1);
+      expect(await store.listEncounters('default')).toEqual([]);
+      expect((await store.verifyAudit()).ok).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+});
