@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rulesMarkdown } from '../src/cli/main.js';
+import { apiProblemsMarkdown } from '../src/server/problems.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'dxacode-readme-'));
@@ -41,6 +42,10 @@ describe('README', () => {
 
   it('docs/rules.md matches the catalogue', () => {
     expect(readFileSync(new URL('../docs/rules.md', import.meta.url), 'utf8')).toBe(rulesMarkdown());
+  });
+
+  it('docs/api-problems.md matches the API finding catalogue', () => {
+    expect(readFileSync(new URL('../docs/api-problems.md', import.meta.url), 'utf8')).toBe(apiProblemsMarkdown());
   });
 
   it('the example encounter is rejected with 77085 recommended (exit 1)', () => {

@@ -43,6 +43,8 @@ export { EXIT } from './exit.js';
 
 const FLUSH_BYTES = 64 * 1024;
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/** The organisation of the admin token made on a first start (and of `dxacode token create` by default). */
+const FIRST_ORGANIZATION = 'default';
 /** The checkout or package root (src/cli and dist/cli are both two levels below it). */
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -281,6 +283,19 @@ async function runServe(options: { payerPack?: string[] }, io: CliIo): Promise<n
     if (!(error instanceof StoreError)) throw error;
     io.stderr.write(`dxacode: the store could not be opened: ${error.message}\n`);
     return EXIT.unusable;
+  }
+  // A new store has no token, so nobody could sign in: the first start makes an admin token and shows it once.
+  let first: { token: string; id: string } | undefined;
+  try {
+    first = await store.createFirstToken(FIRST_ORGANIZATION, 'first-start');
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error;
+    io.stderr.write(`dxacode: the store could not be used: ${error.message}\n`);
+    await store.close();
+    return EXIT.unusable;
+  }
+  if (first !== undefined) {
+    io.stderr.write(`dxacode: first start: created an admin token for organisation "${FIRST_ORGANIZATION}" (token id ${first.id}). Sign in with it; it is shown this once and only its hash is stored:\n${first.token}\n`);
   }
   const worker = new BatchWorker({ store, knowledge, leaseMs, pollMs });
   const app = await buildServer({

@@ -7,12 +7,13 @@ import type { Finding } from '../contract/result.js';
 import { canonicalJson, sha256Hex } from '../store/hash.js';
 import type { IdempotentResponse, Store, WriteOps } from '../store/store.js';
 import type { Action } from './policy.js';
+import type { ApiProblemId } from './problems.js';
 
 /** The source cited by findings about the request itself (not about a claim). */
 export const API_SOURCE = { title: 'dxacode HTTP API', confidence: 'verified' } as const;
 
-/** An error response body: the contract's findings. */
-export function problems(rule: string, message: string, extra: Partial<Finding> = {}): { findings: Finding[] } {
+/** An error response body: the contract's findings, with an id from the API catalogue. */
+export function problems(rule: ApiProblemId, message: string, extra: Partial<Finding> = {}): { findings: Finding[] } {
   return { findings: [{ rule, severity: 'error', message, ...extra, source: API_SOURCE }] };
 }
 

@@ -21,6 +21,7 @@ import type { BatchWorker } from './worker.js';
 import { openApiDocument } from './openapi.js';
 import { authorize, type Action, type Principal } from './policy.js';
 import { API_SOURCE, problems } from './http.js';
+import { API_PROBLEMS, type ApiProblemId } from './problems.js';
 import { registerWebPage } from './web.js';
 
 export type { TokenVerifier } from './tokens.js';
@@ -106,7 +107,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       // The store's own messages name ids and rules only (driver errors never reach them), so conflicts and invalid
       // requests can say what is wrong; anything else stays generic.
       const message = status === 503 ? 'The store is unavailable; try again.' : status === 404 ? 'No such record.' : (error as { message?: string }).message ?? 'The request conflicts with stored data or is invalid.';
-      return reply.code(status).send(problems((error as { rule?: string }).rule ?? `store.${error.kind ?? 'error'}`, message));
+      return reply.code(status).send(problems(storeProblemId(error.rule, error.kind), message));
     }
     if (error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(problems('http.body-too-large', `The request body is larger than ${options.bodyLimit ?? 2 * 1024 * 1024} bytes.`));
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send(problems('http.media-type', 'Send the body as application/json.'));
@@ -154,6 +155,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   }
   await registerWebPage(app);
   return app;
+}
+
+/** The catalogue id of a store failure: its own rule when it has one, else one per kind. */
+function storeProblemId(rule: string | undefined, kind: string | undefined): ApiProblemId {
+  if (rule !== undefined && rule in API_PROBLEMS) return rule as ApiProblemId;
+  const byKind = `store.${kind ?? 'internal'}`;
+  return byKind in API_PROBLEMS ? (byKind as ApiProblemId) : 'store.internal';
 }
 
 /** Records a denied request; an audit failure must not turn a 401/403 into a 500. */

@@ -160,6 +160,8 @@ export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   /** Creates a token (audited as token-created by `actor`: a token id, or `cli`). */
   createToken(organization: string, role: Role, actor?: string): Promise<{ token: string; id: string }>;
+  /** On a store without any token: creates an admin token (first start); undefined when a token exists. Race-free across processes. */
+  createFirstToken(organization: string, actor: string): Promise<{ token: string; id: string } | undefined>;
   verifyToken(token: string): Promise<TokenPrincipal | undefined>;
   storeAndCheck(
     organization: string,
@@ -331,16 +333,26 @@ class KyselyStore implements Store {
   }
 
   async createToken(organization: string, role: Role, actor = 'cli'): Promise<{ token: string; id: string }> {
+    return (await this.createTokenWhen(organization, role, actor, false))!;
+  }
+
+  async createFirstToken(organization: string, actor: string): Promise<{ token: string; id: string } | undefined> {
+    return this.createTokenWhen(organization, 'admin', actor, true);
+  }
+
+  /** Creates a token, or (onlyIfNone) only when the store has no token at all, decided inside the write lock. */
+  private async createTokenWhen(organization: string, role: Role, actor: string, onlyIfNone: boolean): Promise<{ token: string; id: string } | undefined> {
     if (!Object.values(ROLES).includes(role)) throw new StoreError('invalid', 'expected role viewer, coder or admin');
     requireId(organization, 'organization');
     const token = randomBytes(32).toString('base64url');
     const id = randomUUID();
-    await this.write(async (tx) => {
+    return this.write(async (tx) => {
+      if (onlyIfNone && (await tx.selectFrom('api_tokens').select('id').limit(1).executeTakeFirst()) !== undefined) return undefined;
       await ensureOrganization(tx, organization, this.now());
       await tx.insertInto('api_tokens').values({ id, organization, role, token_sha256: sha256Hex(token), created_at: this.now(), revoked_at: null }).execute();
       await this.appendAudit(tx, organization, actor, 'token-created', [id, role]);
+      return { token, id };
     });
-    return { token, id };
   }
 
   async verifyToken(token: string): Promise<TokenPrincipal | undefined> {

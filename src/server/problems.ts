@@ -1,0 +1,41 @@
+/**
+ * The catalogue of the API's own finding ids (errors about the request, not about a claim): each declared once with
+ * its HTTP status and meaning, like the rule catalogue for claims. Published ids never change meaning.
+ */
+
+/** Every finding id the HTTP API answers with, its status and what it means. */
+export const API_PROBLEMS = {
+  'auth.unauthenticated': { status: 401, summary: 'no bearer token, or one that is unknown or revoked' },
+  'auth.forbidden': { status: 403, summary: "the token's role may not do this (viewer < coder < admin)" },
+  'http.not-found': { status: 404, summary: "no such route or record, or another organisation's record" },
+  'http.body-too-large': { status: 413, summary: 'the body is larger than the limit (2 MiB; batches 32 MiB)' },
+  'http.too-many-lines': { status: 413, summary: 'a batch has more lines or items than the limit (100,000)' },
+  'http.media-type': { status: 415, summary: 'the body is not of a content type the route reads' },
+  'http.idempotency-key': { status: 400, summary: 'the Idempotency-Key header is malformed, repeated, or not accepted on this route' },
+  'http.idempotency-key-reused': { status: 422, summary: 'the Idempotency-Key was already used for a different request' },
+  'http.internal': { status: 500, summary: 'the request could not be completed (details are never sent)' },
+  'input.invalid-json': { status: 400, summary: 'the body is not valid JSON' },
+  'input.invalid': { status: 400, summary: 'a field or query parameter is not what the route expects; the message names it' },
+  'override.reason-required': { status: 400, summary: 'an override needs a reason of 3 to 2,000 characters' },
+  'claim.not-accepted': { status: 409, summary: 'only accepted claims are exported; accept the encounter first' },
+  'claim.already-accepted': { status: 409, summary: 'this result version is already accepted' },
+  'claim.unresolved-errors': { status: 409, summary: 'an error finding of the latest result has no override; override each with a reason, or correct and check again' },
+  'batch.empty': { status: 400, summary: 'the batch upload is empty' },
+  'batch.no-items': { status: 400, summary: 'the batch holds no encounter, claim or message' },
+  'batch.item-invalid': { status: null, summary: 'in a batch item result: the item could not be stored (the message says why)' },
+  'batch.gave-up': { status: null, summary: 'in a batch item result: the item failed 5 attempts and was given up so the rest of the batch could finish' },
+  'store.not-found': { status: 404, summary: 'no such record' },
+  'store.conflict': { status: 409, summary: 'the request conflicts with stored data' },
+  'store.invalid': { status: 400, summary: 'the store refused the request as invalid; the message says why' },
+  'store.unavailable': { status: 503, summary: 'the database is unavailable; try again' },
+  'store.internal': { status: 503, summary: 'the store operation failed (details are never sent)' },
+} as const satisfies Record<string, { status: number | null; summary: string }>;
+
+/** One API finding id. */
+export type ApiProblemId = keyof typeof API_PROBLEMS;
+
+/** The catalogue as a Markdown table (docs/api-problems.md). */
+export function apiProblemsMarkdown(): string {
+  const rows = Object.entries(API_PROBLEMS).map(([id, p]) => `| \`${id}\` | ${p.status ?? 'in batch item results'} | ${p.summary} |`);
+  return `# API finding ids\n\nErrors of the HTTP API are the contract's findings (\`{ "findings": [{ "rule", "severity", "message", "source" }] }\`).\nThese are the ids the API itself answers with; claim findings use the rule catalogue ([rules.md](rules.md)).\nGenerated from \`src/server/problems.ts\` by \`npm run docs\`.\n\n| id | HTTP status | meaning |\n|---|---|---|\n${rows.join('\n')}\n`;
+}
