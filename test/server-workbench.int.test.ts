@@ -224,6 +224,24 @@ for (const backend of BACKENDS) {
       for (const path of ['/v1/encounters/:id/claim', '/v1/claims/export', '/v1/batches', '/v1/batches/:id/items', '/v1/stats', '/v1/tokens/:id', '/v1/audit/verify']) expect(paths).toContain(path);
     });
 
+    it('lets admins validate a payer pack before deploying it', async () => {
+      const pack = JSON.parse(readFileSync(new URL('../src/knowledge/data/payers/aetna-cpb-0134.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+      const renamed = { ...pack, id: 'aetna-cpb-0134-draft', name: 'Aetna CPB 0134 (draft edit)' };
+      const ok = await call('POST', '/v1/knowledge/payer-packs/validate', tokens.admin, renamed);
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json()).toMatchObject({ ok: true, pack: { id: 'aetna-cpb-0134-draft' } });
+      const clash = await call('POST', '/v1/knowledge/payer-packs/validate', tokens.admin, pack);
+      expect(clash.statusCode).toBe(422);
+      const broken = await call('POST', '/v1/knowledge/payer-packs/validate', tokens.admin, { ...renamed, version: 7 });
+      expect(broken.statusCode).toBe(422);
+      expect(broken.json().findings[0]).toMatchObject({ rule: 'knowledge.invalid-pack' });
+      expect(broken.json().findings[0].message).toMatch(/version/);
+      expect((await call('POST', '/v1/knowledge/payer-packs/validate', tokens.coder, renamed)).statusCode).toBe(403);
+      // The running server's knowledge is unchanged.
+      const knowledge = (await call('GET', '/v1/knowledge', tokens.viewer)).json() as { payers: { id: string }[] };
+      expect(knowledge.payers.map((p) => p.id)).not.toContain('aetna-cpb-0134-draft');
+    });
+
     it('extracts a report and lists the knowledge', async () => {
       const facts = await call('POST', '/v1/extract', tokens.viewer, { report: vfaReport });
       expect(facts.statusCode).toBe(200);

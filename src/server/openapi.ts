@@ -143,6 +143,13 @@ export function openApiDocument(version: string): Record<string, unknown> {
       },
       '/v1/tokens/{id}': { delete: { summary: 'Revoke a token of this organisation. Role: admin.', parameters: [ID], responses: { 200: { description: 'Revoked' }, ...errors(401, 403, 404) } } },
       '/v1/audit': { get: { summary: 'Newest audit records of this organisation (ids and actions only). Role: admin.', parameters: ['limit', 'before'].map((name) => ({ name, in: 'query', schema: { type: 'integer' } })), responses: { 200: { description: 'records' }, ...errors(400, 401, 403) } } },
+      '/v1/knowledge/payer-packs/validate': {
+        post: {
+          summary: 'Validate a payer policy pack (docs/payer-packs.md) against the embedded knowledge before deploying it with --payer-pack; the server itself is not changed. Role: admin.',
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+          responses: { 200: { description: 'ok and the pack id, name, program and version' }, ...errors(401, 403, 422) },
+        },
+      },
       '/v1/audit/verify': { get: { summary: 'Verify the SHA-256 chain of the whole audit log. Role: admin.', responses: { 200: { description: 'ok and the number of records, or the first broken record' }, ...errors(401, 403) } } },
     },
   };

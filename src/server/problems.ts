@@ -20,6 +20,7 @@ export const API_PROBLEMS = {
   'claim.not-accepted': { status: 409, summary: 'only accepted claims are exported; accept the encounter first' },
   'claim.already-accepted': { status: 409, summary: 'this result version is already accepted' },
   'claim.unresolved-errors': { status: 409, summary: 'an error finding of the latest result has no override; override each with a reason, or correct and check again' },
+  'knowledge.invalid-pack': { status: 422, summary: 'the payer pack does not validate against the knowledge schema, or clashes with an embedded pack; the message names the field' },
   'batch.empty': { status: 400, summary: 'the batch upload is empty' },
   'batch.no-items': { status: 400, summary: 'the batch holds no encounter, claim or message' },
   'batch.item-invalid': { status: null, summary: 'in a batch item result: the item could not be stored (the message says why)' },
