@@ -224,35 +224,52 @@ export async function claimItems(store: Store, workerId: string, options: { limi
  * propagate and the item is retried when its lease expires.
  */
 export async function completeItem(store: Store, workerId: string, item: ClaimedItem, knowledge: Knowledge): Promise<ItemOutcome> {
+  const [outcome] = await completeItems(store, workerId, [item], knowledge);
+  return outcome!;
+}
+
+/**
+ * Stores and checks several leased items in one transaction (one commit, so one disk flush, for the group): each
+ * item's encounter, result, audit record and `done` mark still commit together, so after a crash every item is
+ * wholly done or still pending. An item the store refuses as invalid is rolled back to its savepoint and failed;
+ * any other error rolls the whole group back (the caller then tries the items one by one).
+ */
+export async function completeItems(store: Store, workerId: string, items: readonly ClaimedItem[], knowledge: Knowledge): Promise<ItemOutcome[]> {
   return store.transaction(async (ops) => {
-    const tx = ops.tx;
-    const row = await tx
-      .selectFrom('job_items as i')
-      .innerJoin('jobs as j', 'j.id', 'i.job_id')
-      .select(['i.status', 'i.lease_owner', 'i.input_json', 'j.organization', 'j.actor'])
-      .where('i.job_id', '=', item.jobId)
-      .where('i.seq', '=', item.seq)
-      .executeTakeFirst();
-    if (row === undefined || row.status !== ITEM_STATUSES.pending || row.lease_owner !== workerId || row.input_json === null) return 'skipped';
-    const input = JSON.parse(row.input_json) as StoredInput;
-    const options: CheckOptions = input.checker === ITEM_CHECKERS.x12Claim ? { checker: checkClaimFromX12 } : {};
-    // A savepoint, so that a refused encounter leaves none of its partial writes behind while the item's failure
-    // still commits in this same transaction.
-    await sql`savepoint batch_item`.execute(tx);
-    try {
-      const stored = await ops.storeAndCheck(row.organization, row.actor, input.encounter, knowledge, options);
-      await sql`release savepoint batch_item`.execute(tx);
-      await finishItem(ops, item.jobId, item.seq, { status: ITEM_STATUSES.done, encounter_id: stored.encounterId, version: stored.version, verdict: stored.result.verdict });
-      return 'done';
-    } catch (error) {
-      if (!(error instanceof StoreError) || error.kind !== 'invalid') throw error;
-      await sql`rollback to savepoint batch_item`.execute(tx);
-      await sql`release savepoint batch_item`.execute(tx);
-      const finding = jobFinding(JOB_FINDINGS.invalid, `The encounter could not be stored: ${error.message}.`);
-      await finishItem(ops, item.jobId, item.seq, { status: ITEM_STATUSES.failed, problems_json: JSON.stringify([finding]) });
-      return 'failed';
-    }
+    const outcomes: ItemOutcome[] = [];
+    for (const item of items) outcomes.push(await completeItemIn(ops, workerId, item, knowledge));
+    return outcomes;
   });
+}
+
+async function completeItemIn(ops: WriteOps, workerId: string, item: ClaimedItem, knowledge: Knowledge): Promise<ItemOutcome> {
+  const tx = ops.tx;
+  const row = await tx
+    .selectFrom('job_items as i')
+    .innerJoin('jobs as j', 'j.id', 'i.job_id')
+    .select(['i.status', 'i.lease_owner', 'i.input_json', 'j.organization', 'j.actor'])
+    .where('i.job_id', '=', item.jobId)
+    .where('i.seq', '=', item.seq)
+    .executeTakeFirst();
+  if (row === undefined || row.status !== ITEM_STATUSES.pending || row.lease_owner !== workerId || row.input_json === null) return 'skipped';
+  const input = JSON.parse(row.input_json) as StoredInput;
+  const options: CheckOptions = input.checker === ITEM_CHECKERS.x12Claim ? { checker: checkClaimFromX12 } : {};
+  // A savepoint, so that a refused encounter leaves none of its partial writes behind while the item's failure
+  // still commits in this same transaction.
+  await sql`savepoint batch_item`.execute(tx);
+  try {
+    const stored = await ops.storeAndCheck(row.organization, row.actor, input.encounter, knowledge, options);
+    await sql`release savepoint batch_item`.execute(tx);
+    await finishItem(ops, item.jobId, item.seq, { status: ITEM_STATUSES.done, encounter_id: stored.encounterId, version: stored.version, verdict: stored.result.verdict });
+    return 'done';
+  } catch (error) {
+    if (!(error instanceof StoreError) || error.kind !== 'invalid') throw error;
+    await sql`rollback to savepoint batch_item`.execute(tx);
+    await sql`release savepoint batch_item`.execute(tx);
+    const finding = jobFinding(JOB_FINDINGS.invalid, `The encounter could not be stored: ${error.message}.`);
+    await finishItem(ops, item.jobId, item.seq, { status: ITEM_STATUSES.failed, problems_json: JSON.stringify([finding]) });
+    return 'failed';
+  }
 }
 
 /**
