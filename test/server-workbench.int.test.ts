@@ -167,6 +167,27 @@ for (const backend of BACKENDS) {
       expect(exported.every((r) => r.objectIds.includes(created.encounterId))).toBe(true);
     });
 
+    it('refuses an export the 837P writer cannot complete, without using up a control number', async () => {
+      const production = await buildServer({
+        knowledge: loadKnowledge(),
+        store,
+        x12: { ...SAMPLE_CONFIG, usage: 'production', sample: false, payers: { medicare: { name: 'MEDICARE PART B', id: '12345' } } },
+        tokens: { verifyToken: async (t) => { const p = await store.verifyToken(t); return p ? { tokenId: p.id, organization: p.organization, role: p.role } : undefined; } },
+      });
+      try {
+        const created = (await call('POST', '/v1/encounters', tokens.coderB, { ...cleanEncounter, id: 'no-name' })).json() as { encounterId: string };
+        expect((await call('POST', `/v1/encounters/${created.encounterId}/accept`, tokens.coderB)).statusCode).toBe(201);
+        const counter = async () => (await store.db.selectFrom('counters').select('value').where('name', '=', 'x12-interchange:org-b').executeTakeFirst())?.value;
+        const before = await counter();
+        const refused = await production.inject({ method: 'GET', url: `/v1/encounters/${created.encounterId}/claim?format=x12`, headers: { authorization: `Bearer ${tokens.coderB}` } });
+        expect(refused.statusCode).toBe(422);
+        expect(refused.json().findings.map((f: { rule: string }) => f.rule)).toContain('x12.write.missing-field');
+        expect(await counter()).toBe(before);
+      } finally {
+        await production.close();
+      }
+    });
+
     it('computes the dashboard: verdicts by month, top findings, amount at risk, VFA fractures by age group', async () => {
       const withReport = { dateOfService: '2026-01-20', patient: { sex: 'female', birthDate: '1945-03-27' }, payer: 'medicare', report: vfaReport };
       const stored = await call('POST', '/v1/encounters', tokens.coder, withReport);

@@ -130,6 +130,14 @@ export function registerEncounterRoutes(app: FastifyInstance, deps: EncounterRou
   });
 }
 
+/** An 837P the writer refused, with its problems (thrown inside the export transaction to roll it back). */
+class ExportRefused extends Error {
+  override readonly name = 'ExportRefused';
+  constructor(readonly problems: X12Problem[]) {
+    super('the 837P could not be written');
+  }
+}
+
 function notFound(reply: FastifyReply, id: string): FastifyReply {
   return reply.code(404).send(problems('http.not-found', `No encounter ${JSON.stringify(id.slice(0, 64))}.`));
 }
@@ -171,20 +179,26 @@ async function exportClaims(
       .header('content-disposition', `attachment; filename="${fileStem}.fhir.json"`)
       .send(JSON.stringify(toFhirClaimBundle(written), null, 2));
   }
-  const text = await deps.store.transaction(async (ops): Promise<{ text: string } | { problems: X12Problem[] }> => {
-    const interchange = await ops.nextCounter(`x12-interchange:${principal.organization}`, MAX_INTERCHANGE_CONTROL_NUMBER);
-    const now = ops.now(); // ISO-8601 UTC from the store's clock
-    const out = write837P(claims, deps.x12, { interchange, date: now.slice(0, 10), time: now.slice(11, 13) + now.slice(14, 16) }, { force });
-    const blocking = out.problems.filter((p) => p.rule !== 'x12.write.sample' && p.severity === 'error');
-    if (out.claims.length !== claims.length || blocking.length > 0) return { problems: blocking.length > 0 ? blocking : out.problems };
-    await ops.audit(principal.organization, principal.tokenId, 'exported', ['x12', String(interchange).padStart(9, '0'), ...claims.map((c) => c.id)]);
-    return { text: out.text };
-  });
-  if ('problems' in text) {
-    return reply.code(422).send({ findings: text.problems.map((p) => ({ rule: p.rule, severity: 'error' as const, message: `${p.encounter ?? ''}${p.encounter ? ': ' : ''}${p.message}`, source: API_SOURCE })) });
+  let text: string;
+  try {
+    text = await deps.store.transaction(async (ops) => {
+      const interchange = await ops.nextCounter(`x12-interchange:${principal.organization}`, MAX_INTERCHANGE_CONTROL_NUMBER);
+      const now = ops.now(); // ISO-8601 UTC from the store's clock
+      const out = write837P(claims, deps.x12, { interchange, date: now.slice(0, 10), time: now.slice(11, 13) + now.slice(14, 16) }, { force });
+      const blocking = out.problems.filter((p) => p.rule !== 'x12.write.sample' && p.severity === 'error');
+      // Thrown, not returned: the transaction rolls back, so a refused export uses up no control number.
+      if (out.claims.length !== claims.length || blocking.length > 0) throw new ExportRefused(blocking.length > 0 ? blocking : out.problems);
+      await ops.audit(principal.organization, principal.tokenId, 'exported', ['x12', String(interchange).padStart(9, '0'), ...claims.map((c) => c.id)]);
+      return out.text;
+    });
+  } catch (error) {
+    // The store wraps what a transaction throws as a StoreError; the refusal is its cause.
+    const refused = error instanceof ExportRefused ? error : (error as { cause?: unknown }).cause;
+    if (!(refused instanceof ExportRefused)) throw error;
+    return reply.code(422).send({ findings: refused.problems.map((p) => ({ rule: p.rule, severity: 'error' as const, message: `${p.encounter ?? ''}${p.encounter ? ': ' : ''}${p.message}`, source: API_SOURCE })) });
   }
   return reply
     .header('content-type', 'application/edi-x12; charset=utf-8')
     .header('content-disposition', `attachment; filename="${fileStem}.837p.edi"`)
-    .send(text.text);
+    .send(text);
 }

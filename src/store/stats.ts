@@ -6,12 +6,14 @@
 import { sql } from 'kysely';
 import type { Result } from '../contract/result.js';
 import type { Store } from './store.js';
+import { RULES } from '../rules/catalogue.js';
 
 /** The dashboard's figures. */
 export interface DashboardStats {
   from: string | null;
   to: string | null;
   verdictsByMonth: { month: string; clean: number; review: number; reject: number }[];
+  /** The most frequent warning and error rules (info notes left out), by payer. */
   topRules: { rule: string; payer: string; count: number }[];
   /** Charges on claims whose latest verdict is reject; null (with the reason) without a fee schedule, a lower bound when codes are unpriced. */
   denialRisk: { amount: number | null; encounters: number; reviewEncounters: number; reason?: string; unpricedCodes?: string[] };
@@ -29,6 +31,10 @@ export const AGE_GROUPS = [
 ] as const;
 
 const TOP_RULES = 15;
+/** Notes, not problems (by the catalogue's severity): the plot of top findings leaves them out. */
+const INFO_RULES = Object.entries(RULES)
+  .filter(([, r]) => r.severity === 'info')
+  .map(([id]) => id);
 
 /** Computes the dashboard figures; `charges` maps CPT/HCPCS codes to the practice's charge in dollars (X12 config). */
 export async function dashboardStats(store: Store, organization: string, range: { from?: string; to?: string }, charges: Record<string, number> | undefined): Promise<DashboardStats> {
@@ -51,6 +57,7 @@ export async function dashboardStats(store: Store, organization: string, range: 
 
   const ruleRows = await latest
     .innerJoin('check_findings as f', (j) => j.onRef('f.encounter_id', '=', 'e.id').onRef('f.version', '=', 'e.latest_version'))
+    .where('f.rule', 'not in', INFO_RULES)
     .select(['f.rule', 'e.payer', sql<number>`count(*)`.as('n')])
     .groupBy(['f.rule', 'e.payer'])
     .orderBy(sql`count(*)`, 'desc')
