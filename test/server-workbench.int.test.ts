@@ -152,6 +152,12 @@ for (const backend of BACKENDS) {
       await call('POST', `/v1/encounters/${createdB.encounterId}/accept`, tokens.coderB);
       expect(isa13((await call('GET', `/v1/encounters/${createdB.encounterId}/claim?format=x12`, tokens.coderB)).body)).toBe(1);
 
+      // Concurrent exports never share a control number.
+      const parallel = await Promise.all(Array.from({ length: 12 }, () => call('GET', `/v1/encounters/${created.encounterId}/claim?format=x12`, tokens.coder)));
+      const numbers = parallel.map((r) => isa13(r.body));
+      expect(new Set(numbers).size).toBe(12);
+      expect(Math.min(...numbers)).toBe(isa13(second.body) + 1);
+
       const fhir = await call('GET', `/v1/encounters/${created.encounterId}/claim?format=fhir`, tokens.coder);
       expect(fhir.statusCode).toBe(200);
       expect(fhir.json()).toMatchObject({ resourceType: 'Bundle', entry: [{ resource: { resourceType: 'Claim' } }] });
@@ -163,7 +169,7 @@ for (const backend of BACKENDS) {
       expect((await call('GET', `/v1/encounters/${created.encounterId}/claim`, tokens.viewer)).statusCode).toBe(403);
 
       const exported = (await store.listAudit('org-a', { limit: 50 })).filter((r) => r.action === 'exported');
-      expect(exported.map((r) => r.objectIds[0])).toEqual(['x12', 'fhir', 'x12', 'x12']);
+      expect(exported.map((r) => r.objectIds[0])).toEqual(['x12', 'fhir', ...Array(12).fill('x12'), 'x12', 'x12']);
       expect(exported.every((r) => r.objectIds.includes(created.encounterId))).toBe(true);
     });
 
