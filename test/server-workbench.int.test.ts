@@ -12,24 +12,13 @@ import { SAMPLE_CONFIG } from '../src/interchange/x12/index.js';
 import { buildServer } from '../src/server/server.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { BACKENDS } from './store-backends.js';
+import { axialEncounter } from './encounters.js';
 
 const example = JSON.parse(readFileSync(new URL('../examples/encounter-axial-vfa.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 const vfaReport = readFileSync(new URL('../corpus/reports/hl7-escaped-axial-vfa-two-fractures.txt', import.meta.url), 'utf8');
 
-/** A clean Medicare axial DXA claim (no errors), so it can be accepted without overrides. */
-const cleanEncounter = {
-  id: 'clean-1',
-  dateOfService: '2026-03-10',
-  patient: { sex: 'female', birthDate: '1950-05-01' },
-  payer: 'medicare',
-  component: 'global',
-  placeOfService: '11',
-  orderingProvider: { npi: '1234567893', treating: true },
-  performed: [{ procedure: 'dxa-axial', sites: ['lumbar-spine', 'right-hip'] }],
-  diagnoses: ['M81.0'],
-  clinical: { tScoreLowest: -2.7 },
-  claim: { lines: [{ code: '77080', diagnoses: ['M81.0'] }] },
-};
+/** A clean claim (no errors), so it can be accepted without overrides. */
+const cleanEncounter = axialEncounter({ id: 'clean-1', dateOfService: '2026-03-10', patient: { sex: 'female', birthDate: '1950-05-01' }, clinical: { tScoreLowest: -2.7 } });
 
 for (const backend of BACKENDS) {
   describe(`workbench API on ${backend.name}`, () => {

@@ -8,28 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Encounter } from '../src/contract/encounter.js';
 import { loadKnowledge } from '../src/io/knowledge-files.js';
 import type { Knowledge } from '../src/knowledge/compile.js';
 import { MIGRATIONS, openStore, StoreError, type Store, type StoreOptions } from '../src/store/index.js';
 import { runAuditVerify, runTokenCreate, runTokenList, runTokenRevoke } from '../src/cli/store-commands.js';
 import { postgresBackend as postgres, sqliteBackend as sqlite } from './store-backends.js';
-
-function axialEncounter(overrides: Partial<Encounter> = {}): Encounter {
-  return {
-    dateOfService: '2025-01-20',
-    patient: { sex: 'female', birthDate: '1949-08-30' },
-    payer: 'medicare',
-    component: 'global',
-    placeOfService: '11',
-    orderingProvider: { npi: '1234567893', treating: true },
-    performed: [{ procedure: 'dxa-axial', sites: ['lumbar-spine', 'right-hip'] }],
-    diagnoses: ['M81.0'],
-    clinical: { tScoreLowest: -2.9 },
-    claim: { lines: [{ code: '77080', diagnoses: ['M81.0'] }] },
-    ...overrides,
-  } as Encounter;
-}
+import { axialEncounter } from './encounters.js';
 
 for (const backend of [sqlite, postgres]) {
   describe(`store on ${backend.name}`, () => {
