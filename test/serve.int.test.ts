@@ -36,12 +36,15 @@ describe('dxacode serve', () => {
       expect((await request(`${second.url}/v1/encounters`, token)).status).toBe(200);
       // Request log lines name the route pattern, never the URL or its query.
       await request(`${second.url}/v1/encounters?payer=medicare`, token);
+      expect((await request(`${second.url}/v1/no-such-route?patient=SMITHERSON`, token)).status).toBe(404);
       await new Promise((resolve) => setTimeout(resolve, 200));
     } finally {
       expect(await second.stop()).toBe(0);
     }
     expect(second.output()).toContain('"route":"/v1/encounters"');
     expect(second.output()).not.toContain('payer=medicare');
+    expect(second.output()).not.toContain('SMITHERSON');
+    expect(second.output()).toContain('"status":404');
     expect(second.output()).not.toContain(token);
   });
 });

@@ -58,9 +58,18 @@ function bearer(request: FastifyRequest): string | undefined {
   return m?.[1];
 }
 
-/** The request log: one line when a request completes (the default logs two, with the URL). */
+/**
+ * The request log: one line when a request completes (the default logs two, with the URL), and no URL, request
+ * object or error message anywhere (a URL's query or an error's message may quote input).
+ */
 class RequestLog extends LogController {
   override incomingRequest(): void {}
+  override routeNotFound(request: FastifyRequest): void {
+    request.log.info({ method: request.method }, 'route not found');
+  }
+  override defaultErrorLog(error: Error, request: FastifyRequest, reply: FastifyReply): void {
+    request.log.error({ method: request.method, route: request.routeOptions.url ?? 'unknown', status: reply.statusCode, error: error.name }, 'request error');
+  }
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     const line = { method: request.method, route: request.routeOptions.url ?? 'unknown', status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
     // The error's kind only: its message may quote input.
