@@ -206,6 +206,23 @@ for (const backend of [sqlite, postgres]) {
       expect(audit.map((r) => r.action).slice(0, 2)).toEqual(['token-revoked', 'token-created']);
     });
 
+    it('remembers an Idempotency-Key for 24 hours, then treats it as new', async () => {
+      let now = Date.parse('2026-03-01T08:00:00Z');
+      const clocked = await openStore({ ...options, clock: () => now });
+      try {
+        let runs = 0;
+        const work = async () => ({ status: 201, body: { run: ++runs } });
+        expect(await clocked.idempotent('org-idem', 'key-1', 'hash-a', work)).toEqual({ status: 201, body: { run: 1 }, replayed: false });
+        now += 23 * 3600 * 1000;
+        expect(await clocked.idempotent('org-idem', 'key-1', 'hash-a', work)).toEqual({ status: 201, body: { run: 1 }, replayed: true });
+        expect(await clocked.idempotent('org-idem', 'key-1', 'hash-b', work)).toEqual({ mismatch: true });
+        now += 2 * 3600 * 1000;
+        expect(await clocked.idempotent('org-idem', 'key-1', 'hash-b', work)).toEqual({ status: 201, body: { run: 2 }, replayed: false });
+      } finally {
+        await clocked.close();
+      }
+    });
+
     it('serialises concurrent writers from two connections: gap-free versions and an intact chain', async () => {
       const second = await openStore(options);
       try {

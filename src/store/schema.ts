@@ -210,6 +210,7 @@ export const MIGRATIONS: readonly Migration[] = [
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('idempotency_keys_pk', ['organization', 'idempotency_key'])
         .execute();
+      await db.schema.createIndex('idempotency_keys_org_created').on('idempotency_keys').columns(['organization', 'created_at']).execute();
       await db.schema
         .createTable('jobs')
         .addColumn('id', 'text', (c) => c.primaryKey())

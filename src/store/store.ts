@@ -21,6 +21,9 @@ import { MIGRATIONS, ROLES, type AuditAction, type Role, type StoreDatabase } fr
 /** The default database when no URL is given. */
 export const DEFAULT_STORE_URL = 'sqlite:./data/dxacode.db';
 
+/** How long an Idempotency-Key is remembered (the IETF draft leaves it to the server; clients retry within minutes). */
+export const IDEMPOTENCY_KEY_RETENTION_MS = 24 * 60 * 60 * 1000;
+
 /** How long SQLite waits for another writer before reporting `unavailable`. */
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
@@ -182,7 +185,8 @@ export interface Store {
   /**
    * Runs `work` once per (organisation, key): the first request's response is stored in the same transaction as its
    * effects and replayed to every later request with the same key and request hash; another request hash under a
-   * used key is a mismatch. Writers are serialised, so concurrent requests with one key create one record.
+   * used key is a mismatch. Writers are serialised, so concurrent requests with one key create one record. Keys are
+   * kept for IDEMPOTENCY_KEY_RETENTION_MS (24 h); after that the same key is a new request.
    */
   idempotent(organization: string, key: string, requestHash: string, work: (ops: WriteOps) => Promise<IdempotentResponse>): Promise<IdempotentOutcome>;
   /** Appends an audit record for actions recorded outside the store (exported, signed-in, denied). */
@@ -407,6 +411,10 @@ class KyselyStore implements Store {
     requireId(organization, 'organization');
     requireId(key, 'idempotency key');
     return this.write(async (tx) => {
+      const now = this.now();
+      const expired = new Date(Date.parse(now) - IDEMPOTENCY_KEY_RETENTION_MS).toISOString();
+      // Expired keys of this organisation go first, so an expired key is a new request and the table stays small.
+      await tx.deleteFrom('idempotency_keys').where('organization', '=', organization).where('created_at', '<', expired).execute();
       const kept = await tx
         .selectFrom('idempotency_keys')
         .select(['request_sha256', 'status_code', 'response_json'])
@@ -421,7 +429,7 @@ class KyselyStore implements Store {
       await ensureOrganization(tx, organization, this.now());
       await tx
         .insertInto('idempotency_keys')
-        .values({ organization, idempotency_key: key, request_sha256: requestHash, status_code: response.status, response_json: JSON.stringify(response.body), created_at: this.now() })
+        .values({ organization, idempotency_key: key, request_sha256: requestHash, status_code: response.status, response_json: JSON.stringify(response.body), created_at: now })
         .execute();
       return { ...response, replayed: false };
     });
