@@ -6,8 +6,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Finding } from '../contract/result.js';
 import { parseEncounter } from '../engine/index.js';
-import { formatHl7Location, hl7ToEncounters, type Hl7Problem } from '../interchange/hl7/index.js';
-import { formatLocation, X12Reader, type X12Problem } from '../interchange/x12/index.js';
+import { hl7ProblemPlace, hl7ToEncounters, type Hl7Problem } from '../interchange/hl7/index.js';
+import { problemFinding } from '../interchange/problem-table.js';
+import { x12ProblemPlace, X12Reader, type X12Problem } from '../interchange/x12/index.js';
 import { parseJsonText } from '../cli/input.js';
 import { enqueueJobIn, getJob, listItems, listJobs, refreshQueueStatistics, type JobFormat, type JobItemInput } from '../store/jobs.js';
 import type { Store } from '../store/store.js';
@@ -232,12 +233,9 @@ function inputFinding(rule: string, message: string): Finding {
 }
 
 function x12Finding(problem: X12Problem): Finding {
-  const where = problem.location !== undefined ? `${formatLocation(problem.location)}: ` : '';
-  return { rule: problem.rule, severity: problem.severity, message: `${where}${problem.message}`, ...(problem.fix !== undefined ? { fix: problem.fix } : {}), source: API_SOURCE };
+  return problemFinding(x12ProblemPlace(problem), problem, API_SOURCE);
 }
 
 function hl7Finding(problem: Hl7Problem): Finding {
-  const where = problem.location !== undefined ? `${formatHl7Location(problem.location)}: ` : '';
-  const expected = problem.expected !== undefined ? `; expected ${problem.expected}` : '';
-  return { rule: problem.rule, severity: problem.severity, message: `${where}${problem.message}${expected}`, ...(problem.fix !== undefined ? { fix: problem.fix } : {}), source: API_SOURCE };
+  return problemFinding(hl7ProblemPlace(problem), problem, API_SOURCE);
 }

@@ -7,7 +7,8 @@ import { isCalendarDate } from '../contract/dates.js';
 import type { Result } from '../contract/result.js';
 import { parseEncounter } from '../engine/index.js';
 import { toFhirClaim, toFhirClaimBundle } from '../interchange/fhir/index.js';
-import { write837P, type X12Problem, type X12Settings } from '../interchange/x12/index.js';
+import { write837P, x12ProblemPlace, type X12Problem, type X12Settings } from '../interchange/x12/index.js';
+import { problemFinding } from '../interchange/problem-table.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import { dashboardStats } from '../store/stats.js';
 import type { StoredEncounter, Store } from '../store/store.js';
@@ -170,7 +171,7 @@ async function exportClaims(
     const written = [];
     for (const claim of claims) {
       const outcome = toFhirClaim(claim.encounter, claim.result, { force });
-      if (!outcome.ok) return reply.code(422).send({ findings: outcome.problems.map((p) => ({ rule: p.rule, severity: 'error' as const, message: `encounter ${claim.id}: ${p.message}`, source: API_SOURCE })) });
+      if (!outcome.ok) return reply.code(422).send({ findings: outcome.problems.map((p) => problemFinding(`encounter ${claim.id}`, p, API_SOURCE)) });
       written.push(outcome.claim);
     }
     await deps.store.recordAudit(principal.organization, principal.tokenId, 'exported', ['fhir', ...claims.map((c) => c.id)]);
@@ -195,7 +196,7 @@ async function exportClaims(
     // The store wraps what a transaction throws as a StoreError; the refusal is its cause.
     const refused = error instanceof ExportRefused ? error : (error as { cause?: unknown }).cause;
     if (!(refused instanceof ExportRefused)) throw error;
-    return reply.code(422).send({ findings: refused.problems.map((p) => ({ rule: p.rule, severity: 'error' as const, message: `${p.encounter ?? ''}${p.encounter ? ': ' : ''}${p.message}`, source: API_SOURCE })) });
+    return reply.code(422).send({ findings: refused.problems.map((p) => problemFinding(x12ProblemPlace(p), p, API_SOURCE)) });
   }
   return reply
     .header('content-type', 'application/edi-x12; charset=utf-8')

@@ -4,7 +4,7 @@
  */
 export { fhirBundleToEncounter, type FhirReadDetails, type FhirReadOptions, type FhirReadOutcome, type FhirTScore } from './bundle.js';
 export { PLACEHOLDER_PROVIDER_NAME, toFhirClaim, toFhirClaimBundle, type FhirBillingProvider, type FhirClaimOptions, type FhirClaimOutcome } from './claim.js';
-export { FHIR_PROBLEMS, formatFhirProblem, type FhirLocation, type FhirProblem, type FhirProblemId } from './problems.js';
+export { FHIR_PROBLEMS, formatFhirProblem, fhirProblemPlace, type FhirLocation, type FhirProblem, type FhirProblemId } from './problems.js';
 export { FHIR_SYSTEMS, LOINC_DXA_PANEL } from './systems.js';
 
 /** True for a parsed JSON value that is a FHIR Bundle (resourceType "Bundle"). */

@@ -3,8 +3,7 @@
  * message, location, what was expected, fix), declared once in a catalogue so that ids never change meaning.
  * The shape follows src/interchange/x12/problems.ts so the CLI can print every interchange problem the same way.
  */
-import type { Severity } from '../../contract/values.js';
-import { problemFactory, problemTable } from '../problem-table.js';
+import { problemFactory, problemLine, problemTable, type InterchangeProblem } from '../problem-table.js';
 
 /** Where a problem sits in a Bundle. */
 export interface FhirLocation {
@@ -17,17 +16,7 @@ export interface FhirLocation {
 }
 
 /** One problem with a FHIR Bundle, or with an encounter that cannot be written as a Claim. */
-export interface FhirProblem {
-  /** Stable id from FHIR_PROBLEMS (`fhir.report.not-final`). */
-  rule: FhirProblemId;
-  severity: Severity;
-  message: string;
-  location?: FhirLocation;
-  /** What the reader expected at that location. */
-  expected?: string;
-  fix?: string;
-}
-
+export type FhirProblem = InterchangeProblem<FhirProblemId, FhirLocation>;
 
 /** Every FHIR problem id with its severity and meaning (docs/fhir-hl7.md lists them). */
 export const FHIR_PROBLEMS = problemTable({
@@ -62,12 +51,14 @@ export type FhirProblemId = keyof typeof FHIR_PROBLEMS;
 /** Builds a problem with the catalogue's severity. */
 export const fhirProblem = problemFactory<FhirProblemId, FhirProblem>(FHIR_PROBLEMS);
 
+/** Where a problem sits, as people read it: `Bundle.entry[2].resource.status (DiagnosticReport)`, or ''. */
+export function fhirProblemPlace(problem: FhirProblem): string {
+  const location = problem.location;
+  if (location === undefined) return '';
+  return `${location.path}${location.resourceType !== undefined ? ` (${location.resourceType})` : ''}`;
+}
+
 /** One line for a person: `Bundle.entry[2].resource.status (DiagnosticReport): message; expected ...`. */
 export function formatFhirProblem(problem: FhirProblem): string {
-  const where = problem.location
-    ? `${problem.location.path}${problem.location.resourceType !== undefined ? ` (${problem.location.resourceType})` : ''}: `
-    : '';
-  const expected = problem.expected !== undefined ? `; expected ${problem.expected}` : '';
-  const fix = problem.fix !== undefined ? ` (${problem.fix})` : '';
-  return `${where}${problem.message}${expected}${fix}`;
+  return problemLine(fhirProblemPlace(problem), problem);
 }

@@ -3,8 +3,7 @@
  * message, exact location, what was expected, fix), declared once in a catalogue so that ids never change meaning.
  * The shape follows src/interchange/x12/problems.ts so the CLI can print every interchange problem the same way.
  */
-import type { Severity } from '../../contract/values.js';
-import { problemFactory, problemTable } from '../problem-table.js';
+import { problemFactory, problemLine, problemTable, type InterchangeProblem } from '../problem-table.js';
 
 /** Where a problem sits in an HL7 v2 file. */
 export interface Hl7Location {
@@ -23,17 +22,7 @@ export interface Hl7Location {
 }
 
 /** One problem with an HL7 v2 file, or with an encounter that cannot be written as a DFT^P03. */
-export interface Hl7Problem {
-  /** Stable id from HL7_PROBLEMS (`hl7.result.not-final`). */
-  rule: Hl7ProblemId;
-  severity: Severity;
-  message: string;
-  location?: Hl7Location;
-  /** What the reader expected at that location. */
-  expected?: string;
-  fix?: string;
-}
-
+export type Hl7Problem = InterchangeProblem<Hl7ProblemId, Hl7Location>;
 
 /** Every HL7 v2 problem id with its severity and meaning (docs/fhir-hl7.md lists them). */
 export const HL7_PROBLEMS = problemTable({
@@ -77,10 +66,12 @@ export function formatHl7Location(location: Hl7Location): string {
   return `${parts.join(', ')}${inner.length > 0 ? ` (${inner.join(', ')})` : ''}${control}`;
 }
 
+/** Where a problem sits, as people read it (formatHl7Location), or ''. */
+export function hl7ProblemPlace(problem: Hl7Problem): string {
+  return problem.location === undefined ? '' : formatHl7Location(problem.location);
+}
+
 /** One line for a person: where, what, what was expected, and the fix when there is one. */
 export function formatHl7Problem(problem: Hl7Problem): string {
-  const where = problem.location ? `${formatHl7Location(problem.location)}: ` : '';
-  const expected = problem.expected !== undefined ? `; expected ${problem.expected}` : '';
-  const fix = problem.fix !== undefined ? ` (${problem.fix})` : '';
-  return `${where}${problem.message}${expected}${fix}`;
+  return problemLine(hl7ProblemPlace(problem), problem);
 }

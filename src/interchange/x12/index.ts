@@ -4,5 +4,5 @@ export { parse837P, parse837PText, X12Reader, X12_MODES, type ParseOptions, type
 export type { ParsedClaim, ClaimOptions } from './claim.js';
 export { checkClaimFromX12, performedFromClaim, CLAIM_ONLY_REASON } from './check-claim.js';
 export { X12Config, parseX12Config, SAMPLE_CONFIG, SAMPLE_CHARGE, isValidNpi, type X12Settings, type ConfigProblem } from './config.js';
-export { X12_PROBLEMS, formatX12Problem, formatLocation, x12Problem, type X12Problem, type X12Location, type X12ProblemId } from './problems.js';
+export { X12_PROBLEMS, formatX12Problem, formatLocation, x12Problem, x12ProblemPlace, type X12Problem, type X12Location, type X12ProblemId } from './problems.js';
 export { icdWithDot, icdWithoutDot, formatAmount, parseAmount } from './format.js';

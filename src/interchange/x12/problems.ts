@@ -2,8 +2,7 @@
  * Problems found while reading or writing an X12 837P file: one shape for all of them (stable id, severity,
  * message, exact location, fix), declared once in a catalogue so that ids never change meaning.
  */
-import type { Severity } from '../../contract/values.js';
-import { problemFactory, problemTable } from '../problem-table.js';
+import { problemFactory, problemLine, problemTable, type InterchangeProblem } from '../problem-table.js';
 
 /** Where a problem sits in an X12 file. Segment numbers count from 1 at ISA; blank lines are not segments. */
 export interface X12Location {
@@ -22,19 +21,12 @@ export interface X12Location {
 }
 
 /** One problem with an X12 file, or with an encounter that cannot be written as a claim. */
-export interface X12Problem {
-  /** Stable id from X12_PROBLEMS (`x12.count.se`). */
-  rule: X12ProblemId;
-  severity: Severity;
-  message: string;
-  location?: X12Location;
+export interface X12Problem extends InterchangeProblem<X12ProblemId, X12Location> {
   /** Encounter reference for writer problems (`encounter "enc-1"` or `encounter #3`). */
   encounter?: string;
   /** Encounter field for writer problems (`patient.memberId`). */
   field?: string;
-  fix?: string;
 }
-
 
 /** Every X12 problem id with its severity and meaning (docs/x12.md lists them). */
 export const X12_PROBLEMS = problemTable({
@@ -84,13 +76,14 @@ export function formatLocation(location: X12Location): string {
   return `segment ${location.segment}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}${claim}`;
 }
 
+/** Where a problem sits, as people read it: its segment location, else the encounter and field, else ''. */
+export function x12ProblemPlace(problem: X12Problem): string {
+  if (problem.location !== undefined) return formatLocation(problem.location);
+  if (problem.encounter !== undefined) return `${problem.encounter}${problem.field !== undefined ? `: ${problem.field}` : ''}`;
+  return '';
+}
+
 /** One line for a person: where, what, and the fix when there is one. */
 export function formatX12Problem(problem: X12Problem): string {
-  const where = problem.location
-    ? `${formatLocation(problem.location)}: `
-    : problem.encounter !== undefined
-      ? `${problem.encounter}${problem.field !== undefined ? `: ${problem.field}` : ''}: `
-      : '';
-  const fix = problem.fix !== undefined ? ` (${problem.fix})` : '';
-  return `${where}${problem.message}${fix}`;
+  return problemLine(x12ProblemPlace(problem), problem);
 }
