@@ -10,10 +10,8 @@ import { parse as parseYaml } from 'yaml';
 import type { Encounter } from '../contract/encounter.js';
 import { parseEncounter } from '../engine/index.js';
 import type { Knowledge } from '../knowledge/compile.js';
-import { openStore, type Store } from '../store/store.js';
-import { StoreError } from '../store/errors.js';
 import { EXIT } from './exit.js';
-import type { CommandOutput, StoreArgs } from './store-commands.js';
+import { withStore, type CommandOutput, type StoreArgs } from './store-commands.js';
 
 /** The organisation demo data belongs to. */
 export const DEMO_ORGANIZATION = 'demo';
@@ -48,10 +46,13 @@ export function demoEncounters(root: string): Encounter[] {
 
 /** Stores and checks the demonstration encounters and prints a coder token for the demo organisation. */
 export async function runDemo(args: StoreArgs & { root: string; knowledge: Knowledge }): Promise<CommandOutput> {
-  let store: Store | undefined;
+  let encounters: Encounter[];
   try {
-    const encounters = demoEncounters(args.root);
-    store = await openStore({ url: args.url ?? 'sqlite:./data/dxacode.db', ...(args.pgSchema !== undefined ? { pgSchema: args.pgSchema } : {}) });
+    encounters = demoEncounters(args.root);
+  } catch (error) {
+    return { exitCode: EXIT.unusable, stdout: '', stderr: `dxacode: demo: ${(error as Error).message}\n` };
+  }
+  return withStore(args, 'demo', async (store) => {
     for (const encounter of encounters) await store.storeAndCheck(DEMO_ORGANIZATION, 'demo-loader', encounter, args.knowledge);
     const { token, id } = await store.createToken(DEMO_ORGANIZATION, 'coder', 'demo-loader');
     return {
@@ -59,10 +60,5 @@ export async function runDemo(args: StoreArgs & { root: string; knowledge: Knowl
       stdout: `loaded ${encounters.length} demonstration encounters into organisation ${DEMO_ORGANIZATION} (invented patients; ids start demo-)\ncoder token id ${id}; sign in on the page with:\n${token}\n`,
       stderr: '',
     };
-  } catch (error) {
-    const message = error instanceof StoreError ? `${error.kind}: ${error.message}` : (error as Error).message;
-    return { exitCode: EXIT.unusable, stdout: '', stderr: `dxacode: demo: ${message}\n` };
-  } finally {
-    await store?.close().catch(() => undefined);
-  }
+  });
 }

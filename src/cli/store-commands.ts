@@ -81,7 +81,8 @@ export async function runAuditVerify(args: AuditVerifyArgs = {}): Promise<Comman
   });
 }
 
-async function withStore(args: StoreArgs, command: string, work: (store: Store) => Promise<CommandOutput>): Promise<CommandOutput> {
+/** Opens the store, runs `work`, closes it; store failures become one line naming the command and the error kind. */
+export async function withStore(args: StoreArgs, command: string, work: (store: Store) => Promise<CommandOutput>): Promise<CommandOutput> {
   let store: Store | undefined;
   try {
     store = await openStore({ url: args.url ?? storeUrlFromEnv(), ...(args.pgSchema !== undefined ? { pgSchema: args.pgSchema } : {}) });

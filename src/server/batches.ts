@@ -13,7 +13,7 @@ import { parseJsonText } from '../cli/input.js';
 import { enqueueJobIn, getJob, listItems, listJobs, refreshQueueStatistics, type JobFormat, type JobItemInput } from '../store/jobs.js';
 import type { Store } from '../store/store.js';
 import type { Knowledge } from '../knowledge/compile.js';
-import { API_SOURCE, idempotentWrite, problems, type Guard } from './http.js';
+import { API_SOURCE, pageOf, idempotentWrite, problems, type Guard } from './http.js';
 import type { BatchWorker } from './worker.js';
 
 /** Bounds on one upload. */
@@ -134,14 +134,6 @@ export async function registerBatchRoutes(app: FastifyInstance, deps: BatchRoute
 function formatOf(contentType: string | undefined): JobFormat | undefined {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   return (BATCH_MEDIA_TYPES as Record<string, JobFormat>)[type];
-}
-
-function pageOf(q: Record<string, string | undefined>, defaultLimit: number, maxLimit: number): { limit: number; offset: number } | { problem: string } {
-  const limit = q.limit === undefined ? defaultLimit : Number(q.limit);
-  const offset = q.offset === undefined ? 0 : Number(q.offset);
-  if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) return { problem: `limit: expected a whole number from 1 to ${maxLimit}` };
-  if (!Number.isInteger(offset) || offset < 0) return { problem: 'offset: expected a whole number from 0' };
-  return { limit, offset };
 }
 
 /** Lines as people count them: LF, CRLF and a lone CR (HL7's segment terminator) each end one; a final break adds none. */

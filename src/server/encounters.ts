@@ -12,7 +12,7 @@ import { problemFinding } from '../interchange/problem-table.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import { dashboardStats } from '../store/stats.js';
 import type { StoredEncounter, Store } from '../store/store.js';
-import { API_SOURCE, idempotentWrite, problems, type Guard } from './http.js';
+import { API_SOURCE, idempotentWrite, invalidEncounter, pageOf, problems, type Guard } from './http.js';
 
 /** What the encounter routes need. */
 export interface EncounterRouteDeps {
@@ -37,7 +37,7 @@ export function registerEncounterRoutes(app: FastifyInstance, deps: EncounterRou
   app.post('/v1/encounters', { preHandler: guard('encounter.write') }, async (request, reply) => {
     const parsed = parseEncounter(request.body);
     if (!parsed.ok) {
-      return reply.code(400).send({ findings: parsed.problems.map((p) => ({ rule: 'input.invalid', severity: 'error', message: `${p.field}: ${p.message}`, source: API_SOURCE })) });
+      return reply.code(400).send(invalidEncounter(parsed.problems));
     }
     const principal = request.principal!;
     return idempotentWrite(request, reply, store, async (ops) => ({ status: 201, body: await ops.storeAndCheck(principal.organization, principal.tokenId, parsed.encounter, knowledge) }));
@@ -50,10 +50,8 @@ export function registerEncounterRoutes(app: FastifyInstance, deps: EncounterRou
     if (q.from !== undefined && !isCalendarDate(q.from)) return bad('from', 'a date YYYY-MM-DD');
     if (q.to !== undefined && !isCalendarDate(q.to)) return bad('to', 'a date YYYY-MM-DD');
     if (q.rule !== undefined && !RULE_ID.test(q.rule)) return bad('rule', 'a rule id such as frequency.too-soon');
-    const limit = q.limit === undefined ? 50 : Number(q.limit);
-    const offset = q.offset === undefined ? 0 : Number(q.offset);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) return bad('limit', 'a whole number from 1 to 500');
-    if (!Number.isInteger(offset) || offset < 0) return bad('offset', 'a whole number from 0');
+    const page = pageOf(q, 50, 500);
+    if ('problem' in page) return reply.code(400).send(problems('input.invalid', page.problem));
     const principal = request.principal!;
     const filters = {
       ...(q.verdict ? { verdict: q.verdict as Result['verdict'] } : {}),
@@ -61,8 +59,7 @@ export function registerEncounterRoutes(app: FastifyInstance, deps: EncounterRou
       ...(q.from ? { from: q.from } : {}),
       ...(q.to ? { to: q.to } : {}),
       ...(q.rule ? { rule: q.rule } : {}),
-      limit,
-      offset,
+      ...page,
     };
     return { encounters: await store.listEncounters(principal.organization, filters) };
   });

@@ -17,6 +17,20 @@ export function problems(rule: ApiProblemId, message: string, extra: Partial<Fin
   return { findings: [{ rule, severity: 'error', message, ...extra, source: API_SOURCE }] };
 }
 
+/** The 400 body for an encounter that does not satisfy the contract: one finding per field problem. */
+export function invalidEncounter(fieldProblems: readonly { field: string; message: string }[]): { findings: Finding[] } {
+  return { findings: fieldProblems.map((p) => ({ rule: 'input.invalid', severity: 'error', message: `${p.field}: ${p.message}`, source: API_SOURCE })) };
+}
+
+/** Reads `limit` (default `defaultLimit`, 1 to `maxLimit`) and `offset` (from 0) from a query, or says what is wrong. */
+export function pageOf(q: Record<string, string | undefined>, defaultLimit: number, maxLimit: number): { limit: number; offset: number } | { problem: string } {
+  const limit = q.limit === undefined ? defaultLimit : Number(q.limit);
+  const offset = q.offset === undefined ? 0 : Number(q.offset);
+  if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) return { problem: `limit: expected a whole number from 1 to ${maxLimit}` };
+  if (!Number.isInteger(offset) || offset < 0) return { problem: 'offset: expected a whole number from 0' };
+  return { limit, offset };
+}
+
 /** A preHandler that authenticates the caller and authorises one action. */
 export type Guard = (action: Action) => (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 

@@ -20,7 +20,7 @@ import { registerBatchRoutes, type BatchLimits } from './batches.js';
 import type { BatchWorker } from './worker.js';
 import { openApiDocument } from './openapi.js';
 import { authorize, type Action, type Principal } from './policy.js';
-import { API_SOURCE, problems } from './http.js';
+import { invalidEncounter, problems } from './http.js';
 import { API_PROBLEMS, type ApiProblemId } from './problems.js';
 import { registerWebPage } from './web.js';
 
@@ -132,7 +132,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.post('/v1/check', { preHandler: guard('check.run') }, async (request, reply) => {
     const parsed = parseEncounter(request.body);
     if (!parsed.ok) {
-      return reply.code(400).send({ findings: parsed.problems.map((p) => ({ rule: 'input.invalid', severity: 'error', message: `${p.field}: ${p.message}`, source: API_SOURCE })) });
+      return reply.code(400).send(invalidEncounter(parsed.problems));
     }
     // The contract's own serialiser (source citations cached as JSON) beats fastify's generic one on this hot path.
     return reply.header('content-type', 'application/json; charset=utf-8').send(stringifyResult(check(parsed.encounter, options.knowledge)));
