@@ -10,6 +10,7 @@ import type { Encounter } from '../src/contract/encounter.js';
 import { loadKnowledge } from '../src/io/knowledge-files.js';
 import type { Knowledge } from '../src/knowledge/compile.js';
 import { buildServer } from '../src/server/server.js';
+import { storeTokenVerifier } from '../src/server/tokens.js';
 import { BatchWorker } from '../src/server/worker.js';
 import { claimItems, completeItem, enqueueJob, MAX_ITEM_ATTEMPTS, type BatchItem, type BatchJob } from '../src/store/jobs.js';
 import { openStore, type Store, type StoreOptions } from '../src/store/index.js';
@@ -43,7 +44,7 @@ for (const backend of BACKENDS) {
       tokens.coderA = (await store.createToken('org-a', 'coder')).token;
       tokens.viewerA = (await store.createToken('org-a', 'viewer')).token;
       tokens.coderB = (await store.createToken('org-b', 'coder')).token;
-      const verifier = { verifyToken: async (t: string) => { const p = await store.verifyToken(t); return p ? { tokenId: p.id, organization: p.organization, role: p.role } : undefined; } };
+      const verifier = storeTokenVerifier(store, { ttlMs: 0 });
       worker = new BatchWorker({ store, knowledge, pollMs: 20, leaseMs: 10_000 });
       app = await buildServer({ knowledge, store, tokens: verifier, worker });
       // Without a worker: uploads stay queued, which the bounds tests do not mind.

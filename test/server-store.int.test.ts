@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKnowledge } from '../src/io/knowledge-files.js';
 import { buildServer } from '../src/server/server.js';
+import { storeTokenVerifier } from '../src/server/tokens.js';
 import { openStore, type Store } from '../src/store/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dxacode-api-'));
@@ -22,7 +23,7 @@ beforeAll(async () => {
   app = await buildServer({
     knowledge: loadKnowledge(),
     store,
-    tokens: { verifyToken: async (t) => { const p = await store.verifyToken(t); return p ? { tokenId: p.id, organization: p.organization, role: p.role } : undefined; } },
+    tokens: storeTokenVerifier(store, { ttlMs: 0 }),
   });
 });
 afterAll(async () => {

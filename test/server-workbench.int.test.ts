@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKnowledge } from '../src/io/knowledge-files.js';
 import { SAMPLE_CONFIG } from '../src/interchange/x12/index.js';
 import { buildServer } from '../src/server/server.js';
+import { storeTokenVerifier } from '../src/server/tokens.js';
 import { openStore, type Store } from '../src/store/index.js';
 import { BACKENDS } from './store-backends.js';
 import { axialEncounter } from './encounters.js';
@@ -41,7 +42,7 @@ for (const backend of BACKENDS) {
         knowledge: loadKnowledge(),
         store,
         x12: { ...SAMPLE_CONFIG, charges: { '77080': 125.5, '77085': 160 } },
-        tokens: { verifyToken: async (t) => { const p = await store.verifyToken(t); return p ? { tokenId: p.id, organization: p.organization, role: p.role } : undefined; } },
+        tokens: storeTokenVerifier(store, { ttlMs: 0 }),
       });
     });
     afterAll(async () => {
@@ -167,7 +168,7 @@ for (const backend of BACKENDS) {
         knowledge: loadKnowledge(),
         store,
         x12: { ...SAMPLE_CONFIG, usage: 'production', sample: false, payers: { medicare: { name: 'MEDICARE PART B', id: '12345' } } },
-        tokens: { verifyToken: async (t) => { const p = await store.verifyToken(t); return p ? { tokenId: p.id, organization: p.organization, role: p.role } : undefined; } },
+        tokens: storeTokenVerifier(store, { ttlMs: 0 }),
       });
       try {
         const created = (await call('POST', '/v1/encounters', tokens.coderB, { ...cleanEncounter, id: 'no-name' })).json() as { encounterId: string };

@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadKnowledge } from '../src/io/knowledge-files.js';
 import { buildServer } from '../src/server/server.js';
+import { storeTokenVerifier } from '../src/server/tokens.js';
 import { BatchWorker } from '../src/server/worker.js';
 import { openStore, type Store } from '../src/store/index.js';
 
@@ -43,7 +44,7 @@ export async function startWorkbench(): Promise<Workbench> {
     knowledge,
     store,
     worker,
-    tokens: { verifyToken: async (t) => { const p = await store.verifyToken(t); return p ? { tokenId: p.id, organization: p.organization, role: p.role } : undefined; } },
+    tokens: storeTokenVerifier(store, { ttlMs: 0 }),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   worker.start();
