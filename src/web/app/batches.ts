@@ -23,7 +23,7 @@ export function batchContentType(name: string): (typeof BATCH_TYPES)[number] | u
   return BATCH_TYPES.find((t) => t.ext.some((e) => lower.endsWith(e)));
 }
 
-const STATUS_LABEL: Record<BatchJob['status'], string> = { queued: 'Queued', running: 'Running', done: 'Done', failed: 'Failed' };
+const STATUS_LABEL: Record<BatchJob['status'], string> = { queued: 'Queued', running: 'Running', done: 'Done' };
 
 function statusTag(status: BatchJob['status'] | BatchItem['status']): HTMLElement {
   return h('span', { class: `tag status-${status}` }, status in STATUS_LABEL ? STATUS_LABEL[status as BatchJob['status']] : status[0]!.toUpperCase() + status.slice(1));
@@ -132,7 +132,7 @@ async function watchJob(ctx: ViewContext, id: string, holder: HTMLElement): Prom
   let lastStatus = '';
   for (;;) {
     const job = await getJson<BatchJob>(`/v1/batches/${encodeURIComponent(id)}`, ctx.signal);
-    const finished = job.status === 'done' || job.status === 'failed';
+    const finished = job.status === 'done';
     const processed = finished ? job.total : Math.min(job.total, job.done + job.failed);
     progress.max = Math.max(1, job.total);
     progress.value = job.total === 0 && finished ? 1 : processed;
@@ -146,7 +146,7 @@ async function watchJob(ctx: ViewContext, id: string, holder: HTMLElement): Prom
     );
     const page = await getJson<{ items: BatchItem[] }>(`/v1/batches/${encodeURIComponent(id)}/items${query({ offset: 0, limit: 500 })}`, ctx.signal);
     replaceChildren(items, itemsTable(page.items));
-    if (job.status !== lastStatus && finished) announce(`Batch ${id} ${job.status === 'done' ? 'finished' : 'failed'}: ${job.done} done, ${job.failed} failed.`);
+    if (job.status !== lastStatus && finished) announce(`Batch ${id} finished: ${job.done} done, ${job.failed} failed.`);
     lastStatus = job.status;
     if (finished) return;
     await sleep(POLL_MS, ctx.signal);

@@ -1,6 +1,7 @@
 /**
  * The JSON shapes the page reads from the API. They mirror src/contract and src/store by hand because the browser
- * build cannot import the Node side (zod, store); only the fields the page shows are listed.
+ * build cannot import the Node side (zod, store); only the fields the page shows are listed. The compiler keeps the
+ * mirror honest: src/server/web-wire.test.ts fails the typecheck when a server shape stops giving what is read here.
  */
 
 /** The three verdicts, in order of severity. */
@@ -131,10 +132,10 @@ export interface StoredEncounter {
   accepted: { version: number; claim: Result['recommended']; actor: string; createdAt: string }[];
 }
 
-/** GET /v1/batches/:id. */
+/** GET /v1/batches/:id. A job is done once every item is done or failed. */
 export interface BatchJob {
   id: string;
-  status: 'queued' | 'running' | 'done' | 'failed';
+  status: 'queued' | 'running' | 'done';
   total: number;
   done: number;
   failed: number;
