@@ -42,3 +42,12 @@ export function toStoreError(error: unknown): StoreError {
   }
   return new StoreError('internal', 'the store operation failed', { cause: error });
 }
+
+/** Runs a read and turns any driver error into a StoreError (writes get this from the store's transaction). */
+export async function withStoreErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw toStoreError(error);
+  }
+}

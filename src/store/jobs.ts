@@ -10,7 +10,7 @@ import type { Encounter } from '../contract/encounter.js';
 import type { Finding, Result } from '../contract/result.js';
 import { checkClaimFromX12 } from '../interchange/x12/index.js';
 import type { Knowledge } from '../knowledge/compile.js';
-import { StoreError, toStoreError } from './errors.js';
+import { StoreError, withStoreErrors } from './errors.js';
 import type { CheckOptions, Store, WriteOps } from './store.js';
 
 /** Upload formats a batch can come in. */
@@ -125,7 +125,7 @@ export async function enqueueJob(store: Store, job: NewJob): Promise<{ jobId: st
  */
 export async function refreshQueueStatistics(store: Store, queuedItems: number): Promise<void> {
   if (store.dialect !== 'postgres' || queuedItems < ANALYZE_AFTER_ITEMS) return;
-  await read(() => sql`analyze jobs, job_items`.execute(store.db));
+  await withStoreErrors(() => sql`analyze jobs, job_items`.execute(store.db));
 }
 
 /**
@@ -168,7 +168,7 @@ export async function enqueueJobIn(ops: WriteOps, job: NewJob): Promise<{ jobId:
  */
 export async function claimItems(store: Store, workerId: string, options: { limit: number; leaseMs: number }): Promise<ClaimedItem[]> {
   // Idle workers poll often: a plain read first, so an empty queue never takes the write lock from real writers.
-  const active = await read(() => store.db.selectFrom('jobs').select('id').where('status', 'in', [JOB_STATUSES.queued, JOB_STATUSES.running]).limit(1).executeTakeFirst());
+  const active = await withStoreErrors(() => store.db.selectFrom('jobs').select('id').where('status', 'in', [JOB_STATUSES.queued, JOB_STATUSES.running]).limit(1).executeTakeFirst());
   if (active === undefined) return [];
   return store.transaction(async (ops) => {
     const tx = ops.tx;
@@ -344,14 +344,14 @@ const JOB_COLUMNS = ['id', 'format', 'status', 'total', 'done', 'failed', 'creat
 
 /** One job of the organisation, or undefined (another organisation's job is not found: its existence is not disclosed). */
 export async function getJob(store: Store, organization: string, jobId: string): Promise<BatchJob | undefined> {
-  const row = await read(() => store.db.selectFrom('jobs').select(JOB_COLUMNS).where('organization', '=', organization).where('id', '=', jobId).executeTakeFirst());
+  const row = await withStoreErrors(() => store.db.selectFrom('jobs').select(JOB_COLUMNS).where('organization', '=', organization).where('id', '=', jobId).executeTakeFirst());
   return row === undefined ? undefined : toJob(row);
 }
 
 /** The organisation's jobs, newest first. */
 export async function listJobs(store: Store, organization: string, page: Page = {}): Promise<BatchJob[]> {
   const { limit, offset } = paging(page, 50);
-  const rows = await read(() => store.db.selectFrom('jobs').select(JOB_COLUMNS).where('organization', '=', organization).orderBy('created_at', 'desc').orderBy('id').limit(limit).offset(offset).execute());
+  const rows = await withStoreErrors(() => store.db.selectFrom('jobs').select(JOB_COLUMNS).where('organization', '=', organization).orderBy('created_at', 'desc').orderBy('id').limit(limit).offset(offset).execute());
   return rows.map(toJob);
 }
 
@@ -359,7 +359,7 @@ export async function listJobs(store: Store, organization: string, page: Page = 
 export async function listItems(store: Store, organization: string, jobId: string, page: Page = {}): Promise<BatchItem[] | undefined> {
   if ((await getJob(store, organization, jobId)) === undefined) return undefined;
   const { limit, offset } = paging(page, 100);
-  const rows = await read(() =>
+  const rows = await withStoreErrors(() =>
     store.db.selectFrom('job_items').select(['seq', 'status', 'encounter_id', 'version', 'verdict', 'problems_json']).where('job_id', '=', jobId).orderBy('seq').limit(limit).offset(offset).execute(),
   );
   return rows.map((r) => ({
@@ -373,13 +373,6 @@ export async function listItems(store: Store, organization: string, jobId: strin
 }
 
 /** Driver errors become store errors, so no SQL text reaches a response or a log. */
-async function read<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw toStoreError(error);
-  }
-}
 
 function paging(page: Page, defaultLimit: number): { limit: number; offset: number } {
   return {

@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import type { Result } from '../contract/result.js';
 import type { Store } from './store.js';
+import { withStoreErrors } from './errors.js';
 import { RULES } from '../rules/catalogue.js';
 
 /** The dashboard's figures. */
@@ -38,6 +39,10 @@ const INFO_RULES = Object.entries(RULES)
 
 /** Computes the dashboard figures; `charges` maps CPT/HCPCS codes to the practice's charge in dollars (X12 config). */
 export async function dashboardStats(store: Store, organization: string, range: { from?: string; to?: string }, charges: Record<string, number> | undefined): Promise<DashboardStats> {
+  return withStoreErrors(() => computeStats(store, organization, range, charges));
+}
+
+async function computeStats(store: Store, organization: string, range: { from?: string; to?: string }, charges: Record<string, number> | undefined): Promise<DashboardStats> {
   const db = store.db;
   let latest = db
     .selectFrom('encounters as e')

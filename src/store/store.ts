@@ -14,7 +14,7 @@ import { ageOn } from '../contract/dates.js';
 import type { Encounter, HistoryEntry } from '../contract/encounter.js';
 import type { Result } from '../contract/result.js';
 import type { Knowledge } from '../knowledge/compile.js';
-import { StoreError, toStoreError } from './errors.js';
+import { StoreError, toStoreError, withStoreErrors } from './errors.js';
 import { AUDIT_GENESIS_HASH, auditHash, canonicalJson, sha256Hex } from './hash.js';
 import { MIGRATIONS, ROLES, type AuditAction, type Role, type StoreDatabase } from './schema.js';
 
@@ -306,14 +306,6 @@ class KyselyStore implements Store {
     }
   }
 
-  private async read<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      throw toStoreError(error);
-    }
-  }
-
   /** Applies each pending migration in its own transaction; safe to run again and from several processes. */
   async migrate(): Promise<void> {
     // Inside a write transaction too, so two processes (or two stores of one file) never race on it.
@@ -361,14 +353,14 @@ class KyselyStore implements Store {
 
   async verifyToken(token: string): Promise<TokenPrincipal | undefined> {
     if (typeof token !== 'string' || token.length === 0 || token.length > 200) return undefined;
-    const row = await this.read(() =>
+    const row = await withStoreErrors(() =>
       this.db.selectFrom('api_tokens').select(['id', 'organization', 'role']).where('token_sha256', '=', sha256Hex(token)).where('revoked_at', 'is', null).executeTakeFirst(),
     );
     return row === undefined ? undefined : { id: row.id, organization: row.organization, role: row.role as Role };
   }
 
   async listTokens(organization?: string): Promise<TokenRecord[]> {
-    return this.read(async () => {
+    return withStoreErrors(async () => {
       let query = this.db.selectFrom('api_tokens').select(['id', 'organization', 'role', 'created_at', 'revoked_at']);
       if (organization !== undefined) query = query.where('organization', '=', organization);
       const rows = await query.orderBy('created_at').orderBy('id').execute();
@@ -503,7 +495,7 @@ class KyselyStore implements Store {
   }
 
   async getEncounter(organization: string, id: string): Promise<StoredEncounter | undefined> {
-    return this.read(async () => {
+    return withStoreErrors(async () => {
       const row = await this.db.selectFrom('encounters').selectAll().where('organization', '=', organization).where('id', '=', id).executeTakeFirst();
       if (row === undefined) return undefined;
       const versions = await this.db.selectFrom('check_results').selectAll().where('encounter_id', '=', id).orderBy('version').execute();
@@ -535,7 +527,7 @@ class KyselyStore implements Store {
   async listEncounters(organization: string, filters: EncounterFilters = {}): Promise<EncounterSummary[]> {
     const limit = Math.min(Math.max(Math.trunc(filters.limit ?? 50), 1), MAX_LIST_LIMIT);
     const offset = Math.max(Math.trunc(filters.offset ?? 0), 0);
-    return this.read(async () => {
+    return withStoreErrors(async () => {
       let query = this.db
         .selectFrom('encounters as e')
         .innerJoin('check_results as r', (j) => j.onRef('r.encounter_id', '=', 'e.id').onRef('r.version', '=', 'e.latest_version'))
@@ -621,7 +613,7 @@ class KyselyStore implements Store {
 
   async listAudit(organization: string, options: { limit?: number; beforeSeq?: number } = {}): Promise<AuditRecord[]> {
     const limit = Math.min(Math.max(Math.trunc(options.limit ?? 100), 1), MAX_LIST_LIMIT);
-    return this.read(async () => {
+    return withStoreErrors(async () => {
       let query = this.db.selectFrom('audit_log').select(['seq', 'at', 'actor', 'action', 'object_ids']).where('organization', '=', organization);
       if (options.beforeSeq !== undefined) query = query.where('seq', '<', options.beforeSeq);
       const rows = await query.orderBy('seq', 'desc').limit(limit).execute();
@@ -630,7 +622,7 @@ class KyselyStore implements Store {
   }
 
   async verifyAudit(): Promise<AuditVerification> {
-    const rows = await this.read(() => this.db.selectFrom('audit_log').selectAll().orderBy('seq').execute());
+    const rows = await withStoreErrors(() => this.db.selectFrom('audit_log').selectAll().orderBy('seq').execute());
     let prevHash = AUDIT_GENESIS_HASH;
     let expectedSeq = 1;
     for (const row of rows) {
