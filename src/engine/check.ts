@@ -20,6 +20,7 @@ import { checkSelection } from '../rules/selection.js';
 import { checkUnits } from '../rules/units.js';
 import { checkDocumentation } from '../rules/documentation.js';
 import { extract } from '../extract/extract.js';
+import type { ReportFacts } from '../extract/facts.js';
 import { applyReport } from './report.js';
 import { assessMedicareLine } from '../rules/medicare.js';
 import { normalizeEncounter } from './normalize.js';
@@ -58,6 +59,11 @@ function distinctUnchecked(entries: Report['unchecked']): Report['unchecked'] {
 
 /** Checks one validated encounter against the knowledge and returns the contract's Result. */
 export function check(given: Encounter, knowledge: Knowledge): Result {
+  return checkWithFacts(given, knowledge).result;
+}
+
+/** check(), also returning the facts read from the encounter's report (for callers that keep them, e.g. the registry). */
+export function checkWithFacts(given: Encounter, knowledge: Knowledge): { result: Result; facts: ReportFacts | undefined } {
   const facts = given.report !== undefined ? extract(given.report) : undefined;
   const applied = facts ? applyReport(given, facts) : undefined;
   const encounter = applied ? applied.encounter : given;
@@ -93,5 +99,5 @@ export function check(given: Encounter, knowledge: Knowledge): Result {
     unchecked: distinctUnchecked(report.unchecked),
   };
   if (applied) result.fromReport = applied.fromReport;
-  return given.id === undefined ? result : { id: given.id, ...result };
+  return { result: given.id === undefined ? result : { id: given.id, ...result }, facts };
 }

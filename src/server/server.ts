@@ -44,8 +44,6 @@ export interface ServerOptions {
   logger?: boolean;
 }
 
-export { problems } from './http.js';
-
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;

@@ -8,8 +8,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { check } from '../engine/index.js';
+import { checkWithFacts } from '../engine/index.js';
 import { extract } from '../extract/extract.js';
+import type { ReportFacts } from '../extract/facts.js';
 import { ageOn } from '../contract/dates.js';
 import type { Encounter, HistoryEntry } from '../contract/encounter.js';
 import type { Result } from '../contract/result.js';
@@ -464,8 +465,9 @@ class KyselyStore implements Store {
 
     // The check runs inside the transaction so the history it sees is the history it is stored against.
     const history = encounter.history ?? (patientKey === null ? undefined : await storedHistory(tx, organization, patientKey, encounterId, encounter.dateOfService));
-    const checked = (options.checker ?? check)(history === undefined ? encounter : { ...encounter, history }, knowledge);
-    const result: Result = { ...checked };
+    const withHistory = history === undefined ? encounter : { ...encounter, history };
+    const checked = options.checker === undefined ? checkWithFacts(withHistory, knowledge) : { result: options.checker(withHistory, knowledge), facts: undefined };
+    const result: Result = { ...checked.result };
 
     const createdAt = this.now();
     const row = { patient_key: patientKey, date_of_service: encounter.dateOfService, payer: encounter.payer ?? 'medicare', input_json: inputJson, input_sha256: inputHash, latest_version: version };
@@ -489,7 +491,7 @@ class KyselyStore implements Store {
         .values(codes.map((code) => ({ organization, patient_key: patientKey, encounter_id: encounterId, date_of_service: encounter.dateOfService, code })))
         .execute();
     }
-    await writeRegistry(tx, organization, encounterId, encounter);
+    await writeRegistry(tx, organization, encounterId, encounter, checked.facts);
     await this.appendAudit(tx, organization, actor, 'checked', [encounterId, `v${version}`]);
     return { encounterId, version, result };
   }
@@ -675,8 +677,9 @@ async function serialisePerFile<T>(file: string, work: () => Promise<T>): Promis
  * date of service, lowest T-score and VFA fractures, from the encounter or, where it leaves them out, its report.
  * No name, member id or birth date is kept here.
  */
-async function writeRegistry(tx: Tx, organization: string, encounterId: string, encounter: Encounter): Promise<void> {
-  const facts = encounter.report === undefined ? undefined : extract(encounter.report);
+async function writeRegistry(tx: Tx, organization: string, encounterId: string, encounter: Encounter, factsRead: ReportFacts | undefined): Promise<void> {
+  // The check has read the report already; read it here only when another checker (an 837P claim's) was used.
+  const facts = factsRead ?? (encounter.report === undefined ? undefined : extract(encounter.report));
   const procedures = encounter.performed?.map((p) => p.procedure) ?? facts?.studies.map((s) => s.procedure) ?? [];
   const vfa = procedures.includes('vfa');
   const age = encounter.patient.age ?? (encounter.patient.birthDate === undefined ? null : ageOn(encounter.patient.birthDate, encounter.dateOfService));
