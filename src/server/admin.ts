@@ -57,8 +57,9 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
 
   // Knowledge is loaded at start (embedded tables, `dxacode serve --payer-pack FILE`); an admin checks a new or
   // edited payer pack here against the embedded tables before deploying it, without changing this server.
+  let embedded: ReturnType<typeof readKnowledgeSources> | undefined; // read from disk on first use, then kept
   app.post('/v1/knowledge/payer-packs/validate', { preHandler: guard('knowledge.manage') }, async (request, reply) => {
-    const sources = readKnowledgeSources();
+    const sources = (embedded ??= readKnowledgeSources());
     try {
       const knowledge = compileKnowledge({ ...sources, payers: [...sources.payers, { name: 'the uploaded pack', data: request.body }] });
       const ids = new Set(sources.payers.map((p) => (p.data as { id?: unknown }).id));
