@@ -8,6 +8,7 @@ import {
   CLAIM_TYPES,
   COMPONENTS,
   INPUT_LIMITS,
+  JURISDICTIONS,
   PROCEDURES,
   SEXES,
   SITES,
@@ -95,6 +96,8 @@ export const HistoryEntry = z
 
 const CLAIM_ID = /^[0-9A-Za-z._-]{1,38}$/;
 const MEMBER_ID = /^[0-9A-Za-z-]{2,80}$/;
+const MRN = /^[0-9A-Za-z._-]{1,64}$/;
+const Npi = z.string().regex(/^\d{10}$/, { error: 'expected a 10-digit NPI' });
 /** Printable text without the X12 separators a claim file uses (* : ^ ~ |) and without line breaks. */
 const CLAIM_TEXT = /^[^*:^~|\r\n]*$/;
 const claimText = (min: number, max: number, what: string) =>
@@ -143,18 +146,28 @@ export const Encounter = z
         .regex(MEMBER_ID, { error: 'expected a member id of 2 to 80 letters, digits or dashes (837P NM109)' })
         .optional()
         .meta({ description: "the patient's member id with the payer (837P 2010BA NM109)" }),
+      mrn: z
+        .string()
+        .regex(MRN, { error: 'expected a medical record number of 1 to 64 letters, digits, dots, dashes or underscores' })
+        .optional()
+        .meta({ description: 'the medical record number within the organisation' }),
       address: PatientAddress.optional(),
     }),
     payer: z.string().min(1).max(INPUT_LIMITS.payerLength).optional().meta({ description: 'payer policy pack id; default medicare' }),
     claimType: z.enum(CLAIM_TYPES, { error: `expected one of ${CLAIM_TYPES.join(', ')}` }).optional(),
     component: z.enum(COMPONENTS, { error: `expected one of ${COMPONENTS.join(', ')}` }).optional(),
     placeOfService: z.string().regex(/^\d{2}$/, { error: 'expected a two-digit CMS place-of-service code' }).optional(),
+    jurisdiction: z
+      .enum(JURISDICTIONS, { error: `expected a Medicare Administrative Contractor jurisdiction: ${JURISDICTIONS.join(', ')}` })
+      .optional()
+      .meta({ description: "the MAC jurisdiction that processes the billing provider's Medicare claims; selects the contractor's LCDs and billing articles" }),
     orderingProvider: z
       .strictObject({
-        npi: z.string().regex(/^\d{10}$/, { error: 'expected a 10-digit NPI' }).optional(),
+        npi: Npi.optional(),
         treating: z.boolean().optional(),
       })
       .optional(),
+    billingProvider: z.strictObject({ npi: Npi.optional() }).optional().meta({ description: 'the billing provider (837P 2010AA); its NPI is checked against the exclusion list when one is loaded' }),
     performed: z.array(Procedure).max(INPUT_LIMITS.performed).optional(),
     diagnoses: z.array(Icd10Code).max(INPUT_LIMITS.diagnoses).optional(),
     clinical: Clinical.optional(),

@@ -49,6 +49,11 @@ export const COMPONENTS = ['global', 'professional', 'technical'] as const;
 /** Billed component. */
 export type Component = (typeof COMPONENTS)[number];
 
+/** Medicare Administrative Contractor (MAC) jurisdictions (CONTRACT.md `jurisdiction`). */
+export const JURISDICTIONS = ['J5', 'J6', 'J8', 'J15', 'JE', 'JF', 'JH', 'JJ', 'JK', 'JL', 'JM', 'JN'] as const;
+/** One MAC jurisdiction. */
+export type Jurisdiction = (typeof JURISDICTIONS)[number];
+
 /** Result verdicts. */
 export const VERDICTS = ['clean', 'review', 'reject'] as const;
 /** Verdict of one result. */

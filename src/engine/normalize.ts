@@ -55,6 +55,7 @@ export function normalizeEncounter(encounter: Encounter): CheckInput {
     payer: encounter.payer ?? 'medicare',
     claimType: encounter.claimType ?? 'professional',
     component: encounter.component ?? 'global',
+    jurisdiction: encounter.jurisdiction,
     treatingOrder: encounter.orderingProvider?.treating,
     orderGiven: encounter.orderingProvider?.npi !== undefined || encounter.orderingProvider?.treating !== undefined,
     performed: (encounter.performed ?? []).map((p) => ({ procedure: p.procedure, sites: p.sites, interpreted: p.interpreted })),

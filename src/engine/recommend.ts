@@ -7,7 +7,7 @@ import type { PayerPack } from '../knowledge/schema.js';
 import type { CheckInput, Line, Report } from '../rules/context.js';
 import { classifyIcd } from '../rules/icd10.js';
 import { assessMedicareLine, liabilityModifiers, type MedicareLineAssessment } from '../rules/medicare.js';
-import { billedComponent, componentModifier } from '../rules/modifiers.js';
+import { billedComponent, componentModifier, pcTcOf } from '../rules/modifiers.js';
 import { selectDensitometryCodes } from '../rules/selection.js';
 
 const MAX_CLAIM_DIAGNOSES = 12;
@@ -28,8 +28,8 @@ export function recommendDiagnoses(input: CheckInput, knowledge: Knowledge): str
   const { icd10 } = knowledge;
   const conventions = icd10.conventions;
   let diagnoses = input.diagnoses.filter((dx) => {
-    const kind = classifyIcd(dx, icd10).kind;
-    return kind === 'billable' || kind === 'outside';
+    const kind = classifyIcd(dx, icd10, input.dateOfService).kind;
+    return kind === 'billable' || kind === 'outside' || kind === 'not-listed-before-update';
   });
   const screening = conventions.screening;
   if (diagnoses.some((d) => screening.conditionPrefixes.some((p) => d.startsWith(p)))) {
@@ -48,13 +48,13 @@ export function recommendDiagnoses(input: CheckInput, knowledge: Knowledge): str
 }
 
 /** Ranks diagnoses for a line's pointers: those that establish coverage first, then the rest in claim order. */
-function pointersFor(diagnoses: string[], knowledge: Knowledge, pack: PayerPack | undefined): string[] {
+function pointersFor(diagnoses: string[], knowledge: Knowledge, pack: PayerPack | undefined, date: string): string[] {
   if (pack?.program !== 'medicare') return diagnoses.slice(0, MAX_LINE_POINTERS);
   const index = knowledge.medicareIndex;
   const rank = (dx: string): number => {
     if (index.covered.has(dx)) return 0;
     if (index.categoriesOfDiagnosis(dx).length > 0) return 1;
-    if (classifyIcd(dx, knowledge.icd10).kind === 'billable') return 2;
+    if (classifyIcd(dx, knowledge.icd10, date).kind === 'billable') return 2;
     return 3;
   };
   return diagnoses
@@ -70,12 +70,11 @@ export function code(input: CheckInput, knowledge: Knowledge, pack: PayerPack | 
   const selected = selectDensitometryCodes(input, knowledge, report);
   const diagnoses = recommendDiagnoses(input, knowledge);
   const lines: Line[] = selected.map(({ code: selectedCode, interpreted }) => {
-    const entry = knowledge.codes.byCode.get(selectedCode);
     const modifiers: string[] = [];
     const component = billedComponent(input.component, interpreted);
     const componentMod = componentModifier(component);
-    if (componentMod && entry?.pcTc?.split !== false) modifiers.push(componentMod);
-    return { code: selectedCode, modifiers, units: 1, diagnoses: pointersFor(diagnoses, knowledge, pack) };
+    if (componentMod && pcTcOf(knowledge, selectedCode, input.dateOfService)?.split !== false) modifiers.push(componentMod);
+    return { code: selectedCode, modifiers, units: 1, diagnoses: pointersFor(diagnoses, knowledge, pack, input.dateOfService) };
   });
   const assessments = pack?.program === 'medicare' ? lines.map((line) => assessMedicareLine(input, knowledge, line)) : undefined;
   assessments?.forEach((assessment, i) => {

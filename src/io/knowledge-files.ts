@@ -24,6 +24,28 @@ function readJson(path: string): unknown {
   }
 }
 
+function readBytes(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new KnowledgeError(`cannot read knowledge file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+}
+
+/** The official CMS copies under data/cms/ (data/cms/README.md) and the billing-article index. */
+function readOfficial(dir: string): KnowledgeSources['official'] {
+  const articles = readJson(join(dir, 'medicare-billing-articles.json'));
+  const files = (articles as { articles?: { file?: unknown }[] }).articles?.map((a) => a.file).filter((f): f is string => typeof f === 'string') ?? [];
+  return {
+    icd10cmCodesGz: readBytes(join(dir, 'cms', 'icd10cm-codes-2026-04.txt.gz')),
+    hcpcsCodesGz: readBytes(join(dir, 'cms', 'hcpcs-level2-2026-07-codes.txt.gz')),
+    mueCsv: readFileSync(join(dir, 'cms', 'mue-2026q4-bone-density.csv'), 'utf8'),
+    rvuCsv: readFileSync(join(dir, 'cms', 'pprrvu-2024-bone-density.csv'), 'utf8'),
+    articles,
+    articleFiles: Object.fromEntries(files.map((file) => [file, readJson(join(dir, file))])),
+  };
+}
+
 /** Reads the raw tables from a knowledge folder, plus any extra pack files. */
 export function readKnowledgeSources(dir = EMBEDDED_KNOWLEDGE_DIR, extraPackFiles: string[] = []): KnowledgeSources {
   const packDir = join(dir, 'payers');
@@ -40,6 +62,7 @@ export function readKnowledgeSources(dir = EMBEDDED_KNOWLEDGE_DIR, extraPackFile
     medicareBmm: readJson(join(dir, 'medicare-bmm.json')),
     iscdVfa: readJson(join(dir, 'iscd-vfa.json')),
     payers: [...packFiles, ...extraPackFiles].map((path) => ({ name: path, data: readJson(path) })),
+    official: readOfficial(dir),
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import {
+  BillingArticles,
   CodesTable,
   IcdConventions,
   IscdVfa,
@@ -18,7 +19,20 @@ import {
   type ModifierEntry,
   type PtpRow,
 } from './schema.js';
+import type { Jurisdiction } from '../contract/values.js';
 import type { Source } from '../contract/result.js';
+import { KnowledgeError } from './errors.js';
+import {
+  readCodeList,
+  readEmbeddedArticle,
+  readEmbeddedMue,
+  readEmbeddedRvu,
+  type CoverageArticle,
+  type HcpcsCodeSet,
+  type IcdCodeSet,
+  type MueTable,
+  type RvuTable,
+} from './official.js';
 
 /** Raw tables as read from disk (or built in memory by a test). */
 export interface KnowledgeSources {
@@ -30,12 +44,18 @@ export interface KnowledgeSources {
   medicareBmm: unknown;
   iscdVfa: unknown;
   payers: { name: string; data: unknown }[];
+  /** Official CMS data (data/cms/): the gzip-compressed ICD-10-CM and HCPCS code lists, MUE and RVU rows, billing articles. */
+  official: {
+    icd10cmCodesGz: Uint8Array;
+    hcpcsCodesGz: Uint8Array;
+    mueCsv: string;
+    rvuCsv: string;
+    articles: unknown;
+    articleFiles: Record<string, unknown>;
+  };
 }
 
-/** A knowledge file that failed validation: names the table, the entry path and what was expected. */
-export class KnowledgeError extends Error {
-  override readonly name = 'KnowledgeError';
-}
+export { KnowledgeError } from './errors.js';
 
 /** Validated and indexed ICD-10-CM data. */
 export interface IcdKnowledge {
@@ -47,6 +67,8 @@ export interface IcdKnowledge {
   /** Prefixes of billable codes that are not billable themselves (category headers). */
   headers: Set<string>;
   conventions: z.infer<typeof IcdConventions>;
+  /** The complete ICD-10-CM valid-code list (no dots) of the release the code set names. */
+  codeSet: IcdCodeSet;
 }
 
 /** Validated and indexed pair data. */
@@ -127,6 +149,19 @@ export interface Knowledge {
   medicareIndex: MedicareIndex;
   iscd: { version: string; title: string; versions: IscdVersion[] };
   payers: Map<string, z.infer<typeof PayerPack>>;
+  /** The HCPCS Level II code list. */
+  hcpcs: HcpcsCodeSet;
+  /** MUE values and adjudication indicators per claim type (practitioner, outpatient hospital). */
+  mue: { professional: MueTable; institutional: MueTable };
+  /** The PFS relative value rows in force on a date of service. */
+  rvuOn: (date: string) => RvuTable;
+  /** Contractors' billing articles for bone mass measurement, by MAC jurisdiction. */
+  articles: {
+    version: string;
+    title: string;
+    byJurisdiction: Map<Jurisdiction, CoverageArticle>;
+    withoutArticle: { note: string; source: Source };
+  };
 }
 
 function validate<T>(schema: z.ZodType<T>, data: unknown, table: string): T {
@@ -235,6 +270,21 @@ export function compileKnowledge(sources: KnowledgeSources): Knowledge {
   }
 
   const billable = parseIcdTsv(sources.icd10Tsv);
+  const official = sources.official;
+  const icdCodes = readCodeList(official.icd10cmCodesGz, 'cms/icd10cm-codes-2026-04.txt.gz');
+  for (const dotted of billable.keys()) {
+    if (!icdCodes.has(dotted.replace('.', ''))) throw new KnowledgeError(`knowledge table icd10cm: ${dotted} is in the subset but not in the FY2026 valid-code list`);
+  }
+  const hcpcsCodes = readCodeList(official.hcpcsCodesGz, 'cms/hcpcs-level2-2026-07-codes.txt.gz');
+  const articlesTable = validate(BillingArticles, official.articles, 'medicare-billing-articles');
+  const byJurisdiction = new Map<Jurisdiction, CoverageArticle>();
+  for (const meta of articlesTable.articles) {
+    const article = readEmbeddedArticle(meta, official.articleFiles[meta.file], articlesTable.export);
+    for (const j of meta.jurisdictions) {
+      if (byJurisdiction.has(j)) throw new KnowledgeError(`knowledge table medicare-billing-articles: jurisdiction ${j} has two articles`);
+      byJurisdiction.set(j, article);
+    }
+  }
   const payers = indexBy(packs, (p) => p.id, 'payers');
   if (!payers.has('medicare')) throw new KnowledgeError('knowledge: the medicare payer pack is missing');
   for (const pack of packs) {
@@ -283,10 +333,36 @@ export function compileKnowledge(sources: KnowledgeSources): Knowledge {
       billable,
       headers: headersOf(billable),
       conventions,
+      codeSet: {
+        info: {
+          id: 'embedded:icd10cm-2026-04',
+          label: `ICD-10-CM FY2026 (April 1, 2026 update, ${icdCodes.size} valid codes), embedded`,
+          effective: { from: conventions.codeSet.effective, to: conventions.codeSet.end },
+          source: {
+            title: 'CMS ICD-10-CM FY2026 valid-code list, April 1, 2026 update (icd10cm_codes_2026.txt), exact copy (data/cms/README.md)',
+            version: 'FY2026 April',
+            confidence: 'verified',
+          },
+        },
+        codes: icdCodes,
+        allValidFrom: '2026-04-01',
+      },
     },
     medicare,
     medicareIndex: indexMedicare(medicare),
     iscd: { version: iscd.version, title: iscd.title, versions: iscd.versions },
     payers,
+    hcpcs: {
+      info: {
+        id: 'embedded:hcpcs-2026-07',
+        label: `HCPCS Level II July 2026 (${hcpcsCodes.size} codes), embedded`,
+        effective: { from: '2026-07-01', to: '2026-09-30' },
+        source: { title: 'CMS HCPCS Level II alpha-numeric file, July 2026 quarterly (HCPC2026_JUL_ANWEB), code list, exact copy (data/cms/README.md)', version: '2026 July', confidence: 'verified' },
+      },
+      codes: hcpcsCodes,
+    },
+    mue: readEmbeddedMue(official.mueCsv, 'cms/mue-2026q4-bone-density.csv'),
+    rvuOn: readEmbeddedRvu(official.rvuCsv, 'cms/pprrvu-2024-bone-density.csv'),
+    articles: { version: articlesTable.version, title: articlesTable.title, byJurisdiction, withoutArticle: articlesTable.withoutArticle },
   };
 }

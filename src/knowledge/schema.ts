@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { IsoDate } from '../contract/encounter.js';
 import { Source } from '../contract/result.js';
-import { CONFIDENCES, PROCEDURES, SEVERITIES, SITES } from '../contract/values.js';
+import { CONFIDENCES, JURISDICTIONS, PROCEDURES, SEVERITIES, SITES } from '../contract/values.js';
 
 const Confidence = z.enum(CONFIDENCES);
 const NullableDate = IsoDate.nullable();
@@ -312,3 +312,32 @@ export const PayerPack = z.strictObject({
 });
 /** A payer pack. */
 export type PayerPack = z.infer<typeof PayerPack>;
+
+export { JURISDICTIONS, type Jurisdiction } from '../contract/values.js';
+
+/** The embedded billing articles and which jurisdictions they serve (data/medicare-billing-articles.json). */
+export const BillingArticles = z.strictObject({
+  table: z.literal('medicare-billing-articles'),
+  title: z.string(),
+  version: z.string(),
+  export: z.string(),
+  jurisdictions: z.array(z.enum(JURISDICTIONS)).min(1),
+  jurisdictionsSource: Source,
+  articles: z.array(
+    z.strictObject({
+      file: z.string(),
+      article: z.string().regex(/^A\d{5}$/),
+      articleVersion: z.number().int().positive(),
+      title: z.string(),
+      lcd: z.string().regex(/^L\d{5}$/).nullable(),
+      contractor: z.string(),
+      jurisdictions: z.array(z.enum(JURISDICTIONS)).min(1),
+      states: z.array(z.string().regex(/^[A-Z]{2}$/)),
+      groups: z.array(z.strictObject({ group: z.number().int().positive(), codes: z.array(Code).min(1) })).min(1),
+      url: z.string().optional(),
+      source: Source,
+      groupsSource: Source,
+    }),
+  ),
+  withoutArticle: z.strictObject({ note: z.string(), source: Source }),
+});

@@ -20,9 +20,16 @@ describe('rule catalogue', () => {
   });
 
   it('modifier.no-split: 26 on a code that has no professional/technical split', () => {
+    // No bone-density code has a PFS PC/TC indicator other than 1, so give 76977 indicator 0 (physician service).
     const sources = readKnowledgeSources();
-    const entries = (sources.codes as { entries: { code: string; pcTc: unknown }[] }).entries;
-    entries.find((e) => e.code === '76977')!.pcTc = { split: false, confidence: 'verified' };
+    sources.official.rvuCsv = sources.official.rvuCsv
+      .split('\n')
+      .map((row) => {
+        const cells = row.split(',');
+        if (cells[3] === '76977') cells[16] = '0';
+        return cells.join(',');
+      })
+      .join('\n');
     const knowledge = compileKnowledge(sources);
     const parsed = parseEncounter({
       dateOfService: '2026-03-02',

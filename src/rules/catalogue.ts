@@ -57,6 +57,7 @@ export const RULES = rules({
   'selection.duplicate-procedure': { family: 'selection', severity: 'info', summary: 'The same procedure is listed more than once; one study is one unit whatever the number of sites.' },
 
   'code.unknown': { family: 'codes', severity: 'warning', summary: 'The code is not in the knowledge tables; its validity was not checked.' },
+  'code.not-in-hcpcs': { family: 'codes', severity: 'error', summary: 'A HCPCS Level II code that is not in the HCPCS code list in force on the date of service.' },
   'code.deleted': { family: 'codes', severity: 'error', summary: 'The code was deleted before the date of service.' },
   'code.not-yet-valid': { family: 'codes', severity: 'error', summary: 'The code was not yet valid on the date of service.' },
   'code.not-vfa': { family: 'codes', severity: 'error', summary: '77083 is radiographic absorptiometry, never vertebral fracture assessment.' },
@@ -85,7 +86,8 @@ export const RULES = rules({
   'pair.unverified': { family: 'pairs', severity: 'warning', summary: 'A same-day relationship that REFERENCE marks unverified applies; review it.' },
 
   'units.over-mue': { family: 'units', severity: 'error', summary: 'Units on a line exceed the MUE: all units on the line are denied.' },
-  'units.repeat-lines': { family: 'units', severity: 'warning', summary: 'The same code on several lines for one date: whether they pass depends on the MUE adjudication indicator.' },
+  'units.repeat-lines': { family: 'units', severity: 'warning', summary: 'The same code on several lines with 76/77 for one date under a claim-line MUE (MAI 1), or an MAI that is not known.' },
+  'units.over-mue-date': { family: 'units', severity: 'error', summary: 'The units of a code on one date exceed its date-of-service MUE (MAI 2 or 3): the excess is denied and 76/77 do not bypass it.' },
 
   'dx.none': { family: 'diagnoses', severity: 'error', summary: 'The claim carries no diagnosis.' },
   'dx.invalid': { family: 'diagnoses', severity: 'error', summary: 'The code is not a valid ICD-10-CM code in the code set of the date of service.' },
@@ -111,6 +113,7 @@ export const RULES = rules({
   'medicare.bmm-category-not-coded': { family: 'coverage', severity: 'warning', summary: 'A qualifying clinical fact is documented but no diagnosis on the claim shows it.' },
   'medicare.bmm-screening-only': { family: 'coverage', severity: 'error', summary: 'Z13.820 (screening) is the only diagnosis; Medicare denies it.' },
   'medicare.bmm-diagnosis-not-listed': { family: 'coverage', severity: 'error', summary: 'The diagnosis is known not to be on the NCD 150.3 covered list.' },
+  'medicare.bmm-article-diagnosis-not-covered': { family: 'coverage', severity: 'error', summary: "None of the line's diagnoses is covered for its code by the billing article of the encounter's Medicare jurisdiction (warning with an ABN on file)." },
   'medicare.bmm-order-not-treating': { family: 'coverage', severity: 'error', summary: 'The ordering practitioner is not treating the beneficiary.' },
   'medicare.bmm-monitoring-not-axial': { family: 'coverage', severity: 'error', summary: 'Monitoring drug therapy is covered only by axial DXA (77080/77085).' },
   'medicare.excluded-service': { family: 'coverage', severity: 'info', summary: 'The service is statutorily excluded or has no benefit category; it is billed with GY.' },

@@ -3,6 +3,7 @@
  * were vertebral fracture assessment.
  */
 import { isWithin } from '../contract/dates.js';
+import { inForce } from '../knowledge/official.js';
 import type { CodeEntry } from '../knowledge/schema.js';
 import { Report, lineLabel, lineRef, type RuleContext } from './context.js';
 import { codeForService } from './selection.js';
@@ -35,13 +36,27 @@ export function checkCodes(ctx: RuleContext, report: Report): void {
     const at = lineRef(ctx, index);
     const entry = knowledge.codes.byCode.get(line.code);
     if (!entry) {
+      const hcpcs = knowledge.hcpcs;
+      const isHcpcs = /^[A-V]/.test(line.code);
+      if (isHcpcs && inForce(hcpcs.info, date) && !hcpcs.codes.has(line.code)) {
+        report.add('code.not-in-hcpcs', {
+          message: `${label}: ${line.code} is not a valid HCPCS Level II code on ${date}: it is not in the ${hcpcs.info.label.replace(/, embedded$/, '')} code list.`,
+          line: at,
+          fix: 'Use the HCPCS code valid on the date of service for the service performed.',
+          source: hcpcs.info.source,
+        });
+        return;
+      }
+      const valid = isHcpcs && inForce(hcpcs.info, date);
       report.add('code.unknown', {
-        message: `${label}: ${line.code} is not in dxacode's code tables, so its validity on ${date} was not checked.`,
+        message: valid
+          ? `${label}: ${line.code} is a valid HCPCS Level II code (${hcpcs.info.label.replace(/, embedded$/, '')}) but not one of the bone-density family that dxacode's edits cover.`
+          : `${label}: ${line.code} is not in dxacode's code tables, so its validity on ${date} was not checked.`,
         line: at,
-        fix: 'Confirm the code in the CPT/HCPCS code set of the date of service.',
-        source: { title: knowledge.codes.title, version: knowledge.codes.version, confidence: 'verified' },
+        fix: valid ? 'Check that this is the service performed; its pair, unit and coverage edits are not checked.' : 'Confirm the code in the CPT/HCPCS code set of the date of service.',
+        source: valid ? hcpcs.info.source : { title: knowledge.codes.title, version: knowledge.codes.version, confidence: 'verified' },
       });
-      report.skipped('codes', `${line.code} is not in the code tables`);
+      report.skipped('codes', valid ? `${line.code} is outside the bone-density family: its edits are not in the knowledge` : `${line.code} is not in the code tables`);
       return;
     }
     if (entry.code === '77083' && vfaPerformed) {

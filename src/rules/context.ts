@@ -4,7 +4,7 @@
  */
 import type { Clinical, HistoryEntry, Procedure } from '../contract/encounter.js';
 import type { Finding, Source } from '../contract/result.js';
-import type { ClaimType, Component, Severity, Sex } from '../contract/values.js';
+import type { ClaimType, Component, Jurisdiction, Severity, Sex } from '../contract/values.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import type { PayerPack } from '../knowledge/schema.js';
 import { RULES, type Family, type RuleId } from './catalogue.js';
@@ -29,6 +29,8 @@ export interface CheckInput {
   payer: string;
   claimType: ClaimType;
   component: Component;
+  /** The Medicare contractor's jurisdiction (the encounter's, else the configuration's default), when known. */
+  jurisdiction: Jurisdiction | undefined;
   treatingOrder: boolean | undefined;
   /** True when the encounter identifies the ordering provider (an NPI, or whether they treat the patient). */
   orderGiven: boolean;

@@ -41,6 +41,20 @@ function reportDenial(ctx: RuleContext, report: Report, reason: DenialReason, in
         source: medicare.nationalDiagnosisList.notCoveredSource,
       });
       break;
+    case 'article-diagnosis-not-covered': {
+      const local = ctx.assessments?.[index]?.local ?? assessMedicareLine(ctx.input, ctx.knowledge, line).local;
+      if (local?.status !== 'article') break;
+      const { article } = local;
+      const elsewhere = line.diagnoses.filter((d) => [...article.codes].some((c) => c !== line.code && article.coveredFor(c)?.has(d)));
+      report.add('medicare.bmm-article-diagnosis-not-covered', {
+        message: `${label}: ${line.diagnoses.join(', ')} ${line.diagnoses.length === 1 ? 'is' : 'are'} not among the ICD-10-CM codes that ${article.contractor}'s billing article ${article.article} v${article.articleVersion} covers for ${line.code} (jurisdiction ${ctx.input.jurisdiction})${elsewhere.length ? `; ${elsewhere.join(', ')} ${elsewhere.length === 1 ? 'supports' : 'support'} other codes of the article, not ${line.code}` : ''}.${abnNote}`,
+        line: at,
+        severity,
+        fix: `Point the line to the documented condition that ${article.article} lists for ${line.code}, or, if none applies, expect the denial (ABN before the service: GA; without one: GZ).`,
+        source: article.info.source,
+      });
+      break;
+    }
     case 'monitoring-not-axial':
       report.add('medicare.bmm-monitoring-not-axial', {
         message: `${label}: the only qualifying reason is monitoring osteoporosis drug therapy, which Medicare covers only by axial DXA (${medicare.axialDxaCodes.join('/')}).${abnNote}`,
@@ -127,10 +141,44 @@ function checkLiability(ctx: RuleContext, report: Report, assessment: MedicareLi
   }
 }
 
+/**
+ * Says what could not be checked about a covered-looking BMM line's diagnoses: nothing when the contractor's article
+ * decided; otherwise which list is missing (the article of the jurisdiction, or the national NCD 150.3 list).
+ */
+function reportLocalCoverageGap(ctx: RuleContext, report: Report, assessment: MedicareLineAssessment, index: number): void {
+  const { medicare } = ctx.knowledge;
+  const line = ctx.lines[index]!;
+  const local = assessment.local;
+  if (local?.status === 'article') return;
+  const label = lineLabel(ctx, index);
+  const dx = line.diagnoses.length ? line.diagnoses.join(', ') : 'no diagnosis';
+  const national = line.diagnoses.some((d) => medicare.nationalDiagnosisList.covered.includes(d))
+    ? ''
+    : ` and ${dx} could not be matched to the national NCD 150.3 list, which is only partly loaded (${medicare.nationalDiagnosisList.partialNote})`;
+  switch (local?.status) {
+    case 'no-jurisdiction':
+      // CONTRACT.md: without a jurisdiction, local coverage is reported as not checked.
+      report.skipped('coverage', `${label}: the encounter names no Medicare contractor jurisdiction (jurisdiction, or the configuration's default), so the contractor's billing article (local coverage) was not checked${national}`);
+      return;
+    case 'no-article':
+      if (national) report.skipped('coverage', `${label}: jurisdiction ${local.jurisdiction} has no billing article loaded (${ctx.knowledge.articles.withoutArticle.note})${national}`);
+      return;
+    case 'code-not-in-article':
+      if (national) report.skipped('coverage', `${label}: ${local.article.article} (jurisdiction ${ctx.input.jurisdiction}) gives no covered diagnoses for ${line.code}${national}`);
+      return;
+    case 'not-in-force':
+      if (national) report.skipped('coverage', `${label}: ${local.article.article} is loaded only from ${local.article.info.effective.from}, after the date of service${national}`);
+      return;
+    default:
+      return;
+  }
+}
+
 /** Short names of denial reasons for messages. */
 const DENIAL_LABELS: Record<DenialReason, string> = {
   'screening-only': 'screening diagnosis only',
   'diagnosis-not-listed': 'diagnosis not on the covered list',
+  'article-diagnosis-not-covered': "diagnosis not covered by the contractor's billing article",
   'monitoring-not-axial': 'monitoring without axial DXA',
   'order-not-treating': 'order not from the treating practitioner',
   'too-soon': 'within 23 months of the last covered study',
@@ -168,9 +216,7 @@ export function checkCoverage(ctx: RuleContext, report: Report): void {
     if (assessment.benefit === 'bmm') bmmLines++;
     for (const reason of assessment.denials) reportDenial(ctx, report, reason, index);
     checkLiability(ctx, report, assessment, index);
-    if (assessment.benefit === 'bmm' && assessment.denials.length === 0 && !line.diagnoses.some((d) => medicare.nationalDiagnosisList.covered.includes(d))) {
-      report.skipped('coverage', `${lineLabel(ctx, index)}: ${line.diagnoses.length ? line.diagnoses.join(', ') : 'no diagnosis'} could not be matched to the NCD 150.3 covered list, which is only partly loaded (${medicare.nationalDiagnosisList.partialNote})`);
-    }
+    if (assessment.benefit === 'bmm' && assessment.denials.length === 0) reportLocalCoverageGap(ctx, report, assessment, index);
   });
   if (bmmLines === 0) return;
 

@@ -2,9 +2,9 @@
  * Diagnosis validity and conventions: billable codes of the FY2026 subset, category headers, 7th characters,
  * Excludes1 pairs, sequencing, screening codes next to a documented condition, and the 12-code claim limit.
  */
-import { isWithin } from '../contract/dates.js';
 import { Report, type RuleContext } from './context.js';
 import { classifyIcd } from './icd10.js';
+import { inForce } from '../knowledge/official.js';
 
 /** All diagnoses the claim under check carries or documents, first occurrence kept. */
 export function claimDiagnoses(ctx: RuleContext): string[] {
@@ -19,10 +19,12 @@ const MAX_CLAIM_DIAGNOSES = 12;
 export function checkDiagnoses(ctx: RuleContext, report: Report): void {
   const { icd10 } = ctx.knowledge;
   const conventions = icd10.conventions;
-  report.ran('diagnoses', `ICD-10-CM ${icd10.version} subset; conventions ${conventions.version}`);
-  const codeSet = conventions.codeSet;
-  if (!isWithin(ctx.input.dateOfService, codeSet.effective, codeSet.end)) {
-    report.skipped('diagnoses', `codes were checked against the ${icd10.version} code set (${codeSet.effective} to ${codeSet.end}); the date of service ${ctx.input.dateOfService} falls outside it, so codes added or deleted in other years are not caught`);
+  const set = icd10.codeSet;
+  report.ran('diagnoses', `${set.info.label}; descriptions and conventions ${conventions.version}`);
+  const date = ctx.input.dateOfService;
+  const inPeriod = inForce(set.info, date);
+  if (!inPeriod) {
+    report.skipped('diagnoses', `the date of service ${date} falls outside the loaded ICD-10-CM code set (${set.info.label}: ${set.info.effective.from} to ${set.info.effective.to ?? 'open'}); codes added or deleted for that date are not caught (import the release in force then: dxacode knowledge import icd10cm)`);
   }
   const diagnoses = claimDiagnoses(ctx);
   if (diagnoses.length === 0) {
@@ -39,39 +41,51 @@ export function checkDiagnoses(ctx: RuleContext, report: Report): void {
     report.add('dx.duplicate', { message: `${dx} is listed more than once.`, fix: `List ${dx} once.`, source: { title: 'REFERENCE §9: HI has no duplicates', confidence: 'verified' } });
   }
   const outside: string[] = [];
+  const unconfirmed: string[] = [];
+  let unconfirmedFrom = '';
   for (const dx of diagnoses) {
-    const status = classifyIcd(dx, icd10);
+    const status = classifyIcd(dx, icd10, date);
     switch (status.kind) {
       case 'billable':
+        if (status.unconfirmedBefore !== undefined) {
+          unconfirmed.push(dx);
+          unconfirmedFrom = status.unconfirmedBefore;
+        }
         break;
       case 'header':
         report.add('dx.not-billable', {
           message: `${dx} is a category header, not a billable code.`,
-          fix: `Code to the highest specificity documented (e.g. ${[...icd10.billable.keys()].find((c) => c.startsWith(dx)) ?? 'a billable subcode'}).`,
-          source: icd10.source,
+          fix: `Code to the highest specificity documented (e.g. ${status.example}).`,
+          source: set.info.source,
         });
         break;
       case 'seventh-character':
         report.add('dx.seventh-character', {
           message: status.missing ? `${dx} needs a 7th character (${[...status.allowed].join(', ')}).` : `${dx}: the 7th character ${dx.slice(-1)} is not allowed here; expected one of ${[...status.allowed].join(', ')}.`,
           fix: 'Add the 7th character for the episode of care: A initial, D routine healing, G delayed healing, K nonunion, P malunion, S sequela (as allowed for the category).',
-          source: conventions.seventhCharacters.find((r) => dx.startsWith(r.prefix))?.source ?? icd10.source,
+          source: set.info.source,
         });
         break;
       case 'invalid':
         report.add('dx.invalid', {
-          message: `${dx} is not a valid ICD-10-CM code: the ${status.family} family in the FY2026 code set has no such code.`,
-          fix: 'Choose a valid code from the family.',
-          source: conventions.completeFamilies.find((f) => f.prefix === status.family)?.source ?? icd10.source,
+          message: `${dx} is not a valid ICD-10-CM code on ${date}: it is not on the ${set.info.label.replace(/, embedded$/, '')} valid-code list.`,
+          fix: 'Choose the valid code that the documentation supports (codes are valid only at their full length).',
+          source: set.info.source,
         });
         break;
       case 'outside':
         outside.push(dx);
         break;
+      case 'not-listed-before-update':
+        report.skipped('diagnoses', `${dx} is not on the ICD-10-CM update list in force from ${status.updateFrom}; whether it was valid on ${date}, before that update, is not known (import the release in force then)`);
+        break;
     }
   }
   if (outside.length > 0) {
-    report.skipped('diagnoses', `${outside.join(', ')} ${outside.length === 1 ? 'is' : 'are'} outside the embedded ICD-10-CM subset; validity not checked`);
+    report.skipped('diagnoses', `${outside.join(', ')} ${outside.length === 1 ? 'is' : 'are'} not on the loaded ICD-10-CM list, whose period does not include ${date}; validity not checked`);
+  }
+  if (unconfirmed.length > 0) {
+    report.skipped('diagnoses', `${unconfirmed.join(', ')} ${unconfirmed.length === 1 ? 'is' : 'are'} valid in the update in force from ${unconfirmedFrom}; whether ${unconfirmed.length === 1 ? 'it was' : 'they were'} valid on ${date}, before that update, is not known (import the release in force then)`);
   }
   for (const rule of conventions.excludes1) {
     const a = diagnoses.find((d) => d.startsWith(rule.a));

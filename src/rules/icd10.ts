@@ -1,5 +1,6 @@
 /** ICD-10-CM helpers shared by the diagnosis rules and the engine: normalising and classifying a code. */
 import type { IcdKnowledge } from '../knowledge/compile.js';
+import { inForce } from '../knowledge/official.js';
 
 const NORMAL = /^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$/;
 
@@ -10,30 +11,49 @@ export function normalizeIcd(code: string): string {
   return plain.length > 3 ? `${plain.slice(0, 3)}.${plain.slice(3)}` : plain;
 }
 
-/** What dxacode knows of one diagnosis code. */
-export type IcdStatus =
-  | { kind: 'billable'; description: string }
-  | { kind: 'header' }
-  | { kind: 'seventh-character'; allowed: string; missing: boolean }
-  | { kind: 'invalid'; family: string }
-  | { kind: 'outside' };
+/** A code as CMS files write it: no dot. */
+function plainOf(code: string): string {
+  return code.length > 3 && code.charCodeAt(3) === 46 ? code.slice(0, 3) + code.slice(4) : code;
+}
 
-/** Classifies a dotted code against the loaded subset: billable, header, bad 7th character, invalid, or outside. */
-export function classifyIcd(code: string, icd: IcdKnowledge): IcdStatus {
-  const description = icd.billable.get(code);
-  if (description !== undefined) return { kind: 'billable', description };
-  const family = icd.conventions.completeFamilies.find((f) => code.startsWith(f.prefix));
-  const seventh = icd.conventions.seventhCharacters.find((r) => code.startsWith(r.prefix));
-  if (seventh && family) {
-    const plain = code.replace('.', '');
-    // A 6-character stem whose 7th-character forms exist: the 7th character is missing or not allowed.
-    const stem = plain.length >= 6 ? plain.slice(0, 6) : undefined;
-    const stemDotted = stem ? `${stem.slice(0, 3)}.${stem.slice(3)}` : undefined;
-    if (stemDotted && [...seventh.allowed].some((c) => icd.billable.has(`${stemDotted}${c}`))) {
-      return { kind: 'seventh-character', allowed: seventh.allowed, missing: plain.length === 6 };
-    }
+/** The dotted spelling of a plain code. */
+export function dottedOf(plain: string): string {
+  return plain.length > 3 ? `${plain.slice(0, 3)}.${plain.slice(3)}` : plain;
+}
+
+/** What dxacode knows of one diagnosis code on a date of service. */
+export type IcdStatus =
+  /** On the valid-code list. `unconfirmedBefore`: the list is an update in force from that date, and the date of service is earlier. */
+  | { kind: 'billable'; description: string | undefined; unconfirmedBefore?: string }
+  /** A category or subcategory: valid codes continue it. `example` is one of them (dotted). */
+  | { kind: 'header'; example: string }
+  /** Valid codes share its first six characters: the 7th character is missing or not one of `allowed`. */
+  | { kind: 'seventh-character'; allowed: string; missing: boolean }
+  /** Not on the list of the code set in force on the date of service. */
+  | { kind: 'invalid' }
+  /** Not on the list, and the date of service falls outside the loaded code set: validity not checked. */
+  | { kind: 'outside' }
+  /** Not on an update list in force from `updateFrom`; the date of service is earlier, when the code may still have been valid. */
+  | { kind: 'not-listed-before-update'; updateFrom: string };
+
+/** Classifies a dotted code against the complete valid-code list of the release loaded for the date of service. */
+export function classifyIcd(code: string, icd: IcdKnowledge, date: string): IcdStatus {
+  const set = icd.codeSet;
+  const plain = plainOf(code);
+  if (set.codes.has(plain)) {
+    const description = icd.billable.get(code);
+    // The subset lists codes valid from the start of the fiscal year; other codes of an April update list may be new.
+    if (description === undefined && date < set.allValidFrom && inForce(set.info, date)) return { kind: 'billable', description, unconfirmedBefore: set.allValidFrom };
+    return { kind: 'billable', description };
   }
-  if (icd.headers.has(code)) return { kind: 'header' };
-  if (family) return { kind: 'invalid', family: family.prefix };
-  return { kind: 'outside' };
+  if (plain.length === 6 || plain.length === 7) {
+    const seventh = set.codes.under(plain.slice(0, 6), 20).filter((c) => c.length === 7);
+    if (seventh.length > 0) return { kind: 'seventh-character', allowed: seventh.map((c) => c[6]).join(''), missing: plain.length === 6 };
+  }
+  const child = set.codes.under(plain, 1)[0];
+  if (child !== undefined) return { kind: 'header', example: dottedOf(child) };
+  if (!inForce(set.info, date)) return { kind: 'outside' };
+  // An April update also deletes codes; before it, only the families the subset lists completely are known.
+  if (date < set.allValidFrom && !icd.conventions.completeFamilies.some((f) => code.startsWith(f.prefix))) return { kind: 'not-listed-before-update', updateFrom: set.allValidFrom };
+  return { kind: 'invalid' };
 }

@@ -7,6 +7,8 @@ import { firstOfMonthAfter, isWithin } from '../contract/dates.js';
 import type { Source } from '../contract/result.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import type { MedicareBmm } from '../knowledge/schema.js';
+import { inForce, type CoverageArticle } from '../knowledge/official.js';
+import type { Jurisdiction } from '../contract/values.js';
 import type { CheckInput, Line } from './context.js';
 
 /** A qualified-individual category the facts show. */
@@ -20,7 +22,37 @@ export interface CategoryMatch {
 }
 
 /** Why Medicare is expected to deny a BMM line. */
-export type DenialReason = 'screening-only' | 'diagnosis-not-listed' | 'monitoring-not-axial' | 'order-not-treating' | 'too-soon';
+export type DenialReason =
+  | 'screening-only'
+  | 'diagnosis-not-listed'
+  | 'article-diagnosis-not-covered'
+  | 'monitoring-not-axial'
+  | 'order-not-treating'
+  | 'too-soon';
+
+/** Which diagnosis list decides a BMM line's medical necessity in its jurisdiction. */
+export type LocalCoverage =
+  /** The contractor's billing article lists the code: `covered` holds the ICD-10-CM codes that support it. */
+  | { status: 'article'; article: CoverageArticle; covered: ReadonlySet<string> }
+  /** The article of the jurisdiction does not list this code. */
+  | { status: 'code-not-in-article'; article: CoverageArticle }
+  /** The jurisdiction has no billing article loaded (it applies the national NCD 150.3 list). */
+  | { status: 'no-article'; jurisdiction: Jurisdiction }
+  /** The encounter names no jurisdiction. */
+  | { status: 'no-jurisdiction' }
+  /** The article is not in force on the date of service. */
+  | { status: 'not-in-force'; article: CoverageArticle };
+
+/** The local coverage that decides a line: the billing article of the jurisdiction, when one is loaded. */
+export function localCoverage(input: CheckInput, knowledge: Knowledge, code: string): LocalCoverage {
+  const jurisdiction = input.jurisdiction;
+  if (jurisdiction === undefined) return { status: 'no-jurisdiction' };
+  const article = knowledge.articles.byJurisdiction.get(jurisdiction);
+  if (!article) return { status: 'no-article', jurisdiction };
+  if (!inForce(article.info, input.dateOfService)) return { status: 'not-in-force', article };
+  const covered = article.coveredFor(code);
+  return covered ? { status: 'article', article, covered } : { status: 'code-not-in-article', article };
+}
 
 /** The 23-month frequency outcome of one line. */
 export type FrequencyOutcome =
@@ -33,6 +65,8 @@ export type FrequencyOutcome =
 /** The Medicare assessment of one line. */
 export interface MedicareLineAssessment {
   benefit: 'bmm' | 'excluded' | 'other';
+  /** For BMM lines: which diagnosis list decides medical necessity in the jurisdiction. */
+  local: LocalCoverage | undefined;
   excluded: MedicareBmm['excluded'][number] | undefined;
   benefitSource: Source | undefined;
   denials: DenialReason[];
@@ -115,14 +149,18 @@ export function bmmFrequency(input: CheckInput, knowledge: Knowledge, line: Line
 export function assessMedicareLine(input: CheckInput, knowledge: Knowledge, line: Line): MedicareLineAssessment {
   const { medicare, medicareIndex: index } = knowledge;
   const excluded = index.excludedByCode.get(line.code);
-  if (excluded) return { benefit: 'excluded', excluded, benefitSource: excluded.source, denials: [], frequency: NOT_APPLICABLE };
+  if (excluded) return { benefit: 'excluded', local: undefined, excluded, benefitSource: excluded.source, denials: [], frequency: NOT_APPLICABLE };
   const benefit = bmmBenefitEntry(knowledge, line.code, input.dateOfService);
-  if (!benefit) return { benefit: 'other', excluded: undefined, benefitSource: undefined, denials: [], frequency: NOT_APPLICABLE };
+  if (!benefit) return { benefit: 'other', local: undefined, excluded: undefined, benefitSource: undefined, denials: [], frequency: NOT_APPLICABLE };
 
   const denials: DenialReason[] = [];
   const dx = line.diagnoses;
+  const local = localCoverage(input, knowledge, line.code);
   if (dx.length > 0 && dx.every((d) => index.screening.has(d))) denials.push('screening-only');
-  else if (dx.length > 0 && dx.every((d) => index.screening.has(d) || index.notCovered.has(d))) denials.push('diagnosis-not-listed');
+  else if (local.status === 'article') {
+    // The contractor's article decides for its jurisdiction: a line is covered when one of its diagnoses is listed.
+    if (dx.length > 0 && !dx.some((d) => local.covered.has(d))) denials.push('article-diagnosis-not-covered');
+  } else if (dx.length > 0 && dx.every((d) => index.screening.has(d) || index.notCovered.has(d))) denials.push('diagnosis-not-listed');
   const categories = qualifiedCategories(input, knowledge, dx.length > 0 ? [...dx, ...input.diagnoses] : input.diagnoses);
   if (categories.length > 0 && !index.axialDxa.has(line.code) && categories.every((c) => medicare.categories.find((m) => m.id === c.id)?.axialDxaOnly)) {
     denials.push('monitoring-not-axial');
@@ -130,7 +168,7 @@ export function assessMedicareLine(input: CheckInput, knowledge: Knowledge, line
   if (input.treatingOrder === false) denials.push('order-not-treating');
   const frequency = bmmFrequency(input, knowledge, line);
   if (frequency.status === 'too-soon' && !frequency.exception) denials.push('too-soon');
-  return { benefit: 'bmm', excluded: undefined, benefitSource: benefit.source, denials, frequency };
+  return { benefit: 'bmm', local, excluded: undefined, benefitSource: benefit.source, denials, frequency };
 }
 
 const NOT_APPLICABLE: FrequencyOutcome = { status: 'not-applicable' };

@@ -3,7 +3,9 @@
  * component lines, modifiers that exclude or need each other, bypass modifiers without an edit, 76/77, and Medicare
  * liability modifiers on other payers.
  */
+import type { Source } from '../contract/result.js';
 import type { Component } from '../contract/values.js';
+import type { Knowledge } from '../knowledge/compile.js';
 import { Report, lineLabel, lineRef, type Line, type RuleContext } from './context.js';
 import { findAppliedPairs } from './pairs.js';
 
@@ -12,6 +14,30 @@ const COMPONENT_MODIFIER: Record<Component, string | undefined> = { global: unde
 /** The component modifier (26, TC or none) for the billed component on a code with a PC/TC split. */
 export function componentModifier(component: Component): string | undefined {
   return COMPONENT_MODIFIER[component];
+}
+
+/** Whether a code has a professional/technical split, and the source that says so. */
+export interface PcTcSplit {
+  split: boolean;
+  source: Source;
+}
+
+/**
+ * The PC/TC split of a code on a date: the PFS relative value row's PC/TC indicator when the file has the code
+ * (1: the split applies, 26 and TC can be billed; 0 and 2-5, 7-9: it does not), else the code table's entry.
+ */
+export function pcTcOf(knowledge: Knowledge, code: string, date: string): PcTcSplit | null {
+  const rvu = knowledge.rvuOn(date);
+  const row = rvu.get(code);
+  if (row && row.pctc !== '6') {
+    return {
+      split: row.pctc === '1',
+      source: { title: `${rvu.info.source.title}: ${code} has PC/TC indicator ${row.pctc}`, version: rvu.info.source.version, confidence: rvu.info.source.confidence },
+    };
+  }
+  const entry = knowledge.codes.byCode.get(code);
+  if (!entry?.pcTc) return null;
+  return { split: entry.pcTc.split, source: { title: `REFERENCE §2, §4: PC/TC split of ${code}; 26 professional, TC technical, none for global`, confidence: entry.pcTc.confidence } };
 }
 
 /** The component that can be billed: without a documented interpretation a global service is technical only. */
@@ -34,8 +60,9 @@ function checkComponent(ctx: RuleContext, report: Report, line: Line, index: num
   const expected = componentModifier(component);
   const label = lineLabel(ctx, index);
   const at = lineRef(ctx, index);
-  const source = { title: 'REFERENCE §2, §4: PC/TC split; 26 professional, TC technical, none for global', confidence: entry.pcTc?.confidence ?? 'unverified' } as const;
-  if (entry.pcTc === null) {
+  const pcTc = pcTcOf(ctx.knowledge, line.code, ctx.input.dateOfService);
+  if (pcTc === null) {
+    const source = { title: 'REFERENCE §2, §4: PC/TC split; 26 professional, TC technical, none for global', confidence: 'unverified' } as const;
     if (has26 || hasTc || expected) {
       report.add('modifier.split-unknown', {
         message: `${label}: whether ${line.code} has a professional/technical split is not in dxacode's knowledge, so ${has26 || hasTc ? 'its 26/TC modifier' : `billing the ${component} component`} was not checked.`,
@@ -47,7 +74,8 @@ function checkComponent(ctx: RuleContext, report: Report, line: Line, index: num
     }
     return;
   }
-  if (!entry.pcTc.split) {
+  const source = pcTc.source;
+  if (!pcTc.split) {
     if (has26 || hasTc) {
       report.add('modifier.no-split', {
         message: `${label}: ${line.code} has no professional/technical split, so 26 and TC do not apply.`,
