@@ -63,7 +63,9 @@ export function check(given: Encounter, knowledge: Knowledge): Result {
 }
 
 /** check(), also returning the facts read from the encounter's report (for callers that keep them, e.g. the registry). */
-export function checkWithFacts(given: Encounter, knowledge: Knowledge): { result: Result; facts: ReportFacts | undefined } {
+export function checkWithFacts(given: Encounter, allKnowledge: Knowledge): { result: Result; facts: ReportFacts | undefined } {
+  // One resolution per check: a version swapped in meanwhile never mixes into this result.
+  const knowledge = allKnowledge.forDate(given.dateOfService);
   const facts = given.report !== undefined ? extract(given.report) : undefined;
   const applied = facts ? applyReport(given, facts) : undefined;
   const encounter = applied ? applied.encounter : given;

@@ -20,6 +20,7 @@ import {
   type PtpRow,
 } from './schema.js';
 import type { Jurisdiction } from '../contract/values.js';
+import type { KnowledgeVersionRecord, PtpLookup } from './versions.js';
 import type { Source } from '../contract/result.js';
 import { KnowledgeError } from './errors.js';
 import {
@@ -155,6 +156,12 @@ export interface Knowledge {
   mue: { professional: MueTable; institutional: MueTable };
   /** The PFS relative value rows in force on a date of service. */
   rvuOn: (date: string) => RvuTable;
+  /** Imported NCCI PTP tables per claim type (none embedded: the embedded pair data is `pairs`). */
+  ptp: { professional?: PtpLookup | undefined; institutional?: PtpLookup | undefined };
+  /** The imported versions this knowledge can use (empty: embedded data only). */
+  versionRecords: readonly KnowledgeVersionRecord[];
+  /** The knowledge for a date of service: per kind, the newest imported version in force then, else the embedded data. */
+  forDate(date: string): Knowledge;
   /** Contractors' billing articles for bone mass measurement, by MAC jurisdiction. */
   articles: {
     version: string;
@@ -296,7 +303,7 @@ export function compileKnowledge(sources: KnowledgeSources): Knowledge {
   }
 
   const packVersions = packs.map((p) => `${p.id} ${p.version}`).join(', ');
-  return {
+  const knowledge: Knowledge = {
     version: `codes ${codes.version}; ptp ${pairs.version}; modifiers ${modifiers.version}; icd10cm ${conventions.version}; medicare-bmm ${medicare.version}; iscd-vfa ${iscd.version}; packs ${packVersions}`,
     codes: {
       version: codes.version,
@@ -364,5 +371,9 @@ export function compileKnowledge(sources: KnowledgeSources): Knowledge {
     mue: readEmbeddedMue(official.mueCsv, 'cms/mue-2026q4-bone-density.csv'),
     rvuOn: readEmbeddedRvu(official.rvuCsv, 'cms/pprrvu-2024-bone-density.csv'),
     articles: { version: articlesTable.version, title: articlesTable.title, byJurisdiction, withoutArticle: articlesTable.withoutArticle },
+    ptp: {},
+    versionRecords: [],
+    forDate: () => knowledge,
   };
+  return knowledge;
 }

@@ -29,6 +29,19 @@ function rowApplies(row: PtpRow, ctx: RuleContext): boolean {
   );
 }
 
+/**
+ * The PTP rows between two codes: the imported CMS table of the claim type when one is in force (plus the embedded
+ * rows that follow from the code definitions, where the table has no row for the pair), else the embedded rows.
+ */
+function rowsBetween(ctx: RuleContext, column1: string, column2: string): readonly PtpRow[] {
+  const imported = ctx.knowledge.ptp[ctx.input.claimType];
+  const embedded = ctx.knowledge.pairs.byPair.get(`${column1}|${column2}`) ?? [];
+  if (!imported) return embedded;
+  const rows = imported.rowsFor(column1, column2);
+  if (rows.length > 0) return rows;
+  return embedded.filter((row) => row.kind === 'contained' && row.source.confidence === 'verified');
+}
+
 /** Every PTP row that applies between two lines of the claim under check. */
 export function findAppliedPairs(ctx: RuleContext): AppliedPair[] {
   const applied: AppliedPair[] = [];
@@ -36,8 +49,7 @@ export function findAppliedPairs(ctx: RuleContext): AppliedPair[] {
   for (let i = 0; i < lines.length; i++) {
     for (let j = 0; j < lines.length; j++) {
       if (i === j) continue;
-      const rows = ctx.knowledge.pairs.byPair.get(`${lines[i]!.code}|${lines[j]!.code}`);
-      if (!rows) continue;
+      const rows = rowsBetween(ctx, lines[i]!.code, lines[j]!.code);
       for (const row of rows) if (rowApplies(row, ctx)) applied.push({ row, column1: i, column2: j });
     }
   }
@@ -62,14 +74,20 @@ function checkCombinations(ctx: RuleContext, report: Report): void {
 /** The pairs rule family. */
 export function checkPairs(ctx: RuleContext, report: Report): void {
   const { pairs } = ctx.knowledge;
-  report.ran('pairs', pairs.version);
+  const imported = ctx.knowledge.ptp[ctx.input.claimType];
+  report.ran('pairs', imported ? `${imported.info.label}; combined codes ${pairs.version}` : pairs.version);
   checkCombinations(ctx, report);
   const distinct = new Set(ctx.lines.map((l) => l.code));
   if (distinct.size > 1) {
-    if (ctx.input.claimType === 'institutional') {
-      report.skipped('pairs', 'the hospital outpatient (837I) PTP table is not loaded; only relationships that follow from the code definitions were checked');
+    if (imported) {
+      if (imported.parts.length < 4) {
+        report.skipped('pairs', `only part${imported.parts.length === 1 ? '' : 's'} ${imported.parts.join(', ') || '(unnamed)'} of the four files of ${imported.info.label} ${imported.parts.length === 1 ? 'is' : 'are'} loaded; column-1 codes of the other parts are not checked`);
+      }
+    } else if (ctx.input.claimType === 'institutional') {
+      report.skipped('pairs', 'the hospital outpatient (837I) PTP table is not loaded; only relationships that follow from the code definitions were checked (dxacode knowledge import ptp-hospital)');
+    } else if (pairs.partial) {
+      report.skipped('pairs', `only the partial embedded PTP table is loaded (${pairs.version}); import the CMS table for a complete check (dxacode knowledge import ptp-practitioner)`);
     }
-    if (pairs.partial) report.skipped('pairs', `only the partial embedded PTP table is loaded (${pairs.version}); import the CMS table for a complete check`);
   }
 
   for (const { row, column1, column2 } of findAppliedPairs(ctx)) {

@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = {
   denied: 'denied',
   tokenCreated: 'token-created',
   tokenRevoked: 'token-revoked',
+  knowledgeImported: 'knowledge-imported',
 } as const;
 /** One audit action. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[keyof typeof AUDIT_ACTIONS];
@@ -80,6 +81,21 @@ export interface StoreDatabase {
     finished_at: string | null;
   };
   counters: { name: string; value: number };
+  knowledge_versions: {
+    seq: number;
+    id: string;
+    kind: string;
+    edition: string;
+    effective_from: string;
+    effective_to: string | null;
+    files_json: string;
+    row_counts_json: string;
+    content_sha256: string;
+    imported_by: string;
+    imported_at: string;
+    warnings_json: string;
+  };
+  knowledge_data: { version_id: string; part: number; data_base64: string };
   registry: {
     encounter_id: string;
     organization: string;
@@ -272,6 +288,37 @@ export const MIGRATIONS: readonly Migration[] = [
       // statistics on a freshly queued job.
       await db.schema.createIndex('jobs_status_created').on('jobs').columns(['status', 'created_at']).execute();
       await db.schema.createIndex('job_items_pending_seq').on('job_items').columns(['job_id', 'seq']).where(sql.ref('status'), '=', sql.lit('pending')).execute();
+    },
+  },
+  {
+    version: 4,
+    name: 'imported knowledge versions',
+    up: async (db) => {
+      // One row per import with its provenance; the encoded tables in parts of at most a few megabytes of base64
+      // text, so SQLite and PostgreSQL store the same bytes and no single value grows past what a driver handles well.
+      await db.schema
+        .createTable('knowledge_versions')
+        .addColumn('seq', 'integer', (c) => c.primaryKey())
+        .addColumn('id', 'text', (c) => c.notNull().unique())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('edition', 'text', (c) => c.notNull())
+        .addColumn('effective_from', 'text', (c) => c.notNull())
+        .addColumn('effective_to', 'text')
+        .addColumn('files_json', 'text', (c) => c.notNull())
+        .addColumn('row_counts_json', 'text', (c) => c.notNull())
+        .addColumn('content_sha256', 'text', (c) => c.notNull())
+        .addColumn('imported_by', 'text', (c) => c.notNull())
+        .addColumn('imported_at', 'text', (c) => c.notNull())
+        .addColumn('warnings_json', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('knowledge_versions_kind').on('knowledge_versions').columns(['kind', 'seq']).execute();
+      await db.schema
+        .createTable('knowledge_data')
+        .addColumn('version_id', 'text', (c) => c.notNull().references('knowledge_versions.id'))
+        .addColumn('part', 'integer', (c) => c.notNull())
+        .addColumn('data_base64', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('knowledge_data_pk', ['version_id', 'part'])
+        .execute();
     },
   },
 ];

@@ -15,6 +15,8 @@ import { ageOn } from '../contract/dates.js';
 import type { Encounter, HistoryEntry } from '../contract/encounter.js';
 import type { Result } from '../contract/result.js';
 import type { Knowledge } from '../knowledge/compile.js';
+import type { KnowledgeVersionRecord } from '../knowledge/versions.js';
+import type { KnowledgeKind } from '../knowledge/import/types.js';
 import { StoreError, toStoreError, withStoreErrors } from './errors.js';
 import { AUDIT_GENESIS_HASH, auditHash, canonicalJson, sha256Hex } from './hash.js';
 import { MIGRATIONS, ROLES, type AuditAction, type Role, type StoreDatabase } from './schema.js';
@@ -195,6 +197,15 @@ export interface Store {
   verifyAudit(): Promise<AuditVerification>;
   /** The newest audit records of one organisation (ids and actions only), newest first. */
   listAudit(organization: string, options?: { limit?: number; beforeSeq?: number }): Promise<AuditRecord[]>;
+  /**
+   * Stores one imported knowledge version and its encoded tables in one transaction, audited as knowledge-imported:
+   * all of it or nothing. Returns the record with its sequence number.
+   */
+  addKnowledgeVersion(version: Omit<KnowledgeVersionRecord, 'seq' | 'importedAt'>, data: Uint8Array): Promise<KnowledgeVersionRecord>;
+  /** Every imported knowledge version, oldest first (provenance only). */
+  listKnowledgeVersions(): Promise<KnowledgeVersionRecord[]>;
+  /** The encoded tables of one version, or undefined when there is no such version. */
+  knowledgeVersionData(id: string): Promise<Uint8Array | undefined>;
   /** For tests and admin tools: the underlying Kysely instance. */
   readonly db: Kysely<StoreDatabase>;
   close(): Promise<void>;
@@ -645,10 +656,75 @@ class KyselyStore implements Store {
     return { ok: true, records: rows.length };
   }
 
+  async addKnowledgeVersion(version: Omit<KnowledgeVersionRecord, 'seq' | 'importedAt'>, data: Uint8Array): Promise<KnowledgeVersionRecord> {
+    const base64 = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
+    return this.write(async (tx) => {
+      const last = await tx.selectFrom('knowledge_versions').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+      const seq = last === undefined ? 1 : Number(last.seq) + 1;
+      const importedAt = this.now();
+      await tx
+        .insertInto('knowledge_versions')
+        .values({
+          seq,
+          id: version.id,
+          kind: version.kind,
+          edition: version.edition,
+          effective_from: version.effectiveFrom,
+          effective_to: version.effectiveTo,
+          files_json: JSON.stringify(version.files),
+          row_counts_json: JSON.stringify(version.rowCounts),
+          content_sha256: version.contentSha256,
+          imported_by: version.importedBy,
+          imported_at: importedAt,
+          warnings_json: JSON.stringify(version.warnings),
+        })
+        .execute();
+      for (let part = 0, at = 0; at < base64.length || part === 0; part++, at += KNOWLEDGE_PART_CHARS) {
+        await tx.insertInto('knowledge_data').values({ version_id: version.id, part, data_base64: base64.slice(at, at + KNOWLEDGE_PART_CHARS) }).execute();
+      }
+      await this.appendAudit(tx, SYSTEM_ORGANIZATION, version.importedBy, AUDIT_ACTIONS_IMPORTED, [version.id]);
+      return { ...version, seq, importedAt };
+    });
+  }
+
+  async listKnowledgeVersions(): Promise<KnowledgeVersionRecord[]> {
+    return withStoreErrors(async () => {
+      const rows = await this.db.selectFrom('knowledge_versions').selectAll().orderBy('seq').execute();
+      return rows.map((r) => ({
+        seq: Number(r.seq),
+        id: r.id,
+        kind: r.kind as KnowledgeKind,
+        edition: r.edition,
+        effectiveFrom: r.effective_from,
+        effectiveTo: r.effective_to,
+        files: JSON.parse(r.files_json) as KnowledgeVersionRecord['files'],
+        rowCounts: JSON.parse(r.row_counts_json) as Record<string, number>,
+        contentSha256: r.content_sha256,
+        importedBy: r.imported_by,
+        importedAt: r.imported_at,
+        warnings: JSON.parse(r.warnings_json) as string[],
+      }));
+    });
+  }
+
+  async knowledgeVersionData(id: string): Promise<Uint8Array | undefined> {
+    return withStoreErrors(async () => {
+      const parts = await this.db.selectFrom('knowledge_data').select(['part', 'data_base64']).where('version_id', '=', id).orderBy('part').execute();
+      if (parts.length === 0) return undefined;
+      return Buffer.from(parts.map((p) => p.data_base64).join(''), 'base64');
+    });
+  }
+
   async close(): Promise<void> {
     await this.db.destroy();
   }
 }
+
+/** Characters of base64 per stored part of a knowledge version (4 MiB). */
+const KNOWLEDGE_PART_CHARS = 4 * 1024 * 1024;
+/** The organisation of audit records about installation-wide actions (knowledge imports). */
+const SYSTEM_ORGANIZATION = 'system';
+const AUDIT_ACTIONS_IMPORTED: AuditAction = 'knowledge-imported';
 
 /**
  * better-sqlite3 waits for a busy database synchronously, so a second connection to the same file in this process

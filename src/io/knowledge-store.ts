@@ -1,0 +1,143 @@
+/**
+ * Importing official files into the store as knowledge versions, and loading the stored versions into the
+ * knowledge the engine uses (an edge: files and the database). An import is refused whole, never half-stored:
+ * a file that does not match its layout (file, line, column), a version whose main row count falls far below the
+ * previous version of the same kind, a version already imported, or files without an effective period.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Knowledge } from '../knowledge/compile.js';
+import { IMPORTERS, ImportError, KNOWLEDGE_KINDS, type KnowledgeKind } from '../knowledge/import/index.js';
+import { decodeTables, encodeTables } from '../knowledge/import/table.js';
+import { compileVersion, withVersions, type KnowledgeVersionRecord } from '../knowledge/versions.js';
+import type { Store } from '../store/index.js';
+import { isCalendarDate } from '../contract/dates.js';
+
+/** The largest official file accepted (a PTP part is under 100 MB; PECOS about 150 MB). */
+export const MAX_IMPORT_FILE_BYTES = 1024 * 1024 * 1024;
+
+/** Below this share of the previous version's rows an import is refused unless the user allows it. */
+export const MIN_ROW_SHARE = 0.5;
+
+/** An import that was refused: the message says what and where. */
+export class KnowledgeImportError extends Error {
+  override readonly name = 'KnowledgeImportError';
+}
+
+/** What the user asked for. */
+export interface ImportRequest {
+  kind: string;
+  files: string[];
+  /** Overrides of the period the files name (ISO dates; `to` inclusive). */
+  effectiveFrom?: string | undefined;
+  effectiveTo?: string | undefined;
+  /** Accept a row count far below the previous version of the kind. */
+  allowSmaller?: boolean | undefined;
+  /** Who imports (recorded with the version and in the audit log). */
+  actor: string;
+  /** Test seam: the clock is the store's; this is only for timing the phases. */
+  now?: () => number;
+}
+
+/** What an import did, with the time each phase took. */
+export interface ImportOutcome {
+  record: KnowledgeVersionRecord;
+  warnings: string[];
+  milliseconds: { read: number; parse: number; encode: number; store: number };
+}
+
+/** The row count that stands for a version's size: `rows` where the kind has it, else the largest table. */
+export function mainRowCount(counts: Record<string, number>): number {
+  if (counts.rows !== undefined) return counts.rows;
+  if (counts.codes !== undefined) return counts.codes;
+  return Math.max(0, ...Object.values(counts));
+}
+
+/** Reads, checks and stores one import. Throws KnowledgeImportError (or ImportError for a layout problem). */
+export async function importKnowledge(store: Store, request: ImportRequest): Promise<ImportOutcome> {
+  const now = request.now ?? (() => performance.now());
+  if (!(KNOWLEDGE_KINDS as readonly string[]).includes(request.kind)) {
+    throw new KnowledgeImportError(`unknown kind "${request.kind}": expected one of ${KNOWLEDGE_KINDS.join(', ')}`);
+  }
+  const kind = request.kind as KnowledgeKind;
+  const importer = IMPORTERS[kind];
+  const { min, max } = importer.fileCount;
+  if (request.files.length < min || request.files.length > max) {
+    throw new KnowledgeImportError(`${kind} takes ${min === max ? min : `${min} to ${max}`} file${max === 1 ? '' : 's'} (${importer.files}), got ${request.files.length}`);
+  }
+  for (const [name, value] of [['--effective-from', request.effectiveFrom], ['--effective-to', request.effectiveTo]] as const) {
+    if (value !== undefined && !isCalendarDate(value)) throw new KnowledgeImportError(`${name}: expected a date as YYYY-MM-DD, got "${value}"`);
+  }
+  const t0 = now();
+  const files = [];
+  for (const path of request.files) {
+    let size: number;
+    try {
+      size = (await stat(path)).size;
+    } catch (error) {
+      throw new KnowledgeImportError(`${path}: cannot read the file (${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : ((error as NodeJS.ErrnoException).code ?? 'error')})`);
+    }
+    if (size > MAX_IMPORT_FILE_BYTES) throw new KnowledgeImportError(`${path}: the file is larger than ${MAX_IMPORT_FILE_BYTES / (1024 * 1024)} MiB`);
+    const bytes = await readFile(path);
+    files.push({ name: basename(path), bytes, sha256: createHash('sha256').update(bytes).digest('hex') });
+  }
+  const t1 = now();
+  const data = importer.read(files.map((f) => ({ name: f.name, bytes: f.bytes })));
+  const t2 = now();
+  const from = request.effectiveFrom ?? data.effective?.from;
+  const to = request.effectiveTo !== undefined ? request.effectiveTo : request.effectiveFrom !== undefined ? null : (data.effective?.to ?? null);
+  if (from === undefined) {
+    throw new KnowledgeImportError(`${files.map((f) => f.name).join(', ')}: the file names do not say when this ${kind} version takes effect; give --effective-from YYYY-MM-DD (and --effective-to for the last day, if it is not open-ended)`);
+  }
+  if (to !== null && to < from) throw new KnowledgeImportError(`the effective period ends (${to}) before it starts (${from})`);
+
+  const versions = await store.listKnowledgeVersions();
+  const previous = versions.filter((v) => v.kind === kind).at(-1);
+  const rows = mainRowCount(data.rowCounts);
+  if (previous && !request.allowSmaller) {
+    const before = mainRowCount(previous.rowCounts);
+    if (rows < before * MIN_ROW_SHARE) {
+      throw new KnowledgeImportError(
+        `${kind}: ${rows.toLocaleString('en-US')} rows is far below the ${before.toLocaleString('en-US')} of the previous version ${previous.id} (under ${MIN_ROW_SHARE * 100} %); a truncated or wrong file is likely. Check the files, or pass --allow-smaller if the drop is real`,
+      );
+    }
+  }
+  const encoded = encodeTables(data.tables);
+  const contentSha256 = createHash('sha256').update(encoded).digest('hex');
+  const t3 = now();
+  const duplicate = versions.find((v) => v.kind === kind && v.contentSha256 === contentSha256 && v.effectiveFrom === from && v.effectiveTo === to);
+  if (duplicate) throw new KnowledgeImportError(`${kind}: these files were already imported as ${duplicate.id} on ${duplicate.importedAt.slice(0, 10)}`);
+  const slug = data.edition.replace(/[^0-9A-Za-z.]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'edition';
+  const record = await store.addKnowledgeVersion(
+    {
+      id: `${kind}:${slug}:${from}:${contentSha256.slice(0, 8)}`,
+      kind,
+      edition: data.edition,
+      effectiveFrom: from,
+      effectiveTo: to,
+      files: files.map((f) => ({ name: f.name, sha256: f.sha256, bytes: f.bytes.length })),
+      rowCounts: data.rowCounts,
+      contentSha256,
+      importedBy: request.actor,
+      warnings: data.warnings.slice(0, 1000),
+    },
+    encoded,
+  );
+  const t4 = now();
+  return { record, warnings: data.warnings, milliseconds: { read: t1 - t0, parse: t2 - t1, encode: t3 - t2, store: t4 - t3 } };
+}
+
+/** The embedded knowledge plus every version stored; a version whose data cannot be read is named in the error. */
+export async function loadStoredKnowledge(store: Store, base: Knowledge): Promise<Knowledge> {
+  const records = await store.listKnowledgeVersions();
+  const compiled = [];
+  for (const record of records) {
+    const data = await store.knowledgeVersionData(record.id);
+    if (data === undefined) throw new KnowledgeImportError(`knowledge version ${record.id} has no stored data`);
+    compiled.push(compileVersion(record, decodeTables(data)));
+  }
+  return withVersions(base, compiled);
+}
+
+export { ImportError };

@@ -1,0 +1,342 @@
+/**
+ * Imported knowledge versions: each is one import of official files (`dxacode knowledge import`), kept in the store
+ * as encoded tables with its provenance. Here they are compiled into the lookups the rules read, and a Knowledge is
+ * resolved per date of service: per kind, the newest version in force on that date, else the embedded default.
+ * Pure: the caller reads the records and bytes from the store.
+ */
+import type { Source } from '../contract/result.js';
+import type { Jurisdiction } from '../contract/values.js';
+import type { Knowledge } from './compile.js';
+import { INT_NULL, type Table } from './import/table.js';
+import { isoOfDateInt } from './import/text.js';
+import type { KnowledgeKind } from './import/types.js';
+import { CodeList, inForce, type CoverageArticle, type DatasetInfo, type Mai, type MueEntry, type MueTable, type RvuEntry, type RvuTable } from './official.js';
+import type { PtpRow } from './schema.js';
+
+/** The provenance of one imported version, as the store keeps it. */
+export interface KnowledgeVersionRecord {
+  /** Import order (newest highest). */
+  seq: number;
+  id: string;
+  kind: KnowledgeKind;
+  edition: string;
+  effectiveFrom: string;
+  /** Last day in force (inclusive), or null: until a newer version. */
+  effectiveTo: string | null;
+  files: { name: string; sha256: string; bytes: number }[];
+  rowCounts: Record<string, number>;
+  /** SHA-256 of the encoded tables. */
+  contentSha256: string;
+  importedBy: string;
+  importedAt: string;
+  warnings: string[];
+}
+
+/** What users call each kind, for labels. */
+export const KIND_TITLES: Record<KnowledgeKind, string> = {
+  'ptp-practitioner': 'NCCI PTP practitioner',
+  'ptp-hospital': 'NCCI PTP outpatient hospital',
+  'mue-practitioner': 'NCCI MUE practitioner services',
+  'mue-hospital': 'NCCI MUE outpatient hospital services',
+  'mue-dme': 'NCCI MUE DME supplier services',
+  'pfs-rvu': 'CMS PFS relative values',
+  icd10cm: 'ICD-10-CM',
+  hcpcs: 'HCPCS Level II',
+  'mcd-article': 'Medicare Coverage Database billing articles',
+  'order-referring': 'CMS Order and Referring (PECOS)',
+  leie: 'OIG exclusion list (LEIE)',
+};
+
+function infoOf(record: KnowledgeVersionRecord): DatasetInfo {
+  const files = record.files.map((f) => f.name).join(', ');
+  return {
+    id: record.id,
+    label: `${KIND_TITLES[record.kind]} ${record.edition} (${record.effectiveFrom} to ${record.effectiveTo ?? 'open'}), imported ${record.id}`,
+    effective: { from: record.effectiveFrom, to: record.effectiveTo },
+    source: {
+      title: `${KIND_TITLES[record.kind]} ${record.edition}, imported from ${files} by ${record.importedBy} on ${record.importedAt.slice(0, 10)}`,
+      version: record.id,
+      confidence: 'verified',
+    },
+  };
+}
+
+const dateOrNull = (value: number): string | null => (value === INT_NULL ? null : isoOfDateInt(value));
+
+/** A PTP table indexed by column 1 then column 2 (rows bucketed by column 1, sorted by column 2). */
+export interface PtpLookup {
+  info: DatasetInfo;
+  /** Parts of the quarter loaded (f1-f4); fewer than four means codes of the missing ranges are not covered. */
+  parts: string[];
+  rowsFor(column1: string, column2: string): PtpRow[];
+}
+
+function compilePtp(record: KnowledgeVersionRecord, table: Table, claimType: 'professional' | 'institutional'): PtpLookup {
+  const c1 = table.text('column1');
+  const c2 = table.text('column2');
+  const ids = new Map<string, number>();
+  const idOf = (code: string): number => {
+    let id = ids.get(code);
+    if (id === undefined) ids.set(code, (id = ids.size));
+    return id;
+  };
+  const id1 = c1.values.map(idOf);
+  const id2 = c2.values.map(idOf);
+  const n = table.rows;
+  // Counting sort by column 1, then each bucket sorted by column 2: O(n) memory in typed arrays, no object per row.
+  const offsets = new Uint32Array(ids.size + 1);
+  for (let i = 0; i < n; i++) offsets[id1[c1.index[i]!]! + 1]!++;
+  for (let k = 1; k < offsets.length; k++) offsets[k]! += offsets[k - 1]!;
+  const order = new Uint32Array(n);
+  const fill = offsets.slice(0, ids.size);
+  for (let i = 0; i < n; i++) order[fill[id1[c1.index[i]!]!]!++] = i;
+  const second = (row: number) => id2[c2.index[row]!]!;
+  for (let k = 0; k < ids.size; k++) {
+    const bucket = order.subarray(offsets[k]!, offsets[k + 1]!);
+    if (bucket.length > 1) bucket.sort((a, b) => second(a) - second(b) || a - b);
+  }
+  const effective = table.int('effective');
+  const deletion = table.int('deletion');
+  const modifier = table.int('modifier');
+  const rationale = table.text('rationale');
+  const info = infoOf(record);
+  const source: Source = { title: `${info.source.title} (CMS NCCI procedure-to-procedure edit)`, version: record.id, confidence: 'verified' };
+  const parts = Object.keys(record.rowCounts).filter((k) => /^f[1-4]$/.test(k)).sort();
+  return {
+    info,
+    parts,
+    rowsFor(column1, column2) {
+      const a = ids.get(column1);
+      const b = ids.get(column2);
+      if (a === undefined || b === undefined) return [];
+      let lo = offsets[a]!;
+      let hi = offsets[a + 1]!;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (second(order[mid]!) < b) lo = mid + 1;
+        else hi = mid;
+      }
+      const rows: PtpRow[] = [];
+      for (let k = lo; k < offsets[a + 1]! && second(order[k]!) === b; k++) {
+        const i = order[k]!;
+        const text = rationale.values[rationale.index[i]!]!;
+        rows.push({
+          column1,
+          column2,
+          effective: dateOrNull(effective[i]!),
+          deletion: dateOrNull(deletion[i]!),
+          modifierIndicator: String(modifier[i]) as '0' | '1' | '9',
+          indicatorConfidence: 'verified',
+          claimTypes: [claimType],
+          kind: /mutually exclusive/i.test(text) ? 'mutually-exclusive' : 'bundled',
+          rationale: text,
+          source,
+        });
+      }
+      return rows;
+    },
+  };
+}
+
+function compileMue(record: KnowledgeVersionRecord, table: Table): MueTable {
+  const code = table.text('code');
+  const value = table.int('value');
+  const mai = table.int('mai');
+  const rationale = table.text('rationale');
+  const byCode = new Map<string, MueEntry>();
+  for (let i = 0; i < table.rows; i++) {
+    const m = mai[i]!;
+    byCode.set(code.values[code.index[i]!]!, { value: value[i]!, mai: m === INT_NULL ? null : (m as Mai), rationale: rationale.values[rationale.index[i]!]! });
+  }
+  return { info: infoOf(record), get: (c) => byCode.get(c) };
+}
+
+function compileRvu(record: KnowledgeVersionRecord, table: Table): RvuTable {
+  const byKey = new Map<string, RvuEntry>();
+  const text = (name: string, i: number) => {
+    const c = table.text(name);
+    return c.values[c.index[i]!]!;
+  };
+  const number = (name: string) => table.number(name);
+  const work = number('workRvu');
+  const nonFacility = number('nonFacilityTotal');
+  const facility = number('facilityTotal');
+  const factor = number('conversionFactor');
+  for (let i = 0; i < table.rows; i++) {
+    const entry: RvuEntry = {
+      code: text('code', i),
+      modifier: text('modifier', i),
+      status: text('status', i),
+      pctc: text('pctc', i),
+      globalDays: text('globalDays', i),
+      workRvu: work[i]!,
+      nonFacilityTotal: nonFacility[i]!,
+      facilityTotal: facility[i]!,
+      conversionFactor: factor[i]!,
+    };
+    byKey.set(`${entry.code}|${entry.modifier}`, entry);
+  }
+  return { info: infoOf(record), get: (c, m = '') => byKey.get(`${c}|${m}`) };
+}
+
+function compileIcd(record: KnowledgeVersionRecord, table: Table): Knowledge['icd10']['codeSet'] {
+  const code = table.text('code');
+  const billable = table.int('billable');
+  const valid: string[] = [];
+  for (let i = 0; i < table.rows; i++) if (billable[i] === 1) valid.push(code.values[code.index[i]!]!);
+  valid.sort();
+  return { info: infoOf(record), codes: new CodeList([...new Set(valid)]), allValidFrom: record.effectiveFrom };
+}
+
+function compileHcpcs(record: KnowledgeVersionRecord, table: Table): Knowledge['hcpcs'] {
+  const code = table.text('code');
+  const terminated = table.int('terminated');
+  const from = Number(record.effectiveFrom.replace(/-/g, ''));
+  const codes: string[] = [];
+  for (let i = 0; i < table.rows; i++) {
+    const end = terminated[i]!;
+    if (end === INT_NULL || end >= from) codes.push(code.values[code.index[i]!]!);
+  }
+  codes.sort();
+  return { info: infoOf(record), codes: new CodeList([...new Set(codes)]) };
+}
+
+/** Billing articles of an MCD import, by jurisdiction; each article's groups apply to the codes its paragraph names. */
+function compileArticles(record: KnowledgeVersionRecord, tables: Record<string, Table>): Map<Jurisdiction, CoverageArticle> {
+  const rowsOf = (name: string) => {
+    const t = tables[name];
+    return t ? Array.from({ length: t.rows }, (_, i) => t.row(i)) : [];
+  };
+  const info = infoOf(record);
+  const out = new Map<Jurisdiction, CoverageArticle>();
+  for (const article of rowsOf('articles')) {
+    const key = (r: Record<string, unknown>) => r.article === article.article && r.version === article.version;
+    const codes = new Set(rowsOf('codes').filter(key).map((r) => String(r.code)));
+    const covered = new Map<number, Set<string>>();
+    for (const r of rowsOf('covered').filter(key)) {
+      const set = covered.get(Number(r.group)) ?? new Set<string>();
+      set.add(String(r.icd10));
+      covered.set(Number(r.group), set);
+    }
+    // A group paragraph that names codes applies to those; one that names none applies to every code of the article.
+    const byCode = new Map<string, Set<string>>();
+    for (const g of rowsOf('groups').filter(key)) {
+      const named = [...String(g.paragraph).matchAll(/\b(\d{4}[0-9T]|[A-V]\d{4})\b/g)].map((m) => m[1]!);
+      const group = covered.get(Number(g.group));
+      if (!group) continue;
+      for (const c of named.length > 0 ? named : [...codes]) {
+        const union = byCode.get(c) ?? new Set<string>();
+        for (const dx of group) union.add(dx);
+        byCode.set(c, union);
+      }
+    }
+    const jurisdictions = [...new Set(rowsOf('jurisdictions').filter(key).map((r) => String(r.jurisdiction)))] as Jurisdiction[];
+    const compiled: CoverageArticle = {
+      info: { ...info, label: `${String(article.contractor)} billing article ${String(article.article)} v${String(article.version)}, imported ${record.id}`, source: { ...info.source, version: `${String(article.article)} v${String(article.version)}` } },
+      article: String(article.article),
+      articleVersion: Number(article.version),
+      title: String(article.title),
+      contractor: String(article.contractor),
+      jurisdictions,
+      codes,
+      coveredFor: (c) => byCode.get(c),
+      groupsSource: { title: `${String(article.article)} covered-code group paragraphs (imported ${record.id})`, confidence: 'verified' },
+      url: undefined,
+    };
+    for (const j of jurisdictions) out.set(j, compiled);
+  }
+  return out;
+}
+
+/** One compiled imported version: what it overrides in the embedded knowledge. */
+interface CompiledVersion {
+  record: KnowledgeVersionRecord;
+  apply(target: Knowledge): void;
+}
+
+/** Compiles a stored version's tables into an override of the lookups of its kind. */
+export function compileVersion(record: KnowledgeVersionRecord, tables: Record<string, Table>): CompiledVersion {
+  const need = (name: string): Table => {
+    const t = tables[name];
+    if (!t) throw new Error(`knowledge version ${record.id}: table ${name} is missing`);
+    return t;
+  };
+  switch (record.kind) {
+    case 'ptp-practitioner':
+    case 'ptp-hospital': {
+      const claimType = record.kind === 'ptp-practitioner' ? 'professional' : 'institutional';
+      const lookup = compilePtp(record, need('rows'), claimType);
+      return { record, apply: (k) => void (k.ptp = { ...k.ptp, [claimType]: lookup }) };
+    }
+    case 'mue-practitioner':
+    case 'mue-hospital': {
+      const table = compileMue(record, need('rows'));
+      const claimType = record.kind === 'mue-practitioner' ? 'professional' : 'institutional';
+      return { record, apply: (k) => void (k.mue = { ...k.mue, [claimType]: table }) };
+    }
+    case 'pfs-rvu': {
+      const table = compileRvu(record, need('rows'));
+      return { record, apply: (k) => void (k.rvuOn = () => table) };
+    }
+    case 'icd10cm': {
+      const codeSet = compileIcd(record, need('codes'));
+      return { record, apply: (k) => void (k.icd10 = { ...k.icd10, codeSet }) };
+    }
+    case 'hcpcs': {
+      const hcpcs = compileHcpcs(record, need('codes'));
+      return { record, apply: (k) => void (k.hcpcs = hcpcs) };
+    }
+    case 'mcd-article': {
+      const articles = compileArticles(record, tables);
+      return {
+        record,
+        apply: (k) => void (k.articles = { ...k.articles, byJurisdiction: new Map([...k.articles.byJurisdiction, ...articles]) }),
+      };
+    }
+    case 'mue-dme':
+    case 'order-referring':
+    case 'leie':
+      // Kept and listed; the DME MUE table does not apply to these codes, and the provider checks read them elsewhere.
+      return { record, apply: () => undefined };
+  }
+}
+
+/**
+ * The embedded knowledge plus imported versions. `forDate` picks, per kind, the newest version in force on the date
+ * and returns a Knowledge with those lookups (memoised per combination, so repeated dates cost a map look-up).
+ */
+export function withVersions(base: Knowledge, versions: readonly CompiledVersion[]): Knowledge {
+  if (versions.length === 0) return base;
+  const byKind = new Map<KnowledgeKind, CompiledVersion[]>();
+  for (const v of [...versions].sort((a, b) => b.record.seq - a.record.seq)) {
+    const list = byKind.get(v.record.kind) ?? [];
+    list.push(v);
+    byKind.set(v.record.kind, list);
+  }
+  const memo = new Map<string, Knowledge>();
+  const byDate = new Map<string, Knowledge>();
+  const resolved: Knowledge = {
+    ...base,
+    versionRecords: versions.map((v) => v.record),
+    forDate(date: string): Knowledge {
+      const cached = byDate.get(date);
+      if (cached) return cached;
+      const chosen: CompiledVersion[] = [];
+      for (const list of byKind.values()) {
+        const v = list.find((c) => inForce({ id: c.record.id, label: '', effective: { from: c.record.effectiveFrom, to: c.record.effectiveTo }, source: { title: '', confidence: 'verified' } }, date));
+        if (v) chosen.push(v);
+      }
+      const key = chosen.map((c) => c.record.id).join('|');
+      let k = memo.get(key);
+      if (!k) {
+        k = { ...base, versionRecords: resolved.versionRecords, forDate: (d: string) => resolved.forDate(d) };
+        for (const c of chosen) c.apply(k);
+        k.version = chosen.length ? `${base.version}; imported ${key.replace(/\|/g, ', ')}` : base.version;
+        memo.set(key, k);
+      }
+      if (byDate.size < 50_000) byDate.set(date, k);
+      return k;
+    },
+  };
+  return resolved;
+}
