@@ -1,6 +1,8 @@
 /** The `dxacode check` command: input shapes, formats, exit codes and the messages bad input gets. */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runCli } from './cli-helpers.js';
 import { Result } from '../src/contract/result.js';
 
@@ -210,5 +212,40 @@ describe('dxacode extract', () => {
     const result = Result.parse(JSON.parse(run.stdout));
     expect(result.recommended.lines.map((l) => l.code)).toEqual(['77085']);
     expect(result.fromReport?.map((f) => f.field)).toEqual(expect.arrayContaining(['performed[0]', 'performed[1]', 'clinical.tScoreLowest']));
+  });
+});
+
+describe('dxacode: one module per command, imported when the command runs', () => {
+  /** Every module `entry` loads through static imports (type-only imports and import() are left out). */
+  function staticGraph(entry: string): { files: Set<string>; packages: Set<string> } {
+    const files = new Set<string>();
+    const packages = new Set<string>();
+    const visit = (file: string) => {
+      if (files.has(file)) return;
+      files.add(file);
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/^\s*(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?'([^']+)'/gm)) {
+        const spec = m[1]!;
+        if (spec.startsWith('.')) visit(join(dirname(file), spec.replace(/\.js$/, '.ts')));
+        else if (!spec.startsWith('node:')) packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+      }
+    };
+    visit(fileURLToPath(new URL(`../src/cli/${entry}`, import.meta.url)));
+    return { files, packages };
+  }
+  const src = (file: string) => relative(fileURLToPath(new URL('../src/', import.meta.url)), file);
+
+  it('main.ts loads commander and nothing else of weight', () => {
+    const graph = staticGraph('main.ts');
+    expect([...graph.packages]).toEqual(['commander']);
+    expect([...graph.files].map(src).sort()).toEqual(['cli/exit.ts', 'cli/main.ts', 'cli/package-info.ts']);
+  });
+
+  it('check loads neither the server, the store nor the interchange formats', () => {
+    const graph = staticGraph('check.ts');
+    expect([...graph.files].map(src)).toEqual(expect.arrayContaining(['cli/batch.ts', 'engine/check.ts', 'contract/encounter.ts']));
+    expect(graph.packages).toContain('zod');
+    expect([...graph.files].map(src).filter((f) => /^(server|store|interchange)\//.test(f))).toEqual([]);
+    for (const heavy of ['fastify', 'kysely', 'pg', 'better-sqlite3', '@medplum/core', 'pino']) expect(graph.packages).not.toContain(heavy);
   });
 });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { rulesMarkdown } from '../src/cli/main.js';
+import { rulesMarkdown } from '../src/cli/rules.js';
 import { apiProblemsMarkdown } from '../src/server/problems.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

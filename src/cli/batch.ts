@@ -1,65 +1,69 @@
 /**
- * Checks a batch of input items and renders what the CLI prints for them: result lines for standard output and
- * problem lines for standard error. The same function runs on the main thread and in worker threads.
+ * The one input loop of `dxacode check` and `dxacode claim`: reads an encounter input (one JSON object, a JSON array
+ * or NDJSON) batch by batch, parses and validates every item, reports each unusable one on standard error with its
+ * location, and hands the valid encounters on in input order.
  */
-import { stringifyResult } from '../contract/serialize.js';
-import { check, parseEncounter } from '../engine/index.js';
-import type { Knowledge } from '../knowledge/compile.js';
-import { parseItem, type InputItem, type InputShape } from './input.js';
-import { COLOR, PLAIN, renderText } from './text.js';
+import type { Encounter } from '../contract/encounter.js';
+import { parseEncounter } from '../engine/index.js';
+import { parseItem, type EncounterInput, type InputItem, type InputShape } from './input.js';
 
-/** How a batch is rendered. */
-export interface BatchSetup {
-  /** Input name for messages (a file name or <stdin>). */
+/** The input being read: its name for messages (a file name or <stdin>) and its shape. */
+export interface InputSource {
   name: string;
   shape: InputShape;
-  format: 'json' | 'text';
-  color: boolean;
 }
 
-/** What one batch produced. */
-export interface BatchOutput {
-  stdout: string;
-  stderr: string;
-  clean: number;
-  review: number;
-  reject: number;
-  unusable: number;
-}
-
-function where(setup: BatchSetup, item: { index: number; line: number | undefined }, value?: unknown): string {
-  const at = item.line !== undefined ? `${setup.name}:${item.line}` : setup.shape === 'array' ? `${setup.name}[${item.index}]` : setup.name;
+/**
+ * Where an item is, for messages: `file:LINE` (NDJSON), `file[INDEX]` (array) or `file` (one object), then
+ * `encounter "ID"` when the item has an id, else `encounter #N` (N counts from 1).
+ */
+export function itemLocation(source: InputSource, item: { index: number; line: number | undefined }, value?: unknown): string {
+  const at = item.line !== undefined ? `${source.name}:${item.line}` : source.shape === 'array' ? `${source.name}[${item.index}]` : source.name;
   const id = value !== null && typeof value === 'object' && typeof (value as { id?: unknown }).id === 'string' ? (value as { id: string }).id : undefined;
   return id !== undefined ? `${at}: encounter ${JSON.stringify(id.slice(0, 64))}` : `${at}: encounter #${item.index + 1}`;
 }
 
-/** Checks every item of a batch, in order. */
-export function checkBatch(items: InputItem[], setup: BatchSetup, knowledge: Knowledge): BatchOutput {
-  const output: BatchOutput = { stdout: '', stderr: '', clean: 0, review: 0, reject: 0, unusable: 0 };
-  const style = setup.color ? COLOR : PLAIN;
-  for (const raw of items) {
-    const item = parseItem(raw);
-    if (item.kind === 'syntax-error') {
-      output.unusable++;
-      output.stderr += `dxacode: ${setup.name}: encounter #${item.index + 1}: ${item.message}\n`;
-      continue;
+/** One input item after parsing and validation: the encounter, or the standard error lines saying why it is unusable. */
+export type ReadItem = { ok: true; encounter: Encounter } | { ok: false; problems: string };
+
+/** Parses and validates one input item. */
+export function readItem(raw: InputItem, source: InputSource): ReadItem {
+  const item = parseItem(raw);
+  if (item.kind === 'syntax-error') return { ok: false, problems: `dxacode: ${itemLocation(source, item)}: ${item.message}\n` };
+  const parsed = parseEncounter(item.value);
+  if (parsed.ok) return { ok: true, encounter: parsed.encounter };
+  const at = itemLocation(source, item, item.value);
+  return { ok: false, problems: parsed.problems.map((problem) => `dxacode: ${at}: ${problem.field}: ${problem.message}\n`).join('') };
+}
+
+/** What the loop hands on for one batch of the input. */
+export interface EncounterBatch {
+  /** The valid encounters, in input order. */
+  encounters: Encounter[];
+  /** Items read in this batch, usable or not (for the progress bar). */
+  items: number;
+}
+
+/**
+ * Reads every batch of the input: unusable items are reported through `stderr` (one line per problem), the valid
+ * encounters go to `use`, which may be async (to let output drain). Returns how many items were unusable.
+ */
+export async function forEachBatch(input: EncounterInput, name: string, stderr: (text: string) => void, use: (batch: EncounterBatch) => void | Promise<void>): Promise<number> {
+  const source: InputSource = { name, shape: input.shape };
+  let unusable = 0;
+  for await (const items of input.batches) {
+    const encounters: Encounter[] = [];
+    let problems = '';
+    for (const raw of items) {
+      const read = readItem(raw, source);
+      if (read.ok) encounters.push(read.encounter);
+      else {
+        unusable++;
+        problems += read.problems;
+      }
     }
-    const parsed = parseEncounter(item.value);
-    if (!parsed.ok) {
-      output.unusable++;
-      const at = where(setup, item, item.value);
-      for (const problem of parsed.problems) output.stderr += `dxacode: ${at}: ${problem.field}: ${problem.message}\n`;
-      continue;
-    }
-    const result = check(parsed.encounter, knowledge);
-    output[result.verdict]++;
-    if (setup.format === 'text') {
-      output.stdout += `${renderText(result, style, { dateOfService: parsed.encounter.dateOfService, payer: parsed.encounter.payer ?? 'medicare' })}\n`;
-    } else if (setup.shape === 'object') {
-      output.stdout += `${JSON.stringify(result, null, 2)}\n`;
-    } else {
-      output.stdout += `${stringifyResult(result)}\n`;
-    }
+    if (problems) stderr(problems);
+    await use({ encounters, items: items.length });
   }
-  return output;
+  return unusable;
 }

@@ -10,7 +10,10 @@ import { parse as parseYaml } from 'yaml';
 import type { Encounter } from '../contract/encounter.js';
 import { parseEncounter } from '../engine/index.js';
 import type { Knowledge } from '../knowledge/compile.js';
+import { storeOptionsFromEnv } from '../store/index.js';
 import { EXIT } from './exit.js';
+import { PACKAGE_ROOT } from './package-info.js';
+import { knowledgeOrReport, report, type CliIo } from './shared.js';
 import { withStore, type CommandOutput, type StoreArgs } from './store-commands.js';
 
 /** The organisation demo data belongs to. */
@@ -61,4 +64,11 @@ export async function runDemo(args: StoreArgs & { root: string; knowledge: Knowl
       stderr: '',
     };
   });
+}
+
+/** Runs `dxacode demo` on the store at DATABASE_URL or ./data, with the examples and corpus of the package. */
+export async function run(io: CliIo): Promise<number> {
+  const knowledge = await knowledgeOrReport(undefined, io);
+  if (!knowledge) return EXIT.unusable;
+  return report(io, await runDemo({ ...storeOptionsFromEnv(io.env ?? {}), root: PACKAGE_ROOT, knowledge }));
 }

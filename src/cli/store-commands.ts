@@ -1,7 +1,7 @@
 /**
  * Store commands for the command line: `runTokenCreate`, `runTokenList` and `runTokenRevoke` (dxacode token ...)
- * and `runAuditVerify` (dxacode audit verify). main.ts wires them; they return exit code and output instead of printing, and their
- * messages name ids and error kinds only, never SQL text or patient data.
+ * and `runAuditVerify` (dxacode audit verify). token.ts and audit.ts wire them; they return exit code and output
+ * instead of printing, and their messages name ids and error kinds only, never SQL text or patient data.
  */
 import { openStore, storeUrlFromEnv, type Store } from '../store/store.js';
 import { StoreError } from '../store/errors.js';

@@ -1,7 +1,7 @@
 /**
  * X12 for the command line: `runClaim` writes checked encounters as one 837P interchange (control number from the
  * counter file, configuration from dxacode.config.json or --config), `readEdi` checks each claim of an 837P file
- * and reports every defect with its location. main.ts wires them to `dxacode claim --format x12` and
+ * and reports every defect with its location. interchange.ts wires them to `dxacode claim --format x12` and
  * `dxacode check FILE.edi`; messages are lines for standard error, never stack traces.
  */
 import type { Encounter } from '../contract/encounter.js';

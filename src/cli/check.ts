@@ -1,0 +1,119 @@
+/**
+ * `dxacode check [FILE|-]`: checks encounters (one JSON object, a JSON array or NDJSON) and prints one result each,
+ * as JSON or as text. An 837P file, an HL7 v2 feed or a FHIR Bundle is told apart by its first characters and
+ * checked by interchange.ts, loaded only then.
+ */
+import { stringifyResult } from '../contract/serialize.js';
+import { check } from '../engine/index.js';
+import type { Knowledge } from '../knowledge/compile.js';
+import { forEachBatch } from './batch.js';
+import { EXIT } from './exit.js';
+import { detectFormat, InputError, parseJsonText, peekStream, READ_LIMITS, readEncounters, type EncounterInput, type InputFormat } from './input.js';
+import { Progress } from './progress.js';
+import { knowledgeOrReport, openInput, Output, outputFormat, readAll, unreadable, useColor, type CliIo } from './shared.js';
+import { COLOR, PLAIN, renderText } from './text.js';
+
+/** Options of `dxacode check`. */
+export interface CheckOptions {
+  format?: 'json' | 'text';
+  payerPack?: string[];
+  progress?: boolean;
+  mode?: 'strict' | 'lenient';
+  config?: string;
+}
+
+interface Printing {
+  format: 'json' | 'text';
+  color: boolean;
+}
+
+/** Runs `dxacode check`. */
+export async function run(io: CliIo, file: string | undefined, options: CheckOptions): Promise<number> {
+  const stderr = (text: string) => io.stderr.write(text);
+  const knowledge = await knowledgeOrReport(options.payerPack, io);
+  if (!knowledge) return EXIT.unusable;
+  const source = openInput(file, io, 'give a FILE, or pipe encounters on standard input (dxacode check - < encounters.ndjson)');
+  if (!source) return EXIT.unusable;
+  const name = source.name;
+  const format = outputFormat(io, options.format);
+  const print: Printing = { format, color: format === 'text' && useColor(io) };
+  const out = new Output(io.stdout);
+  let input: EncounterInput;
+  try {
+    // 837P, HL7 v2 and FHIR Bundles are told apart from encounters by their first characters.
+    const peeked = await peekStream(source.open(), 4096);
+    const kind = detectFormat(peeked.head);
+    const code = await checkInterchange(kind, peeked, name, options, knowledge, print, out, stderr);
+    if (code !== undefined) return code;
+    input = await readEncounters(peeked.stream);
+  } catch (error) {
+    const message = unreadable(error, name);
+    if (message === undefined) throw error;
+    stderr(message);
+    return EXIT.unusable;
+  }
+  if (input.shape === 'empty') {
+    stderr(`dxacode: ${name}: no encounters: the input is empty\n`);
+    return EXIT.unusable;
+  }
+  const batch = input.shape === 'array' || input.shape === 'ndjson';
+  const progress = batch && options.progress !== false && io.stderr.isTTY === true ? new Progress(io.stderr, input.total) : undefined;
+  const style = print.color ? COLOR : PLAIN;
+  const counts = { clean: 0, review: 0, reject: 0 };
+  let unusable: number;
+  try {
+    unusable = await forEachBatch(input, name, stderr, async ({ encounters, items }) => {
+      progress?.add(items);
+      for (const encounter of encounters) {
+        const result = check(encounter, knowledge);
+        counts[result.verdict]++;
+        if (format === 'text') out.append(`${renderText(result, style, { dateOfService: encounter.dateOfService, payer: encounter.payer ?? 'medicare' })}\n`);
+        else if (input.shape === 'object') out.append(`${JSON.stringify(result, null, 2)}\n`);
+        else out.append(`${stringifyResult(result)}\n`);
+      }
+      await out.flushIfFull();
+    });
+  } finally {
+    progress?.done();
+  }
+  await out.flush();
+  if (batch) {
+    const total = counts.clean + counts.review + counts.reject + unusable;
+    stderr(`dxacode: ${total} encounter${total === 1 ? '' : 's'}: ${counts.clean} clean, ${counts.review} review, ${counts.reject} reject, ${unusable} unusable\n`);
+  }
+  if (unusable > 0) return EXIT.unusable;
+  return counts.reject > 0 ? EXIT.reject : EXIT.ok;
+}
+
+/** Checks an 837P file, an HL7 v2 feed or a FHIR Bundle and returns the exit code; undefined for encounter input. */
+async function checkInterchange(
+  kind: InputFormat,
+  peeked: { head: string; stream: AsyncIterable<Buffer> },
+  name: string,
+  options: CheckOptions,
+  knowledge: Knowledge,
+  print: Printing,
+  out: Output,
+  stderr: (text: string) => void,
+): Promise<number | undefined> {
+  // A FHIR Bundle names its resourceType near the start; only then is the FHIR reader loaded to tell for sure.
+  const fhir = kind === 'json' && peeked.head.includes('"resourceType"') && (await import('../interchange/fhir/index.js')).detectFhirFormat(peeked.head) !== undefined;
+  if (kind === 'json' && !fhir) return undefined;
+  const { checkFhir, checkHl7, checkX12 } = await import('./interchange.js');
+  const sink = { stdout: (text: string) => out.append(text), stderr };
+  let code: number;
+  if (kind === 'x12') {
+    code = await checkX12(peeked.stream, name, { ...(options.mode ? { mode: options.mode } : {}), ...(options.config ? { config: options.config } : {}) }, knowledge, print, sink);
+  } else {
+    const text = await readAll(peeked.stream, READ_LIMITS.documentBytes);
+    if (text === undefined) throw new InputError(`the input is larger than ${READ_LIMITS.documentBytes / (1024 * 1024)} MiB`);
+    if (kind === 'hl7') code = checkHl7(text, name, knowledge, print, sink);
+    else {
+      const parsed = parseJsonText(text);
+      if (!parsed.ok) throw new InputError(parsed.message);
+      code = checkFhir(parsed.value, name, knowledge, print, sink);
+    }
+  }
+  await out.flush();
+  return code;
+}

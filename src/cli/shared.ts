@@ -1,0 +1,114 @@
+/**
+ * What the command modules share: the streams the CLI runs with, buffered output, opening FILE or standard input,
+ * the message for an unreadable input, colour, and loading the knowledge. Kept light: main.ts needs only its types,
+ * and the knowledge loader is imported when a command asks for it.
+ */
+import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
+import type { Knowledge } from '../knowledge/compile.js';
+import type { CommandOutput } from './store-commands.js';
+import { InputError } from './input.js';
+
+/** The streams and environment the CLI runs with (injected so tests can drive it in process). */
+export interface CliIo {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env?: NodeJS.ProcessEnv;
+}
+
+const FLUSH_BYTES = 64 * 1024;
+
+/** Buffered output that respects the stream's backpressure. */
+export class Output {
+  private buffer = '';
+  constructor(private readonly stream: NodeJS.WritableStream) {}
+  append(text: string): void {
+    this.buffer += text;
+  }
+  async write(text: string): Promise<void> {
+    this.append(text);
+    await this.flushIfFull();
+  }
+  async flushIfFull(): Promise<void> {
+    if (this.buffer.length >= FLUSH_BYTES) await this.flush();
+  }
+  async flush(): Promise<void> {
+    if (this.buffer === '') return;
+    const chunk = this.buffer;
+    this.buffer = '';
+    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+  }
+}
+
+/** Colour on a terminal, unless NO_COLOR is set; FORCE_COLOR turns it on anywhere. */
+export function useColor(io: CliIo): boolean {
+  const env = io.env ?? {};
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  return io.stdout.isTTY === true;
+}
+
+/** The output format of check and extract: `--format`, else text on a terminal and json otherwise. */
+export function outputFormat(io: CliIo, format: 'json' | 'text' | undefined): 'json' | 'text' {
+  return format ?? (io.stdout.isTTY ? 'text' : 'json');
+}
+
+/** Loads the knowledge, or reports why it cannot be loaded (a bad pack file) and returns undefined. */
+export async function knowledgeOrReport(packFiles: string[] | undefined, io: CliIo): Promise<Knowledge | undefined> {
+  const [{ loadKnowledge }, { KnowledgeError }] = await Promise.all([import('../io/knowledge-files.js'), import('../knowledge/compile.js')]);
+  try {
+    return loadKnowledge(packFiles ?? []);
+  } catch (error) {
+    if (!(error instanceof KnowledgeError)) throw error;
+    io.stderr.write(`dxacode: ${error.message}\n`);
+    return undefined;
+  }
+}
+
+/** The message for an input that cannot be read (bad syntax, a missing file), or undefined for other errors. */
+export function unreadable(error: unknown, name: string): string | undefined {
+  if (error instanceof InputError) return `dxacode: ${name}: ${error.message}\n`;
+  const code = (error as NodeJS.ErrnoException).code;
+  const why: Record<string, string> = { ENOENT: 'no such file', EISDIR: 'it is a folder', EACCES: 'permission denied' };
+  return code !== undefined && why[code] ? `dxacode: ${name}: cannot read the file (${why[code]})\n` : undefined;
+}
+
+/** The input of a command: its name for messages (the file, or <stdin>) and the stream, opened on demand. */
+export interface CommandInput {
+  name: string;
+  open: () => AsyncIterable<Buffer>;
+}
+
+/**
+ * The input of a command: FILE, or standard input for `-` or no FILE. Refuses a terminal on standard input (the user
+ * forgot the file) with `hint`. The stream is opened lazily, so read errors surface where it is read.
+ */
+export function openInput(file: string | undefined, io: CliIo, hint: string): CommandInput | undefined {
+  const fromStdin = file === undefined || file === '-';
+  if (fromStdin && io.stdin.isTTY) {
+    io.stderr.write(`dxacode: no input: ${hint}\n`);
+    return undefined;
+  }
+  return { name: fromStdin ? '<stdin>' : file, open: () => (fromStdin ? io.stdin : createReadStream(file)) as AsyncIterable<Buffer> };
+}
+
+/** The whole stream as text, or undefined when it is longer than `limit` bytes. */
+export async function readAll(stream: AsyncIterable<Buffer | string>, limit: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of stream) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    bytes += buf.length;
+    if (bytes > limit) return undefined;
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Prints what a store command produced and returns its exit code. */
+export function report(io: CliIo, output: CommandOutput): number {
+  io.stdout.write(output.stdout);
+  io.stderr.write(output.stderr);
+  return output.exitCode;
+}
