@@ -97,6 +97,39 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--payer-pack <file...>', 'load extra payer policy pack files')
     .action(lazy(async () => (await import('./serve.js')).run));
 
+  const knowledge = program.command('knowledge').description('official CMS files as knowledge versions in the store (DATABASE_URL or ./data)');
+  knowledge
+    .command('import')
+    .description('import official files of one kind as a new knowledge version (refused whole on any layout error)')
+    .argument('<kind>', 'ptp-practitioner, ptp-hospital, mue-practitioner, mue-hospital, mue-dme, pfs-rvu, icd10cm, hcpcs, mcd-article, order-referring, leie')
+    .argument('<files...>', 'the files as CMS publishes them (unzipped)')
+    .option('--effective-from <date>', 'first day in force (YYYY-MM-DD), when the file names do not say it or it differs')
+    .option('--effective-to <date>', 'last day in force (YYYY-MM-DD); default open-ended or as the files say')
+    .option('--allow-smaller', 'accept a row count under half of the previous version of the kind')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['json', 'text']))
+    .action(lazy(async () => (await import('./knowledge.js')).importFiles));
+  knowledge
+    .command('list')
+    .description('list the imported knowledge versions with their sources, and the embedded defaults')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['json', 'text']))
+    .action(lazy(async () => (await import('./knowledge.js')).list));
+  knowledge
+    .command('diff')
+    .description('rows added, deleted and changed between two versions of one kind (TO alone: against the previous version)')
+    .argument('<from-or-to>', 'a version id (knowledge list)')
+    .argument('[to]', 'the later version id')
+    .option('--all', 'every row, not only those touching the bone-density family')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['json', 'text']))
+    .action(lazy(async () => (await import('./knowledge.js')).diff));
+
+  program
+    .command('recheck')
+    .description('check again the stored encounters that knowledge versions imported since VERSION touch; list verdicts that changed')
+    .requiredOption('--since <version>', 'a knowledge version id (knowledge list): it and every later import are applied')
+    .option('--organization <id>', 'only this organisation')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['json', 'text']))
+    .action(lazy(async () => (await import('./recheck.js')).run));
+
   program
     .command('extract')
     .description('read a DXA/VFA report and print the documented facts with the evidence span of each')

@@ -4,7 +4,8 @@
  * and the knowledge loader is imported when a command asks for it.
  */
 import { once } from 'node:events';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Knowledge } from '../knowledge/compile.js';
 import type { CommandOutput } from './store-commands.js';
 import { InputError } from './input.js';
@@ -54,15 +55,43 @@ export function outputFormat(io: CliIo, format: 'json' | 'text' | undefined): 'j
   return format ?? (io.stdout.isTTY ? 'text' : 'json');
 }
 
-/** Loads the knowledge, or reports why it cannot be loaded (a bad pack file) and returns undefined. */
-export async function knowledgeOrReport(packFiles: string[] | undefined, io: CliIo): Promise<Knowledge | undefined> {
+/**
+ * True when a store is configured for this run: DATABASE_URL, or the SQLite file under DXACODE_DATA_DIR (./data)
+ * exists. The CLI never creates a database just to look for imported knowledge.
+ */
+export function storeConfigured(env: NodeJS.ProcessEnv): boolean {
+  if (env.DATABASE_URL !== undefined && env.DATABASE_URL !== '') return true;
+  return existsSync(join(env.DXACODE_DATA_DIR ?? './data', 'dxacode.db'));
+}
+
+/**
+ * Loads the knowledge, or reports why it cannot be loaded (a bad pack file, a store that cannot be read) and returns
+ * undefined. With a store configured (storeConfigured), the knowledge versions imported into it are used by date of
+ * service; `stored: false` loads the embedded knowledge alone.
+ */
+export async function knowledgeOrReport(packFiles: string[] | undefined, io: CliIo, options: { stored?: boolean } = {}): Promise<Knowledge | undefined> {
   const [{ loadKnowledge }, { KnowledgeError }] = await Promise.all([import('../io/knowledge-files.js'), import('../knowledge/compile.js')]);
+  let knowledge: Knowledge;
   try {
-    return loadKnowledge(packFiles ?? []);
+    knowledge = loadKnowledge(packFiles ?? []);
   } catch (error) {
     if (!(error instanceof KnowledgeError)) throw error;
     io.stderr.write(`dxacode: ${error.message}\n`);
     return undefined;
+  }
+  const env = io.env ?? {};
+  if (options.stored === false || !storeConfigured(env)) return knowledge;
+  const [{ openStore, storeOptionsFromEnv, StoreError }, { loadStoredKnowledge }] = await Promise.all([import('../store/index.js'), import('../io/knowledge-store.js')]);
+  let store;
+  try {
+    store = await openStore(storeOptionsFromEnv(env));
+    return await loadStoredKnowledge(store, knowledge);
+  } catch (error) {
+    const message = error instanceof StoreError ? `${error.kind}: ${error.message}` : (error as Error).message;
+    io.stderr.write(`dxacode: the imported knowledge versions could not be loaded from the store: ${message}\n`);
+    return undefined;
+  } finally {
+    await store?.close().catch(() => undefined);
   }
 }
 

@@ -11,7 +11,8 @@ import type { Knowledge } from '../knowledge/compile.js';
 import { IMPORTERS, ImportError, KNOWLEDGE_KINDS, type KnowledgeKind } from '../knowledge/import/index.js';
 import { decodeTables, encodeTables } from '../knowledge/import/table.js';
 import { compileVersion, withVersions, type KnowledgeVersionRecord } from '../knowledge/versions.js';
-import type { Store } from '../store/index.js';
+import type { RecheckCandidate, Store } from '../store/index.js';
+import { diffTables, type KnowledgeDiff } from '../knowledge/diff.js';
 import { isCalendarDate } from '../contract/dates.js';
 
 /** The largest official file accepted (a PTP part is under 100 MB; PECOS about 150 MB). */
@@ -141,3 +142,104 @@ export async function loadStoredKnowledge(store: Store, base: Knowledge): Promis
 }
 
 export { ImportError };
+
+/** The difference between a stored version and another (by default the previous version of the same kind). */
+export async function diffStoredVersions(
+  store: Store,
+  base: Knowledge,
+  toId: string,
+  fromId: string | undefined,
+  options: { all?: boolean } = {},
+): Promise<{ from: KnowledgeVersionRecord | undefined; to: KnowledgeVersionRecord; diff: KnowledgeDiff }> {
+  const versions = await store.listKnowledgeVersions();
+  const to = versions.find((v) => v.id === toId);
+  if (!to) throw new KnowledgeImportError(`no knowledge version ${toId} (dxacode knowledge list shows them)`);
+  const from = fromId === undefined ? versions.filter((v) => v.kind === to.kind && v.seq < to.seq).at(-1) : versions.find((v) => v.id === fromId);
+  if (fromId !== undefined && !from) throw new KnowledgeImportError(`no knowledge version ${fromId} (dxacode knowledge list shows them)`);
+  if (from && from.kind !== to.kind) throw new KnowledgeImportError(`${from.id} is ${from.kind} and ${to.id} is ${to.kind}: only versions of one kind can be compared`);
+  const tablesOf = async (record: KnowledgeVersionRecord | undefined) => {
+    if (!record) return {};
+    const data = await store.knowledgeVersionData(record.id);
+    if (data === undefined) throw new KnowledgeImportError(`knowledge version ${record.id} has no stored data`);
+    return decodeTables(data);
+  };
+  const diff = diffTables(to.kind, await tablesOf(from), await tablesOf(to), options.all ? undefined : familyCodeTest(base));
+  return { from, to, diff };
+}
+
+/**
+ * Whether a code (no dot) belongs to the bone-density family: the CPT/HCPCS codes of the code table, the ICD-10-CM
+ * codes of the embedded subset and of the billing articles.
+ */
+export function familyCodeTest(knowledge: Knowledge): (code: string) => boolean {
+  const codes = new Set<string>(knowledge.codes.byCode.keys());
+  for (const dx of knowledge.icd10.billable.keys()) codes.add(dx.replace('.', ''));
+  for (const article of new Set(knowledge.articles.byJurisdiction.values())) {
+    for (const code of article.codes) {
+      codes.add(code);
+      for (const dx of article.coveredFor(code) ?? []) codes.add(dx.replace('.', ''));
+    }
+  }
+  return (code) => codes.has(code);
+}
+
+/** One stored encounter a recheck looked at. */
+export interface RecheckLine {
+  organization: string;
+  encounterId: string;
+  externalId: string | null;
+  dateOfService: string;
+  version: number;
+  before: string;
+  after: string;
+  reason: string;
+}
+
+/** The codes (CPT/HCPCS and ICD-10-CM without the dot) an encounter's claim, recommended claim and diagnoses name. */
+function codesOf(candidate: RecheckCandidate): Set<string> {
+  const out = new Set<string>();
+  for (const line of candidate.encounter.claim?.lines ?? []) {
+    out.add(line.code.toUpperCase());
+    for (const dx of line.diagnoses ?? []) out.add(dx.replace('.', '').toUpperCase());
+  }
+  for (const line of candidate.result.recommended.lines) out.add(line.code);
+  for (const dx of [...(candidate.encounter.diagnoses ?? []), ...candidate.result.recommended.diagnoses]) out.add(dx.replace('.', '').toUpperCase());
+  for (const h of candidate.encounter.history ?? []) out.add(h.code.toUpperCase());
+  return out;
+}
+
+/**
+ * `dxacode recheck --since VERSION`: every version imported since (and including) VERSION touches the stored
+ * encounters whose date of service it is in force on and whose codes its changes name (all of them when it has no
+ * earlier version of its kind to compare with). Each is checked again with `knowledge` and kept as a new version
+ * with its reason. Returns every encounter rechecked, changed verdicts first.
+ */
+export async function recheckSince(store: Store, knowledge: Knowledge, sinceId: string, actor: string, organization?: string): Promise<RecheckLine[]> {
+  const versions = await store.listKnowledgeVersions();
+  const since = versions.find((v) => v.id === sinceId);
+  if (!since) throw new KnowledgeImportError(`no knowledge version ${sinceId} (dxacode knowledge list shows them)`);
+  const touching = versions.filter((v) => v.seq >= since.seq);
+  const done = new Map<string, RecheckLine>();
+  for (const version of touching) {
+    const hasPrevious = versions.some((v) => v.kind === version.kind && v.seq < version.seq);
+    const touched = hasPrevious ? new Set((await diffStoredVersions(store, knowledge, version.id, undefined, { all: true })).diff.touchedCodes) : undefined;
+    const reason = `knowledge version ${version.id} (${version.kind} ${version.edition})`;
+    for (const candidate of await store.encountersInPeriod(version.effectiveFrom, version.effectiveTo, organization)) {
+      const key = `${candidate.organization}/${candidate.encounterId}`;
+      if (done.has(key)) continue;
+      if (touched !== undefined && ![...codesOf(candidate)].some((c) => touched.has(c))) continue;
+      const outcome = await store.recheck(candidate.organization, candidate.encounterId, knowledge, reason, actor);
+      done.set(key, {
+        organization: candidate.organization,
+        encounterId: candidate.encounterId,
+        externalId: candidate.externalId,
+        dateOfService: candidate.dateOfService,
+        version: outcome.version,
+        before: outcome.before,
+        after: outcome.after,
+        reason,
+      });
+    }
+  }
+  return [...done.values()].sort((a, b) => Number(a.before === a.after) - Number(b.before === b.after) || a.dateOfService.localeCompare(b.dateOfService));
+}

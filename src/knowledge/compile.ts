@@ -286,7 +286,7 @@ export function compileKnowledge(sources: KnowledgeSources): Knowledge {
   const articlesTable = validate(BillingArticles, official.articles, 'medicare-billing-articles');
   const byJurisdiction = new Map<Jurisdiction, CoverageArticle>();
   for (const meta of articlesTable.articles) {
-    const article = readEmbeddedArticle(meta, official.articleFiles[meta.file], articlesTable.export);
+    const article = readEmbeddedArticle(meta, official.articleFiles[meta.file], articlesTable.version);
     for (const j of meta.jurisdictions) {
       if (byJurisdiction.has(j)) throw new KnowledgeError(`knowledge table medicare-billing-articles: jurisdiction ${j} has two articles`);
       byJurisdiction.set(j, article);

@@ -47,6 +47,8 @@ export interface StoreDatabase {
     result_json: string;
     created_at: string;
     actor: string;
+    /** Why this version was made when it is not a check of new input (a recheck after a knowledge import). */
+    reason?: string | null;
   };
   check_findings: { encounter_id: string; version: number; rule: string };
   accepted_claims: { encounter_id: string; version: number; claim_json: string; actor: string; created_at: string };
@@ -319,6 +321,8 @@ export const MIGRATIONS: readonly Migration[] = [
         .addColumn('data_base64', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('knowledge_data_pk', ['version_id', 'part'])
         .execute();
+      // A result made by `dxacode recheck` says why: the knowledge version that touched it.
+      await db.schema.alterTable('check_results').addColumn('reason', 'text').execute();
     },
   },
 ];

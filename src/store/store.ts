@@ -161,6 +161,25 @@ export interface IdempotentResponse {
 /** What Store.idempotent did: ran the work, replayed the stored response, or found the key used for another request. */
 export type IdempotentOutcome = (IdempotentResponse & { replayed: boolean }) | { mismatch: true };
 
+/** A stored encounter that a recheck may touch. */
+export interface RecheckCandidate {
+  organization: string;
+  encounterId: string;
+  externalId: string | null;
+  dateOfService: string;
+  encounter: Encounter;
+  verdict: Result['verdict'];
+  result: Result;
+}
+
+/** What one recheck changed. */
+export interface RecheckOutcome {
+  encounterId: string;
+  version: number;
+  before: Result['verdict'];
+  after: Result['verdict'];
+}
+
 /** The store API used by the CLI and the HTTP server. */
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
@@ -206,6 +225,13 @@ export interface Store {
   listKnowledgeVersions(): Promise<KnowledgeVersionRecord[]>;
   /** The encoded tables of one version, or undefined when there is no such version. */
   knowledgeVersionData(id: string): Promise<Uint8Array | undefined>;
+  /** Stored encounters of every organisation (or one) whose date of service falls in the period, with their latest verdict. */
+  encountersInPeriod(from: string, to: string | null, organization?: string): Promise<RecheckCandidate[]>;
+  /**
+   * Checks a stored encounter again with `knowledge` and keeps the result as a new version with its reason (audited
+   * as checked), in one transaction. Returns the previous and new verdicts.
+   */
+  recheck(organization: string, encounterId: string, knowledge: Knowledge, reason: string, actor: string): Promise<RecheckOutcome>;
   /** For tests and admin tools: the underlying Kysely instance. */
   readonly db: Kysely<StoreDatabase>;
   close(): Promise<void>;
@@ -477,7 +503,9 @@ class KyselyStore implements Store {
     // The check runs inside the transaction so the history it sees is the history it is stored against.
     const history = encounter.history ?? (patientKey === null ? undefined : await storedHistory(tx, organization, patientKey, encounterId, encounter.dateOfService));
     const withHistory = history === undefined ? encounter : { ...encounter, history };
-    const checked = options.checker === undefined ? checkWithFacts(withHistory, knowledge) : { result: options.checker(withHistory, knowledge), facts: undefined };
+    // Resolved once, so the version recorded is the one the check used (imports can change between calls).
+    const resolved = knowledge.forDate(encounter.dateOfService);
+    const checked = options.checker === undefined ? checkWithFacts(withHistory, resolved) : { result: options.checker(withHistory, resolved), facts: undefined };
     const result: Result = { ...checked.result };
 
     const createdAt = this.now();
@@ -489,7 +517,7 @@ class KyselyStore implements Store {
     }
     await tx
       .insertInto('check_results')
-      .values({ encounter_id: encounterId, version, input_sha256: inputHash, knowledge_version: knowledge.version, verdict: result.verdict, result_json: JSON.stringify(result), created_at: createdAt, actor })
+      .values({ encounter_id: encounterId, version, input_sha256: inputHash, knowledge_version: resolved.version, verdict: result.verdict, result_json: JSON.stringify(result), created_at: createdAt, actor })
       .execute();
     const rules = [...new Set(result.findings.map((f) => f.rule))];
     if (rules.length > 0) await tx.insertInto('check_findings').values(rules.map((rule) => ({ encounter_id: encounterId, version, rule }))).execute();
@@ -712,6 +740,50 @@ class KyselyStore implements Store {
       const parts = await this.db.selectFrom('knowledge_data').select(['part', 'data_base64']).where('version_id', '=', id).orderBy('part').execute();
       if (parts.length === 0) return undefined;
       return Buffer.from(parts.map((p) => p.data_base64).join(''), 'base64');
+    });
+  }
+
+  async encountersInPeriod(from: string, to: string | null, organization?: string): Promise<RecheckCandidate[]> {
+    return withStoreErrors(async () => {
+      let query = this.db
+        .selectFrom('encounters as e')
+        .innerJoin('check_results as r', (j) => j.onRef('r.encounter_id', '=', 'e.id').onRef('r.version', '=', 'e.latest_version'))
+        .select(['e.organization', 'e.id', 'e.external_id', 'e.date_of_service', 'e.input_json', 'r.verdict', 'r.result_json'])
+        .where('e.date_of_service', '>=', from);
+      if (to !== null) query = query.where('e.date_of_service', '<=', to);
+      if (organization !== undefined) query = query.where('e.organization', '=', organization);
+      const rows = await query.orderBy('e.date_of_service').orderBy('e.id').execute();
+      return rows.map((r) => ({
+        organization: r.organization,
+        encounterId: r.id,
+        externalId: r.external_id,
+        dateOfService: r.date_of_service,
+        encounter: JSON.parse(r.input_json) as Encounter,
+        verdict: r.verdict as Result['verdict'],
+        result: JSON.parse(r.result_json) as Result,
+      }));
+    });
+  }
+
+  async recheck(organization: string, encounterId: string, knowledge: Knowledge, reason: string, actor: string): Promise<RecheckOutcome> {
+    return this.write(async (tx) => {
+      const row = await tx.selectFrom('encounters').selectAll().where('organization', '=', organization).where('id', '=', encounterId).executeTakeFirst();
+      if (row === undefined) throw new StoreError('not-found', `no encounter ${encounterId}`);
+      const latest = await latestResult(tx, organization, encounterId);
+      const encounter = JSON.parse(row.input_json) as Encounter;
+      const history = encounter.history ?? (row.patient_key === null ? undefined : await storedHistory(tx, organization, row.patient_key, encounterId, encounter.dateOfService));
+      const resolved = knowledge.forDate(encounter.dateOfService);
+      const { result } = checkWithFacts(history === undefined ? encounter : { ...encounter, history }, resolved);
+      const version = Number(row.latest_version) + 1;
+      await tx
+        .insertInto('check_results')
+        .values({ encounter_id: encounterId, version, input_sha256: row.input_sha256, knowledge_version: resolved.version, verdict: result.verdict, result_json: JSON.stringify(result), created_at: this.now(), actor, reason })
+        .execute();
+      const rules = [...new Set(result.findings.map((f) => f.rule))];
+      if (rules.length > 0) await tx.insertInto('check_findings').values(rules.map((rule) => ({ encounter_id: encounterId, version, rule }))).execute();
+      await tx.updateTable('encounters').set({ latest_version: version }).where('id', '=', encounterId).execute();
+      await this.appendAudit(tx, organization, actor, 'checked', [encounterId, `v${version}`]);
+      return { encounterId, version, before: latest.result.verdict, after: result.verdict };
     });
   }
 

@@ -57,7 +57,7 @@ function readMue(kind: 'mue-practitioner' | 'mue-hospital' | 'mue-dme', file: Im
   const from = date ? `${date[3]}-${date[1]}-${date[2]}` : undefined;
   return {
     tables: { rows: builder.build() },
-    edition: from ? `effective ${from}` : file.name,
+    edition: from ? (/-(01|04|07|10)-01$/.test(from) ? `${from.slice(0, 4)} Q${(Number(from.slice(5, 7)) + 2) / 3}` : `effective ${from}`) : file.name,
     effective: from ? { from, to: null } : undefined,
     rowCounts: { rows: builder.rows },
     warnings,
