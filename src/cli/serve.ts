@@ -6,6 +6,7 @@ import { readX12ConfigFile } from '../io/x12-config-file.js';
 import { buildServer } from '../server/server.js';
 import { storeTokenVerifier } from '../server/tokens.js';
 import { BatchWorker, DEFAULT_LEASE_MS, DEFAULT_POLL_MS } from '../server/worker.js';
+import { DEFAULT_KNOWLEDGE_POLL_MS, LiveKnowledge } from '../server/knowledge-live.js';
 import { openStore, storeOptionsFromEnv, StoreError } from '../store/index.js';
 import { EXIT } from './exit.js';
 import { VERSION } from './package-info.js';
@@ -16,8 +17,9 @@ const FIRST_ORGANIZATION = 'default';
 
 /** Runs `dxacode serve` until SIGINT or SIGTERM. */
 export async function run(io: CliIo, options: { payerPack?: string[] }): Promise<number> {
-  const knowledge = await knowledgeOrReport(options.payerPack, io);
-  if (!knowledge) return EXIT.unusable;
+  // The imported versions are loaded from the server's store below, and kept current while it runs.
+  const embedded = await knowledgeOrReport(options.payerPack, io, { stored: false });
+  if (!embedded) return EXIT.unusable;
   const env = io.env ?? {};
   // PORT=0 takes a free port (the URL printed below names it): tests start several servers at once this way.
   const port = Number(env.PORT ?? 8080);
@@ -35,7 +37,8 @@ export async function run(io: CliIo, options: { payerPack?: string[] }): Promise
   };
   const leaseMs = milliseconds('DXACODE_WORKER_LEASE_MS', DEFAULT_LEASE_MS);
   const pollMs = milliseconds('DXACODE_WORKER_POLL_MS', DEFAULT_POLL_MS);
-  if (leaseMs === undefined || pollMs === undefined) return EXIT.unusable;
+  const knowledgePollMs = milliseconds('DXACODE_KNOWLEDGE_POLL_MS', DEFAULT_KNOWLEDGE_POLL_MS);
+  if (leaseMs === undefined || pollMs === undefined || knowledgePollMs === undefined) return EXIT.unusable;
   // Claim export and the dashboard's amount at risk use the X12 configuration (DXACODE_CONFIG, else
   // dxacode.config.json in the working folder); without one, exports are test interchanges with SAMPLE ids.
   const x12 = readX12ConfigFile(env.DXACODE_CONFIG === undefined || env.DXACODE_CONFIG === '' ? undefined : env.DXACODE_CONFIG);
@@ -64,9 +67,19 @@ export async function run(io: CliIo, options: { payerPack?: string[] }): Promise
   if (first !== undefined) {
     io.stderr.write(`dxacode: first start: created an admin token for organisation "${FIRST_ORGANIZATION}" (token id ${first.id}). Sign in with it; it is shown this once and only its hash is stored:\n${first.token}\n`);
   }
+  const live = new LiveKnowledge(embedded, store);
+  try {
+    await live.refresh();
+  } catch (error) {
+    io.stderr.write(`dxacode: the imported knowledge versions could not be loaded: ${(error as Error).message}\n`);
+    await store.close();
+    return EXIT.unusable;
+  }
+  const knowledge = live.knowledge;
   const worker = new BatchWorker({ store, knowledge, leaseMs, pollMs });
   const app = await buildServer({
     knowledge,
+    live,
     store,
     worker,
     tokens: storeTokenVerifier(store),
@@ -76,6 +89,7 @@ export async function run(io: CliIo, options: { payerPack?: string[] }): Promise
   });
   await app.listen({ port, host: env.HOST ?? '127.0.0.1' });
   worker.start(app.log);
+  live.start(knowledgePollMs, app.log);
   const address = app.server.address();
   const listening = typeof address === 'object' && address !== null ? address.port : port;
   io.stderr.write(`dxacode: serving the workbench and the API on http://${env.HOST ?? 'localhost'}:${listening} (API docs at /docs)\n`);
@@ -85,6 +99,7 @@ export async function run(io: CliIo, options: { payerPack?: string[] }): Promise
     process.once('SIGTERM', stop);
   });
   // The worker finishes the item in hand (its transaction commits or never began) before the store closes.
+  live.stop();
   await worker.stop();
   await app.close();
   await store.close();

@@ -50,6 +50,7 @@ export function registerEncounterRoutes(app: FastifyInstance, deps: EncounterRou
     if (q.from !== undefined && !isCalendarDate(q.from)) return bad('from', 'a date YYYY-MM-DD');
     if (q.to !== undefined && !isCalendarDate(q.to)) return bad('to', 'a date YYYY-MM-DD');
     if (q.rule !== undefined && !RULE_ID.test(q.rule)) return bad('rule', 'a rule id such as frequency.too-soon');
+    if (q.rechecked !== undefined && q.rechecked !== 'changed') return bad('rechecked', '"changed" (encounters whose verdict a knowledge recheck changed)');
     const page = pageOf(q, 50, 500);
     if ('problem' in page) return reply.code(400).send(problems('input.invalid', page.problem));
     const principal = request.principal!;
@@ -59,6 +60,7 @@ export function registerEncounterRoutes(app: FastifyInstance, deps: EncounterRou
       ...(q.from ? { from: q.from } : {}),
       ...(q.to ? { to: q.to } : {}),
       ...(q.rule ? { rule: q.rule } : {}),
+      ...(q.rechecked ? { rechecked: 'changed' as const } : {}),
       ...page,
     };
     return { encounters: await store.listEncounters(principal.organization, filters) };

@@ -58,7 +58,31 @@ export function openApiDocument(version: string): Record<string, unknown> {
         },
       },
       '/v1/session': { post: { summary: 'Sign in: returns who the token is (audited as signed-in). Any role.', responses: { 200: { description: 'tokenId, organization and role' }, ...errors(401) } } },
-      '/v1/knowledge': { get: { summary: 'Knowledge version and payer packs. Role: viewer.', responses: { 200: { description: 'version and payers' }, ...errors(401) } } },
+      '/v1/knowledge': {
+        get: {
+          summary: 'The knowledge in force on a date (default today): per table the imported version or embedded default with its source, every imported version with its files, SHA-256, row counts, period and importer, and the payer packs. Role: viewer.',
+          parameters: [{ name: 'date', in: 'query', schema: { type: 'string', format: 'date' } }],
+          responses: { 200: { description: 'version, date, datasets, imported and payers' }, ...errors(400, 401) },
+        },
+      },
+      '/v1/knowledge/diff': {
+        get: {
+          summary: 'Rows added, deleted and changed between two imported versions of one kind (from: default the previous version of the kind); the bone-density family unless all=true. Role: viewer.',
+          parameters: [
+            { name: 'to', in: 'query', required: true, schema: { type: 'string' } },
+            { name: 'from', in: 'query', schema: { type: 'string' } },
+            { name: 'all', in: 'query', schema: { type: 'boolean' } },
+          ],
+          responses: { 200: { description: 'kind, from, to, added, deleted, changed, touchedCodes' }, ...errors(400, 401, 404) },
+        },
+      },
+      '/v1/knowledge/recheck': {
+        post: {
+          summary: "Check again this organisation's stored encounters that the versions imported since `since` touch; each new result is kept as a new version with its reason. Role: admin.",
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['since'], properties: { since: { type: 'string' } } } } } },
+          responses: { 200: { description: 'rechecked, changed and each encounter with its verdict before and after' }, ...errors(400, 401, 403, 404) },
+        },
+      },
       '/v1/extract': {
         post: {
           summary: 'Read a DXA/VFA report: studies, results, clinical facts, VFA findings and suggested diagnoses, each with its evidence span. Role: viewer.',
@@ -75,7 +99,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
         },
         get: {
           summary: 'List encounters (latest version) with filters. Role: viewer.',
-          parameters: ['verdict', 'payer', 'from', 'to', 'rule', 'limit', 'offset'].map((name) => ({ name, in: 'query', schema: { type: 'string' } })),
+          parameters: ['verdict', 'payer', 'from', 'to', 'rule', 'rechecked', 'limit', 'offset'].map((name) => ({ name, in: 'query', schema: { type: 'string' } })),
           responses: { 200: { description: 'encounters' }, ...errors(400, 401) },
         },
       },

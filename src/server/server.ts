@@ -23,12 +23,16 @@ import { authorize, type Action, type Principal } from './policy.js';
 import { invalidEncounter, problems } from './http.js';
 import { API_PROBLEMS, type ApiProblemId } from './problems.js';
 import { registerWebPage } from './web.js';
+import type { LiveKnowledge } from './knowledge-live.js';
+import { registerKnowledgeRoutes } from './knowledge.js';
 
 export type { TokenVerifier } from './tokens.js';
 
 /** Server settings. */
 export interface ServerOptions {
   knowledge: Knowledge;
+  /** The store's imported versions kept current (refreshed at once after an import or recheck through the API). */
+  live?: LiveKnowledge;
   tokens: TokenVerifier;
   /** The store; without one only the stateless routes are served. */
   store?: Store;
@@ -145,10 +149,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return extract(body.report);
   });
 
-  app.get('/v1/knowledge', { preHandler: guard('encounter.read') }, async () => ({
-    version: options.knowledge.version,
-    payers: [...options.knowledge.payers.values()].map((p) => ({ id: p.id, name: p.name, program: p.program, version: p.version })),
-  }));
+  registerKnowledgeRoutes(app, { knowledge: options.knowledge, live: options.live, store: options.store, guard });
 
   app.post('/v1/session', { preHandler: guard('encounter.read') }, async (request) => {
     const principal = request.principal!;

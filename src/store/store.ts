@@ -103,6 +103,8 @@ export interface EncounterFilters {
   from?: string;
   to?: string;
   rule?: string;
+  /** `changed`: only encounters whose latest version is a knowledge recheck that changed the verdict. */
+  rechecked?: 'changed';
   limit?: number;
   offset?: number;
 }
@@ -583,6 +585,13 @@ class KyselyStore implements Store {
         query = query.where(({ exists, selectFrom }) =>
           exists(selectFrom('check_findings as f').select('f.rule').whereRef('f.encounter_id', '=', 'e.id').whereRef('f.version', '=', 'e.latest_version').where('f.rule', '=', rule)),
         );
+      }
+      if (filters.rechecked === 'changed') {
+        query = query
+          .where('r.reason', 'is not', null)
+          .where(({ exists, selectFrom }) =>
+            exists(selectFrom('check_results as p').select('p.version').whereRef('p.encounter_id', '=', 'e.id').where('p.version', '=', sql<number>`e.latest_version - 1`).whereRef('p.verdict', '<>', 'r.verdict')),
+          );
       }
       const rows = await query.orderBy('e.date_of_service', 'desc').orderBy('e.id').limit(limit).offset(offset).execute();
       return rows.map((r) => ({

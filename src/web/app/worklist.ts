@@ -14,7 +14,7 @@ export const PAGE_SIZE = 25;
 /** Draws the worklist for the filters in the route's query. */
 export async function renderWorklist(ctx: ViewContext): Promise<void> {
   const q = ctx.query;
-  const filters = { verdict: q.get('verdict') ?? '', payer: q.get('payer') ?? '', from: q.get('from') ?? '', to: q.get('to') ?? '', rule: q.get('rule') ?? '' };
+  const filters = { verdict: q.get('verdict') ?? '', payer: q.get('payer') ?? '', from: q.get('from') ?? '', to: q.get('to') ?? '', rule: q.get('rule') ?? '', rechecked: q.get('rechecked') ?? '' };
   const offset = Math.max(0, Number(q.get('offset') ?? 0) || 0);
 
   const verdict = h('select', { name: 'verdict' }, h('option', { value: '' }, 'Any verdict'), VERDICTS.map((v) => h('option', { value: v, selected: v === filters.verdict }, v[0]!.toUpperCase() + v.slice(1))));
@@ -22,6 +22,7 @@ export async function renderWorklist(ctx: ViewContext): Promise<void> {
   const from = h('input', { type: 'date', name: 'from', value: filters.from });
   const to = h('input', { type: 'date', name: 'to', value: filters.to });
   const rule = h('input', { type: 'text', name: 'rule', value: filters.rule, placeholder: 'e.g. pair.combined-code', spellcheck: 'false', autocomplete: 'off' });
+  const rechecked = h('select', { name: 'rechecked' }, h('option', { value: '' }, 'Any'), h('option', { value: 'changed', selected: filters.rechecked === 'changed' }, 'Verdict changed by a knowledge update'));
   const go = (next: Record<string, string | number | undefined>) => {
     location.hash = `#/worklist${query(next)}`;
   };
@@ -32,7 +33,7 @@ export async function renderWorklist(ctx: ViewContext): Promise<void> {
       'aria-label': 'Filter the worklist',
       onsubmit: (event: Event) => {
         event.preventDefault();
-        go({ verdict: verdict.value, payer: payer.value, from: from.value, to: to.value, rule: rule.value.trim() });
+        go({ verdict: verdict.value, payer: payer.value, from: from.value, to: to.value, rule: rule.value.trim(), rechecked: rechecked.value });
       },
     },
     field('Verdict', verdict),
@@ -40,6 +41,7 @@ export async function renderWorklist(ctx: ViewContext): Promise<void> {
     field('Date of service from', from),
     field('to', to),
     field('Rule id', rule),
+    field('Recheck', rechecked),
     h('div', { class: 'filter-actions' }, h('button', { type: 'submit', class: 'button-primary' }, 'Apply'), h('a', { href: '#/worklist', class: 'button-link' }, 'Clear')),
   );
   const tableHolder = h('div', { class: 'table-holder', 'aria-busy': 'true' }, h('p', { class: 'muted' }, 'Loading encounters…'));

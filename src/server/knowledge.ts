@@ -1,0 +1,93 @@
+/**
+ * Knowledge routes: GET /v1/knowledge (the versions in force on a date, every imported version with its sources, the
+ * embedded defaults and the payer packs), GET /v1/knowledge/diff (rows that changed between two versions of a kind)
+ * and POST /v1/knowledge/recheck (admins: check again the organisation's stored encounters that versions imported
+ * since one touch; the changed verdicts are listed and appear in the worklist filter `rechecked=changed`).
+ */
+import type { FastifyInstance } from 'fastify';
+import { isCalendarDate } from '../contract/dates.js';
+import type { Knowledge } from '../knowledge/compile.js';
+import { inForce, type DatasetInfo } from '../knowledge/official.js';
+import type { Store } from '../store/index.js';
+import { problems, type Guard } from './http.js';
+import type { LiveKnowledge } from './knowledge-live.js';
+
+/** What the knowledge routes need. */
+export interface KnowledgeRouteDeps {
+  knowledge: Knowledge;
+  live: LiveKnowledge | undefined;
+  store: Store | undefined;
+  guard: Guard;
+}
+
+const VERSION_ID = /^[0-9A-Za-z.:_-]{1,200}$/;
+
+/** The datasets a check on `date` reads, one per table kind: imported where a version is in force, else embedded. */
+export function datasetsInForce(knowledge: Knowledge, date: string): { table: string; info: DatasetInfo; inForce: boolean }[] {
+  const k = knowledge.forDate(date);
+  const rows: { table: string; info: DatasetInfo }[] = [
+    { table: 'icd10cm', info: k.icd10.codeSet.info },
+    { table: 'hcpcs', info: k.hcpcs.info },
+    { table: 'mue-practitioner', info: k.mue.professional.info },
+    { table: 'mue-hospital', info: k.mue.institutional.info },
+    { table: 'pfs-rvu', info: k.rvuOn(date).info },
+    ...(k.ptp.professional ? [{ table: 'ptp-practitioner', info: k.ptp.professional.info }] : []),
+    ...(k.ptp.institutional ? [{ table: 'ptp-hospital', info: k.ptp.institutional.info }] : []),
+    ...[...k.articles.byJurisdiction].map(([j, a]) => ({ table: `mcd-article ${j}`, info: a.info })),
+  ];
+  return rows.map((r) => ({ ...r, inForce: inForce(r.info, date) }));
+}
+
+/** Registers the knowledge routes. */
+export function registerKnowledgeRoutes(app: FastifyInstance, deps: KnowledgeRouteDeps): void {
+  const { knowledge, guard } = deps;
+
+  app.get('/v1/knowledge', { preHandler: guard('encounter.read') }, async (request, reply) => {
+    const q = request.query as { date?: unknown };
+    // The edge picks today as the default date; the rules never read the clock.
+    const date = typeof q.date === 'string' ? q.date : new Date(Date.now()).toISOString().slice(0, 10);
+    if (!isCalendarDate(date)) return reply.code(400).send(problems('input.invalid', 'date: expected a date as YYYY-MM-DD'));
+    const datasets = datasetsInForce(knowledge, date);
+    return {
+      version: knowledge.forDate(date).version,
+      date,
+      datasets: datasets.map((d) => ({ table: d.table, id: d.info.id, label: d.info.label, effective: d.info.effective, inForce: d.inForce, source: d.info.source })),
+      imported: knowledge.versionRecords,
+      payers: [...knowledge.payers.values()].map((p) => ({ id: p.id, name: p.name, program: p.program, version: p.version })),
+    };
+  });
+
+  const store = deps.store;
+  if (!store) return;
+
+  app.get('/v1/knowledge/diff', { preHandler: guard('encounter.read') }, async (request, reply) => {
+    const q = request.query as { from?: unknown; to?: unknown; all?: unknown };
+    if (typeof q.to !== 'string' || !VERSION_ID.test(q.to)) return reply.code(400).send(problems('input.invalid', 'to: expected a knowledge version id (GET /v1/knowledge lists them)'));
+    if (q.from !== undefined && (typeof q.from !== 'string' || !VERSION_ID.test(q.from))) return reply.code(400).send(problems('input.invalid', 'from: expected a knowledge version id'));
+    const { diffStoredVersions, KnowledgeImportError } = await import('../io/knowledge-store.js');
+    try {
+      const { from, to, diff } = await diffStoredVersions(store, knowledge, q.to, q.from as string | undefined, { all: q.all === 'true' });
+      return { from: from?.id ?? null, to: to.id, ...diff };
+    } catch (error) {
+      if (error instanceof KnowledgeImportError) return reply.code(404).send(problems('http.not-found', error.message));
+      throw error;
+    }
+  });
+
+  app.post('/v1/knowledge/recheck', { preHandler: guard('knowledge.manage') }, async (request, reply) => {
+    const body = (request.body ?? {}) as { since?: unknown };
+    if (typeof body.since !== 'string' || !VERSION_ID.test(body.since)) return reply.code(400).send(problems('input.invalid', 'since: expected a knowledge version id (GET /v1/knowledge lists them)'));
+    const { recheckSince, KnowledgeImportError } = await import('../io/knowledge-store.js');
+    // A version another process imported a moment ago must be in force for the recheck.
+    await deps.live?.refresh();
+    const principal = request.principal!;
+    try {
+      const lines = await recheckSince(store, knowledge, body.since, principal.tokenId, principal.organization);
+      const changed = lines.filter((l) => l.before !== l.after);
+      return { rechecked: lines.length, changed: changed.length, encounters: lines.map(({ organization: _organization, ...rest }) => rest) };
+    } catch (error) {
+      if (error instanceof KnowledgeImportError) return reply.code(404).send(problems('http.not-found', error.message));
+      throw error;
+    }
+  });
+}
