@@ -33,12 +33,11 @@ export class LiveKnowledge {
     private readonly store: Store,
   ) {
     this.current = base;
-    const live = this;
     this.knowledge = Object.defineProperties(
-      { ...base, forDate: (date: string) => live.current.forDate(date) },
+      { ...base, forDate: (date: string) => this.current.forDate(date) },
       {
-        version: { get: () => live.current.version, enumerable: true },
-        versionRecords: { get: () => live.current.versionRecords, enumerable: true },
+        version: { get: () => this.current.version, enumerable: true },
+        versionRecords: { get: () => this.current.versionRecords, enumerable: true },
       },
     ) as Knowledge;
   }
