@@ -10,7 +10,7 @@ import { toFhirClaim, toFhirClaimBundle } from '../interchange/fhir/index.js';
 import { write837P, x12ProblemPlace, type X12Problem, type X12Settings } from '../interchange/x12/index.js';
 import { problemFinding } from '../interchange/problem-table.js';
 import type { Knowledge } from '../knowledge/compile.js';
-import { dashboardStats } from '../store/stats.js';
+import { dashboardStats, nationalAmountOf } from '../store/stats.js';
 import type { StoredEncounter, Store } from '../store/store.js';
 import { API_SOURCE, idempotentWrite, invalidEncounter, pageOf, problems, type Guard } from './http.js';
 
@@ -126,7 +126,7 @@ export function registerEncounterRoutes(app: FastifyInstance, deps: EncounterRou
     if (q.from !== undefined && !isCalendarDate(q.from)) return reply.code(400).send(problems('input.invalid', 'from: expected a date YYYY-MM-DD'));
     if (q.to !== undefined && !isCalendarDate(q.to)) return reply.code(400).send(problems('input.invalid', 'to: expected a date YYYY-MM-DD'));
     const range = { ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) };
-    return dashboardStats(store, request.principal!.organization, range, deps.x12?.charges);
+    return dashboardStats(store, request.principal!.organization, range, deps.x12?.charges, nationalAmountOf(knowledge));
   });
 }
 

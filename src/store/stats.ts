@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Result } from '../contract/result.js';
+import type { Knowledge } from '../knowledge/compile.js';
 import type { Store } from './store.js';
 import { withStoreErrors } from './errors.js';
 import { RULES } from '../rules/catalogue.js';
@@ -37,12 +38,44 @@ const INFO_RULES = Object.entries(RULES)
   .filter(([, r]) => r.severity === 'info')
   .map(([id]) => id);
 
-/** Computes the dashboard figures; `charges` maps CPT/HCPCS codes to the practice's charge in dollars (X12 config). */
-export async function dashboardStats(store: Store, organization: string, range: { from?: string; to?: string }, charges: Record<string, number> | undefined): Promise<DashboardStats> {
-  return withStoreErrors(() => computeStats(store, organization, range, charges));
+/**
+ * The national Medicare amount of a line on a date (non-facility total RVUs times the conversion factor of the PFS
+ * row of the code and its 26/TC modifier), with the edition it comes from; undefined when the rows lack the code.
+ */
+export type NationalAmount = (code: string, modifiers: readonly string[], dateOfService: string) => { dollars: number; edition: string } | undefined;
+
+/** The national amount from the PFS relative value rows of the knowledge in force on the date of service. */
+export function nationalAmountOf(knowledge: Knowledge): NationalAmount {
+  return (code, modifiers, date) => {
+    const rvu = knowledge.forDate(date).rvuOn(date);
+    const modifier = modifiers.includes('26') ? '26' : modifiers.includes('TC') ? 'TC' : '';
+    const row = rvu.get(code, modifier);
+    if (!row || !Number.isFinite(row.nonFacilityTotal) || !Number.isFinite(row.conversionFactor)) return undefined;
+    return { dollars: Math.round(row.nonFacilityTotal * row.conversionFactor * 100) / 100, edition: rvu.info.source.version ?? rvu.info.label };
+  };
 }
 
-async function computeStats(store: Store, organization: string, range: { from?: string; to?: string }, charges: Record<string, number> | undefined): Promise<DashboardStats> {
+/**
+ * Computes the dashboard figures. `charges` maps CPT/HCPCS codes to the practice's charge in dollars (X12 config);
+ * without them, `national` prices the amount at risk at the national Medicare amounts of the PFS rows.
+ */
+export async function dashboardStats(
+  store: Store,
+  organization: string,
+  range: { from?: string; to?: string },
+  charges: Record<string, number> | undefined,
+  national?: NationalAmount,
+): Promise<DashboardStats> {
+  return withStoreErrors(() => computeStats(store, organization, range, charges, national));
+}
+
+async function computeStats(
+  store: Store,
+  organization: string,
+  range: { from?: string; to?: string },
+  charges: Record<string, number> | undefined,
+  national: NationalAmount | undefined,
+): Promise<DashboardStats> {
   const db = store.db;
   let latest = db
     .selectFrom('encounters as e')
@@ -71,9 +104,13 @@ async function computeStats(store: Store, organization: string, range: { from?: 
     .limit(TOP_RULES)
     .execute();
 
-  const rejected = await latest.select(['r.result_json']).where('r.verdict', '=', 'reject').execute();
+  const rejected = await latest.select(['r.result_json', 'e.date_of_service']).where('r.verdict', '=', 'reject').execute();
   const reviewCount = await latest.select(sql<number>`count(*)`.as('n')).where('r.verdict', '=', 'review').executeTakeFirst();
-  const denialRisk = riskOf(rejected.map((r) => JSON.parse(r.result_json) as Result), charges, Number(reviewCount?.n ?? 0));
+  const claims = rejected.map((r) => ({ result: JSON.parse(r.result_json) as Result, dateOfService: r.date_of_service }));
+  const denialRisk =
+    (charges === undefined || Object.keys(charges).length === 0) && national !== undefined
+      ? nationalRiskOf(claims, national, Number(reviewCount?.n ?? 0))
+      : riskOf(claims.map((c) => c.result), charges, Number(reviewCount?.n ?? 0));
 
   let registry = db.selectFrom('registry').select(['age_years', 'vfa_fractures']).where('organization', '=', organization).where('vfa_performed', '=', 1);
   if (range.from !== undefined) registry = registry.where('date_of_service', '>=', range.from);
@@ -97,6 +134,29 @@ async function computeStats(store: Store, organization: string, range: { from?: 
     denialRisk,
     vfaFracturesByAge: groups.filter((g, i) => i < AGE_GROUPS.length || g.vfaStudies > 0),
   };
+}
+
+/** Sums the national Medicare amounts over the recommended lines of rejected claims; unpriced codes make it a lower bound. */
+function nationalRiskOf(claims: { result: Result; dateOfService: string }[], national: NationalAmount, reviewEncounters: number): DashboardStats['denialRisk'] {
+  let cents = 0;
+  const unpriced = new Set<string>();
+  const editions = new Set<string>();
+  for (const { result, dateOfService } of claims) {
+    for (const line of result.recommended.lines) {
+      const amount = national(line.code, line.modifiers, dateOfService);
+      if (amount === undefined) unpriced.add(line.code);
+      else {
+        cents += Math.round(amount.dollars * 100) * line.units;
+        editions.add(amount.edition);
+      }
+    }
+  }
+  const basis = `no fee schedule is configured, so the national Medicare amounts (non-facility) of the PFS relative values ${[...editions].sort().join(', ') || 'loaded'} are used`;
+  if (unpriced.size > 0) {
+    const codes = [...unpriced].sort();
+    return { amount: cents / 100, encounters: claims.length, reviewEncounters, reason: `${basis}; a lower bound: no PFS row prices ${codes.join(', ')}`, unpricedCodes: codes };
+  }
+  return { amount: cents / 100, encounters: claims.length, reviewEncounters, reason: basis };
 }
 
 /** Sums the practice's charges over the recommended lines of rejected claims; unpriced codes make it a lower bound. */
