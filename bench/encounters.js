@@ -81,6 +81,22 @@ const PAYERS = [
   ['blue-plan-6-01-44', 10],
   ['qualchoice-bi216', 10],
 ];
+// MAC jurisdictions of the billing provider (a Medicare claim names one; a few leave it out).
+const JURISDICTIONS = [
+  ['J15', 20],
+  ['JJ', 15],
+  ['JM', 15],
+  ['JH', 10],
+  ['JL', 8],
+  ['JK', 8],
+  ['JN', 8],
+  ['J5', 4],
+  ['J6', 4],
+  ['J8', 4],
+  ['JE', 2],
+  ['JF', 2],
+  [undefined, 10],
+];
 const HISTORY_CODES = [
   ['77080', 60],
   ['77085', 15],
@@ -209,6 +225,10 @@ export function makeEncounter(rand, index, seed) {
   const encounter = { id: `bench-${seed}-${index}`, dateOfService, patient };
   if (payer !== 'medicare' || rand() < 0.6) encounter.payer = payer;
   if (rand() < 0.1) encounter.claimType = 'institutional';
+  if (payer === 'medicare') {
+    const jurisdiction = weighted(rand, JURISDICTIONS);
+    if (jurisdiction !== undefined) encounter.jurisdiction = jurisdiction;
+  }
   if (component !== 'global' || rand() < 0.3) encounter.component = component;
   if (rand() < 0.7) encounter.placeOfService = rand() < 0.8 ? '11' : '22';
   if (rand() < 0.75) encounter.orderingProvider = { npi: '1234567893', treating: rand() < 0.93 };

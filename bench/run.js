@@ -25,6 +25,7 @@ import { measureFloor, measureSingleEncounter } from './floor.js';
 import { stringifyResult } from '../dist/contract/serialize.js';
 import { runX12Bench, X12_GOALS } from './x12.js';
 import { HTTP_GOALS, runHttpBench } from './http.js';
+import { KNOWLEDGE_GOALS, runKnowledgeBench } from './knowledge.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SEED = 20260120;
@@ -297,7 +298,21 @@ const http = await runHttpBench();
 if (http.crashed) crashed = true;
 console.log('');
 
+// ---- (vi) full-size knowledge tables: bench/knowledge.js ---------------------------------------------------------
+gc();
+const knowledgeBench = await runKnowledgeBench({ encounters: N_IN_PROCESS, seed: SEED });
+if (knowledgeBench.crashed) crashed = true;
+console.log('');
+
 // ---- summary -----------------------------------------------------------------------------------------------------
+const ptpImport = knowledgeBench.imports?.find((i) => i.kind === 'ptp-practitioner');
+const knowledgeRows = knowledgeBench.crashed
+  ? []
+  : [
+      { goal: `full practitioner PTP import, ${fmt(ptpImport.rows)} rows (s)`, target: `< ${KNOWLEDGE_GOALS.importSeconds}`, measured: ptpImport.seconds.toFixed(1), pass: knowledgeBench.pass.importSeconds },
+      { goal: 'engine memory for the full tables (MB)', target: `< ${KNOWLEDGE_GOALS.memoryMegabytes}`, measured: knowledgeBench.tableMegabytes.toFixed(0), pass: knowledgeBench.pass.memory },
+      { goal: 'check() with every table / embedded only', target: `>= ${KNOWLEDGE_GOALS.throughputShare * 100} %`, measured: `${(knowledgeBench.throughput.share * 100).toFixed(0)} %`, pass: knowledgeBench.pass.throughput },
+    ];
 const rows = [
   { goal: 'in process (encounters/s)', target: `>= ${fmt(GOALS.inProcessPerSecond)}`, measured: fmt(dx.perSecond), pass: dx.perSecond >= GOALS.inProcessPerSecond },
   { goal: 'dxacode / json-rules-engine (tuned)', target: `>= ${GOALS.ratioToPeer}x`, measured: `${ratio.toFixed(1)}x (untuned ${ratioUntuned.toFixed(1)}x)`, pass: ratio >= GOALS.ratioToPeer },
@@ -308,6 +323,7 @@ const rows = [
   { goal: `837P end to end, ${fmt(x12.claims)} claims (s)`, target: `< ${X12_GOALS.seconds}`, measured: x12.seconds.toFixed(1), pass: x12.pass.seconds },
   { goal: '837P peak memory (MB)', target: `< ${X12_GOALS.peakMegabytes}`, measured: x12.peakMegabytes.toFixed(0), pass: x12.pass.memory },
   { goal: 'POST /v1/check / hello world (req/s)', target: `>= ${HTTP_GOALS.shareOfCeiling * 100} %`, measured: `${(http.share * 100).toFixed(1)} % (${fmt(http.check?.requestsPerSecond)} / ${fmt(http.ceiling?.requestsPerSecond)}, p99 ${http.check?.p99Ms ?? '?'} ms)`, pass: http.pass },
+  ...knowledgeRows,
 ];
 console.table(rows.map((r) => ({ goal: r.goal, target: r.target, measured: r.measured, result: r.pass ? 'PASS' : 'FAIL' })));
 
@@ -329,7 +345,8 @@ const results = {
   extraction: { reports: reports.length, ...extraction },
   x12,
   http,
-  goals: GOALS,
+  knowledge: knowledgeBench,
+  goals: { ...GOALS, knowledge: KNOWLEDGE_GOALS },
   pass: Object.fromEntries(
     ['inProcess', 'ratio', 'endToEnd', 'endToEndToFloor', 'singleEncounter', 'extraction', 'x12Seconds', 'x12Memory', 'http'].map((k, i) => [k, rows[i].pass]),
   ),
