@@ -205,7 +205,11 @@ export function checkCoverage(ctx: RuleContext, report: Report): void {
     return;
   }
   const { medicare } = ctx.knowledge;
-  report.ran('coverage', `medicare-bmm ${medicare.version}`);
+  // Name the contractor's policy that applies: the billing article of the encounter's jurisdiction, when loaded.
+  const jurisdiction = ctx.input.jurisdiction;
+  const article = jurisdiction === undefined ? undefined : ctx.knowledge.articles.byJurisdiction.get(jurisdiction);
+  const local = jurisdiction === undefined ? 'no jurisdiction given' : article ? `${jurisdiction}: ${article.info.label}` : `${jurisdiction}: no billing article loaded (national NCD 150.3 list, partly loaded)`;
+  report.ran('coverage', `medicare-bmm ${medicare.version}; ${local}`);
   let bmmLines = 0;
   ctx.lines.forEach((line, index) => {
     const notListed = medicare.notOnBmmList.find((n) => n.code === line.code);
