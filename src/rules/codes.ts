@@ -29,7 +29,8 @@ export function checkCodes(ctx: RuleContext, report: Report): void {
   const { knowledge, input } = ctx;
   const date = input.dateOfService;
   const vfaPerformed = input.performed.some((p) => p.procedure === 'vfa');
-  report.ran('codes', `codes ${knowledge.codes.version}`);
+  const hcpcsUsed = ctx.lines.some((l) => /^[A-V]/.test(l.code) && !knowledge.codes.byCode.has(l.code));
+  report.ran('codes', hcpcsUsed ? `codes ${knowledge.codes.version}; ${knowledge.hcpcs.info.label}` : `codes ${knowledge.codes.version}`);
 
   ctx.lines.forEach((line, index) => {
     const label = lineLabel(ctx, index);

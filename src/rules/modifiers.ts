@@ -132,7 +132,7 @@ function checkDuplicateLines(ctx: RuleContext, report: Report): void {
 export function checkModifiers(ctx: RuleContext, report: Report): void {
   const { modifiers } = ctx.knowledge;
   const isMedicare = ctx.pack?.program === 'medicare';
-  report.ran('modifiers', modifiers.version);
+  report.ran('modifiers', `${modifiers.version}; PC/TC indicators ${ctx.knowledge.rvuOn(ctx.input.dateOfService).info.label}`);
   const bypassable = new Set(findAppliedPairs(ctx).flatMap((p) => [p.column1, p.column2]));
 
   ctx.lines.forEach((line, index) => {
