@@ -1,6 +1,7 @@
 /** The `dxacode check` command: input shapes, formats, exit codes and the messages bad input gets. */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from './cli-helpers.js';
@@ -160,6 +161,24 @@ describe('dxacode check: bad input is exit 2 with a clear message and no stack t
     const run = await runCli(['check', '--payer-pack', new URL('../package.json', import.meta.url).pathname], example);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/payer pack .*package\.json: (id|\(top level\)|name|program)/);
+  });
+
+  it('applies the office section of --config (or DXACODE_CONFIG) and names the file and field of a bad one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dxacode-cli-office-'));
+    const config = join(dir, 'dxacode.config.json');
+    const encounter = JSON.stringify({ ...base, dateOfService: '2026-06-15', diagnoses: ['M81.0', 'Z78.0'], clinical: { estrogenDeficient: true }, orderingProvider: { npi: '1234567893', treating: true } });
+    const without = Result.parse(JSON.parse((await runCli(['check', '-'], encounter)).stdout));
+    expect(without.unchecked.map((u) => u.family)).toContain('coverage');
+    writeFileSync(config, JSON.stringify({ office: { jurisdiction: 'J15', require: ['leie'] } }));
+    for (const run of [await runCli(['check', '-', '--config', config], encounter), await runCli(['check', '-'], encounter, { env: { DXACODE_CONFIG: config } })]) {
+      const result = Result.parse(JSON.parse(run.stdout));
+      expect(result.unchecked.map((u) => u.family)).toEqual(['providers']);
+      expect(result.verdict).toBe('review');
+    }
+    writeFileSync(config, JSON.stringify({ office: { billingNpi: '1234567890' } }));
+    const bad = await runCli(['check', '-', '--config', config], encounter);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(`dxacode: ${config}: office.billingNpi: expected a 10-digit NPI with a valid check digit\n`);
   });
 
   it('checks a 100,000-line NDJSON batch with some bad lines', async () => {

@@ -30,7 +30,7 @@ interface Printing {
 /** Runs `dxacode check`. */
 export async function run(io: CliIo, file: string | undefined, options: CheckOptions): Promise<number> {
   const stderr = (text: string) => io.stderr.write(text);
-  const knowledge = await knowledgeOrReport(options.payerPack, io);
+  const knowledge = await knowledgeOrReport(options.payerPack, io, { config: options.config });
   if (!knowledge) return EXIT.unusable;
   const source = openInput(file, io, 'give a FILE, or pipe encounters on standard input (dxacode check - < encounters.ndjson)');
   if (!source) return EXIT.unusable;

@@ -20,7 +20,7 @@ export interface ClaimCommandOptions {
 /** Runs `dxacode claim`. */
 export async function run(io: CliIo, file: string | undefined, options: ClaimCommandOptions): Promise<number> {
   const stderr = (text: string) => io.stderr.write(text);
-  const knowledge = await knowledgeOrReport(options.payerPack, io);
+  const knowledge = await knowledgeOrReport(options.payerPack, io, { config: options.config });
   if (!knowledge) return EXIT.unusable;
   const source = openInput(file, io, 'give a FILE of encounters, or pipe them on standard input');
   if (!source) return EXIT.unusable;

@@ -66,7 +66,7 @@ export async function importFiles(
 
 /** Runs `dxacode knowledge list`: the imported versions, oldest first, then the embedded defaults. */
 export async function list(io: CliIo, options: { format?: 'json' | 'text' }): Promise<number> {
-  const knowledge = await knowledgeOrReport(undefined, io, { stored: false });
+  const knowledge = await knowledgeOrReport(undefined, io, { stored: false, office: false });
   if (!knowledge) return EXIT.unusable;
   const embedded = [
     knowledge.icd10.codeSet.info,
@@ -94,7 +94,7 @@ function cell(value: string | number | null): string {
 
 /** Runs `dxacode knowledge diff [FROM] TO`: without FROM, TO is compared with the previous version of its kind. */
 export async function diff(io: CliIo, first: string, second: string | undefined, options: { all?: boolean; format?: 'json' | 'text' }): Promise<number> {
-  const knowledge = await knowledgeOrReport(undefined, io, { stored: false });
+  const knowledge = await knowledgeOrReport(undefined, io, { stored: false, office: false });
   if (!knowledge) return EXIT.unusable;
   const { diffStoredVersions } = await import('../io/knowledge-store.js');
   const [fromId, toId] = second === undefined ? [undefined, first] : [first, second];

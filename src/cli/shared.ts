@@ -65,12 +65,19 @@ export function storeConfigured(env: NodeJS.ProcessEnv): boolean {
 }
 
 /**
- * Loads the knowledge, or reports why it cannot be loaded (a bad pack file, a store that cannot be read) and returns
- * undefined. With a store configured (storeConfigured), the knowledge versions imported into it are used by date of
- * service; `stored: false` loads the embedded knowledge alone.
+ * Loads the knowledge, or reports why it cannot be loaded (a bad pack file, a store that cannot be read, a bad
+ * office section in the configuration file) and returns undefined. With a store configured (storeConfigured), the
+ * knowledge versions imported into it are used by date of service; `stored: false` loads the embedded knowledge
+ * alone. The office's settings (src/io/office-config.ts: `config`, else DXACODE_CONFIG, else dxacode.config.json)
+ * are attached unless `office: false` (commands that only list knowledge).
  */
-export async function knowledgeOrReport(packFiles: string[] | undefined, io: CliIo, options: { stored?: boolean } = {}): Promise<Knowledge | undefined> {
+export async function knowledgeOrReport(
+  packFiles: string[] | undefined,
+  io: CliIo,
+  options: { stored?: boolean; config?: string | undefined; office?: boolean } = {},
+): Promise<Knowledge | undefined> {
   const [{ loadKnowledge }, { KnowledgeError }] = await Promise.all([import('../io/knowledge-files.js'), import('../knowledge/compile.js')]);
+  const env = io.env ?? {};
   let knowledge: Knowledge;
   try {
     knowledge = loadKnowledge(packFiles ?? []);
@@ -79,12 +86,21 @@ export async function knowledgeOrReport(packFiles: string[] | undefined, io: Cli
     io.stderr.write(`dxacode: ${error.message}\n`);
     return undefined;
   }
-  const env = io.env ?? {};
+  if (options.office !== false) {
+    const [{ configPath, readOfficeConfig }, { withOfficeSettings }] = await Promise.all([import('../io/office-config.js'), import('../knowledge/office.js')]);
+    const office = readOfficeConfig(configPath(options.config, env));
+    if (!office.ok) {
+      for (const message of office.messages) io.stderr.write(`dxacode: ${message}\n`);
+      return undefined;
+    }
+    knowledge = withOfficeSettings(knowledge, office.office);
+  }
   if (options.stored === false || !storeConfigured(env)) return knowledge;
   const [{ openStore, storeOptionsFromEnv, StoreError }, { loadStoredKnowledge }] = await Promise.all([import('../store/index.js'), import('../io/knowledge-store.js')]);
   let store;
   try {
     store = await openStore(storeOptionsFromEnv(env));
+    // The imported versions are laid over the knowledge with the office's settings: each date's knowledge keeps them.
     return await loadStoredKnowledge(store, knowledge);
   } catch (error) {
     const message = error instanceof StoreError ? `${error.kind}: ${error.message}` : (error as Error).message;

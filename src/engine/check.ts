@@ -19,6 +19,7 @@ import { checkPointers } from '../rules/pointers.js';
 import { checkSelection } from '../rules/selection.js';
 import { checkUnits } from '../rules/units.js';
 import { checkDocumentation } from '../rules/documentation.js';
+import { checkProviders } from '../rules/providers.js';
 import { extract } from '../extract/extract.js';
 import type { ReportFacts } from '../extract/facts.js';
 import { applyReport } from './report.js';
@@ -39,6 +40,7 @@ const FAMILY_CHECKS: ((ctx: RuleContext, report: Report) => void)[] = [
   checkFrequency,
   checkIndications,
   checkPayer,
+  checkProviders,
   checkDocumentation,
 ];
 
@@ -69,7 +71,7 @@ export function checkWithFacts(given: Encounter, allKnowledge: Knowledge): { res
   const facts = given.report !== undefined ? extract(given.report) : undefined;
   const applied = facts ? applyReport(given, facts) : undefined;
   const encounter = applied ? applied.encounter : given;
-  const input = normalizeEncounter(encounter);
+  const input = normalizeEncounter(encounter, knowledge.office);
   const report = new Report();
   const pack = knowledge.payers.get(input.payer);
   const coded = code(input, knowledge, pack, report);

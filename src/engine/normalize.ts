@@ -1,6 +1,7 @@
 /** Turns a validated Encounter into the CheckInput the rules read: defaults, upper case, dotted codes, age. */
 import { ageOn } from '../contract/dates.js';
 import type { ClaimLine, Clinical, Encounter } from '../contract/encounter.js';
+import type { OfficeSettings } from '../knowledge/office.js';
 import type { CheckInput, Line } from '../rules/context.js';
 import { normalizeIcd } from '../rules/icd10.js';
 
@@ -36,8 +37,11 @@ function normalizeClinical(c: Clinical | undefined): Clinical {
   };
 }
 
-/** Applies defaults and normalises codes; the encounter must already be validated. */
-export function normalizeEncounter(encounter: Encounter): CheckInput {
+/**
+ * Applies defaults and normalises codes; the encounter must already be validated. The office's settings fill what
+ * the encounter leaves out: its jurisdiction and billing NPI.
+ */
+export function normalizeEncounter(encounter: Encounter, office?: OfficeSettings): CheckInput {
   const seen: string[] = [];
   const duplicates: string[] = [];
   for (const raw of encounter.diagnoses ?? []) {
@@ -55,7 +59,9 @@ export function normalizeEncounter(encounter: Encounter): CheckInput {
     payer: encounter.payer ?? 'medicare',
     claimType: encounter.claimType ?? 'professional',
     component: encounter.component ?? 'global',
-    jurisdiction: encounter.jurisdiction,
+    jurisdiction: encounter.jurisdiction ?? office?.jurisdiction,
+    orderingNpi: encounter.orderingProvider?.npi,
+    billingNpi: encounter.billingProvider?.npi ?? office?.billingNpi,
     treatingOrder: encounter.orderingProvider?.treating,
     orderGiven: encounter.orderingProvider?.npi !== undefined || encounter.orderingProvider?.treating !== undefined,
     performed: (encounter.performed ?? []).map((p) => ({ procedure: p.procedure, sites: p.sites, interpreted: p.interpreted })),

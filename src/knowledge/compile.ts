@@ -20,7 +20,8 @@ import {
   type PtpRow,
 } from './schema.js';
 import type { Jurisdiction } from '../contract/values.js';
-import type { KnowledgeVersionRecord, PtpLookup } from './versions.js';
+import type { KnowledgeVersionRecord, LeieLookup, OrderReferringLookup, PtpLookup } from './versions.js';
+import { NO_OFFICE_SETTINGS, type OfficeSettings } from './office.js';
 import type { Source } from '../contract/result.js';
 import { KnowledgeError } from './errors.js';
 import {
@@ -158,6 +159,10 @@ export interface Knowledge {
   rvuOn: (date: string) => RvuTable;
   /** Imported NCCI PTP tables per claim type (none embedded: the embedded pair data is `pairs`). */
   ptp: { professional?: PtpLookup | undefined; institutional?: PtpLookup | undefined };
+  /** Imported provider lists in force (none embedded): CMS Order and Referring (PECOS) and the OIG LEIE. */
+  providers: { orderReferring?: OrderReferringLookup | undefined; leie?: LeieLookup | undefined };
+  /** The office's settings (withOfficeSettings): default jurisdiction and billing NPI, required provider lists. */
+  office: OfficeSettings;
   /** The imported versions this knowledge can use (empty: embedded data only). */
   versionRecords: readonly KnowledgeVersionRecord[];
   /** The knowledge for a date of service: per kind, the newest imported version in force then, else the embedded data. */
@@ -372,6 +377,8 @@ export function compileKnowledge(sources: KnowledgeSources): Knowledge {
     rvuOn: readEmbeddedRvu(official.rvuCsv, 'cms/pprrvu-2024-bone-density.csv'),
     articles: { version: articlesTable.version, title: articlesTable.title, byJurisdiction, withoutArticle: articlesTable.withoutArticle },
     ptp: {},
+    providers: {},
+    office: NO_OFFICE_SETTINGS,
     versionRecords: [],
     forDate: () => knowledge,
   };

@@ -248,6 +248,173 @@ function compileArticles(record: KnowledgeVersionRecord, tables: Record<string, 
   return out;
 }
 
+/** Rows with an NPI, ordered by NPI (ties by row), and their NPIs in that order: the index of an NPI lookup. */
+function indexByNpi(npis: Float64Array): { rowOf: Uint32Array; sorted: Float64Array } {
+  let count = 0;
+  let ascending = true;
+  let previous = -Infinity;
+  for (let i = 0; i < npis.length; i++) {
+    const v = npis[i]!;
+    if (Number.isNaN(v)) continue;
+    count++;
+    if (v < previous) ascending = false;
+    previous = v;
+  }
+  const rowOf = new Uint32Array(count);
+  for (let i = 0, k = 0; i < npis.length; i++) if (!Number.isNaN(npis[i]!)) rowOf[k++] = i;
+  // CMS publishes the file in NPI order as a rule; sorting is only for a file that is not.
+  if (!ascending) rowOf.sort((a, b) => npis[a]! - npis[b]! || a - b);
+  const sorted = new Float64Array(count);
+  for (let k = 0; k < count; k++) sorted[k] = npis[rowOf[k]!]!;
+  return { rowOf, sorted };
+}
+
+/** The first position in `sorted` holding `value`, or -1. */
+function findNpi(sorted: Float64Array, npi: string): number {
+  if (!/^\d{10}$/.test(npi)) return -1;
+  const value = Number(npi);
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo] === value ? lo : -1;
+}
+
+/** One practitioner on the CMS Order and Referring file, with what they may order or refer (Y on the file). */
+export interface OrderReferringEntry {
+  npi: string;
+  lastName: string;
+  firstName: string;
+  /** Part B services (a DXA among them). */
+  partB: boolean;
+  dme: boolean;
+  hha: boolean;
+  pmd: boolean;
+  hospice: boolean;
+}
+
+/** The Order and Referring file of one import, by NPI. */
+export interface OrderReferringLookup {
+  info: DatasetInfo;
+  /** Rows on the file. */
+  rows: number;
+  /** The practitioner with this NPI (the first row when the file repeats it), or undefined when not on the file. */
+  get(npi: string): OrderReferringEntry | undefined;
+}
+
+const SERVICE_FLAGS = ['partB', 'dme', 'hha', 'pmd', 'hospice'] as const;
+
+function compileOrderReferring(record: KnowledgeVersionRecord, table: Table): OrderReferringLookup {
+  // About 2 million rows: the NPIs sorted in a Float64Array, the five Y/N flags as bits of one byte per row.
+  const { rowOf, sorted } = indexByNpi(table.number('npi'));
+  const columns = SERVICE_FLAGS.map((name) => table.int(name));
+  const flags = new Uint8Array(rowOf.length);
+  for (let k = 0; k < rowOf.length; k++) {
+    let bits = 0;
+    for (let f = 0; f < columns.length; f++) if (columns[f]![rowOf[k]!] === 1) bits |= 1 << f;
+    flags[k] = bits;
+  }
+  const last = table.text('lastName');
+  const first = table.text('firstName');
+  return {
+    info: infoOf(record),
+    rows: table.rows,
+    get(npi) {
+      const k = findNpi(sorted, npi);
+      if (k < 0) return undefined;
+      const row = rowOf[k]!;
+      const bits = flags[k]!;
+      return {
+        npi,
+        lastName: last.values[last.index[row]!]!,
+        firstName: first.values[first.index[row]!]!,
+        partB: (bits & 1) !== 0,
+        dme: (bits & 2) !== 0,
+        hha: (bits & 4) !== 0,
+        pmd: (bits & 8) !== 0,
+        hospice: (bits & 16) !== 0,
+      };
+    },
+  };
+}
+
+/** One LEIE exclusion row matched by NPI. */
+export interface LeieExclusion {
+  npi: string;
+  /** "LAST, FIRST" for an individual, the business name for an entity. */
+  name: string;
+  general: string;
+  specialty: string;
+  state: string;
+  /** The statute (e.g. 1128a1, 1128b4). */
+  exclusionType: string;
+  /** ISO dates; reinstatement and waiver null when not set. */
+  exclusionDate: string;
+  reinstatementDate: string | null;
+  waiverDate: string | null;
+  waiverState: string;
+}
+
+/** The LEIE of one import, by NPI (an NPI may have several rows). */
+export interface LeieLookup {
+  info: DatasetInfo;
+  /** Rows on the file. */
+  rows: number;
+  /** Rows without an NPI (0000000000): counted, but they cannot be matched by NPI. */
+  withoutNpi: number;
+  /** Every row with this NPI, in file order ([] when none). */
+  get(npi: string): LeieExclusion[];
+}
+
+function compileLeie(record: KnowledgeVersionRecord, table: Table): LeieLookup {
+  const { rowOf, sorted } = indexByNpi(table.number('npi'));
+  const column = (name: string) => {
+    const c = table.text(name);
+    return (row: number): string => c.values[c.index[row]!]!;
+  };
+  const lastName = column('lastName');
+  const firstName = column('firstName');
+  const businessName = column('businessName');
+  const general = column('general');
+  const specialty = column('specialty');
+  const state = column('state');
+  const exclusionType = column('exclusionType');
+  const waiverState = column('waiverState');
+  const excluded = table.int('exclusionDate');
+  const reinstated = table.int('reinstatementDate');
+  const waiver = table.int('waiverDate');
+  return {
+    info: infoOf(record),
+    rows: table.rows,
+    withoutNpi: table.rows - rowOf.length,
+    get(npi) {
+      const out: LeieExclusion[] = [];
+      const first = findNpi(sorted, npi);
+      if (first < 0) return out;
+      for (let k = first; k < sorted.length && sorted[k] === sorted[first]; k++) {
+        const row = rowOf[k]!;
+        const person = [lastName(row), firstName(row)].filter((p) => p !== '').join(', ');
+        out.push({
+          npi,
+          name: person !== '' ? person : businessName(row),
+          general: general(row),
+          specialty: specialty(row),
+          state: state(row),
+          exclusionType: exclusionType(row),
+          exclusionDate: isoOfDateInt(excluded[row]!),
+          reinstatementDate: dateOrNull(reinstated[row]!),
+          waiverDate: dateOrNull(waiver[row]!),
+          waiverState: waiverState(row),
+        });
+      }
+      return out;
+    },
+  };
+}
+
 /** One compiled imported version: what it overrides in the embedded knowledge. */
 interface CompiledVersion {
   record: KnowledgeVersionRecord;
@@ -293,10 +460,16 @@ export function compileVersion(record: KnowledgeVersionRecord, tables: Record<st
         apply: (k) => void (k.articles = { ...k.articles, byJurisdiction: new Map([...k.articles.byJurisdiction, ...articles]) }),
       };
     }
+    case 'order-referring': {
+      const orderReferring = compileOrderReferring(record, need('rows'));
+      return { record, apply: (k) => void (k.providers = { ...k.providers, orderReferring }) };
+    }
+    case 'leie': {
+      const leie = compileLeie(record, need('rows'));
+      return { record, apply: (k) => void (k.providers = { ...k.providers, leie }) };
+    }
     case 'mue-dme':
-    case 'order-referring':
-    case 'leie':
-      // Kept and listed; the DME MUE table does not apply to these codes, and the provider checks read them elsewhere.
+      // Kept and listed; the DME MUE table does not apply to these codes.
       return { record, apply: () => undefined };
   }
 }

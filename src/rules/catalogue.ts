@@ -17,6 +17,7 @@ export const FAMILIES = [
   'frequency',
   'indications',
   'payer',
+  'providers',
   'documentation',
 ] as const;
 /** A rule family. */
@@ -128,6 +129,11 @@ export const RULES = rules({
 
   'frequency.too-soon': { family: 'frequency', severity: 'error', summary: 'Fewer than 23 months have passed since the month of the last covered BMM (warning when an ABN is on file).' },
   'frequency.exception': { family: 'frequency', severity: 'info', summary: 'The 23-month rule is not met, but a named exception applies.' },
+
+  'provider.npi-check-digit': { family: 'providers', severity: 'error', summary: 'An ordering or billing NPI fails the NPI check digit (Luhn over 80840 and its first nine digits): it is mistyped or not an NPI.' },
+  'provider.orderer-not-eligible': { family: 'providers', severity: 'error', summary: 'Medicare: the ordering NPI is not on the CMS Order and Referring file (PECOS) in force, or is not eligible to order Part B services (PARTB N); the DXA is denied.' },
+  'provider.orderer-npi-missing': { family: 'providers', severity: 'warning', summary: 'Medicare: the Order and Referring file is loaded but the encounter gives no ordering NPI, so eligibility to order was not checked.' },
+  'provider.excluded': { family: 'providers', severity: 'error', summary: 'The ordering or billing NPI has an OIG exclusion (LEIE) in force on the date of service: no Federal health care program pays for the service.' },
 
   'iscd.vfa-indicated': { family: 'indications', severity: 'info', summary: 'VFA meets an ISCD indication.' },
   'iscd.vfa-not-indicated': { family: 'indications', severity: 'warning', summary: 'VFA meets no ISCD indication given the facts supplied.' },

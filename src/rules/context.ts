@@ -31,6 +31,10 @@ export interface CheckInput {
   component: Component;
   /** The Medicare contractor's jurisdiction (the encounter's, else the configuration's default), when known. */
   jurisdiction: Jurisdiction | undefined;
+  /** The ordering provider's NPI, when given. */
+  orderingNpi: string | undefined;
+  /** The billing provider's NPI: the encounter's, else the office's default. */
+  billingNpi: string | undefined;
   treatingOrder: boolean | undefined;
   /** True when the encounter identifies the ordering provider (an NPI, or whether they treat the patient). */
   orderGiven: boolean;

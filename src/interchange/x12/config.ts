@@ -4,6 +4,7 @@
  * all labelled SAMPLE. Pure: reading the file is an edge (src/io/x12-config-file.ts).
  */
 import { z } from 'zod';
+import { isValidNpi } from '../../contract/npi.js';
 import { formatPath } from '../../engine/validate.js';
 
 /** Text that may go into an X12 element: no separators we write (* : ^ ~), no `|`, no line breaks. */
@@ -20,24 +21,8 @@ const interchangeId = (what: string) =>
     error: `expected ${what} of 2 to 15 letters or digits (ISA06/ISA08 are 15 characters wide)`,
   });
 
-/**
- * NPI check digit: Luhn over the prefix 80840 and the first nine digits (CMS NPI standard; not in REFERENCE §9).
- * It catches mistyped NPIs before a clearinghouse does.
- */
-export function isValidNpi(npi: string): boolean {
-  if (!/^\d{10}$/.test(npi)) return false;
-  const digits = `80840${npi.slice(0, 9)}`;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return (10 - (sum % 10)) % 10 === Number(npi[9]);
-}
+/** The NPI check digit (kept in contract/npi.ts, where the rules read it too; re-exported for X12 callers). */
+export { isValidNpi } from '../../contract/npi.js';
 
 const Npi = z.string({ error: 'expected a 10-digit NPI (text)' }).refine(isValidNpi, { error: 'expected a 10-digit NPI with a valid check digit' });
 

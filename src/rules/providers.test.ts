@@ -1,0 +1,217 @@
+/**
+ * The providers family on imported lists: CMS Order and Referring (PECOS) and the OIG LEIE, read from the invented
+ * fixtures with the importers, encoded and decoded as the store keeps them, and compiled as knowledge versions; and
+ * the office's settings (required lists, default jurisdiction and billing NPI) carried through forDate.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Encounter } from '../contract/encounter.js';
+import { check, parseEncounter } from '../engine/index.js';
+import { loadKnowledge } from '../io/knowledge-files.js';
+import { leie } from '../knowledge/import/leie.js';
+import { orderReferring } from '../knowledge/import/order-referring.js';
+import { decodeTables, encodeTables } from '../knowledge/import/table.js';
+import type { Importer, KnowledgeKind } from '../knowledge/import/types.js';
+import { withOfficeSettings, type OfficeSettings } from '../knowledge/office.js';
+import { compileVersion, withVersions, type KnowledgeVersionRecord } from '../knowledge/versions.js';
+import { isExclusionInForce } from './providers.js';
+
+const FIXTURES = new URL('../../test/fixtures/cms/', import.meta.url).pathname;
+const PECOS_FILE = 'Order_and_Referring_2026-09-25.csv';
+const pecosBytes = readFileSync(`${FIXTURES}order-referring/${PECOS_FILE}`);
+// The fixture's reinstated row has no NPI; one invented row with an NPI and a reinstatement is added for the test.
+const leieText = `${readFileSync(`${FIXTURES}leie/UPDATED.csv`, 'utf8').trimEnd()}\r\n"VANTERPOOL","ODA","","","IND- LIC HC SERV PRO","RADIOLOGY","","1111111112","","6 INVENTED WAY","NOWHERE","OH","00006","1128b4","20240105","20260301","00000000",""\r\n`;
+
+const embedded = loadKnowledge();
+
+function version(kind: KnowledgeKind, importer: Importer, name: string, bytes: Uint8Array, seq: number) {
+  const data = importer.read([{ name, bytes }]);
+  const record: KnowledgeVersionRecord = {
+    seq,
+    id: `${kind}:test-${seq}`,
+    kind,
+    edition: data.edition,
+    // As imported with --effective-from: the fixtures' own dates fall after the embedded code sets end.
+    effectiveFrom: '2026-01-01',
+    effectiveTo: null,
+    files: [{ name, sha256: '0'.repeat(64), bytes: bytes.length }],
+    rowCounts: data.rowCounts,
+    contentSha256: '0'.repeat(64),
+    importedBy: 'test',
+    importedAt: '2026-10-01T00:00:00.000Z',
+    warnings: data.warnings,
+  };
+  return compileVersion(record, decodeTables(encodeTables(data.tables)));
+}
+
+const pecos = version('order-referring', orderReferring, PECOS_FILE, pecosBytes, 1);
+const exclusions = version('leie', leie, 'UPDATED.csv', Buffer.from(leieText), 2);
+const both = withVersions(embedded, [pecos, exclusions]);
+const pecosOnly = withVersions(embedded, [pecos]);
+
+/** The J15 Medicare 77080 encounter of cases/medicare-billing-articles.yaml, clean on the embedded knowledge. */
+function encounter(changes: Record<string, unknown> = {}): Encounter {
+  const parsed = parseEncounter({
+    dateOfService: '2026-06-15',
+    patient: { sex: 'female', age: 68 },
+    jurisdiction: 'J15',
+    orderingProvider: { npi: '1987654328', treating: true },
+    history: [],
+    performed: [{ procedure: 'dxa-axial', sites: ['lumbar-spine', 'left-hip'] }],
+    diagnoses: ['M81.0', 'Z78.0'],
+    clinical: { estrogenDeficient: true },
+    ...changes,
+  });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  return parsed.encounter;
+}
+
+const rules = (result: ReturnType<typeof check>) => result.findings.map((f) => `${f.rule}:${f.severity}`);
+const providersChecked = (result: ReturnType<typeof check>) => result.checked.find((c) => c.family === 'providers')?.version ?? '';
+
+describe('compiled provider lists', () => {
+  it('finds PECOS rows by NPI with their flags, and not others', () => {
+    const lookup = both.forDate('2026-06-15').providers.orderReferring!;
+    expect(lookup.rows).toBe(5);
+    expect(lookup.get('1987654328')).toMatchObject({ lastName: 'MARBLEWOOD, JR', firstName: 'THEO', partB: true, dme: false });
+    expect(lookup.get('1678901236')).toMatchObject({ lastName: 'PELLIGRANO-VEST', partB: false, dme: true, pmd: true });
+    expect(lookup.get('1111111112')).toBeUndefined();
+    expect(lookup.get('not an npi')).toBeUndefined();
+  });
+
+  it('counts LEIE rows without an NPI and finds the others by NPI', () => {
+    const lookup = both.forDate('2026-06-15').providers.leie!;
+    expect(lookup.rows).toBe(6);
+    expect(lookup.withoutNpi).toBe(2);
+    expect(lookup.get('1456789019')).toMatchObject([{ name: 'FICTIONAL DENSITOMETRY, LLC', exclusionType: '1128b8', exclusionDate: '2025-01-15', reinstatementDate: null }]);
+    expect(lookup.get('1678901236')[0]).toMatchObject({ name: 'OSTRANDERLY, IVO', waiverDate: '2022-03-01', waiverState: 'GA' });
+    expect(lookup.get('1765432103')).toEqual([]);
+  });
+
+  it('keeps an exclusion in force from its date until the reinstatement', () => {
+    const row = both.forDate('2026-06-15').providers.leie!.get('1111111112')[0]!;
+    expect(isExclusionInForce(row, '2024-01-04')).toBe(false);
+    expect(isExclusionInForce(row, '2024-01-05')).toBe(true);
+    expect(isExclusionInForce(row, '2026-02-28')).toBe(true);
+    expect(isExclusionInForce(row, '2026-03-01')).toBe(false);
+  });
+
+  it('applies only from the version\'s effective date', () => {
+    expect(both.forDate('2025-12-31').providers).toEqual({});
+  });
+});
+
+describe('providers: Order and Referring (PECOS)', () => {
+  it('an eligible orderer passes, and checked names the versions', () => {
+    const result = check(encounter(), both);
+    expect(result.verdict, JSON.stringify(result)).toBe('clean');
+    expect(providersChecked(result)).toContain(pecos.record.id);
+    expect(providersChecked(result)).toContain(exclusions.record.id);
+  });
+
+  it('an orderer on the file but not eligible for Part B denies', () => {
+    const result = check(encounter({ orderingProvider: { npi: '1678901236', treating: true } }), pecosOnly);
+    expect(result.verdict).toBe('reject');
+    expect(rules(result)).toContain('provider.orderer-not-eligible:error');
+    const finding = result.findings.find((f) => f.rule === 'provider.orderer-not-eligible')!;
+    expect(finding.message).toContain('1678901236 (PELLIGRANO-VEST, MIRA)');
+    expect(finding.message).toContain('PARTB N');
+    expect(finding.source.version).toBe(pecos.record.id);
+  });
+
+  it('an orderer not on the file denies', () => {
+    const result = check(encounter({ orderingProvider: { npi: '1111111112', treating: true } }), pecosOnly);
+    expect(result.verdict).toBe('reject');
+    expect(result.findings.find((f) => f.rule === 'provider.orderer-not-eligible')?.message).toContain('1111111112 is not on the');
+  });
+
+  it('does not apply to a commercial payer', () => {
+    const result = check(encounter({ payer: 'aetna-cpb-0134', orderingProvider: { npi: '1111111112', treating: true } }), pecosOnly);
+    expect(rules(result)).not.toContain('provider.orderer-not-eligible:error');
+  });
+
+  it('warns when no ordering NPI is given while the file is loaded', () => {
+    const result = check(encounter({ orderingProvider: { treating: true } }), pecosOnly);
+    expect(rules(result)).toContain('provider.orderer-npi-missing:warning');
+    expect(result.verdict).toBe('review');
+  });
+});
+
+describe('providers: OIG exclusions (LEIE)', () => {
+  it('an excluded billing NPI denies, for any payer', () => {
+    for (const payer of ['medicare', 'aetna-cpb-0134']) {
+      const result = check(encounter({ payer, billingProvider: { npi: '1456789019' } }), both);
+      expect(result.verdict).toBe('reject');
+      const finding = result.findings.find((f) => f.rule === 'provider.excluded')!;
+      expect(finding.message).toContain('billing NPI 1456789019 (FICTIONAL DENSITOMETRY, LLC');
+      expect(finding.source.version).toBe(exclusions.record.id);
+    }
+  });
+
+  it('keeps the waiver in the message: it does not lift the exclusion for the office', () => {
+    const result = check(encounter({ billingProvider: { npi: '1678901236' } }), both);
+    expect(result.findings.find((f) => f.rule === 'provider.excluded')?.message).toMatch(/waiver from 2022-03-01 for GA.*does not lift the exclusion/);
+  });
+
+  it('an NPI reinstated before the date of service passes', () => {
+    const result = check(encounter({ billingProvider: { npi: '1111111112' } }), both);
+    expect(result.verdict, JSON.stringify(result.findings)).toBe('clean');
+  });
+
+  it('an excluded ordering NPI denies', () => {
+    const result = check(encounter({ orderingProvider: { npi: '1234567893', treating: true } }), both);
+    expect(result.findings.find((f) => f.rule === 'provider.excluded')?.message).toContain('ordering NPI 1234567893 (QUILLFEATHER, ANNA');
+  });
+});
+
+describe('providers: lists not loaded', () => {
+  it('a list the office does not require keeps a clean claim clean', () => {
+    const result = check(encounter(), embedded);
+    expect(result.verdict).toBe('clean');
+    expect(providersChecked(result)).toContain('order-referring not loaded');
+    expect(providersChecked(result)).toContain('leie not loaded');
+  });
+
+  it('a list the office requires and has not loaded makes the verdict review', () => {
+    const result = check(encounter(), withOfficeSettings(pecosOnly, { require: ['leie'] }));
+    expect(result.verdict).toBe('review');
+    const reasons = result.unchecked.filter((u) => u.family === 'providers').map((u) => u.reason);
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toContain('OIG exclusion list (LEIE)');
+    expect(reasons[0]).toContain('dxacode knowledge import leie');
+  });
+
+  it('a required list that is loaded counts towards clean', () => {
+    const result = check(encounter(), withOfficeSettings(both, { require: ['order-referring', 'leie'] }));
+    expect(result.verdict).toBe('clean');
+  });
+});
+
+describe('office settings', () => {
+  const j15: OfficeSettings = { jurisdiction: 'J15', require: [] };
+
+  it('the office jurisdiction is the default of an encounter that names none', () => {
+    const without = encounter({ jurisdiction: undefined });
+    expect(check(without, embedded).verdict).toBe('review');
+    expect(check(without, withOfficeSettings(embedded, j15)).verdict).toBe('clean');
+    // The encounter's own jurisdiction wins.
+    expect(check(encounter({ jurisdiction: 'J6' }), withOfficeSettings(embedded, j15)).verdict).toBe('review');
+  });
+
+  it('survives forDate, whichever is applied first', () => {
+    for (const knowledge of [withOfficeSettings(both, j15), withVersions(withOfficeSettings(embedded, j15), [pecos, exclusions])]) {
+      const onDate = knowledge.forDate('2026-06-15');
+      expect(onDate.office).toEqual(j15);
+      expect(onDate.providers.orderReferring).toBeDefined();
+      expect(onDate.forDate('2026-06-16').office).toEqual(j15);
+      expect(knowledge.forDate('2026-06-15')).toBe(onDate);
+    }
+  });
+
+  it('the office billing NPI is checked when the encounter gives none', () => {
+    const result = check(encounter(), withOfficeSettings(both, { billingNpi: '1456789019', require: [] }));
+    expect(rules(result)).toContain('provider.excluded:error');
+    const own = check(encounter({ billingProvider: { npi: '1111111112' } }), withOfficeSettings(both, { billingNpi: '1456789019', require: [] }));
+    expect(own.verdict).toBe('clean');
+  });
+});
