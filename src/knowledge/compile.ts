@@ -71,6 +71,16 @@ export interface IcdKnowledge {
   conventions: z.infer<typeof IcdConventions>;
   /** The complete ICD-10-CM valid-code list (no dots) of the release the code set names. */
   codeSet: IcdCodeSet;
+  /** Excludes1 notes of an imported tabular XML, by the first three characters of the code that carries them. */
+  tabularExcludes1?: Map<string, TabularExcludes1[]> | undefined;
+}
+
+/** One Excludes1 note of the tabular list: codes starting with `a` are never reported with codes starting with `b`. */
+export interface TabularExcludes1 {
+  a: string;
+  b: string;
+  note: string;
+  source: Source;
 }
 
 /** Validated and indexed pair data. */

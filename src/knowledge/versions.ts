@@ -6,7 +6,7 @@
  */
 import type { Source } from '../contract/result.js';
 import type { Jurisdiction } from '../contract/values.js';
-import type { Knowledge } from './compile.js';
+import type { Knowledge, TabularExcludes1 } from './compile.js';
 import { INT_NULL, type Table } from './import/table.js';
 import { isoOfDateInt } from './import/text.js';
 import type { KnowledgeKind } from './import/types.js';
@@ -186,6 +186,30 @@ function compileIcd(record: KnowledgeVersionRecord, table: Table): Knowledge['ic
   for (let i = 0; i < table.rows; i++) if (billable[i] === 1) valid.push(code.values[code.index[i]!]!);
   valid.sort();
   return { info: infoOf(record), codes: new CodeList([...new Set(valid)]), allValidFrom: record.effectiveFrom };
+}
+
+/**
+ * The Excludes1 notes of an imported tabular XML as code-prefix pairs: a note on M81 that names "(M80.-)" says that
+ * no code under M81 is reported with one under M80. Code ranges (C00-C96) are not expanded: they are left out.
+ */
+function compileExcludes1(record: KnowledgeVersionRecord, table: Table | undefined): Map<string, TabularExcludes1[]> | undefined {
+  if (!table || table.rows === 0) return undefined;
+  const code = table.text('code');
+  const note = table.text('note');
+  const refs = table.text('refs');
+  const info = infoOf(record);
+  const out = new Map<string, TabularExcludes1[]>();
+  for (let i = 0; i < table.rows; i++) {
+    const a = code.values[code.index[i]!]!;
+    for (const ref of refs.values[refs.index[i]!]!.split(/\s+/)) {
+      if (!/^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{0,4})?-?$/.test(ref)) continue;
+      const b = ref.replace(/-$/, '').replace(/\.$/, '');
+      const list = out.get(a.slice(0, 3)) ?? [];
+      list.push({ a, b, note: note.values[note.index[i]!]!, source: { title: `${info.source.title}: Excludes1 at ${a}`, version: record.id, confidence: 'verified' } });
+      out.set(a.slice(0, 3), list);
+    }
+  }
+  return out;
 }
 
 function compileHcpcs(record: KnowledgeVersionRecord, table: Table): Knowledge['hcpcs'] {
@@ -447,7 +471,8 @@ export function compileVersion(record: KnowledgeVersionRecord, tables: Record<st
     }
     case 'icd10cm': {
       const codeSet = compileIcd(record, need('codes'));
-      return { record, apply: (k) => void (k.icd10 = { ...k.icd10, codeSet }) };
+      const tabularExcludes1 = compileExcludes1(record, tables.excludes1);
+      return { record, apply: (k) => void (k.icd10 = { ...k.icd10, codeSet, ...(tabularExcludes1 ? { tabularExcludes1 } : {}) }) };
     }
     case 'hcpcs': {
       const hcpcs = compileHcpcs(record, need('codes'));

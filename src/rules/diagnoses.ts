@@ -87,15 +87,34 @@ export function checkDiagnoses(ctx: RuleContext, report: Report): void {
   if (unconfirmed.length > 0) {
     report.skipped('diagnoses', `${unconfirmed.join(', ')} ${unconfirmed.length === 1 ? 'is' : 'are'} valid in the update in force from ${unconfirmedFrom}; whether ${unconfirmed.length === 1 ? 'it was' : 'they were'} valid on ${date}, before that update, is not known (import the release in force then)`);
   }
+  const reported = new Set<string>();
   for (const rule of conventions.excludes1) {
     const a = diagnoses.find((d) => d.startsWith(rule.a));
     const b = diagnoses.find((d) => d.startsWith(rule.b));
     if (a && b) {
+      reported.add(`${a}|${b}`);
       report.add('dx.excludes1', {
         message: `${a} and ${b}: ${rule.message}.`,
         fix: `Keep the code that describes the documented condition and remove the other.`,
         source: rule.source,
       });
+    }
+  }
+  // The imported tabular list's Excludes1 notes, looked up by the first three characters of each diagnosis.
+  const tabular = icd10.tabularExcludes1;
+  if (tabular && diagnoses.length > 1) {
+    for (const a of diagnoses) {
+      for (const rule of tabular.get(a.slice(0, 3)) ?? []) {
+        if (!a.startsWith(rule.a)) continue;
+        const b = diagnoses.find((d) => d !== a && d.startsWith(rule.b));
+        if (!b || reported.has(`${a}|${b}`) || reported.has(`${b}|${a}`)) continue;
+        reported.add(`${a}|${b}`);
+        report.add('dx.excludes1', {
+          message: `${a} and ${b}: ${rule.a} has an Excludes1 note "${rule.note}", so they are not reported together.`,
+          fix: 'Keep the code that describes the documented condition and remove the other.',
+          source: rule.source,
+        });
+      }
     }
   }
   for (const rule of conventions.sequencing) {
