@@ -92,6 +92,8 @@ describe('knowledge versions swapped into running servers', () => {
     expect(diff.status).toBe(200);
     expect((diff.body as { added: unknown[] }).added).toHaveLength(11);
     expect((await request(`${servers[0]!.url}/v1/knowledge/diff?to=nope`, coder)).status).toBe(404);
+    expect((await request(`${servers[0]!.url}/v1/knowledge/diff?to=${encodeURIComponent(id)}&all=true`, coder)).status).toBe(403);
+    expect((await request(`${servers[0]!.url}/v1/knowledge/diff?to=${encodeURIComponent(id)}&all=true`, admin)).status).toBe(200);
 
     expect((await request(`${servers[0]!.url}/v1/knowledge/recheck`, coder, { method: 'POST', contentType: 'application/json', body: JSON.stringify({ since: id }) })).status).toBe(403);
     const recheck = await request(`${servers[0]!.url}/v1/knowledge/recheck`, admin, { method: 'POST', contentType: 'application/json', body: JSON.stringify({ since: id }) });

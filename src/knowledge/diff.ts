@@ -73,9 +73,14 @@ export function diffTables(
     const index = (t: Table | undefined) => {
       const map = new Map<string, Record<string, string | number | null>>();
       if (!t) return map;
+      // With the family filter, test the code columns' dictionaries first: a full PTP quarter has millions of rows
+      // and only a few hundred touch the family, so rows are made only for those.
+      const codeColumns = isFamilyCode !== undefined && spec.codes.length > 0 ? spec.codes.map((c) => t.text(c)) : undefined;
+      const familyValue = codeColumns?.map((c) => c.values.map((v) => v !== '' && isFamilyCode!(plain(v))));
       for (let i = 0; i < t.rows; i++) {
+        if (codeColumns && !codeColumns.some((c, k) => familyValue![k]![c.index[i]!])) continue;
         const row = t.row(i);
-        if (!keep(row)) continue;
+        if (!codeColumns && !keep(row)) continue;
         map.set(spec.key.map((k) => String(row[k])).join('\u0000'), row);
       }
       return map;

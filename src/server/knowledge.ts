@@ -64,6 +64,8 @@ export function registerKnowledgeRoutes(app: FastifyInstance, deps: KnowledgeRou
     const q = request.query as { from?: unknown; to?: unknown; all?: unknown };
     if (typeof q.to !== 'string' || !VERSION_ID.test(q.to)) return reply.code(400).send(problems('input.invalid', 'to: expected a knowledge version id (GET /v1/knowledge lists them)'));
     if (q.from !== undefined && (typeof q.from !== 'string' || !VERSION_ID.test(q.from))) return reply.code(400).send(problems('input.invalid', 'from: expected a knowledge version id'));
+    // Every row of a multi-million-row table is an admin's export, not a viewer's page view.
+    if (q.all === 'true' && request.principal!.role !== 'admin') return reply.code(403).send(problems('auth.forbidden', 'all=true (every row, not only the bone-density family) needs the admin role'));
     const { diffStoredVersions, KnowledgeImportError } = await import('../io/knowledge-store.js');
     try {
       const { from, to, diff } = await diffStoredVersions(store, knowledge, q.to, q.from as string | undefined, { all: q.all === 'true' });
