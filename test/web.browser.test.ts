@@ -183,6 +183,11 @@ if (!haveChromium()) {
       await page.locator('table.worklist tbody tr').first().waitFor();
       expect(page.url()).toContain('verdict=reject');
       await screenshot(page, '07-worklist');
+      // No knowledge recheck has changed a verdict yet: the filter shows none.
+      await page.getByLabel('Recheck').selectOption('changed');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.getByText('No encounters match these filters.').waitFor();
+      expect(page.url()).toContain('rechecked=changed');
     });
 
     it('uploads an NDJSON batch and follows the progress bar to done', async () => {
