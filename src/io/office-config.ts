@@ -4,14 +4,12 @@
  * `{ jurisdiction?, billingNpi?, require? }`; without the section, the X12 billing provider's NPI
  * (`x12.billingProvider.npi`) is the default billing NPI. Errors name the file and the field.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { isValidNpi } from '../contract/npi.js';
 import { JURISDICTIONS } from '../contract/values.js';
 import { formatPath } from '../engine/validate.js';
 import { NO_OFFICE_SETTINGS, PROVIDER_LISTS, type OfficeSettings } from '../knowledge/office.js';
-import { DEFAULT_CONFIG_FILE } from './x12-config-file.js';
+import { readConfigObject } from './x12-config-file.js';
 
 const OfficeSection = z.strictObject({
   jurisdiction: z.enum(JURISDICTIONS, { error: `expected a Medicare Administrative Contractor jurisdiction: ${JURISDICTIONS.join(', ')}` }).optional(),
@@ -35,23 +33,11 @@ export function configPath(flag: string | undefined, env: NodeJS.ProcessEnv): st
 
 /** Reads and validates the office section of the configuration file (`path` undefined: the default file, when it exists). */
 export function readOfficeConfig(path: string | undefined, cwd = process.cwd()): OfficeConfigRead {
-  const file = resolve(cwd, path ?? DEFAULT_CONFIG_FILE);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (path === undefined && code === 'ENOENT') return { ok: true, office: NO_OFFICE_SETTINGS, path: undefined };
-    return { ok: false, messages: [`${file}: cannot read the configuration file (${code === 'ENOENT' ? 'no such file' : (code ?? 'error')})`] };
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, messages: [`${file}: not valid JSON (${(error as Error).message})`] };
-  }
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, messages: [`${file}: expected a JSON object (an "office" section and/or an "x12" section)`] };
-  const top = raw as Record<string, unknown>;
+  const read = readConfigObject(path, cwd);
+  if (!read.ok) return read;
+  if (read.raw === undefined) return { ok: true, office: NO_OFFICE_SETTINGS, path: undefined };
+  const file = read.file;
+  const top = read.raw;
   if (top.office === undefined) {
     // The X12 billing provider is the office's billing NPI unless the office section says otherwise.
     const x12 = top.x12 as { billingProvider?: { npi?: unknown } } | undefined;
