@@ -62,3 +62,53 @@ describe('imported ICD-10-CM versions', () => {
     expect(result.checked.find((c) => c.family === 'diagnoses')?.version).toContain('embedded');
   });
 });
+
+describe('imported billing articles', () => {
+  it('decide coverage for their jurisdictions from the MCD tables, as the embedded copies do', async () => {
+    const { readdirSync } = await import('node:fs');
+    const { mcdArticle } = await import('./import/mcd.js');
+    const dir = new URL('../../test/fixtures/cms/mcd/', import.meta.url);
+    const files = readdirSync(dir)
+      .filter((n) => n.endsWith('.csv'))
+      .map((name) => ({ name, bytes: readFileSync(new URL(name, dir)) }));
+    const data = mcdArticle.read(files);
+    const record: KnowledgeVersionRecord = {
+      seq: 1,
+      id: 'mcd-article:test',
+      kind: 'mcd-article',
+      edition: data.edition,
+      effectiveFrom: '2026-10-01',
+      effectiveTo: null,
+      files: [],
+      rowCounts: data.rowCounts,
+      contentSha256: '',
+      importedBy: 'test',
+      importedAt: '2026-12-01T00:00:00.000Z',
+      warnings: [],
+    };
+    const knowledge = withVersions(loadKnowledge(), [compileVersion(record, decodeTables(encodeTables(data.tables)))]);
+    const claim = (jurisdiction: string, code: string, procedure: string, diagnoses: string[]) => {
+      const parsed = parseEncounter({
+        dateOfService: '2026-11-02',
+        patient: { sex: 'female', age: 70 },
+        jurisdiction,
+        orderingProvider: { treating: true },
+        history: [],
+        diagnoses,
+        clinical: { estrogenDeficient: true },
+        performed: [{ procedure }],
+        claim: { lines: [{ code, diagnoses }] },
+      });
+      if (!parsed.ok) throw new Error('bad encounter');
+      return check(parsed.encounter, knowledge);
+    };
+    const peripheral = claim('J15', '77081', 'dxa-peripheral', ['Z79.83']);
+    const denied = peripheral.findings.find((f) => f.rule === 'medicare.bmm-article-diagnosis-not-covered');
+    expect(denied?.source.title).toContain('Medicare Coverage Database billing articles');
+    expect(denied?.message).toContain('A57132');
+    expect(claim('J15', '77080', 'dxa-axial', ['Z79.83']).findings.map((f) => f.rule)).not.toContain('medicare.bmm-article-diagnosis-not-covered');
+    expect(claim('JM', '77080', 'dxa-axial', ['N95.1']).findings.map((f) => f.rule)).not.toContain('medicare.bmm-article-diagnosis-not-covered');
+    expect(claim('J15', '77080', 'dxa-axial', ['N95.1']).findings.map((f) => f.rule)).toContain('medicare.bmm-article-diagnosis-not-covered');
+    expect(claim('JJ', '77080', 'dxa-axial', ['M81.0', 'Z78.0']).checked.find((c) => c.family === 'coverage')?.version).toContain('mcd-article:test');
+  });
+});
