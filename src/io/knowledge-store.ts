@@ -136,7 +136,8 @@ export async function loadStoredKnowledge(store: Store, base: Knowledge): Promis
   for (const record of records) {
     const data = await store.knowledgeVersionData(record.id);
     if (data === undefined) throw new KnowledgeImportError(`knowledge version ${record.id} has no stored data`);
-    compiled.push(compileVersion(record, decodeTables(data)));
+    // Decoded when first needed (a PTP quarter only when a claim with two codes asks), not at load.
+    compiled.push(compileVersion(record, () => decodeTables(data)));
   }
   return withVersions(base, compiled);
 }

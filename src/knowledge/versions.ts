@@ -446,9 +446,11 @@ interface CompiledVersion {
 }
 
 /** Compiles a stored version's tables into an override of the lookups of its kind. */
-export function compileVersion(record: KnowledgeVersionRecord, tables: Record<string, Table>): CompiledVersion {
+export function compileVersion(record: KnowledgeVersionRecord, data: Record<string, Table> | (() => Record<string, Table>)): CompiledVersion {
+  let decoded: Record<string, Table> | undefined = typeof data === 'function' ? undefined : data;
+  const tables = (): Record<string, Table> => (decoded ??= (data as () => Record<string, Table>)());
   const need = (name: string): Table => {
-    const t = tables[name];
+    const t = tables()[name];
     if (!t) throw new Error(`knowledge version ${record.id}: table ${name} is missing`);
     return t;
   };
@@ -456,7 +458,14 @@ export function compileVersion(record: KnowledgeVersionRecord, tables: Record<st
     case 'ptp-practitioner':
     case 'ptp-hospital': {
       const claimType = record.kind === 'ptp-practitioner' ? 'professional' : 'institutional';
-      const lookup = compilePtp(record, need('rows'), claimType);
+      // A PTP quarter has millions of rows: it is decoded and indexed when a claim with two codes first needs it,
+      // so a one-code check (one CLI run, a version not in force on the date) never pays for it.
+      let index: PtpLookup | undefined;
+      const lookup: PtpLookup = {
+        info: infoOf(record),
+        parts: Object.keys(record.rowCounts).filter((k) => /^f[1-4]$/.test(k)).sort(),
+        rowsFor: (column1, column2) => (index ??= compilePtp(record, need('rows'), claimType)).rowsFor(column1, column2),
+      };
       return { record, apply: (k) => void (k.ptp = { ...k.ptp, [claimType]: lookup }) };
     }
     case 'mue-practitioner':
@@ -471,7 +480,7 @@ export function compileVersion(record: KnowledgeVersionRecord, tables: Record<st
     }
     case 'icd10cm': {
       const codeSet = compileIcd(record, need('codes'));
-      const tabularExcludes1 = compileExcludes1(record, tables.excludes1);
+      const tabularExcludes1 = compileExcludes1(record, tables().excludes1);
       return { record, apply: (k) => void (k.icd10 = { ...k.icd10, codeSet, ...(tabularExcludes1 ? { tabularExcludes1 } : {}) }) };
     }
     case 'hcpcs': {
@@ -479,7 +488,7 @@ export function compileVersion(record: KnowledgeVersionRecord, tables: Record<st
       return { record, apply: (k) => void (k.hcpcs = hcpcs) };
     }
     case 'mcd-article': {
-      const articles = compileArticles(record, tables);
+      const articles = compileArticles(record, tables());
       return {
         record,
         apply: (k) => void (k.articles = { ...k.articles, byJurisdiction: new Map([...k.articles.byJurisdiction, ...articles]) }),

@@ -58,7 +58,7 @@ export class LiveKnowledge {
       if (this.compiled.has(record.id)) continue;
       const data = await this.store.knowledgeVersionData(record.id);
       if (data === undefined) throw new Error(`knowledge version ${record.id} has no stored data`);
-      this.compiled.set(record.id, compileVersion(record, decodeTables(data)));
+      this.compiled.set(record.id, compileVersion(record, () => decodeTables(data)));
     }
     const next = withVersions(
       this.base,
