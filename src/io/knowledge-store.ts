@@ -150,7 +150,7 @@ export async function diffStoredVersions(
   base: Knowledge,
   toId: string,
   fromId: string | undefined,
-  options: { all?: boolean } = {},
+  options: { all?: boolean; only?: (code: string) => boolean } = {},
 ): Promise<{ from: KnowledgeVersionRecord | undefined; to: KnowledgeVersionRecord; diff: KnowledgeDiff }> {
   const versions = await store.listKnowledgeVersions();
   const to = versions.find((v) => v.id === toId);
@@ -164,7 +164,7 @@ export async function diffStoredVersions(
     if (data === undefined) throw new KnowledgeImportError(`knowledge version ${record.id} has no stored data`);
     return decodeTables(data);
   };
-  const diff = diffTables(to.kind, await tablesOf(from), await tablesOf(to), options.all ? undefined : familyCodeTest(base));
+  const diff = diffTables(to.kind, await tablesOf(from), await tablesOf(to), options.only ?? (options.all ? undefined : familyCodeTest(base)));
   return { from, to, diff };
 }
 
@@ -222,13 +222,21 @@ export async function recheckSince(store: Store, knowledge: Knowledge, sinceId: 
   const touching = versions.filter((v) => v.seq >= since.seq);
   const done = new Map<string, RecheckLine>();
   for (const version of touching) {
-    const hasPrevious = versions.some((v) => v.kind === version.kind && v.seq < version.seq);
-    const touched = hasPrevious ? new Set((await diffStoredVersions(store, knowledge, version.id, undefined, { all: true })).diff.touchedCodes) : undefined;
+    const candidates = (await store.encountersInPeriod(version.effectiveFrom, version.effectiveTo, organization)).filter((c) => !done.has(`${c.organization}/${c.encounterId}`));
+    if (candidates.length === 0) continue;
+    const codes = candidates.map(codesOf);
+    // Provider lists change NPIs, not codes: every encounter in their period is checked again.
+    const byCode = version.kind !== 'order-referring' && version.kind !== 'leie';
+    const hasPrevious = byCode && versions.some((v) => v.kind === version.kind && v.seq < version.seq);
+    // Compare only the rows that name a code of these encounters: a PTP quarter has millions of rows, the office's
+    // claims a few hundred codes.
+    const named = new Set(codes.flatMap((c) => [...c]));
+    const touched = hasPrevious ? new Set((await diffStoredVersions(store, knowledge, version.id, undefined, { only: (code) => named.has(code) })).diff.touchedCodes) : undefined;
     const reason = `knowledge version ${version.id} (${version.kind} ${version.edition})`;
-    for (const candidate of await store.encountersInPeriod(version.effectiveFrom, version.effectiveTo, organization)) {
+    for (const [i, candidate] of candidates.entries()) {
       const key = `${candidate.organization}/${candidate.encounterId}`;
       if (done.has(key)) continue;
-      if (touched !== undefined && ![...codesOf(candidate)].some((c) => touched.has(c))) continue;
+      if (touched !== undefined && ![...codes[i]!].some((c) => touched.has(c))) continue;
       const outcome = await store.recheck(candidate.organization, candidate.encounterId, knowledge, reason, actor);
       done.set(key, {
         organization: candidate.organization,
