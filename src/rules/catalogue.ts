@@ -119,6 +119,7 @@ export const RULES = rules({
   'medicare.bmm-monitoring-not-axial': { family: 'coverage', severity: 'error', summary: 'Monitoring drug therapy is covered only by axial DXA (77080/77085).' },
   'medicare.excluded-service': { family: 'coverage', severity: 'info', summary: 'The service is statutorily excluded or has no benefit category; it is billed with GY.' },
   'medicare.vfa-not-bmm': { family: 'coverage', severity: 'info', summary: '77086 is not on the BMM lists: paid as an ordinary diagnostic test.' },
+  'medicare.glucocorticoid-code-contradicted': { family: 'coverage', severity: 'warning', summary: 'Z79.52 is coded but the documented glucocorticoid dose or duration is below the category C threshold: the code alone does not qualify.' },
   'medicare.glucocorticoid-threshold': { family: 'coverage', severity: 'info', summary: 'Glucocorticoid dose or duration is below the category C threshold.' },
   'liability.ga': { family: 'coverage', severity: 'warning', summary: 'Denial expected with a valid ABN on file: GA, patient liable.' },
   'liability.gz': { family: 'coverage', severity: 'warning', summary: 'Denial expected and no ABN on file: the line should carry GZ (provider liable).' },

@@ -7,6 +7,7 @@ import type { Source } from '../contract/result.js';
 import { Report, lineLabel, lineRef, type RuleContext } from './context.js';
 import {
   assessMedicareLine,
+  glucocorticoidFactsBelowThreshold,
   glucocorticoidThreshold,
   qualifiedCategories,
   type DenialReason,
@@ -251,11 +252,23 @@ export function checkCoverage(ctx: RuleContext, report: Report): void {
   }
   const threshold = glucocorticoidThreshold(medicare, ctx.input.dateOfService);
   const { glucocorticoidMgPerDay: mg, glucocorticoidMonths: months } = ctx.input.clinical;
-  if (threshold && mg !== undefined && !categories.some((c) => c.id === 'C') && (mg < threshold.mgPerDay || (months !== undefined && months <= threshold.monthsMoreThan))) {
-    report.add('medicare.glucocorticoid-threshold', {
-      message: `Glucocorticoids ${mg} mg/day${months !== undefined ? ` for ${months} months` : ''} do not reach category C: at least ${threshold.mgPerDay} mg prednisone-equivalent per day for more than ${threshold.monthsMoreThan} months.`,
-      source: threshold.source,
-    });
+  if (threshold && (mg !== undefined || months !== undefined) && !categories.some((c) => c.id === 'C') && glucocorticoidFactsBelowThreshold(ctx.input, medicare)) {
+    const facts = `Glucocorticoids ${mg !== undefined ? `${mg} mg/day` : '(dose not given)'}${months !== undefined ? ` for ${months} months` : ''}`;
+    const need = `at least ${threshold.mgPerDay} mg prednisone-equivalent per day for more than ${threshold.monthsMoreThan} months`;
+    const coded = all.find((d) => medicare.categories.some((c) => c.fact === 'glucocorticoid' && c.diagnoses?.includes(d)));
+    if (coded) {
+      // The facts contradict the code: say so rather than trusting it.
+      report.add('medicare.glucocorticoid-code-contradicted', {
+        message: `${coded} (long-term systemic steroids) is coded, but the record's ${facts.charAt(0).toLowerCase()}${facts.slice(1)} do not reach category C (${need}); Medicare category C and the 23-month glucocorticoid exception are not granted on the code alone.`,
+        fix: `Document the steroid course that meets the threshold, or remove ${coded} and code the category that applies.`,
+        source: threshold.source,
+      });
+    } else {
+      report.add('medicare.glucocorticoid-threshold', {
+        message: `${facts} do not reach category C: ${need}.`,
+        source: threshold.source,
+      });
+    }
   }
   if (ctx.input.treatingOrder === undefined) {
     report.skipped('coverage', 'the encounter does not say whether the ordering practitioner treats the beneficiary (orderingProvider.treating)');

@@ -111,10 +111,32 @@ export function qualifiedCategories(input: CheckInput, knowledge: Knowledge, dia
       matches.push({ id: category.id, label: category.label, evidence: `clinical fact ${category.fact}`, viaDiagnosis: false, confidence: 'verified' });
       continue;
     }
+    // A glucocorticoid code whose documented dose or duration falls below the threshold does not show category C.
+    if (category.fact === 'glucocorticoid' && glucocorticoidFactsBelowThreshold(input, medicare)) continue;
     const dx = diagnoses.find((d) => medicareIndex.categoriesOfDiagnosis(d).includes(category));
     if (dx) matches.push({ id: category.id, label: category.label, evidence: dx, viaDiagnosis: true, confidence: category.diagnosisMappingConfidence });
   }
   return matches;
+}
+
+/**
+ * True when the facts show the long-term glucocorticoid therapy that allows monitoring within 23 months: the
+ * category C threshold met by the dose and duration given (at least 5.0 mg prednisone-equivalent a day for more than
+ * 3 months from 2007), or Z79.52 coded and not contradicted by a dose or duration below that threshold (audit
+ * 2026-12 §1: a 1 mg/day course of 6 months is not the long-term therapy the exception names).
+ */
+export function onLongTermGlucocorticoids(input: CheckInput, medicare: MedicareBmm, line: Line): boolean {
+  if (meetsGlucocorticoidThreshold(input, medicare)) return true;
+  if (!line.diagnoses.includes('Z79.52') && !input.diagnoses.includes('Z79.52')) return false;
+  return !glucocorticoidFactsBelowThreshold(input, medicare);
+}
+
+/** True when a given dose or duration of glucocorticoids is below the category C threshold of the date. */
+export function glucocorticoidFactsBelowThreshold(input: CheckInput, medicare: MedicareBmm): boolean {
+  const threshold = glucocorticoidThreshold(medicare, input.dateOfService);
+  if (!threshold) return false;
+  const { glucocorticoidMgPerDay: mg, glucocorticoidMonths: months } = input.clinical;
+  return (mg !== undefined && mg < threshold.mgPerDay) || (months !== undefined && months <= threshold.monthsMoreThan);
 }
 
 /** The BMM benefit entry of a code on the date, if the code is inside the benefit. */
@@ -136,8 +158,7 @@ export function bmmFrequency(input: CheckInput, knowledge: Knowledge, line: Line
   const eligibleFrom = firstOfMonthAfter(last.dateOfService, medicare.frequency.months + 1);
   if (date >= eligibleFrom) return { status: 'eligible', last: last.dateOfService, eligibleFrom };
   let exception: 'glucocorticoid-monitoring' | 'confirmatory-baseline' | undefined;
-  const months = input.clinical.glucocorticoidMonths;
-  if ((months !== undefined && months > 3) || line.diagnoses.includes('Z79.52') || input.diagnoses.includes('Z79.52')) {
+  if (onLongTermGlucocorticoids(input, medicare, line)) {
     exception = 'glucocorticoid-monitoring';
   } else if (axial.has(line.code) && !prior.some((h) => axial.has(h.code))) {
     exception = 'confirmatory-baseline';
