@@ -23,7 +23,8 @@ export const CodeEntry = z.strictObject({
   service: z.enum(SERVICES).nullable(),
   effective: NullableDate,
   end: NullableDate,
-  replacedBy: Code.optional(),
+  /** The code or codes that replaced it (77082: 77085 with axial DXA in one session, 77086 for VFA alone). */
+  replacedBy: z.union([Code, z.array(Code).min(1)]).optional(),
   statusUnverified: z.boolean().optional(),
   pcTc: z.strictObject({ split: z.boolean(), confidence: Confidence }).nullable(),
   mue: z

@@ -1,7 +1,7 @@
 /**
  * Imported versions compiled into the engine's lookups: an ICD-10-CM release with its tabular XML adds its
- * Excludes1 notes to the embedded conventions (here M48.5's note on fatigue fractures, M48.4, which the embedded
- * conventions lack), and a version applies only on the dates it is in force.
+ * Excludes1 notes to the embedded conventions (here M80's note on pathological fracture NOS, M84.4, which the
+ * embedded conventions lack), and a version applies only on the dates it is in force.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -43,10 +43,10 @@ describe('imported ICD-10-CM versions', () => {
   const knowledge = importedIcd();
 
   it('adds the tabular Excludes1 notes while the version is in force', () => {
-    const result = check(encounter('2027-02-01', ['M48.50XA', 'M48.40XA']), knowledge);
+    const result = check(encounter('2027-02-01', ['M80.08XA', 'M84.48XA']), knowledge);
     const excludes = result.findings.filter((f) => f.rule === 'dx.excludes1');
     expect(excludes).toHaveLength(1);
-    expect(excludes[0]!.message).toContain('fatigue fracture of vertebra (M48.4)');
+    expect(excludes[0]!.message).toContain('pathological fracture NOS (M84.4)');
     expect(excludes[0]!.source.version).toBe('icd10cm:test');
     expect(result.checked.find((c) => c.family === 'diagnoses')?.version).toContain('icd10cm:test');
   });
@@ -57,7 +57,7 @@ describe('imported ICD-10-CM versions', () => {
   });
 
   it('uses the embedded code set outside the version period', () => {
-    const result = check(encounter('2026-06-01', ['M48.50XA', 'M48.40XA']), knowledge);
+    const result = check(encounter('2026-06-01', ['M80.08XA', 'M84.48XA']), knowledge);
     expect(result.findings.filter((f) => f.rule === 'dx.excludes1')).toHaveLength(0);
     expect(result.checked.find((c) => c.family === 'diagnoses')?.version).toContain('embedded');
   });
