@@ -198,7 +198,16 @@ export const MedicareBmm = z.strictObject({
   axialDxaCodes: z.array(Code),
   axialDxaSource: Source,
   excluded: z.array(
-    z.strictObject({ code: Code, modifier: z.literal('GY'), reason: z.string(), service: z.string().optional(), source: Source }),
+    z.strictObject({
+      code: Code,
+      modifier: z.literal('GY'),
+      reason: z.string(),
+      service: z.string().optional(),
+      source: Source,
+      /** How settled the choice of GY is (a statutory exclusion) against GA/GZ (non-coverage); when not verified, a missing GY is a review. */
+      modifierConfidence: Confidence.optional(),
+      modifierNote: z.string().optional(),
+    }),
   ),
   notOnBmmList: z.array(z.strictObject({ code: Code, note: z.string(), source: Source })),
   frequency: z.strictObject({

@@ -68,7 +68,7 @@ export const RULES = rules({
   'modifier.unknown': { family: 'modifiers', severity: 'warning', summary: 'The modifier is not in the modifier table; it was not checked.' },
   'modifier.duplicate': { family: 'modifiers', severity: 'warning', summary: 'The same modifier appears twice on one line.' },
   'modifier.exclusive': { family: 'modifiers', severity: 'error', summary: 'Two modifiers that never go together are on one line (26+TC, GA/GY/GZ).' },
-  'modifier.requires': { family: 'modifiers', severity: 'error', summary: 'A modifier is used without the modifier it needs (GX without GY).' },
+  'modifier.requires': { family: 'modifiers', severity: 'error', summary: 'A modifier is used without the modifier it needs (GX without GY); a warning when no primary source confirms the requirement.' },
   'modifier.component-missing': { family: 'modifiers', severity: 'error', summary: 'The provider bills one component but the line lacks 26 or TC.' },
   'modifier.component-mismatch': { family: 'modifiers', severity: 'error', summary: 'The line carries 26 or TC that does not match the component the provider bills.' },
   'modifier.no-split': { family: 'modifiers', severity: 'error', summary: '26 or TC on a code without a professional/technical split.' },
@@ -125,7 +125,7 @@ export const RULES = rules({
   'liability.gz': { family: 'coverage', severity: 'warning', summary: 'Denial expected and no ABN on file: the line should carry GZ (provider liable).' },
   'liability.ga-missing': { family: 'coverage', severity: 'error', summary: 'An ABN is on file for an expected denial but the line lacks GA.' },
   'liability.ga-without-abn': { family: 'coverage', severity: 'error', summary: 'GA is on the line but no ABN is on file.' },
-  'liability.gy-missing': { family: 'coverage', severity: 'error', summary: 'An excluded service lacks GY.' },
+  'liability.gy-missing': { family: 'coverage', severity: 'error', summary: 'An excluded service lacks GY (a warning where GY against GA/GZ is not settled: SPA/DPA).' },
   'liability.unexpected': { family: 'coverage', severity: 'warning', summary: 'A liability modifier (GA/GZ/GY) is on a line that dxacode expects to be covered.' },
 
   'frequency.too-soon': { family: 'frequency', severity: 'error', summary: 'Fewer than 23 months have passed since the month of the last covered BMM (warning when an ABN is on file).' },

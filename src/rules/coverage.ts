@@ -96,11 +96,14 @@ function checkLiability(ctx: RuleContext, report: Report, assessment: MedicareLi
   if (assessment.benefit === 'excluded') {
     const excluded = assessment.excluded!;
     if (!line.modifiers.includes('GY')) {
+      // Where GY against GA/GZ is not settled, a missing GY is a review, not a rejection.
+      const settled = excluded.modifierConfidence === undefined || excluded.modifierConfidence === 'verified';
       report.add('liability.gy-missing', {
-        message: `${label}: ${excluded.reason}; the line needs GY.`,
+        message: `${label}: ${excluded.reason}; the line needs GY${settled ? '' : ` (to review: ${excluded.modifierNote ?? 'GY against GA/GZ is not settled'})`}.`,
         line: at,
         fix: 'Add GY (an ABN is optional; with a voluntary ABN add GX too).',
         source: excluded.source,
+        ...(settled ? {} : { severity: 'warning' as const }),
       });
     } else {
       report.add('medicare.excluded-service', { message: `${label}: ${excluded.reason}; billed with GY, the patient is liable.`, line: at, source: excluded.source });

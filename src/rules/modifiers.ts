@@ -193,11 +193,14 @@ export function checkModifiers(ctx: RuleContext, report: Report): void {
     }
     for (const rule of modifiers.requires) {
       if (seen.has(rule.modifier) && !seen.has(rule.requires)) {
+        // A requirement that no primary source confirms is a warning to review, never a rejection (audit 2026-12 §1.7).
+        const settled = rule.source.confidence === 'verified';
         report.add('modifier.requires', {
-          message: `${label}: ${rule.modifier} is used only together with ${rule.requires}.`,
+          message: `${label}: ${rule.modifier} is used only together with ${rule.requires}${settled ? '' : ` (seen in ${rule.source.confidence} sources only; no primary source forbids ${rule.modifier} alone: review)`}.`,
           line: at,
           fix: `Add ${rule.requires} or remove ${rule.modifier}.`,
           source: rule.source,
+          ...(settled ? {} : { severity: 'warning' as const }),
         });
       }
     }
