@@ -144,11 +144,34 @@ function lineRules(i, tuned) {
           at({ fact: 'monthsSinceLastBmm', operator: 'lessThan', value: 24 }, PRIORITY.second),
           at(
             {
+              // The glucocorticoid exception: the category C threshold met by the facts (5.0 mg/day for more than 3
+              // months), or Z79.52 coded and not contradicted by a lower documented dose or duration.
               not: {
                 any: [
-                  { fact: 'clinical', path: path('glucocorticoidMonths'), operator: 'greaterThan', value: 3 },
-                  { fact: 'diagnoses', operator: 'contains', value: 'Z79.52' },
-                  { fact: line, path: path('diagnoses'), operator: 'contains', value: 'Z79.52' },
+                  {
+                    all: [
+                      { fact: 'clinical', path: path('glucocorticoidMgPerDay'), operator: 'greaterThanInclusive', value: 5 },
+                      { fact: 'clinical', path: path('glucocorticoidMonths'), operator: 'greaterThan', value: 3 },
+                    ],
+                  },
+                  {
+                    all: [
+                      {
+                        any: [
+                          { fact: 'diagnoses', operator: 'contains', value: 'Z79.52' },
+                          { fact: line, path: path('diagnoses'), operator: 'contains', value: 'Z79.52' },
+                        ],
+                      },
+                      {
+                        not: {
+                          any: [
+                            { fact: 'clinical', path: path('glucocorticoidMgPerDay'), operator: 'lessThan', value: 5 },
+                            { fact: 'clinical', path: path('glucocorticoidMonths'), operator: 'lessThanInclusive', value: 3 },
+                          ],
+                        },
+                      },
+                    ],
+                  },
                 ],
               },
             },
