@@ -6,7 +6,7 @@ import type { Knowledge } from '../knowledge/compile.js';
 import type { PayerPack } from '../knowledge/schema.js';
 import type { CheckInput, Line, Report } from '../rules/context.js';
 import { classifyIcd } from '../rules/icd10.js';
-import { assessMedicareLine, liabilityModifiers, type MedicareLineAssessment } from '../rules/medicare.js';
+import { assessMedicareLine, liabilityModifiers, sameDayXuLines, type MedicareLineAssessment } from '../rules/medicare.js';
 import { billedComponent, componentModifier, pcTcOf } from '../rules/modifiers.js';
 import { selectDensitometryCodes } from '../rules/selection.js';
 
@@ -77,6 +77,9 @@ export function code(input: CheckInput, knowledge: Knowledge, pack: PayerPack | 
     return { code: selectedCode, modifiers, units: 1, diagnoses: pointersFor(diagnoses, knowledge, pack, input.dateOfService) };
   });
   const assessments = pack?.program === 'medicare' ? lines.map((line) => assessMedicareLine(input, knowledge, line)) : undefined;
+  // Two BMM studies on one date: Medicare's CWF takes XU on the line CMS Transmittal 10193 names (the coverage family
+  // then says what the record must show).
+  if (assessments) for (const i of sameDayXuLines(knowledge, lines, input.dateOfService)) lines[i]!.modifiers.push('XU');
   assessments?.forEach((assessment, i) => {
     const line = lines[i]!;
     for (const modifier of liabilityModifiers(assessment, input.abnOnFile)) {

@@ -48,7 +48,11 @@ export const CodesTable = z.strictObject({
 });
 
 const ClaimTypes = z.array(z.enum(['professional', 'institutional'])).min(1);
-const PairKind = z.enum(['contained', 'mutually-exclusive', 'bundled', 'alternative-method']);
+/**
+ * Pair kinds. `same-category`: two axial or two peripheral bone-density codes (NCCI Policy Manual ch. IX);
+ * `cross-category`: an axial plus a peripheral code, which can be medically reasonable on one date.
+ */
+const PairKind = z.enum(['contained', 'mutually-exclusive', 'bundled', 'alternative-method', 'same-category', 'cross-category']);
 
 /** One procedure-to-procedure row, in the shape of a CMS NCCI PTP row plus source and confidence. */
 export const PtpRow = z.strictObject({
@@ -158,6 +162,38 @@ export type IcdConventions = z.infer<typeof IcdConventions>;
 
 const CodeWithSource = z.strictObject({ code: Code, effective: NullableDate, source: Source });
 
+/**
+ * Two BMM studies on one date under Medicare: the CWF same-day (duplicate BMM) edit and the lines on which XU
+ * bypasses it (CMS Transmittal 10193), the axial and peripheral categories, and per-contractor limits on top of it.
+ */
+const SameDayBmm = z.strictObject({
+  categories: z.strictObject({ axial: z.array(Code).min(1), peripheral: z.array(Code).min(1), source: Source }),
+  cwfEdit: z.strictObject({
+    /** First date the CWF accepts XU; the transmittal dates claims received, the rules use the date of service. */
+    xuAcceptedFrom: IsoDate,
+    dateNote: z.string(),
+    pairs: z.array(z.strictObject({ codes: z.tuple([Code, Code]), xuOn: Code })).min(1),
+    source: Source,
+  }),
+  contractors: z.array(
+    z.strictObject({
+      contractor: z.string(),
+      policy: z.string(),
+      jurisdictions: z.array(z.enum(JURISDICTIONS)).min(1),
+      /** What the policy limits: axial plus peripheral on one date, and (for some) more than one type of BMM. */
+      axialWithPeripheral: z.string(),
+      moreThanOneType: z.string().optional(),
+      /** Axial and peripheral studies within this many days of each other are limited too (needs history). */
+      withinDays: z.number().int().positive().optional(),
+      /** The exception the policy gives for axial plus peripheral, and the one for more than one type, if any. */
+      exception: z.string().optional(),
+      moreThanOneTypeException: z.string().optional(),
+      severity: z.enum(['error', 'warning']),
+      source: Source,
+    }),
+  ),
+});
+
 /** The Medicare bone mass measurement policy. */
 export const MedicareBmm = z.strictObject({
   table: z.literal('medicare-bmm'),
@@ -233,23 +269,46 @@ export const MedicareBmm = z.strictObject({
   treatingOrder: z.strictObject({ source: Source }),
   costSharing: z.strictObject({ note: z.string(), source: Source }),
   liability: z.strictObject({ ga: Source, gz: Source, gy: Source }),
+  sameDay: SameDayBmm,
 });
 /** Medicare BMM policy type. */
 export type MedicareBmm = z.infer<typeof MedicareBmm>;
 
-const IscdCriterion = z.strictObject({
+const IscdSource = { source: Source };
+const IscdCriterion = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('age-at-least'), id: z.string(), label: z.string(), years: z.strictObject({ female: z.number().optional(), male: z.number().optional() }), ...IscdSource }),
+  z.strictObject({ kind: z.literal('age-between'), id: z.string(), label: z.string(), years: z.tuple([z.number(), z.number()]), ...IscdSource }),
+  z.strictObject({ kind: z.literal('historical-height-loss-over'), id: z.string(), label: z.string(), cm: z.number(), ...IscdSource }),
+  z.strictObject({ kind: z.literal('historical-height-loss-between'), id: z.string(), label: z.string(), cm: z.tuple([z.number(), z.number()]), ...IscdSource }),
+  z.strictObject({ kind: z.literal('prospective-height-loss-over'), id: z.string(), label: z.string(), cm: z.number(), ...IscdSource }),
+  z.strictObject({ kind: z.literal('self-reported-vertebral-fracture'), id: z.string(), label: z.string(), ...IscdSource }),
+  z.strictObject({ kind: z.literal('glucocorticoids'), id: z.string(), label: z.string(), mgPerDayAtLeast: z.number(), monthsAtLeast: z.number(), ...IscdSource }),
+  /** A criterion the encounter contract has no fact for: never met silently, reported as not checked. */
+  z.strictObject({ kind: z.literal('not-an-input'), id: z.string(), label: z.string(), missingFact: z.string(), ...IscdSource }),
+]);
+/** One ISCD indication criterion, with its own source and confidence. */
+export type IscdCriterion = z.infer<typeof IscdCriterion>;
+
+/** One numbered item of an ISCD position: who, which bone density, and which criteria. */
+const IscdItem = z.strictObject({
   id: z.string(),
   label: z.string(),
-  womenAgeAtLeast: z.number().optional(),
-  menAgeAtLeast: z.number().optional(),
-  heightLossHistoricalCmOver: z.number().optional(),
-  heightLossProspectiveCmOver: z.strictObject({ female: z.number(), male: z.number() }).optional(),
-  fact: z.literal('selfReportedVertebralFracture').optional(),
-  glucocorticoidMgAtLeast: z.number().optional(),
-  glucocorticoidMonthsAtLeast: z.number().optional(),
+  /** The sexes the item covers. */
+  sexes: z.array(z.enum(['female', 'male'])).min(1),
+  /** Set when the item is for postmenopausal women only; the note says how (or whether) the contract can tell. */
+  postmenopausal: z.strictObject({ note: z.string() }).optional(),
+  /** Bone density the item needs, open bounds unless named AtOrBelow; absent when the item has no BMD condition. */
+  tScore: z.strictObject({ below: z.number().optional(), above: z.number().optional(), atOrBelow: z.number().optional() }).optional(),
+  /** Met when any one of these is met (empty: no criterion beyond population and BMD). */
+  anyOf: z.array(IscdCriterion),
+  /** Also met when at least two of these are met. */
+  twoOrMoreOf: z.array(IscdCriterion).optional(),
+  /** A clinician's statement the item needs and the contract cannot carry: the item is never met, only "not checked". */
+  needsStatement: z.string().optional(),
+  source: Source,
 });
-/** One ISCD indication criterion. */
-export type IscdCriterion = z.infer<typeof IscdCriterion>;
+/** One ISCD position item. */
+export type IscdItem = z.infer<typeof IscdItem>;
 
 /** ISCD VFA indications, one entry per guideline version (never merged). */
 export const IscdVfa = z.strictObject({
@@ -263,11 +322,8 @@ export const IscdVfa = z.strictObject({
       effective: IsoDate,
       end: NullableDate,
       dateConfidence: Confidence,
-      tScoreBelow: z.number(),
-      criteria: z.array(IscdCriterion).min(1),
+      items: z.array(IscdItem).min(1),
       notEncoded: z.array(z.string()),
-      ageBandsNotEncoded: z.strictObject({ female: z.tuple([z.number(), z.number()]), male: z.tuple([z.number(), z.number()]) }).optional(),
-      managementTScoreAtOrBelow: z.number().optional(),
       source: Source,
     }),
   ),

@@ -37,7 +37,7 @@ function rules<const T extends Record<string, RuleDefinition>>(table: T): T {
 /** Every rule id with its family, default severity and meaning. */
 export const RULES = rules({
   'report.diagnosis-suggested': { family: 'documentation', severity: 'info', summary: 'A diagnosis code was suggested from the report language; the coder confirms it.' },
-  'report.tbs-not-coded': { family: 'documentation', severity: 'info', summary: 'A trabecular bone score is documented; its CPT codes (77089-77092) are unverified, so it is not coded.' },
+  'report.tbs-not-coded': { family: 'documentation', severity: 'info', summary: 'A trabecular bone score is documented; dxacode does not code it from the report: the coder chooses 77089 or its parts 77090-77092 (from 2022-01-01).' },
   'report.no-study': { family: 'documentation', severity: 'warning', summary: 'The report documents no performed bone-density or VFA study (an order, a plan, an outside study or other imaging).' },
   'doc.indication-missing': { family: 'documentation', severity: 'error', summary: 'The report states no indication (reason for the study).' },
   'doc.sites-missing': { family: 'documentation', severity: 'error', summary: 'The report does not name the sites measured.' },
@@ -85,6 +85,8 @@ export const RULES = rules({
   'pair.bypassed': { family: 'pairs', severity: 'info', summary: 'A bypass modifier on an indicator-1 pair lets both codes pay; the record must show a distinct service.' },
   'pair.bypass-not-allowed': { family: 'pairs', severity: 'error', summary: 'A bypass modifier on a pair whose indicator is 0: the edit cannot be bypassed.' },
   'pair.unverified': { family: 'pairs', severity: 'warning', summary: 'A same-day relationship that REFERENCE marks unverified applies; review it.' },
+  'pair.same-category': { family: 'pairs', severity: 'error', summary: 'Two axial or two peripheral bone-density codes on one date: the NCCI Policy Manual (ch. IX) says PTP edits stop this; the NCCI row and indicator are not confirmed (warning when a bypass modifier is on the pair).' },
+  'pair.cross-category': { family: 'pairs', severity: 'info', summary: 'An axial plus a peripheral bone-density code on one date, which the NCCI Policy Manual (ch. IX) says can be medically reasonable; no NCCI row for the pair is confirmed.' },
 
   'units.over-mue': { family: 'units', severity: 'error', summary: 'Units on a line exceed the MUE: all units on the line are denied.' },
   'units.repeat-lines': { family: 'units', severity: 'warning', summary: 'The same code on several lines with 76/77 for one date under a claim-line MUE (MAI 1), or an MAI that is not known.' },
@@ -120,6 +122,10 @@ export const RULES = rules({
   'medicare.excluded-service': { family: 'coverage', severity: 'info', summary: 'The service is statutorily excluded or has no benefit category; it is billed with GY.' },
   'medicare.vfa-not-bmm': { family: 'coverage', severity: 'info', summary: '77086 is not on the BMM lists: paid as an ordinary diagnostic test.' },
   'medicare.glucocorticoid-code-contradicted': { family: 'coverage', severity: 'warning', summary: 'Z79.52 is coded but the documented glucocorticoid dose or duration is below the category C threshold: the code alone does not qualify.' },
+  'medicare.bmm-same-day-duplicate': { family: 'coverage', severity: 'error', summary: 'Two BMM lines on one date under Medicare without XU on the line CMS Transmittal 10193 names: the CWF denies the second as a same-day duplicate BMM (warning when XU is present before the CWF accepted it, 2020-07-01).' },
+  'medicare.bmm-same-day-xu': { family: 'coverage', severity: 'warning', summary: 'XU on the line CMS Transmittal 10193 names lets both same-day BMM lines pass the CWF edit; the record must show a distinct service.' },
+  'medicare.bmm-same-day-review': { family: 'coverage', severity: 'warning', summary: 'Two BMM lines on one date under Medicare for a pair CMS Transmittal 10193 does not name: whether the CWF accepts a bypass is not known; review.' },
+  'medicare.bmm-same-day-contractor': { family: 'coverage', severity: 'error', summary: "The contractor's policy of the encounter's jurisdiction limits axial plus peripheral (or more than one type of) BMM on one date or within its window (the severity each overlay gives)." },
   'medicare.glucocorticoid-threshold': { family: 'coverage', severity: 'info', summary: 'Glucocorticoid dose or duration is below the category C threshold.' },
   'liability.ga': { family: 'coverage', severity: 'warning', summary: 'Denial expected with a valid ABN on file: GA, patient liable.' },
   'liability.gz': { family: 'coverage', severity: 'warning', summary: 'Denial expected and no ABN on file: the line should carry GZ (provider liable).' },

@@ -7,9 +7,12 @@ import type { Source } from '../contract/result.js';
 import { Report, lineLabel, lineRef, type RuleContext } from './context.js';
 import {
   assessMedicareLine,
+  bmmBenefitEntry,
+  bmmCategory,
   glucocorticoidFactsBelowThreshold,
   glucocorticoidThreshold,
   qualifiedCategories,
+  sameDayCwfPair,
   type DenialReason,
   type MedicareLineAssessment,
 } from './medicare.js';
@@ -178,6 +181,127 @@ function reportLocalCoverageGap(ctx: RuleContext, report: Report, assessment: Me
   }
 }
 
+/** Whole days from one ISO date to a later one (pure arithmetic on the given dates). */
+function daysBetween(from: string, to: string): number {
+  const utc = (d: string): number => Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)));
+  return Math.round((utc(to) - utc(from)) / 86_400_000);
+}
+
+/**
+ * Two BMM lines on one date under Medicare. The CWF denies the second as a same-day duplicate BMM unless XU is on the
+ * line CMS Transmittal 10193 names (77081 with 77085; 77080 with 77081); other pairs are a review. On top of that, the
+ * contractor of the encounter's jurisdiction may limit axial plus peripheral studies (CGS J15; WPS J5/J8, also within
+ * 30 days, which needs history).
+ */
+function checkSameDayBmm(ctx: RuleContext, report: Report): void {
+  const { medicare } = ctx.knowledge;
+  const { cwfEdit, contractors } = medicare.sameDay;
+  const date = ctx.input.dateOfService;
+  const bmm = ctx.lines.map((l, i) => (bmmBenefitEntry(ctx.knowledge, l.code, date) ? i : -1)).filter((i) => i >= 0);
+  const xuAccepted = date >= cwfEdit.xuAcceptedFrom;
+  const hasXu = (i: number): boolean => ctx.lines[i]!.modifiers.includes('XU');
+  const jurisdiction = ctx.input.jurisdiction;
+  const overlay = jurisdiction === undefined ? undefined : contractors.find((c) => c.jurisdictions.includes(jurisdiction));
+  const abnNote = ctx.input.abnOnFile ? ' An ABN is on file: bill with GA, the patient is liable.' : '';
+
+  for (const i of bmm) {
+    for (const j of bmm) {
+      if (j <= i || ctx.lines[i]!.code === ctx.lines[j]!.code) continue;
+      const [a, b] = [ctx.lines[i]!.code, ctx.lines[j]!.code];
+      const both = `${lineLabel(ctx, i)} and ${lineLabel(ctx, j)}`;
+      const pair = sameDayCwfPair(medicare, a, b);
+      if (pair) {
+        const on = a === pair.xuOn ? i : j;
+        const other = on === i ? j : i;
+        const onLabel = lineLabel(ctx, on);
+        if (xuAccepted && hasXu(on)) {
+          report.add('medicare.bmm-same-day-xu', {
+            message: `${both}: two BMM studies on one date; XU on ${onLabel} lets Medicare's CWF accept both (Transmittal 10193; ${cwfEdit.dateNote}). The record must show a distinct service: for example, that both studies were medically necessary and why the second was done.`,
+            line: lineRef(ctx, on),
+            fix: `Keep XU on ${pair.xuOn} only if the record documents why both studies were needed on this date.`,
+            source: cwfEdit.source,
+          });
+        } else if (!xuAccepted && (hasXu(on) || hasXu(other))) {
+          report.add('medicare.bmm-same-day-duplicate', {
+            message: `${both}: two BMM studies on one date; Medicare's CWF accepts XU to bypass its same-day BMM edit only from ${cwfEdit.xuAcceptedFrom} (Transmittal 10193; ${cwfEdit.dateNote}), so on ${date} the second BMM line is expected to deny as a duplicate BMM, XU or not.`,
+            line: lineRef(ctx, on),
+            severity: 'warning',
+            fix: 'Bill one study, or confirm the claim receipt date falls on or after the date the CWF accepts XU.',
+            source: cwfEdit.source,
+          });
+        } else if (!hasXu(on)) {
+          const wrongLine = xuAccepted && hasXu(other) ? ` XU is on ${lineLabel(ctx, other)}, but the CWF looks for it on ${pair.xuOn}.` : '';
+          report.add('medicare.bmm-same-day-duplicate', {
+            message: `${both}: two BMM studies on one date; without XU on ${onLabel} Medicare's CWF denies the second BMM line as a same-day duplicate BMM (Transmittal 10193).${wrongLine}${abnNote}`,
+            line: lineRef(ctx, on),
+            fix: xuAccepted
+              ? `Add XU to the ${pair.xuOn} line${wrongLine ? ` (and remove it from ${ctx.lines[other]!.code})` : ''} only if the record shows a distinct service (both studies medically necessary); otherwise bill one study.`
+              : 'Bill one study.',
+            source: cwfEdit.source,
+          });
+        }
+      } else {
+        report.add('medicare.bmm-same-day-review', {
+          message: `${both}: two BMM studies on one date under Medicare. Transmittal 10193 names XU only for ${cwfEdit.pairs.map((p) => `${p.codes.join(' + ')} (XU on ${p.xuOn})`).join(' and ')}; whether the CWF's same-day BMM edit lets this pair through is not known.`,
+          line: lineRef(ctx, j),
+          fix: 'Review: bill both only when the record shows both studies were medically necessary on this date.',
+          source: cwfEdit.source,
+        });
+      }
+      if (overlay) reportContractorSameDay(ctx, report, overlay, i, j);
+    }
+  }
+  if (overlay?.withinDays !== undefined) checkContractorWindow(ctx, report, overlay, bmm);
+}
+
+type ContractorOverlay = RuleContext['knowledge']['medicare']['sameDay']['contractors'][number];
+
+/** The contractor's limit on two BMM studies of one date (axial plus peripheral; for CGS also more than one type). */
+function reportContractorSameDay(ctx: RuleContext, report: Report, overlay: ContractorOverlay, i: number, j: number): void {
+  const { medicare } = ctx.knowledge;
+  const [ci, cj] = [bmmCategory(medicare, ctx.lines[i]!.code), bmmCategory(medicare, ctx.lines[j]!.code)];
+  const cross = ci !== undefined && cj !== undefined && ci !== cj;
+  const statement = cross ? overlay.axialWithPeripheral : overlay.moreThanOneType;
+  if (!statement) return;
+  const severity = cross && !ctx.input.abnOnFile ? overlay.severity : 'warning';
+  const exception = cross ? overlay.exception : overlay.moreThanOneTypeException;
+  report.add('medicare.bmm-same-day-contractor', {
+    message: `${lineLabel(ctx, i)} and ${lineLabel(ctx, j)}: ${overlay.contractor} (${overlay.jurisdictions.join(', ')}), ${overlay.policy}: ${statement}${cross || !exception ? '' : ` (not decided here whether this is ${exception})`}. This is stricter than the national CWF XU allowance, which does not override it.${ctx.input.abnOnFile ? ' An ABN is on file: bill with GA, the patient is liable.' : ''}`,
+    line: lineRef(ctx, j),
+    severity,
+    fix: `${exception ? `Bill one study unless the record shows ${exception}` : `Bill one study (${overlay.contractor} gives no exception for this)`}; if a denial is still expected, obtain an ABN (GA) or report GZ.`,
+    source: overlay.source,
+  });
+}
+
+/** The contractor's window between an axial and a peripheral study (WPS: 30 days), which needs the history. */
+function checkContractorWindow(ctx: RuleContext, report: Report, overlay: ContractorOverlay, bmm: number[]): void {
+  const days = overlay.withinDays!;
+  const { medicare } = ctx.knowledge;
+  if (ctx.input.history === undefined) {
+    report.skipped('coverage', `${overlay.contractor} (${ctx.input.jurisdiction}) limits an axial and a peripheral study within ${days} days of each other; no history was given, so that window was not checked`);
+    return;
+  }
+  const date = ctx.input.dateOfService;
+  for (const index of bmm) {
+    const category = bmmCategory(medicare, ctx.lines[index]!.code);
+    if (!category) continue;
+    const prior = ctx.input.history.find((h) => {
+      const other = bmmCategory(medicare, h.code);
+      const gap = daysBetween(h.dateOfService, date);
+      return other !== undefined && other !== category && gap > 0 && gap <= days;
+    });
+    if (!prior) continue;
+    report.add('medicare.bmm-same-day-contractor', {
+      message: `${lineLabel(ctx, index)}: ${prior.code} on ${prior.dateOfService} was ${daysBetween(prior.dateOfService, date)} days earlier; ${overlay.contractor} (${overlay.jurisdictions.join(', ')}), ${overlay.policy}: ${overlay.axialWithPeripheral}${overlay.exception ? `, unless ${overlay.exception}` : ''}.${ctx.input.abnOnFile ? ' An ABN is on file: bill with GA, the patient is liable.' : ''}`,
+      line: lineRef(ctx, index),
+      severity: ctx.input.abnOnFile ? 'warning' : overlay.severity,
+      fix: `Document why the earlier study could not be used${overlay.exception ? ` (${overlay.exception})` : ''}, or expect the denial (ABN: GA; without one: GZ).`,
+      source: overlay.source,
+    });
+  }
+}
+
 /** Short names of denial reasons for messages. */
 const DENIAL_LABELS: Record<DenialReason, string> = {
   'screening-only': 'screening diagnosis only',
@@ -227,6 +351,7 @@ export function checkCoverage(ctx: RuleContext, report: Report): void {
     if (assessment.benefit === 'bmm' && assessment.denials.length === 0) reportLocalCoverageGap(ctx, report, assessment, index);
   });
   if (bmmLines === 0) return;
+  checkSameDayBmm(ctx, report);
 
   const all = [...new Set([...ctx.input.diagnoses, ...ctx.lines.flatMap((l) => l.diagnoses)])];
   const categories = qualifiedCategories(ctx.input, ctx.knowledge, all);

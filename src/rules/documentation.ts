@@ -40,9 +40,9 @@ export function checkDocumentation(ctx: RuleContext, report: Report): void {
   }
   if (facts.trabecularBoneScore) {
     report.add('report.tbs-not-coded', {
-      message: `The report gives a trabecular bone score (${facts.trabecularBoneScore.value}); dxacode does not code it because the TBS codes 77089-77092 are unverified.`,
-      fix: 'Check the CPT code set and the payer before billing TBS.',
-      source: { title: 'REFERENCE §2: 77089-77092 trabecular bone score (unverified)', confidence: 'unverified' },
+      message: `The report gives a trabecular bone score (${facts.trabecularBoneScore.value}); dxacode does not add a TBS code from the report: bill 77089 (from 2022-01-01) when this provider did the calculation and the interpretation, or only the parts done here (77090-77092).`,
+      fix: "Choose the TBS code for the work done here, and check the payer's TBS coverage before billing it.",
+      source: { title: 'TBS codes 77089-77092 effective 2022-01-01: 77089 the complete service, 77090-77092 its parts (Medimaps reimbursement guide and AAPC quoting CPT 2022; audit 2026-12 §1 item 4)', url: 'https://www.medimapsgroup.com/?p=9152', confidence: 'secondary' },
     });
   }
   const services = new Set(ctx.lines.map((l) => ctx.knowledge.codes.byCode.get(l.code)?.service ?? ''));

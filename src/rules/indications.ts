@@ -1,51 +1,123 @@
 /**
  * ISCD indications for vertebral fracture assessment, by guideline version in force on the date of service
- * (2007 and 2013 positions are kept apart): T-score below -1.0 and at least one criterion.
+ * (2007 and 2013 positions are kept apart). Each version is a list of items (population, bone density,
+ * criteria); a criterion whose fact the encounter cannot carry is never passed silently: it is reported as not checked.
  */
-import type { IscdCriterion, IscdVersion } from '../knowledge/schema.js';
+import type { IscdCriterion, IscdItem, IscdVersion } from '../knowledge/schema.js';
 import { Report, type CheckInput, type RuleContext } from './context.js';
 import { isWithin } from '../contract/dates.js';
 
-type CriterionOutcome = 'met' | 'not-met' | 'unknown';
+type Outcome = 'met' | 'not-met' | 'unknown';
 
-/** What the facts show for one criterion, for the finding's message. */
-function evidenceOf(criterion: IscdCriterion, input: CheckInput): string {
-  const c = input.clinical;
-  if (criterion.womenAgeAtLeast !== undefined) return `${input.sex} aged ${input.age ?? '?'}`;
-  if (criterion.heightLossHistoricalCmOver !== undefined) return `historical height loss ${c.heightLossHistoricalCm ?? '?'} cm`;
-  if (criterion.heightLossProspectiveCmOver !== undefined) return `prospective height loss ${c.heightLossProspectiveCm ?? '?'} cm`;
-  if (criterion.glucocorticoidMgAtLeast !== undefined) return `glucocorticoids ${c.glucocorticoidMgPerDay ?? '?'} mg/day for ${c.glucocorticoidMonths ?? '?'} months`;
-  return 'self-reported vertebral fracture';
+/** One outcome with what decided it: evidence when met, reasons when not met, missing facts when unknown. */
+interface Judgement {
+  outcome: Outcome;
+  evidence: string[];
+  failed: string[];
+  missing: string[];
 }
 
-function evaluateCriterion(criterion: IscdCriterion, input: CheckInput): CriterionOutcome {
+const met = (evidence: string): Judgement => ({ outcome: 'met', evidence: [evidence], failed: [], missing: [] });
+const notMet = (reason: string): Judgement => ({ outcome: 'not-met', evidence: [], failed: [reason], missing: [] });
+const unknown = (fact: string): Judgement => ({ outcome: 'unknown', evidence: [], failed: [], missing: [fact] });
+
+function judgeCriterion(criterion: IscdCriterion, input: CheckInput): Judgement {
   const c = input.clinical;
-  if (criterion.womenAgeAtLeast !== undefined || criterion.menAgeAtLeast !== undefined) {
-    if (input.age === undefined || input.sex === 'unknown') return 'unknown';
-    const threshold = input.sex === 'female' ? criterion.womenAgeAtLeast : criterion.menAgeAtLeast;
-    return threshold !== undefined && input.age >= threshold ? 'met' : 'not-met';
+  switch (criterion.kind) {
+    case 'age-at-least': {
+      if (input.sex === 'unknown') return unknown(`sex (for ${criterion.label})`);
+      const threshold = criterion.years[input.sex];
+      if (threshold === undefined) return notMet(`${criterion.label}: not for ${input.sex} patients`);
+      if (input.age === undefined) return unknown(`age (for ${criterion.label})`);
+      return input.age >= threshold ? met(`${input.sex} aged ${input.age} (${criterion.label})`) : notMet(`aged ${input.age}, not ${criterion.label}`);
+    }
+    case 'age-between': {
+      if (input.age === undefined) return unknown(`age (for ${criterion.label})`);
+      const [low, high] = criterion.years;
+      return input.age >= low && input.age <= high ? met(`aged ${input.age} (${criterion.label})`) : notMet(`aged ${input.age}, not ${criterion.label}`);
+    }
+    case 'historical-height-loss-over': {
+      // An absent height loss is an undocumented one, as before: not met.
+      const loss = c.heightLossHistoricalCm;
+      return loss !== undefined && loss > criterion.cm ? met(`historical height loss ${loss} cm (${criterion.label})`) : notMet(`historical height loss ${loss ?? 'not given'}${loss === undefined ? '' : ' cm'}, not ${criterion.label}`);
+    }
+    case 'historical-height-loss-between': {
+      const loss = c.heightLossHistoricalCm;
+      const [low, high] = criterion.cm;
+      return loss !== undefined && loss >= low && loss <= high ? met(`historical height loss ${loss} cm (${criterion.label})`) : notMet(`not ${criterion.label}`);
+    }
+    case 'prospective-height-loss-over': {
+      const loss = c.heightLossProspectiveCm;
+      return loss !== undefined && loss > criterion.cm ? met(`prospective height loss ${loss} cm (${criterion.label})`) : notMet(`prospective height loss ${loss ?? 'not given'}${loss === undefined ? '' : ' cm'}, not ${criterion.label}`);
+    }
+    case 'self-reported-vertebral-fracture':
+      return c.selfReportedVertebralFracture === true ? met(criterion.label) : notMet(`no ${criterion.label}`);
+    case 'glucocorticoids': {
+      const mg = c.glucocorticoidMgPerDay;
+      const months = c.glucocorticoidMonths;
+      const ok = mg !== undefined && months !== undefined && mg >= criterion.mgPerDayAtLeast && months >= criterion.monthsAtLeast;
+      const given = `glucocorticoids ${mg ?? '?'} mg/day for ${months ?? '?'} months`;
+      return ok ? met(`${given} (${criterion.label})`) : notMet(`${given}, not ${criterion.label}`);
+    }
+    case 'not-an-input':
+      return unknown(criterion.missingFact);
   }
-  if (criterion.heightLossHistoricalCmOver !== undefined) {
-    return c.heightLossHistoricalCm !== undefined && c.heightLossHistoricalCm > criterion.heightLossHistoricalCmOver ? 'met' : 'not-met';
-  }
-  if (criterion.heightLossProspectiveCmOver !== undefined) {
-    if (c.heightLossProspectiveCm === undefined) return 'not-met';
-    if (input.sex === 'unknown') return 'unknown';
-    return c.heightLossProspectiveCm > criterion.heightLossProspectiveCmOver[input.sex] ? 'met' : 'not-met';
-  }
-  if (criterion.fact !== undefined) return c[criterion.fact] === true ? 'met' : 'not-met';
-  if (criterion.glucocorticoidMgAtLeast !== undefined) {
-    const months = criterion.glucocorticoidMonthsAtLeast ?? 0;
-    return c.glucocorticoidMgPerDay !== undefined && c.glucocorticoidMonths !== undefined && c.glucocorticoidMgPerDay >= criterion.glucocorticoidMgAtLeast && c.glucocorticoidMonths >= months ? 'met' : 'not-met';
-  }
-  return 'unknown';
 }
 
-function inUncodedAgeBand(version: IscdVersion, input: CheckInput): boolean {
-  const bands = version.ageBandsNotEncoded;
-  if (!bands || input.age === undefined || input.sex === 'unknown') return false;
-  const [low, high] = bands[input.sex];
-  return input.age >= low && input.age <= high;
+function combine(parts: Judgement[], outcome: Outcome): Judgement {
+  return {
+    outcome,
+    evidence: parts.flatMap((p) => p.evidence),
+    failed: parts.flatMap((p) => p.failed),
+    missing: parts.flatMap((p) => p.missing),
+  };
+}
+
+/** Any one of anyOf, or at least two of twoOrMoreOf. */
+function judgeCriteria(item: IscdItem, input: CheckInput): Judgement {
+  const single = item.anyOf.map((c) => judgeCriterion(c, input));
+  const pairList = (item.twoOrMoreOf ?? []).map((c) => judgeCriterion(c, input));
+  const singleMet = single.filter((j) => j.outcome === 'met');
+  if (singleMet.length > 0) return combine(singleMet, 'met');
+  const pairMet = pairList.filter((j) => j.outcome === 'met');
+  if (pairMet.length >= 2) return combine(pairMet, 'met');
+  const pairUnknown = pairList.filter((j) => j.outcome === 'unknown');
+  const singleUnknown = single.filter((j) => j.outcome === 'unknown');
+  const couldPair = pairMet.length + pairUnknown.length >= 2;
+  if (singleUnknown.length > 0 || couldPair) {
+    const judged = combine([...singleUnknown, ...(couldPair ? pairUnknown : [])], 'unknown');
+    if (couldPair) judged.evidence = pairMet.flatMap((p) => p.evidence);
+    return judged;
+  }
+  const twoOf = pairList.length > 0 ? [notMet(`fewer than two of: ${(item.twoOrMoreOf ?? []).map((c) => c.label).join(', ')}`)] : [];
+  return combine([...single, ...twoOf], 'not-met');
+}
+
+function judgeItem(item: IscdItem, input: CheckInput): Judgement {
+  if (input.sex !== 'unknown' && !item.sexes.includes(input.sex)) return notMet(`${item.label}: not for ${input.sex} patients`);
+  const parts: Judgement[] = [];
+  if (input.sex === 'unknown' && item.sexes.length < 2) parts.push(unknown('sex'));
+  if (item.postmenopausal && input.sex !== 'male') {
+    parts.push(input.clinical.estrogenDeficient === true ? met('estrogen deficient, taken as postmenopausal') : unknown('menopausal status not given (clinical.estrogenDeficient is the only stand-in)'));
+  }
+  if (item.tScore) {
+    const t = input.clinical.tScoreLowest;
+    const { below, above, atOrBelow } = item.tScore;
+    const band = [above !== undefined ? `above ${above.toFixed(1)}` : '', below !== undefined ? `below ${below.toFixed(1)}` : '', atOrBelow !== undefined ? `at or below ${atOrBelow.toFixed(1)}` : ''].filter(Boolean).join(' and ');
+    if (t === undefined) parts.push(unknown('T-score (clinical.tScoreLowest)'));
+    else if ((below !== undefined && !(t < below)) || (above !== undefined && !(t > above)) || (atOrBelow !== undefined && !(t <= atOrBelow))) return notMet(`${item.label}: T-score ${t} is not ${band}`);
+    else parts.push(met(`T-score ${t} ${band}`));
+  }
+  const criteria = item.anyOf.length > 0 || (item.twoOrMoreOf ?? []).length > 0 ? judgeCriteria(item, input) : undefined;
+  if (criteria?.outcome === 'not-met') return combine([criteria], 'not-met');
+  if (criteria) parts.push(criteria);
+  if (item.needsStatement !== undefined) parts.push(unknown(item.needsStatement));
+  const outcome: Outcome = parts.some((p) => p.outcome === 'unknown') ? 'unknown' : 'met';
+  return combine(parts, outcome);
+}
+
+function judgeVersion(version: IscdVersion, input: CheckInput): { item: IscdItem; judgement: Judgement }[] {
+  return version.items.map((item) => ({ item, judgement: judgeItem(item, input) }));
 }
 
 /** True when the claim under check or the performed procedures include vertebral fracture assessment. */
@@ -70,39 +142,22 @@ export function checkIndications(ctx: RuleContext, report: Report): void {
     return;
   }
   report.ran('indications', `${version.id} (iscd-vfa ${iscd.version})`);
-  const t = ctx.input.clinical.tScoreLowest;
-  if (t === undefined) {
-    report.skipped('indications', `no T-score was given (clinical.tScoreLowest); the ${version.id} VFA indications need one`);
-    return;
-  }
-  if (!(t < version.tScoreBelow)) {
-    report.add('iscd.vfa-not-indicated', {
-      message: `The lowest T-score ${t} is not below ${version.tScoreBelow.toFixed(1)}; ${version.title} indicate VFA only below it.`,
-      fix: 'Document why VFA was needed, or do not perform it routinely at this T-score.',
-      source: version.source,
-    });
-    return;
-  }
-  const outcomes = version.criteria.map((criterion) => ({ criterion, outcome: evaluateCriterion(criterion, ctx.input) }));
-  const met = outcomes.filter((o) => o.outcome === 'met');
-  if (met.length > 0) {
+  const judged = judgeVersion(version, ctx.input);
+  const metItem = judged.find((j) => j.judgement.outcome === 'met');
+  if (metItem) {
     report.add('iscd.vfa-indicated', {
-      message: `VFA is indicated under ${version.title}: T-score ${t} below ${version.tScoreBelow.toFixed(1)} and ${met.map((o) => `${evidenceOf(o.criterion, ctx.input)} (${o.criterion.label})`).join('; ')}.`,
-      source: version.source,
+      message: `VFA is indicated under ${version.title}, ${metItem.item.label}: ${metItem.judgement.evidence.join('; ')}.`,
+      source: metItem.item.source,
     });
     return;
   }
-  const unknown = outcomes.filter((o) => o.outcome === 'unknown');
-  if (unknown.length > 0) {
-    report.skipped('indications', `${unknown.map((o) => o.criterion.label).join('; ')}: not checked (age or sex not given)`);
-    return;
-  }
-  if (inUncodedAgeBand(version, ctx.input) || (version.managementTScoreAtOrBelow !== undefined && t <= version.managementTScoreAtOrBelow)) {
-    report.skipped('indications', `${version.id}: ${version.notEncoded.join('; ')}`);
+  const open = judged.filter((j) => j.judgement.outcome === 'unknown');
+  if (open.length > 0) {
+    report.skipped('indications', open.map((j) => `${j.item.label} needs ${j.judgement.missing.join('; ')}: not checked${j.judgement.evidence.length > 0 ? ` (met so far: ${j.judgement.evidence.join('; ')})` : ''}`).join('. '));
     return;
   }
   report.add('iscd.vfa-not-indicated', {
-    message: `The T-score ${t} is below ${version.tScoreBelow.toFixed(1)}, but none of the ${version.id} criteria is met by the facts given (${version.criteria.map((c) => c.label).join('; ')}).`,
+    message: `None of the ${version.id} VFA indications is met by the facts given: ${judged.map((j) => j.judgement.failed.join('; ')).join('. ')}.`,
     fix: 'Document the indication (age, height loss, prior vertebral fracture, glucocorticoid use) if it exists.',
     source: version.source,
   });

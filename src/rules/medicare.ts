@@ -200,3 +200,35 @@ export function liabilityModifiers(assessment: MedicareLineAssessment, abnOnFile
   if (assessment.denials.length === 0) return [];
   return abnOnFile ? ['GA'] : ['GZ'];
 }
+
+/** Whether a BMM code is an axial or a peripheral study (NCCI Policy Manual ch. IX categories), if either. */
+export function bmmCategory(medicare: MedicareBmm, code: string): 'axial' | 'peripheral' | undefined {
+  const { axial, peripheral } = medicare.sameDay.categories;
+  if (axial.includes(code)) return 'axial';
+  return peripheral.includes(code) ? 'peripheral' : undefined;
+}
+
+/** The pair of CMS Transmittal 10193 that two codes make (XU on `xuOn` bypasses the CWF same-day BMM edit), if any. */
+export function sameDayCwfPair(medicare: MedicareBmm, a: string, b: string): MedicareBmm['sameDay']['cwfEdit']['pairs'][number] | undefined {
+  if (a === b) return undefined;
+  return medicare.sameDay.cwfEdit.pairs.find((p) => p.codes.includes(a) && p.codes.includes(b));
+}
+
+/**
+ * The lines that need XU for Medicare's CWF to accept two BMM lines on one date (CMS Transmittal 10193): the line
+ * the transmittal names, for each named pair on the claim, from the date the CWF accepts XU (the transmittal dates
+ * claims received; the date of service is the proxy).
+ */
+export function sameDayXuLines(knowledge: Knowledge, lines: readonly Line[], date: string): number[] {
+  const { medicare } = knowledge;
+  if (date < medicare.sameDay.cwfEdit.xuAcceptedFrom) return [];
+  const bmm = lines.map((l, i) => (bmmBenefitEntry(knowledge, l.code, date) ? i : -1)).filter((i) => i >= 0);
+  const need = new Set<number>();
+  for (const i of bmm) {
+    for (const j of bmm) {
+      const pair = i < j ? sameDayCwfPair(medicare, lines[i]!.code, lines[j]!.code) : undefined;
+      if (pair) need.add(lines[i]!.code === pair.xuOn ? i : j);
+    }
+  }
+  return [...need].sort((a, b) => a - b);
+}

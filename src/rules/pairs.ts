@@ -71,6 +71,32 @@ function checkCombinations(ctx: RuleContext, report: Report): void {
   }
 }
 
+/**
+ * Two axial or two peripheral bone-density codes on one date. The NCCI Policy Manual (ch. IX) says PTP edits stop
+ * this, so without a bypass modifier one of the lines is denied whatever the column order: an error. Which line, and
+ * whether a modifier can bypass it (indicator 0 or 1), is not known, so with a bypass modifier it is a warning.
+ */
+function reportSameCategory(ctx: RuleContext, report: Report, { row, column1, column2 }: AppliedPair, bypass: boolean): void {
+  const pairText = `${lineLabel(ctx, column2)} with ${lineLabel(ctx, column1)}`;
+  const basis = 'same-category bone-density edit per NCCI Policy Manual ch. IX; NCCI row and indicator not confirmed; import the CMS PTP table';
+  if (bypass) {
+    report.add('pair.same-category', {
+      message: `${pairText}: ${basis}. A bypass modifier is on the pair, but whether this edit can be bypassed at all (indicator 1) or not (indicator 0) is not known.`,
+      line: lineRef(ctx, column2),
+      severity: 'warning',
+      fix: 'Confirm the row and indicator in the CMS PTP table; the manual allows one axial and one peripheral study per date, not two of one kind.',
+      source: row.source,
+    });
+    return;
+  }
+  report.add('pair.same-category', {
+    message: `${pairText}: ${basis}. The manual says PTP edits stop more than one ${ctx.knowledge.medicare.sameDay.categories.peripheral.includes(row.column1) ? 'peripheral' : 'axial'} bone-density code on one date, so one of these lines is expected to deny (which one depends on the unconfirmed column order).`,
+    line: lineRef(ctx, column2),
+    fix: 'Bill one of the two studies.',
+    source: row.source,
+  });
+}
+
 /** The pairs rule family. */
 export function checkPairs(ctx: RuleContext, report: Report): void {
   const { pairs } = ctx.knowledge;
@@ -95,6 +121,18 @@ export function checkPairs(ctx: RuleContext, report: Report): void {
     const line2 = ctx.lines[column2]!;
     const pairText = `${lineLabel(ctx, column2)} with ${lineLabel(ctx, column1)}`;
     const bypass = hasBypassModifier(ctx, line2) || hasBypassModifier(ctx, line1);
+    if (row.kind === 'same-category' && row.modifierIndicator === null) {
+      reportSameCategory(ctx, report, { row, column1, column2 }, bypass);
+      continue;
+    }
+    if (row.kind === 'cross-category' && row.modifierIndicator === null) {
+      report.add('pair.cross-category', {
+        message: `${pairText}: ${row.rationale}. Not rejected; bill both only when the record shows each study was needed, and import the CMS PTP table to confirm.`,
+        line: lineRef(ctx, column2),
+        source: row.source,
+      });
+      continue;
+    }
     if (row.source.confidence === 'unverified' || row.modifierIndicator === null) {
       report.add('pair.unverified', {
         message: `${pairText}: ${row.rationale}. This relationship is unverified in REFERENCE; the NCCI row and modifier indicator are not confirmed.`,

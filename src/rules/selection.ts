@@ -147,6 +147,12 @@ export function checkSelection(ctx: RuleContext, report: Report): void {
     const entry = byCode.get(line.code);
     if (!entry) return; // code.unknown reports it
     if (combos.some((c) => selected.has(c.replacement) && c.codes.includes(line.code))) return; // pairs family
+    if (entry.service === 'tbs' && !ctx.facts) {
+      // TBS (77089-77092) is not a procedure the encounter's performed list can name; only report text documents it.
+      report.skipped('selection', `${lineLabel(ctx, index)}: a trabecular bone score cannot be listed as performed, so whether the encounter documents it was not checked (give the report text)`);
+      return;
+    }
+    if (entry.service === 'tbs' && ctx.facts?.trabecularBoneScore) return; // the report gives the score
     const services = servicesOf(entry);
     const documented = entry.service === 'dxa-axial+vfa' ? performedKinds.has('dxa-axial') && performedKinds.has('vfa') : services.some((s) => performedKinds.has(s));
     if (documented) return; // right service, wrong code for the date: the codes family reports it
