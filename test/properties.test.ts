@@ -18,7 +18,7 @@ const day = fc.integer({ min: 0, max: 365 * 25 }).map((n) => {
 const codes = ['76075', '76076', '76077', '77080', '77081', '77082', '77083', '77085', '77086', '77078', '76977', 'G0130', '78350', '78351', '76499', '77084', '72100', '72070', '99213', '77089'];
 const modifiers = ['26', 'TC', '59', 'XU', 'XE', 'GA', 'GZ', 'GY', 'GX', '76', '77', 'LT', 'ZZ', '25'];
 const diagnoses = ['M81.0', 'M8100', 'M81', 'M80.08XA', 'M80.08X', 'M80.08XB', 'M85.80', 'M85.851', 'M85.8', 'M48.50XA', 'M48.50XK', 'Z13.820', 'Z78.0', 'Z79.52', 'Z79.83', 'E21.0', 'E21.3', 'Z87.310', 'Z82.62', 'I10', 'S22.000A', 'M84.40XA'];
-const payers = ['medicare', 'aetna-cpb-0134', 'blue-plan-6-01-44', 'qualchoice-bi216', 'unknown-payer'];
+const payers = ['medicare', 'aetna-cpb-0134', 'blue-plan-6-01-44', 'qualchoice-bi216', 'bcbsri-medicare-advantage', 'unknown-payer'];
 
 const encounterArb = fc.record(
   {

@@ -14,7 +14,7 @@ describe('knowledge', () => {
     for (const entry of knowledge.codes.byCode.values()) expect(entry.source.title.length).toBeGreaterThan(5);
     for (const row of knowledge.pairs.rows) expect(['verified', 'secondary', 'unverified']).toContain(row.source.confidence);
     expect(knowledge.pairs.partial).toBe(true);
-    expect([...knowledge.payers.keys()].sort()).toEqual(['aetna-cpb-0134', 'blue-plan-6-01-44', 'medicare', 'qualchoice-bi216']);
+    expect([...knowledge.payers.keys()].sort()).toEqual(['aetna-cpb-0134', 'bcbsri-medicare-advantage', 'blue-plan-6-01-44', 'medicare', 'qualchoice-bi216']);
   });
 
   it('keeps the code history of REFERENCE §1', () => {

@@ -369,7 +369,8 @@ export type PackRule = z.infer<typeof PackRule>;
 export const PayerPack = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'expected a lower-case id of letters, digits and hyphens' }),
   name: z.string().min(1),
-  program: z.enum(['medicare', 'commercial']),
+  /** medicare: Original Medicare (the BMM benefit rules, GA/GZ/GY/GX); medicare-advantage: a Medicare Advantage plan, which applies its own rules and takes no Original Medicare liability modifiers; commercial. */
+  program: z.enum(['medicare', 'medicare-advantage', 'commercial']),
   version: z.string().min(1),
   modelled: z.boolean().optional(),
   description: z.string(),

@@ -173,7 +173,10 @@ export function checkModifiers(ctx: RuleContext, report: Report): void {
       }
       if (entry.medicareOnly && !isMedicare && ctx.pack) {
         report.add('modifier.medicare-only', {
-          message: `${label}: ${modifier} is a Medicare liability modifier; the payer is ${ctx.pack.name}.`,
+          message:
+            ctx.pack.program === 'medicare-advantage'
+              ? `${label}: ${modifier} is an Original Medicare liability modifier; ${ctx.pack.name} is a Medicare Advantage plan, whose claims do not take GA/GZ/GY/GX (the plan's own notice rules apply).`
+              : `${label}: ${modifier} is a Medicare liability modifier; the payer is ${ctx.pack.name}.`,
           line: at,
           fix: `Remove ${modifier} unless this payer's policy asks for it.`,
           source: entry.source,
