@@ -6,15 +6,15 @@
  */
 export function isValidNpi(npi: string): boolean {
   if (!/^\d{10}$/.test(npi)) return false;
-  const digits = `80840${npi.slice(0, 9)}`;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+  // The prefix 80840 contributes a constant 24 to the Luhn sum (it is checked for millions of rows on import).
+  let sum = 24;
+  for (let i = 0; i < 9; i++) {
+    let d = npi.charCodeAt(8 - i) - 48;
     if (i % 2 === 0) {
       d *= 2;
       if (d > 9) d -= 9;
     }
     sum += d;
   }
-  return (10 - (sum % 10)) % 10 === Number(npi[9]);
+  return (10 - (sum % 10)) % 10 === npi.charCodeAt(9) - 48;
 }

@@ -13,6 +13,7 @@
  *
  * Records are read by the shared RFC 4180 reader (text.ts), which names the line and column of every field.
  */
+import { isValidNpi } from '../../contract/npi.js';
 import { TableBuilder } from './table.js';
 import { decodeText, delimitedRecords } from './text.js';
 import { ImportError, KIND_TABLES, type ImportedData, type Importer, type ImportFile } from './types.js';
@@ -21,21 +22,8 @@ import { ImportError, KIND_TABLES, type ImportedData, type Importer, type Import
 export const ORDER_REFERRING_HEADER = ['NPI', 'LAST_NAME', 'FIRST_NAME', 'PARTB', 'DME', 'HHA', 'PMD', 'HOSPICE'] as const;
 const FIELDS = ORDER_REFERRING_HEADER.length;
 
-/** True when a 10-digit NPI has a valid check digit (Luhn over "80840" and the first nine digits). */
-export function npiCheckDigitValid(npi: string): boolean {
-  if (!/^\d{10}$/.test(npi)) return false;
-  // The prefix 80840 contributes a constant 24 to the Luhn sum.
-  let sum = 24;
-  for (let i = 0; i < 9; i++) {
-    let d = npi.charCodeAt(8 - i) - 48;
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return (10 - (sum % 10)) % 10 === npi.charCodeAt(9) - 48;
-}
+/** True when a 10-digit NPI has a valid check digit (the contract's check: Luhn over "80840" and nine digits). */
+export const npiCheckDigitValid = isValidNpi;
 
 /** The release date a file name carries (YYYYMMDD, YYYY-MM-DD, YYYY_MM_DD or MM-DD-YYYY), as ISO, or undefined. */
 export function dateInFileName(name: string): string | undefined {
