@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import type { Knowledge } from '../knowledge/compile.js';
 import { IMPORTERS, ImportError, KNOWLEDGE_KINDS, type KnowledgeKind } from '../knowledge/import/index.js';
 import { decodeTables, encodeTables } from '../knowledge/import/table.js';
-import { compileVersion, withVersions, type KnowledgeVersionRecord } from '../knowledge/versions.js';
+import { compileVersion, withVersions, type CompiledVersion, type KnowledgeVersionRecord } from '../knowledge/versions.js';
 import type { RecheckCandidate, Store } from '../store/index.js';
 import { diffTables, type KnowledgeDiff } from '../knowledge/diff.js';
 import { isCalendarDate } from '../contract/dates.js';
@@ -129,16 +129,20 @@ export async function importKnowledge(store: Store, request: ImportRequest): Pro
   return { record, warnings: data.warnings, milliseconds: { read: t1 - t0, parse: t2 - t1, encode: t3 - t2, store: t4 - t3 } };
 }
 
+/**
+ * One stored version, compiled: its data is read now and decoded when first needed (a PTP quarter only when a claim
+ * with two codes asks), not at load.
+ */
+export async function compileStoredVersion(store: Store, record: KnowledgeVersionRecord): Promise<CompiledVersion> {
+  const data = await store.knowledgeVersionData(record.id);
+  if (data === undefined) throw new KnowledgeImportError(`knowledge version ${record.id} has no stored data`);
+  return compileVersion(record, () => decodeTables(data));
+}
+
 /** The embedded knowledge plus every version stored; a version whose data cannot be read is named in the error. */
 export async function loadStoredKnowledge(store: Store, base: Knowledge): Promise<Knowledge> {
-  const records = await store.listKnowledgeVersions();
   const compiled = [];
-  for (const record of records) {
-    const data = await store.knowledgeVersionData(record.id);
-    if (data === undefined) throw new KnowledgeImportError(`knowledge version ${record.id} has no stored data`);
-    // Decoded when first needed (a PTP quarter only when a claim with two codes asks), not at load.
-    compiled.push(compileVersion(record, () => decodeTables(data)));
-  }
+  for (const record of await store.listKnowledgeVersions()) compiled.push(await compileStoredVersion(store, record));
   return withVersions(base, compiled);
 }
 

@@ -4,13 +4,14 @@
  * resolved per date of service: per kind, the newest version in force on that date, else the embedded default.
  * Pure: the caller reads the records and bytes from the store.
  */
+import { isWithin } from '../contract/dates.js';
 import type { Source } from '../contract/result.js';
 import type { Jurisdiction } from '../contract/values.js';
 import type { Knowledge, TabularExcludes1 } from './compile.js';
 import { INT_NULL, type Table } from './import/table.js';
 import { isoOfDateInt } from './import/text.js';
 import type { KnowledgeKind } from './import/types.js';
-import { CodeList, inForce, type CoverageArticle, type DatasetInfo, type Mai, type MueEntry, type MueTable, type RvuEntry, type RvuTable } from './official.js';
+import { CodeList, type CoverageArticle, type DatasetInfo, type Mai, type MueEntry, type MueTable, type RvuEntry, type RvuTable } from './official.js';
 import type { PtpRow } from './schema.js';
 
 /** The provenance of one imported version, as the store keeps it. */
@@ -71,7 +72,13 @@ export interface PtpLookup {
   rowsFor(column1: string, column2: string): PtpRow[];
 }
 
-function compilePtp(record: KnowledgeVersionRecord, table: Table, claimType: 'professional' | 'institutional'): PtpLookup {
+/** The parts (f1-f4) of a PTP quarter that a version holds, from its row counts. */
+function ptpParts(record: KnowledgeVersionRecord): string[] {
+  return Object.keys(record.rowCounts).filter((k) => /^f[1-4]$/.test(k)).sort();
+}
+
+/** Indexes a PTP table: the rows between two codes, in the table's order. */
+function compilePtp(record: KnowledgeVersionRecord, table: Table, claimType: 'professional' | 'institutional'): PtpLookup['rowsFor'] {
   const c1 = table.text('column1');
   const c2 = table.text('column2');
   const ids = new Map<string, number>();
@@ -99,42 +106,36 @@ function compilePtp(record: KnowledgeVersionRecord, table: Table, claimType: 'pr
   const deletion = table.int('deletion');
   const modifier = table.int('modifier');
   const rationale = table.text('rationale');
-  const info = infoOf(record);
-  const source: Source = { title: `${info.source.title} (CMS NCCI procedure-to-procedure edit)`, version: record.id, confidence: 'verified' };
-  const parts = Object.keys(record.rowCounts).filter((k) => /^f[1-4]$/.test(k)).sort();
-  return {
-    info,
-    parts,
-    rowsFor(column1, column2) {
-      const a = ids.get(column1);
-      const b = ids.get(column2);
-      if (a === undefined || b === undefined) return [];
-      let lo = offsets[a]!;
-      let hi = offsets[a + 1]!;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (second(order[mid]!) < b) lo = mid + 1;
-        else hi = mid;
-      }
-      const rows: PtpRow[] = [];
-      for (let k = lo; k < offsets[a + 1]! && second(order[k]!) === b; k++) {
-        const i = order[k]!;
-        const text = rationale.values[rationale.index[i]!]!;
-        rows.push({
-          column1,
-          column2,
-          effective: dateOrNull(effective[i]!),
-          deletion: dateOrNull(deletion[i]!),
-          modifierIndicator: String(modifier[i]) as '0' | '1' | '9',
-          indicatorConfidence: 'verified',
-          claimTypes: [claimType],
-          kind: /mutually exclusive/i.test(text) ? 'mutually-exclusive' : 'bundled',
-          rationale: text,
-          source,
-        });
-      }
-      return rows;
-    },
+  const source: Source = { title: `${infoOf(record).source.title} (CMS NCCI procedure-to-procedure edit)`, version: record.id, confidence: 'verified' };
+  return (column1, column2) => {
+    const a = ids.get(column1);
+    const b = ids.get(column2);
+    if (a === undefined || b === undefined) return [];
+    let lo = offsets[a]!;
+    let hi = offsets[a + 1]!;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (second(order[mid]!) < b) lo = mid + 1;
+      else hi = mid;
+    }
+    const rows: PtpRow[] = [];
+    for (let k = lo; k < offsets[a + 1]! && second(order[k]!) === b; k++) {
+      const i = order[k]!;
+      const text = rationale.values[rationale.index[i]!]!;
+      rows.push({
+        column1,
+        column2,
+        effective: dateOrNull(effective[i]!),
+        deletion: dateOrNull(deletion[i]!),
+        modifierIndicator: String(modifier[i]) as '0' | '1' | '9',
+        indicatorConfidence: 'verified',
+        claimTypes: [claimType],
+        kind: /mutually exclusive/i.test(text) ? 'mutually-exclusive' : 'bundled',
+        rationale: text,
+        source,
+      });
+    }
+    return rows;
   };
 }
 
@@ -440,7 +441,7 @@ function compileLeie(record: KnowledgeVersionRecord, table: Table): LeieLookup {
 }
 
 /** One compiled imported version: what it overrides in the embedded knowledge. */
-interface CompiledVersion {
+export interface CompiledVersion {
   record: KnowledgeVersionRecord;
   apply(target: Knowledge): void;
 }
@@ -460,11 +461,11 @@ export function compileVersion(record: KnowledgeVersionRecord, data: Record<stri
       const claimType = record.kind === 'ptp-practitioner' ? 'professional' : 'institutional';
       // A PTP quarter has millions of rows: it is decoded and indexed when a claim with two codes first needs it,
       // so a one-code check (one CLI run, a version not in force on the date) never pays for it.
-      let index: PtpLookup | undefined;
+      let rowsFor: PtpLookup['rowsFor'] | undefined;
       const lookup: PtpLookup = {
         info: infoOf(record),
-        parts: Object.keys(record.rowCounts).filter((k) => /^f[1-4]$/.test(k)).sort(),
-        rowsFor: (column1, column2) => (index ??= compilePtp(record, need('rows'), claimType)).rowsFor(column1, column2),
+        parts: ptpParts(record),
+        rowsFor: (column1, column2) => (rowsFor ??= compilePtp(record, need('rows'), claimType))(column1, column2),
       };
       return { record, apply: (k) => void (k.ptp = { ...k.ptp, [claimType]: lookup }) };
     }
@@ -530,7 +531,7 @@ export function withVersions(base: Knowledge, versions: readonly CompiledVersion
       if (cached) return cached;
       const chosen: CompiledVersion[] = [];
       for (const list of byKind.values()) {
-        const v = list.find((c) => inForce({ id: c.record.id, label: '', effective: { from: c.record.effectiveFrom, to: c.record.effectiveTo }, source: { title: '', confidence: 'verified' } }, date));
+        const v = list.find((c) => isWithin(date, c.record.effectiveFrom, c.record.effectiveTo));
         if (v) chosen.push(v);
       }
       const key = chosen.map((c) => c.record.id).join('|');

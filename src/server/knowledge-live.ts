@@ -5,8 +5,8 @@
  * (`forDate`), so a check running during a swap sees entirely the old or entirely the new versions.
  */
 import type { Knowledge } from '../knowledge/compile.js';
-import { decodeTables } from '../knowledge/import/table.js';
-import { compileVersion, withVersions, type KnowledgeVersionRecord } from '../knowledge/versions.js';
+import { withVersions, type CompiledVersion, type KnowledgeVersionRecord } from '../knowledge/versions.js';
+import { compileStoredVersion } from '../io/knowledge-store.js';
 import type { Store } from '../store/index.js';
 
 /** How often the store's version list is read, by default. */
@@ -22,7 +22,7 @@ export interface KnowledgeLog {
 export class LiveKnowledge {
   private current: Knowledge;
   private signature = '';
-  private readonly compiled = new Map<string, ReturnType<typeof compileVersion>>();
+  private readonly compiled = new Map<string, CompiledVersion>();
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<boolean> | undefined;
   /** A stable Knowledge for the server's routes and worker: each look-up reads the current one. */
@@ -55,10 +55,7 @@ export class LiveKnowledge {
     const signature = records.map((r) => `${r.seq}:${r.id}`).join(',');
     if (signature === this.signature) return false;
     for (const record of records) {
-      if (this.compiled.has(record.id)) continue;
-      const data = await this.store.knowledgeVersionData(record.id);
-      if (data === undefined) throw new Error(`knowledge version ${record.id} has no stored data`);
-      this.compiled.set(record.id, compileVersion(record, () => decodeTables(data)));
+      if (!this.compiled.has(record.id)) this.compiled.set(record.id, await compileStoredVersion(this.store, record));
     }
     const next = withVersions(
       this.base,
