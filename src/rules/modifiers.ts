@@ -6,6 +6,7 @@
 import type { Source } from '../contract/result.js';
 import type { Component } from '../contract/values.js';
 import type { Knowledge } from '../knowledge/compile.js';
+import type { RvuTable } from '../knowledge/official.js';
 import { Report, lineLabel, lineRef, type Line, type RuleContext } from './context.js';
 import { findAppliedPairs } from './pairs.js';
 
@@ -28,6 +29,19 @@ export interface PcTcSplit {
  */
 export function pcTcOf(knowledge: Knowledge, code: string, date: string): PcTcSplit | null {
   const rvu = knowledge.rvuOn(date);
+  // Memoised per PFS table and code: asked for every line of every check (the rules and the recommended claim).
+  let byCode = PC_TC_MEMO.get(rvu);
+  if (!byCode) PC_TC_MEMO.set(rvu, (byCode = new Map()));
+  const known = byCode.get(code);
+  if (known !== undefined) return known;
+  const found = lookUpPcTc(knowledge, rvu, code);
+  if (byCode.size < 10_000) byCode.set(code, found);
+  return found;
+}
+
+const PC_TC_MEMO = new WeakMap<RvuTable, Map<string, PcTcSplit | null>>();
+
+function lookUpPcTc(knowledge: Knowledge, rvu: RvuTable, code: string): PcTcSplit | null {
   const row = rvu.get(code);
   if (row && row.pctc !== '6') {
     return {

@@ -18,6 +18,18 @@ const MAI_TEXT: Record<1 | 2 | 3, string> = {
 
 /** The MUE of a code for the claim type: the NCCI table when it has the code, else the code table (REFERENCE §3). */
 export function mueOf(knowledge: Knowledge, table: MueTable, code: string): { entry: MueEntry; source: Source } | undefined {
+  // Memoised per table and code: every line of every check asks, and the answer (with its source text) never changes.
+  let byCode = MUE_MEMO.get(table);
+  if (!byCode) MUE_MEMO.set(table, (byCode = new Map()));
+  if (byCode.has(code)) return byCode.get(code);
+  const found = lookUpMue(knowledge, table, code);
+  if (byCode.size < 10_000) byCode.set(code, found);
+  return found;
+}
+
+const MUE_MEMO = new WeakMap<MueTable, Map<string, { entry: MueEntry; source: Source } | undefined>>();
+
+function lookUpMue(knowledge: Knowledge, table: MueTable, code: string): { entry: MueEntry; source: Source } | undefined {
   const entry = table.get(code);
   if (entry) return { entry, source: { title: `${table.info.source.title}: ${code}, ${entry.rationale}`, version: table.info.source.version, confidence: table.info.source.confidence } };
   const fallback = knowledge.codes.byCode.get(code)?.mue;
