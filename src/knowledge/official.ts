@@ -8,6 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Source } from '../contract/result.js';
 import { isWithin } from '../contract/dates.js';
 import { KnowledgeError } from './errors.js';
+import { delimitedRecords } from './import/text.js';
 
 /** Where a dataset comes from and when it is in force (`to` null: until a newer one is loaded). */
 export interface DatasetInfo {
@@ -144,16 +145,21 @@ export interface CoverageArticle {
   url: string | undefined;
 }
 
+/** Rows of an embedded CSV file by column name, read with the importers' RFC 4180 reader. */
 function csvRows(text: string, file: string, header: string[]): Record<string, string>[] {
-  const lines = text.split(/\r?\n/).filter((l) => l !== '');
-  const columns = (lines[0] ?? '').split(',');
+  let records;
+  try {
+    records = [...delimitedRecords(text, ',', file)];
+  } catch (error) {
+    throw new KnowledgeError(`knowledge file ${(error as Error).message}`);
+  }
+  const columns = records[0]?.fields ?? [];
   for (const name of header) {
     if (!columns.includes(name)) throw new KnowledgeError(`knowledge file ${file}: line 1: expected a column ${name}`);
   }
-  return lines.slice(1).map((line, i) => {
-    const cells = line.split(',');
-    if (cells.length !== columns.length) throw new KnowledgeError(`knowledge file ${file}: line ${i + 2}: expected ${columns.length} comma-separated cells, got ${cells.length}`);
-    return Object.fromEntries(columns.map((c, k) => [c, cells[k]!]));
+  return records.slice(1).map((record) => {
+    if (record.fields.length !== columns.length) throw new KnowledgeError(`knowledge file ${file}: line ${record.line}: expected ${columns.length} comma-separated cells, got ${record.fields.length}`);
+    return Object.fromEntries(columns.map((c, k) => [c, record.fields[k]!]));
   });
 }
 
