@@ -12,6 +12,11 @@ export const Source = z
   })
   .meta({ id: 'Source', description: 'Citation behind a finding, with REFERENCE.md confidence' });
 
+/** A finding param: a JSON scalar, or an array of scalars. */
+const FindingParamScalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+/** A finding param value. */
+export const FindingParamValue = z.union([FindingParamScalar, z.array(FindingParamScalar)]).meta({ id: 'FindingParamValue' });
+
 /** One reported problem or note. */
 export const Finding = z
   .strictObject({
@@ -21,8 +26,19 @@ export const Finding = z
     line: z.number().int().min(0).optional().meta({ description: 'index into the submitted claim.lines' }),
     fix: z.string().optional(),
     source: Source,
+    path: z
+      .string()
+      .optional()
+      .meta({
+        description:
+          "where in the encounter the finding points, e.g. claim.lines[1].modifiers, diagnoses[0], history[1], clinical.glucocorticoidMgPerDay, performed[0] (a recommended line points to the performed entry it bills); absent when there is no location",
+      }),
+    params: z
+      .record(z.string(), FindingParamValue)
+      .optional()
+      .meta({ description: 'the codes, dates, thresholds and values the finding compares, named per rule id as the rule catalogue declares (docs/rules.md); absent when the rule declares none' }),
   })
-  .meta({ id: 'Finding', description: 'One finding: stable rule id, severity, message, location, fix and source' });
+  .meta({ id: 'Finding', description: 'One finding: stable rule id, severity, message, location, fix, source, path into the encounter and params' });
 
 /** A claim line in the recommended claim (all fields present, normalised). */
 export const RecommendedLine = z

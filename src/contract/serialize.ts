@@ -46,7 +46,9 @@ export function stringifyResult(result: Result): string {
     out += `{"rule":"${f.rule}","severity":"${f.severity}","message":${quote(f.message)}`;
     if (f.line !== undefined) out += `,"line":${f.line}`;
     if (f.fix !== undefined) out += `,"fix":${quote(f.fix)}`;
-    out += `,"source":${sourceJson(f.source)}}`;
+    out += `,"source":${sourceJson(f.source)}`;
+    if (f.path !== undefined) out += `,"path":${quote(f.path)}`;
+    out += f.params !== undefined ? `,"params":${JSON.stringify(f.params)}}` : '}';
   }
   out += '],"checked":[';
   for (let i = 0; i < result.checked.length; i++) out += (i > 0 ? ',' : '') + checkedJson(result.checked[i]!);

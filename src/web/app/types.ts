@@ -44,7 +44,14 @@ export interface Finding {
   line?: number;
   fix?: string;
   source: Source;
+  /** Where in the encounter the finding points, e.g. claim.lines[1].modifiers (docs/rules.md). */
+  path?: string;
+  /** The codes, dates and values the finding compares, per rule id (docs/rules.md). */
+  params?: Record<string, FindingParam | FindingParam[]>;
 }
+
+/** One finding param value. */
+export type FindingParam = string | number | boolean | null;
 
 /** A fact read from the report, with its evidence span into the report text. */
 export interface FromReport {
