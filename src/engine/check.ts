@@ -84,6 +84,8 @@ export function checkWithFacts(given: Encounter, allKnowledge: Knowledge): { res
     technicalOnlyCodes: coded.technicalOnlyCodes,
     lines: submitted ?? coded.lines,
     linesAreSubmitted: submitted !== undefined,
+    encounter,
+    selectedFrom: coded.selectedFrom,
     labels: [],
     facts,
     diagnosesFromReport: given.diagnoses === undefined && (facts?.diagnoses.length ?? 0) > 0,

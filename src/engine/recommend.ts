@@ -20,6 +20,8 @@ export interface CodedClaim {
   assessments: MedicareLineAssessment[] | undefined;
   diagnoses: string[];
   selectedCodes: string[];
+  /** For each selected code (and recommended line), the index of the performed entry it bills. */
+  selectedFrom: number[];
   technicalOnlyCodes: Set<string>;
 }
 
@@ -91,6 +93,7 @@ export function code(input: CheckInput, knowledge: Knowledge, pack: PayerPack | 
     assessments,
     diagnoses,
     selectedCodes: selected.map((s) => s.code),
+    selectedFrom: selected.map((s) => s.performed),
     technicalOnlyCodes: new Set(selected.filter((s) => !s.interpreted).map((s) => s.code)),
   };
 }

@@ -5,7 +5,7 @@
 import { isWithin } from '../contract/dates.js';
 import { inForce } from '../knowledge/official.js';
 import type { CodeEntry } from '../knowledge/schema.js';
-import { Report, lineLabel, lineRef, type RuleContext } from './context.js';
+import { Report, lineLabel, linePath, lineRef, type RuleContext } from './context.js';
 import { codeForService } from './selection.js';
 
 /**
@@ -35,6 +35,7 @@ export function checkCodes(ctx: RuleContext, report: Report): void {
   ctx.lines.forEach((line, index) => {
     const label = lineLabel(ctx, index);
     const at = lineRef(ctx, index);
+    const path = linePath(ctx, index, 'code');
     const entry = knowledge.codes.byCode.get(line.code);
     if (!entry) {
       const hcpcs = knowledge.hcpcs;
@@ -45,6 +46,8 @@ export function checkCodes(ctx: RuleContext, report: Report): void {
           line: at,
           fix: 'Use the HCPCS code valid on the date of service for the service performed.',
           source: hcpcs.info.source,
+          path,
+          params: { code: line.code, hcpcsList: hcpcs.info.label.replace(/, embedded$/, '') },
         });
         return;
       }
@@ -56,16 +59,21 @@ export function checkCodes(ctx: RuleContext, report: Report): void {
         line: at,
         fix: valid ? 'Check that this is the service performed; its pair, unit and coverage edits are not checked.' : 'Confirm the code in the CPT/HCPCS code set of the date of service.',
         source: valid ? hcpcs.info.source : { title: knowledge.codes.title, version: knowledge.codes.version, confidence: 'verified' },
+        path,
+        params: { code: line.code, hcpcs: valid },
       });
       report.skipped('codes', valid ? `${line.code} is outside the bone-density family: its edits are not in the knowledge` : `${line.code} is not in the code tables`);
       return;
     }
     if (entry.code === '77083' && vfaPerformed) {
+      const vfaCode = codeForService(knowledge, 'vfa', date)?.code ?? null;
       report.add('code.not-vfa', {
         message: `${label}: 77083 is radiographic absorptiometry (photodensitometry, radiogrammetry), not vertebral fracture assessment.`,
         line: at,
-        fix: `Report VFA with ${codeForService(knowledge, 'vfa', date)?.code ?? 'the VFA code of the date'} (or 77085 together with an axial DXA study from 2015).`,
+        fix: `Report VFA with ${vfaCode ?? 'the VFA code of the date'} (or 77085 together with an axial DXA study from 2015).`,
         source: { title: 'REFERENCE §1: 77083 is radiographic absorptiometry, never VFA', confidence: 'verified' },
+        path,
+        params: { code: entry.code, vfaCode },
       });
     }
     if (entry.service === null) {
@@ -74,6 +82,8 @@ export function checkCodes(ctx: RuleContext, report: Report): void {
         line: at,
         fix: 'Check that this is the service performed; it is not a bone-density code.',
         source: entry.source,
+        path,
+        params: { code: entry.code },
       });
     }
     if (entry.end !== null && date > entry.end) {
@@ -83,6 +93,8 @@ export function checkCodes(ctx: RuleContext, report: Report): void {
         line: at,
         fix: replacementFix(ctx, entry.code, replacement),
         source: entry.source,
+        path,
+        params: { code: entry.code, end: entry.end, replacement: replacement?.code ?? null },
       });
     } else if (entry.effective !== null && date < entry.effective) {
       const replacement = entry.service ? codeForService(knowledge, entry.service, date) : undefined;
@@ -91,6 +103,8 @@ export function checkCodes(ctx: RuleContext, report: Report): void {
         line: at,
         fix: replacementFix(ctx, entry.code, replacement),
         source: entry.source,
+        path,
+        params: { code: entry.code, effective: entry.effective, replacement: replacement?.code ?? null },
       });
     } else if (entry.effective === null && date < knowledge.codes.datesRecordedFrom) {
       report.skipped('codes', `the start date of ${entry.code} is not recorded; validity before ${knowledge.codes.datesRecordedFrom} not checked`);
@@ -101,6 +115,8 @@ export function checkCodes(ctx: RuleContext, report: Report): void {
         line: at,
         fix: 'Confirm the code in the current CPT code set and the payer\'s fee schedule before billing.',
         source: entry.source,
+        path,
+        params: { code: entry.code },
       });
     }
   });

@@ -2,14 +2,15 @@
  * What every rule family receives (a normalised encounter, the lines under check, the knowledge) and the collector
  * it reports into. Rules are pure and synchronous: they read the context and write findings, nothing else.
  */
-import type { Clinical, HistoryEntry, Procedure } from '../contract/encounter.js';
+import type { Clinical, Encounter, HistoryEntry, Procedure } from '../contract/encounter.js';
 import type { Finding, Source } from '../contract/result.js';
 import type { ClaimType, Component, Jurisdiction, Severity, Sex } from '../contract/values.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import type { PayerPack } from '../knowledge/schema.js';
-import { RULES, type Family, type RuleId } from './catalogue.js';
+import { RULES, type Family, type ParamsOf, type RuleId } from './catalogue.js';
 import type { MedicareLineAssessment } from './medicare.js';
 import type { ReportFacts } from '../extract/facts.js';
+import { normalizeIcd } from './icd10.js';
 
 /** A claim line with defaults applied: upper-case modifiers, units, dotted diagnoses. */
 export interface Line {
@@ -68,6 +69,10 @@ export interface RuleContext {
   lines: Line[];
   /** True when `lines` is the submitted claim, so findings carry line indexes. */
   linesAreSubmitted: boolean;
+  /** The encounter as checked (the input, with report facts filled in): findings' paths point into it. */
+  encounter: Encounter;
+  /** For each selected code (and so each recommended line, which bills them in order), the index of its performed entry. */
+  selectedFrom: readonly number[];
   /** Message labels of the lines under check, filled on first use. */
   labels: string[];
   /** Facts extracted from the report text, when the encounter has one. */
@@ -78,15 +83,20 @@ export interface RuleContext {
   assessments: MedicareLineAssessment[] | undefined;
 }
 
-/** Details of one finding besides its rule id. */
+/** Details of one finding besides its rule id and params. */
 export interface FindingDetails {
   message: string;
   line?: number | undefined;
   fix?: string | undefined;
   source: Source;
+  /** Where in the encounter the finding points (the path helpers below build it). */
+  path?: string | undefined;
   /** Overrides the catalogue severity where the catalogue documents it (e.g. an ABN on file). */
   severity?: Severity;
 }
+
+/** The details a finding of rule R needs: its params exactly as the catalogue declares them, when it declares any. */
+export type DetailsOf<R extends RuleId> = FindingDetails & (keyof ParamsOf<R> extends never ? { params?: undefined } : { params: ParamsOf<R> });
 
 /** Collects findings and the checked/unchecked record of one check. */
 export class Report {
@@ -95,12 +105,14 @@ export class Report {
   readonly unchecked: { family: string; reason: string }[] = [];
 
   /** Records one finding under a catalogue rule id. */
-  add(rule: RuleId, details: FindingDetails): void {
-    // Built field by field so the JSON keys come out in the contract's order: rule, severity, message, line, fix, source.
+  add<R extends RuleId>(rule: R, details: DetailsOf<R>): void {
+    // Built field by field so the JSON keys come out in the contract's order: rule, severity, message, line, fix, source, path, params.
     const finding = { rule, severity: details.severity ?? RULES[rule].severity, message: details.message } as Finding;
     if (details.line !== undefined) finding.line = details.line;
     if (details.fix !== undefined) finding.fix = details.fix;
     finding.source = details.source;
+    if (details.path !== undefined) finding.path = details.path;
+    if (details.params !== undefined) finding.params = details.params;
     this.findings.push(finding);
   }
 
@@ -126,4 +138,69 @@ export function lineLabel(ctx: RuleContext, index: number): string {
   if (!line) return '?';
   if (!ctx.linesAreSubmitted) return line.code;
   return (ctx.labels[index] ??= `line ${index + 1} (${line.code})`);
+}
+
+/*
+ * Paths into the encounter (docs/rules.md, "Paths"): built only when a finding is reported, from the encounter as
+ * given, so a path names the line, modifier or diagnosis where the user wrote it (before defaults and dedup).
+ */
+
+/** A claim-line field a path can name. */
+type LineField = 'code' | 'modifiers' | 'units' | 'diagnoses';
+
+/**
+ * The path of a line under check: `claim.lines[i]`, or `claim.lines[i].<field>` when the submitted line gives that
+ * field; for a recommended line, the `performed[k]` entry it bills.
+ */
+export function linePath(ctx: RuleContext, index: number, field?: LineField): string | undefined {
+  if (!ctx.linesAreSubmitted) {
+    const origin = ctx.selectedFrom[index];
+    return origin === undefined ? undefined : `performed[${origin}]`;
+  }
+  const given = ctx.encounter.claim?.lines[index];
+  return field !== undefined && given?.[field] !== undefined ? `claim.lines[${index}].${field}` : `claim.lines[${index}]`;
+}
+
+/** The path of a modifier on a submitted line (`claim.lines[i].modifiers[m]`, its first or last occurrence). */
+export function modifierPath(ctx: RuleContext, index: number, modifier: string, last = false): string | undefined {
+  const modifiers = ctx.lines[index]?.modifiers ?? [];
+  const at = last ? modifiers.lastIndexOf(modifier) : modifiers.indexOf(modifier);
+  // Normalised modifiers keep the input's order and count, so the index is the input's.
+  return ctx.linesAreSubmitted && at >= 0 ? `claim.lines[${index}].modifiers[${at}]` : linePath(ctx, index, 'modifiers');
+}
+
+/** The path of a diagnosis: its `nth` place in the encounter's `diagnoses`, else its first place on a claim line. */
+export function diagnosisPath(ctx: RuleContext, dx: string, nth = 0): string | undefined {
+  const listed = ctx.encounter.diagnoses ?? [];
+  let seen = 0;
+  for (let d = 0; d < listed.length; d++) if (normalizeIcd(listed[d]!) === dx && seen++ === nth) return `diagnoses[${d}]`;
+  const lines = ctx.encounter.claim?.lines ?? [];
+  for (let i = 0; i < lines.length; i++) {
+    const at = lineDiagnosisIndex(lines[i]!.diagnoses, dx);
+    if (at >= 0) return `claim.lines[${i}].diagnoses[${at}]`;
+  }
+  return undefined;
+}
+
+function lineDiagnosisIndex(given: readonly string[] | undefined, dx: string): number {
+  return given ? given.findIndex((raw) => normalizeIcd(raw) === dx) : -1;
+}
+
+/** The path of a diagnosis a line points to: `claim.lines[i].diagnoses[d]`, or for a recommended line the encounter's. */
+export function lineDiagnosisPath(ctx: RuleContext, index: number, dx: string): string | undefined {
+  if (!ctx.linesAreSubmitted) return diagnosisPath(ctx, dx);
+  const at = lineDiagnosisIndex(ctx.encounter.claim?.lines[index]?.diagnoses, dx);
+  return at >= 0 ? `claim.lines[${index}].diagnoses[${at}]` : linePath(ctx, index, 'diagnoses');
+}
+
+/** The path of a line's diagnoses: the submitted line's list, or the encounter's, which a recommended line points into. */
+export function lineDiagnosesPath(ctx: RuleContext, index: number): string | undefined {
+  if (!ctx.linesAreSubmitted && ctx.encounter.diagnoses !== undefined) return 'diagnoses';
+  return linePath(ctx, index, 'diagnoses');
+}
+
+/** The path of a history entry (`history[h]`), found by its date and code. */
+export function historyPath(ctx: RuleContext, dateOfService: string, code: string): string | undefined {
+  const at = ctx.input.history?.findIndex((h) => h.dateOfService === dateOfService && h.code === code) ?? -1;
+  return at >= 0 ? `history[${at}]` : undefined;
 }

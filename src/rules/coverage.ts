@@ -4,7 +4,7 @@
  * the liability modifiers GA/GZ that an expected denial calls for.
  */
 import type { Source } from '../contract/result.js';
-import { Report, lineLabel, lineRef, type RuleContext } from './context.js';
+import { Report, diagnosisPath, historyPath, lineDiagnosesPath, lineLabel, linePath, lineRef, modifierPath, type RuleContext } from './context.js';
 import {
   assessMedicareLine,
   bmmBenefitEntry,
@@ -13,6 +13,7 @@ import {
   glucocorticoidThreshold,
   qualifiedCategories,
   sameDayCwfPair,
+  type CategoryMatch,
   type DenialReason,
   type MedicareLineAssessment,
 } from './medicare.js';
@@ -34,6 +35,8 @@ function reportDenial(ctx: RuleContext, report: Report, reason: DenialReason, in
         severity,
         fix: 'Code the documented condition or risk factor that makes the patient a qualified individual (e.g. Z78.0, Z79.52, E21.0, Z79.83, M85.8-).',
         source: medicare.screeningOnly.source,
+        path: lineDiagnosesPath(ctx, index),
+        params: { code: line.code, diagnoses: line.diagnoses },
       });
       break;
     case 'diagnosis-not-listed':
@@ -43,6 +46,8 @@ function reportDenial(ctx: RuleContext, report: Report, reason: DenialReason, in
         severity,
         fix: 'Use the site-specific osteopenia code (M85.81- to M85.89) that the report documents.',
         source: medicare.nationalDiagnosisList.notCoveredSource,
+        path: lineDiagnosesPath(ctx, index),
+        params: { code: line.code, diagnoses: line.diagnoses },
       });
       break;
     case 'article-diagnosis-not-covered': {
@@ -56,6 +61,8 @@ function reportDenial(ctx: RuleContext, report: Report, reason: DenialReason, in
         severity,
         fix: `Point the line to the documented condition that ${article.article} lists for ${line.code}, or, if none applies, expect the denial (ABN before the service: GA; without one: GZ).`,
         source: article.info.source,
+        path: lineDiagnosesPath(ctx, index),
+        params: { code: line.code, diagnoses: line.diagnoses, article: article.article, jurisdiction: ctx.input.jurisdiction! },
       });
       break;
     }
@@ -66,6 +73,8 @@ function reportDenial(ctx: RuleContext, report: Report, reason: DenialReason, in
         severity,
         fix: 'Monitor therapy with axial DXA, or document another qualifying category.',
         source: medicare.axialDxaSource,
+        path: linePath(ctx, index, 'code'),
+        params: { code: line.code, axialCodes: medicare.axialDxaCodes },
       });
       break;
     case 'order-not-treating':
@@ -75,6 +84,8 @@ function reportDenial(ctx: RuleContext, report: Report, reason: DenialReason, in
         severity,
         fix: 'Obtain an order from the treating practitioner.',
         source: medicare.treatingOrder.source,
+        path: 'orderingProvider.treating',
+        params: { code: line.code },
       });
       break;
     case 'too-soon':
@@ -94,6 +105,8 @@ function checkLiability(ctx: RuleContext, report: Report, assessment: MedicareLi
       line: at,
       fix: 'Remove GA, or record the signed ABN (abnOnFile).',
       source: medicare.liability.ga,
+      path: modifierPath(ctx, index, 'GA'),
+      params: { code: line.code, modifier: 'GA' },
     });
   }
   if (assessment.benefit === 'excluded') {
@@ -106,10 +119,18 @@ function checkLiability(ctx: RuleContext, report: Report, assessment: MedicareLi
         line: at,
         fix: 'Add GY (an ABN is optional; with a voluntary ABN add GX too).',
         source: excluded.source,
+        path: linePath(ctx, index, 'modifiers'),
+        params: { code: line.code, settled },
         ...(settled ? {} : { severity: 'warning' as const }),
       });
     } else {
-      report.add('medicare.excluded-service', { message: `${label}: ${excluded.reason}; billed with GY, the patient is liable.`, line: at, source: excluded.source });
+      report.add('medicare.excluded-service', {
+        message: `${label}: ${excluded.reason}; billed with GY, the patient is liable.`,
+        line: at,
+        source: excluded.source,
+        path: modifierPath(ctx, index, 'GY'),
+        params: { code: line.code, modifier: 'GY' },
+      });
     }
     return;
   }
@@ -121,6 +142,8 @@ function checkLiability(ctx: RuleContext, report: Report, assessment: MedicareLi
         line: at,
         fix: 'Remove the liability modifier unless the record shows why Medicare would deny the service.',
         source: medicare.liability.ga,
+        path: linePath(ctx, index, 'modifiers'),
+        params: { code: line.code, modifiers: unexpected },
       });
     }
     return;
@@ -132,9 +155,17 @@ function checkLiability(ctx: RuleContext, report: Report, assessment: MedicareLi
         line: at,
         fix: 'Add GA.',
         source: medicare.liability.ga,
+        path: linePath(ctx, index, 'modifiers'),
+        params: { code: line.code, reasons: assessment.denials },
       });
     } else {
-      report.add('liability.ga', { message: `${label}: a denial is expected; the ABN on file makes the patient liable (GA).`, line: at, source: medicare.liability.ga });
+      report.add('liability.ga', {
+        message: `${label}: a denial is expected; the ABN on file makes the patient liable (GA).`,
+        line: at,
+        source: medicare.liability.ga,
+        path: modifierPath(ctx, index, 'GA'),
+        params: { code: line.code, modifier: 'GA', reasons: assessment.denials },
+      });
     }
     return;
   }
@@ -144,6 +175,8 @@ function checkLiability(ctx: RuleContext, report: Report, assessment: MedicareLi
       line: at,
       fix: 'Resolve the reason for denial, or add GZ.',
       source: medicare.liability.gz,
+      path: linePath(ctx, index, 'modifiers'),
+      params: { code: line.code, reasons: assessment.denials },
     });
   }
 }
@@ -220,6 +253,8 @@ function checkSameDayBmm(ctx: RuleContext, report: Report): void {
             line: lineRef(ctx, on),
             fix: `Keep XU on ${pair.xuOn} only if the record documents why both studies were needed on this date.`,
             source: cwfEdit.source,
+            path: modifierPath(ctx, on, 'XU'),
+            params: { codes: [a, b], xuOn: pair.xuOn, modifier: 'XU' },
           });
         } else if (!xuAccepted && (hasXu(on) || hasXu(other))) {
           report.add('medicare.bmm-same-day-duplicate', {
@@ -228,6 +263,8 @@ function checkSameDayBmm(ctx: RuleContext, report: Report): void {
             severity: 'warning',
             fix: 'Bill one study, or confirm the claim receipt date falls on or after the date the CWF accepts XU.',
             source: cwfEdit.source,
+            path: linePath(ctx, on, 'modifiers'),
+            params: { codes: [a, b], xuOn: pair.xuOn, xuAcceptedFrom: cwfEdit.xuAcceptedFrom },
           });
         } else if (!hasXu(on)) {
           const wrongLine = xuAccepted && hasXu(other) ? ` XU is on ${lineLabel(ctx, other)}, but the CWF looks for it on ${pair.xuOn}.` : '';
@@ -238,6 +275,8 @@ function checkSameDayBmm(ctx: RuleContext, report: Report): void {
               ? `Add XU to the ${pair.xuOn} line${wrongLine ? ` (and remove it from ${ctx.lines[other]!.code})` : ''} only if the record shows a distinct service (both studies medically necessary); otherwise bill one study.`
               : 'Bill one study.',
             source: cwfEdit.source,
+            path: linePath(ctx, on, 'modifiers'),
+            params: { codes: [a, b], xuOn: pair.xuOn, xuAcceptedFrom: cwfEdit.xuAcceptedFrom },
           });
         }
       } else {
@@ -246,6 +285,8 @@ function checkSameDayBmm(ctx: RuleContext, report: Report): void {
           line: lineRef(ctx, j),
           fix: 'Review: bill both only when the record shows both studies were medically necessary on this date.',
           source: cwfEdit.source,
+          path: linePath(ctx, j),
+          params: { codes: [a, b] },
         });
       }
       if (overlay) reportContractorSameDay(ctx, report, overlay, i, j);
@@ -271,6 +312,8 @@ function reportContractorSameDay(ctx: RuleContext, report: Report, overlay: Cont
     severity,
     fix: `${exception ? `Bill one study unless the record shows ${exception}` : `Bill one study (${overlay.contractor} gives no exception for this)`}; if a denial is still expected, obtain an ABN (GA) or report GZ.`,
     source: overlay.source,
+    path: linePath(ctx, j),
+    params: { codes: [ctx.lines[i]!.code, ctx.lines[j]!.code], contractor: overlay.contractor, jurisdiction: ctx.input.jurisdiction!, priorDate: null, days: null, withinDays: overlay.withinDays ?? null },
   });
 }
 
@@ -298,6 +341,8 @@ function checkContractorWindow(ctx: RuleContext, report: Report, overlay: Contra
       severity: ctx.input.abnOnFile ? 'warning' : overlay.severity,
       fix: `Document why the earlier study could not be used${overlay.exception ? ` (${overlay.exception})` : ''}, or expect the denial (ABN: GA; without one: GZ).`,
       source: overlay.source,
+      path: historyPath(ctx, prior.dateOfService, prior.code),
+      params: { codes: [ctx.lines[index]!.code, prior.code], contractor: overlay.contractor, jurisdiction: ctx.input.jurisdiction!, priorDate: prior.dateOfService, days: daysBetween(prior.dateOfService, date), withinDays: days },
     });
   }
 }
@@ -322,6 +367,18 @@ function categorySource(ctx: RuleContext, confidence: Source['confidence']): Sou
   return { ...ctx.knowledge.medicare.statute, confidence };
 }
 
+/** The clinical field that carries a category's fact (the dose, for glucocorticoids). */
+function clinicalFactPath(fact: string): string {
+  return fact === 'glucocorticoid' ? 'clinical.glucocorticoidMgPerDay' : `clinical.${fact}`;
+}
+
+/** Where the evidence of a qualified-individual category is: its diagnosis, or its clinical fact. */
+function evidencePath(ctx: RuleContext, category: CategoryMatch): string | undefined {
+  if (category.viaDiagnosis) return diagnosisPath(ctx, category.evidence);
+  const fact = ctx.knowledge.medicare.categories.find((c) => c.id === category.id)?.fact;
+  return fact === undefined ? undefined : clinicalFactPath(fact);
+}
+
 /** The coverage rule family (Medicare bone mass measurement). */
 export function checkCoverage(ctx: RuleContext, report: Report): void {
   if (!ctx.pack) {
@@ -342,7 +399,7 @@ export function checkCoverage(ctx: RuleContext, report: Report): void {
   ctx.lines.forEach((line, index) => {
     const notListed = medicare.notOnBmmList.find((n) => n.code === line.code);
     if (notListed) {
-      report.add('medicare.vfa-not-bmm', { message: `${lineLabel(ctx, index)}: ${notListed.note}.`, line: lineRef(ctx, index), source: notListed.source });
+      report.add('medicare.vfa-not-bmm', { message: `${lineLabel(ctx, index)}: ${notListed.note}.`, line: lineRef(ctx, index), source: notListed.source, path: linePath(ctx, index, 'code'), params: { code: line.code } });
     }
     const assessment = ctx.assessments?.[index] ?? assessMedicareLine(ctx.input, ctx.knowledge, line);
     if (assessment.benefit === 'bmm') bmmLines++;
@@ -365,6 +422,8 @@ export function checkCoverage(ctx: RuleContext, report: Report): void {
     report.add('medicare.bmm-qualified', {
       message: `Qualified individual: ${categories.map((c) => `${c.id} ${c.label} (${c.evidence})`).join('; ')}.`,
       source: categorySource(ctx, strongestConfidence(categories.map((c) => c.confidence))),
+      path: evidencePath(ctx, categories[0]!),
+      params: { categories: categories.map((c) => c.id), evidence: categories.map((c) => c.evidence) },
     });
     for (const category of categories.filter((c) => !c.viaDiagnosis)) {
       const def = medicare.categories.find((c) => c.id === category.id);
@@ -374,6 +433,8 @@ export function checkCoverage(ctx: RuleContext, report: Report): void {
           message: `Category ${category.id} (${category.label}) is documented as a clinical fact, but no diagnosis on the claim shows it.`,
           fix: `Add the diagnosis code that shows it (e.g. ${codes.slice(0, 3).join(', ')}; code mapping ${def?.diagnosisMappingConfidence ?? 'unverified'}).`,
           source: categorySource(ctx, def?.diagnosisMappingConfidence ?? 'unverified'),
+          path: def ? clinicalFactPath(def.fact) : undefined,
+          params: { category: category.id, fact: def?.fact ?? '', codes: codes.slice(0, 3) },
         });
       }
     }
@@ -383,6 +444,7 @@ export function checkCoverage(ctx: RuleContext, report: Report): void {
   if (threshold && (mg !== undefined || months !== undefined) && !categories.some((c) => c.id === 'C') && glucocorticoidFactsBelowThreshold(ctx.input, medicare)) {
     const facts = `Glucocorticoids ${mg !== undefined ? `${mg} mg/day` : '(dose not given)'}${months !== undefined ? ` for ${months} months` : ''}`;
     const need = `at least ${threshold.mgPerDay} mg prednisone-equivalent per day for more than ${threshold.monthsMoreThan} months`;
+    const glucocorticoidParams = { mgPerDay: mg ?? null, months: months ?? null, thresholdMgPerDay: threshold.mgPerDay, thresholdMonths: threshold.monthsMoreThan };
     const coded = all.find((d) => medicare.categories.some((c) => c.fact === 'glucocorticoid' && c.diagnoses?.includes(d)));
     if (coded) {
       // The facts contradict the code: say so rather than trusting it.
@@ -390,11 +452,16 @@ export function checkCoverage(ctx: RuleContext, report: Report): void {
         message: `${coded} (long-term systemic steroids) is coded, but the record's ${facts.charAt(0).toLowerCase()}${facts.slice(1)} do not reach category C (${need}); Medicare category C and the 23-month glucocorticoid exception are not granted on the code alone.`,
         fix: `Document the steroid course that meets the threshold, or remove ${coded} and code the category that applies.`,
         source: threshold.source,
+        path: diagnosisPath(ctx, coded),
+        params: { code: coded, ...glucocorticoidParams },
       });
     } else {
       report.add('medicare.glucocorticoid-threshold', {
         message: `${facts} do not reach category C: ${need}.`,
         source: threshold.source,
+        // The fact that falls short: the dose when it does, else the duration.
+        path: mg !== undefined && mg < threshold.mgPerDay ? 'clinical.glucocorticoidMgPerDay' : 'clinical.glucocorticoidMonths',
+        params: glucocorticoidParams,
       });
     }
   }

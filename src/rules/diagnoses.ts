@@ -2,7 +2,7 @@
  * Diagnosis validity and conventions: billable codes of the FY2026 subset, category headers, 7th characters,
  * Excludes1 pairs, sequencing, screening codes next to a documented condition, and the 12-code claim limit.
  */
-import { Report, type RuleContext } from './context.js';
+import { Report, diagnosisPath, type RuleContext } from './context.js';
 import { classifyIcd } from './icd10.js';
 import { inForce } from '../knowledge/official.js';
 
@@ -38,7 +38,13 @@ export function checkDiagnoses(ctx: RuleContext, report: Report): void {
     return;
   }
   for (const dx of ctx.input.duplicateDiagnoses) {
-    report.add('dx.duplicate', { message: `${dx} is listed more than once.`, fix: `List ${dx} once.`, source: { title: 'REFERENCE §9: HI has no duplicates', confidence: 'verified' } });
+    report.add('dx.duplicate', {
+      message: `${dx} is listed more than once.`,
+      fix: `List ${dx} once.`,
+      source: { title: 'REFERENCE §9: HI has no duplicates', confidence: 'verified' },
+      path: diagnosisPath(ctx, dx, 1),
+      params: { code: dx },
+    });
   }
   const outside: string[] = [];
   const unconfirmed: string[] = [];
@@ -57,6 +63,8 @@ export function checkDiagnoses(ctx: RuleContext, report: Report): void {
           message: `${dx} is a category header, not a billable code.`,
           fix: `Code to the highest specificity documented (e.g. ${status.example}).`,
           source: set.info.source,
+          path: diagnosisPath(ctx, dx),
+          params: { code: dx, example: status.example },
         });
         break;
       case 'seventh-character':
@@ -64,6 +72,8 @@ export function checkDiagnoses(ctx: RuleContext, report: Report): void {
           message: status.missing ? `${dx} needs a 7th character (${[...status.allowed].join(', ')}).` : `${dx}: the 7th character ${dx.slice(-1)} is not allowed here; expected one of ${[...status.allowed].join(', ')}.`,
           fix: 'Add the 7th character for the episode of care: A initial, D routine healing, G delayed healing, K nonunion, P malunion, S sequela (as allowed for the category).',
           source: set.info.source,
+          path: diagnosisPath(ctx, dx),
+          params: { code: dx, allowed: [...status.allowed], missing: status.missing },
         });
         break;
       case 'invalid':
@@ -71,6 +81,8 @@ export function checkDiagnoses(ctx: RuleContext, report: Report): void {
           message: `${dx} is not a valid ICD-10-CM code on ${date}: it is not on the ${set.info.label.replace(/, embedded$/, '')} valid-code list.`,
           fix: 'Choose the valid code that the documentation supports (codes are valid only at their full length).',
           source: set.info.source,
+          path: diagnosisPath(ctx, dx),
+          params: { code: dx },
         });
         break;
       case 'outside':
@@ -97,6 +109,8 @@ export function checkDiagnoses(ctx: RuleContext, report: Report): void {
         message: `${a} and ${b}: ${rule.message}.`,
         fix: `Keep the code that describes the documented condition and remove the other.`,
         source: rule.source,
+        path: diagnosisPath(ctx, b),
+        params: { code: a, excluded: b },
       });
     }
   }
@@ -113,6 +127,8 @@ export function checkDiagnoses(ctx: RuleContext, report: Report): void {
           message: `${a} and ${b}: ${rule.a} has an Excludes1 note "${rule.note}", so they are not reported together.`,
           fix: 'Keep the code that describes the documented condition and remove the other.',
           source: rule.source,
+          path: diagnosisPath(ctx, b),
+          params: { code: a, excluded: b },
         });
       }
     }
@@ -121,14 +137,27 @@ export function checkDiagnoses(ctx: RuleContext, report: Report): void {
     const at = ctx.input.diagnoses.indexOf(rule.code);
     const before = ctx.input.diagnoses.findIndex((d) => d.startsWith(rule.after));
     if (at >= 0 && before > at) {
-      report.add('dx.sequencing', { message: `${rule.message}; it is listed before ${ctx.input.diagnoses[before]}.`, fix: `List ${ctx.input.diagnoses[before]} first.`, source: rule.source });
+      const first = ctx.input.diagnoses[before]!;
+      report.add('dx.sequencing', {
+        message: `${rule.message}; it is listed before ${first}.`,
+        fix: `List ${first} first.`,
+        source: rule.source,
+        path: diagnosisPath(ctx, rule.code),
+        params: { code: rule.code, after: first },
+      });
     }
   }
   const screening = conventions.screening;
   if (diagnoses.includes(screening.code)) {
     const condition = diagnoses.find((d) => screening.conditionPrefixes.some((p) => d.startsWith(p)));
     if (condition) {
-      report.add('dx.screening-with-condition', { message: `${screening.message} (${condition} is documented).`, fix: `Remove ${screening.code} and code ${condition}.`, source: screening.source });
+      report.add('dx.screening-with-condition', {
+        message: `${screening.message} (${condition} is documented).`,
+        fix: `Remove ${screening.code} and code ${condition}.`,
+        source: screening.source,
+        path: diagnosisPath(ctx, screening.code),
+        params: { code: screening.code, condition },
+      });
     }
   }
   if (ctx.linesAreSubmitted && diagnoses.length > MAX_CLAIM_DIAGNOSES) {
@@ -136,6 +165,9 @@ export function checkDiagnoses(ctx: RuleContext, report: Report): void {
       message: `The claim carries ${diagnoses.length} diagnoses; an 837P claim holds at most ${MAX_CLAIM_DIAGNOSES}.`,
       fix: 'Keep the diagnoses the lines point to, most important first.',
       source: { title: 'REFERENCE §9: HI up to 12 diagnoses', confidence: 'verified' },
+      // The first diagnosis that does not fit.
+      path: diagnosisPath(ctx, diagnoses[MAX_CLAIM_DIAGNOSES]!),
+      params: { count: diagnoses.length, max: MAX_CLAIM_DIAGNOSES, firstOver: diagnoses[MAX_CLAIM_DIAGNOSES]! },
     });
   }
 }

@@ -30,19 +30,26 @@ export function checkDocumentation(ctx: RuleContext, report: Report): void {
         : 'The report documents no performed bone-density or VFA study.',
       fix: 'Bill only from a signed report of a study performed and interpreted here.',
       source: { title: 'REFERENCE §9: charge only from a signed/final result, never from an order', confidence: 'verified' },
+      path: 'report',
+      params: { reason: why?.reason ?? null },
     });
   }
-  for (const dx of ctx.diagnosesFromReport ? facts.diagnoses : []) {
+  (ctx.diagnosesFromReport ? facts.diagnoses : []).forEach((dx, index) => {
     report.add('report.diagnosis-suggested', {
       message: `${dx.code} suggested: ${dx.reason} ("${dx.evidence.text.slice(0, 100)}"). Confirm before billing.`,
       source: { title: 'REFERENCE §7: ICD-10-CM conventions for bone density', confidence: 'secondary' },
+      // The encounter's diagnoses were filled from the report in this order (fromReport names the same field).
+      path: `diagnoses[${index}]`,
+      params: { code: dx.code },
     });
-  }
+  });
   if (facts.trabecularBoneScore) {
     report.add('report.tbs-not-coded', {
       message: `The report gives a trabecular bone score (${facts.trabecularBoneScore.value}); dxacode does not add a TBS code from the report: bill 77089 (from 2022-01-01) when this provider did the calculation and the interpretation, or only the parts done here (77090-77092).`,
       fix: "Choose the TBS code for the work done here, and check the payer's TBS coverage before billing it.",
       source: { title: 'TBS codes 77089-77092 effective 2022-01-01: 77089 the complete service, 77090-77092 its parts (Medimaps reimbursement guide and AAPC quoting CPT 2022; audit 2026-12 §1 item 4)', url: 'https://www.medimapsgroup.com/?p=9152', confidence: 'secondary' },
+      path: 'report',
+      params: { value: facts.trabecularBoneScore.value },
     });
   }
   const services = new Set(ctx.lines.map((l) => ctx.knowledge.codes.byCode.get(l.code)?.service ?? ''));
@@ -50,41 +57,42 @@ export function checkDocumentation(ctx: RuleContext, report: Report): void {
   const billsVfa = [...services].some((s) => VFA_SERVICES.has(s));
   if (!billsDxa && !billsVfa) return;
   if (!facts.indication) {
-    report.add('doc.indication-missing', { message: 'The report states no indication for the study (medical necessity).', fix: 'Add the indication (e.g. "postmenopausal, on prednisone 7.5 mg daily for 8 months") to the report.', source: REVIEW });
+    report.add('doc.indication-missing', { message: 'The report states no indication for the study (medical necessity).', fix: 'Add the indication (e.g. "postmenopausal, on prednisone 7.5 mg daily for 8 months") to the report.', source: REVIEW, path: 'report' });
   }
   if (!facts.impression) {
-    report.add('doc.interpretation-missing', { message: 'The report has no impression or conclusion: the service includes the physician\'s interpretation.', fix: 'Have the reading physician add the interpretation.', source: ISCD_DXA });
+    report.add('doc.interpretation-missing', { message: 'The report has no impression or conclusion: the service includes the physician\'s interpretation.', fix: 'Have the reading physician add the interpretation.', source: ISCD_DXA, path: 'report' });
   }
   if (!facts.people.readingPhysician) {
-    report.add('doc.signature-missing', { message: 'The report is not signed by the reading physician.', fix: 'Bill once the report is signed (name, credentials, date).', source: REVIEW });
+    report.add('doc.signature-missing', { message: 'The report is not signed by the reading physician.', fix: 'Bill once the report is signed (name, credentials, date).', source: REVIEW, path: 'report' });
   }
   if (!facts.people.orderingClinician && ctx.input.orderGiven === false) {
     report.add('doc.order-missing', {
       message: `The report names no ordering clinician${ctx.pack?.program === 'medicare' ? '; Medicare covers BMM only on the order of the practitioner treating the beneficiary' : ''}.`,
       fix: 'Keep the order on file and name the ordering clinician in the report.',
       source: REVIEW,
+      path: 'report',
     });
   }
   if (billsDxa) {
     const dxa = facts.studies.filter((s) => s.procedure === 'dxa-axial' || s.procedure === 'dxa-peripheral');
     if (dxa.length > 0 && dxa.every((s) => s.sites.length === 0)) {
-      report.add('doc.sites-missing', { message: 'The report does not name the sites measured.', fix: 'Name each site measured (lumbar spine levels, left/right hip, forearm).', source: ISCD_DXA });
+      report.add('doc.sites-missing', { message: 'The report does not name the sites measured.', fix: 'Name each site measured (lumbar spine levels, left/right hip, forearm).', source: ISCD_DXA, path: 'report' });
     }
     if (!facts.results.some((r) => r.measure === 't-score' || r.measure === 'bmd')) {
-      report.add('doc.results-missing', { message: 'The report gives no BMD or T-score results.', fix: 'Report BMD and T-score (Z-score where it applies) for each site.', source: ISCD_DXA });
+      report.add('doc.results-missing', { message: 'The report gives no BMD or T-score results.', fix: 'Report BMD and T-score (Z-score where it applies) for each site.', source: ISCD_DXA, path: 'report' });
     }
   }
   if (billsVfa) {
     const vfa = facts.vfa;
     if (!vfa || (vfa.fractures.length === 0 && !vfa.noFracture)) {
-      report.add('doc.vfa-findings-missing', { message: 'The VFA has no documented interpretation: the report neither describes fractures nor states that there are none.', fix: 'Document the VFA interpretation: each fracture with level and grade, or "no vertebral fracture".', source: VFA_INTERPRETATION });
+      report.add('doc.vfa-findings-missing', { message: 'The VFA has no documented interpretation: the report neither describes fractures nor states that there are none.', fix: 'Document the VFA interpretation: each fracture with level and grade, or "no vertebral fracture".', source: VFA_INTERPRETATION, path: 'report' });
     }
     if (!vfa?.levelsEvaluated && (vfa?.notEvaluable.length ?? 0) === 0) {
-      report.add('doc.vfa-levels-missing', { message: 'The VFA report does not say which levels were evaluated (T4-L4) or which could not be.', fix: 'State the levels evaluated and any not evaluable.', source: ISCD_VFA });
+      report.add('doc.vfa-levels-missing', { message: 'The VFA report does not say which levels were evaluated (T4-L4) or which could not be.', fix: 'State the levels evaluated and any not evaluable.', source: ISCD_VFA, path: 'report' });
     }
     for (const fracture of vfa?.fractures ?? []) {
       if (fracture.grade === undefined) {
-        report.add('doc.vfa-grade-missing', { message: `The fracture at ${fracture.level} is reported without its Genant grade.`, fix: 'Grade each fracture (Genant 1 mild, 2 moderate, 3 severe).', source: ISCD_VFA });
+        report.add('doc.vfa-grade-missing', { message: `The fracture at ${fracture.level} is reported without its Genant grade.`, fix: 'Grade each fracture (Genant 1 mild, 2 moderate, 3 severe).', source: ISCD_VFA, path: 'report', params: { level: fracture.level } });
       }
     }
   }

@@ -3,7 +3,7 @@
  * (eligible from the first day of the same calendar month two years later), with the glucocorticoid-monitoring
  * and confirmatory-baseline exceptions.
  */
-import { Report, lineLabel, lineRef, type RuleContext } from './context.js';
+import { Report, historyPath, lineLabel, lineRef, type RuleContext } from './context.js';
 import { bmmFrequency } from './medicare.js';
 
 /** The frequency rule family (Medicare; commercial intervals are payer-pack rules). */
@@ -28,6 +28,8 @@ export function checkFrequency(ctx: RuleContext, report: Report): void {
         report.skipped('frequency', `${label}: no history was given, so the date of the last covered bone mass measurement is unknown`);
         return;
       case 'too-soon': {
+        const path = historyPath(ctx, outcome.last, outcome.lastCode);
+        const last = { lastDate: outcome.last, lastCode: outcome.lastCode, eligibleFrom: outcome.eligibleFrom, months: rule.months };
         const base = `${label}: the last covered bone mass measurement was on ${outcome.last}; under the ${rule.months}-month rule the next is covered from ${outcome.eligibleFrom}, after the date of service ${ctx.input.dateOfService}.`;
         if (outcome.exception) {
           const exception = rule.exceptions.find((e) => e.id === outcome.exception)!;
@@ -35,6 +37,8 @@ export function checkFrequency(ctx: RuleContext, report: Report): void {
             message: `${base} The exception for ${exception.label} applies; document the medical necessity.`,
             line: at,
             source: exception.source,
+            path,
+            params: { code: line.code, ...last, exception: exception.id },
           });
           return;
         }
@@ -46,6 +50,8 @@ export function checkFrequency(ctx: RuleContext, report: Report): void {
             ? 'Bill with GA.'
             : `Schedule the study on or after ${outcome.eligibleFrom}, document an exception (long-term glucocorticoid monitoring, confirmatory baseline), or obtain an ABN before the service.`,
           source: rule.source,
+          path,
+          params: { code: line.code, ...last, abnOnFile: ctx.input.abnOnFile === true },
         });
         return;
       }

@@ -4,7 +4,7 @@
  * criteria); a criterion whose fact the encounter cannot carry is never passed silently: it is reported as not checked.
  */
 import type { IscdCriterion, IscdItem, IscdVersion } from '../knowledge/schema.js';
-import { Report, type CheckInput, type RuleContext } from './context.js';
+import { Report, linePath, type CheckInput, type RuleContext } from './context.js';
 import { isWithin } from '../contract/dates.js';
 
 type Outcome = 'met' | 'not-met' | 'unknown';
@@ -123,10 +123,25 @@ function judgeVersion(version: IscdVersion, input: CheckInput): { item: IscdItem
 /** True when the claim under check or the performed procedures include vertebral fracture assessment. */
 function includesVfa(ctx: RuleContext): boolean {
   if (ctx.input.performed.some((p) => p.procedure === 'vfa')) return true;
-  return ctx.lines.some((l) => {
-    const service = ctx.knowledge.codes.byCode.get(l.code)?.service;
-    return service === 'vfa' || service === 'dxa-axial+vfa';
-  });
+  return ctx.lines.some((l) => isVfaCode(ctx, l.code));
+}
+
+function isVfaCode(ctx: RuleContext, code: string): boolean {
+  const service = ctx.knowledge.codes.byCode.get(code)?.service;
+  return service === 'vfa' || service === 'dxa-axial+vfa';
+}
+
+/** The VFA codes on the lines under check. */
+function vfaCodes(ctx: RuleContext): string[] {
+  return ctx.lines.filter((l) => isVfaCode(ctx, l.code)).map((l) => l.code);
+}
+
+/** Where the VFA is in the encounter: its performed entry, else the claim line that bills it. */
+function vfaPath(ctx: RuleContext): string | undefined {
+  const performed = ctx.input.performed.findIndex((p) => p.procedure === 'vfa');
+  if (performed >= 0) return `performed[${performed}]`;
+  const line = ctx.lines.findIndex((l) => isVfaCode(ctx, l.code));
+  return line >= 0 ? linePath(ctx, line, 'code') : undefined;
 }
 
 /** The indications rule family (ISCD VFA indications). */
@@ -148,6 +163,8 @@ export function checkIndications(ctx: RuleContext, report: Report): void {
     report.add('iscd.vfa-indicated', {
       message: `VFA is indicated under ${version.title}, ${metItem.item.label}: ${metItem.judgement.evidence.join('; ')}.`,
       source: metItem.item.source,
+      path: vfaPath(ctx),
+      params: { version: version.id, item: metItem.item.label, codes: vfaCodes(ctx) },
     });
     return;
   }
@@ -160,5 +177,7 @@ export function checkIndications(ctx: RuleContext, report: Report): void {
     message: `None of the ${version.id} VFA indications is met by the facts given: ${judged.map((j) => j.judgement.failed.join('; ')).join('. ')}.`,
     fix: 'Document the indication (age, height loss, prior vertebral fracture, glucocorticoid use) if it exists.',
     source: version.source,
+    path: vfaPath(ctx),
+    params: { version: version.id, codes: vfaCodes(ctx) },
   });
 }

@@ -7,7 +7,7 @@ import type { Source } from '../contract/result.js';
 import type { Component } from '../contract/values.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import type { RvuTable } from '../knowledge/official.js';
-import { Report, lineLabel, lineRef, type Line, type RuleContext } from './context.js';
+import { Report, lineLabel, linePath, lineRef, modifierPath, type Line, type RuleContext } from './context.js';
 import { findAppliedPairs } from './pairs.js';
 
 const COMPONENT_MODIFIER: Record<Component, string | undefined> = { global: undefined, professional: '26', technical: 'TC' };
@@ -20,6 +20,8 @@ export function componentModifier(component: Component): string | undefined {
 /** Whether a code has a professional/technical split, and the source that says so. */
 export interface PcTcSplit {
   split: boolean;
+  /** The PFS PC/TC indicator when the RVU file decided; null when the code table did. */
+  indicator: string | null;
   source: Source;
 }
 
@@ -46,17 +48,23 @@ function lookUpPcTc(knowledge: Knowledge, rvu: RvuTable, code: string): PcTcSpli
   if (row && row.pctc !== '6') {
     return {
       split: row.pctc === '1',
+      indicator: row.pctc,
       source: { title: `${rvu.info.source.title}: ${code} has PC/TC indicator ${row.pctc}`, version: rvu.info.source.version, confidence: rvu.info.source.confidence },
     };
   }
   const entry = knowledge.codes.byCode.get(code);
   if (!entry?.pcTc) return null;
-  return { split: entry.pcTc.split, source: { title: `REFERENCE §2, §4: PC/TC split of ${code}; 26 professional, TC technical, none for global`, confidence: entry.pcTc.confidence } };
+  return { split: entry.pcTc.split, indicator: null, source: { title: `REFERENCE §2, §4: PC/TC split of ${code}; 26 professional, TC technical, none for global`, confidence: entry.pcTc.confidence } };
 }
 
 /** The component that can be billed: without a documented interpretation a global service is technical only. */
 export function billedComponent(component: Component, interpreted: boolean): Component {
   return !interpreted && component === 'global' ? 'technical' : component;
+}
+
+/** The component modifiers (26, TC) a line carries, in its order. */
+function componentModifiers(line: Line): string[] {
+  return line.modifiers.filter((m) => m === '26' || m === 'TC');
 }
 
 function componentOf(line: Line): 'global' | '26' | 'TC' {
@@ -83,6 +91,8 @@ function checkComponent(ctx: RuleContext, report: Report, line: Line, index: num
         line: at,
         fix: 'Check the PC/TC indicator of the code in the CMS physician fee schedule RVU file.',
         source,
+        path: linePath(ctx, index, 'modifiers'),
+        params: { code: line.code, component, modifiers: componentModifiers(line) },
       });
       report.skipped('modifiers', `the PC/TC indicator of ${line.code} is not known`);
     }
@@ -96,6 +106,8 @@ function checkComponent(ctx: RuleContext, report: Report, line: Line, index: num
         line: at,
         fix: 'Remove 26/TC.',
         source,
+        path: linePath(ctx, index, 'modifiers'),
+        params: { code: line.code, modifiers: componentModifiers(line), pcTcIndicator: pcTc.indicator },
       });
     }
     return;
@@ -109,6 +121,8 @@ function checkComponent(ctx: RuleContext, report: Report, line: Line, index: num
       line: at,
       fix: `Add ${expected}.`,
       source,
+      path: linePath(ctx, index, 'modifiers'),
+      params: { code: line.code, component, expected },
     });
     return;
   }
@@ -117,6 +131,8 @@ function checkComponent(ctx: RuleContext, report: Report, line: Line, index: num
     line: at,
     fix: expected ? `Replace ${actual} with ${expected}.` : `Remove ${actual} to bill the global service.`,
     source,
+    path: linePath(ctx, index, 'modifiers'),
+    params: { code: line.code, component, modifier: actual!, expected: expected ?? null },
   });
 }
 
@@ -138,6 +154,8 @@ function checkDuplicateLines(ctx: RuleContext, report: Report): void {
       line: lineRef(ctx, last),
       fix: `Bill ${code} once: ${componentModifier(ctx.input.component) ? `with ${componentModifier(ctx.input.component)}` : 'as a global line without 26/TC'}.`,
       source: { title: 'REFERENCE §4: a global line plus a 26 or TC line for the same code, patient and date is a duplicate (standard CMS policy, unverified)', confidence: 'unverified' },
+      path: linePath(ctx, last, 'code'),
+      params: { code, lines: indexes, components: parts },
     });
   }
 }
@@ -155,7 +173,14 @@ export function checkModifiers(ctx: RuleContext, report: Report): void {
     const seen = new Set<string>();
     for (const modifier of line.modifiers) {
       if (seen.has(modifier)) {
-        report.add('modifier.duplicate', { message: `${label}: ${modifier} appears twice.`, line: at, fix: `Keep one ${modifier}.`, source: { title: modifiers.title, confidence: 'verified' } });
+        report.add('modifier.duplicate', {
+          message: `${label}: ${modifier} appears twice.`,
+          line: at,
+          fix: `Keep one ${modifier}.`,
+          source: { title: modifiers.title, confidence: 'verified' },
+          path: modifierPath(ctx, index, modifier, true),
+          params: { code: line.code, modifier },
+        });
       }
       seen.add(modifier);
       const entry = modifiers.byCode.get(modifier);
@@ -165,6 +190,8 @@ export function checkModifiers(ctx: RuleContext, report: Report): void {
           line: at,
           fix: 'Confirm the modifier applies to this service.',
           source: { title: modifiers.title, version: modifiers.version, confidence: 'verified' },
+          path: modifierPath(ctx, index, modifier),
+          params: { code: line.code, modifier },
         });
         report.skipped('modifiers', `modifier ${modifier} is not in the modifier table`);
         continue;
@@ -175,6 +202,8 @@ export function checkModifiers(ctx: RuleContext, report: Report): void {
           line: at,
           fix: `Remove ${modifier} unless another same-day service needs it (only the partial PTP table is embedded).`,
           source: entry.source,
+          path: modifierPath(ctx, index, modifier),
+          params: { code: line.code, modifier },
         });
       }
       if (entry.kind === 'repeat') {
@@ -183,6 +212,8 @@ export function checkModifiers(ctx: RuleContext, report: Report): void {
           line: at,
           fix: 'Make sure the record documents a true repeat study on the same day.',
           source: entry.source,
+          path: modifierPath(ctx, index, modifier),
+          params: { code: line.code, modifier },
         });
       }
       if (entry.medicareOnly && !isMedicare && ctx.pack) {
@@ -194,6 +225,8 @@ export function checkModifiers(ctx: RuleContext, report: Report): void {
           line: at,
           fix: `Remove ${modifier} unless this payer's policy asks for it.`,
           source: entry.source,
+          path: modifierPath(ctx, index, modifier),
+          params: { code: line.code, modifier, payer: ctx.pack.id, program: ctx.pack.program },
         });
       }
     }
@@ -205,6 +238,8 @@ export function checkModifiers(ctx: RuleContext, report: Report): void {
           line: at,
           fix: a === '26' ? 'Bill one global line without 26/TC, or only the component this provider furnished.' : `Keep only the liability modifier that applies.`,
           source: rule.source,
+          path: linePath(ctx, index, 'modifiers'),
+          params: { code: line.code, modifiers: [a, b] },
         });
       }
     }
@@ -217,6 +252,8 @@ export function checkModifiers(ctx: RuleContext, report: Report): void {
           line: at,
           fix: `Add ${rule.requires} or remove ${rule.modifier}.`,
           source: rule.source,
+          path: linePath(ctx, index, 'modifiers'),
+          params: { code: line.code, modifier: rule.modifier, requires: rule.requires },
           ...(settled ? {} : { severity: 'warning' as const }),
         });
       }
@@ -227,6 +264,8 @@ export function checkModifiers(ctx: RuleContext, report: Report): void {
         line: at,
         fix: 'Keep the modifiers that change payment first (26/TC, then liability, then others).',
         source: modifiers.maxPerLineSource,
+        path: linePath(ctx, index, 'modifiers'),
+        params: { code: line.code, count: line.modifiers.length, max: modifiers.maxPerLine },
       });
     }
     checkComponent(ctx, report, line, index);

@@ -4,7 +4,7 @@
  */
 import { isWithin } from '../contract/dates.js';
 import type { PtpRow } from '../knowledge/schema.js';
-import { Report, lineLabel, lineRef, type Line, type RuleContext } from './context.js';
+import { Report, lineLabel, linePath, lineRef, type Line, type RuleContext } from './context.js';
 
 /** A PTP row that applies to two lines of the claim under check. */
 export interface AppliedPair {
@@ -67,6 +67,8 @@ function checkCombinations(ctx: RuleContext, report: Report): void {
       line: lineRef(ctx, last),
       fix: `Replace the ${combo.codes.join(' and ')} lines with one ${combo.replacement} line.`,
       source: combo.source,
+      path: linePath(ctx, last, 'code'),
+      params: { codes: combo.codes, replacement: combo.replacement },
     });
   }
 }
@@ -78,23 +80,28 @@ function checkCombinations(ctx: RuleContext, report: Report): void {
  */
 function reportSameCategory(ctx: RuleContext, report: Report, { row, column1, column2 }: AppliedPair, bypass: boolean): void {
   const pairText = `${lineLabel(ctx, column2)} with ${lineLabel(ctx, column1)}`;
+  const category = ctx.knowledge.medicare.sameDay.categories.peripheral.includes(row.column1) ? 'peripheral' : 'axial';
+  const details = { line: lineRef(ctx, column2), source: row.source, path: linePath(ctx, column2), params: { ...pairParams(row), category, bypass } };
   const basis = 'same-category bone-density edit per NCCI Policy Manual ch. IX; NCCI row and indicator not confirmed; import the CMS PTP table';
   if (bypass) {
     report.add('pair.same-category', {
       message: `${pairText}: ${basis}. A bypass modifier is on the pair, but whether this edit can be bypassed at all (indicator 1) or not (indicator 0) is not known.`,
-      line: lineRef(ctx, column2),
       severity: 'warning',
       fix: 'Confirm the row and indicator in the CMS PTP table; the manual allows one axial and one peripheral study per date, not two of one kind.',
-      source: row.source,
+      ...details,
     });
     return;
   }
   report.add('pair.same-category', {
-    message: `${pairText}: ${basis}. The manual says PTP edits stop more than one ${ctx.knowledge.medicare.sameDay.categories.peripheral.includes(row.column1) ? 'peripheral' : 'axial'} bone-density code on one date, so one of these lines is expected to deny (which one depends on the unconfirmed column order).`,
-    line: lineRef(ctx, column2),
+    message: `${pairText}: ${basis}. The manual says PTP edits stop more than one ${category} bone-density code on one date, so one of these lines is expected to deny (which one depends on the unconfirmed column order).`,
     fix: 'Bill one of the two studies.',
-    source: row.source,
+    ...details,
   });
+}
+
+/** The params every pair finding carries: the row's two codes and its modifier indicator. */
+function pairParams(row: PtpRow): { column1: string; column2: string; modifierIndicator: string | null } {
+  return { column1: row.column1, column2: row.column2, modifierIndicator: row.modifierIndicator };
 }
 
 /** The pairs rule family. */
@@ -121,6 +128,8 @@ export function checkPairs(ctx: RuleContext, report: Report): void {
     const line2 = ctx.lines[column2]!;
     const pairText = `${lineLabel(ctx, column2)} with ${lineLabel(ctx, column1)}`;
     const bypass = hasBypassModifier(ctx, line2) || hasBypassModifier(ctx, line1);
+    const path = linePath(ctx, column2);
+    const params = pairParams(row);
     if (row.kind === 'same-category' && row.modifierIndicator === null) {
       reportSameCategory(ctx, report, { row, column1, column2 }, bypass);
       continue;
@@ -130,6 +139,8 @@ export function checkPairs(ctx: RuleContext, report: Report): void {
         message: `${pairText}: ${row.rationale}. Not rejected; bill both only when the record shows each study was needed, and import the CMS PTP table to confirm.`,
         line: lineRef(ctx, column2),
         source: row.source,
+        path,
+        params,
       });
       continue;
     }
@@ -139,6 +150,8 @@ export function checkPairs(ctx: RuleContext, report: Report): void {
         line: lineRef(ctx, column2),
         fix: 'Confirm against the current CMS PTP table; bill both only when the record documents separate services.',
         source: row.source,
+        path,
+        params,
       });
       continue;
     }
@@ -150,6 +163,8 @@ export function checkPairs(ctx: RuleContext, report: Report): void {
           line: lineRef(ctx, column2),
           fix: `Remove the ${line2.code} line.`,
           source: row.source,
+          path,
+          params,
         });
       } else {
         report.add(row.kind === 'contained' ? 'pair.contained' : 'pair.mutually-exclusive', {
@@ -157,6 +172,8 @@ export function checkPairs(ctx: RuleContext, report: Report): void {
           line: lineRef(ctx, column2),
           fix: `Remove the ${line2.code} line.`,
           source: row.source,
+          path,
+          params,
         });
       }
       continue;
@@ -166,6 +183,8 @@ export function checkPairs(ctx: RuleContext, report: Report): void {
         message: `${pairText}: a bypass modifier lets both codes pay; the record must document a distinct service${indicatorNote}.`,
         line: lineRef(ctx, column2),
         source: row.source,
+        path,
+        params,
       });
     } else {
       report.add('pair.mutually-exclusive', {
@@ -173,6 +192,8 @@ export function checkPairs(ctx: RuleContext, report: Report): void {
         line: lineRef(ctx, column2),
         fix: `Remove the ${line2.code} line, or add XU/59 only if the record documents a distinct service.`,
         source: row.source,
+        path,
+        params,
       });
     }
   }

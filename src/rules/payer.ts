@@ -4,7 +4,7 @@
  */
 import { addMonths } from '../contract/dates.js';
 import type { PackCondition, PackRule } from '../knowledge/schema.js';
-import { Report, lineLabel, lineRef, type Line, type RuleContext } from './context.js';
+import { Report, historyPath, lineLabel, linePath, lineRef, type Line, type RuleContext } from './context.js';
 
 /** Services that are a bone density study (VFA is an adjunct to one of these). */
 const BONE_DENSITY_SERVICES = new Set(['dxa-axial', 'dxa-peripheral', 'dxa-axial+vfa', 'qct-axial', 'ultrasound-peripheral', 'sexa-peripheral']);
@@ -43,14 +43,30 @@ function checkRule(ctx: RuleContext, report: Report, rule: PackRule, line: Line,
   const modelled = pack.modelled ? ` (${pack.name})` : '';
   switch (rule.kind) {
     case 'not-covered':
-      report.add('payer.not-covered', { message: `${label}: ${rule.message}${modelled}.`, line: at, severity: rule.severity, fix: rule.fix, source: rule.source });
+      report.add('payer.not-covered', {
+        message: `${label}: ${rule.message}${modelled}.`,
+        line: at,
+        severity: rule.severity,
+        fix: rule.fix,
+        source: rule.source,
+        path: linePath(ctx, index, 'code'),
+        params: { code: line.code, pack: pack.id, packRule: rule.id },
+      });
       return;
     case 'prior-authorization': {
       const auth = ctx.input.priorAuthorization;
       if (auth === undefined) {
         report.skipped('payer', `${pack.id} rule ${rule.id} on ${label}: prior authorization is required and the encounter does not say whether it was obtained`);
       } else if (!auth.obtained) {
-        report.add('payer.prior-authorization', { message: `${label}: ${rule.message}${modelled}; none was obtained.`, line: at, severity: rule.severity, fix: rule.fix, source: rule.source });
+        report.add('payer.prior-authorization', {
+          message: `${label}: ${rule.message}${modelled}; none was obtained.`,
+          line: at,
+          severity: rule.severity,
+          fix: rule.fix,
+          source: rule.source,
+          path: 'priorAuthorization.obtained',
+          params: { code: line.code, pack: pack.id, packRule: rule.id },
+        });
       }
       return;
     }
@@ -61,7 +77,8 @@ function checkRule(ctx: RuleContext, report: Report, rule: PackRule, line: Line,
       }
       const prior = ctx.input.history.filter((h) => h.dateOfService < ctx.input.dateOfService && rule.codes.includes(h.code));
       if (prior.length === 0) return;
-      const last = prior.reduce((a, b) => (b.dateOfService > a.dateOfService ? b : a)).dateOfService;
+      const lastStudy = prior.reduce((a, b) => (b.dateOfService > a.dateOfService ? b : a));
+      const last = lastStudy.dateOfService;
       const eligibleFrom = addMonths(last, rule.months);
       if (ctx.input.dateOfService >= eligibleFrom) return;
       const months = ctx.input.clinical.glucocorticoidMonths;
@@ -74,6 +91,8 @@ function checkRule(ctx: RuleContext, report: Report, rule: PackRule, line: Line,
         severity: rule.severity,
         fix: rule.fix,
         source: rule.source,
+        path: historyPath(ctx, last, lastStudy.code),
+        params: { code: line.code, pack: pack.id, packRule: rule.id, lastDate: last, eligibleFrom, months: rule.months },
       });
       return;
     }
@@ -89,6 +108,8 @@ export function checkPayer(ctx: RuleContext, report: Report): void {
       message: `No payer policy pack is called "${ctx.input.payer}"; payer rules, Medicare coverage and frequency were not checked.`,
       fix: `Use one of: ${known}, or add a pack file (see docs/payer-packs.md).`,
       source: { title: 'dxacode payer policy packs', confidence: 'verified' },
+      path: ctx.encounter.payer !== undefined ? 'payer' : undefined,
+      params: { payer: ctx.input.payer },
     });
     report.skipped('payer', `no payer pack "${ctx.input.payer}"`);
     return;

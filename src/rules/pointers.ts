@@ -1,5 +1,5 @@
 /** Diagnosis pointers: every line carries the diagnoses that support it, at most four, all of them documented. */
-import { Report, lineLabel, lineRef, type RuleContext } from './context.js';
+import { Report, lineDiagnosisPath, lineDiagnosesPath, lineLabel, lineRef, type RuleContext } from './context.js';
 
 const MAX_POINTERS = 4;
 const POINTER_SOURCE = { title: 'REFERENCE §9: SV1 diagnosis pointers 1-4 into HI', confidence: 'verified' } as const;
@@ -16,7 +16,14 @@ export function checkPointers(ctx: RuleContext, report: Report): void {
     const at = lineRef(ctx, index);
     if (line.diagnoses.length === 0) {
       if (documented.size > 0 || ctx.linesAreSubmitted) {
-        report.add('pointer.missing', { message: `${label} points to no diagnosis.`, line: at, fix: 'Point the line to the diagnoses that support it.', source: POINTER_SOURCE });
+        report.add('pointer.missing', {
+          message: `${label} points to no diagnosis.`,
+          line: at,
+          fix: 'Point the line to the diagnoses that support it.',
+          source: POINTER_SOURCE,
+          path: lineDiagnosesPath(ctx, index),
+          params: { code: line.code },
+        });
       }
       return;
     }
@@ -26,6 +33,8 @@ export function checkPointers(ctx: RuleContext, report: Report): void {
         line: at,
         fix: `Keep the ${MAX_POINTERS} diagnoses that best support the service.`,
         source: POINTER_SOURCE,
+        path: lineDiagnosesPath(ctx, index),
+        params: { code: line.code, count: line.diagnoses.length, max: MAX_POINTERS },
       });
     }
     if (!ctx.input.diagnosesGiven) return;
@@ -36,6 +45,8 @@ export function checkPointers(ctx: RuleContext, report: Report): void {
         line: at,
         fix: 'Point only to documented diagnoses, or have the clinician document the condition.',
         source: { title: 'Diagnoses must be documented by the ordering or reading clinician (REFERENCE §5 documentation on review)', confidence: 'verified' },
+        path: lineDiagnosisPath(ctx, index, undocumented[0]!),
+        params: { code: line.code, diagnoses: undocumented, documented: [...documented] },
       });
     }
   });

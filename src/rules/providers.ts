@@ -44,6 +44,12 @@ function npisOf(ctx: RuleContext): { npi: string; roles: string[] }[] {
   return out;
 }
 
+/** Where the encounter gives an NPI of these roles; none when only the office's default billing NPI has them. */
+function npiPath(ctx: RuleContext, roles: readonly string[]): string | undefined {
+  if (roles.includes('ordering')) return 'orderingProvider.npi';
+  return ctx.encounter.billingProvider?.npi !== undefined ? 'billingProvider.npi' : undefined;
+}
+
 /** The provider rule family. */
 export function checkProviders(ctx: RuleContext, report: Report): void {
   const { input, knowledge } = ctx;
@@ -54,6 +60,8 @@ export function checkProviders(ctx: RuleContext, report: Report): void {
       message: `The ${roles.join(' and ')} NPI ${npi} fails the NPI check digit (Luhn over 80840 and its first nine digits): it is mistyped or not an NPI, and the claim will be rejected.`,
       fix: `Correct the ${roles.join(' and ')} NPI from NPPES.`,
       source: NPI_SOURCE,
+      path: npiPath(ctx, roles),
+      params: { npi, roles },
     });
   }
 
@@ -88,6 +96,8 @@ export function checkProviders(ctx: RuleContext, report: Report): void {
             : `The ordering NPI ${npi} is not on the ${orderReferring.info.label}: the practitioner is not enrolled in Medicare as eligible to order, and Medicare denies the study ordered by them.`,
           fix: 'Confirm the ordering practitioner and their NPI; an eligible practitioner must order the study (the practitioner enrols in PECOS to order).',
           source: orderReferring.info.source,
+          path: 'orderingProvider.npi',
+          params: { npi, onFile: entry !== undefined },
         });
       }
     }
@@ -106,6 +116,8 @@ export function checkProviders(ctx: RuleContext, report: Report): void {
           message: `The ${roles.join(' and ')} NPI ${npi} (${exclusion.name}${exclusion.specialty !== '' ? `; ${exclusion.specialty}` : ''}) is excluded by OIG under ${exclusion.exclusionType} from ${exclusion.exclusionDate}${exclusion.reinstatementDate !== null ? ` until reinstatement on ${exclusion.reinstatementDate}` : ', not reinstated'}: no Federal health care program pays for a service involving them on ${input.dateOfService}.${waiver}`,
           fix: 'Do not bill the service; refer to compliance.',
           source: leie.info.source,
+          path: npiPath(ctx, roles),
+          params: { npi, roles, exclusionType: exclusion.exclusionType, exclusionDate: exclusion.exclusionDate, reinstatementDate: exclusion.reinstatementDate },
         });
         break;
       }

@@ -6,13 +6,15 @@ import { isWithin } from '../contract/dates.js';
 import type { Procedure } from '../contract/encounter.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import type { CodeEntry } from '../knowledge/schema.js';
-import { Report, lineLabel, lineRef, type CheckInput, type RuleContext } from './context.js';
+import { Report, lineLabel, linePath, lineRef, type CheckInput, type RuleContext } from './context.js';
 
 /** One code the performed procedures call for. */
 export interface SelectedCode {
   code: string;
   /** False when no interpretation is documented: only the technical component can be billed. */
   interpreted: boolean;
+  /** The index of the performed entry that calls for it (the axial study's, for a combined code). */
+  performed: number;
 }
 
 /** The code that stands for `service` on `date`, if the code set of that date has one. */
@@ -24,7 +26,7 @@ export function codeForService(knowledge: Knowledge, service: string, date: stri
 
 const SELECTION_SOURCE_TITLE = 'CPT code definitions and history (REFERENCE §1-2)';
 
-function checkSites(procedure: Procedure, knowledge: Knowledge, report: Report | undefined): void {
+function checkSites(procedure: Procedure, index: number, knowledge: Knowledge, report: Report | undefined): void {
   if (!report || !procedure.sites) return;
   const allowed = knowledge.codes.procedureSites[procedure.procedure];
   if (!allowed) return;
@@ -34,6 +36,8 @@ function checkSites(procedure: Procedure, knowledge: Knowledge, report: Report |
       message: `${procedure.procedure} was reported with site(s) ${wrong.join(', ')}, which do not belong to it (expected ${allowed.join(', ')}).`,
       fix: 'Report each study under its own procedure (forearm and heel are peripheral, spine and hips axial).',
       source: knowledge.codes.procedureSitesSource,
+      path: `performed[${index}].sites`,
+      params: { procedure: procedure.procedure, sites: wrong, allowed: [...allowed] },
     });
   }
 }
@@ -44,43 +48,49 @@ function checkSites(procedure: Procedure, knowledge: Knowledge, report: Report |
  */
 export function selectDensitometryCodes(input: CheckInput, knowledge: Knowledge, report?: Report): SelectedCode[] {
   const date = input.dateOfService;
-  const byKind = new Map<string, Procedure>();
-  for (const procedure of input.performed) {
-    checkSites(procedure, knowledge, report);
+  // Each kind of procedure once, with the index of its performed entry (where findings about it point).
+  const byKind = new Map<string, { procedure: Procedure; index: number }>();
+  input.performed.forEach((procedure, index) => {
+    checkSites(procedure, index, knowledge, report);
     const earlier = byKind.get(procedure.procedure);
     if (earlier) {
       report?.add('selection.duplicate-procedure', {
         message: `${procedure.procedure} is listed more than once; one study is one unit whatever the number of sites.`,
         source: { title: 'REFERENCE §3: "one or more sites" means one unit per study, not per site', confidence: 'secondary' },
+        path: `performed[${index}]`,
+        params: { procedure: procedure.procedure },
       });
-      if (procedure.interpreted !== false) byKind.set(procedure.procedure, procedure);
-      continue;
+      if (procedure.interpreted !== false) byKind.set(procedure.procedure, { procedure, index });
+      return;
     }
-    byKind.set(procedure.procedure, procedure);
-  }
+    byKind.set(procedure.procedure, { procedure, index });
+  });
 
-  const services: { service: string; interpreted: boolean; label: string }[] = [];
+  const services: { service: string; interpreted: boolean; label: string; performed: number; uninterpreted: number }[] = [];
   const axial = byKind.get('dxa-axial');
   const vfa = byKind.get('vfa');
   const combined = axial && vfa ? codeForService(knowledge, 'dxa-axial+vfa', date) : undefined;
-  for (const [kind, procedure] of byKind) {
+  for (const [kind, { procedure, index }] of byKind) {
     const interpreted = procedure.interpreted !== false;
     if (combined && (kind === 'dxa-axial' || kind === 'vfa')) {
       if (kind === 'dxa-axial') {
-        services.push({ service: 'dxa-axial+vfa', interpreted: interpreted && vfa?.interpreted !== false, label: 'axial DXA with VFA' });
+        const vfaInterpreted = vfa?.procedure.interpreted !== false;
+        services.push({ service: 'dxa-axial+vfa', interpreted: interpreted && vfaInterpreted, label: 'axial DXA with VFA', performed: index, uninterpreted: interpreted ? vfa!.index : index });
       }
       continue;
     }
-    services.push({ service: kind, interpreted, label: kind });
+    services.push({ service: kind, interpreted, label: kind, performed: index, uninterpreted: index });
   }
 
   const selected: SelectedCode[] = [];
-  for (const { service, interpreted, label } of services) {
+  for (const { service, interpreted, label, performed, uninterpreted } of services) {
     if (service === 'spine-radiograph') {
       report?.add('selection.views-needed', {
         message: 'A spine radiograph was performed; its code (72020-72120) depends on the region and number of views, which the encounter does not give.',
         fix: 'Choose the spine radiograph code from the documented region and views and add it to the claim.',
         source: { title: 'REFERENCE §2: conventional spine radiographs 72020-72120', confidence: 'secondary' },
+        path: `performed[${performed}]`,
+        params: { procedure: service },
       });
       continue;
     }
@@ -90,6 +100,8 @@ export function selectDensitometryCodes(input: CheckInput, knowledge: Knowledge,
         message: `No code for ${label} exists in the code set of ${date} in the reference data.`,
         fix: 'Check the CPT book of that year; the reference data records codes from 2005 on.',
         source: { title: SELECTION_SOURCE_TITLE, confidence: 'verified' },
+        path: `performed[${performed}]`,
+        params: { service, date },
       });
       continue;
     }
@@ -98,10 +110,12 @@ export function selectDensitometryCodes(input: CheckInput, knowledge: Knowledge,
         message: `No interpretation is documented for ${label}, but the ${input.component} component is billed; the code includes the physician's interpretation.`,
         fix: input.component === 'global' ? 'Bill the technical component (TC) only, or document the interpretation.' : 'Do not bill the professional component until the interpretation is documented.',
         source: { title: 'REFERENCE §5-6: the service includes the physician interpretation (42 CFR 410.31); 77086 needs a documented interpretation', confidence: 'secondary' },
+        path: `performed[${uninterpreted}].interpreted`,
+        params: { service, component: input.component },
       });
       if (input.component === 'professional') continue;
     }
-    selected.push({ code: entry.code, interpreted });
+    selected.push({ code: entry.code, interpreted, performed });
   }
   return selected;
 }
@@ -127,20 +141,22 @@ export function checkSelection(ctx: RuleContext, report: Report): void {
   const performedKinds = { has: (kind: string) => ctx.input.performed.some((p) => p.procedure === kind) };
   const combos = ctx.knowledge.pairs.combinations.filter((c) => isWithin(ctx.input.dateOfService, c.effective, c.end));
 
-  for (const code of ctx.selectedCodes) {
-    if (submittedCodes.has(code)) continue;
+  ctx.selectedCodes.forEach((code, index) => {
+    if (submittedCodes.has(code)) return;
     const entry = byCode.get(code);
     const combo = combos.find((c) => c.replacement === code);
-    if (combo && combo.codes.every((x) => submittedCodes.has(x))) continue; // pairs reports pair.combined-code
+    if (combo && combo.codes.every((x) => submittedCodes.has(x))) return; // pairs reports pair.combined-code
     // A line with the same service but the wrong code for the date is reported by the codes family.
-    if (entry?.service && entry.service !== 'dxa-axial+vfa' && submittedServices.has(entry.service)) continue;
+    if (entry?.service && entry.service !== 'dxa-axial+vfa' && submittedServices.has(entry.service)) return;
     const partial = combo ? combo.codes.filter((x) => submittedCodes.has(x)) : [];
     report.add('selection.not-billed', {
       message: `${code} (${entry?.label ?? code}) was performed and documented but is not on the claim.`,
       fix: partial.length > 0 ? `Replace ${partial.join(' and ')} with one ${code} line.` : `Add a ${code} line.`,
       source: entry?.source ?? { title: SELECTION_SOURCE_TITLE, confidence: 'verified' },
+      path: `performed[${ctx.selectedFrom[index]!}]`,
+      params: { code, billed: partial },
     });
-  }
+  });
 
   ctx.lines.forEach((line, index) => {
     if (selected.has(line.code)) return;
@@ -162,6 +178,8 @@ export function checkSelection(ctx: RuleContext, report: Report): void {
       line: lineRef(ctx, index),
       fix: ctx.selectedCodes.length > 0 ? `Bill what was performed: ${ctx.selectedCodes.join(', ')}.` : 'Remove the line or document the service.',
       source: entry.source,
+      path: linePath(ctx, index, 'code'),
+      params: { code: line.code, selected: ctx.selectedCodes },
     });
   });
 }

@@ -6,7 +6,7 @@
 import type { Source } from '../contract/result.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import type { MueEntry, MueTable } from '../knowledge/official.js';
-import { Report, lineLabel, lineRef, type RuleContext } from './context.js';
+import { Report, lineLabel, linePath, lineRef, type RuleContext } from './context.js';
 
 const REPEAT_MODIFIERS = new Set(['76', '77']);
 
@@ -66,6 +66,8 @@ export function checkUnits(ctx: RuleContext, report: Report): void {
         line: lineRef(ctx, index),
         fix: value === 0 ? 'Do not bill this code.' : `Bill ${value} unit${value === 1 ? '' : 's'}.`,
         source: mue.source,
+        path: linePath(ctx, index, 'units'),
+        params: { code: line.code, units: line.units, mue: value, mai: mue.entry.mai },
       });
     }
   });
@@ -76,25 +78,26 @@ export function checkUnits(ctx: RuleContext, report: Report): void {
     if (repeats.length === 0) continue; // modifier.duplicate-line reports plain duplicates
     const at = total.lines[total.lines.length - 1]!;
     const { value, mai } = mue.entry;
+    const where = { line: lineRef(ctx, at), path: linePath(ctx, at, 'units'), params: { code, units: total.units, lines: total.lines, mue: value, mai } };
     const head = `${code} is billed on ${total.lines.length} lines (${total.units} units) for one date; its MUE is ${value}`;
     if (mai === 2 || mai === 3) {
       report.add('units.over-mue-date', {
         message: `${head} and ${MAI_TEXT[mai]}: every unit of ${code} that day counts, 76/77 do not bypass it, and the units over the MUE are denied.`,
-        line: lineRef(ctx, at),
+        ...where,
         fix: `Bill ${code} once (${value} unit${value === 1 ? '' : 's'}) for the date; a true repeat study is appealed with its documentation.`,
         source: mue.source,
       });
     } else if (mai === 1) {
       report.add('units.repeat-lines', {
         message: `${head} and ${MAI_TEXT[1]}: the separate lines with 76/77 can pass, but a repeat bone-density study on one day draws review.`,
-        line: lineRef(ctx, at),
+        ...where,
         fix: 'Keep the repeat line only if the record documents a true repeat study.',
         source: mue.source,
       });
     } else {
       report.add('units.repeat-lines', {
         message: `${head}. With 76/77 they pass only when the MUE adjudication indicator is 1 (per line); under 2 or 3 (per date) the excess is denied, and the indicator for ${code} is not known.`,
-        line: lineRef(ctx, at),
+        ...where,
         fix: 'Confirm the MAI in the CMS MUE file and that the record documents a true repeat study.',
         source: { title: 'REFERENCE §3-4: MAI 1 per line, 2 and 3 per date of service; 76/77 pass MAI 1 only', confidence: 'verified' },
       });
