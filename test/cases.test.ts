@@ -31,6 +31,13 @@ const Expect = z.strictObject({
   notUnchecked: z.array(z.string()).optional(),
   /** Substrings that must appear in the message of the named finding: { rule: text }. */
   messages: z.record(z.string(), z.string()).optional(),
+  /**
+   * Params a finding must carry: { rule (or rule@line): { name: value } }; some finding of the rule has at least
+   * these params with these values.
+   */
+  params: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  /** The path a finding must carry: { rule (or rule@line): path }; some finding of the rule points there. */
+  paths: z.record(z.string(), z.string()).optional(),
   /** Substrings that must appear in the fix of the named finding: { rule: text }. */
   fixes: z.record(z.string(), z.string()).optional(),
   /** Encounter fields that must be filled from the report (`fromReport[].field`). */
@@ -113,6 +120,14 @@ for (const file of files) {
         for (const field of want.fromReport ?? []) expect(filled, summary).toContain(field);
         for (const field of want.notFromReport ?? []) expect(filled, summary).not.toContain(field);
         for (const f of result.fromReport ?? []) expect(raw.report?.slice(f.evidence.start, f.evidence.end)).toBe(f.evidence.text);
+        for (const [spec, params] of Object.entries(want.params ?? {})) {
+          const found = result.findings.filter((f) => matches(f, spec));
+          expect(found.length, `expected ${spec} in ${summary}`).toBeGreaterThan(0);
+          expect(found.map((f) => f.params), `params of ${spec}`).toContainEqual(expect.objectContaining(params));
+        }
+        for (const [spec, path] of Object.entries(want.paths ?? {})) {
+          expect(result.findings.filter((f) => matches(f, spec)).map((f) => f.path), `path of ${spec} in ${summary}`).toContain(path);
+        }
         for (const [rule, text] of Object.entries(want.fixes ?? {})) {
           const finding = result.findings.find((f) => f.rule === rule);
           expect(finding?.fix ?? '', summary).toContain(text);
