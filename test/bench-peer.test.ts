@@ -35,7 +35,7 @@ function dxacodeKeys(raw: unknown): string[] {
   for (const f of check(parsed.encounter, knowledge).findings) {
     // The peer models the 77081/77080 row; dxacode's other mutually-exclusive rows are out of its scope.
     if (f.rule === 'pair.mutually-exclusive') {
-      if (f.message.includes('77081') && f.message.includes('77080')) keys.add('pair.mutually-exclusive');
+      if (f.params?.column1 === '77081' && f.params.column2 === '77080') keys.add('pair.mutually-exclusive');
       continue;
     }
     const type = PEER_TYPE[f.rule];
