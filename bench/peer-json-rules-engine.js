@@ -18,7 +18,7 @@
 //                             of the pair carries XU/XE/XS/XP/59                       dxacode pair.mutually-exclusive
 //   units      units over MUE (1 for the codes of the CMS MUE table below), per line  dxacode units.over-mue
 //   modifiers  26 with TC; GA/GY, GA/GZ, GY/GZ; GX without GY; > 4 modifiers          dxacode modifier.exclusive / .requires / .too-many
-//   frequency  Medicare BMM line (77080, 77081, 77085 from 2015, 76977, 77078, G0130) when the last BMM in history
+//   frequency  Medicare BMM line (BMM_CODES below) when the last BMM in history
 //              is in a month less than 24 calendar months before the DOS month (eligible from the first day of the
 //              month 24 months after the month of the last one, i.e. "at least 23 months"), without the
 //              glucocorticoid-monitoring or confirmatory-baseline exception              dxacode frequency.too-soon
@@ -32,15 +32,22 @@ export const LINE_SLOTS = 4;
 // (src/knowledge/data/cms/mue-2026q4-bone-density.csv, 2026 Q4), every bone-density code in it at 1 unit.
 const MUE = Object.fromEntries(['76977', '77078', '77080', '77081', '77085', '77086', '77089', '77090', '77091', '77092', 'G0130'].map((c) => [c, 1]));
 const BYPASS = ['XU', 'XE', 'XS', 'XP', '59'];
+// The BMM codes of medicare-bmm.json with their first dates (MLN Matters MM5521/MM5847: 77078, 77080, 77081 and 77083
+// replaced 76070, 76075, 76076 and 76078 from 2007-01-01; 77085 from 2015).
 const BMM_CODES = [
   ['77085', 20150101],
-  ['77080', 0],
-  ['77081', 0],
-  ['77078', 0],
+  ['77080', 20070101],
+  ['77081', 20070101],
+  ['77078', 20070101],
+  ['77083', 20070101],
   ['76977', 0],
   ['G0130', 0],
+  ['76075', 0],
+  ['76076', 0],
+  ['76070', 0],
+  ['76078', 0],
 ];
-const AXIAL_DXA = ['77080', '77085'];
+const AXIAL_DXA = ['76075', '77080', '77085'];
 const PROGRAM = { medicare: 'medicare', 'aetna-cpb-0134': 'commercial', 'blue-plan-6-01-44': 'commercial', 'qualchoice-bi216': 'commercial' };
 
 const dateNumber = (iso) => Number(iso.slice(0, 4)) * 10000 + Number(iso.slice(5, 7)) * 100 + Number(iso.slice(8, 10));

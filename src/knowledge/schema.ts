@@ -245,6 +245,11 @@ export const MedicareBmm = z.strictObject({
       modifierNote: z.string().optional(),
     }),
   ),
+  /**
+   * Services Medicare does not cover as not reasonable and necessary (SSA §1862(a)(1)(A)) from a date: a denial is
+   * expected and the liability modifiers are GA (ABN on file) or GZ, never GY (a statutory exclusion).
+   */
+  notReasonableAndNecessary: z.array(z.strictObject({ code: Code, effective: NullableDate, reason: z.string(), source: Source })),
   notOnBmmList: z.array(z.strictObject({ code: Code, note: z.string(), source: Source })),
   frequency: z.strictObject({
     months: z.number().int().positive(),

@@ -69,7 +69,7 @@ const JURISDICTION = p('string', "the Medicare contractor's jurisdiction, e.g. J
 const NPI = p('string', 'the NPI');
 const ROLES = p('string[]', 'the roles the NPI plays: ordering, billing');
 const ISCD_VERSION = p('string', 'the ISCD position version in force on the date of service');
-const DENIAL_REASONS = p('string[]', 'why a denial is expected: screening-only, diagnosis-not-listed, article-diagnosis-not-covered, monitoring-not-axial, order-not-treating, too-soon');
+const DENIAL_REASONS = p('string[]', 'why a denial is expected: screening-only, diagnosis-not-listed, article-diagnosis-not-covered, monitoring-not-axial, order-not-treating, too-soon, not-reasonable-and-necessary');
 const VFA_CODES = p('string[]', 'the VFA codes on the lines under check (77082, 77085, 77086), possibly none');
 const SAME_DAY_CODES = p('string[]', 'the two BMM codes billed on the date');
 const XU_ON = p('string', 'the code whose line takes XU (CMS Transmittal 10193)');
@@ -206,7 +206,8 @@ export const RULES = rules({
   'medicare.bmm-diagnosis-not-listed': { family: 'coverage', severity: 'error', summary: 'The diagnosis is known not to be on the NCD 150.3 covered list.', params: { code: CODE, diagnoses: LINE_DIAGNOSES }, ...AT_LINE_DIAGNOSES },
   'medicare.bmm-article-diagnosis-not-covered': { family: 'coverage', severity: 'error', summary: "None of the line's diagnoses is covered for its code by the billing article of the encounter's Medicare jurisdiction (warning with an ABN on file).", params: { code: CODE, diagnoses: LINE_DIAGNOSES, article: p('string', 'the billing article, e.g. A57371'), jurisdiction: JURISDICTION }, ...AT_LINE_DIAGNOSES },
   'medicare.bmm-order-not-treating': { family: 'coverage', severity: 'error', summary: 'The ordering practitioner is not treating the beneficiary.', params: { code: CODE }, ...AT_TREATING },
-  'medicare.bmm-monitoring-not-axial': { family: 'coverage', severity: 'error', summary: 'Monitoring drug therapy is covered only by axial DXA (77080/77085).', params: { code: CODE, axialCodes: p('string[]', 'the axial DXA codes that may monitor therapy') }, ...AT_CODE },
+  'medicare.bmm-monitoring-not-axial': { family: 'coverage', severity: 'error', summary: 'Monitoring drug therapy is covered only by axial DXA (77080/77085).', params: { code: CODE, axialCodes: p('string[]', 'the axial DXA codes that may monitor therapy on the date of service') }, ...AT_CODE },
+  'medicare.not-reasonable-and-necessary': { family: 'coverage', severity: 'error', summary: 'Medicare does not cover the service as not reasonable and necessary (single-photon absorptiometry 78350 from 2007-01-01): a denial is expected, billed with GA when an ABN is on file (then a warning), otherwise GZ; never GY.', params: { code: CODE }, ...AT_CODE },
   'medicare.excluded-service': { family: 'coverage', severity: 'info', summary: 'The service is statutorily excluded or has no benefit category; it is billed with GY.', params: { code: CODE, modifier: MODIFIER }, ...AT_MODIFIER },
   'medicare.vfa-not-bmm': { family: 'coverage', severity: 'info', summary: '77086 is not on the BMM lists: paid as an ordinary diagnostic test.', params: { code: CODE }, ...AT_CODE },
   'medicare.glucocorticoid-code-contradicted': { family: 'coverage', severity: 'warning', summary: 'Z79.52 is coded but the documented glucocorticoid dose or duration is below the category C threshold: the code alone does not qualify.', params: { code: DX, ...GLUCOCORTICOID }, ...AT_DIAGNOSIS },
@@ -219,7 +220,7 @@ export const RULES = rules({
   'liability.gz': { family: 'coverage', severity: 'warning', summary: 'Denial expected and no ABN on file: the line should carry GZ (provider liable).', params: { code: CODE, reasons: DENIAL_REASONS }, ...AT_MODIFIERS },
   'liability.ga-missing': { family: 'coverage', severity: 'error', summary: 'An ABN is on file for an expected denial but the line lacks GA.', params: { code: CODE, reasons: DENIAL_REASONS }, ...AT_MODIFIERS },
   'liability.ga-without-abn': { family: 'coverage', severity: 'error', summary: 'GA is on the line but no ABN is on file.', params: { code: CODE, modifier: MODIFIER }, ...AT_MODIFIER },
-  'liability.gy-missing': { family: 'coverage', severity: 'error', summary: 'An excluded service lacks GY (a warning where GY against GA/GZ is not settled: SPA/DPA).', params: { code: CODE, settled: p('boolean', 'false when GY against GA/GZ is not settled for the service (then a warning)') }, ...AT_MODIFIERS },
+  'liability.gy-missing': { family: 'coverage', severity: 'error', summary: 'An excluded service lacks GY (a warning where GY against GA/GZ is not settled: DPA).', params: { code: CODE, settled: p('boolean', 'false when GY against GA/GZ is not settled for the service (then a warning)') }, ...AT_MODIFIERS },
   'liability.unexpected': { family: 'coverage', severity: 'warning', summary: 'A liability modifier (GA/GZ/GY) is on a line that dxacode expects to be covered.', params: { code: CODE, modifiers: p('string[]', 'the liability modifiers on the line') }, ...AT_MODIFIERS },
 
   'frequency.too-soon': { family: 'frequency', severity: 'error', summary: 'Fewer than 23 months have passed since the month of the last covered BMM (warning when an ABN is on file).', params: { code: CODE, ...LAST_BMM, abnOnFile: p('boolean', 'an ABN is on file (then a warning and GA)') }, ...AT_HISTORY },

@@ -3,6 +3,7 @@
  * that is known), the treating practitioner's order, axial DXA for therapy monitoring, excluded services (GY) and
  * the liability modifiers GA/GZ that an expected denial calls for.
  */
+import { isWithin } from '../contract/dates.js';
 import type { Source } from '../contract/result.js';
 import { Report, diagnosisPath, historyPath, lineDiagnosesPath, lineLabel, linePath, lineRef, modifierPath, type RuleContext } from './context.js';
 import {
@@ -11,6 +12,7 @@ import {
   bmmCategory,
   glucocorticoidFactsBelowThreshold,
   glucocorticoidThreshold,
+  notReasonableAndNecessary,
   qualifiedCategories,
   sameDayCwfPair,
   type CategoryMatch,
@@ -68,13 +70,13 @@ function reportDenial(ctx: RuleContext, report: Report, reason: DenialReason, in
     }
     case 'monitoring-not-axial':
       report.add('medicare.bmm-monitoring-not-axial', {
-        message: `${label}: the only qualifying reason is monitoring osteoporosis drug therapy, which Medicare covers only by axial DXA (${medicare.axialDxaCodes.join('/')}).${abnNote}`,
+        message: `${label}: the only qualifying reason is monitoring osteoporosis drug therapy, which Medicare covers only by axial DXA (${axialDxaCodesOn(ctx).join('/')}).${abnNote}`,
         line: at,
         severity,
         fix: 'Monitor therapy with axial DXA, or document another qualifying category.',
         source: medicare.axialDxaSource,
         path: linePath(ctx, index, 'code'),
-        params: { code: line.code, axialCodes: medicare.axialDxaCodes },
+        params: { code: line.code, axialCodes: axialDxaCodesOn(ctx) },
       });
       break;
     case 'order-not-treating':
@@ -88,6 +90,20 @@ function reportDenial(ctx: RuleContext, report: Report, reason: DenialReason, in
         params: { code: line.code },
       });
       break;
+    case 'not-reasonable-and-necessary': {
+      const entry = notReasonableAndNecessary(medicare, line.code, ctx.input.dateOfService);
+      if (!entry) break;
+      report.add('medicare.not-reasonable-and-necessary', {
+        message: `${label}: ${entry.reason}.${abnNote}`,
+        line: at,
+        severity,
+        fix: 'Use a covered bone mass measurement (axial DXA 77080, or 77085 with VFA), or expect the denial: with an ABN signed before the service bill GA, without one GZ (not GY).',
+        source: entry.source,
+        path: linePath(ctx, index, 'code'),
+        params: { code: line.code },
+      });
+      break;
+    }
     case 'too-soon':
       break; // the frequency family reports it
   }
@@ -347,6 +363,15 @@ function checkContractorWindow(ctx: RuleContext, report: Report, overlay: Contra
   }
 }
 
+/** The axial DXA codes valid on the date of service (76075 before 2007, 77085 from 2015). */
+function axialDxaCodesOn(ctx: RuleContext): string[] {
+  const date = ctx.input.dateOfService;
+  return ctx.knowledge.medicare.axialDxaCodes.filter((code) => {
+    const entry = ctx.knowledge.codes.byCode.get(code);
+    return entry === undefined || isWithin(date, entry.effective, entry.end);
+  });
+}
+
 /** Short names of denial reasons for messages. */
 const DENIAL_LABELS: Record<DenialReason, string> = {
   'screening-only': 'screening diagnosis only',
@@ -355,6 +380,7 @@ const DENIAL_LABELS: Record<DenialReason, string> = {
   'monitoring-not-axial': 'monitoring without axial DXA',
   'order-not-treating': 'order not from the treating practitioner',
   'too-soon': 'within 23 months of the last covered study',
+  'not-reasonable-and-necessary': 'not reasonable and necessary under national policy',
 };
 
 /** The most certain of several confidences: one verified way of qualifying is enough. */

@@ -28,7 +28,8 @@ export type DenialReason =
   | 'article-diagnosis-not-covered'
   | 'monitoring-not-axial'
   | 'order-not-treating'
-  | 'too-soon';
+  | 'too-soon'
+  | 'not-reasonable-and-necessary';
 
 /** Which diagnosis list decides a BMM line's medical necessity in its jurisdiction. */
 export type LocalCoverage =
@@ -166,9 +167,17 @@ export function bmmFrequency(input: CheckInput, knowledge: Knowledge, line: Line
   return { status: 'too-soon', last: last.dateOfService, lastCode: last.code, eligibleFrom, exception };
 }
 
+/** The national non-coverage (not reasonable and necessary) of a code in force on the date, if any. */
+export function notReasonableAndNecessary(medicare: MedicareBmm, code: string, date: string): MedicareBmm['notReasonableAndNecessary'][number] | undefined {
+  return medicare.notReasonableAndNecessary.find((n) => n.code === code && (n.effective === null || date >= n.effective));
+}
+
 /** Assesses one line under the Medicare BMM benefit. */
 export function assessMedicareLine(input: CheckInput, knowledge: Knowledge, line: Line): MedicareLineAssessment {
   const { medicare, medicareIndex: index } = knowledge;
+  // Not reasonable and necessary is a medical-necessity denial (GA/GZ), not an exclusion (GY): SPA from 2007.
+  const nonCovered = notReasonableAndNecessary(medicare, line.code, input.dateOfService);
+  if (nonCovered) return { benefit: 'other', local: undefined, excluded: undefined, benefitSource: nonCovered.source, denials: ['not-reasonable-and-necessary'], frequency: NOT_APPLICABLE };
   const excluded = index.excludedByCode.get(line.code);
   if (excluded) return { benefit: 'excluded', local: undefined, excluded, benefitSource: excluded.source, denials: [], frequency: NOT_APPLICABLE };
   const benefit = bmmBenefitEntry(knowledge, line.code, input.dateOfService);
