@@ -92,10 +92,13 @@ function reportSameCategory(ctx: RuleContext, report: Report, { row, column1, co
     });
     return;
   }
+  // A pair the manual does not name (77085 with 77078) rests on dxacode's reading: a warning, not a rejection.
+  const named = row.source.confidence !== 'unverified';
   report.add('pair.same-category', {
-    message: `${pairText}: ${basis}. The manual says PTP edits stop more than one ${category} bone-density code on one date, so one of these lines is expected to deny (which one depends on the unconfirmed column order).`,
+    message: `${pairText}: ${basis}. The manual says PTP edits stop more than one ${category} bone-density code on one date, so one of these lines is expected to deny (which one depends on the unconfirmed column order)${named ? '' : `; the manual as quoted does not name ${row.column1}, so this edit is dxacode's reading and unverified: review`}.`,
     fix: 'Bill one of the two studies.',
     ...details,
+    ...(named ? {} : { severity: 'warning' as const }),
   });
 }
 
