@@ -252,6 +252,7 @@ export interface ArticleMeta {
   jurisdictions: string[];
   groups: { group: number; codes: string[] }[];
   url?: string | undefined;
+  effective?: { from: string; source: Source } | undefined;
   source: Source;
   groupsSource: Source;
 }
@@ -281,7 +282,8 @@ export function readEmbeddedArticle(meta: ArticleMeta, data: unknown, exportVers
     info: {
       id: `embedded:${meta.article}-v${meta.articleVersion}`,
       label: `${meta.contractor} billing article ${meta.article} v${meta.articleVersion} (${exportVersion}), embedded`,
-      effective: { from: '2015-10-01', to: null },
+      // Without a recorded original effective date, the ICD-10 start is the earliest date an ICD-10 list can apply.
+      effective: { from: meta.effective?.from ?? '2015-10-01', to: null },
       source: { ...meta.source, version: `${meta.article} v${meta.articleVersion}` },
     },
     article: meta.article,

@@ -407,6 +407,8 @@ export const BillingArticles = z.strictObject({
       states: z.array(z.string().regex(/^[A-Z]{2}$/)),
       groups: z.array(z.strictObject({ group: z.number().int().positive(), codes: z.array(Code).min(1) })).min(1),
       url: z.string().optional(),
+      /** The article's original effective date, when a source gives it (before it the article did not exist). */
+      effective: z.strictObject({ from: IsoDate, source: Source }).optional(),
       source: Source,
       groupsSource: Source,
     }),
