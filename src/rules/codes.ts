@@ -28,7 +28,9 @@ function replacementFix(ctx: RuleContext, code: string, replacement: CodeEntry |
 export function checkCodes(ctx: RuleContext, report: Report): void {
   const { knowledge, input } = ctx;
   const date = input.dateOfService;
-  const vfaPerformed = input.performed.some((p) => p.procedure === 'vfa');
+  // 77083 is radiographic absorptiometry: billed beside a VFA it is taken for the VFA code, unless radiographic
+  // absorptiometry was itself performed (then 77083 is that study's right code).
+  const vfaBilledAs77083 = input.performed.some((p) => p.procedure === 'vfa') && !input.performed.some((p) => p.procedure === 'radiographic-absorptiometry');
   const hcpcsUsed = ctx.lines.some((l) => /^[A-V]/.test(l.code) && !knowledge.codes.byCode.has(l.code));
   report.ran('codes', hcpcsUsed ? `codes ${knowledge.codes.version}; ${knowledge.hcpcs.info.label}` : `codes ${knowledge.codes.version}`);
 
@@ -65,7 +67,7 @@ export function checkCodes(ctx: RuleContext, report: Report): void {
       report.skipped('codes', valid ? `${line.code} is outside the bone-density family: its edits are not in the knowledge` : `${line.code} is not in the code tables`);
       return;
     }
-    if (entry.code === '77083' && vfaPerformed) {
+    if (entry.code === '77083' && vfaBilledAs77083) {
       const vfaCode = codeForService(knowledge, 'vfa', date)?.code ?? null;
       report.add('code.not-vfa', {
         message: `${label}: 77083 is radiographic absorptiometry (photodensitometry, radiogrammetry), not vertebral fracture assessment.`,
