@@ -23,7 +23,7 @@ import { checkProviders } from '../rules/providers.js';
 import { extract } from '../extract/extract.js';
 import type { ReportFacts } from '../extract/facts.js';
 import { applyReport } from './report.js';
-import { assessMedicareLine } from '../rules/medicare.js';
+import { assessMedicareClaim } from '../rules/medicare.js';
 import { normalizeEncounter } from './normalize.js';
 import { code } from './recommend.js';
 
@@ -86,11 +86,13 @@ export function checkWithFacts(given: Encounter, allKnowledge: Knowledge): { res
     linesAreSubmitted: submitted !== undefined,
     encounter,
     selectedFrom: coded.selectedFrom,
+    linesFrom: coded.linesFrom,
+    leftOff: coded.leftOff,
     labels: [],
     facts,
     diagnosesFromReport: given.diagnoses === undefined && (facts?.diagnoses.length ?? 0) > 0,
     assessments:
-      pack?.program !== 'medicare' ? undefined : submitted ? submitted.map((line) => assessMedicareLine(input, knowledge, line)) : coded.assessments,
+      pack?.program !== 'medicare' ? undefined : submitted ? assessMedicareClaim(input, knowledge, submitted) : coded.assessments,
   };
   for (const run of FAMILY_CHECKS) run(ctx, report);
 

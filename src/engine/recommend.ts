@@ -6,7 +6,9 @@ import type { Knowledge } from '../knowledge/compile.js';
 import type { PayerPack } from '../knowledge/schema.js';
 import type { CheckInput, Line, Report } from '../rules/context.js';
 import { classifyIcd } from '../rules/icd10.js';
-import { assessMedicareLine, liabilityModifiers, sameDayXuLines, type MedicareLineAssessment } from '../rules/medicare.js';
+import { excludes1Dropped } from '../rules/diagnoses.js';
+import { assessMedicareClaim, liabilityModifiers, sameDayXuLines, type MedicareLineAssessment } from '../rules/medicare.js';
+import { appliedPairs, lineHasBypassModifier, type LeftOffLine } from '../rules/pairs.js';
 import { billedComponent, componentModifier, pcTcOf } from '../rules/modifiers.js';
 import { selectDensitometryCodes } from '../rules/selection.js';
 
@@ -22,6 +24,10 @@ export interface CodedClaim {
   selectedCodes: string[];
   /** For each selected code (and recommended line), the index of the performed entry it bills. */
   selectedFrom: number[];
+  /** For each recommended line, the index of the performed entry it bills. */
+  linesFrom: number[];
+  /** Performed services left off the recommended claim because a pair edit denies them beside another line. */
+  leftOff: LeftOffLine[];
   technicalOnlyCodes: Set<string>;
 }
 
@@ -33,6 +39,8 @@ export function recommendDiagnoses(input: CheckInput, knowledge: Knowledge): str
     const kind = classifyIcd(dx, icd10, input.dateOfService).kind;
     return kind === 'billable' || kind === 'outside' || kind === 'not-listed-before-update';
   });
+  const excluded = excludes1Dropped(diagnoses, icd10);
+  if (excluded.size > 0) diagnoses = diagnoses.filter((d) => !excluded.has(d));
   const screening = conventions.screening;
   if (diagnoses.some((d) => screening.conditionPrefixes.some((p) => d.startsWith(p)))) {
     diagnoses = diagnoses.filter((d) => d !== screening.code);
@@ -67,6 +75,59 @@ function pointersFor(diagnoses: string[], knowledge: Knowledge, pack: PayerPack 
     .map((x) => x.dx);
 }
 
+/**
+ * The distinct-service modifier the recommended claim puts on the column-2 line of an indicator-1 pair: XU (unusual
+ * non-overlapping service) from the date it exists (2015-01-01, CR 8863), 59 before.
+ */
+function bypassModifierOn(knowledge: Knowledge, date: string): string {
+  const xu = knowledge.modifiers.byCode.get('XU');
+  return xu && (xu.effective === undefined || date >= xu.effective) ? 'XU' : '59';
+}
+
+/** True when the code is a DXA study (axial or peripheral), the method the recommended claim keeps over others. */
+function isDxa(knowledge: Knowledge, code: string): boolean {
+  return knowledge.codes.byCode.get(code)?.service?.startsWith('dxa-') === true;
+}
+
+/**
+ * Makes the recommended lines pass the pair edits that a coder can settle (issue: the recommended claim is the best
+ * claim that can be submitted). An indicator-1 row takes a distinct-service modifier on its column-2 line (the pairs
+ * family then warns what the record must show); an indicator-0 row leaves the column-2 line off; two axial or two
+ * peripheral bone-density studies (NCCI Policy Manual ch. IX, row not confirmed) keep the DXA study, the method
+ * Medicare requires for monitoring and confirmatory baselines (42 CFR 410.31, BPM ch. 15 §80.5), or else the first
+ * line, and leave the other off. Unverified rows and cross-category pairs stay as they are: they are a review.
+ */
+function settlePairEdits(input: CheckInput, knowledge: Knowledge, lines: Line[], from: number[]): LeftOffLine[] {
+  const leftOff: LeftOffLine[] = [];
+  for (let guard = 0; guard <= lines.length; guard++) {
+    let dropped = false;
+    for (const { row, column1, column2 } of appliedPairs(knowledge, input, lines)) {
+      const [first, second] = [lines[column1]!, lines[column2]!];
+      let drop: number;
+      if (row.kind === 'same-category' && row.modifierIndicator === null && row.source.confidence !== 'unverified') {
+        const keepSecond = isDxa(knowledge, second.code) && !isDxa(knowledge, first.code);
+        const keepFirst = isDxa(knowledge, first.code) && !isDxa(knowledge, second.code);
+        drop = keepSecond ? column1 : keepFirst ? column2 : Math.max(column1, column2);
+      } else if (row.modifierIndicator === '0' && row.kind !== 'same-category') {
+        drop = column2;
+      } else {
+        if (row.modifierIndicator === '1' && row.source.confidence !== 'unverified' && !lineHasBypassModifier(knowledge, first) && !lineHasBypassModifier(knowledge, second)) {
+          second.modifiers.push(bypassModifierOn(knowledge, input.dateOfService));
+        }
+        continue;
+      }
+      const [leftLine, kept] = drop === column1 ? [first, second] : [second, first];
+      leftOff.push({ code: leftLine.code, keptCode: kept.code, performed: from[drop]!, row });
+      lines.splice(drop, 1);
+      from.splice(drop, 1);
+      dropped = true;
+      break;
+    }
+    if (!dropped) break;
+  }
+  return leftOff;
+}
+
 /** Builds the recommended claim; writes selection findings into the report when one is given. */
 export function code(input: CheckInput, knowledge: Knowledge, pack: PayerPack | undefined, report?: Report): CodedClaim {
   const selected = selectDensitometryCodes(input, knowledge, report);
@@ -78,22 +139,29 @@ export function code(input: CheckInput, knowledge: Knowledge, pack: PayerPack | 
     if (componentMod && pcTcOf(knowledge, selectedCode, input.dateOfService)?.split !== false) modifiers.push(componentMod);
     return { code: selectedCode, modifiers, units: 1, diagnoses: pointersFor(diagnoses, knowledge, pack, input.dateOfService) };
   });
-  const assessments = pack?.program === 'medicare' ? lines.map((line) => assessMedicareLine(input, knowledge, line)) : undefined;
-  // Two BMM studies on one date: Medicare's CWF takes XU on the line CMS Transmittal 10193 names (the coverage family
-  // then says what the record must show).
-  if (assessments) for (const i of sameDayXuLines(knowledge, lines, input.dateOfService)) lines[i]!.modifiers.push('XU');
-  assessments?.forEach((assessment, i) => {
-    const line = lines[i]!;
-    for (const modifier of liabilityModifiers(assessment, input.abnOnFile)) {
-      if (!line.modifiers.includes(modifier)) line.modifiers.push(modifier);
-    }
-  });
+  const linesFrom = selected.map((s) => s.performed);
+  const leftOff = lines.length > 1 ? settlePairEdits(input, knowledge, lines, linesFrom) : [];
+  let assessments: MedicareLineAssessment[] | undefined;
+  if (pack?.program === 'medicare') {
+    // Two BMM studies on one date: Medicare's CWF takes XU on the line CMS Transmittal 10193 names (the coverage
+    // family then says what the record must show).
+    for (const i of sameDayXuLines(knowledge, lines, input.dateOfService)) if (!lines[i]!.modifiers.includes('XU')) lines[i]!.modifiers.push('XU');
+    assessments = assessMedicareClaim(input, knowledge, lines);
+    assessments.forEach((assessment, i) => {
+      const line = lines[i]!;
+      for (const modifier of liabilityModifiers(assessment, input.abnOnFile)) {
+        if (!line.modifiers.includes(modifier)) line.modifiers.push(modifier);
+      }
+    });
+  }
   return {
     lines,
     assessments,
     diagnoses,
     selectedCodes: selected.map((s) => s.code),
     selectedFrom: selected.map((s) => s.performed),
+    linesFrom,
+    leftOff,
     technicalOnlyCodes: new Set(selected.filter((s) => !s.interpreted).map((s) => s.code)),
   };
 }

@@ -131,6 +131,9 @@ export const ModifiersTable = z.strictObject({
       label: z.string(),
       ptpAssociated: z.boolean(),
       medicareOnly: z.boolean().optional(),
+      /** The first date of service the modifier exists (absent: valid for every date dxacode checks). */
+      effective: IsoDate.optional(),
+      effectiveSource: Source.optional(),
       source: Source,
     }),
   ),

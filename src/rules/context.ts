@@ -10,6 +10,7 @@ import type { PayerPack } from '../knowledge/schema.js';
 import { RULES, type Family, type ParamsOf, type RuleId } from './catalogue.js';
 import type { MedicareLineAssessment } from './medicare.js';
 import type { ReportFacts } from '../extract/facts.js';
+import type { LeftOffLine } from './pairs.js';
 import { normalizeIcd } from './icd10.js';
 
 /** A claim line with defaults applied: upper-case modifiers, units, dotted diagnoses. */
@@ -71,8 +72,12 @@ export interface RuleContext {
   linesAreSubmitted: boolean;
   /** The encounter as checked (the input, with report facts filled in): findings' paths point into it. */
   encounter: Encounter;
-  /** For each selected code (and so each recommended line, which bills them in order), the index of its performed entry. */
+  /** For each selected code, the index of its performed entry. */
   selectedFrom: readonly number[];
+  /** For each recommended line, the index of the performed entry it bills. */
+  linesFrom: readonly number[];
+  /** Performed services the recommended claim leaves off because a pair edit denies them beside another line. */
+  leftOff: readonly LeftOffLine[];
   /** Message labels of the lines under check, filled on first use. */
   labels: string[];
   /** Facts extracted from the report text, when the encounter has one. */
@@ -154,7 +159,7 @@ type LineField = 'code' | 'modifiers' | 'units' | 'diagnoses';
  */
 export function linePath(ctx: RuleContext, index: number, field?: LineField): string | undefined {
   if (!ctx.linesAreSubmitted) {
-    const origin = ctx.selectedFrom[index];
+    const origin = ctx.linesFrom[index];
     return origin === undefined ? undefined : `performed[${origin}]`;
   }
   const given = ctx.encounter.claim?.lines[index];

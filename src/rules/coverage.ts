@@ -106,6 +106,9 @@ function reportDenial(ctx: RuleContext, report: Report, reason: DenialReason, in
     }
     case 'too-soon':
       break; // the frequency family reports it
+    case 'same-day-duplicate':
+    case 'same-day-contractor':
+      break; // checkSameDayBmm reports them with both lines
   }
 }
 
@@ -381,6 +384,8 @@ const DENIAL_LABELS: Record<DenialReason, string> = {
   'order-not-treating': 'order not from the treating practitioner',
   'too-soon': 'within 23 months of the last covered study',
   'not-reasonable-and-necessary': 'not reasonable and necessary under national policy',
+  'same-day-duplicate': 'a second BMM on the date without XU where the CWF needs it',
+  'same-day-contractor': "axial and peripheral BMM on one day, which the contractor calls not medically necessary",
 };
 
 /** The most certain of several confidences: one verified way of qualifying is enough. */

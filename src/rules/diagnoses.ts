@@ -5,6 +5,7 @@
 import { Report, diagnosisPath, type RuleContext } from './context.js';
 import { classifyIcd } from './icd10.js';
 import { inForce } from '../knowledge/official.js';
+import type { IcdKnowledge } from '../knowledge/compile.js';
 
 /** All diagnoses the claim under check carries or documents, first occurrence kept. */
 export function claimDiagnoses(ctx: RuleContext): string[] {
@@ -14,6 +15,36 @@ export function claimDiagnoses(ctx: RuleContext): string[] {
 }
 
 const MAX_CLAIM_DIAGNOSES = 12;
+
+/**
+ * The codes the recommended claim leaves out because an Excludes1 note on them names another documented code. An
+ * Excludes1 note means "not coded here": when the excluded condition is documented (M80, osteoporosis with a current
+ * pathological fracture), the code carrying the note (M81, without one) does not describe the patient, so the
+ * recommended claim keeps the excluded code and drops the other; the diagnoses family says so as a warning.
+ */
+export function excludes1Dropped(diagnoses: readonly string[], icd10: IcdKnowledge): Set<string> {
+  const dropped = new Set<string>();
+  if (diagnoses.length < 2) return dropped;
+  for (const rule of icd10.conventions.excludes1) {
+    const a = diagnoses.find((d) => d.startsWith(rule.a));
+    if (a && diagnoses.some((d) => d !== a && d.startsWith(rule.b))) dropped.add(a);
+  }
+  const tabular = icd10.tabularExcludes1;
+  if (tabular) {
+    for (const a of diagnoses) {
+      for (const rule of tabular.get(a.slice(0, 3)) ?? []) {
+        if (a.startsWith(rule.a) && diagnoses.some((d) => d !== a && d.startsWith(rule.b) && !dropped.has(d))) dropped.add(a);
+      }
+    }
+  }
+  return dropped;
+}
+
+/** What the recommended claim did about an Excludes1 pair, when the findings are about it (no claim given). */
+function recommendedNote(ctx: RuleContext, a: string, b: string): string {
+  if (ctx.linesAreSubmitted) return '';
+  return ` The recommended claim reports ${b} and leaves out ${a}, which the note excludes; confirm that the record documents ${b}'s condition, or correct the documentation.`;
+}
 
 /** The diagnoses rule family. */
 export function checkDiagnoses(ctx: RuleContext, report: Report): void {
@@ -106,8 +137,9 @@ export function checkDiagnoses(ctx: RuleContext, report: Report): void {
     if (a && b) {
       reported.add(`${a}|${b}`);
       report.add('dx.excludes1', {
-        message: `${a} and ${b}: ${rule.message}.`,
+        message: `${a} and ${b}: ${rule.message}.${recommendedNote(ctx, a, b)}`,
         fix: `Keep the code that describes the documented condition and remove the other.`,
+        ...(ctx.linesAreSubmitted ? {} : { severity: 'warning' as const }),
         source: rule.source,
         path: diagnosisPath(ctx, b),
         params: { code: a, excluded: b },
@@ -124,8 +156,9 @@ export function checkDiagnoses(ctx: RuleContext, report: Report): void {
         if (!b || reported.has(`${a}|${b}`) || reported.has(`${b}|${a}`)) continue;
         reported.add(`${a}|${b}`);
         report.add('dx.excludes1', {
-          message: `${a} and ${b}: ${rule.a} has an Excludes1 note "${rule.note}", so they are not reported together.`,
+          message: `${a} and ${b}: ${rule.a} has an Excludes1 note "${rule.note}", so they are not reported together.${recommendedNote(ctx, a, b)}`,
           fix: 'Keep the code that describes the documented condition and remove the other.',
+          ...(ctx.linesAreSubmitted ? {} : { severity: 'warning' as const }),
           source: rule.source,
           path: diagnosisPath(ctx, b),
           params: { code: a, excluded: b },

@@ -29,7 +29,11 @@ export type DenialReason =
   | 'monitoring-not-axial'
   | 'order-not-treating'
   | 'too-soon'
-  | 'not-reasonable-and-necessary';
+  | 'not-reasonable-and-necessary'
+  /** Another BMM line that day: the CWF's same-day edit denies this line (no XU where Transmittal 10193 puts it). */
+  | 'same-day-duplicate'
+  /** Another BMM line that day: the jurisdiction's contractor calls axial plus peripheral on one day not necessary. */
+  | 'same-day-contractor';
 
 /** Which diagnosis list decides a BMM line's medical necessity in its jurisdiction. */
 export type LocalCoverage =
@@ -240,4 +244,50 @@ export function sameDayXuLines(knowledge: Knowledge, lines: readonly Line[], dat
     }
   }
   return [...need].sort((a, b) => a - b);
+}
+
+/**
+ * The Medicare assessment of every line of one claim: each line on its own (assessMedicareLine), plus the denials
+ * that come from two BMM lines on one date. Medicare's CWF denies the line CMS Transmittal 10193 names when it lacks
+ * XU from the date the CWF accepts XU (before then both lines deny as one duplicate whatever the modifier, which the
+ * coverage family reports as a warning, the claim's receipt date deciding). The contractor of the encounter's
+ * jurisdiction may call an axial plus a peripheral study on one day not medically necessary (CGS J15): the later of
+ * the two lines is expected to deny. Both feed the liability modifiers (GA with an ABN, GZ without).
+ */
+export function assessMedicareClaim(input: CheckInput, knowledge: Knowledge, lines: readonly Line[]): MedicareLineAssessment[] {
+  const assessments = lines.map((line) => assessMedicareLine(input, knowledge, line));
+  for (const [index, reason] of sameDayDenials(input, knowledge, lines)) {
+    const assessment = assessments[index]!;
+    if (assessment.benefit === 'bmm' && !assessment.denials.includes(reason)) assessment.denials.push(reason);
+  }
+  return assessments;
+}
+
+/** The same-day denials of a claim's BMM lines, as [line index, reason] pairs (see assessMedicareClaim). */
+function sameDayDenials(input: CheckInput, knowledge: Knowledge, lines: readonly Line[]): [number, DenialReason][] {
+  const { medicare } = knowledge;
+  const date = input.dateOfService;
+  const bmm: number[] = [];
+  for (let i = 0; i < lines.length; i++) if (bmmBenefitEntry(knowledge, lines[i]!.code, date)) bmm.push(i);
+  if (bmm.length < 2) return [];
+  const { cwfEdit, contractors } = medicare.sameDay;
+  const xuAccepted = date >= cwfEdit.xuAcceptedFrom;
+  const jurisdiction = input.jurisdiction;
+  const overlay = jurisdiction === undefined ? undefined : contractors.find((c) => c.jurisdictions.includes(jurisdiction));
+  const denials: [number, DenialReason][] = [];
+  for (const i of bmm) {
+    for (const j of bmm) {
+      if (j <= i || lines[i]!.code === lines[j]!.code) continue;
+      const pair = sameDayCwfPair(medicare, lines[i]!.code, lines[j]!.code);
+      if (pair) {
+        const on = lines[i]!.code === pair.xuOn ? i : j;
+        const other = on === i ? j : i;
+        const hasXu = (k: number): boolean => lines[k]!.modifiers.includes('XU');
+        if (xuAccepted ? !hasXu(on) : !hasXu(on) && !hasXu(other)) denials.push([on, 'same-day-duplicate']);
+      }
+      const [ci, cj] = [bmmCategory(medicare, lines[i]!.code), bmmCategory(medicare, lines[j]!.code)];
+      if (overlay?.severity === 'error' && overlay.axialWithPeripheral && ci !== undefined && cj !== undefined && ci !== cj) denials.push([j, 'same-day-contractor']);
+    }
+  }
+  return denials;
 }

@@ -196,6 +196,16 @@ export function checkModifiers(ctx: RuleContext, report: Report): void {
         report.skipped('modifiers', `modifier ${modifier} is not in the modifier table`);
         continue;
       }
+      if (entry.effective !== undefined && ctx.input.dateOfService < entry.effective) {
+        report.add('modifier.not-yet-valid', {
+          message: `${label}: ${modifier} (${entry.label}) exists from ${entry.effective}; it cannot be reported for ${ctx.input.dateOfService}.`,
+          line: at,
+          fix: entry.kind === 'distinct-service' ? `Use 59 (distinct procedural service) for a distinct service before ${entry.effective}.` : `Remove ${modifier}.`,
+          source: entry.effectiveSource ?? entry.source,
+          path: modifierPath(ctx, index, modifier),
+          params: { code: line.code, modifier, effective: entry.effective },
+        });
+      }
       if (entry.kind === 'distinct-service' && !bypassable.has(index)) {
         report.add('modifier.bypass-without-edit', {
           message: `${label}: ${modifier} (${entry.label}) is on a line that no known pair edit involves; distinct-service modifiers draw review when they bypass nothing.`,

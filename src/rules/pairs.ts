@@ -4,7 +4,8 @@
  */
 import { isWithin } from '../contract/dates.js';
 import type { PtpRow } from '../knowledge/schema.js';
-import { Report, lineLabel, linePath, lineRef, type Line, type RuleContext } from './context.js';
+import type { Knowledge } from '../knowledge/compile.js';
+import { Report, lineLabel, linePath, lineRef, type CheckInput, type Line, type RuleContext } from './context.js';
 
 /** A PTP row that applies to two lines of the claim under check. */
 export interface AppliedPair {
@@ -13,17 +14,34 @@ export interface AppliedPair {
   column2: number;
 }
 
-/** True when the line carries a modifier that NCCI associates with PTP bypass. */
-export function hasBypassModifier(ctx: RuleContext, line: Line): boolean {
-  return line.modifiers.some((m) => ctx.knowledge.modifiers.byCode.get(m)?.ptpAssociated === true);
+/** A performed service the recommended claim leaves off: billed beside `keptCode` on one date, a pair edit denies it. */
+export interface LeftOffLine {
+  code: string;
+  keptCode: string;
+  /** The performed entry it would have billed. */
+  performed: number;
+  row: PtpRow;
 }
 
+/** True when the line carries a modifier that NCCI associates with PTP bypass. */
+export function hasBypassModifier(ctx: RuleContext, line: Line): boolean {
+  return lineHasBypassModifier(ctx.knowledge, line);
+}
+
+/** True when the line carries a modifier that NCCI associates with PTP bypass (for callers without a context). */
+export function lineHasBypassModifier(knowledge: Knowledge, line: Line): boolean {
+  return line.modifiers.some((m) => knowledge.modifiers.byCode.get(m)?.ptpAssociated === true);
+}
+
+/** What decides which PTP rows apply: the date of service and the claim type (practitioner or hospital table). */
+type PairScope = Pick<CheckInput, 'dateOfService' | 'claimType'>;
+
 /** True when a PTP row is in force on the date for the claim type (deleted rows stay in the table). */
-function rowApplies(row: PtpRow, ctx: RuleContext): boolean {
-  const date = ctx.input.dateOfService;
+function rowApplies(row: PtpRow, scope: PairScope): boolean {
+  const date = scope.dateOfService;
   return (
     row.modifierIndicator !== '9' &&
-    row.claimTypes.includes(ctx.input.claimType) &&
+    row.claimTypes.includes(scope.claimType) &&
     (row.effective === null || date >= row.effective) &&
     (row.deletion === null || date < row.deletion)
   );
@@ -33,27 +51,31 @@ function rowApplies(row: PtpRow, ctx: RuleContext): boolean {
  * The PTP rows between two codes: the imported CMS table of the claim type when one is in force (plus the embedded
  * rows that follow from the code definitions, where the table has no row for the pair), else the embedded rows.
  */
-function rowsBetween(ctx: RuleContext, column1: string, column2: string): readonly PtpRow[] {
-  const imported = ctx.knowledge.ptp[ctx.input.claimType];
-  const embedded = ctx.knowledge.pairs.byPair.get(`${column1}|${column2}`) ?? [];
+function rowsBetween(knowledge: Knowledge, scope: PairScope, column1: string, column2: string): readonly PtpRow[] {
+  const imported = knowledge.ptp[scope.claimType];
+  const embedded = knowledge.pairs.byPair.get(`${column1}|${column2}`) ?? [];
   if (!imported) return embedded;
   const rows = imported.rowsFor(column1, column2);
   if (rows.length > 0) return rows;
   return embedded.filter((row) => row.kind === 'contained' && row.source.confidence === 'verified');
 }
 
-/** Every PTP row that applies between two lines of the claim under check. */
-export function findAppliedPairs(ctx: RuleContext): AppliedPair[] {
+/** Every PTP row that applies between two of the given lines on the date, for the claim type. */
+export function appliedPairs(knowledge: Knowledge, scope: PairScope, lines: readonly Line[]): AppliedPair[] {
   const applied: AppliedPair[] = [];
-  const { lines } = ctx;
   for (let i = 0; i < lines.length; i++) {
     for (let j = 0; j < lines.length; j++) {
       if (i === j) continue;
-      const rows = rowsBetween(ctx, lines[i]!.code, lines[j]!.code);
-      for (const row of rows) if (rowApplies(row, ctx)) applied.push({ row, column1: i, column2: j });
+      const rows = rowsBetween(knowledge, scope, lines[i]!.code, lines[j]!.code);
+      for (const row of rows) if (rowApplies(row, scope)) applied.push({ row, column1: i, column2: j });
     }
   }
   return applied;
+}
+
+/** Every PTP row that applies between two lines of the claim under check. */
+export function findAppliedPairs(ctx: RuleContext): AppliedPair[] {
+  return appliedPairs(ctx.knowledge, ctx.input, ctx.lines);
 }
 
 function checkCombinations(ctx: RuleContext, report: Report): void {
@@ -107,12 +129,36 @@ function pairParams(row: PtpRow): { column1: string; column2: string; modifierIn
   return { column1: row.column1, column2: row.column2, modifierIndicator: row.modifierIndicator };
 }
 
+/** The distinct-service modifier on a pair's lines (the recommended claim puts one on the column-2 line). */
+function bypassOn(ctx: RuleContext, line2: Line, line1: Line): string {
+  const isBypass = (m: string): boolean => ctx.knowledge.modifiers.byCode.get(m)?.ptpAssociated === true;
+  return line2.modifiers.find(isBypass) ?? line1.modifiers.find(isBypass) ?? 'a distinct-service modifier';
+}
+
+/** The performed services the recommended claim leaves off because a pair edit denies them beside another line. */
+function reportLeftOff(ctx: RuleContext, report: Report): void {
+  for (const { code, keptCode, performed, row } of ctx.leftOff) {
+    const sameCategory = row.kind === 'same-category' && row.modifierIndicator === null;
+    const why = sameCategory
+      ? `billed with ${keptCode} on one date it is expected to deny (${row.rationale}; the NCCI Policy Manual ch. IX says PTP edits stop two ${ctx.knowledge.medicare.sameDay.categories.peripheral.includes(code) ? 'peripheral' : 'axial'} bone-density codes on one date). dxacode keeps ${keptCode}${ctx.knowledge.codes.byCode.get(keptCode)?.service?.startsWith('dxa-') ? ', the DXA study, which Medicare requires for monitoring and confirmatory baselines' : ''}`
+      : `billed with ${keptCode} on one date it is denied (${row.rationale}; PTP modifier indicator 0, no modifier bypasses it)`;
+    report.add('pair.left-off', {
+      message: `${code} was performed but is left off the recommended claim: ${why}.`,
+      fix: sameCategory ? `Bill ${code} instead of ${keptCode} only if the record shows it was the study needed; never both on one date without a confirmed NCCI row that allows it.` : `Do not bill ${code} with ${keptCode}.`,
+      source: row.source,
+      path: `performed[${performed}]`,
+      params: { code, keptCode, modifierIndicator: row.modifierIndicator },
+    });
+  }
+}
+
 /** The pairs rule family. */
 export function checkPairs(ctx: RuleContext, report: Report): void {
   const { pairs } = ctx.knowledge;
   const imported = ctx.knowledge.ptp[ctx.input.claimType];
   report.ran('pairs', imported ? `${imported.info.label}; combined codes ${pairs.version}` : pairs.version);
   checkCombinations(ctx, report);
+  if (!ctx.linesAreSubmitted) reportLeftOff(ctx, report);
   const distinct = new Set(ctx.lines.map((l) => l.code));
   if (distinct.size > 1) {
     if (imported) {
@@ -183,7 +229,7 @@ export function checkPairs(ctx: RuleContext, report: Report): void {
     }
     if (bypass) {
       report.add('pair.bypassed', {
-        message: `${pairText}: a bypass modifier lets both codes pay; the record must document a distinct service${indicatorNote}.`,
+        message: `${pairText}: ${ctx.linesAreSubmitted ? 'a bypass modifier' : `dxacode's recommended claim puts ${bypassOn(ctx, line2, line1)} on ${line2.code}, which`} lets both codes pay (${row.rationale}); bill it only if the record shows a distinct service: a separate session or encounter, another site, or a study whose purpose does not overlap the other's, documented for each${indicatorNote}.`,
         line: lineRef(ctx, column2),
         source: row.source,
         path,

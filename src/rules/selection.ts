@@ -106,13 +106,22 @@ export function selectDensitometryCodes(input: CheckInput, knowledge: Knowledge,
       continue;
     }
     if (!interpreted && input.component !== 'technical') {
-      report?.add('selection.not-interpreted', {
-        message: `No interpretation is documented for ${label}, but the ${input.component} component is billed; the code includes the physician's interpretation.`,
-        fix: input.component === 'global' ? 'Bill the technical component (TC) only, or document the interpretation.' : 'Do not bill the professional component until the interpretation is documented.',
-        source: { title: 'REFERENCE §5-6: the service includes the physician interpretation (42 CFR 410.31); 77086 needs a documented interpretation', confidence: 'secondary' },
-        path: `performed[${uninterpreted}].interpreted`,
-        params: { service, component: input.component },
-      });
+      // A claim that bills only the technical component of the code is right; so is the recommended claim of a
+      // provider who bills globally, which takes TC (a warning says so). Billing the interpretation is the error.
+      const billed = input.submitted?.filter((line) => line.code === entry.code);
+      const recommendsTc = billed === undefined && input.component === 'global';
+      if (recommendsTc || billed === undefined || billed.some((line) => !line.modifiers.includes('TC'))) {
+        report?.add('selection.not-interpreted', {
+          message: recommendsTc
+            ? `No interpretation is documented for ${label}: the recommended claim bills its technical component (TC) only, since the global service includes the physician's interpretation.`
+            : `No interpretation is documented for ${label}, but the ${billed === undefined ? input.component : 'global or professional'} component is billed; the code includes the physician's interpretation.`,
+          fix: input.component === 'global' ? 'Bill the technical component (TC) only, or document the interpretation.' : 'Do not bill the professional component until the interpretation is documented.',
+          source: { title: 'REFERENCE §5-6: the service includes the physician interpretation (42 CFR 410.31); 77086 needs a documented interpretation', confidence: 'secondary' },
+          path: `performed[${uninterpreted}].interpreted`,
+          params: { service, component: input.component },
+          ...(recommendsTc ? { severity: 'warning' as const } : {}),
+        });
+      }
       if (input.component === 'professional') continue;
     }
     selected.push({ code: entry.code, interpreted, performed });
