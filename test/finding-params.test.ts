@@ -11,12 +11,14 @@ import { parse } from 'yaml';
 import { makeEncounters } from '../bench/encounters.js';
 import type { Finding, Result } from '../src/contract/result.js';
 import { check, parseEncounter } from '../src/engine/index.js';
-import { loadKnowledge } from '../src/io/knowledge-files.js';
+import { EMBEDDED_KNOWLEDGE_DIR, loadKnowledge } from '../src/io/knowledge-files.js';
+import { readPackFile } from '../src/knowledge/pack-file.js';
 import { RULES, type ParamDefinition, type RuleId } from '../src/rules/catalogue.js';
 import { normalizeIcd } from '../src/rules/icd10.js';
 
 const knowledge = loadKnowledge();
 const CASES_DIR = new URL('../cases/', import.meta.url).pathname;
+const PACKS_DIR = join(EMBEDDED_KNOWLEDGE_DIR, 'payers');
 
 /** Every encounter of the case files (defaults applied), with where it comes from. */
 function caseEncounters(): { name: string; raw: Record<string, unknown> }[] {
@@ -24,6 +26,11 @@ function caseEncounters(): { name: string; raw: Record<string, unknown> }[] {
   for (const file of readdirSync(CASES_DIR).filter((f) => f.endsWith('.yaml')).sort()) {
     const data = parse(readFileSync(join(CASES_DIR, file), 'utf8')) as { defaults?: Record<string, unknown>; cases: { name: string; encounter: Record<string, unknown> }[] };
     for (const c of data.cases) out.push({ name: `${file}: ${c.name}`, raw: JSON.parse(JSON.stringify({ ...(data.defaults ?? {}), ...c.encounter })) as Record<string, unknown> });
+  }
+  // The payer packs carry their own cases (docs/payer-packs.md).
+  for (const file of readdirSync(PACKS_DIR).filter((f) => f.endsWith('.yaml')).sort()) {
+    const pack = readPackFile(file, readFileSync(join(PACKS_DIR, file), 'utf8')).pack!;
+    for (const c of pack.cases ?? []) out.push({ name: `payers/${file}: ${c.name}`, raw: JSON.parse(JSON.stringify({ payer: pack.id, ...(pack.caseDefaults ?? {}), ...c.encounter })) as Record<string, unknown> });
   }
   return out;
 }

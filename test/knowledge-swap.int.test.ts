@@ -106,4 +106,58 @@ describe('knowledge versions swapped into running servers', () => {
     expect(filtered.status).toBe(200);
     expect((await request(`${servers[1]!.url}/v1/encounters?rechecked=maybe`, coder)).status).toBe(400);
   });
+  it('stores an uploaded payer pack only after its cases pass, and every process applies it over its period without a restart', async () => {
+    const pack = (cases: string) => `id: test-plan
+name: Test plan for the upload route
+program: commercial
+version: "2026.01"
+effective: "2026-01-01"
+description: A pack written for this test.
+source: { title: test, confidence: unverified }
+rules:
+  - id: vfa-alone-not-covered
+    kind: not-covered
+    codes: ["77086"]
+    severity: error
+    message: VFA alone is not covered by this test plan
+    source: { title: test, confidence: unverified }
+caseDefaults: { dateOfService: "2026-11-02", patient: { sex: female, age: 70 }, diagnoses: [M81.0] }
+cases:
+  - name: VFA alone is not covered
+    rules: [vfa-alone-not-covered]
+    encounter: { performed: [{ procedure: vfa }] }
+    expect: { findings: ["payer.not-covered:error"] }
+${cases}`;
+    const vfaAlone = (date: string) => ({ ...encounter('p'), dateOfService: date, payer: 'test-plan', performed: [{ procedure: 'vfa' }], claim: { lines: [{ code: '77086', diagnoses: ['M81.0'] }] } });
+    const upload = (token: string, text: string) => request(`${servers[0]!.url}/v1/knowledge/payer-packs?file=test-plan.yaml`, token, { method: 'POST', contentType: 'application/yaml', body: text });
+
+    const failing = await upload(admin, pack('  - name: a wrong expectation\n    rules: [vfa-alone-not-covered]\n    encounter: { performed: [{ procedure: vfa }] }\n    expect: { verdict: clean }\n'));
+    expect(failing.status).toBe(422);
+    const refused = failing.body as { findings: { rule: string; message: string }[]; failures: { name: string; differences: string[] }[] };
+    expect(refused.findings).toEqual([expect.objectContaining({ rule: 'knowledge.pack-case-failed', message: expect.stringContaining('verdict: expected clean, got reject') })]);
+    expect(refused.failures.map((f) => f.name)).toEqual(['a wrong expectation']);
+    expect((await upload(coder, pack(''))).status).toBe(403);
+    const unknown = await request(`${servers[1]!.url}/v1/check`, coder, { method: 'POST', contentType: 'application/json', body: JSON.stringify(vfaAlone('2026-11-02')) });
+    expect((unknown.body as { findings: { rule: string }[] }).findings.map((f) => f.rule)).toContain('payer.unknown');
+
+    const stored = await upload(admin, pack(''));
+    expect(stored.status).toBe(201);
+    const version = (stored.body as { version: { id: string; kind: string; effectiveFrom: string; importedBy: string; files: { name: string; sha256: string }[] } }).version;
+    expect(version).toMatchObject({ kind: 'payer-pack', effectiveFrom: '2026-01-01', files: [{ name: 'test-plan.yaml', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }] });
+    expect(version.importedBy).not.toBe('');
+    expect((await upload(admin, pack(''))).status).toBe(409);
+
+    // The other process picks it up by polling the store.
+    const rulesOn = async (date: string) => {
+      const sent = await request(`${servers[1]!.url}/v1/check`, coder, { method: 'POST', contentType: 'application/json', body: JSON.stringify(vfaAlone(date)) });
+      return (sent.body as { findings: { rule: string }[] }).findings.map((f) => f.rule);
+    };
+    const deadline = Date.now() + 15_000;
+    while (!(await rulesOn('2026-11-02')).includes('payer.not-covered') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await rulesOn('2026-11-02')).toContain('payer.not-covered');
+    expect(await rulesOn('2025-12-31')).toContain('payer.out-of-period');
+    const listed = (await request(`${servers[1]!.url}/v1/knowledge?date=2026-11-02`, coder)).body as { imported: { id: string; kind: string }[]; payers: { id: string; version: string }[] };
+    expect(listed.imported.find((v) => v.id === version.id)).toMatchObject({ kind: 'payer-pack' });
+    expect(listed.payers).toContainEqual(expect.objectContaining({ id: 'test-plan', version: '2026.01' }));
+  });
 });

@@ -2,9 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { contractJsonSchemas } from '../src/contract/json-schema.js';
+import { payerPackJsonSchema } from '../src/knowledge/schema.js';
 
 describe('published JSON Schema', () => {
-  for (const [file, schema] of Object.entries(contractJsonSchemas())) {
+  for (const [file, schema] of Object.entries({ ...contractJsonSchemas(), 'payer-pack.schema.json': payerPackJsonSchema() })) {
     it(`schema/${file} matches the zod schemas (run npm run schema after changing src/contract)`, () => {
       const published = JSON.parse(readFileSync(new URL(`../schema/${file}`, import.meta.url), 'utf8'));
       expect(published).toEqual(JSON.parse(JSON.stringify(schema)));

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKnowledge } from '../src/io/knowledge-files.js';
 import { SAMPLE_CONFIG } from '../src/interchange/x12/index.js';
@@ -241,19 +242,25 @@ for (const backend of BACKENDS) {
       for (const path of ['/v1/encounters/:id/claim', '/v1/claims/export', '/v1/batches', '/v1/batches/:id/items', '/v1/stats', '/v1/tokens/:id', '/v1/audit/verify']) expect(paths).toContain(path);
     });
 
-    it('lets admins validate a payer pack before deploying it', async () => {
-      const pack = JSON.parse(readFileSync(new URL('../src/knowledge/data/payers/aetna-cpb-0134.json', import.meta.url), 'utf8')) as Record<string, unknown>;
-      const renamed = { ...pack, id: 'aetna-cpb-0134-draft', name: 'Aetna CPB 0134 (draft edit)' };
-      const ok = await call('POST', '/v1/knowledge/payer-packs/validate', tokens.admin, renamed);
+    it('lets admins validate a payer pack file (YAML or JSON): lint and its own cases, without storing it', async () => {
+      const yamlText = readFileSync(new URL('../src/knowledge/data/payers/aetna-cpb-0134.yaml', import.meta.url), 'utf8');
+      const draft = yamlText.replace(/^id: aetna-cpb-0134$/m, 'id: aetna-cpb-0134-draft').replace(/^name: .*$/m, 'name: Aetna CPB 0134 (draft edit)');
+      const send = (token: string, text: string, type = 'application/yaml') => app.inject({ method: 'POST', url: '/v1/knowledge/payer-packs/validate', headers: { authorization: `Bearer ${token}`, 'content-type': type }, payload: text });
+      const ok = await send(tokens.admin, draft);
       expect(ok.statusCode).toBe(200);
-      expect(ok.json()).toMatchObject({ ok: true, pack: { id: 'aetna-cpb-0134-draft' } });
-      const clash = await call('POST', '/v1/knowledge/payer-packs/validate', tokens.admin, pack);
-      expect(clash.statusCode).toBe(422);
-      const broken = await call('POST', '/v1/knowledge/payer-packs/validate', tokens.admin, { ...renamed, version: 7 });
+      expect(ok.json()).toMatchObject({ ok: true, pack: { id: 'aetna-cpb-0134-draft', effective: '2005-01-01' }, cases: 20 });
+      // The same file as JSON is read the same way.
+      const asJson = await call('POST', '/v1/knowledge/payer-packs/validate', tokens.admin, parse(draft));
+      expect(asJson.statusCode).toBe(200);
+      const broken = await send(tokens.admin, draft.replace('version: "2026.12"', 'version: 7'));
       expect(broken.statusCode).toBe(422);
       expect(broken.json().findings[0]).toMatchObject({ rule: 'knowledge.invalid-pack' });
-      expect(broken.json().findings[0].message).toMatch(/version/);
-      expect((await call('POST', '/v1/knowledge/payer-packs/validate', tokens.coder, renamed)).statusCode).toBe(403);
+      expect(broken.json().findings[0].message).toMatch(/payer-pack\.yaml:4:10: error: version: /);
+      const failing = await send(tokens.admin, draft.replace('months: 24', 'months: 12'));
+      expect(failing.statusCode).toBe(422);
+      expect(failing.json().findings.map((f: { rule: string }) => f.rule)).toContain('knowledge.pack-case-failed');
+      expect(failing.json().failures[0]).toMatchObject({ name: expect.stringContaining('too frequent') });
+      expect((await send(tokens.coder, draft)).statusCode).toBe(403);
       // The running server's knowledge is unchanged.
       const knowledge = (await call('GET', '/v1/knowledge', tokens.viewer)).json() as { payers: { id: string }[] };
       expect(knowledge.payers.map((p) => p.id)).not.toContain('aetna-cpb-0134-draft');

@@ -5,6 +5,7 @@
  */
 import { storeOptionsFromEnv } from '../store/index.js';
 import type { KnowledgeVersionRecord } from '../knowledge/versions.js';
+import type { PayerPackRefused } from '../io/knowledge-store.js';
 import { EXIT } from './exit.js';
 import { knowledgeOrReport, report, type CliIo } from './shared.js';
 import { withStore, type CommandOutput } from './store-commands.js';
@@ -21,6 +22,11 @@ function describe(record: KnowledgeVersionRecord): string {
 /** The message of a refused import: layout problems and refusals are the user's to fix (exit 2), never a stack. */
 function refused(command: string, error: unknown): CommandOutput | undefined {
   const name = (error as Error | undefined)?.name;
+  if (name === 'KnowledgeImportError' && 'failures' in (error as object)) {
+    const refusal = error as PayerPackRefused;
+    const lines = [...refusal.problems, ...refusal.failures.flatMap((f) => [`case failed: ${f.name}`, ...f.differences.map((d) => `  ${d}`)])];
+    return { exitCode: EXIT.unusable, stdout: '', stderr: `dxacode: ${command}: refused: ${lines.length > 0 ? '' : refusal.message}\n${lines.map((l) => `  ${l}\n`).join('')}` };
+  }
   if (name === 'ImportError' || name === 'KnowledgeImportError') return { exitCode: EXIT.unusable, stdout: '', stderr: `dxacode: ${command}: ${(error as Error).message}\n` };
   return undefined;
 }
@@ -32,14 +38,17 @@ export async function importFiles(
   files: string[],
   options: { effectiveFrom?: string; effectiveTo?: string; allowSmaller?: boolean; format?: 'json' | 'text' },
 ): Promise<number> {
-  const { importKnowledge } = await import('../io/knowledge-store.js');
+  const { importKnowledge, loadStoredKnowledge } = await import('../io/knowledge-store.js');
   const env = io.env ?? {};
   return report(
     io,
     await withStore(storeOptionsFromEnv(env), 'knowledge import', async (store) => {
       try {
+        // A payer pack runs its cases with the knowledge checks would use: the embedded data and the stored versions.
+        const knowledge = kind === 'payer-pack' ? await loadStoredKnowledge(store, (await import('../io/knowledge-files.js')).loadKnowledge()) : undefined;
         const outcome = await importKnowledge(store, {
           kind,
+          knowledge,
           files,
           effectiveFrom: options.effectiveFrom,
           effectiveTo: options.effectiveTo,

@@ -101,7 +101,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   knowledge
     .command('import')
     .description('import official files of one kind as a new knowledge version (refused whole on any layout error)')
-    .argument('<kind>', 'ptp-practitioner, ptp-hospital, mue-practitioner, mue-hospital, mue-dme, pfs-rvu, icd10cm, hcpcs, mcd-article, order-referring, leie')
+    .argument('<kind>', 'ptp-practitioner, ptp-hospital, mue-practitioner, mue-hospital, mue-dme, pfs-rvu, icd10cm, hcpcs, mcd-article, order-referring, leie, payer-pack (a payer pack file, stored only after its cases pass)')
     .argument('<files...>', 'the files as CMS publishes them (unzipped)')
     .option('--effective-from <date>', 'first day in force (YYYY-MM-DD), when the file names do not say it or it differs')
     .option('--effective-to <date>', 'last day in force (YYYY-MM-DD); default open-ended or as the files say')
@@ -139,8 +139,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
 
   program
     .command('schema')
-    .description('print the JSON Schema of the Encounter and Result contract, or write them to a folder')
-    .option('--write <dir>', 'write encounter.schema.json and result.schema.json into this folder')
+    .description('print the JSON Schema of the Encounter and Result contract and of payer pack files, or write them to a folder')
+    .option('--write <dir>', 'write encounter.schema.json, result.schema.json and payer-pack.schema.json into this folder')
     .action(lazy(async () => (await import('./schema.js')).run));
 
   program
@@ -148,6 +148,18 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .description('list every rule id with its family, default severity and meaning')
     .option('--markdown', 'print the catalogue as a Markdown table (docs/rules.md)')
     .action(lazy(async () => (await import('./rules.js')).run));
+
+  const policy = program.command('policy').description('payer policy pack files (docs/payer-packs.md): run their cases, explain their mistakes');
+  policy
+    .command('test')
+    .description("run the cases each pack file carries; prints pass or FAIL per case with what differed (exit 1 when a case fails)")
+    .argument('<files...>', 'payer pack files (YAML or JSON)')
+    .action(lazy(async () => (await import('./policy.js')).test));
+  policy
+    .command('lint')
+    .description('explain mistakes by line and column: YAML syntax, the schema, unknown or out-of-period codes, overlapping versions, rules without cases')
+    .argument('<files...>', 'payer pack files (YAML or JSON)')
+    .action(lazy(async () => (await import('./policy.js')).lint));
 
   program
     .command('packs')

@@ -73,13 +73,15 @@ export function checkWithFacts(given: Encounter, allKnowledge: Knowledge): { res
   const encounter = applied ? applied.encounter : given;
   const input = normalizeEncounter(encounter, knowledge.office);
   const report = new Report();
-  const pack = knowledge.payers.get(input.payer);
+  const packLookup = knowledge.packs.on(input.payer, input.dateOfService);
+  const pack = packLookup.found === 'pack' ? packLookup.pack.pack : undefined;
   const coded = code(input, knowledge, pack, report);
   const submitted = input.submitted;
   const ctx: RuleContext = {
     input,
     knowledge,
     pack,
+    packLookup,
     selectedCodes: coded.selectedCodes,
     technicalOnlyCodes: coded.technicalOnlyCodes,
     lines: submitted ?? coded.lines,

@@ -6,6 +6,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileKnowledge, KnowledgeError, type Knowledge, type KnowledgeSources } from '../knowledge/compile.js';
+import { problemText, readPackFile, withoutCases } from '../knowledge/pack-file.js';
 
 /** Folder of the embedded knowledge data (src/knowledge/data, found from both src/ and dist/). */
 export const EMBEDDED_KNOWLEDGE_DIR = fileURLToPath(new URL('../../src/knowledge/data/', import.meta.url));
@@ -46,11 +47,31 @@ function readOfficial(dir: string): KnowledgeSources['official'] {
   };
 }
 
+/** File names a payer pack can have: YAML (the format docs/payer-packs.md describes) or JSON. */
+export const PACK_FILE = /\.(ya?ml|json)$/i;
+
+/**
+ * Reads one payer pack file for checking claims (its cases are left out: `dxacode policy test` runs them); a syntax
+ * or schema error is a KnowledgeError naming file, line and column.
+ */
+export function readPackData(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new KnowledgeError(`cannot read payer pack ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  const file = readPackFile(path, withoutCases(text));
+  const first = file.problems.find((p) => p.severity === 'error');
+  if (!file.pack || first) throw new KnowledgeError(`payer pack ${problemText(path, first ?? { line: 1, column: 1, severity: 'error', message: 'not a payer pack' })}`);
+  return file.pack;
+}
+
 /** Reads the raw tables from a knowledge folder, plus any extra pack files. */
 export function readKnowledgeSources(dir = EMBEDDED_KNOWLEDGE_DIR, extraPackFiles: string[] = []): KnowledgeSources {
   const packDir = join(dir, 'payers');
   const packFiles = readdirSync(packDir)
-    .filter((name) => name.endsWith('.json'))
+    .filter((name) => PACK_FILE.test(name))
     .sort()
     .map((name) => join(packDir, name));
   return {
@@ -61,7 +82,7 @@ export function readKnowledgeSources(dir = EMBEDDED_KNOWLEDGE_DIR, extraPackFile
     icd10Tsv: readFileSync(join(dir, 'icd10cm-fy2026-subset.tsv'), 'utf8'),
     medicareBmm: readJson(join(dir, 'medicare-bmm.json')),
     iscdVfa: readJson(join(dir, 'iscd-vfa.json')),
-    payers: [...packFiles, ...extraPackFiles].map((path) => ({ name: path, data: readJson(path) })),
+    payers: [...packFiles, ...extraPackFiles].map((path) => ({ name: path, data: readPackData(path) })),
     official: readOfficial(dir),
   };
 }

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Knowledge } from '../knowledge/compile.js';
+import type { PayerPack } from '../knowledge/schema.js';
 import { IMPORTERS, ImportError, KNOWLEDGE_KINDS, type KnowledgeKind } from '../knowledge/import/index.js';
 import { decodeTables, encodeTables } from '../knowledge/import/table.js';
 import { compileVersion, withVersions, type CompiledVersion, type KnowledgeVersionRecord } from '../knowledge/versions.js';
@@ -26,10 +27,58 @@ export class KnowledgeImportError extends Error {
   override readonly name = 'KnowledgeImportError';
 }
 
+/**
+ * A payer pack that was refused: lint errors (file:line:column: message) or cases that failed, each with what
+ * differed. A pack is stored only after it passes its own cases.
+ */
+export class PayerPackRefused extends KnowledgeImportError {
+  constructor(
+    message: string,
+    readonly problems: readonly string[],
+    readonly failures: readonly { name: string; differences: string[] }[],
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Lints a pack file against the knowledge in use and runs its cases with it; throws PayerPackRefused with every lint
+ * error or failed case. Returns the pack, how many cases passed and the lint warnings.
+ */
+export async function checkPayerPackFile(name: string, text: string, knowledge: Knowledge): Promise<{ pack: PayerPack; cases: number; warnings: string[] }> {
+  const [{ lintPack, problemText, readPackFile }, { runPackCases }, { KnowledgeError }] = await Promise.all([
+    import('../knowledge/pack-file.js'),
+    import('../engine/cases.js'),
+    import('../knowledge/errors.js'),
+  ]);
+  const file = readPackFile(name, text);
+  // Another version of the same payer is not an error here: an upload takes precedence on the dates it covers.
+  const problems = [...file.problems, ...lintPack(file, knowledge, [])];
+  const errors = problems.filter((p) => p.severity === 'error').map((p) => problemText(name, p));
+  if (!file.pack || errors.length > 0) throw new PayerPackRefused(`${name}: the payer pack has ${errors.length} error${errors.length === 1 ? '' : 's'} (dxacode policy lint explains them): ${errors.slice(0, 5).join('; ')}`, errors, []);
+  let outcomes;
+  try {
+    outcomes = runPackCases(file.pack, name, knowledge);
+  } catch (error) {
+    if (error instanceof KnowledgeError) throw new PayerPackRefused(`${name}: ${error.message}`, [error.message], []);
+    throw error;
+  }
+  const failures = outcomes.filter((o) => !o.ok).map((o) => ({ name: o.name, differences: o.differences }));
+  if (failures.length > 0) {
+    throw new PayerPackRefused(`${name}: ${failures.length} of ${outcomes.length} case${outcomes.length === 1 ? '' : 's'} failed: ${failures.map((f) => `"${f.name}" (${f.differences[0]})`).join('; ')}`, [], failures);
+  }
+  if (outcomes.length === 0) throw new PayerPackRefused(`${name}: the payer pack has no cases; a pack is stored only after it passes its own cases`, [], []);
+  return { pack: file.pack, cases: outcomes.length, warnings: problems.filter((p) => p.severity === 'warning').map((p) => problemText(name, p)) };
+}
+
 /** What the user asked for. */
 export interface ImportRequest {
   kind: string;
   files: string[];
+  /** The files' contents when they are already in memory (an upload): `files` are then only their names. */
+  contents?: Uint8Array[] | undefined;
+  /** The knowledge in use: a payer pack is linted and its cases run with it before it is stored. */
+  knowledge?: Knowledge | undefined;
   /** Overrides of the period the files name (ISO dates; `to` inclusive). */
   effectiveFrom?: string | undefined;
   effectiveTo?: string | undefined;
@@ -67,12 +116,21 @@ export async function importKnowledge(store: Store, request: ImportRequest): Pro
   if (request.files.length < min || request.files.length > max) {
     throw new KnowledgeImportError(`${kind} takes ${min === max ? min : `${min} to ${max}`} file${max === 1 ? '' : 's'} (${importer.files}), got ${request.files.length}`);
   }
+  if (kind === 'payer-pack' && (request.effectiveFrom !== undefined || request.effectiveTo !== undefined)) {
+    throw new KnowledgeImportError('payer-pack: the pack file gives its own effective period (effective, end); --effective-from and --effective-to do not apply');
+  }
   for (const [name, value] of [['--effective-from', request.effectiveFrom], ['--effective-to', request.effectiveTo]] as const) {
     if (value !== undefined && !isCalendarDate(value)) throw new KnowledgeImportError(`${name}: expected a date as YYYY-MM-DD, got "${value}"`);
   }
   const t0 = now();
   const files = [];
-  for (const path of request.files) {
+  for (const [i, path] of request.files.entries()) {
+    const given = request.contents?.[i];
+    if (given) {
+      if (given.length > MAX_IMPORT_FILE_BYTES) throw new KnowledgeImportError(`${path}: the file is larger than ${MAX_IMPORT_FILE_BYTES / (1024 * 1024)} MiB`);
+      files.push({ name: basename(path), bytes: given, sha256: createHash('sha256').update(given).digest('hex') });
+      continue;
+    }
     let size: number;
     try {
       size = (await stat(path)).size;
@@ -85,6 +143,12 @@ export async function importKnowledge(store: Store, request: ImportRequest): Pro
   }
   const t1 = now();
   const data = importer.read(files.map((f) => ({ name: f.name, bytes: f.bytes })));
+  let warnings = data.warnings;
+  if (kind === 'payer-pack') {
+    if (!request.knowledge) throw new Error('importKnowledge: a payer pack needs the knowledge to run its cases with');
+    const file = files[0]!;
+    warnings = (await checkPayerPackFile(file.name, new TextDecoder().decode(file.bytes), request.knowledge)).warnings;
+  }
   const t2 = now();
   const from = request.effectiveFrom ?? data.effective?.from;
   const to = request.effectiveTo !== undefined ? request.effectiveTo : request.effectiveFrom !== undefined ? null : (data.effective?.to ?? null);
@@ -96,7 +160,8 @@ export async function importKnowledge(store: Store, request: ImportRequest): Pro
   const versions = await store.listKnowledgeVersions();
   const previous = versions.filter((v) => v.kind === kind).at(-1);
   const rows = mainRowCount(data.rowCounts);
-  if (previous && !request.allowSmaller) {
+  // Versions of a payer pack are of different payers and sizes: a small pack is not a truncated file.
+  if (previous && !request.allowSmaller && kind !== 'payer-pack') {
     const before = mainRowCount(previous.rowCounts);
     if (rows < before * MIN_ROW_SHARE) {
       throw new KnowledgeImportError(
@@ -121,12 +186,12 @@ export async function importKnowledge(store: Store, request: ImportRequest): Pro
       rowCounts: data.rowCounts,
       contentSha256,
       importedBy: request.actor,
-      warnings: data.warnings.slice(0, 1000),
+      warnings: warnings.slice(0, 1000),
     },
     encoded,
   );
   const t4 = now();
-  return { record, warnings: data.warnings, milliseconds: { read: t1 - t0, parse: t2 - t1, encode: t3 - t2, store: t4 - t3 } };
+  return { record, warnings, milliseconds: { read: t1 - t0, parse: t2 - t1, encode: t3 - t2, store: t4 - t3 } };
 }
 
 /**
@@ -148,6 +213,11 @@ export async function loadStoredKnowledge(store: Store, base: Knowledge): Promis
 
 export { ImportError };
 
+/** The payer id of a payer-pack version (its edition is "ID VERSION"). */
+function packIdOf(record: KnowledgeVersionRecord): string {
+  return record.edition.split(' ')[0]!;
+}
+
 /** The difference between a stored version and another (by default the previous version of the same kind). */
 export async function diffStoredVersions(
   store: Store,
@@ -159,7 +229,8 @@ export async function diffStoredVersions(
   const versions = await store.listKnowledgeVersions();
   const to = versions.find((v) => v.id === toId);
   if (!to) throw new KnowledgeImportError(`no knowledge version ${toId} (dxacode knowledge list shows them)`);
-  const from = fromId === undefined ? versions.filter((v) => v.kind === to.kind && v.seq < to.seq).at(-1) : versions.find((v) => v.id === fromId);
+  const sameSeries = (v: KnowledgeVersionRecord) => v.kind === to.kind && (to.kind !== 'payer-pack' || packIdOf(v) === packIdOf(to));
+  const from = fromId === undefined ? versions.filter((v) => sameSeries(v) && v.seq < to.seq).at(-1) : versions.find((v) => v.id === fromId);
   if (fromId !== undefined && !from) throw new KnowledgeImportError(`no knowledge version ${fromId} (dxacode knowledge list shows them)`);
   if (from && from.kind !== to.kind) throw new KnowledgeImportError(`${from.id} is ${from.kind} and ${to.id} is ${to.kind}: only versions of one kind can be compared`);
   const tablesOf = async (record: KnowledgeVersionRecord | undefined) => {
@@ -226,11 +297,16 @@ export async function recheckSince(store: Store, knowledge: Knowledge, sinceId: 
   const touching = versions.filter((v) => v.seq >= since.seq);
   const done = new Map<string, RecheckLine>();
   for (const version of touching) {
-    const candidates = (await store.encountersInPeriod(version.effectiveFrom, version.effectiveTo, organization)).filter((c) => !done.has(`${c.organization}/${c.encounterId}`));
+    // A payer pack touches only its payer's encounters.
+    const payer = version.kind === 'payer-pack' ? packIdOf(version) : undefined;
+    const candidates = (await store.encountersInPeriod(version.effectiveFrom, version.effectiveTo, organization)).filter(
+      (c) => !done.has(`${c.organization}/${c.encounterId}`) && (payer === undefined || (c.encounter.payer ?? 'medicare') === payer),
+    );
     if (candidates.length === 0) continue;
     const codes = candidates.map(codesOf);
-    // Provider lists change NPIs, not codes: every encounter in their period is checked again.
-    const byCode = version.kind !== 'order-referring' && version.kind !== 'leie';
+    // Provider lists change NPIs, not codes, and a pack's rules change what its codes mean: every encounter in their
+    // period is checked again.
+    const byCode = version.kind !== 'order-referring' && version.kind !== 'leie' && version.kind !== 'payer-pack';
     const hasPrevious = byCode && versions.some((v) => v.kind === version.kind && v.seq < version.seq);
     // Compare only the rows that name a code of these encounters: a PTP quarter has millions of rows, the office's
     // claims a few hundred codes.

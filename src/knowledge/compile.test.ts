@@ -52,7 +52,7 @@ describe('knowledge', () => {
 
   it('refuses a payer pack rule that names a code the code table lacks', () => {
     const sources = fresh();
-    const pack = sources.payers.find((p) => p.name.endsWith('aetna-cpb-0134.json'))!;
+    const pack = sources.payers.find((p) => p.name.endsWith('aetna-cpb-0134.yaml'))!;
     (pack.data as { rules: { codes: string[] }[] }).rules[0]!.codes.push('99999');
     expect(() => compileKnowledge(sources)).toThrow(/rule vfa-adjunct-only: code 99999 is not in the codes table/);
   });
@@ -60,7 +60,7 @@ describe('knowledge', () => {
   it('refuses duplicate pack ids', () => {
     const sources = fresh();
     sources.payers.push({ name: 'copy.json', data: structuredClone(sources.payers[0]!.data) });
-    expect(() => compileKnowledge(sources)).toThrow(/duplicate entry/);
+    expect(() => compileKnowledge(sources)).toThrow(/overlaps version .* give each version its own effective period/);
   });
 
   it('reports a malformed ICD-10-CM row by line', () => {

@@ -24,6 +24,7 @@ import type { KnowledgeVersionRecord, LeieLookup, OrderReferringLookup, PtpLooku
 import { NO_OFFICE_SETTINGS, type OfficeSettings } from './office.js';
 import type { Source } from '../contract/result.js';
 import { KnowledgeError } from './errors.js';
+import { compilePack, PackIndex } from './packs.js';
 import {
   readCodeList,
   readEmbeddedArticle,
@@ -160,7 +161,10 @@ export interface Knowledge {
   medicare: MedicareBmm;
   medicareIndex: MedicareIndex;
   iscd: { version: string; title: string; versions: IscdVersion[] };
+  /** Per payer id, the pack version listed first (for listings); checks use `packs.on(id, date)`. */
   payers: Map<string, z.infer<typeof PayerPack>>;
+  /** Every version of every payer's pack, compiled; `on(id, date)` finds the one in force on a date of service. */
+  packs: PackIndex;
   /** The HCPCS Level II code list. */
   hcpcs: HcpcsCodeSet;
   /** MUE values and adjudication indicators per claim type (practitioner, outpatient hospital). */
@@ -307,15 +311,9 @@ export function compileKnowledge(sources: KnowledgeSources): Knowledge {
       byJurisdiction.set(j, article);
     }
   }
-  const payers = indexBy(packs, (p) => p.id, 'payers');
+  const packIndex = PackIndex.fromFiles(packs.map((pack, i) => compilePack(pack, sources.payers[i]!.name, (code) => byCode.has(code))));
+  const payers = packIndex.current();
   if (!payers.has('medicare')) throw new KnowledgeError('knowledge: the medicare payer pack is missing');
-  for (const pack of packs) {
-    for (const rule of pack.rules) {
-      for (const code of rule.codes) {
-        if (!byCode.has(code)) throw new KnowledgeError(`payer pack ${pack.id}: rule ${rule.id}: code ${code} is not in the codes table`);
-      }
-    }
-  }
 
   const packVersions = packs.map((p) => `${p.id} ${p.version}`).join(', ');
   const knowledge: Knowledge = {
@@ -374,6 +372,7 @@ export function compileKnowledge(sources: KnowledgeSources): Knowledge {
     medicareIndex: indexMedicare(medicare),
     iscd: { version: iscd.version, title: iscd.title, versions: iscd.versions },
     payers,
+    packs: packIndex,
     hcpcs: {
       info: {
         id: 'embedded:hcpcs-2026-07',

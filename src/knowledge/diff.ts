@@ -26,6 +26,7 @@ const DIFF_SPECS: Record<KnowledgeKind, { table: string; key: string[]; codes: s
   ],
   'order-referring': [{ table: 'rows', key: ['npi'], codes: [] }],
   leie: [{ table: 'rows', key: ['npi', 'lastName', 'businessName', 'exclusionDate'], codes: [] }],
+  'payer-pack': [{ table: 'rules', key: ['id'], codes: [] }],
 };
 
 /** One changed row: its key, and the columns whose values differ (before and after). */

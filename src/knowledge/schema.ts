@@ -339,17 +339,81 @@ export const IscdVfa = z.strictObject({
 /** One ISCD guideline version. */
 export type IscdVersion = z.infer<typeof IscdVfa>['versions'][number];
 
-/** Conditions a payer rule can be limited to; all given conditions must hold. */
+/** A number compared with a threshold: every bound given must hold (`over: 7` is > 7, `atLeast: 5` is >= 5). */
+const NumberTest = z
+  .strictObject({
+    over: z.number().optional(),
+    atLeast: z.number().optional(),
+    under: z.number().optional(),
+    atMost: z.number().optional(),
+  })
+  .refine((t) => Object.keys(t).length > 0, { error: 'expected at least one of over, atLeast, under, atMost' });
+/** A threshold test on a number. */
+export type NumberTest = z.infer<typeof NumberTest>;
+
+/** The clinical facts of the encounter contract (Clinical) a pack condition can test. */
+export const PACK_NUMBER_FACTS = ['tScoreLowest', 'heightLossHistoricalCm', 'heightLossProspectiveCm', 'glucocorticoidMgPerDay', 'glucocorticoidMonths'] as const;
+/** The yes/no clinical facts of the contract a pack condition can test. */
+export const PACK_BOOLEAN_FACTS = [
+  'selfReportedVertebralFracture',
+  'estrogenDeficient',
+  'primaryHyperparathyroidism',
+  'vertebralAbnormalityOnXray',
+  'monitoringOsteoporosisTherapy',
+] as const;
+
+const ClinicalTests = z.strictObject({
+  ...Object.fromEntries(PACK_NUMBER_FACTS.map((f) => [f, NumberTest.optional()])),
+  ...Object.fromEntries(PACK_BOOLEAN_FACTS.map((f) => [f, z.boolean().optional()])),
+} as Record<(typeof PACK_NUMBER_FACTS)[number], z.ZodOptional<typeof NumberTest>> & Record<(typeof PACK_BOOLEAN_FACTS)[number], z.ZodOptional<z.ZodBoolean>>);
+
+/** A diagnosis a condition names: a dotted code, or a prefix ending in `-` (M81- is every code under M81). */
+const DiagnosisPattern = z.string().regex(/^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?-?$/, { error: 'expected a dotted ICD-10-CM code (M81.0) or a prefix ending in - (M81-, M80.0-)' });
+
+/** Report elements a documentation rule can require (read from the report text). */
+export const REPORT_ELEMENTS = ['indication', 'impression', 'signature', 'ordering-clinician', 't-score', 'frax', 'comparison', 'vfa-levels'] as const;
+
+/**
+ * Conditions a payer rule, criterion or exception can test; all given conditions must hold. A condition whose fact
+ * the encounter does not give is unknown, never met: the rule reports it as not checked.
+ */
 export const PackCondition = z.strictObject({
+  /** The line's diagnoses (or the encounter's, when the line has none) are only the screening code Z13.820. */
   screening: z.literal(true).optional(),
+  /** The screening code Z13.820 is among the line's diagnoses (a preventive claim, with or without a condition code). */
+  withScreeningCode: z.boolean().optional(),
+  /** No bone density study (axial or peripheral DXA, QCT, ultrasound, SEXA) is performed or billed in the session. */
   withoutBoneDensityStudy: z.literal(true).optional(),
+  /** Age in whole years on the date of service. */
   ageUnder: z.number().int().positive().optional(),
+  ageAtLeast: z.number().int().min(0).optional(),
+  ageAtMost: z.number().int().min(0).optional(),
+  sex: z.enum(['female', 'male']).optional(),
+  /** One of the line's diagnoses (or the encounter's) is one of these codes or starts with one of these prefixes. */
+  diagnoses: z.array(DiagnosisPattern).min(1).optional(),
+  /** Clinical facts of the encounter (the contract's `clinical`). */
+  clinical: ClinicalTests.optional(),
+  /** A fact the encounter contract has no field for: the condition is never met, only reported as not checked. */
+  notAnInput: z.string().min(1).optional(),
 });
 /** A pack condition. */
 export type PackCondition = z.infer<typeof PackCondition>;
 
+const RuleId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'expected a lower-case id of letters, digits and hyphens' });
+
+/** A named condition with its own source: a coverage criterion, or an exception to an interval. */
+export const PackCriterion = PackCondition.extend({
+  id: RuleId,
+  label: z.string().min(1),
+  /** The criterion's own source, when it differs from its rule's (an unverified exception says so in findings). */
+  source: Source.optional(),
+});
+/** A coverage criterion or frequency exception. */
+export type PackCriterion = z.infer<typeof PackCriterion>;
+
 const PackRuleBase = {
-  id: z.string().regex(/^[a-z0-9-]+$/),
+  id: RuleId,
+  /** The CPT/HCPCS codes of the lines the rule applies to. */
   codes: z.array(Code).min(1),
   when: PackCondition.optional(),
   severity: z.enum(SEVERITIES),
@@ -360,31 +424,104 @@ const PackRuleBase = {
 
 /** One payer pack rule. */
 export const PackRule = z.discriminatedUnion('kind', [
+  /** The service is not covered when the condition holds. */
   z.strictObject({ kind: z.literal('not-covered'), ...PackRuleBase }),
+  /** The service is covered but not separately paid (bundled into another service's payment). */
+  z.strictObject({ kind: z.literal('bundled'), ...PackRuleBase }),
+  /** The service is covered when one of the criteria holds. */
+  z.strictObject({ kind: z.literal('coverage'), ...PackRuleBase, criteria: z.array(PackCriterion).min(1) }),
+  /** `months` must pass since the last service of `sameService` in the history, unless an exception holds. */
   z.strictObject({
     kind: z.literal('frequency'),
     ...PackRuleBase,
     months: z.number().int().positive(),
-    exceptions: z.array(z.enum(['glucocorticoid-monitoring'])),
-    unencodedExceptions: z.array(z.string()).optional(),
+    /** The history codes that count as the same service (default: `codes`). */
+    sameService: z.array(Code).min(1).optional(),
+    exceptions: z.array(PackCriterion).optional(),
   }),
+  /** The encounter's priorAuthorization.obtained must be true. */
   z.strictObject({ kind: z.literal('prior-authorization'), ...PackRuleBase }),
+  /** The report must show these elements (checked only when the encounter carries the report text). */
+  z.strictObject({ kind: z.literal('documentation'), ...PackRuleBase, elements: z.array(z.enum(REPORT_ELEMENTS)).min(1) }),
 ]);
 /** A pack rule. */
 export type PackRule = z.infer<typeof PackRule>;
 
-/** A payer policy pack (see docs/payer-packs.md). */
-export const PayerPack = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'expected a lower-case id of letters, digits and hyphens' }),
-  name: z.string().min(1),
-  /** medicare: Original Medicare (the BMM benefit rules, GA/GZ/GY/GX); medicare-advantage: a Medicare Advantage plan, which applies its own rules and takes no Original Medicare liability modifiers; commercial. */
-  program: z.enum(['medicare', 'medicare-advantage', 'commercial']),
-  version: z.string().min(1),
-  modelled: z.boolean().optional(),
-  description: z.string(),
-  source: Source,
-  rules: z.array(PackRule),
+/**
+ * What a pack case expects of the result (the same fields as the case files in cases/): a finding is a rule id, or
+ * `rule@line` for the submitted line index, or `rule:severity`.
+ */
+export const CaseExpect = z.strictObject({
+  verdict: z.enum(['clean', 'review', 'reject']).optional(),
+  /** Rule ids that must appear. */
+  findings: z.array(z.string()).optional(),
+  /** Rule ids that must not appear. */
+  notFindings: z.array(z.string()).optional(),
+  /** The recommended lines as `CODE[-MOD...]`, in order. */
+  recommended: z.array(z.string()).optional(),
+  /** Each recommended line's diagnoses, in order. */
+  recommendedPointers: z.array(z.array(z.string())).optional(),
+  recommendedDiagnoses: z.array(z.string()).optional(),
+  /** Families that must appear in `unchecked`. */
+  unchecked: z.array(z.string()).optional(),
+  /** Families that must not appear in `unchecked`. */
+  notUnchecked: z.array(z.string()).optional(),
+  /** Substrings that must appear in the message of the named finding: { rule: text }. */
+  messages: z.record(z.string(), z.string()).optional(),
+  /** Substrings that must appear in the fix of the named finding: { rule: text }. */
+  fixes: z.record(z.string(), z.string()).optional(),
+  /** Params a finding must carry: { rule (or rule@line): { name: value } }; some finding of the rule has at least these params with these values. */
+  params: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+  /** The path a finding must carry: { rule (or rule@line): path }; some finding of the rule points there. */
+  paths: z.record(z.string(), z.string()).optional(),
+  /** Substrings that must appear in the reason of an unchecked entry of the family: { family: text }. */
+  uncheckedReasons: z.record(z.string(), z.string()).optional(),
+  /** Encounter fields that must be filled from the report (`fromReport[].field`). */
+  fromReport: z.array(z.string()).optional(),
+  /** Encounter fields that must not be filled from the report. */
+  notFromReport: z.array(z.string()).optional(),
+  /** The encounter is unusable input: fields that must be named. */
+  invalid: z.array(z.string()).optional(),
 });
+/** What a case expects. */
+export type CaseExpect = z.infer<typeof CaseExpect>;
+
+/** One case: an encounter (merged over the defaults) and what its result must show. */
+export const PackCase = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  citation: z.string().optional(),
+  /** The pack rule ids this case exercises (policy lint: every rule needs a case). */
+  rules: z.array(RuleId).optional(),
+  encounter: z.record(z.string(), z.unknown()),
+  expect: CaseExpect,
+});
+/** A pack case. */
+export type PackCase = z.infer<typeof PackCase>;
+
+/** A payer policy pack (see docs/payer-packs.md): one version of one payer's rules, with its cases. */
+export const PayerPack = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'expected a lower-case id of letters, digits and hyphens' }),
+    name: z.string().min(1),
+    /** medicare: Original Medicare (the BMM benefit rules, GA/GZ/GY/GX); medicare-advantage: a Medicare Advantage plan, which applies its own rules and takes no Original Medicare liability modifiers; commercial. */
+    program: z.enum(['medicare', 'medicare-advantage', 'commercial']),
+    version: z.string().min(1),
+    /** First date of service this version applies to. */
+    effective: IsoDate,
+    /** Last date of service this version applies to (inclusive); absent: until a later version. */
+    end: IsoDate.optional(),
+    /** Where the effective period comes from, when not from `source` (an assumed period says so). */
+    periodSource: Source.optional(),
+    modelled: z.boolean().optional(),
+    description: z.string(),
+    source: Source,
+    rules: z.array(PackRule),
+    /** Encounter fields every case starts from (`payer` defaults to the pack's id). */
+    caseDefaults: z.record(z.string(), z.unknown()).optional(),
+    cases: z.array(PackCase).optional(),
+  })
+  .refine((p) => p.end === undefined || p.end >= p.effective, { error: 'expected end on or after effective', path: ['end'] });
 /** A payer pack. */
 export type PayerPack = z.infer<typeof PayerPack>;
 
@@ -418,3 +555,8 @@ export const BillingArticles = z.strictObject({
   ),
   withoutArticle: z.strictObject({ note: z.string(), source: Source }),
 });
+
+/** The JSON Schema of a payer pack file (schema/payer-pack.schema.json), for editors that check YAML as it is typed. */
+export function payerPackJsonSchema(): Record<string, unknown> {
+  return { $id: 'urn:dxacode:payer-pack:1', title: 'dxacode payer policy pack (docs/payer-packs.md)', ...z.toJSONSchema(PayerPack, { io: 'input', unrepresentable: 'any' }) };
+}

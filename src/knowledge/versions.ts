@@ -12,7 +12,10 @@ import { INT_NULL, type Table } from './import/table.js';
 import { isoOfDateInt } from './import/text.js';
 import type { KnowledgeKind } from './import/types.js';
 import { CodeList, type CoverageArticle, type DatasetInfo, type Mai, type MueEntry, type MueTable, type RvuEntry, type RvuTable } from './official.js';
-import type { PtpRow } from './schema.js';
+import type { PayerPack, PtpRow } from './schema.js';
+import { KnowledgeError } from './errors.js';
+import { readPackFile } from './pack-file.js';
+import { compilePack } from './packs.js';
 
 /** The provenance of one imported version, as the store keeps it. */
 export interface KnowledgeVersionRecord {
@@ -46,6 +49,7 @@ export const KIND_TITLES: Record<KnowledgeKind, string> = {
   'mcd-article': 'Medicare Coverage Database billing articles',
   'order-referring': 'CMS Order and Referring (PECOS)',
   leie: 'OIG exclusion list (LEIE)',
+  'payer-pack': 'Payer policy pack',
 };
 
 function infoOf(record: KnowledgeVersionRecord): DatasetInfo {
@@ -444,6 +448,18 @@ function compileLeie(record: KnowledgeVersionRecord, table: Table): LeieLookup {
 export interface CompiledVersion {
   record: KnowledgeVersionRecord;
   apply(target: Knowledge): void;
+  /** A payer pack version: the pack (every version of every payer stays loaded; each applies over its period). */
+  pack?: PayerPack | undefined;
+}
+
+/** The pack a stored payer-pack version holds (validated again: the stored text is the uploaded file). */
+function storedPack(record: KnowledgeVersionRecord, file: Table): PayerPack {
+  const text = file.text('text');
+  const name = file.text('name');
+  const read = readPackFile(name.values[name.index[0]!]!, text.values[text.index[0]!]!);
+  const first = read.problems.find((p) => p.severity === 'error');
+  if (!read.pack || first) throw new KnowledgeError(`knowledge version ${record.id}: the stored payer pack is not valid: ${first?.message ?? 'unreadable'}`);
+  return read.pack;
 }
 
 /** Compiles a stored version's tables into an override of the lookups of its kind. */
@@ -506,6 +522,17 @@ export function compileVersion(record: KnowledgeVersionRecord, data: Record<stri
     case 'mue-dme':
       // Kept and listed; the DME MUE table does not apply to these codes.
       return { record, apply: () => undefined };
+    case 'payer-pack': {
+      const pack = storedPack(record, need('file'));
+      return {
+        record,
+        pack,
+        apply: (k) => {
+          k.packs = k.packs.withUploads([compilePack(pack, record.id, (code) => k.codes.byCode.has(code))]);
+          k.payers = k.packs.current();
+        },
+      };
+    }
   }
 }
 
@@ -513,10 +540,18 @@ export function compileVersion(record: KnowledgeVersionRecord, data: Record<stri
  * The embedded knowledge plus imported versions. `forDate` picks, per kind, the newest version in force on the date
  * and returns a Knowledge with those lookups (memoised per combination, so repeated dates cost a map look-up).
  */
-export function withVersions(base: Knowledge, versions: readonly CompiledVersion[]): Knowledge {
-  if (versions.length === 0) return base;
+export function withVersions(given: Knowledge, versions: readonly CompiledVersion[]): Knowledge {
+  if (versions.length === 0) return given;
+  // Payer packs are not one-per-kind: every uploaded version of every payer is laid over the files' versions, oldest
+  // first so the newest ends in front, and the date of service picks among them (PackIndex.on).
+  const base: Knowledge = { ...given };
+  for (const v of [...versions].filter((c) => c.pack).sort((a, b) => a.record.seq - b.record.seq)) v.apply(base);
+  if (base.packs !== given.packs) {
+    const uploaded = versions.filter((c) => c.pack).map((c) => `${c.pack!.id} ${c.pack!.version}`);
+    base.version = `${given.version}; payer packs uploaded ${uploaded.join(', ')}`;
+  }
   const byKind = new Map<KnowledgeKind, CompiledVersion[]>();
-  for (const v of [...versions].sort((a, b) => b.record.seq - a.record.seq)) {
+  for (const v of [...versions].filter((c) => !c.pack).sort((a, b) => b.record.seq - a.record.seq)) {
     const list = byKind.get(v.record.kind) ?? [];
     list.push(v);
     byKind.set(v.record.kind, list);

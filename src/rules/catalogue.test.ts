@@ -14,7 +14,7 @@ function filesUnder(dir: URL, ending: string): string[] {
 
 describe('rule catalogue', () => {
   it('every rule id is exercised by a case file or a test', () => {
-    const corpus = [...filesUnder(new URL('../../cases/', import.meta.url), '.yaml'), ...filesUnder(new URL('../../test/', import.meta.url), '.ts'), ...filesUnder(new URL('../', import.meta.url), '.test.ts')].join('\n');
+    const corpus = [...filesUnder(new URL('../../cases/', import.meta.url), '.yaml'), ...filesUnder(new URL('../knowledge/data/payers/', import.meta.url), '.yaml'), ...filesUnder(new URL('../../test/', import.meta.url), '.ts'), ...filesUnder(new URL('../', import.meta.url), '.test.ts')].join('\n');
     const unexercised = Object.keys(RULES).filter((id) => !corpus.includes(id));
     expect(unexercised).toEqual([]);
   });

@@ -7,6 +7,7 @@ import type { Finding, Source } from '../contract/result.js';
 import type { ClaimType, Component, Jurisdiction, Severity, Sex } from '../contract/values.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import type { PayerPack } from '../knowledge/schema.js';
+import type { PackLookup } from '../knowledge/packs.js';
 import { RULES, type Family, type ParamsOf, type RuleId } from './catalogue.js';
 import type { MedicareLineAssessment } from './medicare.js';
 import type { ReportFacts } from '../extract/facts.js';
@@ -60,8 +61,10 @@ export interface CheckInput {
 export interface RuleContext {
   input: CheckInput;
   knowledge: Knowledge;
-  /** The payer pack, or undefined when the payer id is unknown. */
+  /** The payer pack version in force on the date of service, or undefined (an unknown payer, or none in force then). */
   pack: PayerPack | undefined;
+  /** What the payer id found on the date of service (the compiled pack, or why there is none). */
+  packLookup: PackLookup;
   /** Codes selected from what was performed, in claim order. */
   selectedCodes: string[];
   /** Selected codes whose interpretation is not documented: only the technical component can be billed. */
@@ -130,6 +133,13 @@ export class Report {
   skipped(family: Family, reason: string): void {
     this.unchecked.push({ family, reason });
   }
+}
+
+/** Why the payer's rules could not run (for the unchecked entries of families that need a pack). */
+export function noPackReason(ctx: RuleContext): string {
+  return ctx.packLookup.found === 'out-of-period'
+    ? `no version of the ${ctx.input.payer} payer pack is in force on ${ctx.input.dateOfService}`
+    : 'the payer pack is unknown';
 }
 
 /** The line index to cite in a finding: only when the lines are the submitted claim. */

@@ -5,7 +5,7 @@
  */
 import { isWithin } from '../contract/dates.js';
 import type { Source } from '../contract/result.js';
-import { Report, diagnosisPath, historyPath, lineDiagnosesPath, lineLabel, linePath, lineRef, modifierPath, type RuleContext } from './context.js';
+import { Report, diagnosisPath, historyPath, lineDiagnosesPath, lineLabel, linePath, lineRef, modifierPath, noPackReason, type RuleContext } from './context.js';
 import {
   assessMedicareLine,
   bmmBenefitEntry,
@@ -413,7 +413,7 @@ function evidencePath(ctx: RuleContext, category: CategoryMatch): string | undef
 /** The coverage rule family (Medicare bone mass measurement). */
 export function checkCoverage(ctx: RuleContext, report: Report): void {
   if (!ctx.pack) {
-    report.skipped('coverage', 'the payer pack is unknown, so coverage could not be checked');
+    report.skipped('coverage', `${noPackReason(ctx)}, so coverage could not be checked`);
     return;
   }
   if (ctx.pack.program !== 'medicare') {

@@ -3,13 +3,13 @@
  * (eligible from the first day of the same calendar month two years later), with the glucocorticoid-monitoring
  * and confirmatory-baseline exceptions.
  */
-import { Report, historyPath, lineLabel, lineRef, type RuleContext } from './context.js';
+import { Report, historyPath, lineLabel, lineRef, noPackReason, type RuleContext } from './context.js';
 import { bmmFrequency } from './medicare.js';
 
 /** The frequency rule family (Medicare; commercial intervals are payer-pack rules). */
 export function checkFrequency(ctx: RuleContext, report: Report): void {
   if (!ctx.pack) {
-    report.skipped('frequency', 'the payer pack is unknown');
+    report.skipped('frequency', noPackReason(ctx));
     return;
   }
   if (ctx.pack.program !== 'medicare') {

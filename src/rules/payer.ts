@@ -1,108 +1,234 @@
 /**
- * Payer policy pack rules (commercial packs are data files): services not covered in a situation, intervals
- * between studies, and prior authorization.
+ * Payer policy pack rules (packs are data files, docs/payer-packs.md): coverage criteria, services not covered or
+ * not separately paid, intervals between studies with their exceptions, prior authorization and required report
+ * elements. A condition whose fact the encounter does not give is unknown, never met: the rule reports it as not
+ * checked, naming the missing facts.
  */
 import { addMonths } from '../contract/dates.js';
-import type { PackCondition, PackRule } from '../knowledge/schema.js';
+import type { Source } from '../contract/result.js';
+import type { CompiledCondition, CompiledCriterion, CompiledPack, CompiledRule } from '../knowledge/packs.js';
+import { periodText } from '../knowledge/packs.js';
+import type { NumberTest, PackCondition } from '../knowledge/schema.js';
 import { Report, historyPath, lineLabel, linePath, lineRef, type Line, type RuleContext } from './context.js';
 
 /** Services that are a bone density study (VFA is an adjunct to one of these). */
 const BONE_DENSITY_SERVICES = new Set(['dxa-axial', 'dxa-peripheral', 'dxa-axial+vfa', 'qct-axial', 'ultrasound-peripheral', 'sexa-peripheral']);
 
-type ConditionOutcome = { holds: true } | { holds: false } | { holds: 'unknown'; reason: string };
+/** What a condition comes to for one line: met, failed (with why), or unknown (with the facts that are missing). */
+export type ConditionOutcome = { state: 'met' } | { state: 'failed'; why: string } | { state: 'unknown'; missing: string[] };
 
-function conditionHolds(ctx: RuleContext, line: Line, when: PackCondition | undefined): ConditionOutcome {
-  if (!when) return { holds: true };
-  if (when.screening) {
-    const diagnoses = line.diagnoses.length > 0 ? line.diagnoses : ctx.input.diagnoses;
-    const screeningCode = ctx.knowledge.icd10.conventions.screening.code;
-    if (!(diagnoses.length > 0 && diagnoses.every((d) => d === screeningCode))) return { holds: false };
-  }
-  if (when.withoutBoneDensityStudy) {
-    const performed = ctx.input.performed.some((p) => BONE_DENSITY_SERVICES.has(p.procedure));
-    const billed = ctx.lines.some((l) => BONE_DENSITY_SERVICES.has(ctx.knowledge.codes.byCode.get(l.code)?.service ?? ''));
-    if (performed || billed) return { holds: false };
-  }
-  if (when.ageUnder !== undefined) {
-    if (ctx.input.age === undefined) return { holds: 'unknown', reason: `the patient's age is not given (rule applies under ${when.ageUnder})` };
-    if (!(ctx.input.age < when.ageUnder)) return { holds: false };
-  }
-  return { holds: true };
+const MET: ConditionOutcome = { state: 'met' };
+
+function numberHolds(value: number, test: NumberTest): boolean {
+  return (test.over === undefined || value > test.over) && (test.atLeast === undefined || value >= test.atLeast) && (test.under === undefined || value < test.under) && (test.atMost === undefined || value <= test.atMost);
 }
 
-function checkRule(ctx: RuleContext, report: Report, rule: PackRule, line: Line, index: number): void {
-  const pack = ctx.pack!;
+function numberTestText(test: NumberTest): string {
+  const parts: string[] = [];
+  if (test.over !== undefined) parts.push(`over ${test.over}`);
+  if (test.atLeast !== undefined) parts.push(`at least ${test.atLeast}`);
+  if (test.under !== undefined) parts.push(`under ${test.under}`);
+  if (test.atMost !== undefined) parts.push(`at most ${test.atMost}`);
+  return parts.join(' and ');
+}
+
+function lineDiagnoses(ctx: RuleContext, line: Line): string[] {
+  return line.diagnoses.length > 0 ? line.diagnoses : ctx.input.diagnoses;
+}
+
+function diagnosisMatches(compiled: CompiledCondition, dx: string): boolean {
+  return compiled.exactDiagnoses!.has(dx) || compiled.diagnosisPrefixes!.some((p) => dx.startsWith(p));
+}
+
+/** Evaluates every condition given; the first failure wins, else the unknowns are collected. */
+export function evaluateCondition(ctx: RuleContext, line: Line, compiled: CompiledCondition): ConditionOutcome {
+  const c: PackCondition = compiled.condition;
+  const missing: string[] = [];
+  const input = ctx.input;
+  const screeningCode = ctx.knowledge.icd10.conventions.screening.code;
+  if (c.screening) {
+    const diagnoses = lineDiagnoses(ctx, line);
+    if (!(diagnoses.length > 0 && diagnoses.every((d) => d === screeningCode))) return { state: 'failed', why: `the diagnoses are not only the screening code ${screeningCode}` };
+  }
+  if (c.withScreeningCode !== undefined && lineDiagnoses(ctx, line).includes(screeningCode) !== c.withScreeningCode) {
+    return { state: 'failed', why: c.withScreeningCode ? `the screening code ${screeningCode} is not on the line` : `the screening code ${screeningCode} is on the line` };
+  }
+  if (c.withoutBoneDensityStudy) {
+    const performed = input.performed.some((p) => BONE_DENSITY_SERVICES.has(p.procedure));
+    const billed = ctx.lines.some((l) => BONE_DENSITY_SERVICES.has(ctx.knowledge.codes.byCode.get(l.code)?.service ?? ''));
+    if (performed || billed) return { state: 'failed', why: 'a bone density study is performed or billed in the session' };
+  }
+  if (c.ageUnder !== undefined || c.ageAtLeast !== undefined || c.ageAtMost !== undefined) {
+    const age = input.age;
+    if (age === undefined) missing.push('patient age');
+    else if (c.ageUnder !== undefined && !(age < c.ageUnder)) return { state: 'failed', why: `age ${age} is not under ${c.ageUnder}` };
+    else if (c.ageAtLeast !== undefined && !(age >= c.ageAtLeast)) return { state: 'failed', why: `age ${age} is under ${c.ageAtLeast}` };
+    else if (c.ageAtMost !== undefined && !(age <= c.ageAtMost)) return { state: 'failed', why: `age ${age} is over ${c.ageAtMost}` };
+  }
+  if (c.sex !== undefined) {
+    if (input.sex === 'unknown') missing.push('patient sex');
+    else if (input.sex !== c.sex) return { state: 'failed', why: `the patient is ${input.sex}, not ${c.sex}` };
+  }
+  if (c.diagnoses !== undefined) {
+    const diagnoses = lineDiagnoses(ctx, line);
+    if (diagnoses.length === 0) missing.push('diagnoses');
+    else if (!diagnoses.some((dx) => diagnosisMatches(compiled, dx))) return { state: 'failed', why: `no diagnosis is one of ${c.diagnoses.join(', ')}` };
+  }
+  for (const [fact, test] of compiled.clinicalTests) {
+    const value = input.clinical[fact as keyof typeof input.clinical];
+    if (value === undefined) {
+      missing.push(`clinical.${fact}`);
+    } else if (typeof test === 'boolean') {
+      if (value !== test) return { state: 'failed', why: `clinical.${fact} is ${String(value)}` };
+    } else if (typeof value === 'number' && !numberHolds(value, test)) {
+      return { state: 'failed', why: `clinical.${fact} ${value} is not ${numberTestText(test)}` };
+    }
+  }
+  if (c.notAnInput !== undefined) missing.push(`${c.notAnInput} (no encounter field)`);
+  return missing.length > 0 ? { state: 'unknown', missing } : MET;
+}
+
+/** "the rule's source", or the criterion's own when it has one. */
+function sourceOf(rule: CompiledRule, criterion: CompiledCriterion): Source {
+  return criterion.criterion.source ?? rule.rule.source;
+}
+
+/** One criterion's outcome as text: `women 65 and over (failed: age 45 is under 65)`. */
+function outcomeText(criterion: CompiledCriterion, outcome: ConditionOutcome): string {
+  const label = `${criterion.criterion.label} [${criterion.criterion.id}]`;
+  if (outcome.state === 'failed') return `${label}: ${outcome.why}`;
+  if (outcome.state === 'unknown') return `${label}: not checked, ${outcome.missing.join(', ')} not given`;
+  return `${label}: met`;
+}
+
+/** Reports a line passed only through a criterion or exception whose source dxacode could not confirm. */
+function reportUnverified(ctx: RuleContext, report: Report, packId: string, compiled: CompiledRule, criterion: CompiledCriterion, index: number, what: string): void {
+  report.add('payer.unverified', {
+    message: `${lineLabel(ctx, index)}: passes ${packId} rule ${compiled.rule.id} only through the ${what} "${criterion.criterion.label}", which dxacode could not confirm against the payer's policy.`,
+    line: lineRef(ctx, index),
+    fix: "Confirm the payer's current policy before relying on it, or keep what the record must show.",
+    source: sourceOf(compiled, criterion),
+    path: linePath(ctx, index),
+    params: { code: ctx.lines[index]!.code, pack: packId, packRule: compiled.rule.id, criterion: criterion.criterion.id },
+  });
+}
+
+function checkRule(ctx: RuleContext, report: Report, compiled: CompiledPack, entry: CompiledRule, line: Line, index: number): void {
+  const { pack } = compiled;
+  const rule = entry.rule;
   const label = lineLabel(ctx, index);
   const at = lineRef(ctx, index);
-  const condition = conditionHolds(ctx, line, rule.when);
-  if (condition.holds === 'unknown') {
-    report.skipped('payer', `${pack.id} rule ${rule.id} on ${label}: ${condition.reason}`);
-    return;
-  }
-  if (!condition.holds) return;
+  const where = `${pack.id} rule ${rule.id} on ${label}`;
+  // A `when` whose facts are missing matters only where the rule would otherwise report: each kind works out first
+  // whether it would, so an unknown age does not leave an interval unchecked for a patient with no earlier study.
+  const applies = entry.when ? evaluateCondition(ctx, line, entry.when) : MET;
+  if (applies.state === 'failed') return;
+  const unknownWhen = (): boolean => {
+    if (applies.state !== 'unknown') return false;
+    report.skipped('payer', `${where}: ${applies.missing.join(', ')} not given, so whether the rule applies is unknown`);
+    return true;
+  };
   const modelled = pack.modelled ? ` (${pack.name})` : '';
+  const details = { line: at, severity: rule.severity, fix: rule.fix, source: rule.source };
+  const names = { code: line.code, pack: pack.id, packRule: rule.id };
   switch (rule.kind) {
     case 'not-covered':
-      report.add('payer.not-covered', {
-        message: `${label}: ${rule.message}${modelled}.`,
-        line: at,
-        severity: rule.severity,
-        fix: rule.fix,
-        source: rule.source,
-        path: linePath(ctx, index, 'code'),
-        params: { code: line.code, pack: pack.id, packRule: rule.id },
+    case 'bundled':
+      if (unknownWhen()) return;
+      report.add('payer.not-covered', { message: `${label}: ${rule.message}${modelled}.`, ...details, path: linePath(ctx, index, 'code'), params: { ...names, ruleKind: rule.kind } });
+      return;
+    case 'coverage': {
+      const outcomes = entry.criteria.map((criterion) => ({ criterion, outcome: evaluateCondition(ctx, line, criterion) }));
+      const met = outcomes.filter((o) => o.outcome.state === 'met');
+      if (met.length > 0) {
+        if (applies.state === 'met' && met.every((o) => sourceOf(entry, o.criterion).confidence === 'unverified')) reportUnverified(ctx, report, pack.id, entry, met[0]!.criterion, index, 'criterion');
+        return;
+      }
+      if (unknownWhen()) return;
+      const text = outcomes.map((o) => outcomeText(o.criterion, o.outcome)).join('; ');
+      if (outcomes.some((o) => o.outcome.state === 'unknown')) {
+        report.skipped('payer', `${where}: coverage not checked: no criterion is met and some could not be checked (${text})`);
+        return;
+      }
+      report.add('payer.criteria-not-met', {
+        message: `${label}: ${rule.message}${modelled}; no criterion is met: ${text}.`,
+        ...details,
+        path: linePath(ctx, index),
+        params: { ...names, criteria: outcomes.map((o) => o.criterion.criterion.id) },
       });
       return;
+    }
     case 'prior-authorization': {
       const auth = ctx.input.priorAuthorization;
+      if (auth?.obtained === true || unknownWhen()) return;
       if (auth === undefined) {
-        report.skipped('payer', `${pack.id} rule ${rule.id} on ${label}: prior authorization is required and the encounter does not say whether it was obtained`);
-      } else if (!auth.obtained) {
-        report.add('payer.prior-authorization', {
-          message: `${label}: ${rule.message}${modelled}; none was obtained.`,
-          line: at,
-          severity: rule.severity,
-          fix: rule.fix,
-          source: rule.source,
-          path: 'priorAuthorization.obtained',
-          params: { code: line.code, pack: pack.id, packRule: rule.id },
-        });
+        report.skipped('payer', `${where}: prior authorization is required and the encounter does not say whether it was obtained`);
+      } else {
+        report.add('payer.prior-authorization', { message: `${label}: ${rule.message}${modelled}; none was obtained.`, ...details, path: 'priorAuthorization.obtained', params: names });
       }
       return;
     }
     case 'frequency': {
-      if (ctx.input.history === undefined) {
-        report.skipped('payer', `${pack.id} rule ${rule.id} on ${label}: no history was given, so the interval since the last study is unknown`);
+      const history = ctx.input.history;
+      if (history === undefined) {
+        report.skipped('payer', `${where}: no history was given, so the interval since the last study is unknown`);
         return;
       }
-      const prior = ctx.input.history.filter((h) => h.dateOfService < ctx.input.dateOfService && rule.codes.includes(h.code));
-      if (prior.length === 0) return;
-      const lastStudy = prior.reduce((a, b) => (b.dateOfService > a.dateOfService ? b : a));
-      const last = lastStudy.dateOfService;
+      let last: string | undefined;
+      let lastCode = '';
+      for (const h of history) {
+        if (h.dateOfService < ctx.input.dateOfService && entry.sameService.has(h.code) && (last === undefined || h.dateOfService > last)) {
+          last = h.dateOfService;
+          lastCode = h.code;
+        }
+      }
+      if (last === undefined) return;
       const eligibleFrom = addMonths(last, rule.months);
-      if (ctx.input.dateOfService >= eligibleFrom) return;
-      const months = ctx.input.clinical.glucocorticoidMonths;
-      const steroid = (months !== undefined && months > 3) || ctx.input.diagnoses.includes('Z79.52');
-      if (rule.exceptions.includes('glucocorticoid-monitoring') && steroid) return;
-      const unencoded = rule.unencodedExceptions?.length ? ` Exceptions dxacode cannot see: ${rule.unencodedExceptions.join('; ')}.` : '';
+      if (ctx.input.dateOfService >= eligibleFrom || unknownWhen()) return;
+      const outcomes = entry.criteria.map((criterion) => ({ criterion, outcome: evaluateCondition(ctx, line, criterion) }));
+      const met = outcomes.filter((o) => o.outcome.state === 'met');
+      if (met.length > 0) {
+        if (met.every((o) => sourceOf(entry, o.criterion).confidence === 'unverified')) reportUnverified(ctx, report, pack.id, entry, met[0]!.criterion, index, 'exception');
+        return;
+      }
+      const unknown = outcomes.filter((o) => o.outcome.state === 'unknown');
+      const notChecked = unknown.length > 0 ? ` Exceptions not checked: ${unknown.map((o) => outcomeText(o.criterion, o.outcome)).join('; ')}.` : '';
       report.add('payer.frequency', {
-        message: `${label}: ${rule.message}${modelled}; the last study was on ${last}, so the next is due from ${eligibleFrom}.${unencoded}`,
-        line: at,
-        severity: rule.severity,
-        fix: rule.fix,
-        source: rule.source,
-        path: historyPath(ctx, last, lastStudy.code),
-        params: { code: line.code, pack: pack.id, packRule: rule.id, lastDate: last, eligibleFrom, months: rule.months },
+        message: `${label}: ${rule.message}${modelled}; the last study was on ${last}, so the next is due from ${eligibleFrom}.${notChecked}`,
+        ...details,
+        path: historyPath(ctx, last, lastCode),
+        params: { ...names, lastDate: last, eligibleFrom, months: rule.months, exceptionsNotChecked: unknown.map((o) => o.criterion.criterion.id) },
       });
+      return;
+    }
+    case 'documentation': {
+      const facts = ctx.facts;
+      if (unknownWhen()) return;
+      if (!facts) {
+        report.skipped('payer', `${where}: the report text is not given, so the required elements (${rule.elements.join(', ')}) are not checked`);
+        return;
+      }
+      const shown: Record<(typeof rule.elements)[number], boolean> = {
+        indication: facts.indication !== undefined,
+        impression: facts.impression !== undefined,
+        signature: facts.people.readingPhysician !== undefined,
+        'ordering-clinician': facts.people.orderingClinician !== undefined,
+        't-score': facts.tScoreLowest !== undefined,
+        frax: facts.frax.majorOsteoporotic !== undefined || facts.frax.hip !== undefined,
+        comparison: facts.comparisonDate !== undefined,
+        'vfa-levels': facts.vfa?.levelsEvaluated !== undefined,
+      };
+      const absent = rule.elements.filter((e) => !shown[e]);
+      if (absent.length > 0) report.add('payer.documentation-missing', { message: `${label}: ${rule.message}${modelled}; the report does not show: ${absent.join(', ')}.`, ...details, path: 'report', params: { ...names, missing: absent } });
       return;
     }
   }
 }
 
-/** The payer rule family: runs the rules of the encounter's payer pack. */
+/** The payer rule family: runs the rules of the version of the encounter's payer pack in force on the date of service. */
 export function checkPayer(ctx: RuleContext, report: Report): void {
-  const pack = ctx.pack;
-  if (!pack) {
+  const lookup = ctx.packLookup;
+  if (lookup.found === 'unknown') {
     const known = [...ctx.knowledge.payers.keys()].join(', ');
     report.add('payer.unknown', {
       message: `No payer policy pack is called "${ctx.input.payer}"; payer rules, Medicare coverage and frequency were not checked.`,
@@ -114,10 +240,23 @@ export function checkPayer(ctx: RuleContext, report: Report): void {
     report.skipped('payer', `no payer pack "${ctx.input.payer}"`);
     return;
   }
-  report.ran('payer', `${pack.id} ${pack.version}`);
-  for (const rule of pack.rules) {
-    ctx.lines.forEach((line, index) => {
-      if (rule.codes.includes(line.code)) checkRule(ctx, report, rule, line, index);
+  if (lookup.found === 'out-of-period') {
+    const periods = lookup.periods.map((p) => `${p.version} (${periodText(p)})`).join(', ');
+    report.add('payer.out-of-period', {
+      message: `No version of the ${ctx.input.payer} payer pack is in force on ${ctx.input.dateOfService} (versions: ${periods}); its rules${ctx.input.payer === 'medicare' ? ', Medicare coverage and frequency' : ''} were not checked.`,
+      fix: "Check the date of service, or load the version of the payer's policy in force on that date.",
+      source: { title: 'dxacode payer policy packs: each version applies to its effective period', confidence: 'verified' },
+      path: ctx.encounter.payer !== undefined ? 'payer' : undefined,
+      params: { payer: ctx.input.payer, dateOfService: ctx.input.dateOfService, periods: lookup.periods.map((p) => `${p.version}:${p.effective}..${p.end ?? ''}`) },
     });
+    report.skipped('payer', `no version of the ${ctx.input.payer} payer pack is in force on ${ctx.input.dateOfService}`);
+    return;
   }
+  const compiled = lookup.pack;
+  report.ran('payer', `${compiled.pack.id} ${compiled.pack.version}`);
+  if (compiled.rulesByCode.size === 0) return;
+  ctx.lines.forEach((line, index) => {
+    const rules = compiled.rulesByCode.get(line.code);
+    if (rules) for (const rule of rules) checkRule(ctx, report, compiled, rule, line, index);
+  });
 }

@@ -1,12 +1,9 @@
 /**
- * Admin routes: API tokens (list, create, revoke), the audit log (recent records, chain verification) and payer
- * pack validation. Tokens
+ * Admin routes: API tokens (list, create, revoke) and the audit log (recent records, chain verification). Tokens
  * are scoped to the admin's own organisation; a created token is returned once and only its hash is stored.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../store/store.js';
-import { compileKnowledge, KnowledgeError } from '../knowledge/compile.js';
-import { readKnowledgeSources } from '../io/knowledge-files.js';
 import { ROLES, type Role } from './policy.js';
 import type { TokenVerifier } from './tokens.js';
 import { idempotentWrite, problems, type Guard } from './http.js';
@@ -53,22 +50,6 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) return reply.code(400).send(problems('input.invalid', 'limit: expected a whole number from 1 to 500'));
     if (before !== undefined && !(Number.isInteger(before) && before > 0)) return reply.code(400).send(problems('input.invalid', 'before: expected an audit sequence number'));
     return { records: await store.listAudit(request.principal!.organization, { limit, ...(before !== undefined ? { beforeSeq: before } : {}) }) };
-  });
-
-  // Knowledge is loaded at start (embedded tables, `dxacode serve --payer-pack FILE`); an admin checks a new or
-  // edited payer pack here against the embedded tables before deploying it, without changing this server.
-  let embedded: ReturnType<typeof readKnowledgeSources> | undefined; // read from disk on first use, then kept
-  app.post('/v1/knowledge/payer-packs/validate', { preHandler: guard('knowledge.manage') }, async (request, reply) => {
-    const sources = (embedded ??= readKnowledgeSources());
-    try {
-      const knowledge = compileKnowledge({ ...sources, payers: [...sources.payers, { name: 'the uploaded pack', data: request.body }] });
-      const ids = new Set(sources.payers.map((p) => (p.data as { id?: unknown }).id));
-      const pack = [...knowledge.payers.values()].find((p) => !ids.has(p.id))!;
-      return { ok: true, pack: { id: pack.id, name: pack.name, program: pack.program, version: pack.version } };
-    } catch (error) {
-      if (!(error instanceof KnowledgeError)) throw error;
-      return reply.code(422).send(problems('knowledge.invalid-pack', error.message));
-    }
   });
 
   app.get('/v1/audit/verify', { preHandler: guard('token.manage') }, async () => store.verifyAudit());

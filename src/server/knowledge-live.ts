@@ -38,6 +38,9 @@ export class LiveKnowledge {
       {
         version: { get: () => this.current.version, enumerable: true },
         versionRecords: { get: () => this.current.versionRecords, enumerable: true },
+        // Uploaded payer packs change these: listings read the current set.
+        payers: { get: () => this.current.payers, enumerable: true },
+        packs: { get: () => this.current.packs, enumerable: true },
       },
     ) as Knowledge;
   }

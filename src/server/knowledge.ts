@@ -2,9 +2,13 @@
  * Knowledge routes: GET /v1/knowledge (the versions in force on a date, every imported version with its sources, the
  * embedded defaults and the payer packs), GET /v1/knowledge/diff (rows that changed between two versions of a kind)
  * and POST /v1/knowledge/recheck (admins: check again the organisation's stored encounters that versions imported
- * since one touch; the changed verdicts are listed and appear in the worklist filter `rechecked=changed`).
+ * since one touch; the changed verdicts are listed and appear in the worklist filter `rechecked=changed`); payer
+ * packs (admins): POST /v1/knowledge/payer-packs/validate lints a pack file and runs its cases without storing it,
+ * POST /v1/knowledge/payer-packs stores it as a knowledge version once it passes, for every server process.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Finding } from '../contract/result.js';
+import type { PayerPackRefused } from '../io/knowledge-store.js';
 import { isCalendarDate } from '../contract/dates.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import { inForce, type DatasetInfo } from '../knowledge/official.js';
@@ -38,8 +42,36 @@ export function datasetsInForce(knowledge: Knowledge, date: string): { table: st
   return rows.map((r) => ({ ...r, inForce: inForce(r.info, date) }));
 }
 
+/** Media types a payer pack file is sent as: YAML, or JSON (read by the server's JSON parser). */
+const PACK_MEDIA_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
+const PACK_FILE_NAME = /^[0-9A-Za-z._-]{1,100}\.(ya?ml|json)$/;
+
+/** The pack file of a request: the body as text (YAML as sent, JSON re-serialised) and the file name to record. */
+async function packUpload(request: FastifyRequest): Promise<{ name: string; text: string } | string> {
+  const body = request.body;
+  if (body === undefined || body === null || body === '') return 'expected the payer pack file as the body (application/yaml or application/json)';
+  const json = typeof body !== 'string';
+  const text = json ? JSON.stringify(body, null, 2) : body;
+  const file = (request.query as { file?: unknown }).file;
+  if (file !== undefined && (typeof file !== 'string' || !PACK_FILE_NAME.test(file))) return 'file: expected a file name ending in .yaml, .yml or .json';
+  if (typeof file === 'string') return { name: file, text };
+  // Without a name the file is recorded as ID.yaml (or .json), from the pack's id when it has a valid one.
+  const { readPackFile } = await import('../knowledge/pack-file.js');
+  const id = readPackFile('upload', text).pack?.id ?? 'payer-pack';
+  return { name: `${id}.${json ? 'json' : 'yaml'}`, text };
+}
+
+/** The 422 body of a refused pack: one finding per lint error and per failed case, and the failures in full. */
+function refusal(error: PayerPackRefused): { findings: Finding[]; failures: PayerPackRefused['failures'] } {
+  const findings = [
+    ...error.problems.map((p) => problems('knowledge.invalid-pack', p).findings[0]!),
+    ...error.failures.map((f) => problems('knowledge.pack-case-failed', `case "${f.name}": ${f.differences.join('; ')}`).findings[0]!),
+  ];
+  return { findings: findings.length > 0 ? findings : problems('knowledge.invalid-pack', error.message).findings, failures: error.failures };
+}
+
 /** Registers the knowledge routes. */
-export function registerKnowledgeRoutes(app: FastifyInstance, deps: KnowledgeRouteDeps): void {
+export async function registerKnowledgeRoutes(app: FastifyInstance, deps: KnowledgeRouteDeps): Promise<void> {
   const { knowledge, guard } = deps;
 
   app.get('/v1/knowledge', { preHandler: guard('encounter.read') }, async (request, reply) => {
@@ -59,6 +91,44 @@ export function registerKnowledgeRoutes(app: FastifyInstance, deps: KnowledgeRou
 
   const store = deps.store;
   if (!store) return;
+
+  // Pack files come as YAML text: its parser is registered for these two routes only.
+  await app.register(async (scope) => {
+    scope.addContentTypeParser(PACK_MEDIA_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+    scope.post('/v1/knowledge/payer-packs/validate', { preHandler: guard('knowledge.manage') }, async (request, reply) => {
+      const upload = await packUpload(request);
+      if (typeof upload === 'string') return reply.code(400).send(problems('input.invalid', upload));
+      const { checkPayerPackFile, PayerPackRefused } = await import('../io/knowledge-store.js');
+      await deps.live?.refresh();
+      try {
+        const checked = await checkPayerPackFile(upload.name, upload.text, knowledge);
+        const pack = checked.pack;
+        return { ok: true, pack: { id: pack.id, name: pack.name, program: pack.program, version: pack.version, effective: pack.effective, end: pack.end ?? null }, cases: checked.cases, warnings: checked.warnings };
+      } catch (error) {
+        if (error instanceof PayerPackRefused) return reply.code(422).send(refusal(error));
+        throw error;
+      }
+    });
+
+    scope.post('/v1/knowledge/payer-packs', { preHandler: guard('knowledge.manage') }, async (request, reply) => {
+      const upload = await packUpload(request);
+      if (typeof upload === 'string') return reply.code(400).send(problems('input.invalid', upload));
+      const { importKnowledge, ImportError, KnowledgeImportError, PayerPackRefused } = await import('../io/knowledge-store.js');
+      // The cases run with the versions every process uses now, including one another process stored a moment ago.
+      await deps.live?.refresh();
+      try {
+        const outcome = await importKnowledge(store, { kind: 'payer-pack', files: [upload.name], contents: [Buffer.from(upload.text, 'utf8')], knowledge, actor: request.principal!.tokenId });
+        await deps.live?.refresh();
+        return reply.code(201).send({ version: outcome.record, warnings: outcome.warnings });
+      } catch (error) {
+        if (error instanceof PayerPackRefused) return reply.code(422).send(refusal(error));
+        if (error instanceof ImportError) return reply.code(422).send(problems('knowledge.invalid-pack', error.message));
+        if (error instanceof KnowledgeImportError) return reply.code(409).send(problems('knowledge.pack-conflict', error.message));
+        throw error;
+      }
+    });
+  });
 
   app.get('/v1/knowledge/diff', { preHandler: guard('encounter.read') }, async (request, reply) => {
     const q = request.query as { from?: unknown; to?: unknown; all?: unknown };

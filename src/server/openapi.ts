@@ -20,6 +20,13 @@ function relink(value: unknown): unknown {
   return value;
 }
 
+const PACK_BODY = {
+  required: true,
+  content: { 'application/yaml': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'object' } } },
+  description: 'The payer pack file as YAML (application/yaml, text/yaml) or JSON; its JSON Schema is schema/payer-pack.schema.json',
+};
+const PACK_FILE_PARAMETER = { name: 'file', in: 'query', description: 'the file name to record (default ID.yaml)', schema: { type: 'string' } };
+
 const problemResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Problems' } } } });
 
 /** The OpenAPI document. */
@@ -169,9 +176,19 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/v1/audit': { get: { summary: 'Newest audit records of this organisation (ids and actions only). Role: admin.', parameters: ['limit', 'before'].map((name) => ({ name, in: 'query', schema: { type: 'integer' } })), responses: { 200: { description: 'records' }, ...errors(400, 401, 403) } } },
       '/v1/knowledge/payer-packs/validate': {
         post: {
-          summary: 'Validate a payer policy pack (docs/payer-packs.md) against the embedded knowledge before deploying it with --payer-pack; the server itself is not changed. Role: admin.',
-          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
-          responses: { 200: { description: 'ok and the pack id, name, program and version' }, ...errors(401, 403, 422) },
+          summary: 'Lint a payer policy pack file (docs/payer-packs.md) and run its own cases against the knowledge in use, without storing it. Role: admin.',
+          parameters: [PACK_FILE_PARAMETER],
+          requestBody: PACK_BODY,
+          responses: { 200: { description: 'ok, the pack id, name, program, version and period, the number of cases passed and lint warnings' }, ...errors(400, 401, 403, 422) },
+        },
+      },
+      '/v1/knowledge/payer-packs': {
+        post: {
+          summary:
+            'Upload a payer policy pack file: it is linted and its own cases run server-side; a pack with a lint error or a failing case is refused (422, one finding per problem and `failures` with what each case got). Once it passes it is stored as a knowledge version (kind payer-pack, with its file name, SHA-256, uploader and effective period), listed by GET /v1/knowledge, and applied by every server process on the same database without a restart, ahead of the embedded version of the payer on the dates it covers. Role: admin.',
+          parameters: [PACK_FILE_PARAMETER],
+          requestBody: PACK_BODY,
+          responses: { 201: { description: 'version (the stored knowledge version record) and lint warnings' }, ...errors(400, 401, 403, 409, 413, 415, 422) },
         },
       },
       '/v1/audit/verify': { get: { summary: 'Verify the SHA-256 chain of the whole audit log. Role: admin.', responses: { 200: { description: 'ok and the number of records, or the first broken record' }, ...errors(401, 403) } } },

@@ -149,7 +149,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return extract(body.report);
   });
 
-  registerKnowledgeRoutes(app, { knowledge: options.knowledge, live: options.live, store: options.store, guard });
+  await registerKnowledgeRoutes(app, { knowledge: options.knowledge, live: options.live, store: options.store, guard });
 
   app.post('/v1/session', { preHandler: guard('encounter.read') }, async (request) => {
     const principal = request.principal!;

@@ -6,6 +6,7 @@ import { mcdArticle } from './mcd.js';
 import { mueDme, mueHospital, muePractitioner } from './mue.js';
 import { orderReferring } from './order-referring.js';
 import { pfsRvu } from './pfs-rvu.js';
+import { payerPack } from './payer-pack.js';
 import { ptpHospital, ptpPractitioner } from './ptp.js';
 import type { Importer, KnowledgeKind } from './types.js';
 
@@ -22,6 +23,7 @@ export const IMPORTERS: Record<KnowledgeKind, Importer> = {
   'mcd-article': mcdArticle,
   'order-referring': orderReferring,
   leie,
+  'payer-pack': payerPack,
 };
 
 export { KNOWLEDGE_KINDS, ImportError, type KnowledgeKind, type ImportedData, type ImportFile } from './types.js';

@@ -18,6 +18,7 @@ export const KNOWLEDGE_KINDS = [
   'mcd-article',
   'order-referring',
   'leie',
+  'payer-pack',
 ] as const;
 /** One knowledge kind. */
 export type KnowledgeKind = (typeof KNOWLEDGE_KINDS)[number];
@@ -102,6 +103,15 @@ export const KIND_TABLES = {
       waiverState: 'text',
     },
   },
+  /**
+   * One payer pack version (docs/payer-packs.md): `file` the file as uploaded (name and text, parsed again when the
+   * version is loaded), `rules` one row per rule with its JSON, so that two versions of a pack can be compared rule
+   * by rule.
+   */
+  'payer-pack': {
+    file: { name: 'text', id: 'text', version: 'text', text: 'text' },
+    rules: { id: 'text', kind: 'text', json: 'text' },
+  },
 } as const satisfies Record<string, Record<string, TableSpec>>;
 
 /** Which table layout each kind produces. */
@@ -117,6 +127,7 @@ export const LAYOUT_OF_KIND: Record<KnowledgeKind, keyof typeof KIND_TABLES> = {
   'mcd-article': 'mcd-article',
   'order-referring': 'order-referring',
   leie: 'leie',
+  'payer-pack': 'payer-pack',
 };
 
 /** One file handed to an importer: the name the user gave and its bytes. */
