@@ -18,6 +18,8 @@ const BONE_DENSITY_SERVICES = new Set(['dxa-axial', 'dxa-peripheral', 'dxa-axial
 export type ConditionOutcome = { state: 'met' } | { state: 'failed'; why: string } | { state: 'unknown'; missing: string[] };
 
 const MET: ConditionOutcome = { state: 'met' };
+/** A failure whose reason nobody reads (a rule's `when`): no message is built on the per-line path. */
+const FAILED: ConditionOutcome = { state: 'failed', why: '' };
 
 function numberHolds(value: number, test: NumberTest): boolean {
   return (test.over === undefined || value > test.over) && (test.atLeast === undefined || value >= test.atLeast) && (test.under === undefined || value < test.under) && (test.atMost === undefined || value <= test.atMost);
@@ -40,52 +42,55 @@ function diagnosisMatches(compiled: CompiledCondition, dx: string): boolean {
   return compiled.exactDiagnoses!.has(dx) || compiled.diagnosisPrefixes!.some((p) => dx.startsWith(p));
 }
 
-/** Evaluates every condition given; the first failure wins, else the unknowns are collected. */
-export function evaluateCondition(ctx: RuleContext, line: Line, compiled: CompiledCondition): ConditionOutcome {
+/**
+ * Evaluates every condition given; the first failure wins, else the unknowns are collected. `explain` false leaves
+ * the failure's reason out (a `when` that does not hold is silent).
+ */
+export function evaluateCondition(ctx: RuleContext, line: Line, compiled: CompiledCondition, explain = true): ConditionOutcome {
   const c: PackCondition = compiled.condition;
-  const missing: string[] = [];
+  let missing: string[] | undefined; // most conditions lack no fact: the list is made only when one does
   const input = ctx.input;
   const screeningCode = ctx.knowledge.icd10.conventions.screening.code;
   if (c.screening) {
     const diagnoses = lineDiagnoses(ctx, line);
-    if (!(diagnoses.length > 0 && diagnoses.every((d) => d === screeningCode))) return { state: 'failed', why: `the diagnoses are not only the screening code ${screeningCode}` };
+    if (!(diagnoses.length > 0 && diagnoses.every((d) => d === screeningCode))) return explain ? { state: 'failed', why: `the diagnoses are not only the screening code ${screeningCode}` } : FAILED;
   }
   if (c.withScreeningCode !== undefined && lineDiagnoses(ctx, line).includes(screeningCode) !== c.withScreeningCode) {
-    return { state: 'failed', why: c.withScreeningCode ? `the screening code ${screeningCode} is not on the line` : `the screening code ${screeningCode} is on the line` };
+    return explain ? { state: 'failed', why: c.withScreeningCode ? `the screening code ${screeningCode} is not on the line` : `the screening code ${screeningCode} is on the line` } : FAILED;
   }
   if (c.withoutBoneDensityStudy) {
     const performed = input.performed.some((p) => BONE_DENSITY_SERVICES.has(p.procedure));
     const billed = ctx.lines.some((l) => BONE_DENSITY_SERVICES.has(ctx.knowledge.codes.byCode.get(l.code)?.service ?? ''));
-    if (performed || billed) return { state: 'failed', why: 'a bone density study is performed or billed in the session' };
+    if (performed || billed) return explain ? { state: 'failed', why: 'a bone density study is performed or billed in the session' } : FAILED;
   }
   if (c.ageUnder !== undefined || c.ageAtLeast !== undefined || c.ageAtMost !== undefined) {
     const age = input.age;
-    if (age === undefined) missing.push('patient age');
-    else if (c.ageUnder !== undefined && !(age < c.ageUnder)) return { state: 'failed', why: `age ${age} is not under ${c.ageUnder}` };
-    else if (c.ageAtLeast !== undefined && !(age >= c.ageAtLeast)) return { state: 'failed', why: `age ${age} is under ${c.ageAtLeast}` };
-    else if (c.ageAtMost !== undefined && !(age <= c.ageAtMost)) return { state: 'failed', why: `age ${age} is over ${c.ageAtMost}` };
+    if (age === undefined) (missing ??= []).push('patient age');
+    else if (c.ageUnder !== undefined && !(age < c.ageUnder)) return explain ? { state: 'failed', why: `age ${age} is not under ${c.ageUnder}` } : FAILED;
+    else if (c.ageAtLeast !== undefined && !(age >= c.ageAtLeast)) return explain ? { state: 'failed', why: `age ${age} is under ${c.ageAtLeast}` } : FAILED;
+    else if (c.ageAtMost !== undefined && !(age <= c.ageAtMost)) return explain ? { state: 'failed', why: `age ${age} is over ${c.ageAtMost}` } : FAILED;
   }
   if (c.sex !== undefined) {
-    if (input.sex === 'unknown') missing.push('patient sex');
-    else if (input.sex !== c.sex) return { state: 'failed', why: `the patient is ${input.sex}, not ${c.sex}` };
+    if (input.sex === 'unknown') (missing ??= []).push('patient sex');
+    else if (input.sex !== c.sex) return explain ? { state: 'failed', why: `the patient is ${input.sex}, not ${c.sex}` } : FAILED;
   }
   if (c.diagnoses !== undefined) {
     const diagnoses = lineDiagnoses(ctx, line);
-    if (diagnoses.length === 0) missing.push('diagnoses');
-    else if (!diagnoses.some((dx) => diagnosisMatches(compiled, dx))) return { state: 'failed', why: `no diagnosis is one of ${c.diagnoses.join(', ')}` };
+    if (diagnoses.length === 0) (missing ??= []).push('diagnoses');
+    else if (!diagnoses.some((dx) => diagnosisMatches(compiled, dx))) return explain ? { state: 'failed', why: `no diagnosis is one of ${c.diagnoses.join(', ')}` } : FAILED;
   }
   for (const [fact, test] of compiled.clinicalTests) {
     const value = input.clinical[fact as keyof typeof input.clinical];
     if (value === undefined) {
-      missing.push(`clinical.${fact}`);
+      (missing ??= []).push(`clinical.${fact}`);
     } else if (typeof test === 'boolean') {
-      if (value !== test) return { state: 'failed', why: `clinical.${fact} is ${String(value)}` };
+      if (value !== test) return explain ? { state: 'failed', why: `clinical.${fact} is ${String(value)}` } : FAILED;
     } else if (typeof value === 'number' && !numberHolds(value, test)) {
-      return { state: 'failed', why: `clinical.${fact} ${value} is not ${numberTestText(test)}` };
+      return explain ? { state: 'failed', why: `clinical.${fact} ${value} is not ${numberTestText(test)}` } : FAILED;
     }
   }
-  if (c.notAnInput !== undefined) missing.push(`${c.notAnInput} (no encounter field)`);
-  return missing.length > 0 ? { state: 'unknown', missing } : MET;
+  if (c.notAnInput !== undefined) (missing ??= []).push(`${c.notAnInput} (no encounter field)`);
+  return missing ? { state: 'unknown', missing } : MET;
 }
 
 /** "the rule's source", or the criterion's own when it has one. */
@@ -121,7 +126,7 @@ function checkRule(ctx: RuleContext, report: Report, compiled: CompiledPack, ent
   const where = `${pack.id} rule ${rule.id} on ${label}`;
   // A `when` whose facts are missing matters only where the rule would otherwise report: each kind works out first
   // whether it would, so an unknown age does not leave an interval unchecked for a patient with no earlier study.
-  const applies = entry.when ? evaluateCondition(ctx, line, entry.when) : MET;
+  const applies = entry.when ? evaluateCondition(ctx, line, entry.when, false) : MET;
   if (applies.state === 'failed') return;
   const unknownWhen = (): boolean => {
     if (applies.state !== 'unknown') return false;
