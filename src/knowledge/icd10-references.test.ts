@@ -55,9 +55,12 @@ function conventionCodes(conventions: IcdConventions): Named[] {
   return named;
 }
 
-/** Dotted ICD-10-CM codes anywhere in a payer pack under a key that names diagnoses. */
+/** Dotted ICD-10-CM codes anywhere in a payer pack under a key that names diagnoses (a trailing - marks a prefix). */
 function packCodes(name: string, value: unknown, key = ''): Named[] {
-  if (typeof value === 'string') return /diagnos/i.test(key) && /^[A-Z][0-9][0-9A-Z]/.test(value) ? [{ where: `payer pack ${name}`, code: value, kind: 'prefix' }] : [];
+  if (typeof value === 'string') {
+    if (!(/diagnos/i.test(key) && /^[A-Z][0-9][0-9A-Z]/.test(value))) return [];
+    return [value.endsWith('-') ? { where: `payer pack ${name}`, code: value.slice(0, -1), kind: 'prefix' } : { where: `payer pack ${name}`, code: value, kind: 'code' }];
+  }
   if (Array.isArray(value)) return value.flatMap((v) => packCodes(name, v, key));
   if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => packCodes(name, v, k));
   return [];
