@@ -242,8 +242,8 @@ function daysBetween(from: string, to: string): number {
 /**
  * Two BMM lines on one date under Medicare. The CWF denies the second as a same-day duplicate BMM unless XU is on the
  * line CMS Transmittal 10193 names (77081 with 77085; 77080 with 77081); other pairs are a review. On top of that, the
- * contractor of the encounter's jurisdiction may limit axial plus peripheral studies (CGS J15; WPS J5/J8, also within
- * 30 days, which needs history).
+ * contractor of the encounter's jurisdiction may limit axial plus peripheral studies on one date (CGS J15; WPS J5/J8,
+ * also within 30 days), counting the studies of the history too.
  */
 function checkSameDayBmm(ctx: RuleContext, report: Report): void {
   const { medicare } = ctx.knowledge;
@@ -311,7 +311,7 @@ function checkSameDayBmm(ctx: RuleContext, report: Report): void {
       if (overlay) reportContractorSameDay(ctx, report, overlay, i, j);
     }
   }
-  if (overlay?.withinDays !== undefined) checkContractorWindow(ctx, report, overlay, bmm);
+  if (overlay) checkContractorHistory(ctx, report, overlay, bmm);
 }
 
 type ContractorOverlay = RuleContext['knowledge']['medicare']['sameDay']['contractors'][number];
@@ -336,12 +336,19 @@ function reportContractorSameDay(ctx: RuleContext, report: Report, overlay: Cont
   });
 }
 
-/** The contractor's window between an axial and a peripheral study (WPS: 30 days), which needs the history. */
-function checkContractorWindow(ctx: RuleContext, report: Report, overlay: ContractorOverlay, bmm: number[]): void {
-  const days = overlay.withinDays!;
+/**
+ * Studies in history that the contractor's limit counts against a line: one of the other category on the same date
+ * (CGS and WPS: "on the same day"; a study billed elsewhere, by another provider or on another claim, counts too) or,
+ * for WPS, within its window of 30 days. Same-date entries whose code is on this claim are the claim's own lines,
+ * which the same-day check reports.
+ */
+function checkContractorHistory(ctx: RuleContext, report: Report, overlay: ContractorOverlay, bmm: number[]): void {
+  const days = overlay.withinDays ?? 0;
   const { medicare } = ctx.knowledge;
   if (ctx.input.history === undefined) {
-    report.skipped('coverage', `${overlay.contractor} (${ctx.input.jurisdiction}) limits an axial and a peripheral study within ${days} days of each other; no history was given, so that window was not checked`);
+    if (overlay.withinDays !== undefined) {
+      report.skipped('coverage', `${overlay.contractor} (${ctx.input.jurisdiction}) limits an axial and a peripheral study within ${days} days of each other; no history was given, so that window was not checked`);
+    }
     return;
   }
   const date = ctx.input.dateOfService;
@@ -351,17 +358,20 @@ function checkContractorWindow(ctx: RuleContext, report: Report, overlay: Contra
     const prior = ctx.input.history.find((h) => {
       const other = bmmCategory(medicare, h.code);
       const gap = daysBetween(h.dateOfService, date);
-      return other !== undefined && other !== category && gap > 0 && gap <= days;
+      if (other === undefined || other === category || gap < 0 || gap > days) return false;
+      return gap > 0 || !ctx.lines.some((l) => l.code === h.code);
     });
     if (!prior) continue;
+    const gap = daysBetween(prior.dateOfService, date);
+    const when = gap === 0 ? 'on the same date of service, billed elsewhere' : `${gap} days earlier`;
     report.add('medicare.bmm-same-day-contractor', {
-      message: `${lineLabel(ctx, index)}: ${prior.code} on ${prior.dateOfService} was ${daysBetween(prior.dateOfService, date)} days earlier; ${overlay.contractor} (${overlay.jurisdictions.join(', ')}), ${overlay.policy}: ${overlay.axialWithPeripheral}${overlay.exception ? `, unless ${overlay.exception}` : ''}.${ctx.input.abnOnFile ? ' An ABN is on file: bill with GA, the patient is liable.' : ''}`,
+      message: `${lineLabel(ctx, index)}: ${prior.code} on ${prior.dateOfService} was ${when}; ${overlay.contractor} (${overlay.jurisdictions.join(', ')}), ${overlay.policy}: ${overlay.axialWithPeripheral}${overlay.exception ? `, unless ${overlay.exception}` : ''}.${ctx.input.abnOnFile ? ' An ABN is on file: bill with GA, the patient is liable.' : ''}`,
       line: lineRef(ctx, index),
       severity: ctx.input.abnOnFile ? 'warning' : overlay.severity,
       fix: `Document why the earlier study could not be used${overlay.exception ? ` (${overlay.exception})` : ''}, or expect the denial (ABN: GA; without one: GZ).`,
       source: overlay.source,
       path: historyPath(ctx, prior.dateOfService, prior.code),
-      params: { codes: [ctx.lines[index]!.code, prior.code], contractor: overlay.contractor, jurisdiction: ctx.input.jurisdiction!, priorDate: prior.dateOfService, days: daysBetween(prior.dateOfService, date), withinDays: days },
+      params: { codes: [ctx.lines[index]!.code, prior.code], contractor: overlay.contractor, jurisdiction: ctx.input.jurisdiction!, priorDate: prior.dateOfService, days: gap, withinDays: overlay.withinDays ?? null },
     });
   }
 }
