@@ -74,8 +74,10 @@ export function selectDensitometryCodes(input: CheckInput, knowledge: Knowledge,
     const interpreted = procedure.interpreted !== false;
     if (combined && (kind === 'dxa-axial' || kind === 'vfa')) {
       if (kind === 'dxa-axial') {
-        const vfaInterpreted = vfa?.procedure.interpreted !== false;
-        services.push({ service: 'dxa-axial+vfa', interpreted: interpreted && vfaInterpreted, label: 'axial DXA with VFA', performed: index, uninterpreted: interpreted ? vfa!.index : index });
+        // 77085's professional component is the interpretation of both studies: each must be interpreted.
+        const vfaInterpreted = vfa!.procedure.interpreted !== false;
+        const label = interpreted === vfaInterpreted ? 'axial DXA with VFA' : `the ${interpreted ? 'VFA' : 'axial study'} of axial DXA with VFA`;
+        services.push({ service: 'dxa-axial+vfa', interpreted: interpreted && vfaInterpreted, label, performed: index, uninterpreted: interpreted ? vfa!.index : index });
       }
       continue;
     }
