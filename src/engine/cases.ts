@@ -72,6 +72,10 @@ export function resultDifferences(result: Result, want: CaseExpect, report: stri
     const carried = result.findings.filter((f) => matches(f, spec)).map((f) => f.path);
     if (!carried.includes(path)) out.push(`path of ${spec}: expected ${path}, got ${carried.map(String).join(', ') || 'no such finding'}`);
   }
+  for (const [spec, count] of Object.entries(want.counts ?? {})) {
+    const found = result.findings.filter((f) => matches(f, spec)).length;
+    if (found !== count) out.push(`count of ${spec}: expected ${count}, got ${found} in ${findings}`);
+  }
   const filled = (result.fromReport ?? []).map((f) => f.field);
   for (const field of want.fromReport ?? []) if (!filled.includes(field)) out.push(`fromReport: expected ${field}, got ${filled.join(', ') || 'none'}`);
   for (const field of want.notFromReport ?? []) if (filled.includes(field)) out.push(`fromReport: did not expect ${field}`);

@@ -474,6 +474,8 @@ export const CaseExpect = z.strictObject({
   params: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
   /** The path a finding must carry: { rule (or rule@line): path }; some finding of the rule points there. */
   paths: z.record(z.string(), z.string()).optional(),
+  /** How many findings match: { rule (or rule@line, rule:severity): count }, for a finding that must be reported once. */
+  counts: z.record(z.string(), z.number().int().min(0)).optional(),
   /** Substrings that must appear in the reason of an unchecked entry of the family: { family: text }. */
   uncheckedReasons: z.record(z.string(), z.string()).optional(),
   /** Encounter fields that must be filled from the report (`fromReport[].field`). */
