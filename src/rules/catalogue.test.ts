@@ -41,5 +41,6 @@ describe('rule catalogue', () => {
     if (!parsed.ok) throw new Error('invalid test encounter');
     const result = check(parsed.encounter, knowledge);
     expect(result.findings.map((f) => `${f.rule}:${f.severity}`)).toContain('modifier.no-split:error');
+    expect(result.findings.find((f) => f.rule === 'modifier.no-split')).toMatchObject({ path: 'claim.lines[0].modifiers', params: { code: '76977', modifiers: ['26'], pcTcIndicator: '0' } });
   });
 });

@@ -117,12 +117,15 @@ describe('providers: Order and Referring (PECOS)', () => {
     expect(finding.message).toContain('1678901236 (PELLIGRANO-VEST, MIRA)');
     expect(finding.message).toContain('PARTB N');
     expect(finding.source.version).toBe(pecos.record.id);
+    expect(finding).toMatchObject({ path: 'orderingProvider.npi', params: { npi: '1678901236', onFile: true } });
   });
 
   it('an orderer not on the file denies', () => {
     const result = check(encounter({ orderingProvider: { npi: '1111111112', treating: true } }), pecosOnly);
     expect(result.verdict).toBe('reject');
-    expect(result.findings.find((f) => f.rule === 'provider.orderer-not-eligible')?.message).toContain('1111111112 is not on the');
+    const finding = result.findings.find((f) => f.rule === 'provider.orderer-not-eligible');
+    expect(finding?.message).toContain('1111111112 is not on the');
+    expect(finding?.params).toEqual({ npi: '1111111112', onFile: false });
   });
 
   it('does not apply to a commercial payer', () => {
@@ -134,6 +137,10 @@ describe('providers: Order and Referring (PECOS)', () => {
     const result = check(encounter({ orderingProvider: { treating: true } }), pecosOnly);
     expect(rules(result)).toContain('provider.orderer-npi-missing:warning');
     expect(result.verdict).toBe('review');
+    // No NPI, so nothing to point to and nothing to compare (docs/rules.md).
+    const finding = result.findings.find((f) => f.rule === 'provider.orderer-npi-missing');
+    expect(finding?.path).toBeUndefined();
+    expect(finding?.params).toBeUndefined();
   });
 });
 
@@ -145,6 +152,8 @@ describe('providers: OIG exclusions (LEIE)', () => {
       const finding = result.findings.find((f) => f.rule === 'provider.excluded')!;
       expect(finding.message).toContain('billing NPI 1456789019 (FICTIONAL DENSITOMETRY, LLC');
       expect(finding.source.version).toBe(exclusions.record.id);
+      expect(finding.path).toBe('billingProvider.npi');
+      expect(finding.params).toEqual({ npi: '1456789019', roles: ['billing'], exclusionType: '1128b8', exclusionDate: '2025-01-15', reinstatementDate: null });
     }
   });
 
@@ -160,7 +169,9 @@ describe('providers: OIG exclusions (LEIE)', () => {
 
   it('an excluded ordering NPI denies', () => {
     const result = check(encounter({ orderingProvider: { npi: '1234567893', treating: true } }), both);
-    expect(result.findings.find((f) => f.rule === 'provider.excluded')?.message).toContain('ordering NPI 1234567893 (QUILLFEATHER, ANNA');
+    const finding = result.findings.find((f) => f.rule === 'provider.excluded');
+    expect(finding?.message).toContain('ordering NPI 1234567893 (QUILLFEATHER, ANNA');
+    expect(finding).toMatchObject({ path: 'orderingProvider.npi', params: { npi: '1234567893', roles: ['ordering'] } });
   });
 });
 
@@ -211,6 +222,10 @@ describe('office settings', () => {
   it('the office billing NPI is checked when the encounter gives none', () => {
     const result = check(encounter(), withOfficeSettings(both, { billingNpi: '1456789019', require: [] }));
     expect(rules(result)).toContain('provider.excluded:error');
+    // The office's NPI is not in the encounter: the finding has no path (docs/rules.md), its params still name it.
+    const finding = result.findings.find((f) => f.rule === 'provider.excluded');
+    expect(finding?.path).toBeUndefined();
+    expect(finding?.params?.npi).toBe('1456789019');
     const own = check(encounter({ billingProvider: { npi: '1111111112' } }), withOfficeSettings(both, { billingNpi: '1456789019', require: [] }));
     expect(own.verdict).toBe('clean');
   });
