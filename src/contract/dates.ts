@@ -83,3 +83,9 @@ export function addMonths(date: string, months: number): string {
   const month = (index % 12) + 1;
   return formatIsoDate({ year, month, day: Math.min(d.day, daysInMonth(year, month)) });
 }
+
+/** Whole days from one ISO date to another (negative when `to` is earlier); pure arithmetic on the given dates. */
+export function daysBetween(from: string, to: string): number {
+  const utc = (d: string): number => Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)));
+  return Math.round((utc(to) - utc(from)) / 86_400_000);
+}

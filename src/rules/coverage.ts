@@ -3,13 +3,15 @@
  * that is known), the treating practitioner's order, axial DXA for therapy monitoring, excluded services (GY) and
  * the liability modifiers GA/GZ that an expected denial calls for.
  */
-import { isWithin } from '../contract/dates.js';
+import { daysBetween, isWithin } from '../contract/dates.js';
 import type { Source } from '../contract/result.js';
+import type { MedicareBmm } from '../knowledge/schema.js';
 import { Report, diagnosisPath, historyPath, lineDiagnosesPath, lineLabel, linePath, lineRef, modifierPath, noPackReason, type RuleContext } from './context.js';
 import {
   assessMedicareLine,
   bmmBenefitEntry,
   bmmCategory,
+  contractorHistoryStudy,
   glucocorticoidFactsBelowThreshold,
   glucocorticoidThreshold,
   notReasonableAndNecessary,
@@ -233,12 +235,6 @@ function reportLocalCoverageGap(ctx: RuleContext, report: Report, assessment: Me
   }
 }
 
-/** Whole days from one ISO date to a later one (pure arithmetic on the given dates). */
-function daysBetween(from: string, to: string): number {
-  const utc = (d: string): number => Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)));
-  return Math.round((utc(to) - utc(from)) / 86_400_000);
-}
-
 /**
  * Two BMM lines on one date under Medicare. The CWF denies the second as a same-day duplicate BMM unless XU is on the
  * line CMS Transmittal 10193 names (77081 with 77085; 77080 with 77081); other pairs are a review. On top of that, the
@@ -314,7 +310,7 @@ function checkSameDayBmm(ctx: RuleContext, report: Report): void {
   if (overlay) checkContractorHistory(ctx, report, overlay, bmm);
 }
 
-type ContractorOverlay = RuleContext['knowledge']['medicare']['sameDay']['contractors'][number];
+type ContractorOverlay = MedicareBmm['sameDay']['contractors'][number];
 
 /** The contractor's limit on two BMM studies of one date (axial plus peripheral; for CGS also more than one type). */
 function reportContractorSameDay(ctx: RuleContext, report: Report, overlay: ContractorOverlay, i: number, j: number): void {
@@ -336,31 +332,17 @@ function reportContractorSameDay(ctx: RuleContext, report: Report, overlay: Cont
   });
 }
 
-/**
- * Studies in history that the contractor's limit counts against a line: one of the other category on the same date
- * (CGS and WPS: "on the same day"; a study billed elsewhere, by another provider or on another claim, counts too) or,
- * for WPS, within its window of 30 days. Same-date entries whose code is on this claim are the claim's own lines,
- * which the same-day check reports.
- */
+/** The studies in history that the contractor's limit counts against the claim's BMM lines (contractorHistoryStudy). */
 function checkContractorHistory(ctx: RuleContext, report: Report, overlay: ContractorOverlay, bmm: number[]): void {
-  const days = overlay.withinDays ?? 0;
-  const { medicare } = ctx.knowledge;
   if (ctx.input.history === undefined) {
     if (overlay.withinDays !== undefined) {
-      report.skipped('coverage', `${overlay.contractor} (${ctx.input.jurisdiction}) limits an axial and a peripheral study within ${days} days of each other; no history was given, so that window was not checked`);
+      report.skipped('coverage', `${overlay.contractor} (${ctx.input.jurisdiction}) limits an axial and a peripheral study within ${overlay.withinDays} days of each other; no history was given, so that window was not checked`);
     }
     return;
   }
   const date = ctx.input.dateOfService;
   for (const index of bmm) {
-    const category = bmmCategory(medicare, ctx.lines[index]!.code);
-    if (!category) continue;
-    const prior = ctx.input.history.find((h) => {
-      const other = bmmCategory(medicare, h.code);
-      const gap = daysBetween(h.dateOfService, date);
-      if (other === undefined || other === category || gap < 0 || gap > days) return false;
-      return gap > 0 || !ctx.lines.some((l) => l.code === h.code);
-    });
+    const prior = contractorHistoryStudy(ctx.knowledge.medicare, overlay, ctx.input, ctx.lines, index);
     if (!prior) continue;
     const gap = daysBetween(prior.dateOfService, date);
     const when = gap === 0 ? 'on the same date of service, billed elsewhere' : `${gap} days earlier`;

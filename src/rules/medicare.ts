@@ -3,12 +3,13 @@
  * qualified-individual categories the facts show, the 23-month frequency with its exceptions, and whether a denial
  * is expected. Shared by the coverage and frequency families and by the engine that adds GA/GZ/GY.
  */
-import { firstOfMonthAfter, isWithin } from '../contract/dates.js';
+import { daysBetween, firstOfMonthAfter, isWithin } from '../contract/dates.js';
 import type { Source } from '../contract/result.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import type { MedicareBmm } from '../knowledge/schema.js';
 import { inForce, type CoverageArticle } from '../knowledge/official.js';
 import type { Jurisdiction } from '../contract/values.js';
+import type { HistoryEntry } from '../contract/encounter.js';
 import type { CheckInput, Line } from './context.js';
 
 /** A qualified-individual category the facts show. */
@@ -269,12 +270,16 @@ function sameDayDenials(input: CheckInput, knowledge: Knowledge, lines: readonly
   const date = input.dateOfService;
   const bmm: number[] = [];
   for (let i = 0; i < lines.length; i++) if (bmmBenefitEntry(knowledge, lines[i]!.code, date)) bmm.push(i);
-  if (bmm.length < 2) return [];
   const { cwfEdit, contractors } = medicare.sameDay;
   const xuAccepted = date >= cwfEdit.xuAcceptedFrom;
   const jurisdiction = input.jurisdiction;
   const overlay = jurisdiction === undefined ? undefined : contractors.find((c) => c.jurisdictions.includes(jurisdiction));
   const denials: [number, DenialReason][] = [];
+  // A study of the other category that day billed elsewhere (or within the contractor's window) denies this line too.
+  if (overlay?.severity === 'error' && overlay.axialWithPeripheral && input.history !== undefined) {
+    for (const i of bmm) if (contractorHistoryStudy(medicare, overlay, input, lines, i)) denials.push([i, 'same-day-contractor']);
+  }
+  if (bmm.length < 2) return denials;
   for (const i of bmm) {
     for (const j of bmm) {
       if (j <= i || lines[i]!.code === lines[j]!.code) continue;
@@ -290,4 +295,29 @@ function sameDayDenials(input: CheckInput, knowledge: Knowledge, lines: readonly
     }
   }
   return denials;
+}
+
+/**
+ * The study in history that a contractor's limit on axial plus peripheral BMM counts against a claim line: one of the
+ * other category on the same date, billed elsewhere (by another provider or on another claim; a same-date entry whose
+ * code is on this claim is that line, which the line pair covers), or earlier within the contractor's window (WPS: 30
+ * days, "on the same DOS or within 30 days").
+ */
+export function contractorHistoryStudy(
+  medicare: MedicareBmm,
+  overlay: Pick<MedicareBmm['sameDay']['contractors'][number], 'withinDays'>,
+  input: CheckInput,
+  lines: readonly Line[],
+  index: number,
+): HistoryEntry | undefined {
+  const category = bmmCategory(medicare, lines[index]!.code);
+  if (!category || input.history === undefined) return undefined;
+  const days = overlay.withinDays ?? 0;
+  return input.history.find((h) => {
+    const other = bmmCategory(medicare, h.code);
+    if (other === undefined || other === category) return false;
+    const gap = daysBetween(h.dateOfService, input.dateOfService);
+    if (gap < 0 || gap > days) return false;
+    return gap > 0 || !lines.some((l) => l.code === h.code);
+  });
 }
