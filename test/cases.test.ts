@@ -21,7 +21,15 @@ const CaseFile = z.strictObject({
   title: z.string().min(1),
   citation: z.string().min(1),
   defaults: z.record(z.string(), z.unknown()).optional(),
-  cases: z.array(PackCase.omit({ rules: true }).extend({ expect: CaseExpect })).min(1),
+  cases: z
+    .array(
+      PackCase.omit({ rules: true }).extend({
+        expect: CaseExpect,
+        /** check()'s historyScope: `this-organization` as the store passes it when only its own stored studies are known. */
+        historyScope: z.enum(['all-providers', 'this-organization']).optional(),
+      }),
+    )
+    .min(1),
 });
 
 const knowledge = loadKnowledge();
@@ -38,7 +46,8 @@ for (const file of files) {
   describe(`${file}: ${data.title}`, () => {
     for (const testCase of data.cases) {
       it(testCase.name, () => {
-        const outcome = runCase(testCase.name, { ...(data.defaults ?? {}), ...testCase.encounter }, testCase.expect, knowledge);
+        const options = testCase.historyScope === undefined ? {} : { historyScope: testCase.historyScope };
+        const outcome = runCase(testCase.name, { ...(data.defaults ?? {}), ...testCase.encounter }, testCase.expect, knowledge, options);
         if (outcome.result) expect(() => Result.parse(outcome.result)).not.toThrow();
         expect(outcome.differences).toEqual([]);
       });

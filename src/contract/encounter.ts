@@ -89,15 +89,20 @@ export const ClaimLine = z
   })
   .meta({ id: 'ClaimLine', description: 'One service line of a claim' });
 
-/** One earlier bone-density service of the same patient. */
+const Npi = z.string().regex(/^\d{10}$/, { error: 'expected a 10-digit NPI' });
+
+/** One earlier bone-density service of the same patient, by any provider. */
 export const HistoryEntry = z
-  .strictObject({ dateOfService: IsoDate, code: ProcedureCode })
-  .meta({ id: 'HistoryEntry', description: 'An earlier bone-density service of this patient' });
+  .strictObject({
+    dateOfService: IsoDate,
+    code: ProcedureCode,
+    npi: Npi.optional().meta({ description: 'who furnished the earlier study (its billing NPI), when known: Medicare counts studies by every provider' }),
+  })
+  .meta({ id: 'HistoryEntry', description: 'An earlier bone-density service of this patient, by any provider' });
 
 const CLAIM_ID = /^[0-9A-Za-z._-]{1,38}$/;
 const MEMBER_ID = /^[0-9A-Za-z-]{2,80}$/;
 const MRN = /^[0-9A-Za-z._-]{1,64}$/;
-const Npi = z.string().regex(/^\d{10}$/, { error: 'expected a 10-digit NPI' });
 /** Printable text without the X12 separators a claim file uses (* : ^ ~ |) and without line breaks. */
 const CLAIM_TEXT = /^[^*:^~|\r\n]*$/;
 const claimText = (min: number, max: number, what: string) =>

@@ -8,7 +8,7 @@ import type { Knowledge } from '../knowledge/compile.js';
 import { compilePack, type CompiledPack } from '../knowledge/packs.js';
 import type { CaseExpect, PayerPack } from '../knowledge/schema.js';
 import { RULES } from '../rules/catalogue.js';
-import { check } from './check.js';
+import { check, type CheckOptions } from './check.js';
 import { parseEncounter } from './validate.js';
 
 function lineText(line: { code: string; modifiers: string[] }): string {
@@ -94,8 +94,8 @@ export interface CaseOutcome {
   result?: Result | undefined;
 }
 
-/** Runs one case: the encounter (defaults merged under it) checked with the knowledge, compared with `expect`. */
-export function runCase(name: string, raw: Record<string, unknown>, want: CaseExpect, knowledge: Knowledge): CaseOutcome {
+/** Runs one case: the encounter (defaults merged under it) checked with the knowledge (and check()'s options), compared with `expect`. */
+export function runCase(name: string, raw: Record<string, unknown>, want: CaseExpect, knowledge: Knowledge, options: CheckOptions = {}): CaseOutcome {
   const parsed = parseEncounter(JSON.parse(JSON.stringify(raw)));
   if (want.invalid) {
     if (parsed.ok) return { name, ok: false, differences: ['invalid: expected the encounter to be refused, and it was accepted'] };
@@ -104,7 +104,7 @@ export function runCase(name: string, raw: Record<string, unknown>, want: CaseEx
     return { name, ok: differences.length === 0, differences };
   }
   if (!parsed.ok) return { name, ok: false, differences: parsed.problems.map((p) => `encounter: ${p.field}: ${p.message}`) };
-  const result = check(parsed.encounter, knowledge);
+  const result = check(parsed.encounter, knowledge, options);
   const differences = resultDifferences(result, want, typeof raw.report === 'string' ? raw.report : undefined);
   return { name, ok: differences.length === 0, differences, result };
 }

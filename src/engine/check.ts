@@ -59,13 +59,28 @@ function distinctUnchecked(entries: Report['unchecked']): Report['unchecked'] {
   return entries.filter((e, i) => entries.findIndex((o) => o.family === e.family && o.reason === e.reason) === i);
 }
 
+/**
+ * How far an encounter's `history` reaches. The engine reads nothing itself, so the caller says it:
+ * `all-providers` (the default, as CONTRACT.md defines `history`): every earlier study of the patient, by any
+ * provider. `this-organization`: only the caller's own stored studies (the store's history); a frequency limit that
+ * finds no earlier study in them is then not checked, since a study by another provider counts too and is unknown,
+ * and with no history at all it says the patient could not be matched.
+ */
+export type HistoryScope = 'all-providers' | 'this-organization';
+
+/** Options of check() and checkWithFacts(). */
+export interface CheckOptions {
+  /** How far `history` reaches (default `all-providers`). */
+  historyScope?: HistoryScope;
+}
+
 /** Checks one validated encounter against the knowledge and returns the contract's Result. */
-export function check(given: Encounter, knowledge: Knowledge): Result {
-  return checkWithFacts(given, knowledge).result;
+export function check(given: Encounter, knowledge: Knowledge, options: CheckOptions = {}): Result {
+  return checkWithFacts(given, knowledge, options).result;
 }
 
 /** check(), also returning the facts read from the encounter's report (for callers that keep them, e.g. the registry). */
-export function checkWithFacts(given: Encounter, allKnowledge: Knowledge): { result: Result; facts: ReportFacts | undefined } {
+export function checkWithFacts(given: Encounter, allKnowledge: Knowledge, options: CheckOptions = {}): { result: Result; facts: ReportFacts | undefined } {
   // One resolution per check: a version swapped in meanwhile never mixes into this result.
   const knowledge = allKnowledge.forDate(given.dateOfService);
   const facts = given.report !== undefined ? extract(given.report) : undefined;
@@ -93,6 +108,7 @@ export function checkWithFacts(given: Encounter, allKnowledge: Knowledge): { res
     labels: [],
     facts,
     diagnosesFromReport: given.diagnoses === undefined && (facts?.diagnoses.length ?? 0) > 0,
+    historyScope: options.historyScope ?? 'all-providers',
     assessments:
       pack?.program !== 'medicare' ? undefined : submitted ? assessMedicareClaim(input, knowledge, submitted) : coded.assessments,
   };

@@ -1,5 +1,5 @@
 /** The engine's public surface: validate, code and check encounters. */
-export { check, checkWithFacts } from './check.js';
+export { check, checkWithFacts, type CheckOptions, type HistoryScope } from './check.js';
 export { code } from './recommend.js';
 export { normalizeEncounter } from './normalize.js';
 export { parseEncounter, parseEncounterStrictly, type EncounterProblem } from './validate.js';

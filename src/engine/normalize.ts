@@ -69,7 +69,7 @@ export function normalizeEncounter(encounter: Encounter, office?: OfficeSettings
     diagnosesGiven: encounter.diagnoses !== undefined && encounter.diagnoses.length > 0,
     duplicateDiagnoses: duplicates,
     clinical: normalizeClinical(encounter.clinical),
-    history: encounter.history?.map((h) => (LOWER.test(h.code) ? { dateOfService: h.dateOfService, code: h.code.toUpperCase() } : h)),
+    history: encounter.history?.map((h) => (LOWER.test(h.code) ? { ...h, code: h.code.toUpperCase() } : h)),
     abnOnFile: encounter.abnOnFile,
     priorAuthorization: encounter.priorAuthorization,
     submitted: encounter.claim?.lines.map(normalizeLine),

@@ -259,6 +259,8 @@ export const MedicareBmm = z.strictObject({
     reading: z.string(),
     source: Source,
     readingSource: Source,
+    /** Earlier studies count whoever furnished them (the frequency is per beneficiary, not per provider). */
+    acrossProviders: z.strictObject({ note: z.string(), source: Source }),
     exceptions: z.array(
       z.strictObject({ id: z.enum(['glucocorticoid-monitoring', 'confirmatory-baseline']), label: z.string(), source: Source }),
     ),

@@ -87,6 +87,7 @@ const GLUCOCORTICOID = {
 const LAST_BMM = {
   lastDate: p('date', 'the date of the last covered BMM in history'),
   lastCode: p('string', 'the code of that study'),
+  lastNpi: pn('string', 'who furnished that study (its NPI) when the history says; a study by another provider counts too'),
   eligibleFrom: p('date', 'the first date the next study is covered'),
   months: p('integer', 'the frequency rule in months (23)'),
 };

@@ -89,6 +89,11 @@ export interface RuleContext {
   diagnosesFromReport: boolean;
   /** The Medicare assessment of each line under check, worked out once (Medicare packs only). */
   assessments: MedicareLineAssessment[] | undefined;
+  /**
+   * How far `input.history` reaches, as the caller said (check()'s options): every provider's studies, or only the
+   * caller's own stored ones, in which case a limit that finds no earlier study has not been checked.
+   */
+  historyScope: 'all-providers' | 'this-organization';
 }
 
 /** Details of one finding besides its rule id and params. */

@@ -23,14 +23,28 @@ export function checkFrequency(ctx: RuleContext, report: Report): void {
     const outcome = ctx.assessments?.[index]?.frequency ?? bmmFrequency(ctx.input, ctx.knowledge, line);
     const label = lineLabel(ctx, index);
     const at = lineRef(ctx, index);
+    const ownHistoryOnly = ctx.historyScope === 'this-organization';
     switch (outcome.status) {
       case 'no-history':
-        report.skipped('frequency', `${label}: no history was given, so the date of the last covered bone mass measurement is unknown`);
+        report.skipped(
+          'frequency',
+          ownHistoryOnly
+            ? `${label}: no history was given and the patient has no medical record number (patient.mrn) or member id (patient.memberId) to match this organisation's stored studies by, so the date of the last covered bone mass measurement is unknown`
+            : `${label}: no history was given, so the date of the last covered bone mass measurement is unknown`,
+        );
+        return;
+      case 'no-prior':
+      case 'eligible':
+        // The organisation's own studies allow the service, but a study by another provider may not: unknown is not a pass.
+        if (ownHistoryOnly) {
+          const own = outcome.status === 'eligible' ? `the last of them on ${outcome.last}` : 'none of them before this date';
+          report.skipped('frequency', `${label}: only this organisation's own stored studies are known (${own}); ${rule.acrossProviders.note}, and studies by other providers are not known: give them in history`);
+        }
         return;
       case 'too-soon': {
         const path = historyPath(ctx, outcome.last, outcome.lastCode);
-        const last = { lastDate: outcome.last, lastCode: outcome.lastCode, eligibleFrom: outcome.eligibleFrom, months: rule.months };
-        const base = `${label}: the last covered bone mass measurement was on ${outcome.last}; under the ${rule.months}-month rule the next is covered from ${outcome.eligibleFrom}, after the date of service ${ctx.input.dateOfService}.`;
+        const last = { lastDate: outcome.last, lastCode: outcome.lastCode, lastNpi: outcome.lastNpi ?? null, eligibleFrom: outcome.eligibleFrom, months: rule.months };
+        const base = `${label}: the last covered bone mass measurement was on ${outcome.last}${byOtherProvider(ctx, outcome.lastNpi)}; under the ${rule.months}-month rule the next is covered from ${outcome.eligibleFrom}, after the date of service ${ctx.input.dateOfService}.`;
         if (outcome.exception) {
           const exception = rule.exceptions.find((e) => e.id === outcome.exception)!;
           report.add('frequency.exception', {
@@ -59,4 +73,11 @@ export function checkFrequency(ctx: RuleContext, report: Report): void {
         return;
     }
   });
+}
+
+/** Says who furnished the last study when it was not this billing provider: it counts all the same. */
+function byOtherProvider(ctx: RuleContext, lastNpi: string | undefined): string {
+  if (lastNpi === undefined || lastNpi === ctx.input.billingNpi) return '';
+  const who = ctx.input.billingNpi === undefined ? `by NPI ${lastNpi}` : `by another provider (NPI ${lastNpi})`;
+  return ` ${who}, which still counts: ${ctx.knowledge.medicare.frequency.acrossProviders.note}`;
 }

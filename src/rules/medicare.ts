@@ -65,8 +65,8 @@ export type FrequencyOutcome =
   | { status: 'not-applicable' }
   | { status: 'no-history' }
   | { status: 'no-prior' }
-  | { status: 'eligible'; last: string; lastCode: string; eligibleFrom: string }
-  | { status: 'too-soon'; last: string; lastCode: string; eligibleFrom: string; exception: 'glucocorticoid-monitoring' | 'confirmatory-baseline' | undefined };
+  | { status: 'eligible'; last: string; lastCode: string; lastNpi: string | undefined; eligibleFrom: string }
+  | { status: 'too-soon'; last: string; lastCode: string; lastNpi: string | undefined; eligibleFrom: string; exception: 'glucocorticoid-monitoring' | 'confirmatory-baseline' | undefined };
 
 /** The Medicare assessment of one line. */
 export interface MedicareLineAssessment {
@@ -162,14 +162,14 @@ export function bmmFrequency(input: CheckInput, knowledge: Knowledge, line: Line
   if (prior.length === 0) return { status: 'no-prior' };
   const last = prior.reduce((a, b) => (b.dateOfService > a.dateOfService ? b : a));
   const eligibleFrom = firstOfMonthAfter(last.dateOfService, medicare.frequency.months + 1);
-  if (date >= eligibleFrom) return { status: 'eligible', last: last.dateOfService, lastCode: last.code, eligibleFrom };
+  if (date >= eligibleFrom) return { status: 'eligible', last: last.dateOfService, lastCode: last.code, lastNpi: last.npi, eligibleFrom };
   let exception: 'glucocorticoid-monitoring' | 'confirmatory-baseline' | undefined;
   if (onLongTermGlucocorticoids(input, medicare, line)) {
     exception = 'glucocorticoid-monitoring';
   } else if (axial.has(line.code) && !prior.some((h) => axial.has(h.code))) {
     exception = 'confirmatory-baseline';
   }
-  return { status: 'too-soon', last: last.dateOfService, lastCode: last.code, eligibleFrom, exception };
+  return { status: 'too-soon', last: last.dateOfService, lastCode: last.code, lastNpi: last.npi, eligibleFrom, exception };
 }
 
 /** The national non-coverage (not reasonable and necessary) of a code in force on the date, if any. */

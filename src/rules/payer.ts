@@ -187,9 +187,14 @@ function checkRule(ctx: RuleContext, report: Report, compiled: CompiledPack, ent
           lastCode = h.code;
         }
       }
-      if (last === undefined) return;
+      // Only the organisation's own studies are known: one by another provider may still fall inside the interval.
+      const ownOnly = () => {
+        if (ctx.historyScope === 'this-organization') report.skipped('payer', `${where}: only this organisation's own stored studies are known, and a study by another provider may fall inside the interval: give the patient's earlier studies in history`);
+      };
+      if (last === undefined) return ownOnly();
       const eligibleFrom = addMonths(last, rule.months);
-      if (ctx.input.dateOfService >= eligibleFrom || unknownWhen()) return;
+      if (ctx.input.dateOfService >= eligibleFrom) return ownOnly();
+      if (unknownWhen()) return;
       const outcomes = entry.criteria.map((criterion) => ({ criterion, outcome: evaluateCondition(ctx, line, criterion) }));
       const met = outcomes.filter((o) => o.outcome.state === 'met');
       if (met.length > 0) {

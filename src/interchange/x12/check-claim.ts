@@ -6,7 +6,7 @@
 import type { Encounter, Procedure } from '../../contract/encounter.js';
 import type { Result } from '../../contract/result.js';
 import { PROCEDURES, type ProcedureKind } from '../../contract/values.js';
-import { check } from '../../engine/check.js';
+import { check, type CheckOptions } from '../../engine/check.js';
 import type { Knowledge } from '../../knowledge/compile.js';
 
 const KINDS = new Set<string>(PROCEDURES);
@@ -28,9 +28,9 @@ export function performedFromClaim(encounter: Encounter, knowledge: Knowledge): 
 }
 
 /** Checks a claim read from an 837P: performed taken from the billed codes, and the result says so. */
-export function checkClaimFromX12(encounter: Encounter, knowledge: Knowledge): Result {
+export function checkClaimFromX12(encounter: Encounter, knowledge: Knowledge, options: CheckOptions = {}): Result {
   const given = encounter.performed !== undefined && encounter.performed.length > 0 ? encounter : { ...encounter, performed: performedFromClaim(encounter, knowledge) };
-  const result = check(given, knowledge);
+  const result = check(given, knowledge, options);
   const unchecked = [...result.unchecked, { family: 'selection', reason: CLAIM_ONLY_REASON }];
   return { ...result, verdict: result.verdict === 'clean' ? 'review' : result.verdict, unchecked };
 }
