@@ -80,7 +80,7 @@ for (const backend of BACKENDS) {
     });
 
     it('50 parallel requests with one Idempotency-Key create one record', async () => {
-      const body = { ...example, id: undefined, patient: { sex: 'female', birthDate: '1941-02-03' } };
+      const body = { ...example, id: undefined, patient: { sex: 'female', birthDate: '1941-02-03', mrn: 'P-50' } };
       const responses = await Promise.all(Array.from({ length: 50 }, () => call('POST', '/v1/encounters', tokens.coder, body, { 'idempotency-key': 'parallel-50' })));
       expect(responses.map((r) => r.statusCode)).toEqual(Array(50).fill(201));
       const encounterIds = new Set(responses.map((r) => (r.json() as { encounterId: string }).encounterId));

@@ -98,19 +98,42 @@ for (const backend of [sqlite, postgres]) {
     });
 
     it('fills history from earlier stored encounters of the same patient, so the 23-month rule runs', async () => {
-      const patient = { sex: 'female' as const, birthDate: '1950-03-04' };
+      const patient = { sex: 'female' as const, birthDate: '1950-03-04', mrn: 'H-100' };
       const earlier = await store.storeAndCheck('org-h', 'tok', axialEncounter({ id: 'h-1', dateOfService: '2025-01-20', patient }), knowledge);
       expect(earlier.result.findings.map((f) => f.rule)).not.toContain('frequency.too-soon');
       const later = await store.storeAndCheck('org-h', 'tok', axialEncounter({ id: 'h-2', dateOfService: '2026-01-20', patient }), knowledge);
       expect(later.result.findings.map((f) => f.rule)).toContain('frequency.too-soon');
       // Another patient, and the same patient in another organisation, get no history.
-      const other = await store.storeAndCheck('org-h', 'tok', axialEncounter({ id: 'h-3', dateOfService: '2026-01-20', patient: { sex: 'female', birthDate: '1951-01-01' } }), knowledge);
+      const other = await store.storeAndCheck('org-h', 'tok', axialEncounter({ id: 'h-3', dateOfService: '2026-01-20', patient: { ...patient, mrn: 'H-101' } }), knowledge);
       expect(other.result.findings.map((f) => f.rule)).not.toContain('frequency.too-soon');
       const elsewhere = await store.storeAndCheck('org-h2', 'tok', axialEncounter({ id: 'h-2', dateOfService: '2026-01-20', patient }), knowledge);
       expect(elsewhere.result.findings.map((f) => f.rule)).not.toContain('frequency.too-soon');
-      // History given by the caller wins over stored history.
+      // History given by the caller no longer hides the organisation's own stored studies: the two are joined.
       const given = await store.storeAndCheck('org-h', 'tok', axialEncounter({ id: 'h-4', dateOfService: '2026-01-20', patient, history: [] }), knowledge);
-      expect(given.result.findings.map((f) => f.rule)).not.toContain('frequency.too-soon');
+      expect(given.result.findings.map((f) => f.rule)).toContain('frequency.too-soon');
+    });
+
+    it('joins given history with stored studies, and says when only the stored ones are known', async () => {
+      const patient = { sex: 'female' as const, memberId: 'J-42' };
+      await store.storeAndCheck('org-j', 'tok', axialEncounter({ id: 'j-1', dateOfService: '2023-05-02', patient, billingProvider: { npi: '1234567893' } }), knowledge);
+      // Only the organisation's own studies (none within 23 months): not clean, and the reason says what is missing.
+      const own = await store.storeAndCheck('org-j', 'tok', axialEncounter({ id: 'j-2', dateOfService: '2026-01-20', patient }), knowledge);
+      expect(own.result.findings.map((f) => f.rule)).not.toContain('frequency.too-soon');
+      expect(own.result.verdict).not.toBe('clean');
+      expect(own.result.unchecked.find((u) => u.family === 'frequency')?.reason).toContain('studies by other providers are not known');
+      // Another provider's study, given by the caller, counts; the finding says whose it was.
+      const withOther = await store.storeAndCheck(
+        'org-j',
+        'tok',
+        axialEncounter({ id: 'j-3', dateOfService: '2026-01-20', patient, billingProvider: { npi: '1234567893' }, history: [{ dateOfService: '2024-09-03', code: '77080', npi: '1245319599' }] }),
+        knowledge,
+      );
+      const tooSoon = withOther.result.findings.find((f) => f.rule === 'frequency.too-soon');
+      expect(tooSoon?.message).toContain('by another provider (NPI 1245319599), which still counts');
+      expect(withOther.result.unchecked.map((u) => u.family)).not.toContain('frequency');
+      // The stored study and a given one on the same date and code are one study: the given one (with its NPI) is kept.
+      const stored = await store.storeAndCheck('org-j', 'tok', axialEncounter({ id: 'j-4', dateOfService: '2025-02-03', patient, billingProvider: { npi: '1234567893' }, history: [{ dateOfService: '2023-05-02', code: '77080', npi: '1245319599' }] }), knowledge);
+      expect(stored.result.findings.find((f) => f.rule === 'frequency.too-soon')?.message).toContain('2023-05-02 by another provider');
     });
 
     it('lists encounters by verdict, payer, date range and rule', async () => {
@@ -118,7 +141,7 @@ for (const backend of [sqlite, postgres]) {
       expect(all.length).toBe(4);
       expect(all.map((e) => e.dateOfService)).toEqual([...all.map((e) => e.dateOfService)].sort().reverse());
       const tooSoon = await store.listEncounters('org-h', { rule: 'frequency.too-soon' });
-      expect(tooSoon.map((e) => e.externalId)).toEqual(['h-2']);
+      expect(tooSoon.map((e) => e.externalId).sort()).toEqual(['h-2', 'h-4']);
       expect((await store.listEncounters('org-h', { from: '2025-01-01', to: '2025-12-31' })).map((e) => e.externalId)).toEqual(['h-1']);
       expect(await store.listEncounters('org-h', { payer: 'no-such-payer' })).toEqual([]);
       const verdict = tooSoon[0]?.verdict ?? 'reject';

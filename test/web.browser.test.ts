@@ -110,6 +110,14 @@ if (!haveChromium()) {
       await expect.poll(() => page.getByLabel('Report text').inputValue()).toBe(report);
       await page.getByLabel('Date of service').fill('2026-02-10');
       await page.getByLabel('Birth date').fill('1954-03-14');
+      await page.getByLabel('Family name').fill('Okonkwo-Lindqvist');
+      await page.getByLabel('Given name').fill('Maren');
+      // An MRN the contract would refuse is named at once, before anything is sent.
+      await page.getByLabel('MRN').fill('MRN 4471');
+      await page.getByRole('button', { name: 'Check and save' }).click();
+      await page.getByText('MRN should be 1 to 64 letters, digits, dots, dashes or underscores.').waitFor();
+      await page.getByLabel('MRN').fill('MRN-4471');
+      await page.getByLabel('Member id').fill('1EG4-TE5-MK72');
       await page.getByLabel('Payer').selectOption('medicare');
       await page.getByLabel('Diagnoses (ICD-10-CM)').fill('M80.08XA');
       for (const code of ['77080', '77086']) {
@@ -122,6 +130,10 @@ if (!haveChromium()) {
       await page.locator('li.finding').first().waitFor();
 
       expect(await page.locator('.page-head .badge').textContent()).toContain('Reject');
+      // The patient as entered: name, MRN, member id, birth date.
+      const patient = page.locator('section[aria-labelledby=patient-heading]');
+      expect(await patient.locator('dd').allTextContents()).toEqual(['Okonkwo-Lindqvist, Maren', 'MRN-4471', '1EG4-TE5-MK72', '1954-03-14', 'female']);
+      expect(await patient.getByText('No MRN or member id').count()).toBe(0);
       const marks = page.locator('pre.report-text mark');
       expect(await marks.count()).toBeGreaterThanOrEqual(4);
       expect(await page.locator('pre.report-text mark[title*="Lowest T-score: -2.6"]').count()).toBeGreaterThanOrEqual(1);

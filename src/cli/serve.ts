@@ -11,6 +11,7 @@ import { openStore, storeOptionsFromEnv, StoreError } from '../store/index.js';
 import { EXIT } from './exit.js';
 import { VERSION } from './package-info.js';
 import { knowledgeOrReport, type CliIo } from './shared.js';
+import { migrationLines } from './store-commands.js';
 
 /** The organisation of the admin token made on a first start. */
 const FIRST_ORGANIZATION = 'default';
@@ -54,6 +55,7 @@ export async function run(io: CliIo, options: { payerPack?: string[] }): Promise
     io.stderr.write(`dxacode: the store could not be opened: ${error.message}\n`);
     return EXIT.unusable;
   }
+  io.stderr.write(migrationLines(store));
   // A new store has no token, so nobody could sign in: the first start makes an admin token and shows it once.
   let first: { token: string; id: string } | undefined;
   try {

@@ -86,11 +86,18 @@ export async function withStore(args: StoreArgs, command: string, work: (store: 
   let store: Store | undefined;
   try {
     store = await openStore({ url: args.url ?? storeUrlFromEnv(), ...(args.pgSchema !== undefined ? { pgSchema: args.pgSchema } : {}) });
-    return await work(store);
+    const migrated = migrationLines(store);
+    const output = await work(store);
+    return migrated === '' ? output : { ...output, stderr: migrated + output.stderr };
   } catch (error) {
     const message = error instanceof StoreError ? `${error.kind}: ${error.message}` : 'internal: the store operation failed';
     return { exitCode: EXIT.unusable, stdout: '', stderr: `dxacode: ${command}: ${message}\n` };
   } finally {
     await store?.close().catch(() => undefined);
   }
+}
+
+/** One line per migration applied on opening the store, with what it reported (counts and internal ids only). */
+export function migrationLines(store: Store): string {
+  return store.migrationReports.map((m) => `dxacode: store migration ${m.version} (${m.name}): ${m.report}\n`).join('');
 }

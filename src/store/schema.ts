@@ -1,5 +1,6 @@
 /** The store's tables as Kysely types, and the versioned migrations that create them. */
 import { sql, type Kysely } from 'kysely';
+import { rekeyPatientHistories, type MigrationReport } from './patients.js';
 
 /** Token roles, least to most privileged. */
 export const ROLES = { viewer: 'viewer', coder: 'coder', admin: 'admin' } as const;
@@ -23,7 +24,8 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[keyof typeof AUDIT_ACTIONS];
 
 /** Database tables. Times are ISO-8601 UTC text and JSON is text, so SQLite and PostgreSQL store the same bytes. */
 export interface StoreDatabase {
-  schema_migrations: { version: number; name: string; applied_at: string };
+  /** report: what a migration did (counts and internal ids), from migration 5 on. */
+  schema_migrations: { version: number; name: string; applied_at: string; report?: string | null };
   organizations: { id: string; created_at: string };
   api_tokens: { id: string; organization: string; role: string; token_sha256: string; created_at: string; revoked_at: string | null };
   encounters: {
@@ -53,7 +55,8 @@ export interface StoreDatabase {
   check_findings: { encounter_id: string; version: number; rule: string };
   accepted_claims: { encounter_id: string; version: number; claim_json: string; actor: string; created_at: string };
   overrides: { id: string; encounter_id: string; version: number; rule: string; line: number | null; reason: string; actor: string; created_at: string };
-  bone_density_history: { organization: string; patient_key: string; encounter_id: string; date_of_service: string; code: string };
+  /** The billed bone-density codes of each stored encounter, once per patient key (MRN, member id); npi: the billing provider. */
+  bone_density_history: { organization: string; patient_key: string; encounter_id: string; date_of_service: string; code: string; npi?: string | null };
   audit_log: { seq: number; at: string; actor: string; organization: string; action: string; object_ids: string; prev_hash: string; hash: string };
   idempotency_keys: { organization: string; idempotency_key: string; request_sha256: string; status_code: number; response_json: string; created_at: string };
   jobs: {
@@ -111,11 +114,11 @@ export interface StoreDatabase {
   };
 }
 
-/** One migration: applied once, in its own transaction, recorded in schema_migrations. */
+/** One migration: applied once, in its own transaction, recorded in schema_migrations (with its report, if any). */
 export interface Migration {
   version: number;
   name: string;
-  up: (db: Kysely<StoreDatabase>) => Promise<void>;
+  up: (db: Kysely<StoreDatabase>) => Promise<void | MigrationReport>;
 }
 
 /** All migrations in order. Never edit a published one; add a new version. */
@@ -324,5 +327,11 @@ export const MIGRATIONS: readonly Migration[] = [
       // A result made by `dxacode recheck` says why: the knowledge version that touched it.
       await db.schema.alterTable('check_results').addColumn('reason', 'text').execute();
     },
+  },
+  {
+    version: 5,
+    name: 'patient histories keyed by MRN or member id only',
+    // Adds bone_density_history.npi and schema_migrations.report, and re-keys every stored history (patients.ts).
+    up: rekeyPatientHistories,
   },
 ];

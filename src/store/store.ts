@@ -8,7 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { checkWithFacts } from '../engine/index.js';
+import { checkWithFacts, type CheckOptions as EngineCheckOptions } from '../engine/index.js';
 import { extract } from '../extract/extract.js';
 import type { ReportFacts } from '../extract/facts.js';
 import { ageOn } from '../contract/dates.js';
@@ -20,6 +20,7 @@ import type { KnowledgeKind } from '../knowledge/import/types.js';
 import { StoreError, toStoreError, withStoreErrors } from './errors.js';
 import { AUDIT_GENESIS_HASH, auditHash, canonicalJson, sha256Hex } from './hash.js';
 import { MIGRATIONS, ROLES, type AuditAction, type Role, type StoreDatabase } from './schema.js';
+import { patientKeysOf } from './patients.js';
 
 /** The default database when no URL is given. */
 export const DEFAULT_STORE_URL = 'sqlite:./data/dxacode.db';
@@ -118,6 +119,13 @@ export interface AuditRecord {
   objectIds: string[];
 }
 
+/** A migration applied on opening the store, with what it reported. */
+export interface AppliedMigrationReport {
+  version: number;
+  name: string;
+  report: string;
+}
+
 /** The outcome of verifying the audit chain. */
 export type AuditVerification = { ok: true; records: number } | { ok: false; seq: number; problem: string };
 
@@ -148,10 +156,8 @@ export interface WriteOps {
 
 /** Options of storeAndCheck. */
 export interface CheckOptions {
-  /** The caller's own patient id (hashed into the patient key; never stored as given). */
-  patientId?: string;
   /** How to check; default the engine's check(). An 837P claim is checked with checkClaimFromX12. */
-  checker?: (encounter: Encounter, knowledge: Knowledge) => Result;
+  checker?: (encounter: Encounter, knowledge: Knowledge, options: EngineCheckOptions) => Result;
 }
 
 /** A response kept under an idempotency key. */
@@ -234,6 +240,8 @@ export interface Store {
    * as checked), in one transaction. Returns the previous and new verdicts.
    */
   recheck(organization: string, encounterId: string, knowledge: Knowledge, reason: string, actor: string): Promise<RecheckOutcome>;
+  /** What the migrations applied when this store was opened reported (counts and internal ids; kept in schema_migrations.report too). */
+  readonly migrationReports: readonly AppliedMigrationReport[];
   /** For tests and admin tools: the underlying Kysely instance. */
   readonly db: Kysely<StoreDatabase>;
   close(): Promise<void>;
@@ -362,11 +370,17 @@ class KyselyStore implements Store {
       await this.write(async (tx) => {
         const done = await tx.selectFrom('schema_migrations').select('version').where('version', '=', migration.version).executeTakeFirst();
         if (done !== undefined) return;
-        await migration.up(tx);
-        await tx.insertInto('schema_migrations').values({ version: migration.version, name: migration.name, applied_at: this.now() }).execute();
+        const report = await migration.up(tx);
+        await tx
+          .insertInto('schema_migrations')
+          .values({ version: migration.version, name: migration.name, applied_at: this.now(), ...(report ? { report: report.summary } : {}) })
+          .execute();
+        if (report) this.migrationReports.push({ version: migration.version, name: migration.name, report: report.summary });
       });
     }
   }
+
+  readonly migrationReports: AppliedMigrationReport[] = [];
 
   async createToken(organization: string, role: Role, actor = 'cli'): Promise<{ token: string; id: string }> {
     return (await this.createTokenWhen(organization, role, actor, false))!;
@@ -490,7 +504,7 @@ class KyselyStore implements Store {
     options: CheckOptions,
   ): Promise<{ encounterId: string; version: number; result: Result }> {
     requireId(organization, 'organization');
-    const patientKey = patientKeyOf(organization, encounter, options.patientId);
+    const patientKeys = patientKeysOf(organization, encounter);
     const inputJson = canonicalJson(encounter);
     const inputHash = sha256Hex(inputJson);
     const externalId = encounter.id ?? null;
@@ -503,15 +517,15 @@ class KyselyStore implements Store {
     const version = (existing?.latest_version ?? 0) + 1;
 
     // The check runs inside the transaction so the history it sees is the history it is stored against.
-    const history = encounter.history ?? (patientKey === null ? undefined : await storedHistory(tx, organization, patientKey, encounterId, encounter.dateOfService));
-    const withHistory = history === undefined ? encounter : { ...encounter, history };
+    const withHistory = await withStoredHistory(tx, organization, patientKeys, encounterId, encounter);
     // Resolved once, so the version recorded is the one the check used (imports can change between calls).
     const resolved = knowledge.forDate(encounter.dateOfService);
-    const checked = options.checker === undefined ? checkWithFacts(withHistory, resolved) : { result: options.checker(withHistory, resolved), facts: undefined };
+    const checked =
+      options.checker === undefined ? checkWithFacts(withHistory.encounter, resolved, withHistory.options) : { result: options.checker(withHistory.encounter, resolved, withHistory.options), facts: undefined };
     const result: Result = { ...checked.result };
 
     const createdAt = this.now();
-    const row = { patient_key: patientKey, date_of_service: encounter.dateOfService, payer: encounter.payer ?? 'medicare', input_json: inputJson, input_sha256: inputHash, latest_version: version };
+    const row = { patient_key: patientKeys[0] ?? null, date_of_service: encounter.dateOfService, payer: encounter.payer ?? 'medicare', input_json: inputJson, input_sha256: inputHash, latest_version: version };
     if (existing === undefined) {
       await tx.insertInto('encounters').values({ id: encounterId, organization, external_id: externalId, created_at: createdAt, ...row }).execute();
     } else {
@@ -526,12 +540,7 @@ class KyselyStore implements Store {
 
     await tx.deleteFrom('bone_density_history').where('encounter_id', '=', encounterId).execute();
     const codes = [...new Set(result.recommended.lines.map((l) => l.code))].filter((c) => PROCEDURE_CODE.test(c));
-    if (patientKey !== null && codes.length > 0) {
-      await tx
-        .insertInto('bone_density_history')
-        .values(codes.map((code) => ({ organization, patient_key: patientKey, encounter_id: encounterId, date_of_service: encounter.dateOfService, code })))
-        .execute();
-    }
+    await insertHistoryRows(tx, organization, encounterId, encounter, patientKeys, codes);
     await writeRegistry(tx, organization, encounterId, encounter, checked.facts);
     await this.appendAudit(tx, organization, actor, 'checked', [encounterId, `v${version}`]);
     return { encounterId, version, result };
@@ -780,9 +789,9 @@ class KyselyStore implements Store {
       if (row === undefined) throw new StoreError('not-found', `no encounter ${encounterId}`);
       const latest = await latestResult(tx, organization, encounterId);
       const encounter = JSON.parse(row.input_json) as Encounter;
-      const history = encounter.history ?? (row.patient_key === null ? undefined : await storedHistory(tx, organization, row.patient_key, encounterId, encounter.dateOfService));
+      const withHistory = await withStoredHistory(tx, organization, patientKeysOf(organization, encounter), encounterId, encounter);
       const resolved = knowledge.forDate(encounter.dateOfService);
-      const { result } = checkWithFacts(history === undefined ? encounter : { ...encounter, history }, resolved);
+      const { result } = checkWithFacts(withHistory.encounter, resolved, withHistory.options);
       const version = Number(row.latest_version) + 1;
       await tx
         .insertInto('check_results')
@@ -872,28 +881,53 @@ async function ensureOrganization(tx: Tx, organization: string, createdAt: strin
 }
 
 /**
- * A stable pseudonymous key for a patient within one organisation: the hash of the caller's patient id, else of the
- * payer's member id, else of birth date + sex. No key (and so no stored history) when none of these is known.
+ * The encounter with the history it is checked against, and the engine options that say how far that history
+ * reaches. History the caller gives covers every provider (CONTRACT.md); the organisation's own stored studies of the
+ * patient are added to it (once each). Without given history, the stored studies are all that is known, so the
+ * engine is told that they are this organisation's only (studies by other providers count too and are unknown); an
+ * encounter with no MRN or member id matches no stored study.
  */
-export function patientKeyOf(organization: string, encounter: Encounter, patientId?: string): string | null {
-  let basis: string | undefined;
-  if (patientId !== undefined && patientId.length > 0) basis = `patient-id:${patientId}`;
-  else if (encounter.patient.memberId !== undefined) basis = `member-id:${encounter.payer ?? 'medicare'}:${encounter.patient.memberId}`;
-  else if (encounter.patient.birthDate !== undefined) basis = `dob-sex:${encounter.patient.birthDate}:${encounter.patient.sex}`;
-  return basis === undefined ? null : sha256Hex(canonicalJson({ v: 1, organization, basis }));
+async function withStoredHistory(tx: Tx, organization: string, keys: readonly string[], encounterId: string, encounter: Encounter): Promise<{ encounter: Encounter; options: EngineCheckOptions }> {
+  const stored = keys.length === 0 ? [] : await storedHistory(tx, organization, keys, encounterId, encounter.dateOfService);
+  const given = encounter.history;
+  if (given === undefined) {
+    return { encounter: keys.length === 0 ? encounter : { ...encounter, history: stored }, options: { historyScope: 'this-organization' } };
+  }
+  const seen = new Set(given.map((h) => `${h.dateOfService} ${h.code.toUpperCase()}`));
+  const added = stored.filter((h) => !seen.has(`${h.dateOfService} ${h.code}`));
+  return { encounter: added.length === 0 ? encounter : { ...encounter, history: [...given, ...added] }, options: { historyScope: 'all-providers' } };
 }
 
-async function storedHistory(tx: Tx, organization: string, patientKey: string, encounterId: string, before: string): Promise<HistoryEntry[]> {
+/** The organisation's stored studies of a patient (any of its keys) before a date, each once, oldest first. */
+async function storedHistory(tx: Tx, organization: string, keys: readonly string[], encounterId: string, before: string): Promise<HistoryEntry[]> {
   const rows = await tx
     .selectFrom('bone_density_history')
-    .select(['date_of_service', 'code'])
+    .select(['encounter_id', 'date_of_service', 'code', 'npi'])
     .where('organization', '=', organization)
-    .where('patient_key', '=', patientKey)
+    .where('patient_key', 'in', [...keys])
     .where('encounter_id', '!=', encounterId)
     .where('date_of_service', '<', before)
     .orderBy('date_of_service')
+    .orderBy('encounter_id')
     .execute();
-  return rows.map((r) => ({ dateOfService: r.date_of_service, code: r.code }));
+  // An encounter that gave both identifiers is stored under both keys: one entry per encounter and code.
+  const seen = new Set<string>();
+  const history: HistoryEntry[] = [];
+  for (const r of rows) {
+    const id = `${r.encounter_id} ${r.code}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    history.push({ dateOfService: r.date_of_service, code: r.code, ...(r.npi !== null ? { npi: r.npi } : {}) });
+  }
+  return history;
+}
+
+/** Stores an encounter's billed bone-density codes as history under each of the patient's keys, with who billed them. */
+async function insertHistoryRows(tx: Tx, organization: string, encounterId: string, encounter: Encounter, keys: readonly string[], codes: readonly string[]): Promise<void> {
+  if (keys.length === 0 || codes.length === 0) return;
+  const npi = encounter.billingProvider?.npi ?? null;
+  const rows = keys.flatMap((patient_key) => codes.map((code) => ({ organization, patient_key, encounter_id: encounterId, date_of_service: encounter.dateOfService, code, npi })));
+  await tx.insertInto('bone_density_history').values(rows).execute();
 }
 
 async function latestResult(tx: Tx, organization: string, encounterId: string): Promise<{ version: number; result: Result }> {

@@ -276,6 +276,26 @@ function reportCards(stored: StoredEncounter, result: Result): HTMLElement[] {
   ];
 }
 
+/** The patient as the encounter gives them: name, identifiers, birth date or age, and sex. */
+function patientCard(stored: StoredEncounter): HTMLElement {
+  const patient = stored.encounter.patient;
+  const name = patient.name ? [patient.name.family, patient.name.given].filter(Boolean).join(', ') : undefined;
+  const rows: [string, string | undefined][] = [
+    ['Name', name],
+    ['MRN', patient.mrn],
+    ['Member id', patient.memberId],
+    patient.birthDate === undefined && patient.age !== undefined ? ['Age', String(patient.age)] : ['Birth date', patient.birthDate],
+    ['Sex', patient.sex],
+  ];
+  const matched = patient.mrn !== undefined || patient.memberId !== undefined;
+  return card(
+    'Patient',
+    'patient-heading',
+    h('dl', { class: 'patient-facts' }, rows.map(([label, value]) => [h('dt', {}, label), h('dd', {}, value ?? h('span', { class: 'muted' }, 'not given'))])),
+    matched ? null : h('p', { class: 'hint' }, 'No MRN or member id: earlier studies of this patient cannot be found, so the frequency was not checked against them.'),
+  );
+}
+
 /** Draws the encounter (the latest version, or ?version=N) and wires the coder's actions. */
 export async function renderEncounter(ctx: ViewContext): Promise<void> {
   const id = ctx.params.id!;
@@ -377,7 +397,7 @@ export async function renderEncounter(ctx: ViewContext): Promise<void> {
       acceptHint ? h('p', { id: 'accept-hint', class: 'toolbar-hint' }, acceptHint) : null,
       accepted ? h('p', { class: 'toolbar-hint ok' }, 'Accepted by ', shortId(accepted.actor, { prefix: 'token ' }), `, ${formatDateTime(accepted.createdAt)}.`) : null,
     ),
-    h('div', { class: 'encounter-grid' }, h('div', { class: 'stack' }, findingsCard, recommendedClaim(result), checksCard(result, version.knowledgeVersion)), h('div', { class: 'stack' }, ...reportCards(stored, result), historyCard(stored, version.version))),
+    h('div', { class: 'encounter-grid' }, h('div', { class: 'stack' }, findingsCard, recommendedClaim(result), checksCard(result, version.knowledgeVersion)), h('div', { class: 'stack' }, patientCard(stored), ...reportCards(stored, result), historyCard(stored, version.version))),
   );
 }
 

@@ -11,6 +11,10 @@ import { announce, errorList, field, pageHeading, showError, type ViewContext } 
 const CODE_PATTERN = '([0-9]{4}[0-9FTUfut]|[A-Va-v][0-9]{4})';
 const ICD_PATTERN = /^[A-Za-z][0-9][0-9A-Za-z](\.?[0-9A-Za-z]{1,4})?$/;
 const MODIFIER_PATTERN = /^[0-9A-Za-z]{2}$/;
+/** As the contract takes them (src/contract/encounter.ts): an MRN, a member id (837P NM109), name parts without X12 separators. */
+const MRN_PATTERN = /^[0-9A-Za-z._-]{1,64}$/;
+const MEMBER_ID_PATTERN = /^[0-9A-Za-z-]{2,80}$/;
+const NAME_PATTERN = /^[^*:^~|\r\n]*$/;
 
 /** Splits a list typed with commas or spaces. */
 export function splitList(text: string): string[] {
@@ -58,6 +62,10 @@ export async function renderNewEncounter(ctx: ViewContext): Promise<void> {
   const dateOfService = h('input', { type: 'date', name: 'dateOfService', required: true });
   const sex = h('select', { name: 'sex', required: true }, SEXES.map((s) => h('option', { value: s, selected: s === 'female' }, s[0]!.toUpperCase() + s.slice(1))));
   const birthDate = h('input', { type: 'date', name: 'birthDate' });
+  const familyName = h('input', { type: 'text', name: 'familyName', maxlength: '60', autocomplete: 'off', spellcheck: 'false' });
+  const givenName = h('input', { type: 'text', name: 'givenName', maxlength: '35', autocomplete: 'off', spellcheck: 'false' });
+  const mrn = h('input', { type: 'text', name: 'mrn', maxlength: '64', autocomplete: 'off', spellcheck: 'false', class: 'mono' });
+  const memberId = h('input', { type: 'text', name: 'memberId', maxlength: '80', autocomplete: 'off', spellcheck: 'false', class: 'mono' });
   const age = h('input', { type: 'number', name: 'age', min: '0', max: '130', step: '1', class: 'input-narrow' });
   const payer = h('select', { name: 'payer' }, h('option', { value: '' }, 'Default (Medicare)'));
   const component = h('select', { name: 'component' }, COMPONENTS.map((c) => h('option', { value: c }, c[0]!.toUpperCase() + c.slice(1))));
@@ -94,6 +102,14 @@ export async function renderNewEncounter(ctx: ViewContext): Promise<void> {
     const text = report.value;
     const done = performed.filter((p) => p.box.checked).map((p) => ({ procedure: p.choice.value }));
     if (!text.trim() && done.length === 0) problems.push('Paste the report, or tick what was performed.');
+    const family = familyName.value.trim();
+    const given = givenName.value.trim();
+    if (given && !family) problems.push('Family name is required when a given name is entered.');
+    if (!NAME_PATTERN.test(family) || !NAME_PATTERN.test(given)) problems.push('Names cannot contain * : ^ ~ or | (they separate claim file elements).');
+    const record = mrn.value.trim();
+    if (record && !MRN_PATTERN.test(record)) problems.push('MRN should be 1 to 64 letters, digits, dots, dashes or underscores.');
+    const member = memberId.value.trim();
+    if (member && !MEMBER_ID_PATTERN.test(member)) problems.push('Member id should be 2 to 80 letters, digits or dashes.');
     const dx = splitList(diagnoses.value);
     for (const code of dx) if (!ICD_PATTERN.test(code)) problems.push(`Diagnosis ${code} is not an ICD-10-CM code (e.g. M81.0).`);
     const claimLines: ClaimLine[] = [];
@@ -111,7 +127,14 @@ export async function renderNewEncounter(ctx: ViewContext): Promise<void> {
     const encounter: Encounter = {
       ...(externalId.value.trim() ? { id: externalId.value.trim() } : {}),
       dateOfService: dateOfService.value,
-      patient: { sex: sex.value, ...(birthDate.value ? { birthDate: birthDate.value } : {}), ...(age.value !== '' ? { age: Number(age.value) } : {}) },
+      patient: {
+        sex: sex.value,
+        ...(birthDate.value ? { birthDate: birthDate.value } : {}),
+        ...(age.value !== '' ? { age: Number(age.value) } : {}),
+        ...(family ? { name: { family, ...(given ? { given } : {}) } } : {}),
+        ...(record ? { mrn: record } : {}),
+        ...(member ? { memberId: member } : {}),
+      },
       ...(payer.value ? { payer: payer.value } : {}),
       component: component.value,
       orderingProvider: { treating: treating.checked },
@@ -170,6 +193,14 @@ export async function renderNewEncounter(ctx: ViewContext): Promise<void> {
           'section',
           { class: 'card', 'aria-labelledby': 'patient-heading' },
           h('h2', { id: 'patient-heading' }, 'Patient and service'),
+          h('div', { class: 'form-row' }, field('Family name', familyName), field('Given name', givenName)),
+          h(
+            'div',
+            { class: 'form-row' },
+            field('MRN', mrn, 'Medical record number in your organisation.'),
+            field('Member id', memberId, "The payer's member id (for Medicare the MBI)."),
+          ),
+          h('p', { class: 'hint' }, 'Earlier studies of the patient are found by MRN or member id only; without either, the 23-month frequency is not checked.'),
           h('div', { class: 'form-row' }, field('Date of service', dateOfService), field('Sex', sex)),
           h('div', { class: 'form-row' }, field('Birth date', birthDate), field('or age', age)),
           h('div', { class: 'form-row' }, field('Payer', payer), field('Component', component)),

@@ -92,7 +92,7 @@ export interface ClaimLine {
 export interface Encounter {
   id?: string;
   dateOfService: string;
-  patient: { sex: string; birthDate?: string; age?: number };
+  patient: { sex: string; birthDate?: string; age?: number; name?: { family: string; given?: string }; mrn?: string; memberId?: string };
   payer?: string;
   component?: string;
   orderingProvider?: { treating?: boolean };
