@@ -13,7 +13,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Encounter } from '../src/contract/encounter.js';
 import { openStore, type StoreOptions } from '../src/store/index.js';
-import { PG_URL } from './store-backends.js';
+import { PG_URL, TEST_AUDIT_KEY } from './store-backends.js';
 import { request, startServer, type ServerProcess } from './server-process.js';
 
 const example = JSON.parse(readFileSync(new URL('../examples/encounter-axial-vfa.json', import.meta.url), 'utf8')) as Encounter;
@@ -46,8 +46,8 @@ const targets: Target[] = [
     setUp: () => {
       const schema = `dxacode_crash_${process.pid}_${randomBytes(4).toString('hex')}`;
       return {
-        storeOptions: { url: PG_URL, pgSchema: schema },
-        env: { DATABASE_URL: PG_URL, DXACODE_PG_SCHEMA: schema },
+        storeOptions: { url: PG_URL, pgSchema: schema, auditKey: { text: TEST_AUDIT_KEY } },
+        env: { DATABASE_URL: PG_URL, DXACODE_PG_SCHEMA: schema, DXACODE_AUDIT_KEY: TEST_AUDIT_KEY },
         tearDown: async () => {
           const client = new pg.Client({ connectionString: PG_URL });
           await client.connect();

@@ -10,7 +10,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../src/store/index.js';
 import { runCli } from './cli-helpers.js';
-import { PG_URL } from './store-backends.js';
+import { PG_URL, TEST_AUDIT_KEY } from './store-backends.js';
 import { request, startServer, type ServerProcess } from './server-process.js';
 
 const MUE = fileURLToPath(new URL('./fixtures/cms/mue/MCR_MUE_PractitionerServices_Eff_10-01-2026.csv', import.meta.url));
@@ -31,14 +31,14 @@ const encounter = (id: string) => ({
 
 describe('knowledge versions swapped into running servers', () => {
   const schema = `dxacode_swap_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const env = { DATABASE_URL: PG_URL, DXACODE_PG_SCHEMA: schema, DXACODE_KNOWLEDGE_POLL_MS: '100' };
+  const env = { DATABASE_URL: PG_URL, DXACODE_PG_SCHEMA: schema, DXACODE_AUDIT_KEY: TEST_AUDIT_KEY, DXACODE_KNOWLEDGE_POLL_MS: '100' };
   let store: Store;
   let coder: string;
   let admin: string;
   let servers: ServerProcess[] = [];
 
   beforeAll(async () => {
-    store = await openStore({ url: PG_URL, pgSchema: schema });
+    store = await openStore({ url: PG_URL, pgSchema: schema, auditKey: { text: TEST_AUDIT_KEY } });
     coder = (await store.createToken(ORG, 'coder')).token;
     admin = (await store.createToken(ORG, 'admin')).token;
     servers = await Promise.all([startServer(env), startServer(env)]);
@@ -69,7 +69,7 @@ describe('knowledge versions swapped into running servers', () => {
     const background = (async () => {
       while (polling) for (const server of servers) seen.add(await unitsVersion(server));
     })();
-    const imported = await runCli(['knowledge', 'import', 'mue-practitioner', MUE, '--format', 'json'], '', { env: { DATABASE_URL: PG_URL, DXACODE_PG_SCHEMA: schema } });
+    const imported = await runCli(['knowledge', 'import', 'mue-practitioner', MUE, '--format', 'json'], '', { env: { DATABASE_URL: PG_URL, DXACODE_PG_SCHEMA: schema, DXACODE_AUDIT_KEY: TEST_AUDIT_KEY } });
     expect(imported.code).toBe(0);
     const id = (JSON.parse(imported.stdout) as { id: string }).id;
     for (const server of servers) {

@@ -13,10 +13,13 @@ import type { StoreOptions } from '../src/store/index.js';
 /** The PostgreSQL server the tests use. */
 export const PG_URL = process.env['DXACODE_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-/** One backend: set-up gives openStore options, the same database as a URL alone, and a tear-down. */
+/** The audit key of PostgreSQL test stores (a PostgreSQL store has no key file beside it): a fixture, not a secret. */
+export const TEST_AUDIT_KEY = 'ZHhhY29kZSB0ZXN0cyBvbmx5LCBub3QgYSBzZWNyZXQ=';
+
+/** One backend: set-up gives openStore options, the same database as a URL (with its audit key, for the CLI helpers), and a tear-down. */
 export interface Backend {
   name: 'sqlite' | 'postgres';
-  setUp(): Promise<{ options: StoreOptions; url: string; tearDown: () => Promise<void> }>;
+  setUp(): Promise<{ options: StoreOptions; url: string; cli: { url: string; auditKey?: { text: string } }; tearDown: () => Promise<void> }>;
 }
 
 /** SQLite in a fresh temporary folder. */
@@ -25,7 +28,7 @@ export const sqliteBackend: Backend = {
   setUp: async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dxacode-store-'));
     const url = `sqlite:${join(dir, 'nested', 'dxacode.db')}`;
-    return { options: { url }, url, tearDown: async () => rmSync(dir, { recursive: true, force: true }) };
+    return { options: { url }, url, cli: { url }, tearDown: async () => rmSync(dir, { recursive: true, force: true }) };
   },
 };
 
@@ -34,9 +37,11 @@ export const postgresBackend: Backend = {
   name: 'postgres',
   setUp: async () => {
     const schema = `dxacode_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const url = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
     return {
-      options: { url: PG_URL, pgSchema: schema },
-      url: `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+      options: { url: PG_URL, pgSchema: schema, auditKey: { text: TEST_AUDIT_KEY } },
+      url,
+      cli: { url, auditKey: { text: TEST_AUDIT_KEY } },
       tearDown: async () => {
         const client = new pg.Client({ connectionString: PG_URL });
         await client.connect();

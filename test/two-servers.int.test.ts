@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Encounter } from '../src/contract/encounter.js';
 import { openStore, type Store } from '../src/store/index.js';
-import { PG_URL } from './store-backends.js';
+import { PG_URL, TEST_AUDIT_KEY } from './store-backends.js';
 import { request, startServer, type ServerProcess } from './server-process.js';
 
 const example = JSON.parse(readFileSync(new URL('../examples/encounter-axial-vfa.json', import.meta.url), 'utf8')) as Encounter;
@@ -24,9 +24,9 @@ describe('two server processes on one PostgreSQL database', () => {
   let servers: ServerProcess[] = [];
 
   beforeAll(async () => {
-    store = await openStore({ url: PG_URL, pgSchema: schema });
+    store = await openStore({ url: PG_URL, pgSchema: schema, auditKey: { text: TEST_AUDIT_KEY } });
     token = (await store.createToken(ORG, 'coder')).token;
-    const env = { DATABASE_URL: PG_URL, DXACODE_PG_SCHEMA: schema, DXACODE_WORKER_LEASE_MS: '5000', DXACODE_WORKER_POLL_MS: '50' };
+    const env = { DATABASE_URL: PG_URL, DXACODE_PG_SCHEMA: schema, DXACODE_AUDIT_KEY: TEST_AUDIT_KEY, DXACODE_WORKER_LEASE_MS: '5000', DXACODE_WORKER_POLL_MS: '50' };
     servers = await Promise.all([startServer(env), startServer(env)]);
   });
   afterAll(async () => {

@@ -84,12 +84,20 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .description('load demonstration data (examples and the report corpus, organisation "demo") and print a coder token')
     .action(lazy(async () => (await import('./demo.js')).run));
 
-  program
-    .command('audit')
-    .description('audit log')
+  const audit = program.command('audit').description('audit log');
+  audit
     .command('verify')
-    .description('verify the audit chain: detects any altered or deleted record')
+    .description('verify the audit chain and its signed checkpoints: detects any altered, forged or deleted record (never creates a store)')
+    .option('--anchor <file>', 'checkpoints exported earlier (audit checkpoint), one JSON per line: also detects records cut off the end')
     .action(lazy(async () => (await import('./audit.js')).verify));
+  audit
+    .command('checkpoint')
+    .description("sign a checkpoint of the audit chain's head and print it as one JSON line, to keep outside the database")
+    .action(lazy(async () => (await import('./audit.js')).checkpoint));
+  audit
+    .command('checkpoints')
+    .description('print every stored checkpoint, one JSON line each')
+    .action(lazy(async () => (await import('./audit.js')).checkpoints));
 
   program
     .command('serve')

@@ -1,10 +1,13 @@
 /**
  * Store commands for the command line: `runTokenCreate`, `runTokenList` and `runTokenRevoke` (dxacode token ...)
- * and `runAuditVerify` (dxacode audit verify). token.ts and audit.ts wire them; they return exit code and output
+ * and `runAuditVerify`, `runAuditCheckpoint`, `runAuditCheckpoints` (dxacode audit ...). token.ts and audit.ts wire them; they return exit code and output
  * instead of printing, and their messages name ids and error kinds only, never SQL text or patient data.
  */
+import { readFileSync } from 'node:fs';
 import { openStore, storeUrlFromEnv, type Store } from '../store/store.js';
 import { StoreError } from '../store/errors.js';
+import { parseAnchors } from '../store/audit.js';
+import type { AuditCheckpoint } from '../store/audit-key.js';
 import { ROLES, type Role } from '../store/schema.js';
 import { EXIT } from './exit.js';
 
@@ -25,6 +28,8 @@ export interface TokenCreateArgs {
   url?: string;
   /** PostgreSQL schema (DXACODE_PG_SCHEMA). */
   pgSchema?: string;
+  /** The audit key (DXACODE_AUDIT_KEY or DXACODE_AUDIT_KEY_FILE). */
+  auditKey?: { text?: string; file?: string };
 }
 
 /** Creates an API token; the plain token is printed once, alone on the last line, and only its hash is stored. */
@@ -45,14 +50,15 @@ export async function runTokenCreate(args: TokenCreateArgs): Promise<CommandOutp
   });
 }
 
-/** Where the store is: a URL (default DATABASE_URL, else SQLite under ./data) and a PostgreSQL schema. */
+/** Where the store is: a URL (default DATABASE_URL, else SQLite under ./data), a PostgreSQL schema, and the audit key (DXACODE_AUDIT_KEY or _FILE). */
 export interface StoreArgs {
   url?: string;
   pgSchema?: string;
+  auditKey?: { text?: string; file?: string };
 }
 
-/** Arguments of `dxacode audit verify`. */
-export type AuditVerifyArgs = StoreArgs;
+/** Arguments of `dxacode audit verify`: the store, and exported checkpoints to verify the log against. */
+export type AuditVerifyArgs = StoreArgs & { anchors?: string };
 
 /** Lists the tokens (id, organisation, role, created, revoked); never the tokens themselves. */
 export async function runTokenList(args: StoreArgs & { organization?: string } = {}): Promise<CommandOutput> {
@@ -72,20 +78,71 @@ export async function runTokenRevoke(args: StoreArgs & { id: string }): Promise<
   });
 }
 
-/** Verifies the audit hash chain: exit 0 when intact, 1 naming the first broken record. */
+/**
+ * Verifies the audit chain, its checkpoints and the exported checkpoints in the `anchors` file: exit 0 when intact,
+ * 1 naming the first broken record, 2 when there is no store (it is never created) or no usable key or anchor file.
+ */
 export async function runAuditVerify(args: AuditVerifyArgs = {}): Promise<CommandOutput> {
-  return withStore(args, 'audit verify', async (store) => {
-    const verification = await store.verifyAudit();
-    if (verification.ok) return { exitCode: EXIT.ok, stdout: `audit log intact: ${verification.records} records\n`, stderr: '' };
-    return { exitCode: EXIT.reject, stdout: '', stderr: `dxacode: audit verify: record ${verification.seq}: ${verification.problem}\n` };
-  });
+  let anchors: AuditCheckpoint[] = [];
+  if (args.anchors !== undefined) {
+    try {
+      anchors = parseAnchors(readFileSync(args.anchors, 'utf8'), args.anchors);
+    } catch (error) {
+      const why = error instanceof StoreError ? error.message : `${args.anchors}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+      return { exitCode: EXIT.unusable, stdout: '', stderr: `dxacode: audit verify: --anchor: ${why}\n` };
+    }
+  }
+  return withStore(
+    args,
+    'audit verify',
+    async (store) => {
+      const v = await store.verifyAudit({ anchors });
+      if (!v.ok) return { exitCode: EXIT.reject, stdout: '', stderr: `dxacode: audit verify: record ${v.seq}: ${v.problem}\n` };
+      const legacy = v.legacyRecords > 0 ? `, the first ${v.legacyRecords} chained by SHA-256 from before the chain was keyed` : '';
+      const anchored = v.anchors > 0 ? `, ${v.anchors} exported checkpoints` : '';
+      return { exitCode: EXIT.ok, stdout: `audit log intact: ${v.records} records${legacy}; ${v.checkpoints} stored checkpoints${anchored} verified\n`, stderr: '' };
+    },
+    { mustExist: true },
+  );
+}
+
+/** Signs a checkpoint of the audit chain's head now and prints it as one JSON line, to be kept outside the database. */
+export async function runAuditCheckpoint(args: StoreArgs = {}): Promise<CommandOutput> {
+  return withStore(
+    args,
+    'audit checkpoint',
+    async (store) => {
+      const checkpoint = await store.checkpointAudit();
+      if (checkpoint === undefined) return { exitCode: EXIT.unusable, stdout: '', stderr: 'dxacode: audit checkpoint: the audit log is empty\n' };
+      return { exitCode: EXIT.ok, stdout: `${JSON.stringify(checkpoint)}\n`, stderr: '' };
+    },
+    { mustExist: true },
+  );
+}
+
+/** Prints every stored checkpoint as one JSON line each (NDJSON), for export and anchoring. */
+export async function runAuditCheckpoints(args: StoreArgs = {}): Promise<CommandOutput> {
+  return withStore(
+    args,
+    'audit checkpoints',
+    async (store) => {
+      const checkpoints = await store.listAuditCheckpoints();
+      return { exitCode: EXIT.ok, stdout: checkpoints.map((c) => `${JSON.stringify(c)}\n`).join(''), stderr: checkpoints.length === 0 ? 'dxacode: audit checkpoints: none yet\n' : '' };
+    },
+    { mustExist: true },
+  );
 }
 
 /** Opens the store, runs `work`, closes it; store failures become one line naming the command and the error kind. */
-export async function withStore(args: StoreArgs, command: string, work: (store: Store) => Promise<CommandOutput>): Promise<CommandOutput> {
+export async function withStore(args: StoreArgs, command: string, work: (store: Store) => Promise<CommandOutput>, open: { mustExist?: boolean } = {}): Promise<CommandOutput> {
   let store: Store | undefined;
   try {
-    store = await openStore({ url: args.url ?? storeUrlFromEnv(), ...(args.pgSchema !== undefined ? { pgSchema: args.pgSchema } : {}) });
+    store = await openStore({
+      url: args.url ?? storeUrlFromEnv(),
+      ...(args.pgSchema !== undefined ? { pgSchema: args.pgSchema } : {}),
+      ...(args.auditKey !== undefined ? { auditKey: args.auditKey } : {}),
+      ...open,
+    });
     const migrated = migrationLines(store);
     const output = await work(store);
     return migrated === '' ? output : { ...output, stderr: migrated + output.stderr };

@@ -191,7 +191,12 @@ export function openApiDocument(version: string): Record<string, unknown> {
           responses: { 201: { description: 'version (the stored knowledge version record) and lint warnings' }, ...errors(400, 401, 403, 409, 413, 415, 422) },
         },
       },
-      '/v1/audit/verify': { get: { summary: 'Verify the SHA-256 chain of the whole audit log. Role: admin.', responses: { 200: { description: 'ok and the number of records, or the first broken record' }, ...errors(401, 403) } } },
+      '/v1/audit/verify': {
+        get: {
+          summary: "Verify the audit log's keyed chain and its signed checkpoints. Role: admin. Counts are the organisation's; a broken record of another organisation is reported without its seq.",
+          responses: { 200: { description: 'ok with the counts, or ok false with the first broken record (seq null when it is not this organisation\'s)' }, ...errors(401, 403) },
+        },
+      },
     },
   };
 }

@@ -37,7 +37,7 @@ export interface AuditRecordFields {
   objectIds: string[];
 }
 
-/** sha256(prev_hash + canonical JSON of the record): each record commits to the one before it. */
+/** sha256(prev_hash + canonical JSON of the record): the unkeyed chain of records written before migration 6 (audit-key.ts has the keyed one). */
 export function auditHash(prevHash: string, record: AuditRecordFields): string {
   return sha256Hex(prevHash + canonicalJson(record));
 }

@@ -57,7 +57,10 @@ export interface StoreDatabase {
   overrides: { id: string; encounter_id: string; version: number; rule: string; line: number | null; reason: string; actor: string; created_at: string };
   /** The billed bone-density codes of each stored encounter, once per patient key (MRN, member id); npi: the billing provider. */
   bone_density_history: { organization: string; patient_key: string; encounter_id: string; date_of_service: string; code: string; npi?: string | null };
-  audit_log: { seq: number; at: string; actor: string; organization: string; action: string; object_ids: string; prev_hash: string; hash: string };
+  /** key_id (migration 6): the audit key whose HMAC is `hash`; null for records chained by plain SHA-256 before it. */
+  audit_log: { seq: number; at: string; actor: string; organization: string; action: string; object_ids: string; prev_hash: string; hash: string; key_id?: string | null };
+  /** Signed statements that the chain reached record last_seq with hash last_hash (migration 6). */
+  audit_checkpoints: { seq: number; at: string; last_seq: number; last_hash: string; key_id: string; signature: string };
   idempotency_keys: { organization: string; idempotency_key: string; request_sha256: string; status_code: number; response_json: string; created_at: string };
   jobs: {
     id: string;
@@ -333,5 +336,23 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'patient histories keyed by MRN or member id only',
     // Adds bone_density_history.npi and schema_migrations.report, and re-keys every stored history (patients.ts).
     up: rekeyPatientHistories,
+  },
+  {
+    version: 6,
+    name: 'keyed audit chain and signed checkpoints',
+    up: async (db) => {
+      // Records written before this migration keep their plain SHA-256 chain (key_id null); the first keyed record's
+      // HMAC covers the last of them, so they cannot be rewritten afterwards without breaking it.
+      await db.schema.alterTable('audit_log').addColumn('key_id', 'text').execute();
+      await db.schema
+        .createTable('audit_checkpoints')
+        .addColumn('seq', 'integer', (c) => c.primaryKey())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('last_seq', 'integer', (c) => c.notNull())
+        .addColumn('last_hash', 'text', (c) => c.notNull())
+        .addColumn('key_id', 'text', (c) => c.notNull())
+        .addColumn('signature', 'text', (c) => c.notNull())
+        .execute();
+    },
   },
 ];

@@ -2,8 +2,8 @@
  * The store: encounters, immutable check-result versions, overrides, accepted claims, patient history and a
  * hash-chained audit log, on SQLite (default) or PostgreSQL through Kysely. This is an edge: I/O lives here.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import Database from 'better-sqlite3';
@@ -18,9 +18,12 @@ import type { Knowledge } from '../knowledge/compile.js';
 import type { KnowledgeVersionRecord } from '../knowledge/versions.js';
 import type { KnowledgeKind } from '../knowledge/import/types.js';
 import { StoreError, toStoreError, withStoreErrors } from './errors.js';
-import { AUDIT_GENESIS_HASH, auditHash, canonicalJson, sha256Hex } from './hash.js';
+import { canonicalJson, sha256Hex } from './hash.js';
+import { appendAuditRecord, checkpointHead, listCheckpoints, verifyAuditChain, type AuditVerification } from './audit.js';
+import { createAuditKeyFile, keyringOf, parseAuditSecrets, readAuditKeyFile, type AuditCheckpoint, type AuditKeyring } from './audit-key.js';
 import { MIGRATIONS, ROLES, type AuditAction, type Role, type StoreDatabase } from './schema.js';
 import { patientKeysOf } from './patients.js';
+import { NUL_PROBLEM, nulPath } from './nul.js';
 
 /** The default database when no URL is given. */
 export const DEFAULT_STORE_URL = 'sqlite:./data/dxacode.db';
@@ -41,7 +44,19 @@ export interface StoreOptions {
   beforeAuditInsert?: () => void;
   /** The clock for created_at and audit times, in epoch milliseconds; default Date.now (this is an edge). */
   clock?: () => number;
+  /**
+   * The audit key, never stored in the database: its text (`DXACODE_AUDIT_KEY`), or a file holding it
+   * (`DXACODE_AUDIT_KEY_FILE`); one secret per line, the first signs, the others verify records signed before a
+   * rotation. Without either, an SQLite store keeps its key in `audit.key` beside the database (made on first use);
+   * a PostgreSQL store cannot write audit records.
+   */
+  auditKey?: { text?: string; file?: string };
+  /** Refuse to open (kind `not-found`) when there is no store yet, instead of creating one (`dxacode audit verify`). */
+  mustExist?: boolean;
 }
+
+/** The file beside an SQLite database that holds its audit key when none is given. */
+export const AUDIT_KEY_FILE_NAME = 'audit.key';
 
 /** A verified API token. */
 export interface TokenPrincipal {
@@ -125,9 +140,6 @@ export interface AppliedMigrationReport {
   name: string;
   report: string;
 }
-
-/** The outcome of verifying the audit chain. */
-export type AuditVerification = { ok: true; records: number } | { ok: false; seq: number; problem: string };
 
 /** One API token as an admin sees it (never the token or its hash). */
 export interface TokenRecord {
@@ -221,7 +233,17 @@ export interface Store {
   idempotent(organization: string, key: string, requestHash: string, work: (ops: WriteOps) => Promise<IdempotentResponse>): Promise<IdempotentOutcome>;
   /** Appends an audit record for actions recorded outside the store (exported, signed-in, denied). */
   recordAudit(organization: string, actor: string, action: AuditAction, objectIds: string[]): Promise<{ seq: number }>;
-  verifyAudit(): Promise<AuditVerification>;
+  /**
+   * Verifies the audit chain, its stored checkpoints and the given anchors (exported checkpoints); with an
+   * organisation, the counts are that organisation's and another organisation's broken record is not named.
+   */
+  verifyAudit(options?: { organization?: string; anchors?: readonly AuditCheckpoint[] }): Promise<AuditVerification>;
+  /** The current audit key's id and public checkpoint key; fails (naming what to set) when no key is configured. */
+  auditKey(): Promise<{ id: string; publicKey: string }>;
+  /** Signs a checkpoint of the chain's head now, unless the newest already covers it; undefined while the log is empty. */
+  checkpointAudit(): Promise<AuditCheckpoint | undefined>;
+  /** Every stored checkpoint, oldest first, for export. */
+  listAuditCheckpoints(): Promise<AuditCheckpoint[]>;
   /** The newest audit records of one organisation (ids and actions only), newest first. */
   listAudit(organization: string, options?: { limit?: number; beforeSeq?: number }): Promise<AuditRecord[]>;
   /**
@@ -255,9 +277,12 @@ export function storeUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** Store options from the environment: storeUrlFromEnv, plus DXACODE_PG_SCHEMA (a PostgreSQL schema, e.g. per test run). */
-export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): { url: string; pgSchema?: string } {
+export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): { url: string; pgSchema?: string; auditKey?: { text?: string; file?: string } } {
   const schema = env['DXACODE_PG_SCHEMA'];
-  return { url: storeUrlFromEnv(env), ...(schema !== undefined && schema.length > 0 ? { pgSchema: schema } : {}) };
+  const text = env['DXACODE_AUDIT_KEY'];
+  const file = env['DXACODE_AUDIT_KEY_FILE'];
+  const auditKey = { ...(text !== undefined && text.length > 0 ? { text } : {}), ...(file !== undefined && file.length > 0 ? { file } : {}) };
+  return { url: storeUrlFromEnv(env), ...(schema !== undefined && schema.length > 0 ? { pgSchema: schema } : {}), ...(Object.keys(auditKey).length > 0 ? { auditKey } : {}) };
 }
 
 const PG_URL = /^postgres(ql)?:\/\//;
@@ -277,7 +302,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       dialect = 'postgres';
       const schema = options.pgSchema;
       if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new StoreError('invalid', 'invalid PostgreSQL schema name');
-      if (schema !== undefined) {
+      if (schema !== undefined && options.mustExist !== true) {
         const client = new pg.Client({ connectionString: url });
         await client.connect();
         try {
@@ -294,8 +319,9 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       dialect = 'sqlite';
       const file = resolve(url.replace(/^sqlite:/, '') || './data/dxacode.db');
       sqliteFile = file;
-      mkdirSync(dirname(file), { recursive: true });
-      const database = new Database(file);
+      if (options.mustExist === true && !existsSync(file)) throw new StoreError('not-found', `there is no store at ${file}`);
+      createPrivately(file);
+      const database = new Database(file, { fileMustExist: options.mustExist === true });
       database.pragma('journal_mode = WAL');
       database.pragma('synchronous = FULL');
       database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
@@ -306,8 +332,12 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     throw toStoreError(error);
   }
   const clock = options.clock ?? Date.now;
-  const store = new KyselyStore(db, dialect, () => new Date(clock()).toISOString(), options.beforeAuditInsert, sqliteFile);
+  const store = new KyselyStore(db, dialect, () => new Date(clock()).toISOString(), options.beforeAuditInsert, sqliteFile, options.auditKey ?? {});
   try {
+    if (options.mustExist === true && dialect === 'postgres') {
+      const found = await sql<{ t: string | null }>`select to_regclass('schema_migrations')::text as t`.execute(db);
+      if (found.rows[0]?.t == null) throw new StoreError('not-found', 'there is no dxacode store in this PostgreSQL database and schema');
+    }
     await store.migrate();
   } catch (error) {
     await db.destroy();
@@ -323,7 +353,57 @@ class KyselyStore implements Store {
     private readonly now: () => string,
     private readonly beforeAuditInsert: (() => void) | undefined,
     private readonly sqliteFile: string | undefined,
+    private readonly auditKeySource: { text?: string; file?: string },
   ) {}
+
+  private keyring: AuditKeyring | undefined;
+
+  /**
+   * The audit keyring, read once: from the key text or file given, else (SQLite) from audit.key beside the database,
+   * made with a new random key when `create` and the log has no keyed record yet. Undefined when no key exists and
+   * none may be made (verification then checks what it can without one).
+   */
+  private async auditKeyring(db: Kysely<StoreDatabase>, create: boolean): Promise<AuditKeyring | undefined> {
+    if (this.keyring !== undefined) return this.keyring;
+    const { text, file } = this.auditKeySource;
+    if (text !== undefined && file !== undefined) throw new StoreError('invalid', 'set DXACODE_AUDIT_KEY or DXACODE_AUDIT_KEY_FILE, not both');
+    let secrets: Buffer[];
+    if (text !== undefined) secrets = parseAuditSecrets(text, 'the audit key (DXACODE_AUDIT_KEY)');
+    else if (file !== undefined) secrets = readAuditKeyFile(file);
+    else if (this.sqliteFile !== undefined) {
+      const beside = join(dirname(this.sqliteFile), AUDIT_KEY_FILE_NAME);
+      if (!existsSync(beside)) {
+        const signed = await db.selectFrom('audit_log').select('seq').where('key_id', 'is not', null).limit(1).executeTakeFirst();
+        // A new key would orphan every record signed with the lost one: say so rather than start a new chain quietly.
+        if (signed !== undefined) throw new StoreError('internal', `the audit key file ${beside} is missing, but the audit log has records signed with a key: restore the file, or give the key with DXACODE_AUDIT_KEY_FILE`);
+        if (!create) return undefined;
+        createAuditKeyFile(beside);
+      }
+      secrets = readAuditKeyFile(beside);
+    } else {
+      if (!create) return undefined;
+      throw new StoreError('internal', 'no audit key is configured: a PostgreSQL store needs DXACODE_AUDIT_KEY_FILE or DXACODE_AUDIT_KEY, the same in every process (docs/deployment.md)');
+    }
+    this.keyring = keyringOf(secrets);
+    return this.keyring;
+  }
+
+  private async signingKeyring(db: Kysely<StoreDatabase>): Promise<AuditKeyring> {
+    return (await this.auditKeyring(db, true))!;
+  }
+
+  async auditKey(): Promise<{ id: string; publicKey: string }> {
+    const { current } = await this.signingKeyring(this.db);
+    return { id: current.id, publicKey: current.publicKey };
+  }
+
+  async checkpointAudit(): Promise<AuditCheckpoint | undefined> {
+    return this.write(async (tx) => checkpointHead(tx, (await this.signingKeyring(tx)).current, this.now()));
+  }
+
+  async listAuditCheckpoints(): Promise<AuditCheckpoint[]> {
+    return withStoreErrors(async () => listCheckpoints(this.db, await this.auditKeyring(this.db, false)));
+  }
 
   /**
    * Runs `work` in one write transaction on one connection: BEGIN IMMEDIATE on SQLite (the write lock is taken up
@@ -427,7 +507,7 @@ class KyselyStore implements Store {
   }
 
   private async revokeTokenTx(tx: Kysely<StoreDatabase>, id: string, organization: string | undefined, actor: string): Promise<boolean> {
-    if (typeof id !== 'string' || id.length === 0 || id.length > 200) return false;
+    if (typeof id !== 'string' || id.length === 0 || id.length > 200 || id.includes('\u0000')) return false;
     let query = tx.selectFrom('api_tokens').select(['id', 'organization', 'revoked_at']).where('id', '=', id);
     if (organization !== undefined) query = query.where('organization', '=', organization);
     const row = await query.executeTakeFirst();
@@ -504,6 +584,7 @@ class KyselyStore implements Store {
     options: CheckOptions,
   ): Promise<{ encounterId: string; version: number; result: Result }> {
     requireId(organization, 'organization');
+    refuseNul(encounter);
     const patientKeys = patientKeysOf(organization, encounter);
     const inputJson = canonicalJson(encounter);
     const inputHash = sha256Hex(inputJson);
@@ -621,6 +702,7 @@ class KyselyStore implements Store {
 
   private async overrideTx(tx: Kysely<StoreDatabase>, organization: string, actor: string, encounterId: string, rule: string, line: number | null, reason: string): Promise<{ id: string; version: number }> {
     if (typeof reason !== 'string' || reason.trim().length === 0) throw new StoreError('invalid', 'an override needs a reason');
+    refuseNul({ rule, reason });
     const latest = await latestResult(tx, organization, encounterId);
     const matches = latest.result.findings.some((f) => f.rule === rule && (line === null || f.line === line));
     if (!matches) throw new StoreError('invalid', 'the latest result has no such finding to override');
@@ -656,18 +738,12 @@ class KyselyStore implements Store {
     return this.write((tx) => this.appendAudit(tx, organization, actor, action, objectIds));
   }
 
-  /** Appends one chained record; callers hold the write transaction, so seq and prev_hash cannot race. */
-  private async appendAudit(tx: Tx, organization: string, actor: string, action: AuditAction, objectIds: string[]): Promise<{ seq: number }> {
+  /** Appends one chained record under the current audit key; callers hold the write transaction, so seq and prev_hash cannot race. */
+  private async appendAudit(tx: Kysely<StoreDatabase>, organization: string, actor: string, action: AuditAction, objectIds: string[]): Promise<{ seq: number }> {
     this.beforeAuditInsert?.();
-    const last = await tx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    const seq = last === undefined ? 1 : Number(last.seq) + 1;
-    const prevHash = last?.hash ?? AUDIT_GENESIS_HASH;
-    const record = { seq, at: this.now(), actor, organization, action, objectIds };
-    await tx
-      .insertInto('audit_log')
-      .values({ seq, at: record.at, actor, organization, action, object_ids: JSON.stringify(objectIds), prev_hash: prevHash, hash: auditHash(prevHash, record) })
-      .execute();
-    return { seq };
+    refuseNul({ organization, actor, objectIds });
+    const key = (await this.signingKeyring(tx)).current;
+    return appendAuditRecord(tx, key, { at: this.now(), actor, organization, action, objectIds });
   }
 
   async listAudit(organization: string, options: { limit?: number; beforeSeq?: number } = {}): Promise<AuditRecord[]> {
@@ -680,26 +756,8 @@ class KyselyStore implements Store {
     });
   }
 
-  async verifyAudit(): Promise<AuditVerification> {
-    const rows = await withStoreErrors(() => this.db.selectFrom('audit_log').selectAll().orderBy('seq').execute());
-    let prevHash = AUDIT_GENESIS_HASH;
-    let expectedSeq = 1;
-    for (const row of rows) {
-      const seq = Number(row.seq);
-      if (seq !== expectedSeq) return { ok: false, seq: expectedSeq, problem: `record ${expectedSeq} is missing` };
-      if (row.prev_hash !== prevHash) return { ok: false, seq, problem: 'prev_hash does not match the previous record' };
-      let objectIds: unknown;
-      try {
-        objectIds = JSON.parse(row.object_ids);
-      } catch {
-        return { ok: false, seq, problem: 'object ids are not valid JSON' };
-      }
-      const hash = auditHash(prevHash, { seq, at: row.at, actor: row.actor, organization: row.organization, action: row.action, objectIds: objectIds as string[] });
-      if (hash !== row.hash) return { ok: false, seq, problem: 'hash does not match the record (altered)' };
-      prevHash = row.hash;
-      expectedSeq += 1;
-    }
-    return { ok: true, records: rows.length };
+  async verifyAudit(options: { organization?: string; anchors?: readonly AuditCheckpoint[] } = {}): Promise<AuditVerification> {
+    return withStoreErrors(async () => verifyAuditChain(this.db, await this.auditKeyring(this.db, false), options));
   }
 
   async addKnowledgeVersion(version: Omit<KnowledgeVersionRecord, 'seq' | 'importedAt'>, data: Uint8Array): Promise<KnowledgeVersionRecord> {
@@ -817,6 +875,15 @@ const SYSTEM_ORGANIZATION = 'system';
 const AUDIT_ACTIONS_IMPORTED: AuditAction = 'knowledge-imported';
 
 /**
+ * Creates the database file readable by its owner only (0600), in a folder made 0700 when it does not exist yet:
+ * SQLite gives the -wal and -shm files the database file's mode. Existing files and folders keep their mode.
+ */
+function createPrivately(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+}
+
+/**
  * better-sqlite3 waits for a busy database synchronously, so a second connection to the same file in this process
  * would block the event loop while the first one, holding the write lock, needs that loop to commit. Writers of one
  * file in one process therefore queue here; other processes are kept apart by BEGIN IMMEDIATE and busy_timeout.
@@ -873,7 +940,13 @@ async function nextCounter(tx: Tx, name: string, max = Number.MAX_SAFE_INTEGER):
 }
 
 function requireId(value: string, what: string): void {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 200) throw new StoreError('invalid', `expected a non-empty ${what} id`);
+  if (typeof value !== 'string' || value.length === 0 || value.length > 200 || value.includes('\u0000')) throw new StoreError('invalid', `expected a non-empty ${what} id without the NUL character`);
+}
+
+/** Refuses text PostgreSQL cannot store, naming the field, so both databases answer alike (an `invalid` store error). */
+function refuseNul(value: unknown): void {
+  const path = nulPath(value);
+  if (path !== undefined) throw new StoreError('invalid', `${path}: ${NUL_PROBLEM}`);
 }
 
 async function ensureOrganization(tx: Tx, organization: string, createdAt: string): Promise<void> {
