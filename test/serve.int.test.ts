@@ -6,15 +6,16 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openStore } from '../src/store/index.js';
 import { request, startServer } from './server-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dxacode-serve-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('dxacode serve', () => {
-  it('creates the store, prints a first admin token once, serves the page and the API', async () => {
+  it('creates the store, prints a first admin token once on its terminal, serves the page and the API', async () => {
     const dataDir = join(dir, 'data');
-    const first = await startServer({ DXACODE_DATA_DIR: dataDir });
+    const first = await startServer({ DXACODE_DATA_DIR: dataDir }, { terminal: true });
     let token = '';
     try {
       expect(existsSync(join(dataDir, 'dxacode.db'))).toBe(true);
@@ -30,7 +31,7 @@ describe('dxacode serve', () => {
     } finally {
       expect(await first.stop()).toBe(0);
     }
-    const second = await startServer({ DXACODE_DATA_DIR: dataDir });
+    const second = await startServer({ DXACODE_DATA_DIR: dataDir }, { terminal: true });
     try {
       expect(second.output()).not.toContain('first start');
       expect((await request(`${second.url}/v1/encounters`, token)).status).toBe(200);
@@ -46,5 +47,23 @@ describe('dxacode serve', () => {
     expect(second.output()).not.toContain('SMITHERSON');
     expect(second.output()).toContain('"status":404');
     expect(second.output()).not.toContain(token);
+  });
+
+  it('prints no token where its output is not a terminal (a log or a journal), and makes none', async () => {
+    const dataDir = join(dir, 'logged');
+    const server = await startServer({ DXACODE_DATA_DIR: dataDir });
+    try {
+      expect(server.output()).not.toContain('first start');
+      expect(server.output()).toContain('the store has no API token yet, and this output is not a terminal, so none is made here');
+      expect(server.output()).toContain('npx dxacode token create --role admin --organization default');
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+    const store = await openStore({ url: `sqlite:${join(dataDir, 'dxacode.db')}` });
+    try {
+      expect(await store.listTokens()).toEqual([]);
+    } finally {
+      await store.close();
+    }
   });
 });

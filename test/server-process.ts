@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -21,13 +22,25 @@ export interface ServerProcess {
   kill(): Promise<void>;
 }
 
-/** Starts `dxacode serve` with PORT=0 and the given environment (on top of PATH and HOME only). */
-export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve'], {
+/**
+ * Starts `dxacode serve` with PORT=0 and the given environment (on top of PATH and HOME only). With `terminal`, its
+ * output is a terminal, as for someone who starts it by hand: util-linux `script` gives it a pseudo-terminal, and
+ * everything it writes arrives on the child's stdout.
+ */
+export async function startServer(env: Record<string, string>, options: { terminal?: boolean } = {}): Promise<ServerProcess> {
+  const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+  const [command, args] = options.terminal ? ['script', ['-qfec', `exec ${quote(process.execPath)} ${quote(BIN)} serve`, '/dev/null']] : [process.execPath, [BIN, 'serve']];
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Under `script` the server is script's child: signals go to it, so that it can shut down as it would at a terminal.
+  const server = (): number => {
+    if (!options.terminal) return child.pid!;
+    const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    return Number(children[0] ?? child.pid);
+  };
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-20_000);
@@ -42,10 +55,12 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
       if (m) {
         clearTimeout(timer);
         child.stderr!.off('data', look);
+        child.stdout!.off('data', look);
         resolve(m[1]!.replace('localhost', '127.0.0.1'));
       }
     };
     child.stderr!.on('data', look);
+    child.stdout!.on('data', look);
     void exited.then(() => {
       clearTimeout(timer);
       reject(new Error(`the server exited before it listened:\n${output}`));
@@ -54,16 +69,17 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   return {
     url,
     child,
-    output: () => output,
+    // A terminal ends lines with CR LF.
+    output: () => (options.terminal ? output.replaceAll('\r\n', '\n') : output),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      child.kill('SIGTERM');
+      process.kill(server(), 'SIGTERM');
       const [code] = await exited;
       return code;
     },
     kill: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGKILL');
+      process.kill(server(), 'SIGKILL');
       await exited;
     },
   };

@@ -80,8 +80,10 @@ if (!haveChromium()) {
       expect(script.headers.get('content-type')).toContain('javascript');
       expect(script.headers.get('x-content-type-options')).toBe('nosniff');
       expect((await fetch(`${bench.baseUrl}/static/app.css`)).headers.get('content-type')).toContain('text/css');
-      // The page's headers are scoped to the page: the JSON API keeps its own.
-      expect((await fetch(`${bench.baseUrl}/health`)).headers.get('content-security-policy')).toBeNull();
+      // The page's headers are scoped to the page: the JSON API keeps its own (loads nothing, is never cached).
+      const api = await fetch(`${bench.baseUrl}/health`);
+      expect(api.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(api.headers.get('cache-control')).toBe('no-store');
       expect((await fetch(`${bench.baseUrl}/static/..%2F..%2F..%2Fpackage.json`)).status).not.toBe(200);
     });
 
@@ -297,6 +299,27 @@ if (!haveChromium()) {
       await page.locator('.override-note').first().waitFor();
       expect(await page.locator('.override-note').first().textContent()).toContain('Separate sessions documented');
       await screenshot(page, '11-keyboard-override');
+    });
+
+    it('renders the API docs under their content security policy, and refuses to be framed', async () => {
+      const docs = await context.newPage();
+      const violations: string[] = [];
+      docs.on('console', (message) => {
+        if (message.type() === 'error') violations.push(message.text());
+      });
+      docs.on('pageerror', (error) => violations.push(String(error)));
+      const response = await docs.goto(`${bench.baseUrl}/docs/`);
+      expect(response?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+      await docs.locator('.swagger-ui .info .title').waitFor();
+      expect(await docs.locator('.swagger-ui .opblock').count()).toBeGreaterThan(10);
+      await screenshot(docs, '12-api-docs');
+      // A page that frames the docs gets nothing: the browser blocks the frame.
+      await docs.setContent(`<iframe id="framed" src="${bench.baseUrl}/docs/"></iframe>`);
+      await docs.waitForTimeout(500);
+      const framed = await docs.frameLocator('#framed').locator('.swagger-ui').count();
+      expect(framed).toBe(0);
+      expect(violations.filter((text) => !/frame-ancestors|Refused to display|ERR_BLOCKED_BY_RESPONSE/.test(text))).toEqual([]);
+      await docs.close();
     });
 
     it('asks no host but the server for anything, and logs no error', () => {

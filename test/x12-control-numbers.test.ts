@@ -1,6 +1,6 @@
 /** The interchange control number counter: monotonic, never reused, even by runs at the same time. */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,13 @@ describe('control numbers (src/io/control-numbers.ts)', () => {
     const elsewhere = join(cwd, 'elsewhere');
     expect(await nextControlNumber({ cwd, env: { DXACODE_DATA_DIR: elsewhere } })).toBe(1);
     expect(existsSync(join(elsewhere, COUNTER_FILE))).toBe(true);
+  });
+
+  it('creates the counter file 0600 in a 0700 folder', async () => {
+    const cwd = freshDir();
+    await nextControlNumber({ cwd, env: {} });
+    expect(statSync(join(cwd, 'data')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(cwd, 'data', COUNTER_FILE)).mode & 0o777).toBe(0o600);
   });
 
   it('never hands out one number twice to concurrent callers in one process', async () => {

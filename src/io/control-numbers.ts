@@ -66,7 +66,7 @@ async function acquire(lock: string, timeoutMs: number, staleMs: number): Promis
   const started = Date.now();
   for (let attempt = 0; ; attempt++) {
     try {
-      const fd = openSync(lock, 'wx');
+      const fd = openSync(lock, 'wx', 0o600);
       writeSync(fd, String(process.pid));
       closeSync(fd);
       return;
@@ -102,7 +102,8 @@ function readCounter(file: string): number {
 
 function writeAtomically(file: string, text: string): void {
   const temporary = `${file}.${process.pid}.tmp`;
-  const fd = openSync(temporary, 'w');
+  // Owner only, like the database beside it: the rename gives the counter file this mode.
+  const fd = openSync(temporary, 'w', 0o600);
   try {
     writeSync(fd, text);
     fsyncSync(fd);
@@ -116,7 +117,7 @@ function writeAtomically(file: string, text: string): void {
 export async function nextControlNumber(options: ControlNumberOptions = {}): Promise<number> {
   const dir = dataDir(options);
   try {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new ControlNumberError(`cannot create the data folder ${dir}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }

@@ -3,17 +3,18 @@
  * line or segment) becomes an item of a job queued in the store, and the background workers of any server process
  * store and check the items. Clients poll the job for progress and read per-item results.
  */
-import type { FastifyInstance } from 'fastify';
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Finding } from '../contract/result.js';
 import { parseEncounter } from '../engine/index.js';
 import { hl7ProblemPlace, hl7ToEncounters, type Hl7Problem } from '../interchange/hl7/index.js';
 import { problemFinding } from '../interchange/problem-table.js';
 import { x12ProblemPlace, X12Reader, type X12Problem } from '../interchange/x12/index.js';
 import { parseJsonText } from '../cli/input.js';
-import { enqueueJobIn, getJob, listItems, listJobs, refreshQueueStatistics, type JobFormat, type JobItemInput } from '../store/jobs.js';
+import { enqueueJobIn, getJob, listItems, listJobs, prepareItems, refreshQueueStatistics, type JobFormat, type JobItemInput, type PreparedItem } from '../store/jobs.js';
 import type { Store } from '../store/store.js';
 import type { Knowledge } from '../knowledge/compile.js';
-import { API_SOURCE, pageOf, idempotentWrite, problems, type Guard } from './http.js';
+import { API_SOURCE, pageOf, idempotentWrite, problems, requestHashPrefix, type Guard } from './http.js';
 import type { BatchWorker } from './worker.js';
 
 /** Bounds on one upload. */
@@ -22,10 +23,15 @@ export interface BatchLimits {
   bodyBytes?: number;
   /** Most lines (or items) in one upload (default 100,000). */
   lines?: number;
+  /** Uploads read at once at most (default 2): each holds its body in memory while it is read and queued. */
+  concurrent?: number;
 }
 
 /** The default upload bounds. */
-export const DEFAULT_BATCH_LIMITS = { bodyBytes: 32 * 1024 * 1024, lines: 100_000 } as const;
+export const DEFAULT_BATCH_LIMITS = { bodyBytes: 32 * 1024 * 1024, lines: 100_000, concurrent: 2 } as const;
+
+/** Seconds a client is asked to wait when every upload slot is taken. */
+const BUSY_RETRY_AFTER_S = 5;
 
 /** What the batch routes need. */
 export interface BatchRouteDeps {
@@ -53,6 +59,7 @@ export const BATCH_PROBLEMS = {
   mediaType: 'http.media-type',
   notFound: 'http.not-found',
   invalidQuery: 'input.invalid',
+  busy: 'http.busy',
 } as const;
 
 const MEDIA_TYPE_LIST = Object.keys(BATCH_MEDIA_TYPES).join(', ');
@@ -62,13 +69,29 @@ export async function registerBatchRoutes(app: FastifyInstance, deps: BatchRoute
   const { store, guard, worker } = deps;
   const bodyBytes = deps.limits?.bodyBytes ?? DEFAULT_BATCH_LIMITS.bodyBytes;
   const maxLines = deps.limits?.lines ?? DEFAULT_BATCH_LIMITS.lines;
+  const maxUploads = deps.limits?.concurrent ?? DEFAULT_BATCH_LIMITS.concurrent;
+  let uploading = 0;
+  // After authentication and before the body is read: a slot is held until the response is sent or the client goes.
+  const uploadSlot = async (_request: FastifyRequest, reply: FastifyReply) => {
+    if (uploading >= maxUploads) {
+      return reply
+        .code(503)
+        .header('retry-after', String(BUSY_RETRY_AFTER_S))
+        .send(problems(BATCH_PROBLEMS.busy, `${maxUploads} batch uploads are being read; send this one again in ${BUSY_RETRY_AFTER_S} s.`));
+    }
+    uploading += 1;
+    reply.raw.once('close', () => (uploading -= 1));
+    return undefined;
+  };
 
   // An encapsulated plugin: the upload parsers and their larger body limit apply to these routes only.
   await app.register(async (scope) => {
     for (const type of Object.keys(BATCH_MEDIA_TYPES)) {
-      scope.addContentTypeParser(type, { parseAs: 'string', bodyLimit: bodyBytes }, (_request, body, done) => done(null, body));
+      if (type === 'application/x-ndjson') scope.addContentTypeParser(type, (request, payload, done) => readNdjsonUpload(request, payload, { bodyBytes, lines: maxLines }, done));
+      else scope.addContentTypeParser(type, { parseAs: 'string', bodyLimit: bodyBytes }, (_request, body, done) => done(null, body));
     }
     scope.setErrorHandler((error: { statusCode?: number; code?: string }, _request, reply) => {
+      if (error.code === TOO_MANY_LINES) return reply.code(413).send(problems(BATCH_PROBLEMS.tooManyLines, `The upload has more than ${maxLines} lines or items; split it into several batches.`));
       if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) return reply.code(413).send(problems(BATCH_PROBLEMS.bodyTooLarge, `The upload is larger than ${bodyBytes} bytes; split it into several batches.`));
       if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send(problems(BATCH_PROBLEMS.mediaType, `Send the batch as ${MEDIA_TYPE_LIST}.`));
       throw error; // the server's handler answers everything else
@@ -78,7 +101,7 @@ export async function registerBatchRoutes(app: FastifyInstance, deps: BatchRoute
       '/v1/batches',
       {
         // Authorised before the body is read, so an unauthorised upload costs no parsing.
-        onRequest: guard('encounter.write'),
+        onRequest: [guard('encounter.write'), uploadSlot],
         onSend: async (_request, reply, payload) => {
           if (reply.statusCode === 202 && typeof payload === 'string') reply.header('location', `/v1/batches/${(JSON.parse(payload) as { jobId: string }).jobId}`);
           return payload;
@@ -87,18 +110,34 @@ export async function registerBatchRoutes(app: FastifyInstance, deps: BatchRoute
       async (request, reply) => {
         const format = formatOf(request.headers['content-type']);
         if (format === undefined) return reply.code(415).send(problems(BATCH_PROBLEMS.mediaType, `Send the batch as ${MEDIA_TYPE_LIST}.`));
-        const body = typeof request.body === 'string' ? request.body : '';
-        if (body.trim() === '') return reply.code(400).send(problems(BATCH_PROBLEMS.empty, 'The upload is empty; send one encounter per line, an 837P interchange or HL7 v2 messages.'));
+        const empty = () => reply.code(400).send(problems(BATCH_PROBLEMS.empty, 'The upload is empty; send one encounter per line, an 837P interchange or HL7 v2 messages.'));
         const tooMany = () => reply.code(413).send(problems(BATCH_PROBLEMS.tooManyLines, `The upload has more than ${maxLines} lines or items; split it into several batches.`));
-        if (countLines(body) > maxLines) return tooMany();
-        const items = readItems(format, body);
-        if (items.length > maxLines) return tooMany();
-        if (items.length === 0) return reply.code(400).send(problems(BATCH_PROBLEMS.noItems, 'The upload holds no encounter, claim or message to check.'));
+        let items: PreparedItem[];
+        let requestHash: string | undefined;
+        if (format === 'ndjson') {
+          // Read as it arrived (readNdjsonUpload): every non-blank line is an item, so no items means nothing but blanks.
+          const upload = request.body as NdjsonUpload;
+          if (upload.items.length === 0) return empty();
+          ({ items, requestHash } = upload);
+        } else {
+          const body = typeof request.body === 'string' ? request.body : '';
+          if (body.trim() === '') return empty();
+          if (countLines(body) > maxLines) return tooMany();
+          items = prepareItems(format === 'x12' ? x12Items(body) : hl7Items(body));
+          if (items.length > maxLines) return tooMany();
+          if (items.length === 0) return reply.code(400).send(problems(BATCH_PROBLEMS.noItems, 'The upload holds no encounter, claim or message to check.'));
+        }
         const principal = request.principal!;
-        const sent = await idempotentWrite(request, reply, store, async (ops) => {
-          const queued = await enqueueJobIn(ops, { organization: principal.organization, actor: principal.tokenId, format, items });
-          return { status: 202, body: { jobId: queued.jobId, total: queued.total, failed: queued.failed } };
-        });
+        const sent = await idempotentWrite(
+          request,
+          reply,
+          store,
+          async (ops) => {
+            const queued = await enqueueJobIn(ops, { organization: principal.organization, actor: principal.tokenId, format, items });
+            return { status: 202, body: { jobId: queued.jobId, total: queued.total, failed: queued.failed } };
+          },
+          requestHash,
+        );
         // Best effort: stale statistics slow claiming down, they never make it wrong.
         await refreshQueueStatistics(store, items.length).catch((error: unknown) => request.log.warn({ kind: (error as { kind?: string }).kind }, 'queue statistics could not be refreshed'));
         worker?.wake();
@@ -107,13 +146,13 @@ export async function registerBatchRoutes(app: FastifyInstance, deps: BatchRoute
     );
   });
 
-  app.get('/v1/batches', { preHandler: guard('encounter.read') }, async (request, reply) => {
+  app.get('/v1/batches', { onRequest: guard('encounter.read') }, async (request, reply) => {
     const page = pageOf(request.query as Record<string, string | undefined>, 50, 500);
     if ('problem' in page) return reply.code(400).send(problems(BATCH_PROBLEMS.invalidQuery, page.problem));
     return { batches: await listJobs(store, request.principal!.organization, page) };
   });
 
-  app.get('/v1/batches/:id', { preHandler: guard('encounter.read') }, async (request, reply) => {
+  app.get('/v1/batches/:id', { onRequest: guard('encounter.read') }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const job = await getJob(store, request.principal!.organization, id);
     // Another organisation's job is not found, never forbidden: its existence is not disclosed.
@@ -121,7 +160,7 @@ export async function registerBatchRoutes(app: FastifyInstance, deps: BatchRoute
     return job;
   });
 
-  app.get('/v1/batches/:id/items', { preHandler: guard('encounter.read') }, async (request, reply) => {
+  app.get('/v1/batches/:id/items', { onRequest: guard('encounter.read') }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const page = pageOf(request.query as Record<string, string | undefined>, 100, 1000);
     if ('problem' in page) return reply.code(400).send(problems(BATCH_PROBLEMS.invalidQuery, page.problem));
@@ -147,35 +186,75 @@ export function countLines(text: string): number {
   return last === 10 || last === 13 ? lines : lines + 1;
 }
 
-/** Reads an upload into queue items: one per encounter, one per unreadable part. */
-export function readItems(format: JobFormat, body: string): JobItemInput[] {
-  if (format === 'ndjson') return ndjsonItems(body);
-  if (format === 'x12') return x12Items(body);
-  return hl7Items(body);
+/** An NDJSON upload as readNdjsonUpload leaves it: its items in stored form and the request hash of its bytes. */
+interface NdjsonUpload {
+  items: PreparedItem[];
+  requestHash: string;
 }
 
-/** One item per non-blank line; a line that is not JSON or not an Encounter fails with its line number and field. */
-function ndjsonItems(body: string): JobItemInput[] {
-  const items: JobItemInput[] = [];
-  const lines = body.split(/\r?\n/);
-  lines.forEach((text, i) => {
-    if (text.trim() === '') return;
-    const line = i + 1;
-    const json = parseJsonText(text, line);
-    if (!json.ok) {
-      items.push({ problems: [inputFinding('input.invalid-json', json.message)] });
-      return;
+/** The error code of an upload with more lines than the limit. */
+const TOO_MANY_LINES = 'DXACODE_TOO_MANY_LINES';
+
+/**
+ * Reads an NDJSON upload as it arrives, line by line: each line is parsed, checked and kept only as the JSON text it
+ * is stored as, and the bytes are hashed for Idempotency-Key on the way, so neither the raw body nor its parsed
+ * encounters are ever held whole (a 32 MiB upload would otherwise hold the body three times over). Lines end with LF
+ * (a CR before it is dropped). Past the byte or line limit it stops reading and answers 413.
+ */
+function readNdjsonUpload(request: FastifyRequest, payload: NodeJS.ReadableStream, limits: { bodyBytes: number; lines: number }, done: (error: Error | null, body?: NdjsonUpload) => void): void {
+  const tooLarge = () => Object.assign(new Error('the upload is larger than the limit'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
+  if (Number(request.headers['content-length']) > limits.bodyBytes) return done(tooLarge());
+  const hash = createHash('sha256').update(requestHashPrefix(request), 'utf8');
+  const items: PreparedItem[] = [];
+  let carry: Buffer | undefined;
+  let bytes = 0;
+  let line = 0;
+  const take = (bytesOfLine: Buffer) => {
+    line += 1;
+    const end = bytesOfLine.length > 0 && bytesOfLine[bytesOfLine.length - 1] === 13 ? bytesOfLine.length - 1 : bytesOfLine.length;
+    const text = bytesOfLine.toString('utf8', 0, end);
+    if (text.trim() !== '') items.push(...prepareItems([ndjsonItem(text, line)]));
+  };
+  const stop = (error: Error | null) => {
+    payload.removeListener('data', onData);
+    payload.removeListener('end', onEnd);
+    payload.removeListener('error', stop);
+    done(error, error === null ? { items, requestHash: hash.digest('hex') } : undefined);
+  };
+  const onData = (chunk: Buffer | string) => {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    bytes += buf.length;
+    if (bytes > limits.bodyBytes) return stop(tooLarge());
+    hash.update(buf);
+    let start = 0;
+    for (let nl = buf.indexOf(10); nl >= 0; nl = buf.indexOf(10, start)) {
+      take(carry === undefined ? buf.subarray(start, nl) : Buffer.concat([carry, buf.subarray(start, nl)]));
+      carry = undefined;
+      start = nl + 1;
+      if (line > limits.lines) return stop(Object.assign(new Error('too many lines'), { statusCode: 413, code: TOO_MANY_LINES }));
     }
-    const parsed = parseEncounter(json.value);
-    if (parsed.ok) {
-      items.push({ encounter: parsed.encounter });
-      return;
-    }
-    const id = json.value !== null && typeof json.value === 'object' && typeof (json.value as { id?: unknown }).id === 'string' ? (json.value as { id: string }).id : undefined;
-    const at = `line ${line}${id !== undefined ? `: encounter ${JSON.stringify(id.slice(0, 64))}` : ''}`;
-    items.push({ problems: parsed.problems.map((p) => inputFinding('input.invalid', `${at}: ${p.field}: ${p.message}`)) });
-  });
-  return items;
+    // A partial line is copied: the chunk it came in is not kept.
+    if (start < buf.length) carry = carry === undefined ? Buffer.from(buf.subarray(start)) : Buffer.concat([carry, buf.subarray(start)]);
+    return undefined;
+  };
+  const onEnd = () => {
+    if (carry !== undefined) take(carry);
+    stop(line > limits.lines ? Object.assign(new Error('too many lines'), { statusCode: 413, code: TOO_MANY_LINES }) : null);
+  };
+  payload.on('data', onData);
+  payload.on('end', onEnd);
+  payload.on('error', stop);
+}
+
+/** The item of one non-blank NDJSON line; a line that is not JSON or not an Encounter fails with its line number and field. */
+function ndjsonItem(text: string, line: number): JobItemInput {
+  const json = parseJsonText(text, line);
+  if (!json.ok) return { problems: [inputFinding('input.invalid-json', json.message)] };
+  const parsed = parseEncounter(json.value);
+  if (parsed.ok) return { encounter: parsed.encounter };
+  const id = json.value !== null && typeof json.value === 'object' && typeof (json.value as { id?: unknown }).id === 'string' ? (json.value as { id: string }).id : undefined;
+  const at = `line ${line}${id !== undefined ? `: encounter ${JSON.stringify(id.slice(0, 64))}` : ''}`;
+  return { problems: parsed.problems.map((p) => inputFinding('input.invalid', `${at}: ${p.field}: ${p.message}`)) };
 }
 
 /**

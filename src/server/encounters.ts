@@ -34,7 +34,7 @@ const MAX_EXPORT_ENCOUNTERS = 5000;
 export function registerEncounterRoutes(app: FastifyInstance, deps: EncounterRouteDeps): void {
   const { store, knowledge, guard } = deps;
 
-  app.post('/v1/encounters', { preHandler: guard('encounter.write') }, async (request, reply) => {
+  app.post('/v1/encounters', { onRequest: guard('encounter.write') }, async (request, reply) => {
     const parsed = parseEncounter(request.body);
     if (!parsed.ok) {
       return reply.code(400).send(invalidEncounter(parsed.problems));
@@ -43,7 +43,7 @@ export function registerEncounterRoutes(app: FastifyInstance, deps: EncounterRou
     return idempotentWrite(request, reply, store, async (ops) => ({ status: 201, body: await ops.storeAndCheck(principal.organization, principal.tokenId, parsed.encounter, knowledge) }));
   });
 
-  app.get('/v1/encounters', { preHandler: guard('encounter.read') }, async (request, reply) => {
+  app.get('/v1/encounters', { onRequest: guard('encounter.read') }, async (request, reply) => {
     const q = request.query as Record<string, string | undefined>;
     const bad = (field: string, expected: string) => reply.code(400).send(problems('input.invalid', `${field}: expected ${expected}`));
     if (q.verdict !== undefined && !VERDICTS.has(q.verdict)) return bad('verdict', 'clean, review or reject');
@@ -66,7 +66,7 @@ export function registerEncounterRoutes(app: FastifyInstance, deps: EncounterRou
     return { encounters: await store.listEncounters(principal.organization, filters) };
   });
 
-  app.get('/v1/encounters/:id', { preHandler: guard('encounter.read') }, async (request, reply) => {
+  app.get('/v1/encounters/:id', { onRequest: guard('encounter.read') }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const found = await store.getEncounter(request.principal!.organization, id);
     // Another organisation's record is not found, never forbidden: its existence is not disclosed.
@@ -74,7 +74,7 @@ export function registerEncounterRoutes(app: FastifyInstance, deps: EncounterRou
     return found;
   });
 
-  app.post('/v1/encounters/:id/overrides', { preHandler: guard('encounter.override') }, async (request, reply) => {
+  app.post('/v1/encounters/:id/overrides', { onRequest: guard('encounter.override') }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const body = (request.body ?? {}) as { rule?: unknown; line?: unknown; reason?: unknown };
     if (typeof body.rule !== 'string' || !RULE_ID.test(body.rule)) return reply.code(400).send(problems('input.invalid', 'rule: expected a rule id such as frequency.too-soon'));
@@ -87,13 +87,13 @@ export function registerEncounterRoutes(app: FastifyInstance, deps: EncounterRou
     return idempotentWrite(request, reply, store, async (ops) => ({ status: 201, body: await ops.override(principal.organization, principal.tokenId, id, rule, line, reason) }));
   });
 
-  app.post('/v1/encounters/:id/accept', { preHandler: guard('encounter.accept') }, async (request, reply) => {
+  app.post('/v1/encounters/:id/accept', { onRequest: guard('encounter.accept') }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const principal = request.principal!;
     return idempotentWrite(request, reply, store, async (ops) => ({ status: 201, body: await ops.accept(principal.organization, principal.tokenId, id) }));
   });
 
-  app.get('/v1/encounters/:id/claim', { preHandler: guard('claim.export') }, async (request, reply) => {
+  app.get('/v1/encounters/:id/claim', { onRequest: guard('claim.export') }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const format = (request.query as { format?: string }).format ?? 'x12';
     if (!EXPORT_FORMATS.has(format)) return reply.code(400).send(problems('input.invalid', 'format: expected x12 (837P) or fhir (FHIR R4 Claim Bundle)'));
@@ -103,7 +103,7 @@ export function registerEncounterRoutes(app: FastifyInstance, deps: EncounterRou
     return exportClaims(reply, deps, principal, [found], format as 'x12' | 'fhir', `claim-${id}`);
   });
 
-  app.post('/v1/claims/export', { preHandler: guard('claim.export') }, async (request, reply) => {
+  app.post('/v1/claims/export', { onRequest: guard('claim.export') }, async (request, reply) => {
     const body = (request.body ?? {}) as { encounterIds?: unknown; format?: unknown };
     const format = body.format ?? 'x12';
     if (typeof format !== 'string' || !EXPORT_FORMATS.has(format)) return reply.code(400).send(problems('input.invalid', 'format: expected x12 (837P) or fhir (FHIR R4 Claim Bundle)'));
@@ -121,7 +121,7 @@ export function registerEncounterRoutes(app: FastifyInstance, deps: EncounterRou
     return exportClaims(reply, deps, principal, found, format as 'x12' | 'fhir', 'claims');
   });
 
-  app.get('/v1/stats', { preHandler: guard('encounter.read') }, async (request, reply) => {
+  app.get('/v1/stats', { onRequest: guard('encounter.read') }, async (request, reply) => {
     const q = request.query as { from?: string; to?: string };
     if (q.from !== undefined && !isCalendarDate(q.from)) return reply.code(400).send(problems('input.invalid', 'from: expected a date YYYY-MM-DD'));
     if (q.to !== undefined && !isCalendarDate(q.to)) return reply.code(400).send(problems('input.invalid', 'to: expected a date YYYY-MM-DD'));

@@ -31,7 +31,7 @@ export function pageOf(q: Record<string, string | undefined>, defaultLimit: numb
   return { limit, offset };
 }
 
-/** A preHandler that authenticates the caller and authorises one action. */
+/** An onRequest hook that authenticates the caller and authorises one action before the body is read. */
 export type Guard = (action: Action) => (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
 /** An Idempotency-Key: 1 to 200 visible ASCII characters (IETF draft-ietf-httpapi-idempotency-key-header). */
@@ -47,6 +47,8 @@ export async function idempotentWrite(
   reply: FastifyReply,
   store: Store,
   work: (ops: WriteOps) => Promise<IdempotentResponse>,
+  /** The request hash when the body was hashed as it arrived (a streamed upload); the same hash as the default's. */
+  knownRequestHash?: string,
 ): Promise<FastifyReply> {
   const header = request.headers['idempotency-key'];
   const organization = request.principal!.organization;
@@ -58,12 +60,16 @@ export async function idempotentWrite(
   if (key === undefined || !IDEMPOTENCY_KEY.test(key)) {
     return reply.code(400).send(problems('http.idempotency-key', 'Idempotency-Key: expected one key of 1 to 200 visible ASCII characters.'));
   }
-  const body = typeof request.body === 'string' ? request.body : canonicalJson(request.body ?? null);
-  const requestHash = sha256Hex(`${request.method} ${request.url.split('?')[0]}\n${body}`);
+  const requestHash = knownRequestHash ?? sha256Hex(`${requestHashPrefix(request)}${typeof request.body === 'string' ? request.body : canonicalJson(request.body ?? null)}`);
   const outcome = await store.idempotent(organization, key, requestHash, work);
   if ('mismatch' in outcome) {
     return reply.code(422).send(problems('http.idempotency-key-reused', 'This Idempotency-Key was already used for a different request; use a new key.'));
   }
   if (outcome.replayed) reply.header('idempotent-replayed', 'true');
   return reply.code(outcome.status).send(outcome.body);
+}
+
+/** What a request hash covers before the body: method and path (never the query). */
+export function requestHashPrefix(request: FastifyRequest): string {
+  return `${request.method} ${request.url.split('?')[0]}\n`;
 }

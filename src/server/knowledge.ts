@@ -74,7 +74,7 @@ function refusal(error: PayerPackRefused): { findings: Finding[]; failures: Paye
 export async function registerKnowledgeRoutes(app: FastifyInstance, deps: KnowledgeRouteDeps): Promise<void> {
   const { knowledge, guard } = deps;
 
-  app.get('/v1/knowledge', { preHandler: guard('encounter.read') }, async (request, reply) => {
+  app.get('/v1/knowledge', { onRequest: guard('encounter.read') }, async (request, reply) => {
     const q = request.query as { date?: unknown };
     // The edge picks today as the default date; the rules never read the clock.
     const date = typeof q.date === 'string' ? q.date : new Date(Date.now()).toISOString().slice(0, 10);
@@ -96,7 +96,7 @@ export async function registerKnowledgeRoutes(app: FastifyInstance, deps: Knowle
   await app.register(async (scope) => {
     scope.addContentTypeParser(PACK_MEDIA_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
-    scope.post('/v1/knowledge/payer-packs/validate', { preHandler: guard('knowledge.manage') }, async (request, reply) => {
+    scope.post('/v1/knowledge/payer-packs/validate', { onRequest: guard('knowledge.manage') }, async (request, reply) => {
       const upload = await packUpload(request);
       if (typeof upload === 'string') return reply.code(400).send(problems('input.invalid', upload));
       const { checkPayerPackFile, PayerPackRefused } = await import('../io/knowledge-store.js');
@@ -111,7 +111,7 @@ export async function registerKnowledgeRoutes(app: FastifyInstance, deps: Knowle
       }
     });
 
-    scope.post('/v1/knowledge/payer-packs', { preHandler: guard('knowledge.manage') }, async (request, reply) => {
+    scope.post('/v1/knowledge/payer-packs', { onRequest: guard('knowledge.manage') }, async (request, reply) => {
       const upload = await packUpload(request);
       if (typeof upload === 'string') return reply.code(400).send(problems('input.invalid', upload));
       const { importKnowledge, ImportError, KnowledgeImportError, PayerPackRefused } = await import('../io/knowledge-store.js');
@@ -130,7 +130,7 @@ export async function registerKnowledgeRoutes(app: FastifyInstance, deps: Knowle
     });
   });
 
-  app.get('/v1/knowledge/diff', { preHandler: guard('encounter.read') }, async (request, reply) => {
+  app.get('/v1/knowledge/diff', { onRequest: guard('encounter.read') }, async (request, reply) => {
     const q = request.query as { from?: unknown; to?: unknown; all?: unknown };
     if (typeof q.to !== 'string' || !VERSION_ID.test(q.to)) return reply.code(400).send(problems('input.invalid', 'to: expected a knowledge version id (GET /v1/knowledge lists them)'));
     if (q.from !== undefined && (typeof q.from !== 'string' || !VERSION_ID.test(q.from))) return reply.code(400).send(problems('input.invalid', 'from: expected a knowledge version id'));
@@ -146,7 +146,7 @@ export async function registerKnowledgeRoutes(app: FastifyInstance, deps: Knowle
     }
   });
 
-  app.post('/v1/knowledge/recheck', { preHandler: guard('knowledge.manage') }, async (request, reply) => {
+  app.post('/v1/knowledge/recheck', { onRequest: guard('knowledge.manage') }, async (request, reply) => {
     const body = (request.body ?? {}) as { since?: unknown };
     if (typeof body.since !== 'string' || !VERSION_ID.test(body.since)) return reply.code(400).send(problems('input.invalid', 'since: expected a knowledge version id (GET /v1/knowledge lists them)'));
     const { recheckSince, KnowledgeImportError } = await import('../io/knowledge-store.js');

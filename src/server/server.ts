@@ -25,6 +25,8 @@ import { API_PROBLEMS, type ApiProblemId } from './problems.js';
 import { registerWebPage } from './web.js';
 import type { LiveKnowledge } from './knowledge-live.js';
 import { registerKnowledgeRoutes } from './knowledge.js';
+import { NUL_PROBLEM, nulPath } from '../store/nul.js';
+import { UnknownTokenLimiter, type UnknownTokenLimits } from './rate-limit.js';
 
 export type { TokenVerifier } from './tokens.js';
 
@@ -44,9 +46,39 @@ export interface ServerOptions {
   batchLimits?: BatchLimits;
   /** Largest request body in bytes (413 above it). */
   bodyLimit?: number;
+  /** Longest time to receive a whole request, headers and body (default 120 s); a slower one is answered 408 and closed. */
+  bodyTimeoutMs?: number;
+  /** Batch uploads read at once at most (default 2); another is answered 503 with Retry-After, so memory stays bounded. */
+  maxConcurrentUploads?: number;
+  /** Limits on requests with an unknown or revoked token per source address (default 30 a minute). */
+  unknownTokenLimits?: UnknownTokenLimits;
+  /** Proxies whose X-Forwarded-For names the client (fastify's trustProxy); without it the source is the peer address. */
+  trustProxy?: boolean | string | string[];
   version?: string;
   logger?: boolean;
 }
+
+/** The default time to receive a whole request: a 32 MiB upload at about 2.5 Mbit/s. */
+export const DEFAULT_BODY_TIMEOUT_MS = 120_000;
+
+/**
+ * Headers on every response: never stored by a cache (API answers hold patient data), never sniffed as another
+ * type, never framed, and (for JSON) allowed to load nothing. The page (web.ts) and the docs page set their own
+ * policy and caching over these.
+ */
+export const API_SECURITY_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+} as const;
+
+/**
+ * The docs page (Swagger UI): its own files only, no inline script, never framed. The one inline style Swagger UI
+ * applies is allowed by its hash (test/web.browser.test.ts fails on any other CSP violation, e.g. after an upgrade).
+ */
+export const DOCS_CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -54,9 +86,10 @@ declare module 'fastify' {
   }
 }
 
+/** The bearer token of a request; the scheme name is case-insensitive (RFC 9110 §11.1). */
 function bearer(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
-  const m = header ? /^Bearer\s+([A-Za-z0-9_\-.~+/=]{16,200})$/.exec(header) : null;
+  const m = header ? /^Bearer\s+([A-Za-z0-9_\-.~+/=]{16,200})$/i.exec(header) : null;
   return m?.[1];
 }
 
@@ -82,31 +115,66 @@ class RequestLog extends LogController {
 
 /** Builds the server (not listening): the caller decides where it listens. */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const app = Fastify({
-    // Asynchronous, buffered log writes: a synchronous write per request would halve the throughput. No redaction
-    // paths: request objects and headers are never logged (RequestLog writes method, route, status and time only),
-    // and redaction would cost a third of the throughput.
-    ...(options.logger ? { loggerInstance: pino({ level: 'info' }, pino.destination({ sync: false, minLength: 4096 })) as FastifyBaseLogger } : { logger: false }),
+    // Each line is written when the request completes, so a crash (kill -9) loses at most the line being written.
+    // No redaction paths: request objects and headers are never logged (RequestLog writes method, route, status and
+    // time only), and redaction would cost a third of the throughput.
+    ...(options.logger ? { loggerInstance: pino({ level: 'info' }, pino.destination({ sync: true })) as FastifyBaseLogger } : { logger: false }),
     bodyLimit: options.bodyLimit ?? 2 * 1024 * 1024,
+    // Node answers a request not received whole in time with 408 and closes it; it looks every quarter of the limit.
+    requestTimeout: bodyTimeoutMs,
+    http: { headersTimeout: Math.min(60_000, bodyTimeoutMs), connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(bodyTimeoutMs / 4))) },
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+    // A URL that cannot be decoded (a lone %, an overlong UTF-8 dot in a traversal attempt) names nothing here.
+    frameworkErrors: (error, _request, res) => {
+      // Answered before any route (or its hooks) is found, so the headers are set here.
+      const reply = (res as unknown as FastifyReply).headers(API_SECURITY_HEADERS);
+      if (error.code === 'FST_ERR_BAD_URL') return void reply.code(404).send(problems('http.not-found', 'No such route or file.'));
+      return void reply.code(500).send(problems('http.internal', 'The request could not be completed.'));
+    },
     // One log line per request (RequestLog): ids and the route pattern only, never bodies, query strings or URLs.
     ...(options.logger ? { logController: new RequestLog() } : {}),
   });
   app.removeContentTypeParser('text/plain'); // the API speaks JSON only
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.headers(API_SECURITY_HEADERS);
+    return payload;
+  });
+  // Text PostgreSQL cannot store is refused before any API route sees it, on either database, naming the field.
+  app.addHook('preValidation', async (request, reply) => {
+    if (!(request.routeOptions.url ?? '').startsWith('/v1/')) return undefined;
+    const place = nulPlace(request);
+    if (place !== undefined) return reply.code(400).send(problems('input.invalid', `${place}: ${NUL_PROBLEM}`));
+    return undefined;
+  });
   await app.register(swagger, { mode: 'static', specification: { document: openApiDocument(options.version ?? '0') as never } });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CONTENT_SECURITY_POLICY });
 
+  const limiter = new UnknownTokenLimiter(options.unknownTokenLimits);
+  // Runs as an onRequest hook: the caller is authenticated and authorised before the body is read or parsed.
   const guard = (action: Action) => async (request: FastifyRequest, reply: FastifyReply) => {
+    const presented = request.headers.authorization !== undefined;
+    const retryAfter = presented ? limiter.blocked(request.ip) : undefined;
+    if (retryAfter !== undefined) {
+      limiter.failed(request.ip);
+      return reply.code(429).header('retry-after', String(retryAfter)).send(problems('auth.rate-limited', `Too many requests with an unknown token from this address; try again in ${retryAfter} s.`));
+    }
     const token = bearer(request);
     const principal = token ? await options.tokens.verifyToken(token) : undefined;
     const decision = authorize(principal, action);
     // A presented but unknown or revoked token, and a known token used beyond its role, are audited as denied;
-    // a request without any token is not (a browser opening the page is not an attempt).
+    // a request without any token is not (a browser opening the page is not an attempt). Unknown tokens are audited
+    // once per source and window, with the count of the previous window's further attempts.
     if (decision === 'unauthenticated') {
-      if (request.headers.authorization !== undefined) await auditDenied(options.store, '-', 'unknown-token', action);
+      if (presented) {
+        const attempt = limiter.failed(request.ip);
+        if (attempt.audit) await auditDenied(options.store, '-', 'unknown-token', [action, `source:${request.ip}`, ...(attempt.earlierAttempts > 0 ? [`earlier-attempts:${attempt.earlierAttempts}`] : [])]);
+      }
       return reply.code(401).header('www-authenticate', 'Bearer').send(problems('auth.unauthenticated', 'A valid bearer token is required (dxacode token create --role ...).'));
     }
     if (decision === 'deny') {
-      await auditDenied(options.store, principal!.organization, principal!.tokenId, action);
+      await auditDenied(options.store, principal!.organization, principal!.tokenId, [action]);
       return reply.code(403).send(problems('auth.forbidden', `The token's role (${principal!.role}) may not ${action.replace('.', ' ')}.`));
     }
     request.principal = principal;
@@ -125,13 +193,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(problems('http.body-too-large', `The request body is larger than ${options.bodyLimit ?? 2 * 1024 * 1024} bytes.`));
     if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send(problems('http.media-type', 'Send the body as application/json.'));
     if (error.statusCode === 400) return reply.code(400).send(problems('input.invalid-json', 'The body is not valid JSON.'));
+    // A file server refusing a path (a traversal attempt, a malformed escape) is a missing file, never a server error.
+    if (error.statusCode === 403 || error.statusCode === 404) return reply.code(404).send(problems('http.not-found', 'No such file.'));
     return reply.code(500).send(problems('http.internal', 'The request could not be completed.'));
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send(problems('http.not-found', `No route ${request.method} ${request.url.split('?')[0]}.`)));
 
   app.get('/health', async () => ({ status: 'ok', knowledge: options.knowledge.version }));
 
-  app.post('/v1/check', { preHandler: guard('check.run') }, async (request, reply) => {
+  app.post('/v1/check', { onRequest: guard('check.run') }, async (request, reply) => {
     const parsed = parseEncounter(request.body);
     if (!parsed.ok) {
       return reply.code(400).send(invalidEncounter(parsed.problems));
@@ -140,7 +210,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return reply.header('content-type', 'application/json; charset=utf-8').send(stringifyResult(check(parsed.encounter, options.knowledge)));
   });
 
-  app.post('/v1/extract', { preHandler: guard('encounter.read') }, async (request, reply) => {
+  app.post('/v1/extract', { onRequest: guard('encounter.read') }, async (request, reply) => {
     const body = request.body as { report?: unknown } | null;
     if (body === null || typeof body !== 'object' || typeof body.report !== 'string' || body.report.trim() === '') {
       return reply.code(400).send(problems('input.invalid', 'report: expected the report text as a non-empty string'));
@@ -151,7 +221,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   await registerKnowledgeRoutes(app, { knowledge: options.knowledge, live: options.live, store: options.store, guard });
 
-  app.post('/v1/session', { preHandler: guard('encounter.read') }, async (request) => {
+  app.post('/v1/session', { onRequest: guard('encounter.read') }, async (request) => {
     const principal = request.principal!;
     await options.store?.recordAudit(principal.organization, principal.tokenId, 'signed-in', []);
     return { tokenId: principal.tokenId, organization: principal.organization, role: principal.role };
@@ -161,7 +231,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   if (store) {
     registerEncounterRoutes(app, { store, knowledge: options.knowledge, guard, x12: options.x12 });
     registerAdminRoutes(app, { store, guard, tokens: options.tokens });
-    await registerBatchRoutes(app, { store, knowledge: options.knowledge, guard, worker: options.worker, limits: options.batchLimits });
+    await registerBatchRoutes(app, { store, knowledge: options.knowledge, guard, worker: options.worker, limits: { ...options.batchLimits, ...(options.maxConcurrentUploads !== undefined ? { concurrent: options.maxConcurrentUploads } : {}) } });
   }
   await registerWebPage(app);
   return app;
@@ -175,6 +245,16 @@ function storeProblemId(rule: string | undefined, kind: string | undefined): Api
 }
 
 /** Records a denied request; an audit failure must not turn a 401/403 into a 500. */
-async function auditDenied(store: Store | undefined, organization: string, actor: string, action: Action): Promise<void> {
-  await store?.recordAudit(organization, actor, 'denied', [action]).catch(() => undefined);
+async function auditDenied(store: Store | undefined, organization: string, actor: string, objectIds: string[]): Promise<void> {
+  await store?.recordAudit(organization, actor, 'denied', objectIds).catch(() => undefined);
+}
+
+/** Where a request holds U+0000: a path or query parameter, or a field of a JSON body (batch uploads are read item by item). */
+function nulPlace(request: FastifyRequest): string | undefined {
+  const param = nulPath(request.params);
+  if (param !== undefined) return `path parameter ${param}`;
+  const query = nulPath(request.query);
+  if (query !== undefined) return `query parameter ${query}`;
+  const json = (request.headers['content-type'] ?? '').toLowerCase().startsWith('application/json');
+  return json && typeof request.body === 'object' && request.body !== null ? nulPath(request.body) : undefined;
 }

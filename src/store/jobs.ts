@@ -56,7 +56,32 @@ export interface NewJob {
   /** The uploading token's id: results and audit records name it as the actor. */
   actor: string;
   format: JobFormat;
-  items: readonly JobItemInput[];
+  /** The items in upload order. */
+  items: Iterable<JobItemInput>;
+}
+
+/**
+ * An item in the form it is stored in: JSON text. A large upload is turned into these as it is read (prepareItems),
+ * outside the write transaction, so it holds text rather than every parsed encounter and the write lock is held only
+ * while the rows are inserted.
+ */
+export type PreparedItem = { inputJson: string; notesJson: string | null } | { problemsJson: string };
+
+/** A job whose items are prepared. */
+export type PreparedJob = Omit<NewJob, 'items'> & { items: readonly PreparedItem[] };
+
+/** The stored form of each item, consuming the items one at a time (a generator is never held whole). */
+export function prepareItems(items: Iterable<JobItemInput>): PreparedItem[] {
+  const prepared: PreparedItem[] = [];
+  for (const item of items) {
+    if ('problems' in item) {
+      prepared.push({ problemsJson: JSON.stringify(item.problems) });
+      continue;
+    }
+    const input: StoredInput = { encounter: item.encounter, ...(item.checker !== undefined ? { checker: item.checker } : {}) };
+    prepared.push({ inputJson: JSON.stringify(input), notesJson: item.notes !== undefined && item.notes.length > 0 ? JSON.stringify(item.notes) : null });
+  }
+  return prepared;
 }
 
 /** A job with its progress. */
@@ -112,7 +137,8 @@ export const ANALYZE_AFTER_ITEMS = 1000;
 
 /** Queues a job in its own transaction; see enqueueJobIn. */
 export async function enqueueJob(store: Store, job: NewJob): Promise<{ jobId: string; total: number; failed: number }> {
-  const queued = await store.transaction((ops) => enqueueJobIn(ops, job));
+  const prepared = { ...job, items: prepareItems(job.items) };
+  const queued = await store.transaction((ops) => enqueueJobIn(ops, prepared));
   await refreshQueueStatistics(store, queued.total);
   return queued;
 }
@@ -133,14 +159,14 @@ export async function refreshQueueStatistics(store: Store, queuedItems: number):
  * row, a pending item per encounter and an already failed item per unreadable part. A job whose every item failed
  * is done at once.
  */
-export async function enqueueJobIn(ops: WriteOps, job: NewJob): Promise<{ jobId: string; total: number; failed: number }> {
+export async function enqueueJobIn(ops: WriteOps, job: PreparedJob): Promise<{ jobId: string; total: number; failed: number }> {
   if (typeof job.organization !== 'string' || job.organization.length === 0 || job.organization.length > 200) throw new StoreError('invalid', 'expected a non-empty organization id');
   if (!Object.values(JOB_FORMATS).includes(job.format)) throw new StoreError('invalid', 'expected format ndjson, x12 or hl7');
   const tx = ops.tx;
   const now = ops.now();
   const jobId = randomUUID();
   const total = job.items.length;
-  const failed = job.items.filter((item) => 'problems' in item).length;
+  const failed = job.items.filter((item) => 'problemsJson' in item).length;
   const finished = failed === total;
   await tx.insertInto('organizations').values({ id: job.organization, created_at: now }).onConflict((oc) => oc.column('id').doNothing()).execute();
   await tx
@@ -150,10 +176,8 @@ export async function enqueueJobIn(ops: WriteOps, job: NewJob): Promise<{ jobId:
   for (let start = 0; start < total; start += INSERT_CHUNK) {
     const rows = job.items.slice(start, start + INSERT_CHUNK).map((item, i) => {
       const base = { job_id: jobId, seq: start + i + 1, encounter_id: null, version: null, verdict: null, lease_owner: null, lease_until: null, attempts: 0 };
-      if ('problems' in item) return { ...base, status: ITEM_STATUSES.failed, input_json: null, problems_json: JSON.stringify(item.problems), finished_at: now };
-      const input: StoredInput = { encounter: item.encounter, ...(item.checker !== undefined ? { checker: item.checker } : {}) };
-      const notes = item.notes !== undefined && item.notes.length > 0 ? JSON.stringify(item.notes) : null;
-      return { ...base, status: ITEM_STATUSES.pending, input_json: JSON.stringify(input), problems_json: notes, finished_at: null };
+      if ('problemsJson' in item) return { ...base, status: ITEM_STATUSES.failed, input_json: null, problems_json: item.problemsJson, finished_at: now };
+      return { ...base, status: ITEM_STATUSES.pending, input_json: item.inputJson, problems_json: item.notesJson, finished_at: null };
     });
     await tx.insertInto('job_items').values(rows).execute();
   }
