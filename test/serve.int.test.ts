@@ -57,7 +57,8 @@ describe('dxacode serve', () => {
       expect(server.output()).toContain('the store has no API token yet, and this output is not a terminal, so none is made here');
       expect(server.output()).toContain('npx dxacode token create --role admin --organization default');
     } finally {
-      expect(await server.stop()).toBe(0);
+      const code = await server.stop();
+      expect(code, server.output()).toBe(0);
     }
     const store = await openStore({ url: `sqlite:${join(dataDir, 'dxacode.db')}` });
     try {

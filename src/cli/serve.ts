@@ -142,12 +142,15 @@ export async function run(io: CliIo, options: { payerPack?: string[] }): Promise
   const checkpoints = setInterval(() => void checkpoint(store, app.log), settings.DXACODE_AUDIT_CHECKPOINT_MS);
   const address = app.server.address();
   const listening = typeof address === 'object' && address !== null ? address.port : port;
-  io.stderr.write(`dxacode: serving the workbench and the API on http://${env.HOST ?? 'localhost'}:${listening} (API docs at /docs)\n`);
-  await new Promise<void>((resolve) => {
+  // Listening for the signals before saying so: whoever waits for this line may send SIGTERM at once, and a signal
+  // that arrived before its handler would kill the process without a clean shutdown.
+  const stopped = new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  io.stderr.write(`dxacode: serving the workbench and the API on http://${env.HOST ?? 'localhost'}:${listening} (API docs at /docs)\n`);
+  await stopped;
   // The worker finishes the item in hand (its transaction commits or never began) before the store closes.
   clearInterval(checkpoints);
   live.stop();
