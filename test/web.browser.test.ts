@@ -62,11 +62,12 @@ if (!haveChromium()) {
       });
     });
 
+    // Closing Chromium and draining the server take a few seconds, more on a loaded 2-core CI machine.
     afterAll(async () => {
       await browser?.close();
       await bench?.close();
       rmSync(dir, { recursive: true, force: true });
-    });
+    }, 60_000);
 
     it('serves the page with secure headers', async () => {
       const response = await fetch(`${bench.baseUrl}/`);
