@@ -1,6 +1,7 @@
 /**
- * The shape shared by the X12, FHIR and HL7 problem catalogues: each id with its severity and meaning, the problem
- * built from it, and its two renderings (a line for a person, a contract Finding for the API).
+ * One definition for every interchange problem catalogue (X12 837P, 999, 277CA, 835, FHIR, HL7): a prefix, a table
+ * of ids with severity and meaning, and a place renderer. From it come the problem constructor, its two renderings
+ * (a line for a person, a contract Finding for the API) and the catalogue's generated document (docs/problems/).
  */
 import type { Finding, Source } from '../contract/result.js';
 import type { Severity } from '../contract/values.js';
@@ -23,19 +24,54 @@ export interface InterchangeProblem<Id extends string, Location> {
   fix?: string;
 }
 
+/** What a catalogue is declared with. */
+export interface ProblemCatalogueSpec<Id extends string, P extends InterchangeProblem<Id, unknown>> {
+  /** Every id starts with `prefix.` (`x12`, `x12.835`, `fhir`). */
+  prefix: string;
+  /** Heading of the generated document (`X12 837P problems`). */
+  title: string;
+  /** File name of the generated document under docs/problems/ (`x12.md`). */
+  document: string;
+  /** The module that declares the catalogue, named in the generated document. */
+  module: string;
+  /** What the catalogue covers and where its problems come from, as a paragraph of the generated document. */
+  about: string;
+  /** How a place reads in that format, in the document (`segment 12 (CLM, loop 2300, CLM02)`). */
+  placeExample: string;
+  table: Readonly<Record<Id, ProblemDefinition>>;
+  /** Where a problem sits, as people read it; '' when it has no place. */
+  place: (problem: P) => string;
+}
+
+/** A declared catalogue: its spec, the problem constructor and the renderings every format shares. */
+export interface ProblemCatalogue<Id extends string, P extends InterchangeProblem<Id, unknown>> extends ProblemCatalogueSpec<Id, P> {
+  /** Builds a problem with the catalogue's severity, so severities live only in the table. */
+  problem: (rule: Id, message: string, extra?: Omit<P, 'rule' | 'severity' | 'message'>) => P;
+  /** One line for a person: `place: message; expected ... (fix)`. */
+  format: (problem: P) => string;
+  /** The problem as a contract Finding: place and expectation in the message, the fix in its own field. */
+  finding: (problem: P, source: Source) => Finding;
+}
+
 /** Declares a problem catalogue, keeping its literal ids as the key type. */
 export function problemTable<const T extends Record<string, ProblemDefinition>>(table: T): T {
   return table;
 }
 
 /**
- * The constructor for one catalogue: builds a problem of that format with the catalogue's severity, so severities
- * live only in the table.
+ * Declares a catalogue from its spec. An id outside the prefix is a programmer error and throws when the module
+ * loads, so a catalogue can never publish an id another one owns.
  */
-export function problemFactory<Id extends string, P extends { rule: Id; severity: Severity; message: string }>(
-  table: Record<Id, ProblemDefinition>,
-): (rule: Id, message: string, extra?: Omit<P, 'rule' | 'severity' | 'message'>) => P {
-  return (rule, message, extra) => ({ rule, severity: table[rule].severity, message, ...extra }) as P;
+export function defineProblemCatalogue<Id extends string, P extends InterchangeProblem<Id, unknown>>(spec: ProblemCatalogueSpec<Id, P>): ProblemCatalogue<Id, P> {
+  for (const id of Object.keys(spec.table)) {
+    if (!id.startsWith(`${spec.prefix}.`)) throw new Error(`problem id ${id} is outside the catalogue prefix ${spec.prefix}`);
+  }
+  return {
+    ...spec,
+    problem: (rule, message, extra) => ({ rule, severity: spec.table[rule].severity, message, ...extra }) as P,
+    format: (problem) => problemLine(spec.place(problem), problem),
+    finding: (problem, source) => problemFinding(spec.place(problem), problem, source),
+  };
 }
 
 type Renderable = Pick<InterchangeProblem<string, unknown>, 'message' | 'expected' | 'fix'>;
@@ -58,4 +94,25 @@ export function problemFinding(place: string, problem: Renderable & { rule: stri
 
 function problemText(problem: Renderable): string {
   return `${problem.message}${problem.expected !== undefined ? `; expected ${problem.expected}` : ''}`;
+}
+
+/** What a catalogue's generated document needs: every catalogue is one. */
+export type CatalogueDocument = Pick<ProblemCatalogueSpec<string, never>, 'prefix' | 'title' | 'document' | 'module' | 'about' | 'placeExample' | 'table'>;
+
+/** The catalogue's document (docs/problems/NAME.md): what it covers, how a place reads, and every id. */
+export function catalogueMarkdown(catalogue: CatalogueDocument): string {
+  const rows = Object.entries(catalogue.table).map(([id, p]) => `| \`${id}\` | ${p.severity} | ${p.summary.replaceAll('|', '\\|')} |`);
+  return [
+    `# ${catalogue.title}`,
+    '',
+    catalogue.about,
+    '',
+    `A problem reads \`place: message\`, the place as in \`${catalogue.placeExample}\`. Ids never change meaning.`,
+    `Generated from \`${catalogue.module}\` by \`npm run docs\`; a test keeps it in step.`,
+    '',
+    '| id | severity | meaning |',
+    '|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
 }

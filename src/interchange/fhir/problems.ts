@@ -3,7 +3,7 @@
  * message, location, what was expected, fix), declared once in a catalogue so that ids never change meaning.
  * The shape follows src/interchange/x12/problems.ts so the CLI can print every interchange problem the same way.
  */
-import { problemFactory, problemLine, problemTable, type InterchangeProblem } from '../problem-table.js';
+import { defineProblemCatalogue, problemTable, type InterchangeProblem } from '../problem-table.js';
 
 /** Where a problem sits in a Bundle. */
 export interface FhirLocation {
@@ -48,9 +48,6 @@ export const FHIR_PROBLEMS = problemTable({
 /** A stable FHIR problem id. */
 export type FhirProblemId = keyof typeof FHIR_PROBLEMS;
 
-/** Builds a problem with the catalogue's severity. */
-export const fhirProblem = problemFactory<FhirProblemId, FhirProblem>(FHIR_PROBLEMS);
-
 /** Where a problem sits, as people read it: `Bundle.entry[2].resource.status (DiagnosticReport)`, or ''. */
 export function fhirProblemPlace(problem: FhirProblem): string {
   const location = problem.location;
@@ -58,7 +55,20 @@ export function fhirProblemPlace(problem: FhirProblem): string {
   return `${location.path}${location.resourceType !== undefined ? ` (${location.resourceType})` : ''}`;
 }
 
+/** The FHIR catalogue: reading a Bundle, writing a Claim. */
+export const FHIR_CATALOGUE = defineProblemCatalogue<FhirProblemId, FhirProblem>({
+  prefix: 'fhir',
+  title: 'FHIR R4 problems',
+  document: 'fhir.md',
+  module: 'src/interchange/fhir/problems.ts',
+  about: 'Problems reading a FHIR R4 Bundle with a DXA DiagnosticReport, and writing a FHIR R4 Claim. [docs/fhir-hl7.md](../fhir-hl7.md) explains the mapping.',
+  placeExample: 'Bundle.entry[2].resource.status (DiagnosticReport)',
+  table: FHIR_PROBLEMS,
+  place: fhirProblemPlace,
+});
+
+/** Builds a problem with the catalogue's severity. */
+export const fhirProblem = FHIR_CATALOGUE.problem;
+
 /** One line for a person: `Bundle.entry[2].resource.status (DiagnosticReport): message; expected ...`. */
-export function formatFhirProblem(problem: FhirProblem): string {
-  return problemLine(fhirProblemPlace(problem), problem);
-}
+export const formatFhirProblem = FHIR_CATALOGUE.format;

@@ -3,7 +3,7 @@
  * message, exact location, what was expected, fix), declared once in a catalogue so that ids never change meaning.
  * The shape follows src/interchange/x12/problems.ts so the CLI can print every interchange problem the same way.
  */
-import { problemFactory, problemLine, problemTable, type InterchangeProblem } from '../problem-table.js';
+import { defineProblemCatalogue, problemTable, type InterchangeProblem } from '../problem-table.js';
 
 /** Where a problem sits in an HL7 v2 file. */
 export interface Hl7Location {
@@ -53,9 +53,6 @@ export const HL7_PROBLEMS = problemTable({
 /** A stable HL7 problem id. */
 export type Hl7ProblemId = keyof typeof HL7_PROBLEMS;
 
-/** Builds a problem with the catalogue's severity. */
-export const hl7Problem = problemFactory<Hl7ProblemId, Hl7Problem>(HL7_PROBLEMS);
-
 /** `message 2, segment 14 (OBR, OBR-25)`: a location as people read it. */
 export function formatHl7Location(location: Hl7Location): string {
   const parts: string[] = [];
@@ -71,7 +68,20 @@ export function hl7ProblemPlace(problem: Hl7Problem): string {
   return problem.location === undefined ? '' : formatHl7Location(problem.location);
 }
 
+/** The HL7 v2 catalogue: reading ORU^R01 and ORM^O01 messages, writing a DFT^P03. */
+export const HL7_CATALOGUE = defineProblemCatalogue<Hl7ProblemId, Hl7Problem>({
+  prefix: 'hl7',
+  title: 'HL7 v2 problems',
+  document: 'hl7.md',
+  module: 'src/interchange/hl7/problems.ts',
+  about: 'Problems reading HL7 v2 result (ORU^R01) and order (ORM^O01) messages, and writing a DFT^P03 charge. [docs/fhir-hl7.md](../fhir-hl7.md) explains the mapping.',
+  placeExample: 'message 2, segment 14 (OBR, OBR-25) [MSH-10 "MSG0001"]',
+  table: HL7_PROBLEMS,
+  place: hl7ProblemPlace,
+});
+
+/** Builds a problem with the catalogue's severity. */
+export const hl7Problem = HL7_CATALOGUE.problem;
+
 /** One line for a person: where, what, what was expected, and the fix when there is one. */
-export function formatHl7Problem(problem: Hl7Problem): string {
-  return problemLine(hl7ProblemPlace(problem), problem);
-}
+export const formatHl7Problem = HL7_CATALOGUE.format;

@@ -2,7 +2,7 @@
  * Problems found while reading or writing an X12 837P file: one shape for all of them (stable id, severity,
  * message, exact location, fix), declared once in a catalogue so that ids never change meaning.
  */
-import { problemFactory, problemLine, problemTable, type InterchangeProblem } from '../problem-table.js';
+import { defineProblemCatalogue, problemTable, type InterchangeProblem } from '../problem-table.js';
 
 /** Where a problem sits in an X12 file. Segment numbers count from 1 at ISA; blank lines are not segments. */
 export interface X12Location {
@@ -66,15 +66,28 @@ export const X12_PROBLEMS = problemTable({
 /** A stable X12 problem id. */
 export type X12ProblemId = keyof typeof X12_PROBLEMS;
 
-/** Builds a problem with the catalogue's severity. */
-export const x12Problem = problemFactory<X12ProblemId, X12Problem>(X12_PROBLEMS);
-
 /** `segment 12 (CLM, loop 2300, CLM02)`: a location as people read it. */
 export function formatLocation(location: X12Location): string {
   const parts = [location.id, location.loop ? `loop ${location.loop}` : undefined, location.element].filter((p) => p !== undefined);
   const claim = location.claimId !== undefined ? `, claim ${JSON.stringify(location.claimId)}` : '';
   return `segment ${location.segment}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}${claim}`;
 }
+
+/** The X12 catalogue: envelopes, separators and the 837P, shared by every X12 reader. */
+export const X12_CATALOGUE = defineProblemCatalogue<X12ProblemId, X12Problem>({
+  prefix: 'x12',
+  title: 'X12 problems (envelopes and the 837P)',
+  document: 'x12.md',
+  module: 'src/interchange/x12/problems.ts',
+  about:
+    'Problems reading an X12 file (separators, ISA/GS/ST envelopes, counts and control numbers, the shapes lenient mode tolerates) and the 837P (005010X222A1) itself, and problems writing an 837P. The 999, 277CA and 835 readers report their own content problems from their catalogues ([x12-999.md](x12-999.md), [x12-277ca.md](x12-277ca.md), [x12-835.md](x12-835.md)) and these for the envelope. [docs/x12.md](../x12.md) explains the reader.',
+  placeExample: 'segment 12 (CLM, loop 2300, CLM02), claim "C1"',
+  table: X12_PROBLEMS,
+  place: x12ProblemPlace,
+});
+
+/** Builds a problem with the catalogue's severity. */
+export const x12Problem = X12_CATALOGUE.problem;
 
 /** Where a problem sits, as people read it: its segment location, else the encounter and field, else ''. */
 export function x12ProblemPlace(problem: X12Problem): string {
@@ -84,6 +97,4 @@ export function x12ProblemPlace(problem: X12Problem): string {
 }
 
 /** One line for a person: where, what, and the fix when there is one. */
-export function formatX12Problem(problem: X12Problem): string {
-  return problemLine(x12ProblemPlace(problem), problem);
-}
+export const formatX12Problem = X12_CATALOGUE.format;
