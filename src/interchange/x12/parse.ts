@@ -71,7 +71,7 @@ export class X12Reader {
       },
       problem: (problem) => this.problem(problem),
       stopped: () => this.halted,
-    });
+    }, { lenient: !this.strict });
   }
 
   /** True once strict mode met a defect: nothing more will be read. */
@@ -85,7 +85,8 @@ export class X12Reader {
       this.listed++;
       this.items.push({ kind: 'problem', problem });
     } else this.unlisted++;
-    if (this.strict && problem.severity === 'error') this.halted = true;
+    // A 4010 file is refused whole, in either mode: read as 5010 it would show a defect per difference.
+    if ((this.strict && problem.severity === 'error') || problem.rule === 'x12.version.4010') this.halted = true;
   }
 
   private take(): X12Item[] {

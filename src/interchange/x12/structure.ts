@@ -93,6 +93,7 @@ export class Structure {
         this.group = { control: el[6] ?? '', transactions: 0, number: segment.number };
         this.interchange.groups++;
         if (el[1] !== 'HC') this.report('x12.element.invalid', `GS01 is ${JSON.stringify(el[1] ?? '')}; a health care claim group is HC`, segment, 'GS', 'GS01');
+        if (el[8]?.startsWith('004010')) return this.report('x12.version.4010', `GS08 is ${JSON.stringify(el[8])}: this is a HIPAA 4010 group, and dxacode reads the 837P in version 5010 (005010X222A1) only`, segment, 'GS', 'GS08', 'ask the sender for the file in version 5010');
         if (el[8] !== undefined && !el[8].startsWith('005010X222')) this.report('x12.element.invalid', `GS08 is ${JSON.stringify(el[8])}; the 837P version read here is 005010X222A1`, segment, 'GS', 'GS08');
         return;
       case 'ST':

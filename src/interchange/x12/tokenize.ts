@@ -1,11 +1,13 @@
 /**
  * X12 tokenizer: text in chunks → segments with their number and offset. The separators are read from the ISA
  * (element separator at position 3, component separator ISA16, repetition separator ISA11, then the segment
- * terminator; REFERENCE §9 envelopes). Memory holds one unfinished segment at most; a "segment" longer than
- * MAX_SEGMENT_CHARS is split or dropped, so no input can make it grow without bound.
+ * terminator; REFERENCE §9 envelopes), again at each further ISA of the file. Memory holds one unfinished segment at
+ * most; a "segment" longer than MAX_SEGMENT_CHARS is split or dropped, so no input can make it grow without bound.
+ * Lenient mode reads the shapes real files come in (a byte-order mark, line breaks as terminators, blank space
+ * around segments) and names each with a warning; strict mode reports them as defects.
  */
 import type { Separators } from './format.js';
-import { x12Problem, type X12Problem } from './problems.js';
+import { x12Problem, type X12Location, type X12Problem } from './problems.js';
 
 /** One segment as read: its 1-based number in the file, offset, id and elements (elements[0] is the id). */
 export interface RawSegment {
@@ -32,6 +34,8 @@ const LIKELY_SEPARATOR = /^[A-Z][A-Z0-9]{1,2}([^A-Za-z0-9 ])/;
 
 const isAlphanumeric = (c: string) => /^[A-Za-z0-9]$/.test(c);
 const isLineBreak = (c: string) => c === '\n' || c === '\r';
+const isBlank = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+const BYTE_ORDER_MARK = '\uFEFF';
 const show = (c: string) => JSON.stringify(c);
 
 /** True when the line after `from` (line breaks skipped) ends with `c`: then `c` is the terminator, not ISA16. */
@@ -50,6 +54,12 @@ export interface TokenSink {
   stopped(): boolean;
 }
 
+/** How the tokenizer treats the shapes of real-world files. */
+export interface TokenizerOptions {
+  /** Read a byte-order mark, line breaks as terminators and blank space around segments, each named by a warning. */
+  lenient?: boolean;
+}
+
 /** Incremental tokenizer: push() decoded text, then end(). */
 export class Tokenizer {
   private buffer = '';
@@ -62,8 +72,16 @@ export class Tokenizer {
   private reportedNewlines = false;
   /** The last segment ended with a line break (so no further line break is allowed before the next). */
   private lineEnded = false;
+  private reportedBlank = false;
+  private interchanges = 0;
+  private readonly lenient: boolean;
 
-  constructor(private readonly sink: TokenSink) {}
+  constructor(
+    private readonly sink: TokenSink,
+    options: TokenizerOptions = {},
+  ) {
+    this.lenient = options.lenient ?? false;
+  }
 
   /** Separators read from the ISA (undefined before it is read). */
   get declared(): Separators | undefined {
@@ -94,17 +112,18 @@ export class Tokenizer {
   /** Reads the ISA at the start of the buffer; returns false when it cannot (yet, or at all). */
   private readIsa(atEnd: boolean): boolean {
     const buffer = this.buffer;
+    const number = this.segmentNumber + 1;
     let start = 0;
-    while (start < buffer.length && start <= MAX_LEADING_BLANK && (isLineBreak(buffer[start]!) || buffer[start] === ' ' || buffer[start] === '\t' || buffer[start] === '\uFEFF')) start++;
+    while (start < buffer.length && start <= MAX_LEADING_BLANK && (isBlank(buffer[start]!) || buffer[start] === BYTE_ORDER_MARK)) start++;
     // Decide on the same text whether it arrives whole or in chunks: wait until the ISA and the line after it are in.
     if (!atEnd && buffer.length < start + ISA_LOOKAHEAD && start <= MAX_LEADING_BLANK) return false;
-    const where = { segment: 1, id: 'ISA', loop: 'ISA', offset: start };
+    const where = { segment: number, id: 'ISA', loop: 'ISA', offset: this.base + start };
     if (buffer.slice(start, start + 3) !== 'ISA') {
       if (!atEnd && buffer.length - start < 3) return false;
       const what = buffer.length === 0 ? 'the file is empty' : `the file starts with ${show(buffer.slice(start, start + 20))}`;
-      return this.fail(x12Problem('x12.isa.missing', `${what}; an X12 interchange starts with ISA`, { location: { segment: 1, offset: start }, fix: 'send an X12 837P file (ISA ... IEA)' }));
+      return this.fail(x12Problem('x12.isa.missing', `${what}; an X12 interchange starts with ISA`, { location: { segment: 1, offset: start }, fix: 'send an X12 file (ISA ... IEA)' }));
     }
-    if (start > 0) this.sink.problem(x12Problem('x12.blank-line', `${start} character(s) of blank space before the ISA`, { location: { ...where, offset: 0 } }));
+    if (start > 0) this.leadingBlank(buffer.slice(0, start), where);
     if (this.sink.stopped()) {
       this.fatal = true;
       return false;
@@ -127,6 +146,10 @@ export class Tokenizer {
       return this.fail(x12Problem('x12.separators.missing', `the ISA has ${Math.max(0, positions.length - 1)} of its 16 element separators ${show(element)} in the first ${ISA_SCAN_CHARS} characters`, { location: where, fix: 'write all 16 ISA elements, fixed width' }));
     }
     const fields = buffer.slice(positions[0]! + 1, last).split(element);
+    if (fields[11] === '00401') {
+      // HIPAA 4010 differs from 5010 in loops, elements and codes: reading it would list a defect per difference.
+      return this.fail(x12Problem('x12.version.4010', 'ISA12 is "00401": this is a HIPAA 4010 interchange, and dxacode reads version 5010 (ISA12 00501) only', { location: { ...where, element: 'ISA12' }, fix: 'ask the sender for the file in version 5010' }));
+    }
     let component = buffer[last + 1]!;
     let terminatorAt = last + 2;
     const missingComponent = !isAlphanumeric(component) && component !== ' ' && !isLineBreak(component) && component !== element
@@ -144,9 +167,15 @@ export class Tokenizer {
     if (terminator === '\r' && buffer[end] === '\n') end++;
     if (isLineBreak(terminator)) {
       this.newlineTerminated = true;
-      this.reportedNewlines = true;
       const kind = end - terminatorAt === 2 ? 'CRLF' : terminator === '\n' ? 'LF' : 'CR';
-      this.sink.problem(x12Problem('x12.terminator.newline', `the segment terminator is a line break (${kind}), not a special character such as ~`, { location: where, fix: 'end each segment with ~ (a line break after it is fine)' }));
+      if (!this.reportedNewlines) {
+        this.sink.problem(
+          this.lenient
+            ? x12Problem('x12.tolerated.line-terminator', `the segment terminator is a line break (${kind}), not a special character such as ~; each line is read as a segment`, { location: where })
+            : x12Problem('x12.terminator.newline', `the segment terminator is a line break (${kind}), not a special character such as ~`, { location: where, fix: 'end each segment with ~ (a line break after it is fine)' }),
+        );
+      }
+      this.reportedNewlines = true;
       if (kind === 'CRLF') terminator = '\n';
     } else if (isAlphanumeric(terminator) || terminator === ' ' || terminator === element || terminator === component) {
       return this.fail(x12Problem('x12.separators.invalid', `the segment terminator after ISA16 is ${show(terminator)}; it must be a special character different from the other separators`, { location: where }));
@@ -165,15 +194,60 @@ export class Tokenizer {
       this.sink.problem(x12Problem('x12.separators.invalid', `ISA11 (the repetition separator in version 00501) is ${show(repetition)}; it must be one special character different from the others`, { location: { ...where, element: 'ISA11' } }));
     }
     this.separators = { element, component, repetition: repetitionSeparator, segment: terminator };
-    this.segmentNumber = 1;
-    this.sink.segment({ number: 1, offset: start, id: 'ISA', elements: ['ISA', ...fields, component] });
+    this.segmentNumber = number;
+    this.interchanges++;
+    this.sink.segment({ number, offset: this.base + start, id: 'ISA', elements: ['ISA', ...fields, component] });
     this.base += end;
     this.buffer = buffer.slice(end);
     return true;
   }
 
-  /** Splits the buffer into segments; keeps an unfinished one unless atEnd. */
+  /** Blank space (and a byte-order mark) before the first ISA: a defect in strict mode, a named oddity in lenient. */
+  private leadingBlank(blank: string, where: X12Location): void {
+    if (!this.lenient) {
+      this.sink.problem(x12Problem('x12.blank-line', `${blank.length} character(s) of blank space before the ISA`, { location: { ...where, offset: 0 } }));
+      return;
+    }
+    if (blank.startsWith(BYTE_ORDER_MARK)) this.sink.problem(x12Problem('x12.tolerated.byte-order-mark', 'the file starts with a byte-order mark (U+FEFF); it is skipped', { location: { ...where, offset: 0 } }));
+    if (blank.replace(BYTE_ORDER_MARK, '') !== '') this.blankSpace({ ...where, offset: 0 });
+  }
+
+  /** Names blank space around segments once per file (lenient mode reads past it). */
+  private blankSpace(location: X12Location): void {
+    if (this.reportedBlank) return;
+    this.reportedBlank = true;
+    this.sink.problem(x12Problem('x12.tolerated.whitespace', 'blank space (spaces, tabs or blank lines) around segments; it is skipped here and wherever else it occurs in the file', { location }));
+  }
+
+  /**
+   * A further ISA in the file: the interchange before it has been read, and this one declares its own separators.
+   * Returns false when the ISA cannot be read yet (more text is needed) or at all.
+   */
+  private nextInterchange(from: number, atEnd: boolean): boolean {
+    if (this.interchanges === 1) {
+      this.sink.problem(x12Problem('x12.tolerated.several-interchanges', 'the file holds more than one interchange (ISA ... IEA); each is read with the separators its own ISA declares', { location: { segment: this.segmentNumber + 1, id: 'ISA', loop: 'ISA', offset: this.base + from } }));
+    }
+    this.base += from;
+    this.buffer = this.buffer.slice(from);
+    this.separators = undefined;
+    this.newlineTerminated = false;
+    this.lineEnded = false;
+    return !this.sink.stopped() && this.readIsa(atEnd);
+  }
+
+  /** Splits the buffer into segments, interchange after interchange; keeps an unfinished one unless atEnd. */
   private drain(atEnd: boolean): void {
+    for (;;) {
+      const isaAt = this.drainInterchange(atEnd);
+      if (isaAt === undefined || !this.nextInterchange(isaAt, atEnd)) return;
+    }
+  }
+
+  /**
+   * Splits the buffer into the segments of the current interchange. Returns the buffer position of a further ISA
+   * (then its separators must be read before going on), else undefined once the buffer is used up.
+   */
+  private drainInterchange(atEnd: boolean): number | undefined {
     const sep = this.separators!;
     const buffer = this.buffer;
     let pos = 0;
@@ -187,7 +261,14 @@ export class Tokenizer {
     };
     while (!this.sink.stopped()) {
       let start = pos;
-      while (start < buffer.length && isLineBreak(buffer[start]!)) start++;
+      // Lenient mode reads past spaces and tabs before a segment too; strict reports them with the segment.
+      while (start < buffer.length && (isLineBreak(buffer[start]!) || (this.lenient && isBlank(buffer[start]!)))) start++;
+      if (buffer.startsWith('ISA', start) && start + 3 < buffer.length && !isAlphanumeric(buffer[start + 3]!)) {
+        this.gap(buffer.slice(pos, start), this.base + pos);
+        if (this.sink.stopped()) break;
+        return start;
+      }
+      if (buffer.startsWith('ISA', start) && start + 3 >= buffer.length && !atEnd) break; // a further ISA may begin here
       const at = buffer.indexOf(sep.segment, start);
       const lineEnd = this.newlineTerminated ? Infinity : lineBreakFrom(start);
       const end = Math.min(at < 0 ? Infinity : at, lineEnd);
@@ -216,13 +297,14 @@ export class Tokenizer {
     const rest = buffer.slice(pos);
     this.base += pos;
     this.buffer = rest;
-    if (!atEnd || this.sink.stopped()) return;
+    if (!atEnd || this.sink.stopped()) return undefined;
     this.buffer = '';
-    if (rest.trim() === '') return;
+    if (rest.trim() === '') return undefined;
     if (!this.reportedNewlines) {
       this.sink.problem(x12Problem('x12.truncated', `the file ends inside a segment (${show(rest.slice(0, 20))} has no terminator ${show(sep.segment)})`, { location: { segment: this.segmentNumber + 1, offset: this.base } }));
     }
     if (!this.sink.stopped()) this.take(rest, this.base, true);
+    return undefined;
   }
 
   /** Reports, once, that segments end with line breaks instead of the declared terminator. */
@@ -230,45 +312,70 @@ export class Tokenizer {
     if (this.reportedNewlines) return;
     this.reportedNewlines = true;
     const sep = this.separators!;
-    this.sink.problem(x12Problem('x12.terminator.newline', `segments end with line breaks, not with the terminator ${show(sep.segment)} the ISA declares`, { location: { segment: this.segmentNumber + 1, offset: this.base + offset }, fix: `end each segment with ${sep.segment}` }));
+    const location = { segment: this.segmentNumber + 1, offset: this.base + offset };
+    this.sink.problem(
+      this.lenient
+        ? x12Problem('x12.tolerated.line-terminator', `segments end with line breaks, not with the terminator ${show(sep.segment)} the ISA declares; each line is read as a segment`, { location })
+        : x12Problem('x12.terminator.newline', `segments end with line breaks, not with the terminator ${show(sep.segment)} the ISA declares`, { location, fix: `end each segment with ${sep.segment}` }),
+    );
+  }
+
+  /**
+   * What stands before a segment once its terminator has been read: at most one line break (none after a segment
+   * that ended with one). Strict mode reports more as a blank line; lenient mode skips any blank space and names it.
+   * Returns the segment text without it.
+   */
+  private gap(raw: string, offset: number): string {
+    let skip = 0;
+    let breaks = 0;
+    let spaces = false;
+    while (skip < raw.length && (isLineBreak(raw[skip]!) || (this.lenient && isBlank(raw[skip]!)))) {
+      if (raw[skip] === ' ' || raw[skip] === '\t') spaces = true;
+      else if (raw[skip] === '\n' || raw[skip + 1] !== '\n') breaks++;
+      skip++;
+    }
+    const allowed = this.newlineTerminated || this.lineEnded ? 0 : 1;
+    if (skip < raw.length && (spaces || breaks > allowed)) {
+      if (this.lenient) this.blankSpace({ segment: this.segmentNumber + 1, offset });
+      else this.sink.problem(x12Problem('x12.blank-line', 'a blank line between segments', { location: { segment: this.segmentNumber + 1, offset } }));
+    }
+    return raw.slice(skip);
   }
 
   /** One raw piece between terminators. */
   private take(raw: string, offset: number, last = false): void {
-    let text = raw;
-    let skip = 0;
-    let breaks = 0;
-    while (skip < text.length && isLineBreak(text[skip]!)) {
-      if (text[skip] === '\n' || text[skip + 1] !== '\n') breaks++;
-      skip++;
-    }
-    if (skip > 0) text = text.slice(skip);
-    const allowed = this.newlineTerminated || this.lineEnded ? 0 : 1;
+    const body = this.gap(raw, offset);
+    if (this.sink.stopped()) return;
+    const lead = raw.length - body.length;
+    let text = body;
     if (text === '') {
       if (last) return;
+      if (this.lenient && raw !== '' && !this.newlineTerminated) return this.blankSpace({ segment: this.segmentNumber + 1, offset });
       const what = raw === '' && !this.newlineTerminated ? 'an empty segment (two terminators in a row)' : 'a blank line between segments';
       this.sink.problem(x12Problem('x12.blank-line', what, { location: { segment: this.segmentNumber + 1, offset } }));
       return;
     }
-    if (breaks > allowed) {
-      this.sink.problem(x12Problem('x12.blank-line', 'a blank line between segments', { location: { segment: this.segmentNumber + 1, offset } }));
-      if (this.sink.stopped()) return;
-    }
     if (this.newlineTerminated && text.endsWith('\r')) text = text.slice(0, -1);
+    if (this.lenient && (this.newlineTerminated || this.lineEnded) && /[ \t]$/.test(text)) {
+      // Spaces after the last element of a line-terminated segment are padding, not data.
+      this.blankSpace({ segment: this.segmentNumber + 1, offset });
+      text = text.replace(/[ \t]+$/, '');
+    }
     const inner = text.search(/[\r\n]/);
     if (inner >= 0) {
       // Only the last piece of the file can still hold line breaks here.
-      this.reportNewlines(offset + skip - this.base);
+      this.reportNewlines(offset + lead - this.base);
       if (this.sink.stopped()) return;
       let from = 0;
       for (const line of text.split(/\r?\n|\r/)) {
-        if (line !== '') this.emit(line, offset + skip + from);
+        const content = this.lenient ? line.trim() : line;
+        if (content !== '') this.emit(content, offset + lead + from);
         from += line.length + 1;
         if (this.sink.stopped()) return;
       }
       return;
     }
-    this.emit(text, offset + skip);
+    this.emit(text, offset + lead);
   }
 
   private emit(text: string, offset: number): void {
