@@ -71,8 +71,8 @@ const NOTE = 'BONE DENSITY STUDY AND VERTEBRAL FRACTURE ASSESSMENT; PRIOR STUDY 
 const K3 = 'BENCH FILE INFORMATION THAT A PRACTICE MANAGEMENT SYSTEM CARRIES FOR ITS OWN USE'.slice(0, 80);
 /**
  * Pads each claim with segments real 837P claims carry and dxacode reads past (PWK, REF, K3, NTE before HI;
- * rendering provider 2310B, service facility 2310C and supervising provider 2310D after it; REF*6R per line), so
- * the file has a realistic size (about 22 MB for 25,000 claims), and recounts SE01.
+ * rendering provider 2310B, service facility 2310C and supervising provider 2310D after it; the writer's own REF*6R
+ * per line), so the file has a realistic size (about 22 MB for 25,000 claims), and recounts SE01.
  */
 function padClaims(text) {
   const out = [];
@@ -89,7 +89,6 @@ function padClaims(text) {
     if (segment.startsWith('HI*')) {
       out.push('NM1*82*1*READER*BENCH****XX*1234567893', 'PRV*PE*PXC*2085R0202X', 'NM1*77*2*BENCH IMAGING CENTER*****XX*1234567893', 'N3*100 BENCH AVENUE SUITE 200', 'N4*BENCHVILLE*NY*100010001', 'NM1*DQ*1*SUPERVISOR*BENCH****XX*1234567893');
     }
-    if (segment.startsWith('DTP*472*')) out.push(`REF*6R*LINE${String(out.length).padStart(12, '0')}`);
   }
   return `${out.join('~\n')}~\n`;
 }

@@ -110,7 +110,7 @@ describe('readEdi', () => {
       if (!read.ok) throw new Error(read.messages.join('\n'));
       const items = await drain(read.items);
       const messages = items.filter((i) => i.kind === 'problem').map((i) => (i as Extract<EdiItem, { kind: 'problem' }>).message);
-      expect(messages[0]).toBe('dxacode: batch.edi: segment 26 (ZZZ, loop 2000B): ZZZ is not a segment of the 837P (005010X222A1)');
+      expect(messages[0]).toBe('dxacode: batch.edi: segment 27 (ZZZ, loop 2000B): ZZZ is not a segment of the 837P (005010X222A1)');
       expect(read.summary.claims).toBe(mode === 'strict' ? 1 : 2);
       expect(read.summary.exitCode).toBe(2);
     }

@@ -78,6 +78,17 @@ describe('write837P envelopes (REFERENCE §9)', () => {
     expect(segments).toContain('NM1*PR*2*TEST MEDICARE CONTRACTOR*****PI*TESTMCR01');
   });
 
+  it('gives each line a line item control number (REF*6R after DTP*472) naming interchange, claim and line, and reads it back', () => {
+    expect(segments.filter((s) => s.startsWith('REF*6R*'))).toEqual(['REF*6R*000000007-1-1', 'REF*6R*000000007-2-1', 'REF*6R*000000007-2-2']);
+    expect(segments[segments.indexOf('REF*6R*000000007-2-2') - 1]).toBe('DTP*472*D8*20260203');
+    const written = write837P(twoClaims(), testConfig(), { interchange: 7, date: '2026-11-27', time: '0930' });
+    expect(written.claims.map((c) => [c.claimId, c.ordinal, c.dateOfService, c.lineItems.map((l) => `${l.controlNumber} ${l.code} ${l.cents}`)])).toEqual([
+      ['CLAIM00001', 1, '2026-01-20', ['000000007-1-1 77080 12550']],
+      ['CLAIM00002', 2, '2026-02-03', ['000000007-2-1 77081 6000', '000000007-2-2 76977 8000']],
+    ]);
+    expect(parse837PText(text).claims.map((c) => c.lineControlNumbers)).toEqual([['000000007-1-1'], ['000000007-2-1', '000000007-2-2']]);
+  });
+
   it('splits claims into several ST/SE by claimsPerTransaction, each with its own count; GE01 counts them', () => {
     const claims = [...twoClaims(), ...twoClaims().map((c, i) => ({ ...c, encounter: { ...c.encounter, claimId: `MORE${i}` } }))];
     const out = write837P(claims, testConfig({ claimsPerTransaction: 1 }), CONTROL);

@@ -25,6 +25,8 @@ export interface ParsedClaim {
   lineCents: number[];
   /** Diagnosis pointers (SV107) as written, per line (1-based into HI). */
   pointers: number[][];
+  /** Line item control numbers (2400 REF*6R), per line; undefined where a line has none. */
+  lineControlNumbers: (string | undefined)[];
 }
 
 /** Options of the mapping. */
@@ -54,6 +56,7 @@ interface Line {
   date?: string;
   dateSegment?: RawSegment;
   orderingNpi?: string;
+  controlNumber?: string;
 }
 
 interface Claim {
@@ -181,6 +184,8 @@ export class ClaimAssembler {
       claim.lines.push({ segment, modifiers: [], pointers: [] });
     } else if (id === 'SV1' && line) {
       this.service(line, segment);
+    } else if (id === 'REF' && loop === '2400' && el[1] === '6R' && line && el[2]) {
+      line.controlNumber = el[2];
     } else if (id === 'NM1' && el[8] === 'XX' && /^\d{10}$/.test(el[9] ?? '')) {
       if (loop === '2420E' && line) line.orderingNpi = el[9];
       else if (loop === '2310A') claim.referringNpi = el[9];
@@ -273,6 +278,7 @@ export class ClaimAssembler {
     const lines: NonNullable<Encounter['claim']>['lines'] = [];
     const lineCents: number[] = [];
     const pointers: number[][] = [];
+    const lineControlNumbers: (string | undefined)[] = [];
     let sum = 0;
     let sumKnown = true;
     for (const [i, line] of claim.lines.entries()) {
@@ -287,6 +293,7 @@ export class ClaimAssembler {
       lines.push({ code: line.code, modifiers: line.modifiers, units: line.units ?? 1, diagnoses });
       lineCents.push(line.cents ?? 0);
       pointers.push(line.pointers);
+      lineControlNumbers.push(line.controlNumber);
       if (line.cents === undefined) sumKnown = false;
       else sum += line.cents;
     }
@@ -329,7 +336,7 @@ export class ClaimAssembler {
     if (person.sex === undefined) this.problem(x12Problem('x12.segment.missing', `claim ${JSON.stringify(claim.id)}: no DMG for the patient, so the sex is unknown`, { location: where }));
     const valid = parseEncounter(encounter);
     if (!valid.ok) return unusable(valid.problems.map((p) => `${p.field}: ${p.message}`).join('; '));
-    const parsed: ParsedClaim = { claimId: claim.id, encounter: valid.encounter, location: where, lineCents, pointers };
+    const parsed: ParsedClaim = { claimId: claim.id, encounter: valid.encounter, location: where, lineCents, pointers, lineControlNumbers };
     if (claim.totalCents !== undefined) parsed.totalCents = claim.totalCents;
     return parsed;
   }

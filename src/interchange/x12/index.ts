@@ -1,5 +1,5 @@
 /** X12 837P (005010X222A1) out and in: the API the CLI and other callers use. */
-export { write837P, encounterRef, IMPLEMENTATION_GUIDE, type CheckedClaim, type InterchangeControl, type WriteOptions, type Written837P, type WrittenClaim } from './write.js';
+export { write837P, encounterRef, lineItemControlNumber, IMPLEMENTATION_GUIDE, type CheckedClaim, type InterchangeControl, type WriteOptions, type Written837P, type WrittenClaim, type WrittenLine } from './write.js';
 export { parse837P, parse837PText, X12Reader, X12_MODES, type ParseOptions, type X12Input, type X12Item, type X12Mode } from './parse.js';
 export type { ParsedClaim, ClaimOptions } from './claim.js';
 export { checkClaimFromX12, performedFromClaim, CLAIM_ONLY_REASON } from './check-claim.js';

@@ -1,7 +1,9 @@
 /**
  * write837P: checked encounters to one X12 837P (005010X222A1) interchange. Envelopes, CLM, HI, LX/SV1 and DTP*472
  * follow REFERENCE §9; the other segments (BHT, NM1, N3/N4, REF, PER, HL, SBR, DMG) follow the 005010X222A1
- * implementation guide, which REFERENCE §9 does not itemise. Pure: the control number, date and time come in.
+ * implementation guide, which REFERENCE §9 does not itemise. Each line carries a line item control number (REF*6R)
+ * that names its interchange, claim and line, so the remittance (835 REF*6R) and the claim acknowledgment (277CA
+ * REF*FJ) can be matched to the billed line. Pure: the control number, date and time come in.
  */
 import type { Encounter, PatientAddress, PatientName } from '../../contract/encounter.js';
 import type { RecommendedLine, Result } from '../../contract/result.js';
@@ -33,15 +35,31 @@ export interface WriteOptions {
   compact?: boolean;
 }
 
+/** One billed line as written: what a remittance or acknowledgment is matched against. */
+export interface WrittenLine {
+  /** Line item control number (2400 REF*6R): `{ISA13}-{claim ordinal}-{line number}`. */
+  controlNumber: string;
+  code: string;
+  modifiers: string[];
+  units: number;
+  /** Line charge in cents (SV102). */
+  cents: number;
+}
+
 /** Where one written claim sits in the output. */
 export interface WrittenClaim {
   claimId: string;
   encounter: string;
   /** Transaction set control number (ST02) that holds it. */
   transaction: string;
+  /** 1-based position of the claim in the interchange. */
+  ordinal: number;
   lines: number;
   /** Total charge in cents (CLM02). */
   totalCents: number;
+  /** Service date (DTP*472) of every line. */
+  dateOfService: string;
+  lineItems: WrittenLine[];
 }
 
 /** What write837P produced: the interchange text (empty when no claim could be written) and what it reported. */
@@ -175,8 +193,21 @@ function claimParts(claim: CheckedClaim, index: number, config: X12Settings, pro
   };
 }
 
+/**
+ * The line item control number of a line: the interchange, the claim's position in it and the line number, so that
+ * it is unique for every line an office bills (until the interchange counter wraps after 999,999,999).
+ */
+export function lineItemControlNumber(interchange: string, ordinal: number, line: number): string {
+  return `${interchange}-${ordinal}-${line}`;
+}
+
+/** The lines of one claim as written, with their line item control numbers. */
+function writtenLines(parts: ClaimParts, interchange: string, ordinal: number): WrittenLine[] {
+  return parts.lines.map(({ line, cents }, i) => ({ controlNumber: lineItemControlNumber(interchange, ordinal, i + 1), code: line.code, modifiers: line.modifiers.slice(0, 4), units: line.units, cents }));
+}
+
 /** 2000B, 2010BA, 2010BB, 2300 and 2400 of one claim, as segments (HL number given). */
-function claimSegments(parts: ClaimParts, hl: number): string[] {
+function claimSegments(parts: ClaimParts, hl: number, items: WrittenLine[]): string[] {
   const out: string[] = [];
   out.push(segment('HL', String(hl), '1', '22', '0'));
   out.push(segment('SBR', 'P', '18', '', '', '', '', '', '', parts.payer.filing));
@@ -194,6 +225,7 @@ function claimSegments(parts: ClaimParts, hl: number): string[] {
     const procedure = ['HC', line.code, ...line.modifiers.slice(0, 4)].join(SEP.component);
     out.push(segment('SV1', procedure, formatAmount(cents), 'UN', String(line.units), '', '', pointers.join(SEP.component)));
     out.push(segment('DTP', '472', 'D8', toD8(parts.dateOfService)));
+    out.push(segment('REF', '6R', items[i]!.controlNumber));
   });
   return out;
 }
@@ -255,8 +287,10 @@ export function write837P(claims: Iterable<CheckedClaim>, config: X12Settings | 
     body.push(segment('REF', 'EI', bp.taxId));
     let hl = 2;
     for (const { parts, ref } of ready.slice(start, start + settings.claimsPerTransaction)) {
-      body.push(...claimSegments(parts, hl++));
-      written.push({ claimId: parts.claimId, encounter: ref, transaction: st, lines: parts.lines.length, totalCents: parts.lines.reduce((s, l) => s + l.cents, 0) });
+      const ordinal = written.length + 1;
+      const lineItems = writtenLines(parts, control9, ordinal);
+      body.push(...claimSegments(parts, hl++, lineItems));
+      written.push({ claimId: parts.claimId, encounter: ref, transaction: st, ordinal, lines: parts.lines.length, totalCents: parts.lines.reduce((s, l) => s + l.cents, 0), dateOfService: parts.dateOfService, lineItems });
     }
     body.push(segment('SE', String(body.length + 1), st));
     for (const s of body) out.push(s);
