@@ -1,8 +1,9 @@
 /**
- * The 837P structure: envelopes (ISA/GS/ST ... SE/GE/IEA with matching counts and control numbers, REFERENCE §9)
- * and the loops inside a transaction set (1000A/B, 2000A/B/C, 2010xx, 2300, 2310x, 2320/2330x, 2400, 2420x) from
- * the 005010X222A1 implementation guide. Each segment gets its loop, or a located problem when it is out of place.
+ * The 837P structure: the envelopes (envelope.ts) and the loops inside a transaction set (1000A/B, 2000A/B/C, 2010xx,
+ * 2300, 2310x, 2320/2330x, 2400, 2420x) from the 005010X222A1 implementation guide. Each segment gets its loop, or
+ * a located problem when it is out of place.
  */
+import { Envelope, type SegmentPlace, type TransactionBody, type TransactionKind } from './envelope.js';
 import { x12Problem, type X12Location, type X12Problem, type X12ProblemId } from './problems.js';
 import type { RawSegment } from './tokenize.js';
 
@@ -35,8 +36,7 @@ export interface StructureSink {
   problem(problem: X12Problem): void;
 }
 
-interface Transaction {
-  control: string;
+interface Transaction837 {
   number: number;
   loop: string;
   hlLevel: string;
@@ -50,88 +50,27 @@ interface Transaction {
   lineNumber: number;
 }
 
-/** Checks envelopes and loop order segment by segment. */
-export class Structure {
-  private interchange: { control: string; groups: number; number: number } | undefined;
-  private group: { control: string; transactions: number; number: number } | undefined;
-  private transaction: Transaction | undefined;
-  private interchanges = 0;
+type Report = (rule: X12ProblemId, message: string, segment: RawSegment, loop?: string, element?: string, fix?: string) => void;
 
-  constructor(private readonly sink: StructureSink) {}
+/** The loops of one 837P transaction set, segment by segment. */
+class ClaimTransaction implements TransactionBody {
+  private readonly t: Transaction837;
 
-  private report(rule: X12ProblemId, message: string, segment: RawSegment, loop?: string, element?: string, fix?: string): void {
-    const location: X12Location = { segment: segment.number, id: segment.id, offset: segment.offset };
-    if (loop !== undefined) location.loop = loop;
-    if (element !== undefined) location.element = element;
-    this.sink.problem(x12Problem(rule, message, fix !== undefined ? { location, fix } : { location }));
+  constructor(
+    st: RawSegment,
+    private readonly sink: StructureSink,
+    private readonly report: Report,
+  ) {
+    this.t = { number: st.number, loop: 'ST', hlLevel: '', hlLevels: new Map(), nextHl: 1, claimOpen: false, inLine: false, lineHasService: false, otherSubscriber: false, lastLx: 0, lineNumber: 0 };
   }
 
-  /** Number of interchanges seen so far. */
-  get interchangeCount(): number {
-    return this.interchanges;
+  get loop(): string {
+    return this.t.loop;
   }
 
-  /** Routes one segment. */
+  /** One segment between ST and SE: its loop, or a problem. */
   segment(segment: RawSegment): void {
-    const el = segment.elements;
-    switch (segment.id) {
-      case 'ISA':
-        if (this.interchange) {
-          this.report('x12.segment.missing', 'a new ISA starts before the interchange was closed by IEA', segment, 'ISA');
-          this.closeInterchange(segment);
-        }
-        this.interchange = { control: el[13] ?? '', groups: 0, number: segment.number };
-        this.interchanges++;
-        this.checkIsaValues(segment);
-        return;
-      case 'GS':
-        if (!this.interchange) return this.report('x12.segment.order', 'GS outside an interchange (no ISA before it, or after IEA)', segment, 'GS');
-        if (this.group) {
-          this.report('x12.segment.missing', 'a new GS starts before the group was closed by GE', segment, 'GS');
-          this.closeGroup(segment);
-        }
-        this.group = { control: el[6] ?? '', transactions: 0, number: segment.number };
-        this.interchange.groups++;
-        if (el[1] !== 'HC') this.report('x12.element.invalid', `GS01 is ${JSON.stringify(el[1] ?? '')}; a health care claim group is HC`, segment, 'GS', 'GS01');
-        if (el[8]?.startsWith('004010')) return this.report('x12.version.4010', `GS08 is ${JSON.stringify(el[8])}: this is a HIPAA 4010 group, and dxacode reads the 837P in version 5010 (005010X222A1) only`, segment, 'GS', 'GS08', 'ask the sender for the file in version 5010');
-        if (el[8] !== undefined && !el[8].startsWith('005010X222')) this.report('x12.element.invalid', `GS08 is ${JSON.stringify(el[8])}; the 837P version read here is 005010X222A1`, segment, 'GS', 'GS08');
-        return;
-      case 'ST':
-        if (!this.group) return this.report('x12.segment.order', 'ST outside a functional group (no GS before it)', segment, 'ST');
-        if (this.transaction) {
-          this.report('x12.segment.missing', 'a new ST starts before the transaction set was closed by SE', segment, 'ST');
-          this.closeTransaction(segment);
-        }
-        this.group.transactions++;
-        this.transaction = { control: el[2] ?? '', number: segment.number, loop: 'ST', hlLevel: '', hlLevels: new Map(), nextHl: 1, claimOpen: false, inLine: false, lineHasService: false, otherSubscriber: false, lastLx: 0, lineNumber: 0 };
-        if (el[1] !== '837') this.report('x12.element.invalid', `ST01 is ${JSON.stringify(el[1] ?? '')}; an 837 claim transaction set is 837`, segment, 'ST', 'ST01');
-        return;
-      case 'SE':
-        return this.endTransaction(segment);
-      case 'GE':
-        return this.endGroup(segment);
-      case 'IEA':
-        return this.endInterchange(segment);
-      default:
-        if (!KNOWN.has(segment.id)) {
-          const where = this.transaction?.loop;
-          return this.report('x12.segment.unknown', `${segment.id} is not a segment of the 837P (005010X222A1)`, segment, where);
-        }
-        if (!this.transaction) {
-          return this.report('x12.segment.order', `${segment.id} outside a transaction set (it belongs between ST and SE)`, segment);
-        }
-        return this.inTransaction(segment, this.transaction);
-    }
-  }
-
-  private checkIsaValues(segment: RawSegment): void {
-    const el = segment.elements;
-    if (el[12] !== '00501') this.report('x12.isa.element', `ISA12 is ${JSON.stringify(el[12] ?? '')}; 005010X222A1 interchanges are version 00501`, segment, 'ISA', 'ISA12');
-    if (!/^\d{9}$/.test(el[13] ?? '')) this.report('x12.isa.element', `ISA13 is ${JSON.stringify(el[13] ?? '')}; the control number is 9 digits`, segment, 'ISA', 'ISA13');
-    if (el[15] !== 'P' && el[15] !== 'T') this.report('x12.isa.element', `ISA15 is ${JSON.stringify(el[15] ?? '')}; the usage indicator is P or T`, segment, 'ISA', 'ISA15');
-  }
-
-  private inTransaction(segment: RawSegment, t: Transaction): void {
+    const t = this.t;
     const id = segment.id;
     const el = segment.elements;
     const misplaced = (why: string) => this.report('x12.segment.order', `${id} ${why}`, segment, t.loop);
@@ -209,7 +148,7 @@ export class Structure {
   }
 
   /** HL: numbering, parent and level; returns the loop it opens. */
-  private hierarchy(segment: RawSegment, t: Transaction): string | undefined {
+  private hierarchy(segment: RawSegment, t: Transaction837): string | undefined {
     const [, id = '', parent = '', level = ''] = segment.elements;
     this.closeLine(t);
     if (t.claimOpen) this.sink.closeClaim();
@@ -237,7 +176,7 @@ export class Structure {
   }
 
   /** The loop an NM1 opens, from its entity code and where we are. */
-  private nameLoop(entity: string, t: Transaction): string | undefined {
+  private nameLoop(entity: string, t: Transaction837): string | undefined {
     if (t.hlLevel === '') {
       if (entity === '41' && (t.loop === 'header' || t.loop === 'ST')) return '1000A';
       if (entity === '40' && (t.loop === '1000A' || t.loop === '1000B')) return '1000B';
@@ -251,77 +190,59 @@ export class Structure {
   }
 
   /** A service line must have its SV1 before the next LX, CLM, HL or SE. */
-  private closeLine(t: Transaction): void {
+  private closeLine(t: Transaction837): void {
     if (t.inLine && !t.lineHasService) {
       this.sink.problem(x12Problem('x12.segment.missing', `the service line that starts at segment ${t.lineNumber} (LX) has no SV1`, { location: { segment: t.lineNumber, id: 'LX', loop: '2400' } }));
     }
     t.inLine = false;
   }
 
-  private endTransaction(segment: RawSegment): void {
-    const t = this.transaction;
-    if (!t) return this.report('x12.segment.order', 'SE without a transaction set (no ST before it)', segment, 'SE');
-    this.closeLine(t);
-    if (t.claimOpen) this.sink.closeClaim();
-    const [, count = '', control = ''] = segment.elements;
-    const counted = segment.number - t.number + 1;
-    if (count !== String(counted)) this.report('x12.count.se', `SE01 is ${JSON.stringify(count)}, but the transaction set has ${counted} segments from ST to SE`, segment, 'SE', 'SE01', `set SE01 to ${counted}`);
-    if (control !== t.control) this.report('x12.control.mismatch', `SE02 is ${JSON.stringify(control)}, but ST02 (segment ${t.number}) is ${JSON.stringify(t.control)}`, segment, 'SE', 'SE02');
-    this.transaction = undefined;
-  }
-
-  private endGroup(segment: RawSegment): void {
-    const g = this.group;
-    if (!g) return this.report('x12.segment.order', 'GE without a functional group (no GS before it)', segment, 'GE');
-    if (this.transaction) {
-      this.report('x12.segment.missing', `GE comes before the transaction set ${JSON.stringify(this.transaction.control)} was closed by SE`, segment, 'GE');
-      this.closeTransaction(segment);
+  /** SE closes the open line and claim; a set cut off before SE drops its open claim, which cannot be trusted. */
+  end(complete: boolean, at: SegmentPlace): void {
+    if (!complete) {
+      if (this.t.claimOpen) this.sink.dropClaim('the transaction set ends without SE inside this claim', { segment: at.number, offset: at.offset });
+      return;
     }
-    const [, count = '', control = ''] = segment.elements;
-    if (count !== String(g.transactions)) this.report('x12.count.ge', `GE01 is ${JSON.stringify(count)}, but the group has ${g.transactions} transaction set(s)`, segment, 'GE', 'GE01', `set GE01 to ${g.transactions}`);
-    if (control !== g.control) this.report('x12.control.mismatch', `GE02 is ${JSON.stringify(control)}, but GS06 (segment ${g.number}) is ${JSON.stringify(g.control)}`, segment, 'GE', 'GE02');
-    this.group = undefined;
+    this.closeLine(this.t);
+    if (this.t.claimOpen) this.sink.closeClaim();
+  }
+}
+
+/** The 837P as a transaction set an envelope reads. */
+function claimKind(sink: StructureSink, report: Report): TransactionKind {
+  return {
+    set: '837',
+    functionalId: 'HC',
+    guide: '005010X222A1',
+    guidePrefix: '005010X222',
+    name: '837P',
+    setLabel: 'an 837 claim transaction set is 837',
+    segments: KNOWN,
+    open: (context) => new ClaimTransaction(context.st, sink, report),
+  };
+}
+
+/** Checks envelopes and 837P loop order segment by segment. */
+export class Structure {
+  private readonly envelope: Envelope;
+
+  constructor(sink: StructureSink) {
+    const report: Report = (...args) => this.envelope.report(...args);
+    this.envelope = new Envelope({ kinds: [claimKind(sink, report)], groupLabel: 'a health care claim group is HC', versionLabel: '005010X222A1 interchanges are version 00501' }, (problem) => sink.problem(problem));
   }
 
-  private endInterchange(segment: RawSegment): void {
-    const i = this.interchange;
-    if (!i) return this.report('x12.segment.order', 'IEA without an interchange (no ISA before it)', segment, 'IEA');
-    if (this.group) {
-      this.report('x12.segment.missing', `IEA comes before the group ${JSON.stringify(this.group.control)} was closed by GE`, segment, 'IEA');
-      this.closeGroup(segment);
-    }
-    const [, count = '', control = ''] = segment.elements;
-    if (count !== String(i.groups)) this.report('x12.count.iea', `IEA01 is ${JSON.stringify(count)}, but the interchange has ${i.groups} functional group(s)`, segment, 'IEA', 'IEA01', `set IEA01 to ${i.groups}`);
-    if (control !== i.control) this.report('x12.control.mismatch', `IEA02 is ${JSON.stringify(control)}, but ISA13 (segment ${i.number}) is ${JSON.stringify(i.control)}`, segment, 'IEA', 'IEA02');
-    this.interchange = undefined;
+  /** Number of interchanges seen so far. */
+  get interchangeCount(): number {
+    return this.envelope.interchangeCount;
   }
 
-  /** A transaction set that never got its SE: its open claim cannot be trusted. */
-  private closeTransaction(at: { number: number; offset: number }): void {
-    const t = this.transaction;
-    if (!t) return;
-    if (t.claimOpen) this.sink.dropClaim('the transaction set ends without SE inside this claim', { segment: at.number, offset: at.offset });
-    this.transaction = undefined;
-  }
-
-  private closeGroup(at: { number: number; offset: number }): void {
-    this.closeTransaction(at);
-    this.group = undefined;
-  }
-
-  private closeInterchange(at: { number: number; offset: number }): void {
-    this.closeGroup(at);
-    this.interchange = undefined;
+  /** Routes one segment. */
+  segment(segment: RawSegment): void {
+    this.envelope.segment(segment);
   }
 
   /** End of input: whatever is still open was cut off. */
   end(lastSegment: number, offset: number): void {
-    const open = this.transaction ? `SE (transaction set ${JSON.stringify(this.transaction.control)})` : this.group ? `GE (group ${JSON.stringify(this.group.control)})` : this.interchange ? 'IEA' : undefined;
-    if (open !== undefined) {
-      this.sink.problem(x12Problem('x12.truncated', `the file ends after segment ${lastSegment} without ${open}`, { location: { segment: lastSegment, offset } }));
-      this.closeInterchange({ number: lastSegment, offset });
-    } else if (this.interchanges === 0 && lastSegment > 0) {
-      this.sink.problem(x12Problem('x12.truncated', 'no interchange was read', { location: { segment: lastSegment, offset } }));
-    }
+    this.envelope.end(lastSegment, offset);
   }
 }
