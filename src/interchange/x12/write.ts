@@ -8,7 +8,8 @@
 import type { Encounter, PatientAddress, PatientName } from '../../contract/encounter.js';
 import type { RecommendedLine, Result } from '../../contract/result.js';
 import { SAMPLE_CHARGE, SAMPLE_CONFIG, type X12Settings } from './config.js';
-import { formatAmount, icdWithoutDot, padNumber, padRight, toCents, toD8, WRITE_SEPARATORS as SEP } from './format.js';
+import { closeInterchange, openInterchange, transactionSet, x12Segment as segment, x12Text } from './envelope-write.js';
+import { formatAmount, icdWithoutDot, padNumber, toCents, toD8, WRITE_SEPARATORS as SEP } from './format.js';
 import { x12Problem, type X12Problem } from './problems.js';
 
 /** One encounter with the result of checking it. */
@@ -86,12 +87,6 @@ export function encounterRef(encounter: Encounter, index: number): string {
   return encounter.id !== undefined ? `encounter ${JSON.stringify(encounter.id)}` : `encounter #${index + 1}`;
 }
 
-/** Joins elements into one segment, dropping trailing empty elements. */
-function segment(...elements: string[]): string {
-  let end = elements.length;
-  while (end > 1 && elements[end - 1] === '') end--;
-  return elements.slice(0, end).join(SEP.element) + SEP.segment;
-}
 
 interface ClaimParts {
   claimId: string;
@@ -258,23 +253,23 @@ export function write837P(claims: Iterable<CheckedClaim>, config: X12Settings | 
 
   const control9 = padNumber(control.interchange, 9);
   const d8 = toD8(control.date);
-  const q = settings.interchangeIdQualifier;
-  const out: string[] = [];
-  out.push(
-    segment(
-      'ISA', '00', padRight('', 10), '00', padRight('', 10),
-      q, padRight(settings.submitter.id, 15), q, padRight(settings.receiver.id, 15),
-      d8.slice(2), control.time, SEP.repetition, '00501', control9, '0', settings.usage === 'production' ? 'P' : 'T', SEP.component,
-    ),
-  );
-  out.push(segment('GS', 'HC', settings.submitter.id, settings.receiver.id, d8, control.time, String(control.interchange), 'X', IMPLEMENTATION_GUIDE));
+  const out = openInterchange({
+    qualifier: settings.interchangeIdQualifier,
+    sender: settings.submitter.id,
+    receiver: settings.receiver.id,
+    interchange: control.interchange,
+    date: control.date,
+    time: control.time,
+    usage: settings.usage === 'production' ? 'P' : 'T',
+    functionalId: 'HC',
+    guide: IMPLEMENTATION_GUIDE,
+  });
   const written: WrittenClaim[] = [];
   let transactions = 0;
   for (let start = 0; start < ready.length; start += settings.claimsPerTransaction) {
     transactions++;
     const st = padNumber(transactions, 4);
     const body: string[] = [];
-    body.push(segment('ST', '837', st, IMPLEMENTATION_GUIDE));
     body.push(segment('BHT', '0019', '00', `${control9}${st}`, d8, control.time, 'CH'));
     body.push(segment('NM1', '41', '2', settings.submitter.name, '', '', '', '', '46', settings.submitter.id));
     body.push(segment('PER', 'IC', settings.submitter.contact.name, 'TE', settings.submitter.contact.phone));
@@ -292,11 +287,9 @@ export function write837P(claims: Iterable<CheckedClaim>, config: X12Settings | 
       body.push(...claimSegments(parts, hl++, lineItems));
       written.push({ claimId: parts.claimId, encounter: ref, transaction: st, ordinal, lines: parts.lines.length, totalCents: parts.lines.reduce((s, l) => s + l.cents, 0), dateOfService: parts.dateOfService, lineItems });
     }
-    body.push(segment('SE', String(body.length + 1), st));
-    for (const s of body) out.push(s);
+    for (const s of transactionSet('837', st, IMPLEMENTATION_GUIDE, body)) out.push(s);
   }
-  out.push(segment('GE', String(transactions), String(control.interchange)));
-  out.push(segment('IEA', '1', control9));
-  const text = options.compact ? out.join('') : `${out.join('\n')}\n`;
+  out.push(...closeInterchange(control.interchange, transactions));
+  const text = x12Text(out, options.compact);
   return { text, claims: written, problems, transactionSets: transactions };
 }
