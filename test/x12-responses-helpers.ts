@@ -1,5 +1,5 @@
 /** Fixtures for the 999, 277CA and 835 tests: an 837P written for two claims and the responses written for it. */
-import { write277CA, write835, write837P, write999, type Written837P } from '../src/interchange/x12/index.js';
+import { parse837PText, write277CA, write835, write837P, write999, type Written837P } from '../src/interchange/x12/index.js';
 import { testConfig, twoClaims } from './x12-helpers.js';
 
 /** The 837P the responses answer: interchange 7, CLAIM00001 (77080-26) and CLAIM00002 (77081, 76977-GA-XU x2). */
@@ -87,4 +87,66 @@ export function remit835For(written: Written837P, options: { withoutControlNumbe
     },
     { ...RESPONSE_ENVELOPE, interchange: 103 },
   );
+}
+
+/** The claims of an exported 837P as the response writers take them (read back with the 837P reader). */
+export function claimsOf(text: string): { claimId: string; totalCents: number; dateOfService: string; lines: { code: string; modifiers: string[]; units: number; cents: number; controlNumber: string }[] }[] {
+  return parse837PText(text).claims.map((c) => ({
+    claimId: c.claimId,
+    totalCents: c.totalCents!,
+    dateOfService: c.encounter.dateOfService,
+    lines: c.encounter.claim!.lines.map((l, i) => ({ code: l.code, modifiers: l.modifiers ?? [], units: l.units ?? 1, cents: c.lineCents[i]!, controlNumber: c.lineControlNumbers[i]! })),
+  }));
+}
+
+/**
+ * The three responses for an exported 837P: a 999 accepting its one transaction set, a 277CA accepting every
+ * claim, and an 835 paying the first claim (CO-45) and denying the others for frequency (CO-151 with M86), plus a
+ * claim the office never exported.
+ */
+export function responsesFor(text: string, interchange: number): { ack: string; status: string; remit: string } {
+  const claims = claimsOf(text);
+  const envelope = { ...RESPONSE_ENVELOPE, interchange };
+  const groupControl = text.split('~')[1]!.split('*')[6]!;
+  const ack = write999({ groupControl, transactionSets: [{ control: '0001', status: 'A' }] }, envelope);
+  const status = write277CA(
+    {
+      payer: { name: 'SAMPLE PAYER', id: 'SAMPLEPAYER' },
+      receiver: { name: 'SAMPLE SUBMITTER', id: 'SAMPLESUBMITTER' },
+      billingProviderNpi: '1234567893',
+      date: '2026-04-01',
+      claims: claims.map((c) => ({ claimId: c.claimId, statuses: [{ category: 'A2', code: '20', entity: 'PR' }], action: 'WQ' as const, chargeCents: c.totalCents, serviceDate: c.dateOfService, lines: c.lines.map((l) => ({ procedure: { qualifier: 'HC', code: l.code, modifiers: l.modifiers }, chargeCents: l.cents, units: l.units, controlNumber: l.controlNumber, statuses: [{ category: 'A2', code: '20' }] })) })),
+    },
+    { ...envelope, interchange: interchange + 1 },
+  );
+  const remit = write835(
+    {
+      payer: { name: 'SAMPLE PAYER', id: 'SAMPLEPAYER' },
+      payee: { name: 'SAMPLE BILLING PROVIDER', npi: '1234567893' },
+      trace: `EFT${interchange}`,
+      paymentDate: '2026-04-15',
+      claims: [
+        ...claims.map((c, i) => ({
+          claimId: c.claimId,
+          status: i === 0 ? '1' : '4',
+          chargeCents: c.totalCents,
+          paidCents: i === 0 ? c.totalCents - 1000 : 0,
+          payerClaimNumber: `PCN-${c.claimId}`,
+          lines: c.lines.map((l, j) => ({
+            procedure: { qualifier: 'HC', code: l.code, modifiers: l.modifiers },
+            chargeCents: l.cents,
+            paidCents: i === 0 ? l.cents - (j === 0 ? 1000 : 0) : 0,
+            units: l.units,
+            serviceDate: c.dateOfService,
+            controlNumber: l.controlNumber,
+            adjustments: i === 0 ? (j === 0 ? [{ group: 'CO', reason: '45', cents: 1000 }] : []) : [{ group: 'CO', reason: '151', cents: l.cents }],
+            remarks: i === 0 ? [] : ['M86'],
+          })),
+        })),
+        { claimId: 'NEVER-EXPORTED-1', status: '4', chargeCents: 5000, paidCents: 0, payerClaimNumber: 'PCN-X', lines: [{ procedure: { qualifier: 'HC', code: '77080', modifiers: [] }, chargeCents: 5000, paidCents: 0, units: 1, serviceDate: '2026-03-10', adjustments: [{ group: 'CO', reason: '50', cents: 5000 }], remarks: ['N115'] }] },
+      ],
+    },
+    { ...envelope, interchange: interchange + 2 },
+  );
+  return { ack, status, remit };
 }

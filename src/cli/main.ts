@@ -61,6 +61,15 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--payer-pack <file...>', 'load extra payer policy pack files')
     .action(lazy(async () => (await import('./claim.js')).run));
 
+  program
+    .command('import')
+    .description('read a 999, 277CA or 835 file as it came back, match each item to the claims exported from the store (DATABASE_URL or ./data) and keep it; says plainly what could not be matched and why')
+    .argument('<file>', 'the file as it came back, or - for standard input')
+    .addOption(new Option('--mode <mode>', 'stop at the first defect and store nothing (strict, default) or store what can be read (lenient)').choices(['strict', 'lenient']))
+    .option('--organization <id>', 'the organisation whose exported claims the file answers', 'default')
+    .addOption(new Option('-f, --format <format>', 'output format (default: text on a terminal, NDJSON otherwise)').choices(['json', 'text']))
+    .action(lazy(async () => (await import('./import.js')).run));
+
   const token = program.command('token').description('API bearer tokens');
   token
     .command('create')

@@ -32,7 +32,7 @@ describe('remittance codes (CARC and RARC in words)', () => {
     expect(codes.carc.get('50')?.description).toMatch(/^These are non-covered services because this is not deemed a 'medical necessity' by the payer\./);
     expect(codes.carc.get('97')?.categories).toEqual(['bundling']);
     expect(codes.rarc.get('M86')?.categories).toEqual(['frequency']);
-    expect(describeAdjustment(codes, 'CO', '151')).toMatch(/^CO-151 \(Payment adjusted because/);
+    expect(describeAdjustment(codes, 'CO', '151', '60.00')).toMatch(/^CO-151 60\.00 \(Payment adjusted because/);
     expect(describeAdjustment(codes, 'CO', '999')).toBe('CO-999 (no description embedded)');
     expect(describeRemark(codes, 'N115')).toMatch(/^N115 \(This decision was based on a Local Coverage Determination/);
     expect(codes.adjustmentGroups.get('PR')?.name).toBe('Patient Responsibility');

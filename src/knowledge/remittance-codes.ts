@@ -97,10 +97,10 @@ export function compileRemittanceCodes(data: unknown): RemittanceCodes {
   };
 }
 
-/** `CO-151 (Payment adjusted because ...)`, or `CO-999 (no description embedded)` for a code the table lacks. */
-export function describeAdjustment(codes: RemittanceCodes, group: string, reason: string): string {
+/** `CO-151 125.50 (Payment adjusted because ...)`, or `CO-999 (no description embedded)` for a code the table lacks. */
+export function describeAdjustment(codes: RemittanceCodes, group: string, reason: string, amount?: string): string {
   const words = codes.carc.get(reason);
-  return `${group}-${reason} (${words ? words.description : 'no description embedded'})`;
+  return `${group}-${reason}${amount !== undefined ? ` ${amount}` : ''} (${words ? words.description : 'no description embedded'})`;
 }
 
 /** `M86 (Service denied because ...)`, or `N999 (no description embedded)`. */

@@ -10,6 +10,7 @@ import { toFhirClaim, toFhirClaimBundle } from '../interchange/fhir/index.js';
 import { write837P, x12ProblemPlace, type X12Problem, type X12Settings } from '../interchange/x12/index.js';
 import { problemFinding } from '../interchange/problem-table.js';
 import type { Knowledge } from '../knowledge/compile.js';
+import { recordExportedClaims } from '../store/responses.js';
 import { dashboardStats, nationalAmountOf } from '../store/stats.js';
 import type { StoredEncounter, Store } from '../store/store.js';
 import { API_SOURCE, idempotentWrite, invalidEncounter, pageOf, problems, type Guard } from './http.js';
@@ -155,14 +156,14 @@ async function exportClaims(
   format: 'x12' | 'fhir',
   fileStem: string,
 ): Promise<FastifyReply> {
-  const claims: { encounter: StoredEncounter['encounter']; result: Result; id: string }[] = [];
+  const claims: { encounter: StoredEncounter['encounter']; result: Result; id: string; version: number }[] = [];
   for (const stored of encounters) {
     const accepted = stored.accepted.at(-1);
     if (accepted === undefined) {
       return reply.code(409).send(problems('claim.not-accepted', `Encounter ${stored.id} has no accepted claim; accept it first (POST /v1/encounters/${stored.id}/accept).`));
     }
     const version = stored.versions.find((v) => v.version === accepted.version)!;
-    claims.push({ encounter: stored.encounter, result: version.result, id: stored.id });
+    claims.push({ encounter: stored.encounter, result: version.result, id: stored.id, version: accepted.version });
   }
   // Accepting requires every error to be overridden with a reason, so an accepted reject is written on purpose.
   const force = true;
@@ -188,6 +189,8 @@ async function exportClaims(
       const blocking = out.problems.filter((p) => p.rule !== 'x12.write.sample' && p.severity === 'error');
       // Thrown, not returned: the transaction rolls back, so a refused export uses up no control number.
       if (out.claims.length !== claims.length || blocking.length > 0) throw new ExportRefused(blocking.length > 0 ? blocking : out.problems);
+      // Every claim was written, in order: each is recorded where it sits, for the 999, 277CA and 835 to be matched to.
+      await recordExportedClaims(ops, principal.organization, principal.tokenId, interchange, claims.map((c, i) => ({ encounterId: c.id, version: c.version, written: out.claims[i]! })));
       await ops.audit(principal.organization, principal.tokenId, 'exported', ['x12', String(interchange).padStart(9, '0'), ...claims.map((c) => c.id)]);
       return out.text;
     });

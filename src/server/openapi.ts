@@ -149,6 +149,15 @@ export function openApiDocument(version: string): Record<string, unknown> {
         },
         get: { summary: 'Batches of this organisation, newest first. Role: viewer.', responses: { 200: { description: 'batches' }, ...errors(401) } },
       },
+      '/v1/responses': {
+        post: {
+          summary:
+            'Import a 999, 277CA or 835 file (or one mixing them) as it came back: each item is matched to the exported claims (999: group and transaction set control numbers; 277CA and 835: claim id and line item control numbers) and stored with its match, or with why it could not be matched; audited as responses-imported. Strict by default (a defect stores nothing); ?mode=lenient stores what can be read. The same file twice is 409. Role: coder.',
+          parameters: [{ name: 'mode', in: 'query', schema: { type: 'string', enum: ['strict', 'lenient'] } }],
+          requestBody: { required: true, content: { 'application/edi-x12': { schema: { type: 'string' } } } },
+          responses: { 201: { description: 'fileId, kinds, counts, the outcome of each item (what it matched, or notMatched with the reason) and the findings of the file' }, ...errors(400, 401, 403, 409, 413, 415, 422) },
+        },
+      },
       '/v1/batches/{id}': { get: { summary: 'Progress of one batch: status, total, done, failed. Role: viewer.', parameters: [ID], responses: { 200: { description: 'The batch' }, ...errors(401, 404) } } },
       '/v1/batches/{id}/items': {
         get: {

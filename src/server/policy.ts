@@ -24,6 +24,7 @@ export const ACTIONS = {
   'encounter.override': 'coder',
   'encounter.accept': 'coder',
   'claim.export': 'coder',
+  'response.import': 'coder',
   'token.manage': 'admin',
   'knowledge.manage': 'admin',
 } as const satisfies Record<string, Role>;

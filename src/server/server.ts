@@ -25,6 +25,7 @@ import { API_PROBLEMS, type ApiProblemId } from './problems.js';
 import { registerWebPage } from './web.js';
 import type { LiveKnowledge } from './knowledge-live.js';
 import { registerKnowledgeRoutes } from './knowledge.js';
+import { registerResponseRoutes } from './responses.js';
 import { NUL_PROBLEM, nulPath } from '../store/nul.js';
 import { UnknownTokenLimiter, type UnknownTokenLimits } from './rate-limit.js';
 
@@ -232,6 +233,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     registerEncounterRoutes(app, { store, knowledge: options.knowledge, guard, x12: options.x12 });
     registerAdminRoutes(app, { store, guard, tokens: options.tokens });
     await registerBatchRoutes(app, { store, knowledge: options.knowledge, guard, worker: options.worker, limits: { ...options.batchLimits, ...(options.maxConcurrentUploads !== undefined ? { concurrent: options.maxConcurrentUploads } : {}) } });
+    await registerResponseRoutes(app, { store, guard, ...(options.batchLimits?.bodyBytes !== undefined ? { bodyBytes: options.batchLimits.bodyBytes } : {}) });
   }
   await registerWebPage(app);
   return app;

@@ -1,6 +1,7 @@
 /** The store's tables as Kysely types, and the versioned migrations that create them. */
 import { sql, type Kysely } from 'kysely';
 import { rekeyPatientHistories, type MigrationReport } from './patients.js';
+import { createResponseTables } from './responses-schema.js';
 
 /** Token roles, least to most privileged. */
 export const ROLES = { viewer: 'viewer', coder: 'coder', admin: 'admin' } as const;
@@ -18,6 +19,7 @@ export const AUDIT_ACTIONS = {
   tokenCreated: 'token-created',
   tokenRevoked: 'token-revoked',
   knowledgeImported: 'knowledge-imported',
+  responsesImported: 'responses-imported',
 } as const;
 /** One audit action. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[keyof typeof AUDIT_ACTIONS];
@@ -115,6 +117,80 @@ export interface StoreDatabase {
     vfa_performed: number;
     vfa_fractures: number | null;
   };
+  /** One claim of an exported 837P: where it sits (ISA13, GS06, ST02, position) and the result version billed. */
+  exported_claims: {
+    id: string;
+    organization: string;
+    encounter_id: string;
+    version: number;
+    claim_id: string;
+    interchange: string;
+    group_control: string;
+    transaction_control: string;
+    ordinal: number;
+    total_cents: number;
+    date_of_service: string;
+    exported_at: string;
+    actor: string;
+  };
+  /** One billed line of an exported claim, with its line item control number (REF*6R). */
+  exported_lines: { exported_claim_id: string; line: number; organization: string; control_number: string; code: string; modifiers: string; units: number; cents: number };
+  /** One imported 999, 277CA or 835 file (ids and counts only; sha256 refuses the same file twice). */
+  response_files: {
+    id: string;
+    organization: string;
+    kinds: string;
+    sha256: string;
+    interchanges: string;
+    items: number;
+    matched: number;
+    unmatched: number;
+    errors: number;
+    warnings: number;
+    mode: string;
+    imported_at: string;
+    actor: string;
+  };
+  /** One item that came back: a 999 set or claim, a 277CA claim or batch, an 835 remittance, claim or provider adjustment. */
+  responses: {
+    id: string;
+    file_id: string;
+    organization: string;
+    seq: number;
+    kind: string;
+    claim_id: string | null;
+    exported_claim_id: string | null;
+    encounter_id: string | null;
+    status: string | null;
+    charge_cents: number | null;
+    paid_cents: number | null;
+    patient_cents: number | null;
+    remarks: string;
+    match_method: string | null;
+    match_note: string | null;
+    unmatched_reason: string | null;
+    detail_json: string;
+    created_at: string;
+  };
+  /** One line of a 277CA or 835 claim, matched to the billed line where it can be. */
+  response_lines: {
+    response_id: string;
+    seq: number;
+    exported_claim_id: string | null;
+    line: number | null;
+    control_number: string | null;
+    code: string | null;
+    modifiers: string;
+    status: string | null;
+    charge_cents: number | null;
+    paid_cents: number | null;
+    allowed_cents: number | null;
+    remarks: string;
+    match_method: string | null;
+    unmatched_reason: string | null;
+  };
+  /** One CAS adjustment of an 835 claim (line_seq 0) or line (line_seq 1, 2, ...). */
+  response_adjustments: { response_id: string; line_seq: number; seq: number; group_code: string; reason_code: string; amount_cents: number; quantity: number | null };
 }
 
 /** One migration: applied once, in its own transaction, recorded in schema_migrations (with its report, if any). */
@@ -354,5 +430,10 @@ export const MIGRATIONS: readonly Migration[] = [
         .addColumn('signature', 'text', (c) => c.notNull())
         .execute();
     },
+  },
+  {
+    version: 7,
+    name: 'exported claims and the 999, 277CA and 835 that come back',
+    up: createResponseTables,
   },
 ];

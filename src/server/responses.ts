@@ -1,0 +1,97 @@
+/**
+ * POST /v1/responses: a 999, 277CA or 835 file (or one mixing them) as it came back from the clearinghouse or payer,
+ * read (strict by default, `?mode=lenient`), matched item by item to the organisation's exported claims, stored and
+ * audited in one transaction. The answer says what each item matched and, plainly, what could not be matched and
+ * why. A coder's action, like exporting the claims it answers.
+ */
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Finding } from '../contract/result.js';
+import { problemFinding } from '../interchange/problem-table.js';
+import { readResponses, responseProblemPlace, type ResponseProblem } from '../interchange/x12/index.js';
+import { importResponses, type ItemOutcome } from '../store/responses.js';
+import type { Store } from '../store/store.js';
+import { API_SOURCE, problems, type Guard } from './http.js';
+
+/** What the route needs. */
+export interface ResponseRouteDeps {
+  store: Store;
+  guard: Guard;
+  /** Largest file in bytes (default 32 MiB, as a batch upload). */
+  bodyBytes?: number;
+}
+
+/** Outcomes listed one by one in the answer before the rest are only counted. */
+const MAX_LISTED = 1000;
+const MEDIA_TYPE = 'application/edi-x12';
+
+/** The answer about one item: what it is, what it matched, or why not. */
+function itemView(outcome: ItemOutcome): Record<string, unknown> {
+  return {
+    seq: outcome.seq,
+    kind: outcome.kind,
+    subject: outcome.subject,
+    ...(outcome.status !== undefined ? { status: outcome.status } : {}),
+    ...(outcome.encounters.length > 0 ? { encounters: outcome.encounters.map((e) => ({ id: e.id, claimId: e.claimId })) } : {}),
+    ...(outcome.method !== undefined ? { matchedBy: outcome.method } : {}),
+    ...(outcome.note !== undefined ? { note: outcome.note } : {}),
+    ...(outcome.reason !== undefined ? { notMatched: outcome.reason } : {}),
+    ...(outcome.unmatchedLines.length > 0 ? { linesNotMatched: outcome.unmatchedLines } : {}),
+  };
+}
+
+/** Registers POST /v1/responses. */
+export async function registerResponseRoutes(app: FastifyInstance, deps: ResponseRouteDeps): Promise<void> {
+  const bodyBytes = deps.bodyBytes ?? 32 * 1024 * 1024;
+  await app.register(async (scope) => {
+    scope.addContentTypeParser(MEDIA_TYPE, { parseAs: 'string', bodyLimit: bodyBytes }, (_request, body, done) => done(null, body));
+    scope.setErrorHandler((error: { statusCode?: number; code?: string }, _request, reply) => {
+      if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) return reply.code(413).send(problems('http.body-too-large', `The file is larger than ${bodyBytes} bytes; split it by interchange.`));
+      if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send(problems('http.media-type', `Send the file as ${MEDIA_TYPE}.`));
+      throw error;
+    });
+    scope.post('/v1/responses', { onRequest: deps.guard('response.import') }, async (request, reply) => {
+      if (!(request.headers['content-type'] ?? '').startsWith(MEDIA_TYPE)) return reply.code(415).send(problems('http.media-type', `Send the file as ${MEDIA_TYPE}.`));
+      const mode = (request.query as { mode?: string }).mode ?? 'strict';
+      if (mode !== 'strict' && mode !== 'lenient') return reply.code(400).send(problems('input.invalid', 'mode: expected strict (stop at the first defect, store nothing) or lenient (store what can be read)'));
+      const body = typeof request.body === 'string' ? request.body : '';
+      if (body.trim() === '') return reply.code(400).send(problems('import.empty', 'The file is empty; send a 999, 277CA or 835 as it came back.'));
+      const principal = request.principal!;
+      const listed: Record<string, unknown>[] = [];
+      const findings: Finding[] = [];
+      let unlisted = 0;
+      const summary = await importResponses(deps.store, {
+        organization: principal.organization,
+        actor: principal.tokenId,
+        sha256: createHash('sha256').update(body, 'utf8').digest('hex'),
+        mode,
+        items: readResponses(body, { mode }),
+        onEvent: (event) => {
+          if (event.kind === 'problem') {
+            if (findings.length < MAX_LISTED) findings.push(problemFinding(responseProblemPlace(event.problem), event.problem as ResponseProblem, API_SOURCE));
+            return;
+          }
+          // Every item not matched is listed; matched ones while there is room.
+          if (listed.length < MAX_LISTED) listed.push(itemView(event.outcome));
+          else unlisted++;
+        },
+      });
+      if (summary.fileId === undefined) {
+        return reply.code(422).send({ findings: [...findings, { rule: 'import.defects', severity: 'error', message: 'The file has a defect, so nothing was stored (strict mode); correct it, or send it with ?mode=lenient to store what can be read.', source: API_SOURCE }] });
+      }
+      return reply.code(201).send({
+        fileId: summary.fileId,
+        kinds: summary.kinds,
+        interchanges: summary.interchanges,
+        items: summary.items,
+        matched: summary.matched,
+        notMatched: summary.unmatched,
+        errors: summary.errors,
+        warnings: summary.warnings,
+        outcomes: listed,
+        ...(unlisted > 0 ? { outcomesNotListed: unlisted } : {}),
+        findings,
+      });
+    });
+  });
+}
