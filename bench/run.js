@@ -5,7 +5,8 @@
 //   (iii) end to end: `dxacode check FILE --format json --no-progress` over an NDJSON file, as a child process, and
 //         in the same run its floor (JSON.parse of every input line plus JSON.stringify of each result, in process,
 //         bench/floor.js) and one single-encounter CLI run (median wall time),
-//   (iv)  837P end to end (bench/x12.js), (v) HTTP POST /v1/check against a fastify hello world (bench/http.js).
+//   (iv)  837P end to end (bench/x12.js) and reading a 25,000-claim 835 (bench/remit835.js), (v) HTTP POST /v1/check
+//         against a fastify hello world (bench/http.js).
 // Prints a summary against the goals and writes bench/results/latest.json. Missing a goal is reported, not an
 // error: the process exits 0 unless something crashed. Sizes can be changed with BENCH_IN_PROCESS, BENCH_PEER and
 // BENCH_E2E (environment variables); BENCH_ROUNDS sets the end-to-end/floor rounds (3).
@@ -24,6 +25,7 @@ import { runPeer, runPeerUntuned } from './peer-json-rules-engine.js';
 import { measureFloor, measureSingleEncounter } from './floor.js';
 import { stringifyResult } from '../dist/contract/serialize.js';
 import { runX12Bench, X12_GOALS } from './x12.js';
+import { REMIT_GOALS, runRemitBench } from './remit835.js';
 import { HTTP_GOALS, runHttpBench } from './http.js';
 import { KNOWLEDGE_GOALS, runKnowledgeBench } from './knowledge.js';
 
@@ -292,6 +294,10 @@ gc();
 const x12 = await runX12Bench();
 if (x12.crashed) crashed = true;
 console.log('');
+gc();
+const remit835 = await runRemitBench();
+if (remit835.crashed) crashed = true;
+console.log('');
 
 // ---- (v) HTTP: POST /v1/check against a fastify hello world, bench/http.js ---------------------------------------
 const http = await runHttpBench();
@@ -324,6 +330,8 @@ const rows = [
   { goal: '837P peak memory (MB)', target: `< ${X12_GOALS.peakMegabytes}`, measured: x12.peakMegabytes.toFixed(0), pass: x12.pass.memory },
   { goal: 'POST /v1/check / hello world (req/s)', target: `>= ${HTTP_GOALS.shareOfCeiling * 100} %`, measured: `${(http.share * 100).toFixed(1)} % (${fmt(http.check?.requestsPerSecond)} / ${fmt(http.ceiling?.requestsPerSecond)}, p99 ${http.check?.p99Ms ?? '?'} ms)`, pass: http.pass },
   ...knowledgeRows,
+  { goal: `835 read, ${fmt(remit835.claims)} claims (s)`, target: `< ${REMIT_GOALS.seconds}`, measured: remit835.seconds.toFixed(1), pass: remit835.pass.seconds },
+  { goal: '835 peak memory (MB)', target: `< ${REMIT_GOALS.peakMegabytes}`, measured: remit835.peakMegabytes.toFixed(0), pass: remit835.pass.memory },
 ];
 console.table(rows.map((r) => ({ goal: r.goal, target: r.target, measured: r.measured, result: r.pass ? 'PASS' : 'FAIL' })));
 
@@ -344,6 +352,7 @@ const results = {
   singleEncounter: single,
   extraction: { reports: reports.length, ...extraction },
   x12,
+  remit835,
   http,
   knowledge: knowledgeBench,
   goals: { ...GOALS, knowledge: KNOWLEDGE_GOALS },
