@@ -86,7 +86,7 @@ for (const backend of BACKENDS) {
       expect(paid.statusCode).toBe(201);
       const body = paid.json() as { fileId: string; matched: number; notMatched: number; outcomes: { kind: string; subject: string; status?: string; notMatched?: string; encounters?: { id: string }[] }[] };
       expect(body).toMatchObject({ matched: 2, notMatched: 1 });
-      expect(body.outcomes.find((o) => o.subject === 'claim NEVER-EXPORTED-1')).toMatchObject({ kind: '835-claim', status: '4', notMatched: 'no exported claim has claim id "NEVER-EXPORTED-1" in this organisation (export the claim from dxacode, or check CLM01)' });
+      expect(body.outcomes.find((o) => o.subject === 'claim NEVER-EXPORTED-1')).toMatchObject({ kind: '835-claim', status: '4', notMatched: 'no exported claim has claim id "NEVER-EXPORTED-1" in this organisation (only claims exported from the store through the API or the page are kept: dxacode claim keeps nothing it writes)' });
 
       // Stored with the match: the denied claim's line and its CO-151, the payment header, and the audit record (ids only).
       const denied = await store.db.selectFrom('responses').selectAll().where('file_id', '=', body.fileId).where('claim_id', '=', 'resp-2').executeTakeFirstOrThrow();
@@ -125,6 +125,8 @@ for (const backend of BACKENDS) {
       expect(lenient.json()).toMatchObject({ errors: 1, findings: [{ rule: 'x12.277ca.element.invalid' }] });
       expect((await upload('', tokens.coder!)).json().findings[0].rule).toBe('import.empty');
       expect((await upload('ISA', tokens.coder!, '?mode=sometimes')).statusCode).toBe(400);
+      const nul = await upload(`${status.slice(0, 5)}\u0000${status.slice(5)}`, tokens.coder!);
+      expect(nul.json()).toMatchObject({ findings: [{ rule: 'input.invalid', message: 'The file holds the NUL character (U+0000) at character 5; no X12 file holds one.' }] });
     });
 
     it('imports through `dxacode import` with the same matching, exit codes and messages', async () => {

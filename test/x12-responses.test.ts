@@ -174,7 +174,7 @@ describe('835 remittance advice (005010X221A1)', () => {
 
   it('says plainly why a claim cannot be matched, and which export it takes when the claim was exported twice', () => {
     const exported = exportedClaims(written);
-    expect(matchClaim({ claimId: 'CLAIM09999', lineControlNumbers: [] }, exported)).toEqual({ reason: 'no exported claim has claim id "CLAIM09999" in this organisation (export the claim from dxacode, or check CLM01)' });
+    expect(matchClaim({ claimId: 'CLAIM09999', lineControlNumbers: [] }, exported)).toEqual({ reason: 'no exported claim has claim id "CLAIM09999" in this organisation (only claims exported from the store through the API or the page are kept: dxacode claim keeps nothing it writes)' });
     expect(matchClaim({ claimId: 'CLAIM00001', chargeCents: 99, lineControlNumbers: [] }, exported)).toEqual({ reason: 'claim "CLAIM00001" was exported, but its charge 0.99 differs from every export (125.50)' });
     const again = exportedClaims(exported837P(8), '2026-11-30T10:00:00.000Z');
     const twice = matchClaim({ claimId: 'CLAIM00001', chargeCents: 12550, lineControlNumbers: [] }, [...exported, ...again]);

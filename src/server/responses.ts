@@ -56,6 +56,9 @@ export async function registerResponseRoutes(app: FastifyInstance, deps: Respons
       if (mode !== 'strict' && mode !== 'lenient') return reply.code(400).send(problems('input.invalid', 'mode: expected strict (stop at the first defect, store nothing) or lenient (store what can be read)'));
       const body = typeof request.body === 'string' ? request.body : '';
       if (body.trim() === '') return reply.code(400).send(problems('import.empty', 'The file is empty; send a 999, 277CA or 835 as it came back.'));
+      // PostgreSQL cannot keep U+0000 and no X12 file holds it: refused on either database, with where it stands.
+      const nul = body.indexOf('\u0000');
+      if (nul >= 0) return reply.code(400).send(problems('input.invalid', `The file holds the NUL character (U+0000) at character ${nul}; no X12 file holds one.`));
       const principal = request.principal!;
       const listed: Record<string, unknown>[] = [];
       const findings: Finding[] = [];

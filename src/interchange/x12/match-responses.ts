@@ -80,7 +80,7 @@ export function matchClaim(returned: ReturnedClaim, candidates: readonly Exporte
     if (byLine.size > 1) return { reason: `its line item control numbers name ${byLine.size} different exported claims` };
   }
   if (named.length === 0) {
-    return { reason: `no exported claim has claim id ${JSON.stringify(returned.claimId)} in this organisation (export the claim from dxacode, or check CLM01)` };
+    return { reason: `no exported claim has claim id ${JSON.stringify(returned.claimId)} in this organisation (only claims exported from the store through the API or the page are kept: dxacode claim keeps nothing it writes)` };
   }
   const sameTotal = returned.chargeCents === undefined ? named : named.filter((c) => c.totalCents === returned.chargeCents);
   if (sameTotal.length === 0) {
