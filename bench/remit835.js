@@ -4,11 +4,11 @@
 // memory against the 837P reader's goals (< 30 s, < 256 MB). Run `npm run build` first, then `node bench/remit835.js`
 // (BENCH_835_CLAIMS changes the size); `npm run bench` runs it after the 837P benchmark. Exits 1 only if something
 // crashed.
-import { spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runChild } from './child.js';
 import { readResponses, write835 } from '../dist/interchange/x12/index.js';
 
 /** The goals of the 837P reader, which the 835 reader shares: bounded memory and a file of this size in seconds. */
@@ -84,15 +84,7 @@ export async function runRemitBench(claimCount = Number(process.env.BENCH_835_CL
     figures.fileBytes = statSync(file).size;
     console.log(`835: ${fmt(claimCount)} claim payments, ${(figures.fileBytes / 1e6).toFixed(1)} MB (${file})`);
     const started = performance.now();
-    const { code, stdout, stderr } = await new Promise((resolve, reject) => {
-      const proc = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', file], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      let err = '';
-      proc.stdout.setEncoding('utf8').on('data', (c) => (out += c));
-      proc.stderr.setEncoding('utf8').on('data', (c) => (err += c));
-      proc.on('error', reject);
-      proc.on('close', (exitCode) => resolve({ code: exitCode, stdout: out, stderr: err }));
-    });
+    const { code, stdout, stderr } = await runChild(fileURLToPath(import.meta.url), ['--child', file]);
     figures.seconds = (performance.now() - started) / 1000;
     if (code !== 0) throw new Error(`child exited ${code}: ${stderr.slice(0, 2000)}`);
     const result = JSON.parse(stdout.trim().split('\n').at(-1));

@@ -2,11 +2,11 @@
 // end in a child process (file stream → parse837P → check per claim → JSON results), reporting seconds and peak
 // resident memory against the goals (< 30 s, < 256 MB). Run `npm run build` first, then `node bench/x12.js`
 // (BENCH_X12_CLAIMS changes the size); `npm run bench` runs it at the end. Exits 1 only if something crashed.
-import { spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runChild } from './child.js';
 import { check } from '../dist/engine/index.js';
 import { loadKnowledge } from '../dist/io/knowledge-files.js';
 import { parseX12Config, write837P } from '../dist/interchange/x12/index.js';
@@ -140,15 +140,7 @@ export async function runX12Bench(claimCount = Number(process.env.BENCH_X12_CLAI
     console.log(`x12: ${fmt(claimCount)} claims in ${written.transactionSets} transaction sets, ${(figures.fileBytes / 1e6).toFixed(1)} MB (${file})`);
 
     const started = performance.now();
-    const { code, stdout, stderr } = await new Promise((resolve, reject) => {
-      const proc = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', file, configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      let err = '';
-      proc.stdout.setEncoding('utf8').on('data', (c) => (out += c));
-      proc.stderr.setEncoding('utf8').on('data', (c) => (err += c));
-      proc.on('error', reject);
-      proc.on('close', (exitCode) => resolve({ code: exitCode, stdout: out, stderr: err }));
-    });
+    const { code, stdout, stderr } = await runChild(fileURLToPath(import.meta.url), ['--child', file, configPath]);
     figures.seconds = (performance.now() - started) / 1000;
     if (code !== 0) throw new Error(`child exited ${code}: ${stderr.slice(0, 2000)}`);
     const result = JSON.parse(stdout.trim().split('\n').at(-1));

@@ -5,7 +5,7 @@
  * segment and one claim, never the file.
  */
 import { ClaimAssembler, type ClaimOptions, type ParsedClaim } from './claim.js';
-import { x12Problem, type X12Problem } from './problems.js';
+import type { X12Problem } from './problems.js';
 import { readX12, X12StreamReader, type StreamOptions, type X12Input } from './stream.js';
 import { Structure } from './structure.js';
 import type { RawSegment } from './tokenize.js';
@@ -49,14 +49,6 @@ export class X12Reader extends X12StreamReader<X12Item, X12Problem> {
 
   protected finish(last: RawSegment): void {
     this.structure.end(last.number, last.offset);
-  }
-
-  protected problemItem(problem: X12Problem): X12Item {
-    return { kind: 'problem', problem };
-  }
-
-  protected unlistedProblem(count: number): X12Problem {
-    return x12Problem('x12.problems.truncated', `${count} more problem(s) were found and not listed`);
   }
 }
 

@@ -6,7 +6,6 @@
  */
 import { ack999Kind } from './ack999.js';
 import { Envelope } from './envelope.js';
-import { x12Problem } from './problems.js';
 import { remit835Kind } from './remit835.js';
 import type { ResponseOutput } from './response-body.js';
 import type { ResponseProblem } from './response-problems.js';
@@ -42,14 +41,6 @@ export class ResponseReader extends X12StreamReader<ResponseItem, ResponseProble
 
   protected finish(last: RawSegment): void {
     this.envelope.end(last.number, last.offset);
-  }
-
-  protected problemItem(problem: ResponseProblem): ResponseItem {
-    return { kind: 'problem', problem };
-  }
-
-  protected unlistedProblem(count: number): ResponseProblem {
-    return x12Problem('x12.problems.truncated', `${count} more problem(s) were found and not listed`);
   }
 }
 

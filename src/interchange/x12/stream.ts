@@ -6,7 +6,7 @@
  */
 import type { Severity } from '../../contract/values.js';
 import type { Separators } from './format.js';
-import type { X12Problem } from './problems.js';
+import { x12Problem, type X12Problem } from './problems.js';
 import { Tokenizer, type RawSegment } from './tokenize.js';
 
 /** Strict stops at the first defect; lenient collects all of them. */
@@ -26,8 +26,11 @@ export interface StreamOptions {
 
 const DEFAULT_MAX_PROBLEMS = 1000;
 
-/** Push-style reader of one kind of X12 file: push() decoded text, end(); each returns the items found so far. */
-export abstract class X12StreamReader<Item, P extends { rule: string; severity: Severity }> {
+/**
+ * Push-style reader of one kind of X12 file: push() decoded text, end(); each returns the items found so far. Its
+ * items are the reader's own and `{ kind: 'problem', problem }`; its problems include the X12 catalogue's.
+ */
+export abstract class X12StreamReader<Item extends { kind: string }, P extends { rule: string; severity: Severity }> {
   private items: Item[] = [];
   private halted = false;
   private listed = 0;
@@ -58,10 +61,11 @@ export abstract class X12StreamReader<Item, P extends { rule: string; severity: 
   protected abstract route(segment: RawSegment): void;
   /** End of input after the last segment: what is still open was cut off. */
   protected abstract finish(last: RawSegment): void;
-  /** The item that carries a problem. */
-  protected abstract problemItem(problem: P): Item;
-  /** The problem that counts the problems not listed. */
-  protected abstract unlistedProblem(count: number): P;
+
+  /** The item that carries a problem (every reader's items include `{ kind: 'problem', problem }`). */
+  private problemItem(problem: P): Item {
+    return { kind: 'problem', problem } as unknown as Item;
+  }
 
   /** The separators the current interchange declares (undefined before its ISA is read). */
   protected get separators(): Separators | undefined {
@@ -108,7 +112,7 @@ export abstract class X12StreamReader<Item, P extends { rule: string; severity: 
       const last = this.lastSegment;
       if (!this.halted && last) this.finish(last);
     }
-    if (this.unlisted > 0) this.items.push(this.problemItem(this.unlistedProblem(this.unlisted)));
+    if (this.unlisted > 0) this.items.push(this.problemItem(x12Problem('x12.problems.truncated', `${this.unlisted} more problem(s) were found and not listed`) as X12Problem & P));
     return this.take();
   }
 }
