@@ -8,7 +8,11 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { formatResponseProblem, readResponses, type ResponseItem, type X12Input, type X12Mode } from '../interchange/x12/index.js';
+// The response modules alone: the x12 index would load the engine, which an import does not need.
+import { readResponses } from '../interchange/x12/read-responses.js';
+import { formatResponseProblem } from '../interchange/x12/response-problems.js';
+import type { ResponseItem } from '../interchange/x12/responses.js';
+import type { X12Input, X12Mode } from '../interchange/x12/stream.js';
 import type { RemittanceCodes } from '../knowledge/remittance-codes.js';
 import { describeAdjustment, describeRemark } from '../knowledge/remittance-codes.js';
 import { storeOptionsFromEnv } from '../store/index.js';

@@ -7,18 +7,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import {
-  matchClaim,
-  matchLines,
-  matchTransactionSet,
-  MATCH_METHODS,
-  type ExportedClaim,
-  type LineMatch,
-  type ResponseItem,
-  type ResponseProblem,
-  type WrittenClaim,
-  type X12Mode,
-} from '../interchange/x12/index.js';
+import { matchClaim, matchLines, matchTransactionSet, MATCH_METHODS, type ExportedClaim, type LineMatch } from '../interchange/x12/match-responses.js';
+import type { ResponseProblem } from '../interchange/x12/response-problems.js';
+import type { ResponseItem } from '../interchange/x12/responses.js';
+import type { X12Mode } from '../interchange/x12/stream.js';
+import type { WrittenClaim } from '../interchange/x12/write.js';
 import { StoreError } from './errors.js';
 import type { StoreDatabase } from './schema.js';
 import type { Store, WriteOps } from './store.js';

@@ -87,7 +87,6 @@ export function encounterRef(encounter: Encounter, index: number): string {
   return encounter.id !== undefined ? `encounter ${JSON.stringify(encounter.id)}` : `encounter #${index + 1}`;
 }
 
-
 interface ClaimParts {
   claimId: string;
   name: PatientName;
