@@ -3,14 +3,19 @@
  * written for it, back through readResponses and the matcher to the billed claims and lines; the same files
  * through node-x12 (an independent parser used only here); strict and lenient located defects; chunked reading.
  */
+import fc from 'fast-check';
 import { X12Parser } from 'node-x12';
 import { describe, expect, it } from 'vitest';
 import {
+  ACK_999_PROBLEMS,
   matchClaim,
   matchLines,
   matchTransactionSet,
   readResponses,
   readResponsesText,
+  REMIT_835_PROBLEMS,
+  STATUS_277_PROBLEMS,
+  X12_PROBLEMS,
   type ExportedClaim,
   type ResponseItem,
   type Written837P,
@@ -236,5 +241,28 @@ describe('835 remittance advice (005010X221A1)', () => {
     expect(as837[0]!.message).toMatch(/dxacode reads 999 \(GS01 FA\), 277CA \(HN\) and 835 \(HP\) groups here/);
     const old = of(readResponsesText(text.replace('*00501*', '*00401*'), { mode: 'lenient' }), 'problem').map((p) => p.problem.rule);
     expect(old).toEqual(['x12.version.4010']);
+  });
+});
+
+describe('never a crash, never a hang: mutated 999, 277CA and 835 files', () => {
+  const FILES = [ack999For(written), status277For(written), remit835For(written)];
+  const KNOWN = new Set<string>([...Object.keys(X12_PROBLEMS), ...Object.keys(ACK_999_PROBLEMS), ...Object.keys(STATUS_277_PROBLEMS), ...Object.keys(REMIT_835_PROBLEMS)]);
+  const edit = fc.record({ file: fc.integer({ min: 0, max: 2 }), cuts: fc.array(fc.record({ at: fc.integer({ min: 0, max: 3000 }), drop: fc.integer({ min: 0, max: 40 }), insert: fc.string({ unit: 'binary', maxLength: 12 }) }), { minLength: 1, maxLength: 4 }) });
+
+  it('reads any mutation to items and catalogued, located problems, alike whole and in chunks', async () => {
+    await fc.assert(
+      fc.asyncProperty(edit, fc.constantFrom('strict' as const, 'lenient' as const), fc.integer({ min: 1, max: 97 }), async ({ file, cuts }, mode, size) => {
+        let text = FILES[file]!;
+        for (const c of cuts) text = text.slice(0, c.at) + c.insert + text.slice(c.at + c.drop);
+        const whole = readResponsesText(text, { mode });
+        for (const item of whole) if (item.kind === 'problem') expect(KNOWN.has(item.problem.rule), item.problem.rule).toBe(true);
+        const chunks: string[] = [];
+        for (let i = 0; i < text.length; i += size) chunks.push(text.slice(i, i + size));
+        const streamed: ResponseItem[] = [];
+        for await (const item of readResponses(chunks, { mode })) streamed.push(item);
+        expect(streamed).toEqual(whole);
+      }),
+      { numRuns: 300, seed: 20261206 },
+    );
   });
 });
