@@ -231,6 +231,23 @@ describe('fhirBundleToEncounter', () => {
     expect(r4Errors(claim.claim)).toEqual([]);
   });
 
+  it('takes the medical record number only from a Patient identifier typed MR (HL7 table 0203)', () => {
+    const withIdentifiers = (identifier: unknown[]) => {
+      const bundle = bundleFixture();
+      entries(bundle)[0]!.resource.identifier = identifier;
+      return fhirBundleToEncounter(bundle);
+    };
+    const mr = { type: { coding: [{ system: FHIR_SYSTEMS.identifierType, code: 'MR' }] } };
+    const typed = withIdentifiers([{ system: 'urn:example:ssn', value: '111-22-3333' }, { ...mr, system: 'urn:example:test-mrn', value: 'TST0000001' }]);
+    expect(typed.ok && typed.encounter.patient.mrn).toBe('TST0000001');
+    // The fixture's identifier has no type: it is not taken for a medical record number.
+    const untyped = fhirBundleToEncounter(bundleFixture());
+    expect(untyped.ok && untyped.encounter.patient.mrn).toBeUndefined();
+    const odd = withIdentifiers([{ ...mr, value: 'TST 0000001' }]);
+    expect(odd.ok && odd.encounter.patient.mrn).toBeUndefined();
+    expect(odd.problems.map((p) => p.rule)).toContain('fhir.patient.value');
+  });
+
   it('refuses a report that is not final or amended: charge only from a final result', () => {
     for (const status of ['preliminary', 'registered', 'partial', 'cancelled', 'entered-in-error', undefined]) {
       const bundle = bundleFixture();

@@ -46,6 +46,16 @@ function component(segment: Hl7Segment, field: number, comp = 1, repetition = 0)
 const DFT: DftOptions = { controlId: 'DFT-000001', messageDateTime: '20260306120000-0500' };
 
 describe('ORU^R01 in', () => {
+  it('takes the medical record number only from the PID-3 repetition whose identifier type is MR (HL7 table 0203)', () => {
+    const base = fixture('hl7-oru-r01-dxa-vfa.hl7');
+    const withIds = (pid3: string) => onlyEncounter(base.replace('TST0000002^^^TESTMRN^MR', pid3));
+    expect(withIds('111-22-3333^^^SSA^SS~MRN.77^^^TESTMRN^MR').encounter.patient.mrn).toBe('MRN.77');
+    expect(withIds('111-22-3333^^^SSA^SS').encounter.patient.mrn).toBeUndefined();
+    const odd = withIds('MRN 77^^^TESTMRN^MR');
+    expect(odd.encounter.patient.mrn).toBeUndefined();
+    expect(odd.problems.map((p) => p.location)).toContainEqual(expect.objectContaining({ field: 'PID-3' }));
+  });
+
   it('reads the HL7-escaped report, PID, ordering provider and NM T-scores, and the check codes it from the report', () => {
     const message = onlyEncounter(fixture('hl7-oru-r01-dxa-vfa.hl7'));
     expect(message.problems).toEqual([]);
@@ -53,7 +63,7 @@ describe('ORU^R01 in', () => {
     expect(encounter).toMatchObject({
       id: 'ORU-0001',
       dateOfService: '2026-03-05',
-      patient: { sex: 'female', birthDate: '1944-06-11' },
+      patient: { sex: 'female', birthDate: '1944-06-11', mrn: 'TST0000002' },
       orderingProvider: { npi: '1234567893' },
       clinical: { tScoreLowest: -2.6 },
     });

@@ -102,7 +102,8 @@ export const HistoryEntry = z
 
 const CLAIM_ID = /^[0-9A-Za-z._-]{1,38}$/;
 const MEMBER_ID = /^[0-9A-Za-z-]{2,80}$/;
-const MRN = /^[0-9A-Za-z._-]{1,64}$/;
+/** The shape of a medical record number (`patient.mrn`), for readers that take one from other formats. */
+export const MRN_PATTERN = /^[0-9A-Za-z._-]{1,64}$/;
 /** Printable text without the X12 separators a claim file uses (* : ^ ~ |) and without line breaks. */
 const CLAIM_TEXT = /^[^*:^~|\r\n]*$/;
 const claimText = (min: number, max: number, what: string) =>
@@ -153,7 +154,7 @@ export const Encounter = z
         .meta({ description: "the patient's member id with the payer (837P 2010BA NM109)" }),
       mrn: z
         .string()
-        .regex(MRN, { error: 'expected a medical record number of 1 to 64 letters, digits, dots, dashes or underscores' })
+        .regex(MRN_PATTERN, { error: 'expected a medical record number of 1 to 64 letters, digits, dots, dashes or underscores' })
         .optional()
         .meta({ description: 'the medical record number within the organisation' }),
       address: PatientAddress.optional(),

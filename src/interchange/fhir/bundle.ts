@@ -4,7 +4,7 @@
  * Only a final (or amended) result can become a charge (REFERENCE §9). The input is untrusted JSON: every problem
  * names the entry, the path and what was expected. Pure: no files, clock or environment.
  */
-import { Encounter, Icd10Code } from '../../contract/encounter.js';
+import { Encounter, Icd10Code, MRN_PATTERN } from '../../contract/encounter.js';
 import { isCalendarDate } from '../../contract/dates.js';
 import { INPUT_LIMITS, type Sex } from '../../contract/values.js';
 import { FHIR_SYSTEMS, LOINC_DXA_PANEL } from './systems.js';
@@ -313,6 +313,7 @@ export function fhirBundleToEncounter(bundle: unknown, options: FhirReadOptions 
   }
   let sex: Sex = 'unknown';
   let birthDate: string | undefined;
+  let mrn: string | undefined;
   if (!patient || patient.resource.resourceType !== 'Patient') {
     problems.push(fhirProblem('fhir.patient.missing', 'no Patient for the report: sex is unknown and age rules are not checked', { location: locationOf(report, 'subject'), expected: 'a Patient entry referenced by DiagnosticReport.subject' }));
     patient = undefined;
@@ -322,6 +323,14 @@ export function fhirBundleToEncounter(bundle: unknown, options: FhirReadOptions 
     if (mapped !== undefined) sex = mapped;
     else if (gender !== undefined) {
       problems.push(fhirProblem('fhir.patient.value', `gender ${JSON.stringify(gender)} has no contract value; sex is unknown`, { location: locationOf(patient, 'gender'), expected: 'female, male or unknown' }));
+    }
+    // The medical record number: the Patient identifier typed MR (HL7 table 0203), which the store matches earlier
+    // studies on. Other identifiers are not used.
+    const records = arr(patient.resource.identifier).filter(isObject).filter((id) => hasCoding(id.type, FHIR_SYSTEMS.identifierType, 'MR'));
+    const recordNumber = records.length > 0 ? str(records[0]!.value) : undefined;
+    if (recordNumber !== undefined) {
+      if (MRN_PATTERN.test(recordNumber)) mrn = recordNumber;
+      else problems.push(fhirProblem('fhir.patient.value', 'the medical record number does not have the shape dxacode accepts; the patient is not matched to earlier studies', { location: locationOf(patient, 'identifier'), expected: '1 to 64 letters, digits, dots, dashes or underscores' }));
     }
     const born = str(patient.resource.birthDate);
     if (born !== undefined) {
@@ -398,7 +407,7 @@ export function fhirBundleToEncounter(bundle: unknown, options: FhirReadOptions 
   const raw: Record<string, unknown> = {
     ...(id !== undefined ? { id: id.slice(0, INPUT_LIMITS.idLength) } : {}),
     dateOfService,
-    patient: { sex, ...(birthDate !== undefined ? { birthDate } : {}) },
+    patient: { sex, ...(birthDate !== undefined ? { birthDate } : {}), ...(mrn !== undefined ? { mrn } : {}) },
     ...(options.payer !== undefined ? { payer: options.payer } : {}),
     ...(npi !== undefined ? { orderingProvider: { npi } } : {}),
     ...(diagnoses.length > 0 ? { diagnoses } : {}),

@@ -22,6 +22,8 @@ export const FHIR_SYSTEMS = {
   claimType: 'http://terminology.hl7.org/CodeSystem/claim-type',
   /** Claim.priority codes. */
   processPriority: 'http://terminology.hl7.org/CodeSystem/processpriority',
+  /** HL7 v2 table 0203 identifier types, used by Identifier.type (MR: medical record number). */
+  identifierType: 'http://terminology.hl7.org/CodeSystem/v2-0203',
   /** Claim.diagnosis.type codes (principal). */
   diagnosisType: 'http://terminology.hl7.org/CodeSystem/ex-diagnosistype',
 } as const;

@@ -6,7 +6,7 @@
  * Pure: no files, clock or environment.
  */
 import type { Hl7Message, Hl7Segment } from '@medplum/core';
-import { Encounter, Icd10Code } from '../../contract/encounter.js';
+import { Encounter, Icd10Code, MRN_PATTERN } from '../../contract/encounter.js';
 import { isCalendarDate } from '../../contract/dates.js';
 import { INPUT_LIMITS, type Sex } from '../../contract/values.js';
 import { frameMessages, rawComponent, repetitionsOf, subcomponentOf, unescapeValue, type FramedMessage, type RawSegment } from './message.js';
@@ -270,6 +270,17 @@ function readResult(reader: MessageReader, messageType: string, options: Hl7Read
     problems.push(hl7Problem('hl7.value.invalid', 'the birth date is not a full calendar date; age rules are not checked', { location: reader.at(pid.raw, 'PID-7'), expected: 'YYYYMMDD' }));
   }
 
+  // PID-3 patient identifier list: the repetition whose identifier type (CX-5, HL7 table 0203) is MR, the medical
+  // record number, which the store matches a patient's earlier studies on. Other identifier types are not used.
+  let mrn: string | undefined;
+  for (const rep of repetitionsOf(pid.seg, 3)) {
+    if (unescapeValue(rep[4] ?? '', reader.msg).trim().toUpperCase() !== 'MR') continue;
+    const id = unescapeValue(rep[0] ?? '', reader.msg).trim();
+    if (MRN_PATTERN.test(id)) mrn = id;
+    else problems.push(hl7Problem('hl7.value.invalid', 'the medical record number in PID-3 does not have the shape dxacode accepts; the patient is not matched to earlier studies', { location: reader.at(pid.raw, 'PID-3'), expected: '1 to 64 letters, digits, dots, dashes or underscores' }));
+    break;
+  }
+
   // Providers: OBR-16 ordering provider (ORC-12 when OBR-16 is empty), OBR-32 principal result interpreter.
   const firstObr = obrs[0]!;
   const orc = reader.all('ORC')[0];
@@ -299,7 +310,7 @@ function readResult(reader: MessageReader, messageType: string, options: Hl7Read
   const raw: Record<string, unknown> = {
     ...(reader.controlId !== undefined ? { id: reader.controlId.slice(0, INPUT_LIMITS.idLength) } : {}),
     dateOfService,
-    patient: { sex, ...(birthDate !== undefined ? { birthDate } : {}) },
+    patient: { sex, ...(birthDate !== undefined ? { birthDate } : {}), ...(mrn !== undefined ? { mrn } : {}) },
     ...(options.payer !== undefined ? { payer: options.payer } : {}),
     ...(ordering?.npi !== undefined ? { orderingProvider: { npi: ordering.npi } } : {}),
     ...(diagnoses.length > 0 ? { diagnoses } : {}),
