@@ -157,7 +157,7 @@ describe('finding params and paths', () => {
   it('every catalogue entry with paths either always has one or says when it does not', () => {
     for (const [id, entry] of Object.entries(RULES)) {
       if (entry.paths.length === 0) expect(entry.pathOmitted, `${id} says why it has no path`).toBeDefined();
-      for (const template of entry.paths) expect(template, id).toMatch(/^(claim\.lines\[i\](\.(code|modifiers|units|diagnoses)(\[[md]\])?)?|performed\[k\](\.(sites|interpreted))?|diagnoses(\[d\])?|history\[h\]|clinical\.(<fact>|[a-zA-Z]+)|report|payer|priorAuthorization\.obtained|orderingProvider\.(npi|treating)|billingProvider\.npi)$/);
+      for (const template of entry.paths) expect(template, id).toMatch(/^(claim\.lines\[i\](\.(code|modifiers|units|diagnoses)(\[[md]\])?)?|performed\[k\](\.(sites|interpreted))?|diagnoses(\[d\])?|history\[h\]|clinical\.(<fact>|[a-zA-Z]+)|morphometry\[v\]|report|payer|priorAuthorization\.obtained|orderingProvider\.(npi|treating)|billingProvider\.npi)$/);
     }
   });
 });

@@ -155,6 +155,13 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .action(lazy(async () => (await import('./extract.js')).run));
 
   program
+    .command('morphometry')
+    .description('grade VFA vertebral heights T4-L4 (CSV or JSON, docs/morphometry.md): ratios, height loss, Genant grade and type per level')
+    .argument('[file]', 'heights file, or - for standard input (default)')
+    .addOption(new Option('-f, --format <format>', 'output format (default: text on a terminal, json otherwise)').choices(['json', 'text']))
+    .action(lazy(async () => (await import('./morphometry.js')).run));
+
+  program
     .command('schema')
     .description('print the JSON Schema of the Encounter and Result contract and of payer pack files, or write them to a folder')
     .option('--write <dir>', 'write encounter.schema.json, result.schema.json and payer-pack.schema.json into this folder')

@@ -10,8 +10,10 @@ import {
   INPUT_LIMITS,
   JURISDICTIONS,
   PROCEDURES,
+  MAX_VERTEBRAL_HEIGHT_MM,
   SEXES,
   SITES,
+  VERTEBRAL_LEVELS,
 } from './values.js';
 
 /** `YYYY-MM-DD` that is a real calendar date (2026-02-30 is refused). */
@@ -70,6 +72,30 @@ export const Clinical = z
     monitoringOsteoporosisTherapy: z.boolean().optional(),
   })
   .meta({ id: 'Clinical', description: 'Clinical facts for coverage and indication rules' });
+
+const HeightMm = z
+  .number()
+  .gt(0, { error: 'expected a height in mm greater than 0' })
+  .max(MAX_VERTEBRAL_HEIGHT_MM, { error: `expected a height in mm of at most ${MAX_VERTEBRAL_HEIGHT_MM}` });
+const Level = z.enum(VERTEBRAL_LEVELS, { error: `expected a vertebral level from T4 to L4 (${VERTEBRAL_LEVELS.join(', ')})` });
+
+/** One vertebral level's heights on VFA (docs/morphometry.md): evaluable with three heights, or not with a reason. */
+export const LevelHeights = z
+  .discriminatedUnion('evaluable', [
+    z.strictObject({
+      level: Level,
+      evaluable: z.literal(true),
+      anteriorMm: HeightMm.meta({ description: 'anterior height Ha, mm' }),
+      middleMm: HeightMm.meta({ description: 'middle height Hm, mm' }),
+      posteriorMm: HeightMm.meta({ description: 'posterior height Hp, mm' }),
+    }),
+    z.strictObject({
+      level: Level,
+      evaluable: z.literal(false),
+      reason: z.string().min(1, { error: 'expected why the level could not be evaluated' }).max(INPUT_LIMITS.morphometryReasonLength),
+    }),
+  ], { error: 'expected evaluable: true with anteriorMm, middleMm and posteriorMm, or evaluable: false with a reason' })
+  .meta({ id: 'LevelHeights', description: "One vertebral level's anterior, middle and posterior heights on VFA, or why it could not be evaluated" });
 
 /** One line of a claim as someone would submit it. */
 export const ClaimLine = z
@@ -185,6 +211,11 @@ export const Encounter = z
         number: z.string().max(INPUT_LIMITS.authorizationNumberLength).optional(),
       })
       .optional(),
+    morphometry: z
+      .array(LevelHeights)
+      .max(VERTEBRAL_LEVELS.length)
+      .optional()
+      .meta({ description: 'VFA vertebral heights T4-L4, one entry per level (docs/morphometry.md); dxacode grades them (Genant) and compares the grades with the report' }),
     report: z
       .string()
       .max(INPUT_LIMITS.reportLength, { error: `expected a report of at most ${INPUT_LIMITS.reportLength} characters` })
@@ -215,3 +246,6 @@ export type PatientName = z.infer<typeof PatientName>;
 export type PatientAddress = z.infer<typeof PatientAddress>;
 /** A validated history entry. */
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+/** Type of one level's VFA heights. */
+export type LevelHeights = z.infer<typeof LevelHeights>;

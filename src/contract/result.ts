@@ -1,6 +1,6 @@
 /** The Result of checking one encounter (CONTRACT.md), as zod schemas and derived types. */
 import { z } from 'zod';
-import { CONFIDENCES, SEVERITIES, VERDICTS } from './values.js';
+import { CONFIDENCES, SEVERITIES, VERDICTS, VERTEBRAL_LEVELS } from './values.js';
 
 /** Where a finding's fact comes from. */
 export const Source = z
@@ -60,6 +60,24 @@ export const FromReport = z
   })
   .meta({ id: 'FromReport', description: 'A fact read from the report text, with its evidence span [start, end)' });
 
+/** One VFA level graded from its heights (docs/morphometry.md). */
+export const GradedLevel = z
+  .strictObject({
+    level: z.enum(VERTEBRAL_LEVELS),
+    evaluable: z.boolean(),
+    reason: z.string().optional().meta({ description: 'why the level was not evaluable' }),
+    ratios: z
+      .strictObject({ wedge: z.number(), biconcave: z.number(), crush: z.number().nullable() })
+      .optional()
+      .meta({ description: 'Ha/Hp, Hm/Hp and Hp against the neighbours\' expected posterior height (null without an evaluable neighbour)' }),
+    ownReductionPercent: z.number().optional().meta({ description: "height reduction against the vertebra's own posterior height, percent" }),
+    neighbourReductionPercent: z.number().nullable().optional().meta({ description: "posterior height reduction against the neighbours' expected height, percent" }),
+    expectedPosteriorMm: z.number().nullable().optional(),
+    grade: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).optional().meta({ description: 'Genant grade computed from the heights: 0 normal, 1 mild, 2 moderate, 3 severe' }),
+    type: z.enum(['wedge', 'biconcave', 'crush']).optional().meta({ description: 'deformity type of a level of grade 1-3' }),
+  })
+  .meta({ id: 'GradedLevel', description: 'A VFA level graded from its heights; morphometry alone does not diagnose a fracture' });
+
 /** The public Result output. */
 export const Result = z
   .strictObject({
@@ -73,8 +91,12 @@ export const Result = z
     checked: z.array(z.strictObject({ family: z.string(), version: z.string() })),
     unchecked: z.array(z.strictObject({ family: z.string(), reason: z.string() })),
     fromReport: z.array(FromReport).optional().meta({ description: 'facts taken from the report text (only when the encounter has a report)' }),
+    morphometry: z.array(GradedLevel).optional().meta({ description: "the encounter's VFA heights graded (only when it gives morphometry)" }),
   })
   .meta({ id: 'Result', description: 'What dxacode decided about one encounter and why' });
+
+/** A graded VFA level. */
+export type GradedLevel = z.infer<typeof GradedLevel>;
 
 /** Result type. */
 export type Result = z.infer<typeof Result>;

@@ -59,5 +59,6 @@ export function stringifyResult(result: Result): string {
   }
   out += ']';
   if (result.fromReport !== undefined) out += `,"fromReport":${JSON.stringify(result.fromReport)}`;
+  if (result.morphometry !== undefined) out += `,"morphometry":${JSON.stringify(result.morphometry)}`;
   return `${out}}`;
 }

@@ -21,6 +21,7 @@ import { checkUnits } from '../rules/units.js';
 import { checkDocumentation } from '../rules/documentation.js';
 import { checkProviders } from '../rules/providers.js';
 import { extract } from '../extract/extract.js';
+import { gradeMorphometry } from '../morphometry/grade.js';
 import type { ReportFacts } from '../extract/facts.js';
 import { applyReport } from './report.js';
 import { assessMedicareClaim } from '../rules/medicare.js';
@@ -107,6 +108,7 @@ export function checkWithFacts(given: Encounter, allKnowledge: Knowledge, option
     leftOff: coded.leftOff,
     labels: [],
     facts,
+    morphometry: encounter.morphometry ? gradeMorphometry(encounter.morphometry) : undefined,
     diagnosesFromReport: given.diagnoses === undefined && (facts?.diagnoses.length ?? 0) > 0,
     historyScope: options.historyScope ?? 'all-providers',
     assessments:
@@ -125,5 +127,6 @@ export function checkWithFacts(given: Encounter, allKnowledge: Knowledge, option
     unchecked: distinctUnchecked(report.unchecked),
   };
   if (applied) result.fromReport = applied.fromReport;
+  if (ctx.morphometry) result.morphometry = ctx.morphometry;
   return { result: given.id === undefined ? result : { id: given.id, ...result }, facts };
 }

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { isCalendarDate } from '../contract/dates.js';
 import { Encounter } from '../contract/encounter.js';
 import { contractJsonSchemas } from '../contract/json-schema.js';
+import { duplicateLevels } from '../morphometry/levels.js';
 
 /** One problem with one field of an encounter. */
 export interface EncounterProblem {
@@ -104,6 +105,7 @@ function passesFastPath(raw: Record<string, unknown>): boolean {
   const birthDate = e.patient.birthDate;
   if (birthDate !== undefined && (!isCalendarDate(birthDate) || birthDate > e.dateOfService)) return false;
   if (e.history?.some((h) => !isCalendarDate(h.dateOfService))) return false;
+  if (e.morphometry !== undefined && duplicateLevels(e.morphometry).length > 0) return false;
   return true;
 }
 
@@ -120,6 +122,9 @@ export function parseEncounterStrictly(raw: unknown): ParsedEncounter {
   const problems: EncounterProblem[] = [];
   if (encounter.patient.birthDate !== undefined && encounter.patient.birthDate > encounter.dateOfService) {
     problems.push({ field: 'patient.birthDate', message: `expected a birth date on or before the date of service ${encounter.dateOfService}, got "${encounter.patient.birthDate}"` });
+  }
+  for (const duplicate of duplicateLevels(encounter.morphometry ?? [])) {
+    problems.push({ field: `morphometry[${duplicate.index}].level`, message: `expected each vertebral level once, got ${duplicate.level} again` });
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, encounter };
 }

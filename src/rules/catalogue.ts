@@ -42,7 +42,7 @@ export interface RuleDefinition {
   params: Readonly<Record<string, ParamDefinition>>;
   /**
    * Where the finding's `path` points in the encounter, as templates (`[i]` a claim line, `[k]` a performed entry,
-   * `[m]` a modifier, `[d]` a diagnosis, `[h]` a history entry, `<fact>` a clinical field); empty when it has none.
+   * `[m]` a modifier, `[d]` a diagnosis, `[h]` a history entry, `[v]` a vertebral level's heights, `<fact>` a clinical field); empty when it has none.
    */
   paths: readonly string[];
   /** When a rule with paths leaves the path out, or why a rule has none. */
@@ -136,6 +136,19 @@ export const RULES = rules({
   'doc.order-missing': { family: 'documentation', severity: 'warning', summary: 'The report names no ordering clinician (Medicare BMM needs an order from the treating practitioner).', params: {}, ...AT_REPORT },
   'doc.vfa-findings-missing': { family: 'documentation', severity: 'error', summary: 'The VFA has no documented interpretation: neither fractures nor a statement that there are none.', params: {}, ...AT_REPORT },
   'doc.vfa-levels-missing': { family: 'documentation', severity: 'warning', summary: 'The VFA report does not state which levels were evaluated or could not be.', params: {}, ...AT_REPORT },
+  'doc.vfa-grade-differs': {
+    family: 'documentation',
+    severity: 'warning',
+    summary: "The report's Genant grade of a level differs from the grade its VFA heights give (morphometry checks the reader's grade; it does not replace it).",
+    params: {
+      level: p('string', 'the vertebral level, T4-L4'),
+      statedGrade: p('integer', 'the grade the report gives the level (0 when the report reads it as normal)'),
+      computedGrade: p('integer', 'the Genant grade computed from the heights'),
+      type: pn('string', 'the deformity type the heights show (wedge, biconcave, crush), or null for grade 0'),
+      reductionPercent: p('number', 'the largest height reduction, percent'),
+    },
+    paths: ['morphometry[v]'],
+  },
   'doc.vfa-grade-missing': { family: 'documentation', severity: 'warning', summary: 'A vertebral fracture on VFA is reported without its Genant grade.', params: { level: p('string', 'the vertebral level of the fracture, e.g. T12') }, ...AT_REPORT },
 
   'selection.not-billed': { family: 'selection', severity: 'warning', summary: 'A performed and documented service has no line on the claim.', params: { code: p('string', 'the code the performed service calls for'), billed: p('string[]', 'the submitted codes this code replaces (the parts of a combined code), else empty') }, ...AT_PERFORMED },

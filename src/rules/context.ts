@@ -3,7 +3,7 @@
  * it reports into. Rules are pure and synchronous: they read the context and write findings, nothing else.
  */
 import type { Clinical, Encounter, HistoryEntry, Procedure } from '../contract/encounter.js';
-import type { Finding, Source } from '../contract/result.js';
+import type { Finding, GradedLevel, Source } from '../contract/result.js';
 import type { ClaimType, Component, Jurisdiction, Severity, Sex } from '../contract/values.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import type { PayerPack } from '../knowledge/schema.js';
@@ -85,6 +85,8 @@ export interface RuleContext {
   labels: string[];
   /** Facts extracted from the report text, when the encounter has one. */
   facts: ReportFacts | undefined;
+  /** The encounter's VFA heights graded, when it gives them. */
+  morphometry: GradedLevel[] | undefined;
   /** True when the diagnoses were suggested from the report (the encounter listed none). */
   diagnosesFromReport: boolean;
   /** The Medicare assessment of each line under check, worked out once (Medicare packs only). */

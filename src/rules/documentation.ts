@@ -4,6 +4,8 @@
  * is the caller's statement of what was documented.
  */
 import type { Source } from '../contract/result.js';
+import type { ReportFacts } from '../extract/facts.js';
+import { GENANT_SOURCE } from '../morphometry/grade.js';
 import { Report, type RuleContext } from './context.js';
 
 const ISCD_DXA: Source = { title: 'ISCD 2023 official positions: DXA report elements, split into a required minimum and optional items (REFERENCE §6)', confidence: 'verified' };
@@ -90,10 +92,39 @@ export function checkDocumentation(ctx: RuleContext, report: Report): void {
     if (!vfa?.levelsEvaluated && (vfa?.notEvaluable.length ?? 0) === 0) {
       report.add('doc.vfa-levels-missing', { message: 'The VFA report does not say which levels were evaluated (T4-L4) or which could not be.', fix: 'State the levels evaluated and any not evaluable.', source: ISCD_VFA, path: 'report' });
     }
+    if (vfa && ctx.morphometry) compareGrades(ctx, vfa, report);
     for (const fracture of vfa?.fractures ?? []) {
       if (fracture.grade === undefined) {
         report.add('doc.vfa-grade-missing', { message: `The fracture at ${fracture.level} is reported without its Genant grade.`, fix: 'Grade each fracture (Genant 1 mild, 2 moderate, 3 severe).', source: ISCD_VFA, path: 'report', params: { level: fracture.level } });
       }
     }
+  }
+}
+
+const GRADE_WORDS = ['normal', 'mild', 'moderate', 'severe'] as const;
+
+/**
+ * The report's Genant grade of each level against the grade its heights give (issue 13 §1). A level the report names
+ * as fractured has the grade it states (none stated: doc.vfa-grade-missing says so instead); a level it does not
+ * name is read as normal (grade 0) once the report has an interpretation. Levels not evaluable are not compared.
+ */
+function compareGrades(ctx: RuleContext, vfa: NonNullable<ReportFacts['vfa']>, report: Report): void {
+  if (vfa.fractures.length === 0 && !vfa.noFracture) return;
+  const rows = ctx.encounter.morphometry ?? [];
+  for (const level of ctx.morphometry ?? []) {
+    if (!level.evaluable || level.grade === undefined) continue;
+    const fracture = vfa.fractures.find((f) => f.level === level.level);
+    if (fracture && fracture.grade === undefined) continue;
+    const stated = fracture?.grade ?? 0;
+    if (stated === level.grade) continue;
+    const reduction = Math.max(level.ownReductionPercent ?? 0, level.neighbourReductionPercent ?? 0);
+    const computed = level.grade === 0 ? `grade 0 (${reduction} % largest height reduction, under 20 %)` : `grade ${level.grade} (${GRADE_WORDS[level.grade]} ${level.type}, ${reduction} % height reduction)`;
+    report.add('doc.vfa-grade-differs', {
+      message: `${level.level}: the report reads ${stated === 0 ? 'no fracture' : `a grade ${stated} (${GRADE_WORDS[stated]}) fracture`}; the heights give ${computed}.`,
+      fix: 'Have the reading physician confirm the grade against the image, or correct the measured heights; morphometry alone does not diagnose a fracture.',
+      source: GENANT_SOURCE,
+      path: `morphometry[${rows.findIndex((r) => r.level === level.level)}]`,
+      params: { level: level.level, statedGrade: stated, computedGrade: level.grade, type: level.type ?? null, reductionPercent: reduction },
+    });
   }
 }
