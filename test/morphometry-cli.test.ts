@@ -25,6 +25,14 @@ describe('dxacode morphometry', () => {
     expect(run.stdout).toContain('Genant 1993');
   });
 
+  it('draws the spine as SVG, marking a fracture new since the prior study given with --prior', async () => {
+    const prior = 'level,anterior_mm,middle_mm,posterior_mm,evaluable\nT12,22.9,22.0,23.4,yes\n';
+    const run = await runCli(['morphometry', EXAMPLE, '--prior', '-', '--format', 'svg'], prior);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^<svg [^>]*role="img"/);
+    expect(run.stdout).toContain('<title>T12: grade 2 moderate wedge fracture, new since the prior study</title>');
+  });
+
   it('refuses bad heights with the place and what was expected, exit 2', async () => {
     const run = await runCli(['morphometry', '-'], 'level,anterior_mm,middle_mm,posterior_mm,evaluable\nT12,21,x,25,yes\n');
     expect(run.code).toBe(2);

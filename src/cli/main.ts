@@ -158,7 +158,8 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .command('morphometry')
     .description('grade VFA vertebral heights T4-L4 (CSV or JSON, docs/morphometry.md): ratios, height loss, Genant grade and type per level')
     .argument('[file]', 'heights file, or - for standard input (default)')
-    .addOption(new Option('-f, --format <format>', 'output format (default: text on a terminal, json otherwise)').choices(['json', 'text']))
+    .option('--prior <file>', "the prior study's heights: levels graded now that were normal then are marked new")
+    .addOption(new Option('-f, --format <format>', 'output format: json, text, or svg for the spine picture (default: text on a terminal, json otherwise)').choices(['json', 'text', 'svg']))
     .action(lazy(async () => (await import('./morphometry.js')).run));
 
   program

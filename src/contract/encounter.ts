@@ -216,6 +216,11 @@ export const Encounter = z
       .max(VERTEBRAL_LEVELS.length)
       .optional()
       .meta({ description: 'VFA vertebral heights T4-L4, one entry per level (docs/morphometry.md); dxacode grades them (Genant) and compares the grades with the report' }),
+    priorMorphometry: z
+      .array(LevelHeights)
+      .max(VERTEBRAL_LEVELS.length)
+      .optional()
+      .meta({ description: 'the prior VFA study\'s heights, same layout: levels graded now that were normal then are new fractures (docs/morphometry.md)' }),
     report: z
       .string()
       .max(INPUT_LIMITS.reportLength, { error: `expected a report of at most ${INPUT_LIMITS.reportLength} characters` })

@@ -75,6 +75,10 @@ export const GradedLevel = z
     expectedPosteriorMm: z.number().nullable().optional(),
     grade: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]).optional().meta({ description: 'Genant grade computed from the heights: 0 normal, 1 mild, 2 moderate, 3 severe' }),
     type: z.enum(['wedge', 'biconcave', 'crush']).optional().meta({ description: 'deformity type of a level of grade 1-3' }),
+    sincePrior: z
+      .enum(['new', 'worse'])
+      .optional()
+      .meta({ description: 'against the prior study\'s heights (priorMorphometry), the level evaluable in both: new (grade 0 then, 1-3 now) or worse (a higher grade now)' }),
   })
   .meta({ id: 'GradedLevel', description: 'A VFA level graded from its heights; morphometry alone does not diagnose a fracture' });
 

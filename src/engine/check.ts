@@ -108,7 +108,7 @@ export function checkWithFacts(given: Encounter, allKnowledge: Knowledge, option
     leftOff: coded.leftOff,
     labels: [],
     facts,
-    morphometry: encounter.morphometry ? gradeMorphometry(encounter.morphometry) : undefined,
+    morphometry: encounter.morphometry ? gradeMorphometry(encounter.morphometry, encounter.priorMorphometry) : undefined,
     diagnosesFromReport: given.diagnoses === undefined && (facts?.diagnoses.length ?? 0) > 0,
     historyScope: options.historyScope ?? 'all-providers',
     assessments:

@@ -105,7 +105,7 @@ function passesFastPath(raw: Record<string, unknown>): boolean {
   const birthDate = e.patient.birthDate;
   if (birthDate !== undefined && (!isCalendarDate(birthDate) || birthDate > e.dateOfService)) return false;
   if (e.history?.some((h) => !isCalendarDate(h.dateOfService))) return false;
-  if (e.morphometry !== undefined && duplicateLevels(e.morphometry).length > 0) return false;
+  if (e.morphometry !== undefined || e.priorMorphometry !== undefined) return false;
   return true;
 }
 
@@ -123,8 +123,10 @@ export function parseEncounterStrictly(raw: unknown): ParsedEncounter {
   if (encounter.patient.birthDate !== undefined && encounter.patient.birthDate > encounter.dateOfService) {
     problems.push({ field: 'patient.birthDate', message: `expected a birth date on or before the date of service ${encounter.dateOfService}, got "${encounter.patient.birthDate}"` });
   }
-  for (const duplicate of duplicateLevels(encounter.morphometry ?? [])) {
-    problems.push({ field: `morphometry[${duplicate.index}].level`, message: `expected each vertebral level once, got ${duplicate.level} again` });
+  for (const field of ['morphometry', 'priorMorphometry'] as const) {
+    for (const duplicate of duplicateLevels(encounter[field] ?? [])) {
+      problems.push({ field: `${field}[${duplicate.index}].level`, message: `expected each vertebral level once, got ${duplicate.level} again` });
+    }
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, encounter };
 }

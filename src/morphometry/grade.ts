@@ -50,8 +50,23 @@ export function genantGrade(reductionPercent: number): GenantGrade {
   return 0;
 }
 
-/** Grades every level given, in T4-L4 order. Rows are valid contract rows with distinct levels; levels not given are left out. */
-export function gradeMorphometry(rows: readonly LevelHeights[]): GradedLevel[] {
+/**
+ * Grades every level given, in T4-L4 order (rows are valid contract rows with distinct levels; levels not given are
+ * left out). With the prior study's heights, a level evaluable in both that was grade 0 then and is 1-3 now is `new`,
+ * one whose grade rose is `worse`.
+ */
+export function gradeMorphometry(rows: readonly LevelHeights[], prior?: readonly LevelHeights[]): GradedLevel[] {
+  const graded = gradeLevels(rows);
+  if (!prior) return graded;
+  const before = new Map(gradeLevels(prior).map((l) => [l.level, l.grade]));
+  return graded.map((l) => {
+    const then = before.get(l.level);
+    if (then === undefined || l.grade === undefined || l.grade <= then) return l;
+    return { ...l, sincePrior: then === 0 ? 'new' : 'worse' };
+  });
+}
+
+function gradeLevels(rows: readonly LevelHeights[]): GradedLevel[] {
   const byLevel = new Map(rows.map((r) => [r.level, r]));
   const posterior = (level: VertebralLevel | undefined): number | undefined => {
     const row = level === undefined ? undefined : byLevel.get(level);
