@@ -163,6 +163,13 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .action(lazy(async () => (await import('./morphometry.js')).run));
 
   program
+    .command('report')
+    .description("draft a structured DXA/VFA report from the study's facts (JSON, docs/report-drafting.md); exit 1 while elements are missing")
+    .argument('[file]', 'study facts file, or - for standard input (default)')
+    .addOption(new Option('-f, --format <format>', 'output format: text (the draft) or json (the draft, what is missing, the density category); default text on a terminal, json otherwise').choices(['json', 'text']))
+    .action(lazy(async () => (await import('./report.js')).run));
+
+  program
     .command('schema')
     .description('print the JSON Schema of the Encounter and Result contract and of payer pack files, or write them to a folder')
     .option('--write <dir>', 'write encounter.schema.json, result.schema.json and payer-pack.schema.json into this folder')
