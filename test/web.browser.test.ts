@@ -76,7 +76,7 @@ if (!haveChromium()) {
       expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       expect(response.headers.get('referrer-policy')).toBe('no-referrer');
-      const script = await fetch(`${bench.baseUrl}/app/main.js`);
+      const script = await fetch(`${bench.baseUrl}/app/web/app/main.js`);
       expect(script.status).toBe(200);
       expect(script.headers.get('content-type')).toContain('javascript');
       expect(script.headers.get('x-content-type-options')).toBe('nosniff');
@@ -300,6 +300,25 @@ if (!haveChromium()) {
       await page.locator('.override-note').first().waitFor();
       expect(await page.locator('.override-note').first().textContent()).toContain('Separate sessions documented');
       await screenshot(page, '11-keyboard-override');
+    });
+
+    it('draws the spine from VFA heights in the encounter view, with a description and a table alternative', async () => {
+      const heights = readFileSync(new URL('../examples/morphometry.csv', import.meta.url), 'utf8').trim().split('\n').slice(1).map((line) => {
+        const [level, a, m, p, evaluable, reason] = line.split(',');
+        return evaluable === 'yes' ? { level, evaluable: true, anteriorMm: Number(a), middleMm: Number(m), posteriorMm: Number(p) } : { level, evaluable: false, reason };
+      });
+      const withHeights = { ...pairTrap, id: 'spine-1', morphometry: heights, claim: undefined };
+      const created = await fetch(`${bench.baseUrl}/v1/encounters`, { method: 'POST', headers: { authorization: `Bearer ${bench.token}`, 'content-type': 'application/json' }, body: JSON.stringify(withHeights) });
+      expect(created.status).toBe(201);
+      const { encounterId } = (await created.json()) as { encounterId: string };
+      await page.goto(`${bench.baseUrl}/#/encounters/${encounterId}`);
+      const svg = page.locator('figure.spine-figure svg[role="img"]');
+      await svg.waitFor();
+      expect(await svg.locator('desc').textContent()).toContain('T12: grade 2 moderate wedge fracture');
+      expect(await svg.locator('g > title').count()).toBe(13);
+      expect(await page.locator('table.spine-table tbody tr').count()).toBe(13);
+      expect(await page.locator('table.spine-table tbody tr', { hasText: 'T4' }).first().textContent()).toContain('not evaluable: obscured by the scapulae');
+      await screenshot(page, '12-spine');
     });
 
     it('renders the API docs under their content security policy, and refuses to be framed', async () => {

@@ -7,10 +7,22 @@
  * outline and the word "new". Screen readers get role="img", a title, a description that lists every level, and a
  * title per level; the table alternative (spineTable) carries the same words. All text is escaped.
  */
-import type { GradedLevel } from '../contract/result.js';
-import { VERTEBRAL_LEVELS } from './levels.js';
+import { VERTEBRAL_LEVELS } from '../contract/values.js';
 
-const GRADE_WORDS = ['normal', 'mild', 'moderate', 'severe'] as const;
+/**
+ * What the picture needs of a graded level (the contract's GradedLevel fits it). This module imports nothing else,
+ * so the workbench page compiles it too (tsconfig.web.json) and draws the same picture as the CLI.
+ */
+export interface SpineLevel {
+  level: string;
+  evaluable: boolean;
+  reason?: string | undefined;
+  grade?: number | undefined;
+  type?: string | undefined;
+  sincePrior?: 'new' | 'worse' | undefined;
+}
+
+const GRADE_WORDS = ['normal', 'mild', 'moderate', 'severe'];
 /** Fill per grade, light to dark: distinguishable in greyscale and printed. */
 const GRADE_FILL = ['#ffffff', '#d0d0d0', '#8c8c8c', '#404040'] as const;
 const ROW = 34;
@@ -30,7 +42,7 @@ export interface SpineRow {
 }
 
 /** The rows for T4-L4, levels not given reading "not evaluated". */
-export function spineTable(levels: readonly GradedLevel[]): SpineRow[] {
+export function spineTable(levels: readonly SpineLevel[]): SpineRow[] {
   const byLevel = new Map(levels.map((l) => [l.level, l]));
   return VERTEBRAL_LEVELS.map((level) => {
     const l = byLevel.get(level);
@@ -49,7 +61,7 @@ export function escapeXml(text: string): string {
 
 /** The SVG text of the spine picture. `title` names the study (no patient name: ids only). */
 export function renderSpineSvg(
-  levels: readonly GradedLevel[],
+  levels: readonly SpineLevel[],
   heights: readonly { level: string; anteriorMm?: number; middleMm?: number; posteriorMm?: number }[],
   options: { title?: string; idPrefix?: string } = {},
 ): string {

@@ -6,6 +6,7 @@
 import { getBlob, getJson, postJson } from './api.js';
 import { formatDateTime, h, replaceChildren, saveBlob, shortId, verdictBadge, type Child } from './dom.js';
 import { factValue, fieldLabel, renderHighlightedReport } from './highlight.js';
+import { renderSpineSvg, spineTable } from '../../morphometry/spine-svg.js';
 import type { Finding, Result, StoredEncounter } from './types.js';
 import { announce, errorList, pageHeading, showError, type ViewContext } from './ui.js';
 
@@ -276,6 +277,25 @@ function reportCards(stored: StoredEncounter, result: Result): HTMLElement[] {
   ];
 }
 
+/**
+ * The spine picture (T4-L4 from the graded heights) with its table alternative; the same SVG the CLI draws. The SVG
+ * text escapes everything it holds, and is parsed as XML (no script runs from a parsed document) before it is shown.
+ */
+function spineCard(stored: StoredEncounter, result: Result): HTMLElement | null {
+  const levels = result.morphometry;
+  if (!levels || levels.length === 0) return null;
+  const svgText = renderSpineSvg(levels, stored.encounter.morphometry ?? [], { title: `Vertebral fracture assessment of ${stored.dateOfService}, T4 to L4`, idPrefix: `spine-${stored.id}` });
+  const parsed = new DOMParser().parseFromString(svgText, 'image/svg+xml').documentElement;
+  const picture = parsed.nodeName === 'svg' ? document.importNode(parsed, true) : h('p', { class: 'muted' }, 'The spine picture could not be drawn.');
+  const rows = spineTable(levels).map((row) => h('tr', {}, h('th', { scope: 'row' }, row.level), h('td', {}, row.grade === null ? '—' : String(row.grade)), h('td', {}, row.status)));
+  return card(
+    'Spine (VFA heights)',
+    'spine-heading',
+    h('figure', { class: 'spine-figure' }, picture, h('figcaption', { class: 'hint' }, 'Grades computed from the measured heights (Genant 1993); morphometry checks the reader\'s grade and does not replace it.')),
+    h('details', { class: 'chart-table' }, h('summary', {}, 'Show the levels as a table'), h('table', { class: 'data-table spine-table' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Level'), h('th', { scope: 'col' }, 'Grade'), h('th', { scope: 'col' }, 'Reading'))), h('tbody', {}, rows))),
+  );
+}
+
 /** The patient as the encounter gives them: name, identifiers, birth date or age, and sex. */
 function patientCard(stored: StoredEncounter): HTMLElement {
   const patient = stored.encounter.patient;
@@ -397,7 +417,7 @@ export async function renderEncounter(ctx: ViewContext): Promise<void> {
       acceptHint ? h('p', { id: 'accept-hint', class: 'toolbar-hint' }, acceptHint) : null,
       accepted ? h('p', { class: 'toolbar-hint ok' }, 'Accepted by ', shortId(accepted.actor, { prefix: 'token ' }), `, ${formatDateTime(accepted.createdAt)}.`) : null,
     ),
-    h('div', { class: 'encounter-grid' }, h('div', { class: 'stack' }, findingsCard, recommendedClaim(result), checksCard(result, version.knowledgeVersion)), h('div', { class: 'stack' }, patientCard(stored), ...reportCards(stored, result), historyCard(stored, version.version))),
+    h('div', { class: 'encounter-grid' }, h('div', { class: 'stack' }, findingsCard, recommendedClaim(result), checksCard(result, version.knowledgeVersion)), h('div', { class: 'stack' }, patientCard(stored), spineCard(stored, result), ...reportCards(stored, result), historyCard(stored, version.version))),
   );
 }
 

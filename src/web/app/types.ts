@@ -3,6 +3,7 @@
  * build cannot import the Node side (zod, store); only the fields the page shows are listed. The compiler keeps the
  * mirror honest: src/server/web-wire.test.ts fails the typecheck when a server shape stops giving what is read here.
  */
+import type { SpineLevel } from '../../morphometry/spine-svg.js';
 
 /** The three verdicts, in order of severity. */
 export const VERDICTS = ['clean', 'review', 'reject'] as const;
@@ -78,6 +79,7 @@ export interface Result {
   checked: { family: string; version: string }[];
   unchecked: { family: string; reason: string }[];
   fromReport?: FromReport[];
+  morphometry?: SpineLevel[];
 }
 
 /** One submitted claim line. */
@@ -100,6 +102,7 @@ export interface Encounter {
   diagnoses?: string[];
   report?: string;
   claim?: { lines: ClaimLine[] };
+  morphometry?: { level: string; anteriorMm?: number; middleMm?: number; posteriorMm?: number }[];
 }
 
 /** Who signed in (POST /v1/session). */
