@@ -302,6 +302,22 @@ if (!haveChromium()) {
       await screenshot(page, '11-keyboard-override');
     });
 
+    it('coaches the radiologist while the report is typed: what is missing, with its rule, gone once written', async () => {
+      await page.goto(`${bench.baseUrl}/#/new`);
+      await page.locator('h1', { hasText: 'New encounter' }).waitFor();
+      await page.getByLabel('Date of service').fill('2026-03-02');
+      await page.getByLabel('or age').fill('74');
+      const draft = ['VERTEBRAL FRACTURE ASSESSMENT', 'TECHNIQUE: Lateral vertebral assessment was performed on the densitometer, T4-L4 evaluated.', 'FINDINGS: Wedge fracture of T12.', ''].join('\n');
+      await page.getByLabel('Report text').fill(draft);
+      const items = page.locator('.coach-list li');
+      await expect.poll(async () => (await items.evaluateAll((li) => li.map((e) => e.getAttribute('data-rule')))).sort()).toEqual(['doc.indication-missing', 'doc.interpretation-missing', 'doc.signature-missing', 'doc.vfa-grade-missing']);
+      expect(await page.locator('.coach-list li[data-rule="doc.signature-missing"] code.rule-id').textContent()).toBe('doc.signature-missing');
+      await screenshot(page, '12-coach');
+      await page.getByLabel('Report text').fill(`${draft.replace('Wedge fracture of T12.', 'Moderate (Genant grade 2) wedge fracture of T12.')}INDICATION: Height loss 5 cm.\nIMPRESSION: T12 vertebral fracture.\nElectronically signed by Robert Chen, MD on 03/02/2026\n`);
+      await expect.poll(() => items.count()).toBe(0);
+      expect(await page.locator('.coach').textContent()).toContain('Nothing is missing');
+    });
+
     it('draws the spine from VFA heights in the encounter view, with a description and a table alternative', async () => {
       const heights = readFileSync(new URL('../examples/morphometry.csv', import.meta.url), 'utf8').trim().split('\n').slice(1).map((line) => {
         const [level, a, m, p, evaluable, reason] = line.split(',');
@@ -318,7 +334,7 @@ if (!haveChromium()) {
       expect(await svg.locator('g > title').count()).toBe(13);
       expect(await page.locator('table.spine-table tbody tr').count()).toBe(13);
       expect(await page.locator('table.spine-table tbody tr', { hasText: 'T4' }).first().textContent()).toContain('not evaluable: obscured by the scapulae');
-      await screenshot(page, '12-spine');
+      await screenshot(page, '13-spine');
     });
 
     it('renders the API docs under their content security policy, and refuses to be framed', async () => {

@@ -53,6 +53,7 @@ export async function renderNewEncounter(ctx: ViewContext): Promise<void> {
     if (!picked) return;
     try {
       report.value = await readTextFile(picked);
+      refreshCoach();
       announce(`Loaded ${picked.name} (${report.value.length.toLocaleString()} characters).`);
     } catch (error) {
       showError(error, `${picked.name} could not be read.`);
@@ -146,10 +147,55 @@ export async function renderNewEncounter(ctx: ViewContext): Promise<void> {
     return { encounter, problems };
   };
 
+  // The documentation coach: while the report is typed, what the claim's documentation still lacks, with the rule
+  // behind each item. POST /v1/check stores nothing; an answer older than the newest request is dropped.
+  const coachStatus = h('p', { class: 'hint' }, 'Type or paste the report: what its documentation still lacks for the claim appears here, with the rule behind each item.');
+  const coachList = h('ul', { class: 'plain-list coach-list' });
+  let coachRun = 0;
+  let coachTimer: ReturnType<typeof setTimeout> | undefined;
+  const runCoach = async () => {
+    const run = ++coachRun;
+    if (!report.value.trim()) {
+      replaceChildren(coachList);
+      coachStatus.textContent = 'Type or paste the report: what its documentation still lacks for the claim appears here, with the rule behind each item.';
+      return;
+    }
+    const { encounter, problems } = collect();
+    if (!encounter) {
+      replaceChildren(coachList);
+      coachStatus.textContent = `The report is checked once the form is complete: ${problems[0] ?? ''}`;
+      return;
+    }
+    coachStatus.textContent = 'Checking the report…';
+    try {
+      const result = await postJson<Result>('/v1/check', encounter);
+      if (run !== coachRun) return;
+      const needed = result.findings.filter((f) => f.rule.startsWith('doc.') || f.rule === 'report.no-study');
+      coachStatus.textContent = needed.length === 0 ? 'Nothing is missing: the report has every element the documentation rules check for this claim.' : `${needed.length} ${needed.length === 1 ? 'item is' : 'items are'} still missing for the claim:`;
+      replaceChildren(
+        coachList,
+        needed.map((f) => h('li', { class: `coach-item severity-${f.severity}`, 'data-rule': f.rule }, h('span', { class: `tag tag-${f.severity}` }, f.severity === 'error' ? 'Holds the claim' : 'Warning'), ' ', f.message, f.fix ? h('div', { class: 'hint' }, f.fix) : null, h('div', { class: 'muted small' }, 'Rule ', h('code', { class: 'rule-id' }, f.rule), ` · ${f.source.title}`))),
+      );
+    } catch (error) {
+      if (run !== coachRun) return;
+      replaceChildren(coachList);
+      coachStatus.textContent = `The report could not be checked: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  };
+  const refreshCoach = () => {
+    clearTimeout(coachTimer);
+    coachTimer = setTimeout(() => void runCoach(), 500);
+  };
+  report.addEventListener('input', refreshCoach);
+  const coach = h('section', { class: 'card coach', 'aria-labelledby': 'coach-heading' }, h('h2', { id: 'coach-heading' }, 'Documentation coach'), h('div', { 'aria-live': 'polite' }, coachStatus, coachList));
+
   const form = h(
     'form',
     {
       class: 'new-encounter',
+      oninput: (event: Event) => {
+        if (event.target !== report) refreshCoach();
+      },
       'aria-labelledby': 'page-title',
       novalidate: true,
       onsubmit: async (event: Event) => {
@@ -185,6 +231,7 @@ export async function renderNewEncounter(ctx: ViewContext): Promise<void> {
         h('h2', { id: 'report-heading' }, 'Report'),
         field('Report text', report, 'Paste the DXA/VFA report as the scanner or dictation gave it. Procedures, results, indication and diagnoses are read from it.'),
         field('Or open a text file', file),
+        coach,
       ),
       h(
         'div',
