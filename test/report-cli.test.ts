@@ -21,6 +21,18 @@ describe('dxacode report', () => {
     expect((JSON.parse(json.stdout) as { missing: { element: string }[] }).missing.map((m) => m.element)).toEqual(['indication', 'signature']);
   });
 
+  it('exports the draft as a printable HTML document with the spine picture and its table', async () => {
+    const run = await runCli(['report', 'examples/report-facts.json', '--format', 'html']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^<!DOCTYPE html>\n<html lang="en">/);
+    expect(run.stdout).toContain('<pre class="report">DXA BONE DENSITY STUDY AND VERTEBRAL FRACTURE ASSESSMENT');
+    expect(run.stdout).toContain('<title>T12: grade 2 moderate wedge fracture</title>');
+    expect(run.stdout).toContain('<tr><th scope="row">T4</th><td>-</td><td>not evaluable: obscured by the scapulae</td></tr>');
+    // Levels the report evaluated and did not name as fractured are drawn and listed as normal.
+    expect(run.stdout).toContain('<tr><th scope="row">T5</th><td>0</td><td>normal</td></tr>');
+    expect(run.stdout).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+  });
+
   it('refuses facts that do not fit, naming the field (exit 2)', async () => {
     const run = await runCli(['report', '-'], JSON.stringify({ dateOfService: '2026-03-02', patient: { sex: 'female', age: 70 }, results: [{ site: 'spine', tScore: -2 }] }));
     expect(run.code).toBe(2);

@@ -166,7 +166,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .command('report')
     .description("draft a structured DXA/VFA report from the study's facts (JSON, docs/report-drafting.md); exit 1 while elements are missing")
     .argument('[file]', 'study facts file, or - for standard input (default)')
-    .addOption(new Option('-f, --format <format>', 'output format: text (the draft) or json (the draft, what is missing, the density category); default text on a terminal, json otherwise').choices(['json', 'text']))
+    .addOption(new Option('-f, --format <format>', 'output format: text (the draft), html (the draft with the spine picture, to print or archive) or json (the draft, what is missing, the density category); default text on a terminal, json otherwise').choices(['json', 'text', 'html']))
     .action(lazy(async () => (await import('./report.js')).run));
 
   program

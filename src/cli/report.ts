@@ -5,6 +5,7 @@
  */
 import { formatPath } from '../engine/validate.js';
 import { draftReport } from '../report/draft.js';
+import { reportHtml } from '../report/html.js';
 import { ReportDraftInput } from '../report/input.js';
 import { EXIT } from './exit.js';
 import { openInput, outputFormat, readAll, unreadable, type CliIo } from './shared.js';
@@ -12,7 +13,7 @@ import { openInput, outputFormat, readAll, unreadable, type CliIo } from './shar
 const MAX_INPUT_BYTES = 256 * 1024;
 
 /** Runs `dxacode report`. */
-export async function run(io: CliIo, file: string | undefined, options: { format?: 'json' | 'text' }): Promise<number> {
+export async function run(io: CliIo, file: string | undefined, options: { format?: 'json' | 'text' | 'html' }): Promise<number> {
   const source = openInput(file, io, "give the study's facts as a JSON FILE, or pipe them on standard input");
   if (!source) return EXIT.unusable;
   let text: string | undefined;
@@ -41,10 +42,11 @@ export async function run(io: CliIo, file: string | undefined, options: { format
     return EXIT.unusable;
   }
   const draft = draftReport(parsed.data);
-  if (outputFormat(io, options.format) === 'json') {
+  const format = options.format === 'html' ? 'html' : outputFormat(io, options.format);
+  if (format === 'json') {
     io.stdout.write(`${JSON.stringify({ text: draft.text, missing: draft.missing, classification: draft.classification }, null, 2)}\n`);
   } else {
-    io.stdout.write(draft.text);
+    io.stdout.write(format === 'html' ? reportHtml(parsed.data, draft) : draft.text);
     for (const m of draft.missing) io.stderr.write(`dxacode: still missing: ${m.element}${m.rule ? ` (${m.rule})` : ''}: ${m.message}\n`);
   }
   return draft.missing.length === 0 ? EXIT.ok : EXIT.reject;

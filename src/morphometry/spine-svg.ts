@@ -89,20 +89,25 @@ export function renderSpineSvg(
     const h = byLevel.get(row.level);
     out.push(`<g><title>${escapeXml(`${row.level}: ${row.status}`)}</title>`);
     out.push(`<text x="${BODY_LEFT - 8}" y="${mid + 4}" text-anchor="end" font-weight="bold">${row.level}</text>`);
-    if (row.grade === null || !h || h.anteriorMm === undefined || h.middleMm === undefined || h.posteriorMm === undefined) {
+    const measured = h?.anteriorMm !== undefined && h.middleMm !== undefined && h.posteriorMm !== undefined ? [h.anteriorMm, h.middleMm, h.posteriorMm] : undefined;
+    const stroke = `stroke="#000" stroke-width="${row.newSincePrior ? 3 : 1}"`;
+    if (row.grade === null) {
       // Not evaluated or not evaluable: an outline of a normal body, dashed; hatched when not evaluable.
       const fill = row.status.startsWith('not evaluable') ? `url(#${id}-hatch)` : 'none';
       out.push(`<rect x="${BODY_LEFT}" y="${y + 3}" width="${BODY_WIDTH}" height="${ROW - 6}" fill="${fill}" stroke="#000" stroke-dasharray="4 3"/>`);
+    } else if (!measured) {
+      // Graded as read, without heights: a plain body in the grade's grey.
+      out.push(`<rect x="${BODY_LEFT}" y="${y + 3}" width="${BODY_WIDTH}" height="${ROW - 6}" fill="${GRADE_FILL[row.grade] ?? GRADE_FILL[0]}" ${stroke}/>`);
     } else {
       // The body from its heights, centred on the row: anterior edge left, middle at the centre, posterior right.
-      const [a, m, p] = [h.anteriorMm * scale, h.middleMm * scale, h.posteriorMm * scale];
+      const [a, m, p] = measured.map((mm) => mm * scale) as [number, number, number];
       const x0 = BODY_LEFT;
       const x1 = BODY_LEFT + BODY_WIDTH / 2;
       const x2 = BODY_LEFT + BODY_WIDTH;
       const points = [[x0, mid - a / 2], [x1, mid - m / 2], [x2, mid - p / 2], [x2, mid + p / 2], [x1, mid + m / 2], [x0, mid + a / 2]].map(([x, yy]) => `${x!.toFixed(1)},${yy!.toFixed(1)}`).join(' ');
-      out.push(`<polygon points="${points}" fill="${GRADE_FILL[row.grade] ?? GRADE_FILL[0]}" stroke="#000" stroke-width="${row.newSincePrior ? 3 : 1}"/>`);
-      if (row.grade > 0) out.push(`<text x="${x1}" y="${mid + 4}" text-anchor="middle" font-weight="bold" fill="${row.grade >= 2 ? '#fff' : '#000'}">${row.grade}</text>`);
+      out.push(`<polygon points="${points}" fill="${GRADE_FILL[row.grade] ?? GRADE_FILL[0]}" ${stroke}/>`);
     }
+    if (row.grade !== null && row.grade > 0) out.push(`<text x="${BODY_LEFT + BODY_WIDTH / 2}" y="${mid + 4}" text-anchor="middle" font-weight="bold" fill="${row.grade >= 2 ? '#fff' : '#000'}">${row.grade}</text>`);
     out.push(`<text x="${BODY_LEFT + BODY_WIDTH + 16}" y="${mid + 4}"${row.newSincePrior ? ' font-weight="bold"' : ''}>${escapeXml(row.status.length > 80 ? `${row.status.slice(0, 77)}...` : row.status)}</text>`);
     out.push('</g>');
   });

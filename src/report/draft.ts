@@ -12,6 +12,7 @@
  * - children and adolescents (under 20): Z-scores; -2.0 or lower is "low bone density for chronologic age".
  */
 import type { GradedLevel } from '../contract/result.js';
+import { VERTEBRAL_LEVELS } from '../contract/values.js';
 import type { ResultSite } from '../extract/facts.js';
 import { gradeMorphometry } from '../morphometry/grade.js';
 import type { ReportDraftInput } from './input.js';
@@ -102,10 +103,13 @@ function classify(input: ReportDraftInput): Classification {
 
 function vfaLevels(vfa: NonNullable<ReportDraftInput['vfa']>): GradedLevel[] {
   if (vfa.fractures !== undefined || vfa.morphometry === undefined) {
-    return [
-      ...(vfa.notEvaluable ?? []).map((n) => ({ level: n.level, evaluable: false, reason: n.reason })),
-      ...(vfa.fractures ?? []).map((f) => ({ level: f.level, evaluable: true, grade: f.grade, type: f.type })),
-    ];
+    // As read: T4-L4 evaluated, except the levels given as not evaluable; those not named as fractured are normal.
+    return VERTEBRAL_LEVELS.map((level): GradedLevel => {
+      const notEvaluable = vfa.notEvaluable?.find((n) => n.level === level);
+      if (notEvaluable) return { level, evaluable: false, reason: notEvaluable.reason };
+      const fracture = vfa.fractures?.find((f) => f.level === level);
+      return fracture ? { level, evaluable: true, grade: fracture.grade, type: fracture.type } : { level, evaluable: true, grade: 0 };
+    });
   }
   return gradeMorphometry(vfa.morphometry);
 }
