@@ -147,7 +147,16 @@ if (!haveChromium()) {
       expect(await finding.locator('.finding-source').textContent()).toMatch(/Source: .+(verified|secondary|unverified)/);
       expect(await page.getByText('Not checked is not clean').count()).toBe(1);
       expect(await page.getByRole('button', { name: 'Accept claim' }).isDisabled()).toBe(true);
+      expect(await page.locator('#accept-hint').textContent()).toMatch(/errors? needs? an override/);
       expect(await page.getByRole('button', { name: 'Download 837P' }).isDisabled()).toBe(true);
+      expect(await page.getByRole('button', { name: 'Download 837P' }).getAttribute('aria-describedby')).toBe('download-hint');
+      // The submitted claim beside the recommended one, with what changes in words.
+      expect(await page.locator('.compare-table tbody tr td:last-child').allTextContents()).toEqual(['add 77085', 'remove 77080', 'remove 77086']);
+      // Findings are listed errors first, then warnings, then info; families are named in words.
+      const severities = await page.locator('li.finding').evaluateAll((items) => items.map((i) => i.getAttribute('data-severity') ?? i.className));
+      const rank = (s: string) => (s.includes('error') ? 0 : s.includes('warning') ? 1 : 2);
+      expect(severities.map(rank)).toEqual([...severities.map(rank)].sort());
+      expect(await page.locator('.family-list strong').first().textContent()).not.toMatch(/^[a-z]+$/);
       await screenshot(page, '03-encounter');
     });
 
@@ -335,6 +344,17 @@ if (!haveChromium()) {
       expect(await page.locator('table.spine-table tbody tr').count()).toBe(13);
       expect(await page.locator('table.spine-table tbody tr', { hasText: 'T4' }).first().textContent()).toContain('not evaluable: obscured by the scapulae');
       await screenshot(page, '13-spine');
+    });
+
+    it('says why Accept is impossible when nothing is billable', async () => {
+      const nothing = { id: 'nothing-1', dateOfService: '2026-02-10', patient: { sex: 'female', age: 70 }, payer: 'medicare', report: 'ORDER: DXA bone density of the lumbar spine and hips is ordered for next month.\n' };
+      const created = await fetch(`${bench.baseUrl}/v1/encounters`, { method: 'POST', headers: { authorization: `Bearer ${bench.token}`, 'content-type': 'application/json' }, body: JSON.stringify(nothing) });
+      expect(created.status).toBe(201);
+      const { encounterId } = (await created.json()) as { encounterId: string };
+      await page.goto(`${bench.baseUrl}/#/encounters/${encounterId}`);
+      await page.locator('#accept-hint').waitFor();
+      expect(await page.getByRole('button', { name: 'Accept claim' }).isDisabled()).toBe(true);
+      expect(await page.locator('#accept-hint').textContent()).toBe('No billable line: there is no claim to accept.');
     });
 
     it('renders the API docs under their content security policy, and refuses to be framed', async () => {

@@ -14,6 +14,12 @@ import { announce, errorList, pageHeading, showError, type ViewContext } from '.
 export const REASON_LIMITS = { min: 3, max: 2000 } as const;
 
 const SEVERITY_LABEL: Record<Finding['severity'], string> = { error: 'Error', warning: 'Warning', info: 'Info' };
+const SEVERITY_ORDER: Record<Finding['severity'], number> = { error: 0, warning: 1, info: 2 };
+
+/** Errors first, then warnings, then info; the check's order within each. */
+export function orderedFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+}
 
 /** Claim diagnoses are pointed at by letter on a claim form (A-L), so the page shows them that way too. */
 function pointerLetter(index: number): string {
@@ -70,6 +76,66 @@ function recommendedClaim(result: Result): HTMLElement {
     dx.length
       ? h('ol', { class: 'dx-list' }, dx.map((code, i) => h('li', {}, h('span', { class: 'pointer' }, pointerLetter(i)), h('code', {}, code))))
       : h('p', { class: 'muted' }, 'No diagnosis.'),
+  );
+}
+
+/** One row of the side-by-side claim: a submitted line, the recommended line it became, and what changed. */
+interface ClaimChange {
+  submitted: ClaimLineView | undefined;
+  recommended: ClaimLineView | undefined;
+  change: string;
+}
+
+interface ClaimLineView {
+  code: string;
+  modifiers: string[];
+  units: number;
+}
+
+/** Lines paired by code; what differs in modifiers and units is said in words. */
+export function claimChanges(submitted: readonly ClaimLineView[], recommended: readonly ClaimLineView[]): ClaimChange[] {
+  const left = [...submitted];
+  const rows: ClaimChange[] = [];
+  for (const rec of recommended) {
+    const at = left.findIndex((l) => l.code === rec.code);
+    const sub = at >= 0 ? left.splice(at, 1)[0] : undefined;
+    if (!sub) {
+      rows.push({ submitted: undefined, recommended: rec, change: `add ${rec.code}` });
+      continue;
+    }
+    const added = rec.modifiers.filter((m) => !sub.modifiers.includes(m));
+    const dropped = sub.modifiers.filter((m) => !rec.modifiers.includes(m));
+    const words = [
+      ...(added.length ? [`add modifier${added.length > 1 ? 's' : ''} ${added.join(', ')}`] : []),
+      ...(dropped.length ? [`remove modifier${dropped.length > 1 ? 's' : ''} ${dropped.join(', ')}`] : []),
+      ...(sub.units !== rec.units ? [`units ${sub.units} → ${rec.units}`] : []),
+    ];
+    rows.push({ submitted: sub, recommended: rec, change: words.length ? words.join('; ') : 'unchanged' });
+  }
+  for (const sub of left) rows.push({ submitted: sub, recommended: undefined, change: `remove ${sub.code}` });
+  return rows;
+}
+
+function lineCells(line: ClaimLineView | undefined): HTMLElement[] {
+  if (!line) return [h('td', { colspan: '3', class: 'muted' }, '—')];
+  return [h('td', {}, h('code', {}, line.code)), h('td', {}, line.modifiers.length ? line.modifiers.join(', ') : h('span', { class: 'muted' }, 'none')), h('td', { class: 'num' }, String(line.units))];
+}
+
+function claimComparison(stored: StoredEncounter, result: Result): HTMLElement | null {
+  const submitted = stored.encounter.claim?.lines;
+  if (!submitted) return null;
+  const rows = claimChanges(submitted.map((l) => ({ code: l.code, modifiers: l.modifiers ?? [], units: l.units ?? 1 })), result.recommended.lines);
+  const changed = rows.filter((r) => r.change !== 'unchanged').length;
+  return card(
+    'Submitted and recommended claim',
+    'compare-heading',
+    h('p', { class: 'muted' }, changed === 0 ? 'The recommended claim is the submitted one.' : `${changed} ${changed === 1 ? 'line changes' : 'lines change'} from the submitted claim to the recommended one.`),
+    h(
+      'table',
+      { class: 'data-table compare-table' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'colgroup', colspan: '3' }, 'Submitted'), h('th', { scope: 'colgroup', colspan: '3' }, 'Recommended'), h('th', { scope: 'col', rowspan: '2' }, 'What changes')), h('tr', {}, ['Code', 'Modifiers', 'Units', 'Code', 'Modifiers', 'Units'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, rows.map((r) => h('tr', { class: r.change === 'unchanged' ? '' : 'changed' }, ...lineCells(r.submitted), ...lineCells(r.recommended), h('td', {}, r.change)))),
+    ),
   );
 }
 
@@ -180,19 +246,40 @@ function findingItem(stored: StoredEncounter, finding: Finding, actions: Finding
   return item;
 }
 
+/** The rule families in words (docs/rules.md names them by id). */
+export const FAMILY_LABELS: Record<string, string> = {
+  selection: 'Code selection',
+  codes: 'Code validity on the date of service',
+  modifiers: 'Modifiers and components',
+  pairs: 'Pair edits (NCCI PTP)',
+  units: 'Units (MUE)',
+  diagnoses: 'Diagnosis codes (ICD-10-CM)',
+  pointers: 'Diagnosis pointers',
+  coverage: 'Coverage (Medicare NCD, LCD, billing article)',
+  frequency: 'Frequency (repeat studies)',
+  indications: 'Indications (ISCD positions)',
+  payer: 'Payer policy',
+  providers: 'Ordering and billing providers',
+  documentation: 'Documentation in the report',
+};
+
+function familyLabel(family: string): string {
+  return FAMILY_LABELS[family] ?? family;
+}
+
 function checksCard(result: Result, knowledgeVersion: string): HTMLElement {
   return card(
     'What was checked',
     'checks-heading',
     h('p', { class: 'muted small' }, `Knowledge: ${knowledgeVersion}`),
     h('div', { class: 'grid-2 tight' },
-      h('div', {}, h('h3', {}, `Checked (${result.checked.length})`), h('ul', { class: 'family-list' }, result.checked.map((c) => h('li', {}, h('span', { class: 'ok-mark', 'aria-hidden': 'true' }, '✓ '), h('strong', {}, c.family), h('span', { class: 'muted' }, ` ${c.version}`))))),
+      h('div', {}, h('h3', {}, `Checked (${result.checked.length})`), h('ul', { class: 'family-list' }, result.checked.map((c) => h('li', {}, h('span', { class: 'ok-mark', 'aria-hidden': 'true' }, '✓ '), h('strong', { title: c.family }, familyLabel(c.family)), h('span', { class: 'muted' }, ` ${c.version}`))))),
       h(
         'div',
         {},
         h('h3', {}, `Not checked (${result.unchecked.length})`),
         result.unchecked.length
-          ? [h('p', { class: 'unchecked-note' }, 'Not checked is not clean: these checks could not run, so the claim is not proven right here.'), h('ul', { class: 'family-list unchecked' }, result.unchecked.map((u) => h('li', {}, h('span', { class: 'warn-mark', 'aria-hidden': 'true' }, '? '), h('strong', {}, u.family), ': ', u.reason)))]
+          ? [h('p', { class: 'unchecked-note' }, 'Not checked is not clean: these checks could not run, so the claim is not proven right here.'), h('ul', { class: 'family-list unchecked' }, result.unchecked.map((u) => h('li', {}, h('span', { class: 'warn-mark', 'aria-hidden': 'true' }, '? '), h('strong', { title: u.family }, familyLabel(u.family)), ': ', u.reason)))]
           : h('p', { class: 'muted' }, 'Every check ran.'),
       ),
     ),
@@ -352,8 +439,19 @@ export async function renderEncounter(ctx: ViewContext): Promise<void> {
 
   // The server accepts a claim only when every error is overridden; say so before the click, not after.
   const openErrors = result.findings.filter((f) => f.severity === 'error' && !actions.overrideFor(f)).length;
-  const acceptHint = accepted ? null : openErrors > 0 ? `${openErrors} ${openErrors === 1 ? 'error needs' : 'errors need'} an override (with a reason) or a correction before the claim can be accepted.` : null;
-  const accept = h('button', { type: 'button', class: 'button-primary', disabled: !canWrite || !isLatest || Boolean(accepted) || openErrors > 0, 'aria-describedby': acceptHint ? 'accept-hint' : null }, accepted ? `Accepted (version ${accepted.version})` : 'Accept claim');
+  const billable = result.recommended.lines.length > 0 || (stored.encounter.claim?.lines.length ?? 0) > 0;
+  const acceptHint = accepted
+    ? null
+    : !canWrite
+      ? 'Your token has the viewer role: only coders and admins accept claims.'
+      : !isLatest
+        ? 'Only the latest version can be accepted.'
+        : !billable
+          ? 'No billable line: there is no claim to accept.'
+          : openErrors > 0
+            ? `${openErrors} ${openErrors === 1 ? 'error needs' : 'errors need'} an override (with a reason) or a correction before the claim can be accepted.`
+            : null;
+  const accept = h('button', { type: 'button', class: 'button-primary', disabled: Boolean(accepted) || acceptHint !== null, 'aria-describedby': acceptHint ? 'accept-hint' : null }, accepted ? `Accepted (version ${accepted.version})` : 'Accept claim');
   accept.addEventListener('click', async () => {
     accept.disabled = true;
     try {
@@ -367,7 +465,7 @@ export async function renderEncounter(ctx: ViewContext): Promise<void> {
     }
   });
   const download = (format: 'x12' | 'fhir', label: string, ext: string) => {
-    const button = h('button', { type: 'button', id: `download-${format}`, class: 'button-secondary', disabled: !accepted, title: accepted ? null : 'Accept the claim first' }, label);
+    const button = h('button', { type: 'button', id: `download-${format}`, class: 'button-secondary', disabled: !accepted, title: accepted ? null : 'Accept the claim first', 'aria-describedby': accepted ? null : 'download-hint' }, label);
     button.addEventListener('click', async () => {
       button.disabled = true;
       try {
@@ -391,7 +489,7 @@ export async function renderEncounter(ctx: ViewContext): Promise<void> {
     result.findings.length
       ? [
           h('p', { class: 'muted' }, `${errorCount} ${errorCount === 1 ? 'error' : 'errors'}${errorCount > openErrors ? ` (${errorCount - openErrors} overridden)` : ''}, ${warningCount} ${warningCount === 1 ? 'warning' : 'warnings'}, ${result.findings.length - errorCount - warningCount} info.`),
-          h('ul', { class: 'finding-list' }, result.findings.map((f) => findingItem(stored, f, actions))),
+          h('ul', { class: 'finding-list' }, orderedFindings(result.findings).map((f) => findingItem(stored, f, actions))),
         ]
       : h('p', {}, 'No findings.'),
   );
@@ -415,9 +513,10 @@ export async function renderEncounter(ctx: ViewContext): Promise<void> {
       download('x12', 'Download 837P', 'edi'),
       download('fhir', 'Download FHIR', 'json'),
       acceptHint ? h('p', { id: 'accept-hint', class: 'toolbar-hint' }, acceptHint) : null,
+      accepted ? null : h('p', { id: 'download-hint', class: 'toolbar-hint' }, 'The claim files can be downloaded once the claim is accepted.'),
       accepted ? h('p', { class: 'toolbar-hint ok' }, 'Accepted by ', shortId(accepted.actor, { prefix: 'token ' }), `, ${formatDateTime(accepted.createdAt)}.`) : null,
     ),
-    h('div', { class: 'encounter-grid' }, h('div', { class: 'stack' }, findingsCard, recommendedClaim(result), checksCard(result, version.knowledgeVersion)), h('div', { class: 'stack' }, patientCard(stored), spineCard(stored, result), ...reportCards(stored, result), historyCard(stored, version.version))),
+    h('div', { class: 'encounter-grid' }, h('div', { class: 'stack' }, findingsCard, claimComparison(stored, result), recommendedClaim(result), checksCard(result, version.knowledgeVersion)), h('div', { class: 'stack' }, patientCard(stored), spineCard(stored, result), ...reportCards(stored, result), historyCard(stored, version.version))),
   );
 }
 
