@@ -91,11 +91,14 @@ if (!haveChromium()) {
     it('signs in with a token and shows the role and organisation', async () => {
       await page.goto(`${bench.baseUrl}/`);
       await expect.poll(() => page.locator('h1').textContent()).toBe('Sign in');
+      // Someone who does not use a terminal learns what this is and where a token comes from.
+      expect(await page.locator('section.about').textContent()).toContain('codes and checks bone density (DXA) and vertebral fracture assessment (VFA) claims');
+      expect(await page.getByText('ask your dxacode administrator').count()).toBe(1);
       await screenshot(page, '01-sign-in');
-      await page.getByLabel('API token').fill('not-a-valid-token-at-all');
+      await page.getByLabel('Access token').fill('not-a-valid-token-at-all');
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByText('The token was not accepted.').waitFor();
-      await page.getByLabel('API token').fill(bench.token);
+      await page.getByLabel('Access token').fill(bench.token);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.locator('h1', { hasText: 'Worklist' }).waitFor();
       expect(await page.locator('#session-who').textContent()).toContain('org-web');
@@ -118,7 +121,10 @@ if (!haveChromium()) {
       // An MRN the contract would refuse is named at once, before anything is sent.
       await page.getByLabel('MRN').fill('MRN 4471');
       await page.getByRole('button', { name: 'Check and save' }).click();
-      await page.getByText('MRN should be 1 to 64 letters, digits, dots, dashes or underscores.').waitFor();
+      await page.getByText('MRN should be 1 to 64 letters, digits, dots, dashes or underscores.').first().waitFor();
+      // Shown at the field too: the MRN input is marked invalid and described by the message.
+      expect(await page.getByLabel('MRN').getAttribute('aria-invalid')).toBe('true');
+      expect(await page.locator('.field-error').textContent()).toBe('MRN should be 1 to 64 letters, digits, dots, dashes or underscores.');
       await page.getByLabel('MRN').fill('MRN-4471');
       await page.getByLabel('Member id').fill('1EG4-TE5-MK72');
       await page.getByLabel('Payer').selectOption('medicare');
@@ -127,6 +133,12 @@ if (!haveChromium()) {
         await page.getByRole('button', { name: 'Add claim line' }).click();
         await page.locator('fieldset.claim-line input[name=code]').last().fill(code);
       }
+      // A preview checks without saving: the verdict, the recommended claim and the errors, and no field error left.
+      await page.getByRole('button', { name: 'Preview the check' }).click();
+      await page.locator('.preview h2', { hasText: 'Preview (not saved)' }).waitFor();
+      expect(await page.locator('.preview').textContent()).toContain('77085');
+      expect(await page.locator('.preview .badge').textContent()).toContain('Reject');
+      expect(await page.locator('[aria-invalid="true"]').count()).toBe(0);
       await screenshot(page, '02-new-encounter');
       await page.getByRole('button', { name: 'Check and save' }).click();
       await page.waitForURL(/#\/encounters\//);

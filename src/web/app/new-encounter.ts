@@ -3,10 +3,11 @@
  * stores and checks it (POST /v1/encounters) and the page moves on to the encounter.
  */
 import { postJson } from './api.js';
-import { h, replaceChildren } from './dom.js';
+import { h, replaceChildren, verdictBadge } from './dom.js';
+import { orderedFindings } from './encounter.js';
 import { fillPayerOptions, loadKnowledge } from './knowledge.js';
 import { COMPONENTS, PERFORMED_CHOICES, SEXES, type ClaimLine, type Encounter, type Result } from './types.js';
-import { announce, errorList, field, pageHeading, showError, type ViewContext } from './ui.js';
+import { announce, errorList, field, pageHeading, setFieldError, showError, type ViewContext } from './ui.js';
 
 const CODE_PATTERN = '([0-9]{4}[0-9FTUfut]|[A-Va-v][0-9]{4})';
 const ICD_PATTERN = /^[A-Za-z][0-9][0-9A-Za-z](\.?[0-9A-Za-z]{1,4})?$/;
@@ -96,35 +97,42 @@ export async function renderNewEncounter(ctx: ViewContext): Promise<void> {
 
   const errors = h('div', { class: 'form-errors', role: 'alert' });
   const submit = h('button', { type: 'submit', class: 'button-primary' }, 'Check and save');
+  const previewOut = h('div', { class: 'preview', 'aria-live': 'polite' });
+  const preview = h('button', { type: 'button', class: 'button-secondary' }, 'Preview the check');
 
-  const collect = (): { encounter?: Encounter; problems: string[] } => {
-    const problems: string[] = [];
-    if (!dateOfService.value) problems.push('Date of service is required.');
+  /** A problem with the form, and the control it belongs to (shown under that control). */
+  type Problem = { message: string; control?: HTMLElement };
+  const collect = (): { encounter?: Encounter; problems: string[]; placed: Problem[] } => {
+    const placed: Problem[] = [];
+    const problems = {
+      push: (message: string, control?: HTMLElement) => placed.push({ message, ...(control ? { control } : {}) }),
+    };
+    if (!dateOfService.value) problems.push('Date of service is required.', dateOfService);
     const text = report.value;
     const done = performed.filter((p) => p.box.checked).map((p) => ({ procedure: p.choice.value }));
-    if (!text.trim() && done.length === 0) problems.push('Paste the report, or tick what was performed.');
+    if (!text.trim() && done.length === 0) problems.push('Paste the report, or tick what was performed.', report);
     const family = familyName.value.trim();
     const given = givenName.value.trim();
-    if (given && !family) problems.push('Family name is required when a given name is entered.');
-    if (!NAME_PATTERN.test(family) || !NAME_PATTERN.test(given)) problems.push('Names cannot contain * : ^ ~ or | (they separate claim file elements).');
+    if (given && !family) problems.push('Family name is required when a given name is entered.', familyName);
+    if (!NAME_PATTERN.test(family) || !NAME_PATTERN.test(given)) problems.push('Names cannot contain * : ^ ~ or | (they separate claim file elements).', NAME_PATTERN.test(family) ? givenName : familyName);
     const record = mrn.value.trim();
-    if (record && !MRN_PATTERN.test(record)) problems.push('MRN should be 1 to 64 letters, digits, dots, dashes or underscores.');
+    if (record && !MRN_PATTERN.test(record)) problems.push('MRN should be 1 to 64 letters, digits, dots, dashes or underscores.', mrn);
     const member = memberId.value.trim();
-    if (member && !MEMBER_ID_PATTERN.test(member)) problems.push('Member id should be 2 to 80 letters, digits or dashes.');
+    if (member && !MEMBER_ID_PATTERN.test(member)) problems.push('Member id should be 2 to 80 letters, digits or dashes.', memberId);
     const dx = splitList(diagnoses.value);
-    for (const code of dx) if (!ICD_PATTERN.test(code)) problems.push(`Diagnosis ${code} is not an ICD-10-CM code (e.g. M81.0).`);
+    for (const code of dx) if (!ICD_PATTERN.test(code)) problems.push(`Diagnosis ${code} is not an ICD-10-CM code (e.g. M81.0).`, diagnoses);
     const claimLines: ClaimLine[] = [];
     lines.querySelectorAll<HTMLFieldSetElement>('fieldset.claim-line').forEach((row, i) => {
       const code = row.querySelector<HTMLInputElement>('input[name=code]')!.value.trim();
       const mods = splitList(row.querySelector<HTMLInputElement>('input[name=modifiers]')!.value).map((m) => m.toUpperCase());
       const units = Number(row.querySelector<HTMLInputElement>('input[name=units]')!.value || 1);
       if (!code) return;
-      if (!new RegExp(`^${CODE_PATTERN}$`).test(code)) problems.push(`Claim line ${i + 1}: ${code} is not a CPT or HCPCS code.`);
-      for (const m of mods) if (!MODIFIER_PATTERN.test(m)) problems.push(`Claim line ${i + 1}: modifier ${m} should be two letters or digits.`);
-      if (!Number.isInteger(units) || units < 1 || units > 999) problems.push(`Claim line ${i + 1}: units should be a whole number from 1 to 999.`);
+      if (!new RegExp(`^${CODE_PATTERN}$`).test(code)) problems.push(`Claim line ${i + 1}: ${code} is not a CPT or HCPCS code.`, row.querySelector<HTMLInputElement>('input[name=code]')!);
+      for (const m of mods) if (!MODIFIER_PATTERN.test(m)) problems.push(`Claim line ${i + 1}: modifier ${m} should be two letters or digits.`, row.querySelector<HTMLInputElement>('input[name=modifiers]')!);
+      if (!Number.isInteger(units) || units < 1 || units > 999) problems.push(`Claim line ${i + 1}: units should be a whole number from 1 to 999.`, row.querySelector<HTMLInputElement>('input[name=units]')!);
       claimLines.push({ code: code.toUpperCase(), ...(mods.length ? { modifiers: mods } : {}), units, ...(dx.length ? { diagnoses: dx.slice(0, 4) } : {}) });
     });
-    if (problems.length) return { problems };
+    if (placed.length) return { problems: placed.map((p) => p.message), placed };
     const encounter: Encounter = {
       ...(externalId.value.trim() ? { id: externalId.value.trim() } : {}),
       dateOfService: dateOfService.value,
@@ -144,7 +152,16 @@ export async function renderNewEncounter(ctx: ViewContext): Promise<void> {
       ...(text.trim() ? { report: text } : {}),
       ...(claimLines.length ? { claim: { lines: claimLines } } : {}),
     };
-    return { encounter, problems };
+    return { encounter, problems: [], placed: [] };
+  };
+
+  /** Shows each problem under its control (and clears those fixed); returns true when there are none. */
+  const showFieldErrors = (placed: Problem[]): boolean => {
+    form.querySelectorAll<HTMLElement>('[aria-invalid="true"]').forEach((control) => setFieldError(control, undefined));
+    const byControl = new Map<HTMLElement, string[]>();
+    for (const p of placed) if (p.control) byControl.set(p.control, [...(byControl.get(p.control) ?? []), p.message]);
+    for (const [control, messages] of byControl) setFieldError(control, messages.join(' '));
+    return placed.length === 0;
   };
 
   // The documentation coach: while the report is typed, what the claim's documentation still lacks, with the rule
@@ -189,6 +206,37 @@ export async function renderNewEncounter(ctx: ViewContext): Promise<void> {
   report.addEventListener('input', refreshCoach);
   const coach = h('section', { class: 'card coach', 'aria-labelledby': 'coach-heading' }, h('h2', { id: 'coach-heading' }, 'Documentation coach'), h('div', { 'aria-live': 'polite' }, coachStatus, coachList));
 
+  preview.addEventListener('click', async () => {
+    replaceChildren(errors);
+    const { encounter, problems, placed } = collect();
+    showFieldErrors(placed);
+    if (!encounter) {
+      replaceChildren(errors, h('p', {}, 'Please correct:'), h('ul', { class: 'error-list' }, problems.map((p) => h('li', {}, p))));
+      return;
+    }
+    preview.disabled = true;
+    try {
+      const result = await postJson<Result>('/v1/check', encounter);
+      const counts = (['error', 'warning', 'info'] as const)
+        .map((sev) => {
+          const n = result.findings.filter((f) => f.severity === sev).length;
+          return `${n} ${sev === 'info' || n === 1 ? sev : `${sev}s`}`;
+        })
+        .join(', ');
+      replaceChildren(
+        previewOut,
+        h('h2', { id: 'preview-heading' }, 'Preview (not saved)'),
+        h('p', {}, verdictBadge(result.verdict, true), ` ${counts}.`),
+        h('p', {}, 'Recommended claim: ', result.recommended.lines.length ? result.recommended.lines.map((l) => h('code', { class: 'chip' }, [l.code, ...l.modifiers].join('-'))) : h('span', { class: 'muted' }, 'no billable line')),
+        h('ul', { class: 'plain-list compact' }, orderedFindings(result.findings).filter((f) => f.severity !== 'info').map((f) => h('li', {}, h('code', { class: 'rule-id' }, f.rule), ' ', f.message))),
+      );
+    } catch (error) {
+      replaceChildren(previewOut, h('p', {}, 'The check could not run:'), errorList(error));
+    } finally {
+      preview.disabled = false;
+    }
+  });
+
   const form = h(
     'form',
     {
@@ -201,10 +249,11 @@ export async function renderNewEncounter(ctx: ViewContext): Promise<void> {
       onsubmit: async (event: Event) => {
         event.preventDefault();
         replaceChildren(errors);
-        const { encounter, problems } = collect();
+        const { encounter, problems, placed } = collect();
+        showFieldErrors(placed);
         if (!encounter) {
           replaceChildren(errors, h('p', {}, 'Please correct:'), h('ul', { class: 'error-list' }, problems.map((p) => h('li', {}, p))));
-          errors.scrollIntoView({ block: 'nearest' });
+          (placed.find((p) => p.control)?.control ?? errors).focus();
           return;
         }
         submit.disabled = true;
@@ -265,7 +314,8 @@ export async function renderNewEncounter(ctx: ViewContext): Promise<void> {
       ),
     ),
     errors,
-    h('div', { class: 'actions form-submit' }, submit, h('span', { class: 'hint' }, 'The encounter is stored, checked, and opened.')),
+    previewOut,
+    h('div', { class: 'actions form-submit' }, preview, submit, h('span', { class: 'hint' }, 'Preview checks without saving; Check and save stores the encounter, checks it and opens it.')),
   );
   const viewer = ctx.session.role === 'viewer';
   // Viewers may read but not store and check; say so up front rather than after a refused request.

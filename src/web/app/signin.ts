@@ -38,10 +38,17 @@ export function renderSignIn(main: HTMLElement, onSignedIn: (session: Session) =
       },
     },
     h('h1', { tabindex: '-1', id: 'page-title' }, 'Sign in'),
-    h('p', { class: 'lead' }, 'Paste your API token. It is kept in this browser tab only and forgotten when the tab closes.'),
-    field('API token', input, 'Ask an administrator for one: dxacode token create --role coder'),
+    h(
+      'section',
+      { class: 'about', 'aria-labelledby': 'about-heading' },
+      h('h2', { id: 'about-heading' }, 'What this is'),
+      h('p', {}, 'The dxacode workbench codes and checks bone density (DXA) and vertebral fracture assessment (VFA) claims before they are billed. Paste a report or enter what was done: it proposes the CPT codes, modifiers and ICD-10-CM diagnoses, checks them against the rules in force on the date of service (code validity, pair edits, units, Medicare coverage and frequency, payer policies, documentation), and explains every finding with its source.'),
+    ),
+    h('p', { class: 'lead' }, 'Sign in with the access token your organisation gave you. The token is kept in this browser tab only and forgotten when the tab closes.'),
+    field('Access token', input, 'A long string of letters and digits. If you have none, ask your dxacode administrator (or practice manager) for a coder token; viewers can read but not check or accept claims.'),
     errors,
     h('div', { class: 'actions' }, button),
+    h('details', { class: 'signin-admin' }, h('summary', {}, 'For the administrator: where tokens come from'), h('p', {}, 'The first start of the server prints an admin token on its terminal. Administrators create tokens for their staff with dxacode token create --role coder --organization ID (or viewer, admin) and revoke them with dxacode token revoke.')),
   );
   replaceChildren(main, form);
   input.focus();

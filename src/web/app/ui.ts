@@ -57,6 +57,26 @@ export function pageHeading(text: string, ...rest: (Node | string | null)[]): HT
 }
 
 /** A labelled form field: the label's `for` ties it to the control. */
+/**
+ * Marks a control as invalid with its message shown under it (aria-invalid, described by the message and its hint),
+ * or clears that when the message is undefined.
+ */
+export function setFieldError(control: HTMLElement, message: string | undefined): void {
+  const wrapper = control.closest('.field') ?? control.parentElement;
+  const id = `${control.id}-error`;
+  wrapper?.querySelector(`#${CSS.escape(id)}`)?.remove();
+  const described = (control.getAttribute('aria-describedby') ?? '').split(' ').filter((x) => x && x !== id);
+  if (message === undefined) {
+    control.removeAttribute('aria-invalid');
+    if (described.length) control.setAttribute('aria-describedby', described.join(' '));
+    else control.removeAttribute('aria-describedby');
+    return;
+  }
+  control.setAttribute('aria-invalid', 'true');
+  control.setAttribute('aria-describedby', [id, ...described].join(' '));
+  wrapper?.append(h('small', { id, class: 'field-error' }, message));
+}
+
 export function field(label: string, control: HTMLElement, hint?: string): HTMLElement {
   const id = control.id || `f-${Math.random().toString(36).slice(2, 9)}`;
   control.id = id;
