@@ -4,6 +4,7 @@
  * download the 837P, run a batch, read the dashboard, and do the main tasks with the keyboard alone. The page may
  * talk to no host but the server. Screenshots of each step go to test-artifacts/screenshots/.
  */
+import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -367,6 +368,44 @@ if (!haveChromium()) {
       await page.locator('#accept-hint').waitFor();
       expect(await page.getByRole('button', { name: 'Accept claim' }).isDisabled()).toBe(true);
       expect(await page.locator('#accept-hint').textContent()).toBe('No billable line: there is no claim to accept.');
+    });
+
+    it('has no serious or critical accessibility violation on any page (axe-core)', async () => {
+      // axe runs through the browser's debugging protocol (page.evaluate), which the page's CSP does not govern, so the
+      // scan needs no weaker policy and asks no host.
+      const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+      const created = await fetch(`${bench.baseUrl}/v1/encounters`, { method: 'POST', headers: { authorization: `Bearer ${bench.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...pairTrap, id: 'axe-1' }) });
+      const { encounterId } = (await created.json()) as { encounterId: string };
+      const scan = async (hash: string, ready: string) => {
+        await page.goto(`${bench.baseUrl}/${hash}`);
+        await page.locator(ready).first().waitFor();
+        await page.evaluate(axeSource);
+        const violations = await page.evaluate(async () => {
+          const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+          const result = await axe.run(document, { resultTypes: ['violations'] });
+          return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`);
+        });
+        return violations.map((v) => `${hash || 'sign-in'}: ${v}`);
+      };
+      const found = [
+        ...(await scan('#/worklist', 'main h1')),
+        ...(await scan('#/new', '.coach')),
+        ...(await scan(`#/encounters/${encounterId}`, 'li.finding')),
+        ...(await scan('#/batches', 'main h1')),
+        ...(await scan('#/dashboard', 'figure.chart svg')),
+      ];
+      const signedOut = await context.browser()!.newContext();
+      const signIn = await signedOut.newPage();
+      await signIn.goto(`${bench.baseUrl}/`);
+      await signIn.locator('h1', { hasText: 'Sign in' }).waitFor();
+      await signIn.evaluate(axeSource);
+      found.push(...(await signIn.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string }[] }> } }).axe;
+        const result = await axe.run(document, { resultTypes: ['violations'] });
+        return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `sign-in: ${v.id} (${v.impact})`);
+      })));
+      await signedOut.close();
+      expect(found).toEqual([]);
     });
 
     it('renders the API docs under their content security policy, and refuses to be framed', async () => {
