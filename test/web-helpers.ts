@@ -64,6 +64,20 @@ export async function startWorkbench(): Promise<Workbench> {
   };
 }
 
+/**
+ * Waits for a teardown step at most `ms`; past that it goes on with a warning (a loaded 2-core machine has taken over
+ * a minute to close Chromium after every test had passed). Only for teardown: a test never waits this way.
+ */
+export async function teardownWithin(ms: number, what: string, step: () => Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+  });
+  const outcome = await Promise.race([step().then(() => 'done' as const), late]);
+  clearTimeout(timer);
+  if (outcome === 'late') console.warn(`teardown: ${what} took longer than ${ms} ms; going on`);
+}
+
 /** Launches headless Chromium from Debian's package. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });

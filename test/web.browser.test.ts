@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, haveChromium, launchChromium, screenshot, startWorkbench, tabTo, type Workbench } from './web-helpers.js';
+import { CHROMIUM_PATH, haveChromium, launchChromium, screenshot, startWorkbench, tabTo, teardownWithin, type Workbench } from './web-helpers.js';
 
 const REPORT_FILE = 'hologic-axial-iva-osteoporosis-grade2-fracture.txt';
 const report = readFileSync(new URL(`../corpus/reports/${REPORT_FILE}`, import.meta.url), 'utf8');
@@ -65,8 +65,8 @@ if (!haveChromium()) {
 
     // Closing Chromium and draining the server take a few seconds, more on a loaded 2-core CI machine.
     afterAll(async () => {
-      await browser?.close();
-      await bench?.close();
+      await teardownWithin(25_000, 'closing Chromium', async () => browser?.close());
+      await teardownWithin(25_000, 'closing the server', async () => bench?.close());
       rmSync(dir, { recursive: true, force: true });
     }, 60_000);
 
