@@ -18,18 +18,30 @@ import {
   OSTEOPOROSIS_DRUGS,
   OTHER_MODALITY_TITLE,
   OUTSIDE_CUES,
+  PRIOR_STUDY_DESCRIBED,
+  TODAY_CUES,
   VFA_NAMES,
   isoFromDateMatch,
+  writesDayFirst,
 } from './patterns.js';
+import { notAsserted } from './negation.js';
 import { extractResults, findRegions, resultSite, type RegionMention, type ResultValue } from './results.js';
 import { normalizeReport, sentencesOf, spanOf, type ReportText, type Sentence } from './text.js';
 
 /** Longest report text extract() reads (longer input is cut, never read past). */
 export const MAX_REPORT_CHARS = 1_000_000;
 
+type NotPerformedReason = ReportFacts['notPerformed'][number]['reason'];
+
 interface Ctx {
   report: ReportText;
   sentences: Sentence[];
+  /** Numeric dates are read day first (14/03/2025), decided once per report. */
+  dayFirst: boolean;
+  /** Why each sentence (by index) is not about a study performed here, if it is not. */
+  spans: (NotPerformedReason | undefined)[];
+  /** A glucocorticoid the report names as past use only ("previously on prednisolone ... stopped"). */
+  glucocorticoidPast?: boolean;
 }
 
 function evidence(ctx: Ctx, sentence: Sentence, from = 0, to = sentence.text.length): Evidence {
@@ -42,10 +54,17 @@ function trimmedEvidence(ctx: Ctx, sentence: Sentence): Evidence {
   return evidence(ctx, sentence, lead, trail);
 }
 
-/** Why a mention of a study in this sentence is not a study performed in this report, if it is not. */
-function notPerformedReason(sentence: Sentence): 'negated' | 'ordered' | 'outside' | 'cancelled' | undefined {
+const VFA_SECTION = /^(VFA|LVA|IVA|VERTEBRAL FRACTURE ASSESSMENT|LATERAL VERTEBRAL ASSESSMENT)$/;
+
+/**
+ * Why a mention of a study in this sentence is not a study performed in this report, if it is not: done elsewhere or
+ * shown for comparison only, an earlier study described (the COMPARISON section, "her prior DXA of ... showed"),
+ * not performed or attempted without interpretation, cancelled, or ordered and planned.
+ */
+function notPerformedReason(sentence: Sentence): Exclude<NotPerformedReason, 'other-modality'> | undefined {
   const t = sentence.text;
   if (OUTSIDE_CUES.test(t)) return 'outside';
+  if (sentence.section === 'COMPARISON' || (PRIOR_STUDY_DESCRIBED.test(t) && !TODAY_CUES.test(t))) return 'prior';
   if (NOT_PERFORMED.test(t)) return /cancel|did not arrive|no[- ]show|did not (show|attend)/i.test(t) ? 'cancelled' : 'negated';
   if (sentence.section === 'RECOMMENDATION' || sentence.section === 'RECOMMENDATIONS' || sentence.section === 'PLAN' || sentence.section === 'ORDERS' || sentence.section === 'ORDER') return 'ordered';
   if (ORDER_CUES.test(t)) return 'ordered';
@@ -79,58 +98,93 @@ function measuredSites(results: ResultValue[], kind: 'axial' | 'peripheral'): Si
   return order.filter((s) => sites.has(s));
 }
 
+/**
+ * "No bone density measurement was performed today", or a VFA section that says "Not performed" or "no
+ * interpretation rendered": a statement that negates the study itself, for the whole report, whatever else the report
+ * says about it (its title, an outside study's values). A statement naming a site ("the hip was not scanned") negates
+ * that site only and is left to the results; one about an earlier, outside or ordered study negates nothing here.
+ */
+function negatedStudies(ctx: Ctx): { dxa?: Sentence; vfa?: Sentence } {
+  const found: { dxa?: Sentence; vfa?: Sentence } = {};
+  ctx.sentences.forEach((sentence, i) => {
+    const reason = ctx.spans[i];
+    if (reason !== 'negated' && reason !== 'cancelled') return;
+    const t = sentence.text;
+    if (findRegions(t).length > 0 || /\b(?:axial|central|peripheral)\b/i.test(t)) return;
+    const negation = NOT_PERFORMED.exec(t);
+    if (!negation) return;
+    const names: { at: number; procedure: 'dxa' | 'vfa' }[] = [];
+    // Fresh copies: matchAll starts where the shared global expressions last stopped.
+    for (const m of t.matchAll(new RegExp(VFA_NAMES.source, 'gi'))) names.push({ at: m.index, procedure: 'vfa' });
+    for (const m of t.matchAll(new RegExp(DXA_NAMES.source, 'gi'))) if (!names.some((n) => n.procedure === 'vfa' && m.index >= n.at && m.index < n.at + 40)) names.push({ at: m.index, procedure: 'dxa' });
+    names.sort((a, b) => a.at - b.at);
+    const before = names.filter((n) => n.at < negation.index);
+    const named = before[before.length - 1] ?? names[0];
+    const procedure = named?.procedure ?? (VFA_SECTION.test(sentence.section) ? 'vfa' : undefined);
+    if (procedure && !found[procedure]) found[procedure] = sentence;
+  });
+  return found;
+}
+
 function extractStudies(ctx: Ctx, results: ResultValue[], facts: ReportFacts): void {
   const otherModality = isOtherModalityReport(ctx);
+  const negated = negatedStudies(ctx);
   const axial = results.filter((r) => AXIAL_RESULT_SITES.has(r.site));
   const peripheral = results.filter((r) => !AXIAL_RESULT_SITES.has(r.site) && r.site !== 'total-body');
   let dxaEvidence: Evidence | undefined;
   let dxaPerformedMention = false;
-  for (const sentence of ctx.sentences) {
+  ctx.sentences.forEach((sentence, i) => {
     DXA_NAMES.lastIndex = 0;
     const m = DXA_NAMES.exec(sentence.text);
-    if (!m) continue;
-    const reason = otherModality ? 'other-modality' : notPerformedReason(sentence);
+    if (!m) return;
+    const reason = otherModality ? 'other-modality' : ctx.spans[i];
     if (reason) {
       facts.notPerformed.push({ procedure: 'dxa-axial', reason, evidence: trimmedEvidence(ctx, sentence) });
-      continue;
+      return;
     }
     if (!dxaEvidence) dxaEvidence = trimmedEvidence(ctx, sentence);
     if (PERFORMED_CUES.test(sentence.text) || sentence.section === 'TECHNIQUE') dxaPerformedMention = true;
-  }
+  });
   if (otherModality) return;
-  const hasResults = results.some((r) => r.measure === 't-score' || r.measure === 'bmd');
+  // Z-scores alone are results too: children, premenopausal women and men under 50 are reported by Z-score (ISCD).
+  const hasResults = !negated.dxa && results.some((r) => r.measure === 't-score' || r.measure === 'z-score' || r.measure === 'bmd');
   if (axial.length > 0 && hasResults) {
     facts.studies.push({ procedure: 'dxa-axial', sites: measuredSites(axial, 'axial'), evidence: axial[0]!.evidence });
   }
   if (peripheral.length > 0 && hasResults) {
     facts.studies.push({ procedure: 'dxa-peripheral', sites: measuredSites(peripheral, 'peripheral'), evidence: peripheral[0]!.evidence });
   }
-  const performedReport = facts.studies.length > 0 || (dxaPerformedMention && dxaEvidence !== undefined);
+  if (negated.dxa) {
+    const negation = trimmedEvidence(ctx, negated.dxa);
+    if (!facts.notPerformed.some((n) => n.procedure === 'dxa-axial' && n.evidence.start === negation.start)) facts.notPerformed.push({ procedure: 'dxa-axial', reason: 'negated', evidence: negation });
+  }
+  const performedReport = facts.studies.length > 0 || (!negated.dxa && dxaPerformedMention && dxaEvidence !== undefined);
 
   // Vertebral fracture assessment: a VFA name in a performed context of a performed report.
   let vfaEvidence: Evidence | undefined;
-  for (const sentence of ctx.sentences) {
+  ctx.sentences.forEach((sentence, i) => {
     VFA_NAMES.lastIndex = 0;
     const m = VFA_NAMES.exec(sentence.text);
-    if (!m) continue;
-    const reason = notPerformedReason(sentence);
+    const underHeading = !m && VFA_SECTION.test(sentence.section) && ctx.spans[i] !== undefined;
+    if (!m && !underHeading) return;
+    const reason = ctx.spans[i];
     if (reason) {
       facts.notPerformed.push({ procedure: 'vfa', reason, evidence: trimmedEvidence(ctx, sentence) });
-      continue;
+      return;
     }
-    if (!vfaEvidence) vfaEvidence = evidence(ctx, sentence, m.index, m.index + m[0].length);
-  }
+    if (!vfaEvidence && m) vfaEvidence = evidence(ctx, sentence, m.index, m.index + m[0].length);
+  });
   const vfaFindings = facts.vfa && (facts.vfa.fractures.length > 0 || facts.vfa.noFracture || facts.vfa.levelsEvaluated);
-  if (vfaEvidence && (performedReport || vfaFindings)) {
+  if (vfaEvidence && !negated.vfa && (performedReport || vfaFindings)) {
     facts.studies.push({ procedure: 'vfa', sites: [], evidence: vfaEvidence });
   }
 
   let compositionResults: boolean | undefined;
-  for (const sentence of ctx.sentences) {
+  for (const [i, sentence] of ctx.sentences.entries()) {
     BODY_COMPOSITION.lastIndex = 0;
     const m = BODY_COMPOSITION.exec(sentence.text);
     if (!m) continue;
-    if (notPerformedReason(sentence)) continue;
+    if (ctx.spans[i]) continue;
     compositionResults ??= /\b(fat mass|lean mass|lean \+ BMC|% ?fat|percent (?:body )?fat|visceral adipose|VAT|appendicular lean)\b/i.test(ctx.report.text);
     if (compositionResults || /\b(performed|obtained)\b/i.test(sentence.text)) {
       facts.studies.push({ procedure: 'dxa-body-composition', sites: ['total-body'], evidence: evidence(ctx, sentence, m.index, m.index + m[0].length) });
@@ -149,12 +203,13 @@ function extractClinical(ctx: Ctx, facts: ReportFacts): void {
   for (const sentence of ctx.sentences) {
     const t = sentence.text;
     if (!CLINICAL_WORDS.test(t)) continue;
-    const negated = /\b(no|denies|without|negative for)\b[^.;]{0,30}$/i;
+    // The first mention asserted of the patient: not negated ("denies prior hip fracture", "never taken prednisone")
+    // and not someone else's ("Mother fractured her hip", "family history of hip fracture"); see negation.ts.
     const at = (re: RegExp) => {
-      const m = re.exec(t);
-      if (!m) return undefined;
-      if (negated.test(t.slice(0, m.index))) return undefined;
-      return m;
+      for (const m of t.matchAll(new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`))) {
+        if (!notAsserted(t, m.index, m.index + m[0].length)) return m as RegExpExecArray;
+      }
+      return undefined;
     };
     let m: RegExpExecArray | undefined;
     if (!c.estrogenDeficient && (m = at(/\b(post-?menopausal|estrogen deficien\w*|oophorectomy|surgical menopause|premature menopause|menopausal|aromatase inhibitor|anastrozole|letrozole|exemestane)\b/i))) {
@@ -164,6 +219,7 @@ function extractClinical(ctx: Ctx, facts: ReportFacts): void {
       c.primaryHyperparathyroidism = { value: true, evidence: evidence(ctx, sentence, m.index, m.index + m[0].length) };
     }
     if (!c.glucocorticoidName && (m = at(GLUCOCORTICOIDS))) {
+      ctx.glucocorticoidPast = /\b(?:previously|formerly|stopped|discontinued|completed|no longer|in the past|past use|former|tapered off)\b/i.test(t);
       c.glucocorticoidName = { value: m[1]!.toLowerCase() === 'medrol' ? 'methylprednisolone' : m[1]!.toLowerCase(), evidence: evidence(ctx, sentence, m.index, m.index + m[0].length) };
       const tail = t.slice(m.index);
       const dose = /(\d+(?:\.\d+)?)\s*(?:mg|milligrams?)\b/i.exec(tail);
@@ -188,7 +244,7 @@ function extractClinical(ctx: Ctx, facts: ReportFacts): void {
     if (!c.selfReportedVertebralFracture && (m = at(/\b(self-reported|patient[- ]reported|reports?|reported|by (?:patient )?report|per patient|was told)\b[^.;]{0,60}?\b(?:(?:vertebral|spine|spinal|compression) fractures?|fractured (?:vertebra|spine|back)|cracked vertebra|broken (?:back|vertebra))|\b(vertebral|spine|compression) fractures?[^.;]{0,30}\b(per patient|by (?:patient )?report|self-reported|not documented|undocumented)\b/i))) {
       c.selfReportedVertebralFracture = { value: true, evidence: evidence(ctx, sentence, m.index, m.index + m[0].length) };
     }
-    if (!c.knownFracture && (m = at(/\b(history of|prior|previous|remote|healed|sustained (?:a )?)\s*(?:a\s+)?(?:left |right )?(hip|wrist|distal radius|radius|vertebral|fragility|osteoporotic|humerus|pelvic|low[- ]trauma)\s+fractures?\b|\bfractured (?:her|his) (?:left |right )?(wrist|hip|radius|arm)\b/i))) {
+    if (!c.knownFracture && (m = at(/\b(history of|prior|previous|remote|healed|sustained (?:a )?)\s*(?:a\s+)?(?:left |right )?(hip|wrist|distal radius|radius|vertebral|fragility|osteoporotic|humerus|pelvic|low[- ]trauma)\s+fractures?\b|\bfractured (?:her|his) (?:left |right )?(wrist|hip|radius|arm)\b|\b(?:fragility|low[- ]trauma|osteoporotic) fracture of the (?:left |right )?(?:wrist|hip|distal radius|radius|humerus|femur|pelvis)\b|\bknown (?:[TL]\d{1,2} |vertebral |spine )?(?:compression |vertebral |fragility )?fracture\b/i))) {
       c.knownFracture = { value: true, evidence: evidence(ctx, sentence, m.index, m.index + m[0].length) };
     }
     if (!c.monitoringTherapy) {
@@ -215,8 +271,14 @@ function extractVfa(ctx: Ctx, facts: ReportFacts): void {
   const vfa: NonNullable<ReportFacts['vfa']> = { notEvaluable: [], fractures: [] };
   let inVfa = false;
   let any = false;
-  for (const sentence of ctx.sentences) {
+  for (const [i, sentence] of ctx.sentences.entries()) {
     const t = sentence.text;
+    // An earlier or outside study's findings ("Comparison: DXA with VFA of 10/29/2024, which showed no vertebral
+    // fracture") are not today's; nor is a densitometry line excluding a vertebra from the BMD ("AP Spine: L2 excluded").
+    if (ctx.spans[i] === 'prior' || ctx.spans[i] === 'outside') continue;
+    VFA_NAMES.lastIndex = 0;
+    if (/\b(?:BMD|T-?score|g\/cm|AP spine|from (?:the )?analysis|from (?:the )?BMD)\b/i.test(t) && !VFA_NAMES.test(t)) continue;
+    VFA_NAMES.lastIndex = 0;
     VFA_NAMES.lastIndex = 0;
     const mentionsVfa = VFA_NAMES.test(t) || /^(VFA|VERTEBRAL FRACTURE ASSESSMENT)$/.test(sentence.section);
     if (mentionsVfa) inVfa = true;
@@ -225,10 +287,17 @@ function extractVfa(ctx: Ctx, facts: ReportFacts): void {
     const range = /\b([TL])-?(\d{1,2})\s*(?:-|–|to|through)\s*([TL])-?(\d{1,2})\b/i.exec(t);
     const evaluable = /[TL]-?\d/.test(t) && /\b(not (?:well )?(?:evaluable|evaluated|visuali[sz]ed|assessable|seen|assessed)|could not be (?:evaluated|assessed|visuali[sz]ed)|obscured|excluded|non-?diagnostic|poorly visuali[sz]ed|limited visuali[sz]ation|unable to (?:evaluate|assess))\b/i.exec(t);
     if (evaluable) {
+      // The levels of the clause that says "not evaluable", not those of a heading before it ("VFA, T4-L4: T4-T6 are
+      // not evaluable"); a range before the colon is the range evaluated.
+      const colon = t.lastIndexOf(':', evaluable.index);
+      const clause = colon >= 0 ? t.slice(colon + 1) : t;
+      if (colon >= 0 && range && range.index < colon && inVfa && !vfa.levelsEvaluated) {
+        vfa.levelsEvaluated = { value: `${normalLevel(range[1]!, range[2]!)}-${normalLevel(range[3]!, range[4]!)}`, evidence: evidence(ctx, sentence, range.index, range.index + range[0].length) };
+      }
       const levels: string[] = [];
       const rangeRe = /\b([TL])-?(\d{1,2})\s*(?:-|–|to|through)\s*([TL])-?(\d{1,2})\b|\b([TL])-?(\d{1,2})\b/gi;
       let m: RegExpExecArray | null;
-      while ((m = rangeRe.exec(t)) !== null) {
+      while ((m = rangeRe.exec(clause)) !== null) {
         if (m[1]) levels.push(...expandLevels(normalLevel(m[1], m[2]!), normalLevel(m[3]!, m[4]!)));
         else levels.push(normalLevel(m[5]!, m[6]!));
       }
@@ -268,7 +337,13 @@ function extractVfa(ctx: Ctx, facts: ReportFacts): void {
           const level = normalLevel(m[1]!, m[2]!);
           if (notFracture) continue;
           if (grade === undefined && !type && !saysFracture) continue;
-          if (vfa.fractures.some((f) => f.level === level)) continue;
+          const earlier = vfa.fractures.findIndex((f) => f.level === level);
+          if (earlier >= 0) {
+            // A later statement that grades or types it ("Severe (grade 3) crush fracture of L2") completes it.
+            const was = vfa.fractures[earlier]!;
+            if ((grade && !was.grade) || (type && !was.type)) vfa.fractures[earlier] = { level, ...(grade ?? was.grade ? { grade: (grade ?? was.grade)! } : {}), ...(type ?? was.type ? { type: (type ?? was.type)! } : {}), evidence: trimmedEvidence(ctx, sentence) };
+            continue;
+          }
           vfa.fractures.push({ level, ...(grade ? { grade } : {}), ...(type ? { type } : {}), evidence: trimmedEvidence(ctx, sentence) });
           found = true;
         }
@@ -299,8 +374,14 @@ function gradeAndType(text: string): { grade: 1 | 2 | 3 | undefined; grades: num
 function extractFraxAndChanges(ctx: Ctx, facts: ReportFacts): void {
   const fraxDocument = /\bFRAX\b|10-year (?:fracture )?probability|ten-year probability/i.test(ctx.report.text);
   let changeTable = false;
+  let previous: Sentence | undefined;
   for (const sentence of ctx.sentences) {
     const t = sentence.text;
+    // A change sentence without a region of its own takes the last region of the sentence before it on the same
+    // line ("L1-L4: BMD 0.829 g/cm2, T-score -2.4. Change since 2024-04-02: +3.2%").
+    const sameLine = previous !== undefined && !ctx.report.text.slice(previous.end, sentence.start).includes('\n');
+    const lineRegion = sameLine ? findRegions(previous!.text).at(-1) : undefined;
+    previous = sentence;
     if (!changeTable && !/%|change/i.test(t)) continue;
     // A change table: a header naming only a change column, then region rows with one number each.
     if (/\bregion\b/i.test(t) && /\bchange\b/i.test(t) && !/T[- ]?score/i.test(t)) {
@@ -309,10 +390,10 @@ function extractFraxAndChanges(ctx: Ctx, facts: ReportFacts): void {
     }
     if (changeTable) {
       const regions = findRegions(t);
-      const value = /([-+−]?\d+(?:\.\d+)?)\s*%?\s*$/.exec(t);
+      const value = /([-+−–]?\d+(?:\.\d+)?)\s*%?\s*$/.exec(t);
       if (regions.length > 0 && value && regions[0]!.index < 6) {
         const site = changeSite(regions[0]!);
-        facts.changes.push({ ...(site ? { site } : {}), percent: Number(value[1]!.replace('−', '-')), evidence: trimmedEvidence(ctx, sentence) });
+        facts.changes.push({ ...(site ? { site } : {}), percent: Number(value[1]!.replace(/[−–]/, '-')), evidence: trimmedEvidence(ctx, sentence) });
         continue;
       }
       changeTable = false;
@@ -321,23 +402,28 @@ function extractFraxAndChanges(ctx: Ctx, facts: ReportFacts): void {
     if (major && !facts.frax.majorOsteoporotic && fraxDocument) {
       facts.frax.majorOsteoporotic = { value: Number(major[1]), evidence: evidence(ctx, sentence, major.index, major.index + major[0].length) };
     }
-    const hip = /\bhip fracture[^0-9%]{0,40}?(\d+(?:\.\d+)?)\s*%/i.exec(t);
-    if (hip && !facts.frax.hip && fraxDocument) {
-      facts.frax.hip = { value: Number(hip[1]), evidence: evidence(ctx, sentence, hip.index, hip.index + hip[0].length) };
+    // After a major-fracture value the hip value may be written "hip 2.4%"; a "hip fracture" before it is a risk
+    // factor ("FRAX (with parental hip fracture): major osteoporotic fracture 16%, hip 2.4%").
+    const hipFrom = major ? major.index + major[0].length : 0;
+    const hipMatch = (major ? /\bhip(?: fracture)?\b[^0-9%]{0,40}?(\d+(?:\.\d+)?)\s*%/i : /\bhip fracture[^0-9%]{0,40}?(\d+(?:\.\d+)?)\s*%/i).exec(t.slice(hipFrom));
+    if (hipMatch && !facts.frax.hip && fraxDocument) {
+      facts.frax.hip = { value: Number(hipMatch[1]), evidence: evidence(ctx, sentence, hipFrom + hipMatch.index, hipFrom + hipMatch.index + hipMatch[0].length) };
     }
     if (/\b(since|compared (?:to|with)|from|relative to|vs\.?|versus) (?:the )?(?:prior|previous|last|baseline)|\bchange[ds]?\b|\b(?:increase|decrease|gain|loss)d? (?:of|by)\b/i.test(t) && !/FRAX|probability|^\s*least significant change|\bLSC\)? (?:at|for) this facility\s*:/i.test(t)) {
-      const pct = /([-+−]?\d+(?:\.\d+)?)\s*%/g;
+      const pct = /([-+−–]?\d+(?:\.\d+)?)\s*%/g;
       let m: RegExpExecArray | null;
       const regions = findRegions(t);
       while ((m = pct.exec(t)) !== null) {
         const around = t.slice(Math.max(0, m.index - 40), m.index + m[0].length + 20);
-        let value = Number(m[1]!.replace('−', '-'));
-        if (value > 0 && /\b(decreas\w*|declin\w*|loss|lost|lower\w*|reduc\w*|down|fell|dropped)\b/i.test(around) && !m[1]!.startsWith('+')) value = -value;
-        const region = [...regions].reverse().find((r) => r.index < m!.index) ?? regions[0];
-        const significant = /\b(exceed\w*|greater than|above|beyond) (?:the )?(?:least significant change|LSC)|\bstatistically significant\b|\bsignificant (?:decrease|increase|change|loss|gain)/i.test(t)
-          ? true
-          : /\b(does not exceed|did not exceed|within|less than|below|not exceed\w*) (?:the )?(?:least significant change|LSC)|\bnot (?:statistically )?significant\b|\bno significant\b|\bstable\b/i.test(t)
-            ? false
+        let value = Number(m[1]!.replace(/[−–]/, '-'));
+        if (value > 0 && /\b(decreas\w*|declin\w*|loss|lost|lower\w*|reduc\w*|down|fell|fallen|dropped)\b/i.test(around) && !m[1]!.startsWith('+')) value = -value;
+        const region = [...regions].reverse().find((r) => r.index < m!.index) ?? regions[0] ?? lineRegion;
+        // "not statistically significant" and "within the least significant change" are read before the positive
+        // wordings they contain.
+        const significant = /\b(does not exceed|did not exceed|within|less than|below|not exceed\w*) (?:the )?(?:least significant change|LSC)|\bnot (?:statistically )?significant\b|\bno significant\b|\bstable\b/i.test(t)
+          ? false
+          : /\b(exceed\w*|greater than|above|beyond) (?:the )?(?:least significant change|LSC)|\bstatistically significant\b|(?<!least )\bsignificant (?:decrease|increase|change|loss|gain)/i.test(t)
+            ? true
             : undefined;
         const site = region ? changeSite(region) : undefined;
         facts.changes.push({ ...(site ? { site } : {}), percent: value, ...(significant !== undefined ? { significant } : {}), evidence: evidence(ctx, sentence, Math.max(0, m.index - 0), m.index + m[0].length) });
@@ -367,30 +453,43 @@ function applyLscStatements(ctx: Ctx, facts: ReportFacts): void {
   }
 }
 
+/** Credentials written after a name. */
+const CREDENTIAL = '(?:MD|M\\.D\\.|DO|NP|PA(?:-C)?|CCD|PhD|MBBS|MBChB|FRCR|FRCP|MRCP|RN|FACR|FACP|DNP|APRN|FNP|MPH|MS)';
+
 function extractPeople(ctx: Ctx, facts: ReportFacts): void {
   const p = facts.people;
   const nameAfter = (text: string, at: number) => {
     const rest = text.slice(at).replace(/^[\s.:-]*/, '');
     const end = rest.search(/\s+(?:on|at)\s+\d|\s+on\s+[A-Z][a-z]+ \d|\s{2,}|\s*[|;(]|\s+\d{1,2}\/\d{1,2}\/\d{4}|\s+\d{4}-\d{2}-\d{2}|\s+(?:electronically|signed|dictated)\b|$/i);
-    const name = rest.slice(0, end < 0 ? rest.length : end).replace(/[.,]\s*$/, '').trim();
+    let name = rest.slice(0, end < 0 ? rest.length : end).replace(/[.,]\s*$/, '').trim();
+    // A comma ends the name unless a credential follows ("Ann Lee, MD, CCD") or the name is "Last, First":
+    // "Dr M. O'Connell, Fracture Liaison Service", "Dr A. Patel, Consultant Radiologist", "Dr H. Lindqvist, 15/03/2025".
+    for (const comma of name.matchAll(/,\s*/g)) {
+      const after = name.slice(comma.index + comma[0].length);
+      if (new RegExp(`^${CREDENTIAL}\\b`).test(after)) continue;
+      if (comma.index === name.search(/,/) && !/\s/.test(name.slice(0, comma.index)) && /^[A-Z][a-z]+$/.test(after)) continue;
+      name = name.slice(0, comma.index);
+      break;
+    }
     return { name, start: at + (text.slice(at).length - rest.length) };
   };
   for (const sentence of ctx.sentences) {
     const t = sentence.text;
-    if (!/order|refer|request|sign|interpret|read|dictat|radiolog/i.test(t)) continue;
-    let m = /\b(?:ordering|referring|requesting)(?:\s+(?:physician|provider|clinician|doctor|practitioner))?\s*(?::|\.{2,})|\bordered by\s*:?|\breferred by\s*:?/i.exec(t);
+    if (!/order|refer|request|sign|interpret|read|dictat|radiolog|report|verif|authori|addend/i.test(t)) continue;
+    let m = /\b(?:ordering|referring|requesting)(?:\s+(?:physician|provider|clinician|doctor|practitioner|consultant|dr))?\s*(?::|\.{2,})|\breferring dr\b|\breferrer\s*:|\bordered by\s*:?|\breferred by\s*:?/i.exec(t);
     if (m && !p.orderingClinician) {
       const { name, start } = nameAfter(t, m.index + m[0].length);
       if (name && /[A-Za-z]/.test(name)) p.orderingClinician = { value: name, evidence: evidence(ctx, sentence, start, start + name.length) };
     }
-    m = /\b(?:electronically signed by|e-?signed by|signed by|interpreted by|reading (?:physician|radiologist)\s*:|read by|dictated by|attending radiologist\s*:|radiologist\s*:|signed\s*:)/i.exec(t);
+    m = /\b(?:electronically signed by|e-?signed by|signed by|interpreted by|reading (?:physician|radiologist)\s*:|read by|dictated by|attending radiologist\s*:|radiologist\s*:|signed\s*:|reported (?:and authori[sz]ed )?by\s*:?|verified by\s*:?|authori[sz]ed by\s*:?|addended by)|^\s*authori[sz]ed\b\s*(?:on\s*)?:?/i.exec(t);
     if (m) {
       const { name, start } = nameAfter(t, m.index + m[0].length);
       if (name && /[A-Za-z]/.test(name) && !p.readingPhysician) p.readingPhysician = { value: name, evidence: evidence(ctx, sentence, start, start + name.length) };
-      if (/sign/i.test(m[0]) && !p.signedDate) {
+      // Authorising a report is signing it (UK usage); "Reported by" and "Verified by" name the reader only.
+      if ((/sign|authori/i.test(m[0]) || /\bauthori[sz]ed\b/i.test(t)) && !p.signedDate) {
         DATE.lastIndex = 0;
         const d = DATE.exec(t);
-        const iso = d ? isoFromDateMatch(d) : undefined;
+        const iso = d ? isoFromDateMatch(d, ctx.dayFirst) : undefined;
         if (d && iso) p.signedDate = { value: iso, evidence: evidence(ctx, sentence, d.index, d.index + d[0].length) };
       }
     }
@@ -411,7 +510,7 @@ function extractSections(ctx: Ctx, facts: ReportFacts): void {
     if (!facts.comparisonDate && (s === 'COMPARISON' || /\b(compared (?:to|with)|comparison (?:is made )?(?:to|with))\b/i.test(sentence.text))) {
       DATE.lastIndex = 0;
       const d = DATE.exec(sentence.text);
-      const iso = d ? isoFromDateMatch(d) : undefined;
+      const iso = d ? isoFromDateMatch(d, ctx.dayFirst) : undefined;
       if (d && iso) facts.comparisonDate = { value: iso, evidence: evidence(ctx, sentence, d.index, d.index + d[0].length) };
     }
   }
@@ -420,7 +519,7 @@ function extractSections(ctx: Ctx, facts: ReportFacts): void {
     if (!/\b(previous|prior|last|most recent|earlier)\s+(?:scan|exam|examination|study|DXA|DEXA|bone density|BMD|densitometry)\b/i.test(sentence.text)) continue;
     DATE.lastIndex = 0;
     const d = DATE.exec(sentence.text);
-    const iso = d ? isoFromDateMatch(d) : undefined;
+    const iso = d ? isoFromDateMatch(d, ctx.dayFirst) : undefined;
     if (d && iso) facts.clinical.priorStudyDate = { value: iso, evidence: evidence(ctx, sentence, d.index, d.index + d[0].length) };
   }
   if (facts.comparisonDate && !facts.clinical.priorStudyDate) facts.clinical.priorStudyDate = facts.comparisonDate;
@@ -437,8 +536,14 @@ function suggestDiagnoses(ctx: Ctx, facts: ReportFacts): void {
     if (!facts.diagnoses.some((d) => d.code === code)) facts.diagnoses.push({ code, reason, evidence: ev, suggestion: true });
   };
   if (facts.studies.length === 0) return;
+  // A diagnosis stated of the patient: not negated, not a drug class ("osteoporosis medication") and not a rule
+  // about the term ("the term osteoporosis is not applied", ISCD pediatric positions).
+  const asserted = (s: Sentence, re: RegExp) => {
+    const m = re.exec(s.text);
+    return m !== null && !notAsserted(s.text, m.index, m.index + m[0].length) && !/\b(?:medications?|medicines?|drugs?|treatment|therapy|agents?)\b/i.test(s.text.slice(m.index + m[0].length, m.index + m[0].length + 12)) && !/\bthe term\b/i.test(s.text);
+  };
   const statement = (re: RegExp) =>
-    ctx.sentences.find((s) => re.test(s.text) && !/\bno (?:evidence of )?(?:osteoporo|osteopen)|\brule out\b|\brisk\b|\bscreening\b|\bevaluat\w* (?:for|of)\b|\bassess\w* for\b|\bto exclude\b|\bcriteria\b[^.]{0,80}\bdefin|\bthreshold|\bCenter\b|\bClinic\b|\bFoundation\b|\bmajor osteoporotic\b|\bprobability\b|%/i.test(s.text));
+    ctx.sentences.find((s) => asserted(s, re) && !/\bno (?:evidence of )?(?:osteoporo|osteopen)|\brule out\b|\brisk\b|\bscreening\b|\bevaluat\w* (?:for|of)\b|\bassess\w* for\b|\bto exclude\b|\bcriteria\b[^.]{0,80}\bdefin|\bthreshold|\bCenter\b|\bClinic\b|\bFoundation\b|\bmajor osteoporotic\b|\bprobability\b|%/i.test(s.text));
   const vertebralFractures = facts.vfa?.fractures ?? [];
   if (vertebralFractures.length > 0) {
     add('M80.08XA', 'an osteoporotic vertebral fracture is documented (initial encounter)', vertebralFractures[0]!.evidence);
@@ -467,7 +572,7 @@ function suggestDiagnoses(ctx: Ctx, facts: ReportFacts): void {
     }
   }
   if (facts.clinical.primaryHyperparathyroidism) add('E21.0', 'primary hyperparathyroidism is documented', facts.clinical.primaryHyperparathyroidism.evidence);
-  if (facts.clinical.glucocorticoidName && (facts.clinical.glucocorticoidMonths?.value ?? 0) >= 3) add('Z79.52', 'long-term systemic glucocorticoid use is documented', facts.clinical.glucocorticoidName.evidence);
+  if (facts.clinical.glucocorticoidName && !ctx.glucocorticoidPast && (facts.clinical.glucocorticoidMonths?.value ?? 0) >= 3) add('Z79.52', 'long-term systemic glucocorticoid use is documented', facts.clinical.glucocorticoidName.evidence);
   const drug = facts.clinical.monitoringTherapy;
   if (drug && BISPHOSPHONATES.has(drug.value)) add('Z79.83', 'long-term bisphosphonate therapy is documented', drug.evidence);
   const aromatase = /\b(aromatase inhibitor|anastrozole|letrozole|exemestane)\b/i.exec(ctx.report.text);
@@ -479,9 +584,12 @@ function suggestDiagnoses(ctx: Ctx, facts: ReportFacts): void {
 /** Extracts the documented facts of one report, each with the span of its evidence in `text`. */
 export function extract(text: string): ReportFacts {
   const report = normalizeReport(text.length > MAX_REPORT_CHARS ? text.slice(0, MAX_REPORT_CHARS) : text);
-  const ctx: Ctx = { report, sentences: sentencesOf(report) };
+  const sentences = sentencesOf(report);
+  const ctx: Ctx = { report, sentences, dayFirst: writesDayFirst(report.text), spans: sentences.map(notPerformedReason) };
   const facts: ReportFacts = { studies: [], notPerformed: [], results: [], frax: {}, changes: [], clinical: {}, people: {}, diagnoses: [] };
-  const results = extractResults(report, ctx.sentences);
+  // Values quoted from an outside or earlier study are not this report's results.
+  const quoted = new Set(sentences.filter((_, i) => ctx.spans[i] === 'outside' || ctx.spans[i] === 'prior'));
+  const results = extractResults(report, sentences, (sentence) => quoted.has(sentence));
   facts.results = results;
   const tScores = results.filter((r) => r.measure === 't-score');
   if (tScores.length > 0) {

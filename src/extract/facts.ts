@@ -46,7 +46,7 @@ export const ReportFacts = z
     notPerformed: z.array(
       z.strictObject({
         procedure: z.enum(PROCEDURES).or(z.literal('other-imaging')),
-        reason: z.enum(['negated', 'ordered', 'outside', 'other-modality', 'cancelled']),
+        reason: z.enum(['negated', 'ordered', 'outside', 'other-modality', 'cancelled', 'prior']),
         evidence: Evidence,
       }),
     ),

@@ -17,13 +17,13 @@ type Side = 'left' | 'right' | undefined;
 type Region = 'lumbar-spine' | 'femoral-neck' | 'total-hip' | 'radius-33' | 'forearm' | 'heel' | 'total-body';
 
 const REGION =
-  /\b(lumbar spine|lumbar|L-?spine|AP spine|spine|L[1-4]\s*(?:-|–|to|through)\s*L[2-4]|L1-4)\b|\b(femoral neck|femur neck|neck)\b|\b(total hip|hip total|total femur|femur total|total proximal femur|hip|total(?=\s+(?:left|right|lt|rt)\b))\b|\b((?:1\/3|one[- ]third|33\s?%|distal (?:one[- ])?third) (?:of the )?radius|radius (?:1\/3|33\s?%)|radius)\b|\b(forearm|wrist)\b|\b(heel|calcaneus|os calcis)\b|\b(total body|whole body)\b/gi;
+  /\b(lumbar spine|lumbar|L-?spine|AP spine|spine|L[1-4]\s*(?:-|–|to|through)\s*L[2-4]|L1-4)\b|\b(femoral neck|femur neck|neck)\b|\b(total hip|hip total|total femur|femur total|total proximal femur|hip|total(?=\s+(?:left|right|lt|rt)\b)|(?<=\b(?:femur|hip)\b[\s|]{1,12})total|femur(?=-[LR]\b))\b|\b((?:1\/3|one[- ]third|33\s?%|distal (?:one[- ])?third) (?:of the )?radius|radius (?:1\/3|33\s?%)|radius)\b|\b(forearm|wrist)\b|\b(heel|calcaneus|os calcis)\b|\b(total body|whole body)\b/gi;
 
 /** Words without which a text names no region (a cheap first look). */
 const REGION_WORDS = /spine|lumbar|L[1-4]|neck|hip|femur|radius|forearm|wrist|heel|calcaneus|os calcis|body|total/i;
 
 const SIDE_BEFORE = /\b(left|right|lt|rt)\.?\s*$/i;
-const SIDE_AFTER = /^\s*[(,]?\s*(left|right|lt|rt|l|r)\b\)?/i;
+const SIDE_AFTER = /^\s*[(,-]?\s*(left|right|lt|rt|l|r)\b\)?/i;
 const SIDE_HEADING = /\b(left|right)\s+(femur|hip|forearm|radius)\b|\b(femur|hip|forearm|radius)\s*[(,]?\s*(left|right)\b/i;
 
 function sideWord(word: string | undefined): Side {
@@ -87,7 +87,7 @@ export function findRegions(text: string, contextSide: Side = undefined): Region
   return found;
 }
 
-const NUMBER = /(?<![\w.])[-+−–]?\d+(?:\.\d+)?(?![\w.]*\/)/g;
+const NUMBER = /(?<![\w./])[-+−–]?\d+(?:\.\d+)?(?![\w.]*\/)/g;
 
 function toNumber(text: string): number {
   return Number(text.replace(/[−–]/, '-').replace('+', ''));
@@ -99,7 +99,8 @@ type Column = 't-score' | 'z-score' | 'bmd' | 'other';
 function tableColumns(raw: string): Column[] | undefined {
   // "Young-Adult T-score" and "Age-Matched Z-score" name one column each.
   const line = raw.replace(/\b(?:young[- ]adult|age[- ]matched|YA|AM)\s+(?=[TZ][- ]?score)/gi, '');
-  if (!/\bT[- ]?score\b/i.test(line) || /\d/.test(line.replace(/g\/cm\s?2|cm2|cm²|\(\s*%\s*\)|1\/3|33\s?%/gi, ''))) return undefined;
+  // A T-score column, or a Z-score column beside a BMD column (pediatric and premenopausal reports have no T-score).
+  if (!(/\bT[- ]?score\b/i.test(line) || (/\bZ[- ]?score\b/i.test(line) && /\bBMD\b|g\/cm/i.test(line))) || /\d/.test(line.replace(/g\/cm\s?2|cm2|cm²|\(\s*%\s*\)|1\/3|33\s?%/gi, ''))) return undefined;
   const columns: { at: number; kind: Column }[] = [];
   const add = (re: RegExp, kind: Column) => {
     for (const m of line.matchAll(re)) columns.push({ at: m.index, kind });
@@ -107,15 +108,20 @@ function tableColumns(raw: string): Column[] | undefined {
   add(/\bBMD\b|\bg\/cm/gi, 'bmd');
   add(/\bT[- ]?scores?\b/gi, 't-score');
   add(/\bZ[- ]?scores?\b/gi, 'z-score');
-  add(/\b(?:BMC|area|PR|AM|YA|%\s*(?:YA|AM|young|age)|(?:young[- ]adult|age[- ]matched|peak reference)\s*%?|change|% ?change|classification|WHO)\b/gi, 'other');
+  add(/\b(?:BMC|area|PR|AM|YA|age|%\s*(?:YA|AM|young|age)|(?:young[- ]adult|age[- ]matched|peak reference)\s*%?|change|% ?change|classification|WHO)\b/gi, 'other');
   // "BMD (g/cm2)" names one column: drop a g/cm right after a BMD.
   columns.sort((a, b) => a.at - b.at);
   const merged = columns.filter((c, i) => !(c.kind === 'bmd' && i > 0 && columns[i - 1]!.kind === 'bmd' && c.at - columns[i - 1]!.at < 12));
   return merged.map((c) => c.kind);
 }
 
-const LABELLED = /\b(T[- ]?score|Z[- ]?score|BMD|bone mineral density)\b(?:\s*(?:of|is|was|=|:|measures?|measured|measuring))?\s*(?:of\s*)?([-+−–]?\d+(?:\.\d+)?)(?:\s*(?:g\/cm\s?2|g\/cm²|gm\/cm2))?/gi;
-const VALUE_THEN_LABEL = /([-+−–]?\d+(?:\.\d+)?)\s*(?:g\/cm\s?2|g\/cm²)/gi;
+const LABELLED = /\b(T[- ]?score|Z[- ]?score|BMD|bone mineral density)\b(?:\s*(?:of|is|was|=|:|measures?|measured|measuring))?\s*(?:of\s*)?([-+−–]?\d+(?:\.\d+)?)(?:\s*(?:g\/cm\s?2|g\/cm²|gm\/cm\s?2))?/gi;
+const VALUE_THEN_LABEL = /([-+−–]?\d+(?:\.\d+)?)\s*(?:g\/cm\s?2|g\/cm²|gm\/cm\s?2)/gi;
+/** A value that is a threshold, not a result: "(Z-score -2.0 or lower)", "T-score at or below -2.5". */
+const THRESHOLD_AFTER = /^\s*(?:or (?:lower|less|below|higher|greater|more|above|worse)|and (?:below|above|lower|higher))\b/i;
+const THRESHOLD_BEFORE = /(?:\b(?:below|above|under|over|than|at or|to)|[<>≤≥])\s*$/i;
+/** Z-scores of something other than bone: height-for-age, weight, BMI. */
+const NOT_BONE = /\b(?:height|weight|BMI|HAZ|for[- ]age)\b[^.;]{0,20}$/i;
 
 function measureOf(label: string): 't-score' | 'z-score' | 'bmd' {
   const l = label.toLowerCase();
@@ -129,8 +135,11 @@ function plausible(measure: 't-score' | 'z-score' | 'bmd', value: number): boole
   return value > -8 && value < 6;
 }
 
-/** Extracts result values from the sentences of a report, skipping sections about earlier studies. */
-export function extractResults(report: ReportText, sentences: Sentence[]): ResultValue[] {
+/**
+ * Extracts result values from the sentences of a report, skipping sections about earlier studies and the sentences
+ * `skip` names (values quoted from an outside or earlier study).
+ */
+export function extractResults(report: ReportText, sentences: Sentence[], skip: (sentence: Sentence) => boolean = () => false): ResultValue[] {
   const results: ResultValue[] = [];
   const seen = new Set<string>();
   const push = (site: ResultSite, measure: ResultValue['measure'], value: number, start: number, end: number) => {
@@ -143,24 +152,38 @@ export function extractResults(report: ReportText, sentences: Sentence[]): Resul
 
   let columns: Column[] | undefined;
   let headingSide: Side;
+  /** The table's heading or header names a femur or hip, so a row labelled "Total" is the total hip. */
+  let headingHip = false;
   let lastRegion: RegionMention | undefined;
   for (const sentence of sentences) {
     const text = sentence.text;
-    if (sentence.section === 'COMPARISON' || /\b(prior|previous|earlier) (study|exam|scan|DXA)\b.{0,120}\b(showed|demonstrated|was)\b/i.test(text)) continue;
+    if (sentence.section === 'COMPARISON' || skip(sentence) || /\b(prior|previous|earlier) (study|exam|scan|DXA)\b.{0,120}\b(showed|demonstrated|was)\b/i.test(text)) continue;
     const header = tableColumns(text);
     if (header) {
       columns = header;
+      // A header may name the limb too ("Left Femur   Area   BMC   BMD   T-score").
+      const side = SIDE_HEADING.exec(text);
+      if (side) headingSide = sideWord(side[1] ?? side[4]);
+      headingHip = /\b(?:femur|hip)\b/i.test(text);
       continue;
     }
+    // A row for one vertebra ("L1   13.21   10.11   0.765 ...") inside a table: the spine total row follows.
+    if (columns && /^\s*[LT]\d{1,2}\s/.test(text) && !/^\s*L[1-4]\s*(?:-|–|to|through)\s*L[2-4]/.test(text)) continue;
     if (!/\d/.test(text) && text.trim().length < 40 && !/[.:]/.test(text)) {
       // A table heading such as "Left Forearm", "DualFemur" or "AP Spine": it sets (or clears) the side.
       const heading = SIDE_HEADING.exec(text);
       headingSide = heading ? sideWord(heading[1] ?? heading[4]) : undefined;
+      headingHip = /\b(?:femur|hip)\b/i.test(text);
       continue;
     }
-    const regions = REGION_WORDS.test(text) ? findRegions(text, headingSide) : [];
+    const found = REGION_WORDS.test(text) ? findRegions(text, headingSide) : [];
+    // A side written earlier in a row label ("Left Femur   Neck", "Left Fernoral Neck") applies to its region.
+    const labelSide = found.length > 0 && found[0]!.index <= 20 ? sideWord(/^\s*(left|right|lt|rt)\b/i.exec(text)?.[1]) : undefined;
+    let regions = labelSide && !found[0]!.side ? [{ ...found[0]!, side: labelSide }, ...found.slice(1)] : found;
+    const total = columns && headingHip && regions.length === 0 ? /^\s*(total)\b/i.exec(text) : null;
+    if (total) regions = [{ region: 'total-hip', side: headingSide, index: total.index + total[0].length - 5, end: total.index + total[0].length }];
     // Table row: a region label at the start, then numbers in the header's column order.
-    const isRow = regions.length > 0 && /^[\s|A-Za-z()-]{0,14}$/.test(text.slice(0, regions[0]!.index)) && /\d/.test(text.slice(regions[0]!.end)) && !/%/.test(text);
+    const isRow = regions.length > 0 && /^[\s|A-Za-z()-]{0,20}$/.test(text.slice(0, regions[0]!.index)) && /\d/.test(text.slice(regions[0]!.end)) && !/%/.test(text);
     LABELLED.lastIndex = 0;
     if (columns && /[A-Za-z0-9]/.test(text) && !(isRow && !LABELLED.test(text))) columns = undefined; // the table ended
     LABELLED.lastIndex = 0;
@@ -193,6 +216,9 @@ export function extractResults(report: ReportText, sentences: Sentence[]): Resul
       const before = next > 0 ? regions[next - 1] : undefined;
       const region = before ?? regions[next] ?? lastRegion;
       if (!region) continue;
+      const valueAt = m.index + m[0].lastIndexOf(m[2]!);
+      // Bounded look-arounds keep the walk linear on long sentences.
+      if (THRESHOLD_AFTER.test(text.slice(valueAt + m[2]!.length, valueAt + m[2]!.length + 20)) || THRESHOLD_BEFORE.test(text.slice(Math.max(0, valueAt - 20), valueAt)) || NOT_BONE.test(text.slice(Math.max(0, m.index - 40), m.index))) continue;
       push(resultSite(region.region, region.side), measureOf(m[1]!), toNumber(m[2]!), sentence.start + (before ? before.index : m.index), sentence.start + m.index + m[0].length);
     }
     VALUE_THEN_LABEL.lastIndex = 0;

@@ -87,6 +87,19 @@ const TABLE_ROW = /\t|\|[^|\n]{0,400}\||\S {2,}\S[^\n]{0,400}? {2,}\S|\S {2,}[-+
 /** A line that starts something new: a heading, a labelled field, a list item. */
 const STARTS_BLOCK = /^\s*(?:[A-Z][A-Za-z /&()-]{1,40}\s*(?::|\.{2,})|[-*•]\s|\d+[.)]\s|\(?[a-z]\)\s|(?:electronically signed|e-?signed|signed|dictated|transcribed|interpreted|read|reviewed|verified) by\b)/i;
 
+/** A label row of a key/value table as rendered from HTML ("REFERRING DR    Okafor, Ngozi"): upper-case label, wide gap. */
+const LABEL_ROW = /^\s*[A-Z][A-Z /&()-]{1,30}\s{2,}\S/;
+
+/**
+ * A line that looks like a numbered list item ("1) wedge fracture of T7") but continues prose wrapped at a fixed
+ * width: the line before is long, ends mid-sentence and is not itself a list item ("... a mild (grade").
+ */
+function wrappedNumber(previous: string, line: string): boolean {
+  if (!/^\s*\d+[.)]\s/.test(line)) return false;
+  const before = previous.trimEnd();
+  return before.length >= 40 && !/[.:;!?]$/.test(before) && !/^\s*(?:[-*•]\s|\d+[.)]\s|\(?[a-z]\)\s)/.test(previous);
+}
+
 /**
  * Splits the normalised text into sentences and table rows, tracking section headings. Lines of running prose are
  * joined into paragraphs first (dictated reports wrap sentences across lines); table rows stay one per line.
@@ -107,11 +120,14 @@ export function sentencesOf(report: ReportText): Sentence[] {
   // Group lines into blocks: a table row alone, or a paragraph of prose lines.
   const blocks: { start: number; end: number }[] = [];
   let open: { start: number; end: number } | undefined;
+  let previous = '';
   for (const line of lines) {
     const blank = line.text.trim() === '';
     // Table rows are short; a long line is prose (and bounded regular-expression work on hostile input).
     const tabular = line.text.length <= 600 && TABLE_ROW.test(line.text);
-    if (blank || tabular || STARTS_BLOCK.test(line.text) || !open) {
+    const startsBlock = (STARTS_BLOCK.test(line.text) && !wrappedNumber(previous, line.text)) || LABEL_ROW.test(line.text);
+    previous = line.text;
+    if (blank || tabular || startsBlock || !open) {
       if (open) blocks.push(open);
       open = blank ? undefined : { start: line.start, end: line.end };
       if (open && tabular) {
@@ -136,7 +152,8 @@ export function sentencesOf(report: ReportText): Sentence[] {
     }
     let start = 0;
     // Sentence ends: not dot leaders ("Patient ........ SMITH") and not common abbreviations.
-    const re = /(?<![.]|\b(?:Dr|Mr|Mrs|Ms|St|vs|No|approx|Jr|Sr))[.;!?](?![.])(?=\s+[A-Z(])/g;
+    // Nor a single capital initial ("Dr S. Whitcombe", "Dr N. Baptiste").
+    const re = /(?<![.]|\b(?:Dr|Mr|Mrs|Ms|St|vs|No|approx|Jr|Sr|[A-Z]))[.;!?](?![.])(?=\s+[A-Z(])/g;
     let m: RegExpExecArray | null;
     while ((m = re.exec(flat)) !== null) {
       const end = m.index + 1;

@@ -28,7 +28,7 @@ export function checkDocumentation(ctx: RuleContext, report: Report): void {
     const why = facts.notPerformed[0];
     report.add('report.no-study', {
       message: why
-        ? `The report documents no performed bone-density or VFA study: "${why.evidence.text.slice(0, 120)}" is ${why.reason === 'ordered' ? 'an order or plan' : why.reason === 'outside' ? 'a study done elsewhere' : why.reason === 'other-modality' ? 'another kind of imaging' : 'a study that was not performed'}.`
+        ? `The report documents no performed bone-density or VFA study: "${why.evidence.text.slice(0, 120)}" is ${why.reason === 'ordered' ? 'an order or plan' : why.reason === 'outside' ? 'a study done elsewhere' : why.reason === 'prior' ? 'an earlier study' : why.reason === 'other-modality' ? 'another kind of imaging' : 'a study that was not performed'}.`
         : 'The report documents no performed bone-density or VFA study.',
       fix: 'Bill only from a signed report of a study performed and interpreted here.',
       source: { title: 'REFERENCE §9: charge only from a signed/final result, never from an order', confidence: 'verified' },
