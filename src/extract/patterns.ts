@@ -28,11 +28,12 @@ export const OUTSIDE_CUES =
 
 /**
  * A sentence that describes an earlier study and its findings ("her prior DXA of 02/03/2022 showed ...", "Prior DXA in
- * 2022 at Riverside Radiology: ...", "Bone density scan 8 months ago ..."), as opposed to today's study compared with
- * it ("change since the prior study", "new since", "compared with").
+ * 2022 at Riverside Radiology: ...", "Bone density scan 8 months ago ...", "His DXA last month showed ...", "a DXA report
+ * from Summit Radiology", "compare with her DXA of 2023"), as opposed to today's study compared with it ("change since
+ * the prior study", "new since", "compared with").
  */
 export const PRIOR_STUDY_DESCRIBED =
-  /\b(?:prior|previous|earlier|last|most recent|baseline)\s+(?:DXA|DEXA|study|scan|exam(?:ination)?|bone density(?: scan| study| test)?|BMD|densitometry|VFA)\b[^.;]{0,120}?(?:\b(?:showed|shows|demonstrated|revealed|had)\b|\bin \d{4}\b|\bof \d|\bdated\b|:)|\b(?:scan|study|DXA|DEXA|exam)\b[^.;]{0,30}\b\d+ (?:months?|years?|weeks?) ago\b/i;
+  /\b(?:prior|previous|earlier|last|most recent|baseline)\s+(?:DXA|DEXA|study|scan|exam(?:ination)?|bone density(?: scan| study| test)?|BMD|densitometry|VFA)\b[^.;]{0,120}?(?:\b(?:showed|shows|demonstrated|revealed|had)\b|\bin \d{4}\b|\bof \d|\bdated\b|:)|\b(?:scan|study|DXA|DEXA|exam)\b[^.;]{0,30}\b(?:\d+ (?:months?|years?|weeks?) ago|last (?:month|year|week))\b|\b(?:DXA|DEXA|bone density)(?: scan| study| test)? report from\b|\bcompare with (?:her|his|the|their) (?:DXA|DEXA|bone density|BMD)\b/i;
 
 /** Words that make a sentence about today's study even when it names an earlier one. */
 export const TODAY_CUES = /\b(?:compared (?:to|with)|comparison (?:to|with)|since|change[sd]?|interval|new|today|current(?:ly)?|now|versus|vs\.?)\b/i;

@@ -67,6 +67,12 @@ describe('spans that are not performed', () => {
     expect(facts.changes.map((c) => `${c.site}:${c.percent}:${c.significant}`)).toEqual(['lumbar-spine:3.2:true']);
   });
 
+  it('does not take a DXA quoted in passing for today\'s ("last month", "a DXA report from", "compare with her DXA")', () => {
+    expect(procedures('VERTEBRAL FRACTURE ASSESSMENT\nHis DXA last month at this facility showed a femoral neck T-score of -1.8.\nFindings: T4 through L4 are visualized. No vertebral fracture.')).toEqual(['vfa']);
+    expect(procedures('The patient brings a DXA report from Summit Radiology dated 07/30/2025: L1-L4 T-score -2.9.')).toEqual([]);
+    expect(procedures('Requested exam: DXA bone density. Please compare with her DXA of 2023 (L1-L4 T-score -1.6).')).toEqual([]);
+  });
+
   it('does not bill a DXA or VFA that is ordered, planned or to be scheduled', () => {
     expect(procedures('Plan:\n- DXA of the spine and hips with vertebral fracture assessment, to be scheduled next month.')).toEqual([]);
     expect(procedures('L1-L4 T-score -1.9.\nVertebral fracture assessment was not obtained today; it will be scheduled with her next visit.')).toEqual(['dxa-axial']);
@@ -146,6 +152,7 @@ describe('layout', () => {
     expect(values('Scan Type    Region   Measured     Age    BMD            T-Score   Z-Score\nLeft Femur   Neck     14/03/2025   43.5   0.781 g/cm²    -1.3      -0.9\nLeft Femur   Total    14/03/2025   43.5   0.902 g/cm²    -0.8      -0.6', 't-score')).toEqual(['left-femoral-neck=-1.3', 'left-total-hip=-0.8']);
     expect(values('Left Femur   Area   BMC    BMD     T-score   Z-score\nNeck         4.95   2.91   0.588   -2.4      -0.9\nTotal        32.1   22.9   0.713   -1.9      -0.6', 't-score')).toEqual(['left-femoral-neck=-2.4', 'left-total-hip=-1.9']);
     expect(values('DXA Femur-L Z-score                       -0.6', 'z-score')).toEqual(['left-total-hip=-0.6']);
+    expect(values('Region        BMD (g/cm²)   Young-Adult T-score   Age-Matched Z-score\nNeck Left     0.701         -2.3                  -0.4\nNeck Mean     0.707         -2.3                  -0.4\nTotal Right   0.790         -1.7                  -0.1', 't-score')).toEqual(['left-femoral-neck=-2.3', 'right-total-hip=-1.7']);
   });
 
   it('reads a FRAX hip value written "hip 2.4%" after a parental hip fracture', () => {

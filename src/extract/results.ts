@@ -167,6 +167,8 @@ export function extractResults(report: ReportText, sentences: Sentence[], skip: 
       headingHip = /\b(?:femur|hip)\b/i.test(text);
       continue;
     }
+    // A mean of both sides ("Neck Mean", "Total Mean" in a DualFemur table) is no site of its own.
+    if (columns && /^\s*[A-Za-z ]{0,20}\bmean\b/i.test(text)) continue;
     // A row for one vertebra ("L1   13.21   10.11   0.765 ...") inside a table: the spine total row follows.
     if (columns && /^\s*[LT]\d{1,2}\s/.test(text) && !/^\s*L[1-4]\s*(?:-|–|to|through)\s*L[2-4]/.test(text)) continue;
     if (!/\d/.test(text) && text.trim().length < 40 && !/[.:]/.test(text)) {

@@ -90,6 +90,9 @@ const STARTS_BLOCK = /^\s*(?:[A-Z][A-Za-z /&()-]{1,40}\s*(?::|\.{2,})|[-*•]\s|
 /** A label row of a key/value table as rendered from HTML ("REFERRING DR    Okafor, Ngozi"): upper-case label, wide gap. */
 const LABEL_ROW = /^\s*[A-Z][A-Z /&()-]{1,30}\s{2,}\S/;
 
+/** A title line in capitals only ("VERTEBRAL FRACTURE ASSESSMENT"): the line after it starts a new block. */
+const TITLE = /^\s*[A-Z][A-Z0-9 /&()+,.-]{3,80}$/;
+
 /**
  * A line that looks like a numbered list item ("1) wedge fracture of T7") but continues prose wrapped at a fixed
  * width: the line before is long, ends mid-sentence and is not itself a list item ("... a mild (grade").
@@ -125,7 +128,7 @@ export function sentencesOf(report: ReportText): Sentence[] {
     const blank = line.text.trim() === '';
     // Table rows are short; a long line is prose (and bounded regular-expression work on hostile input).
     const tabular = line.text.length <= 600 && TABLE_ROW.test(line.text);
-    const startsBlock = (STARTS_BLOCK.test(line.text) && !wrappedNumber(previous, line.text)) || LABEL_ROW.test(line.text);
+    const startsBlock = (STARTS_BLOCK.test(line.text) && !wrappedNumber(previous, line.text)) || LABEL_ROW.test(line.text) || TITLE.test(previous);
     previous = line.text;
     if (blank || tabular || startsBlock || !open) {
       if (open) blocks.push(open);
