@@ -5,7 +5,7 @@
  */
 import type { Encounter } from '../contract/encounter.js';
 import { parseEncounter } from '../engine/index.js';
-import { parseItem, type EncounterInput, type InputItem, type InputShape } from './input.js';
+import { parseItem, type EncounterInput, type InputItem, type InputShape } from '../io/input.js';
 
 /** The input being read: its name for messages (a file name or <stdin>) and its shape. */
 export interface InputSource {

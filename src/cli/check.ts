@@ -8,7 +8,7 @@ import { check } from '../engine/index.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import { forEachBatch } from './batch.js';
 import { EXIT } from './exit.js';
-import { detectFormat, InputError, parseJsonText, peekStream, READ_LIMITS, readEncounters, type EncounterInput, type InputFormat } from './input.js';
+import { detectFormat, InputError, parseJsonText, peekStream, READ_LIMITS, readEncounters, type EncounterInput, type InputFormat } from '../io/input.js';
 import { Progress } from './progress.js';
 import { knowledgeOrReport, openInput, Output, outputFormat, readAll, unreadable, useColor, type CliIo } from './shared.js';
 import { COLOR, PLAIN, renderText } from './text.js';

@@ -5,7 +5,7 @@
 import type { Encounter } from '../contract/encounter.js';
 import { forEachBatch } from './batch.js';
 import { EXIT } from './exit.js';
-import { readEncounters } from './input.js';
+import { readEncounters } from '../io/input.js';
 import { writeClaims } from './interchange.js';
 import { knowledgeOrReport, openInput, unreadable, type CliIo } from './shared.js';
 

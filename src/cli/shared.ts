@@ -8,7 +8,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Knowledge } from '../knowledge/compile.js';
 import type { CommandOutput } from './store-commands.js';
-import { InputError } from './input.js';
+import { InputError } from '../io/input.js';
 
 /** The streams and environment the CLI runs with (injected so tests can drive it in process). */
 export interface CliIo {

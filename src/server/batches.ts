@@ -10,7 +10,7 @@ import { parseEncounter } from '../engine/index.js';
 import { hl7ProblemPlace, hl7ToEncounters, type Hl7Problem } from '../interchange/hl7/index.js';
 import { problemFinding } from '../interchange/problem-table.js';
 import { x12ProblemPlace, X12Reader, type X12Problem } from '../interchange/x12/index.js';
-import { parseJsonText } from '../cli/input.js';
+import { parseJsonText } from '../io/input.js';
 import { enqueueJobIn, getJob, listItems, listJobs, prepareItems, refreshQueueStatistics, type JobFormat, type JobItemInput, type PreparedItem } from '../store/jobs.js';
 import type { Store } from '../store/store.js';
 import type { Knowledge } from '../knowledge/compile.js';

@@ -1,7 +1,8 @@
 /**
- * Reads encounters from a file or standard input: one JSON object, a JSON array, or NDJSON (one encounter per
- * line), told apart by the first character and the first line. NDJSON is streamed line by line; a whole JSON
- * document is read into memory up to a bound. Syntax errors carry line and column.
+ * Reads encounters from a file, standard input or an upload (shared by the command line and the server): one JSON
+ * object, a JSON array, or NDJSON (one encounter per line), told apart by the first character and the first line.
+ * NDJSON is streamed line by line; a whole JSON document is read into memory up to a bound. Syntax errors carry line
+ * and column.
  */
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 
