@@ -6,7 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Store } from '../store/store.js';
 import { ROLES, type Role } from './policy.js';
 import type { TokenVerifier } from './tokens.js';
-import { idempotentWrite, problems, type Guard } from './http.js';
+import { idempotentWrite, invalidInput, type Guard } from './http.js';
+import { ApiProblem } from './problems.js';
 
 /** What the admin routes need. */
 export interface AdminRouteDeps {
@@ -24,10 +25,10 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
 
   app.post('/v1/tokens', { onRequest: guard('token.manage') }, async (request, reply) => {
     const role = (request.body as { role?: unknown } | null)?.role;
-    if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) return reply.code(400).send(problems('input.invalid', `role: expected one of ${ROLES.join(', ')}`));
+    if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) throw invalidInput('role', `one of ${ROLES.join(', ')}`);
     const principal = request.principal!;
     // Created outside idempotentWrite on purpose: a replay would hand out the stored plain token again.
-    if (request.headers['idempotency-key'] !== undefined) return reply.code(400).send(problems('http.idempotency-key', 'Idempotency-Key is not accepted when creating a token (the token is shown once).'));
+    if (request.headers['idempotency-key'] !== undefined) throw new ApiProblem('http.idempotency-key', 'Idempotency-Key is not accepted when creating a token (the token is shown once).');
     const { token, id } = await store.createToken(principal.organization, role as Role, principal.tokenId);
     return reply.code(201).send({ id, role, organization: principal.organization, token });
   });
@@ -37,18 +38,19 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminRouteDeps):
     const principal = request.principal!;
     return idempotentWrite(request, reply, store, async (ops) => {
       const revoked = await ops.revokeToken(id, principal.organization, principal.tokenId);
-      if (!revoked) return { status: 404, body: problems('http.not-found', `No token ${JSON.stringify(id.slice(0, 64))}.`) };
+      // Answered (and replayed) as not found, not thrown: the key's first answer is kept either way.
+      if (!revoked) return new ApiProblem('http.not-found', `No token ${JSON.stringify(id.slice(0, 64))}.`).response();
       deps.tokens.forget?.(id);
       return { status: 200, body: { id, revoked: true } };
     });
   });
 
-  app.get('/v1/audit', { onRequest: guard('token.manage') }, async (request, reply) => {
+  app.get('/v1/audit', { onRequest: guard('token.manage') }, async (request) => {
     const q = request.query as { limit?: string; before?: string };
     const limit = q.limit === undefined ? 100 : Number(q.limit);
     const before = q.before === undefined ? undefined : Number(q.before);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) return reply.code(400).send(problems('input.invalid', 'limit: expected a whole number from 1 to 500'));
-    if (before !== undefined && !(Number.isInteger(before) && before > 0)) return reply.code(400).send(problems('input.invalid', 'before: expected an audit sequence number'));
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw invalidInput('limit', 'a whole number from 1 to 500');
+    if (before !== undefined && !(Number.isInteger(before) && before > 0)) throw invalidInput('before', 'an audit sequence number');
     return { records: await store.listAudit(request.principal!.organization, { limit, ...(before !== undefined ? { beforeSeq: before } : {}) }) };
   });
 

@@ -14,7 +14,8 @@ import { parseJsonText } from '../io/input.js';
 import { enqueueJobIn, getJob, listItems, listJobs, prepareItems, refreshQueueStatistics, type JobFormat, type JobItemInput, type PreparedItem } from '../store/jobs.js';
 import type { Store } from '../store/store.js';
 import type { Knowledge } from '../knowledge/compile.js';
-import { API_SOURCE, pageOf, idempotentWrite, problems, requestHashPrefix, type Guard } from './http.js';
+import { API_SOURCE, pageOf, idempotentWrite, requestHashPrefix, type Guard } from './http.js';
+import { ApiProblem } from './problems.js';
 import type { BatchWorker } from './worker.js';
 
 /** Bounds on one upload. */
@@ -74,15 +75,13 @@ export async function registerBatchRoutes(app: FastifyInstance, deps: BatchRoute
   // After authentication and before the body is read: a slot is held until the response is sent or the client goes.
   const uploadSlot = async (_request: FastifyRequest, reply: FastifyReply) => {
     if (uploading >= maxUploads) {
-      return reply
-        .code(503)
-        .header('retry-after', String(BUSY_RETRY_AFTER_S))
-        .send(problems(BATCH_PROBLEMS.busy, `${maxUploads} batch uploads are being read; send this one again in ${BUSY_RETRY_AFTER_S} s.`));
+      throw new ApiProblem(BATCH_PROBLEMS.busy, `${maxUploads} batch uploads are being read; send this one again in ${BUSY_RETRY_AFTER_S} s.`, { headers: { 'retry-after': String(BUSY_RETRY_AFTER_S) } });
     }
     uploading += 1;
     reply.raw.once('close', () => (uploading -= 1));
-    return undefined;
   };
+  const tooMany = () => new ApiProblem(BATCH_PROBLEMS.tooManyLines, `The upload has more than ${maxLines} lines or items; split it into several batches.`);
+  const mediaType = () => new ApiProblem(BATCH_PROBLEMS.mediaType, `Send the batch as ${MEDIA_TYPE_LIST}.`);
 
   // An encapsulated plugin: the upload parsers and their larger body limit apply to these routes only.
   await app.register(async (scope) => {
@@ -90,11 +89,12 @@ export async function registerBatchRoutes(app: FastifyInstance, deps: BatchRoute
       if (type === 'application/x-ndjson') scope.addContentTypeParser(type, (request, payload, done) => readNdjsonUpload(request, payload, { bodyBytes, lines: maxLines }, done));
       else scope.addContentTypeParser(type, { parseAs: 'string', bodyLimit: bodyBytes }, (_request, body, done) => done(null, body));
     }
-    scope.setErrorHandler((error: { statusCode?: number; code?: string }, _request, reply) => {
-      if (error.code === TOO_MANY_LINES) return reply.code(413).send(problems(BATCH_PROBLEMS.tooManyLines, `The upload has more than ${maxLines} lines or items; split it into several batches.`));
-      if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) return reply.code(413).send(problems(BATCH_PROBLEMS.bodyTooLarge, `The upload is larger than ${bodyBytes} bytes; split it into several batches.`));
-      if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send(problems(BATCH_PROBLEMS.mediaType, `Send the batch as ${MEDIA_TYPE_LIST}.`));
-      throw error; // the server's handler answers everything else
+    // The upload's own limits say so in its words; the server's handler answers every problem.
+    scope.setErrorHandler((error: { statusCode?: number; code?: string }) => {
+      if (error.code === TOO_MANY_LINES) throw tooMany();
+      if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) throw new ApiProblem(BATCH_PROBLEMS.bodyTooLarge, `The upload is larger than ${bodyBytes} bytes; split it into several batches.`);
+      if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') throw mediaType();
+      throw error;
     });
 
     scope.post(
@@ -109,23 +109,22 @@ export async function registerBatchRoutes(app: FastifyInstance, deps: BatchRoute
       },
       async (request, reply) => {
         const format = formatOf(request.headers['content-type']);
-        if (format === undefined) return reply.code(415).send(problems(BATCH_PROBLEMS.mediaType, `Send the batch as ${MEDIA_TYPE_LIST}.`));
-        const empty = () => reply.code(400).send(problems(BATCH_PROBLEMS.empty, 'The upload is empty; send one encounter per line, an 837P interchange or HL7 v2 messages.'));
-        const tooMany = () => reply.code(413).send(problems(BATCH_PROBLEMS.tooManyLines, `The upload has more than ${maxLines} lines or items; split it into several batches.`));
+        if (format === undefined) throw mediaType();
+        const empty = () => new ApiProblem(BATCH_PROBLEMS.empty, 'The upload is empty; send one encounter per line, an 837P interchange or HL7 v2 messages.');
         let items: PreparedItem[];
         let requestHash: string | undefined;
         if (format === 'ndjson') {
           // Read as it arrived (readNdjsonUpload): every non-blank line is an item, so no items means nothing but blanks.
           const upload = request.body as NdjsonUpload;
-          if (upload.items.length === 0) return empty();
+          if (upload.items.length === 0) throw empty();
           ({ items, requestHash } = upload);
         } else {
           const body = typeof request.body === 'string' ? request.body : '';
-          if (body.trim() === '') return empty();
-          if (countLines(body) > maxLines) return tooMany();
+          if (body.trim() === '') throw empty();
+          if (countLines(body) > maxLines) throw tooMany();
           items = prepareItems(format === 'x12' ? x12Items(body) : hl7Items(body));
-          if (items.length > maxLines) return tooMany();
-          if (items.length === 0) return reply.code(400).send(problems(BATCH_PROBLEMS.noItems, 'The upload holds no encounter, claim or message to check.'));
+          if (items.length > maxLines) throw tooMany();
+          if (items.length === 0) throw new ApiProblem(BATCH_PROBLEMS.noItems, 'The upload holds no encounter, claim or message to check.');
         }
         const principal = request.principal!;
         const sent = await idempotentWrite(
@@ -146,28 +145,30 @@ export async function registerBatchRoutes(app: FastifyInstance, deps: BatchRoute
     );
   });
 
-  app.get('/v1/batches', { onRequest: guard('encounter.read') }, async (request, reply) => {
+  app.get('/v1/batches', { onRequest: guard('encounter.read') }, async (request) => {
     const page = pageOf(request.query as Record<string, string | undefined>, 50, 500);
-    if ('problem' in page) return reply.code(400).send(problems(BATCH_PROBLEMS.invalidQuery, page.problem));
     return { batches: await listJobs(store, request.principal!.organization, page) };
   });
 
-  app.get('/v1/batches/:id', { onRequest: guard('encounter.read') }, async (request, reply) => {
+  app.get('/v1/batches/:id', { onRequest: guard('encounter.read') }, async (request) => {
     const { id } = request.params as { id: string };
     const job = await getJob(store, request.principal!.organization, id);
     // Another organisation's job is not found, never forbidden: its existence is not disclosed.
-    if (job === undefined) return reply.code(404).send(problems(BATCH_PROBLEMS.notFound, `No batch ${JSON.stringify(id.slice(0, 64))}.`));
+    if (job === undefined) throw noBatch(id);
     return job;
   });
 
-  app.get('/v1/batches/:id/items', { onRequest: guard('encounter.read') }, async (request, reply) => {
+  app.get('/v1/batches/:id/items', { onRequest: guard('encounter.read') }, async (request) => {
     const { id } = request.params as { id: string };
     const page = pageOf(request.query as Record<string, string | undefined>, 100, 1000);
-    if ('problem' in page) return reply.code(400).send(problems(BATCH_PROBLEMS.invalidQuery, page.problem));
     const items = await listItems(store, request.principal!.organization, id, page);
-    if (items === undefined) return reply.code(404).send(problems(BATCH_PROBLEMS.notFound, `No batch ${JSON.stringify(id.slice(0, 64))}.`));
+    if (items === undefined) throw noBatch(id);
     return { items };
   });
+}
+
+function noBatch(id: string): ApiProblem {
+  return new ApiProblem(BATCH_PROBLEMS.notFound, `No batch ${JSON.stringify(id.slice(0, 64))}.`);
 }
 
 function formatOf(contentType: string | undefined): JobFormat | undefined {

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isCalendarDate } from '../contract/dates.js';
-import type { Result } from '../contract/result.js';
+import type { Finding, Result } from '../contract/result.js';
 import { parseEncounter } from '../engine/index.js';
 import { toFhirClaim, toFhirClaimBundle } from '../interchange/fhir/index.js';
 import { write837P, x12ProblemPlace, type X12Problem, type X12Settings } from '../interchange/x12/index.js';
@@ -13,7 +13,8 @@ import type { Knowledge } from '../knowledge/compile.js';
 import { recordExportedClaims } from '../store/responses.js';
 import { dashboardStats, nationalAmountOf } from '../store/stats.js';
 import type { StoredEncounter, Store } from '../store/store.js';
-import { API_SOURCE, idempotentWrite, invalidEncounter, pageOf, problems, type Guard } from './http.js';
+import { API_SOURCE, idempotentWrite, invalidEncounter, invalidInput, pageOf, type Guard } from './http.js';
+import { ApiProblem } from './problems.js';
 
 /** What the encounter routes need. */
 export interface EncounterRouteDeps {
@@ -29,6 +30,7 @@ const RULE_ID = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/;
 /** ISA13 is nine digits. */
 const MAX_INTERCHANGE_CONTROL_NUMBER = 999_999_999;
 const EXPORT_FORMATS = new Set(['x12', 'fhir']);
+const EXPORT_FORMAT_TEXT = 'x12 (837P) or fhir (FHIR R4 Claim Bundle)';
 const MAX_EXPORT_ENCOUNTERS = 5000;
 
 /** Registers the encounter, claim and dashboard routes. */
@@ -37,23 +39,19 @@ export function registerEncounterRoutes(app: FastifyInstance, deps: EncounterRou
 
   app.post('/v1/encounters', { onRequest: guard('encounter.write') }, async (request, reply) => {
     const parsed = parseEncounter(request.body);
-    if (!parsed.ok) {
-      return reply.code(400).send(invalidEncounter(parsed.problems));
-    }
+    if (!parsed.ok) throw invalidEncounter(parsed.problems);
     const principal = request.principal!;
     return idempotentWrite(request, reply, store, async (ops) => ({ status: 201, body: await ops.storeAndCheck(principal.organization, principal.tokenId, parsed.encounter, knowledge) }));
   });
 
-  app.get('/v1/encounters', { onRequest: guard('encounter.read') }, async (request, reply) => {
+  app.get('/v1/encounters', { onRequest: guard('encounter.read') }, async (request) => {
     const q = request.query as Record<string, string | undefined>;
-    const bad = (field: string, expected: string) => reply.code(400).send(problems('input.invalid', `${field}: expected ${expected}`));
-    if (q.verdict !== undefined && !VERDICTS.has(q.verdict)) return bad('verdict', 'clean, review or reject');
-    if (q.from !== undefined && !isCalendarDate(q.from)) return bad('from', 'a date YYYY-MM-DD');
-    if (q.to !== undefined && !isCalendarDate(q.to)) return bad('to', 'a date YYYY-MM-DD');
-    if (q.rule !== undefined && !RULE_ID.test(q.rule)) return bad('rule', 'a rule id such as frequency.too-soon');
-    if (q.rechecked !== undefined && q.rechecked !== 'changed') return bad('rechecked', '"changed" (encounters whose verdict a knowledge recheck changed)');
+    if (q.verdict !== undefined && !VERDICTS.has(q.verdict)) throw invalidInput('verdict', 'clean, review or reject');
+    if (q.from !== undefined && !isCalendarDate(q.from)) throw invalidInput('from', 'a date YYYY-MM-DD');
+    if (q.to !== undefined && !isCalendarDate(q.to)) throw invalidInput('to', 'a date YYYY-MM-DD');
+    if (q.rule !== undefined && !RULE_ID.test(q.rule)) throw invalidInput('rule', 'a rule id such as frequency.too-soon');
+    if (q.rechecked !== undefined && q.rechecked !== 'changed') throw invalidInput('rechecked', '"changed" (encounters whose verdict a knowledge recheck changed)');
     const page = pageOf(q, 50, 500);
-    if ('problem' in page) return reply.code(400).send(problems('input.invalid', page.problem));
     const principal = request.principal!;
     const filters = {
       ...(q.verdict ? { verdict: q.verdict as Result['verdict'] } : {}),
@@ -67,20 +65,20 @@ export function registerEncounterRoutes(app: FastifyInstance, deps: EncounterRou
     return { encounters: await store.listEncounters(principal.organization, filters) };
   });
 
-  app.get('/v1/encounters/:id', { onRequest: guard('encounter.read') }, async (request, reply) => {
+  app.get('/v1/encounters/:id', { onRequest: guard('encounter.read') }, async (request) => {
     const { id } = request.params as { id: string };
     const found = await store.getEncounter(request.principal!.organization, id);
     // Another organisation's record is not found, never forbidden: its existence is not disclosed.
-    if (!found) return notFound(reply, id);
+    if (!found) throw notFound(id);
     return found;
   });
 
   app.post('/v1/encounters/:id/overrides', { onRequest: guard('encounter.override') }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const body = (request.body ?? {}) as { rule?: unknown; line?: unknown; reason?: unknown };
-    if (typeof body.rule !== 'string' || !RULE_ID.test(body.rule)) return reply.code(400).send(problems('input.invalid', 'rule: expected a rule id such as frequency.too-soon'));
-    if (body.line !== undefined && body.line !== null && !(Number.isInteger(body.line) && (body.line as number) >= 0)) return reply.code(400).send(problems('input.invalid', 'line: expected a claim line index (0, 1, ...)'));
-    if (typeof body.reason !== 'string' || body.reason.trim().length < 3 || body.reason.length > 2000) return reply.code(400).send(problems('override.reason-required', 'reason: an override needs a reason (3 to 2,000 characters)'));
+    if (typeof body.rule !== 'string' || !RULE_ID.test(body.rule)) throw invalidInput('rule', 'a rule id such as frequency.too-soon');
+    if (body.line !== undefined && body.line !== null && !(Number.isInteger(body.line) && (body.line as number) >= 0)) throw invalidInput('line', 'a claim line index (0, 1, ...)');
+    if (typeof body.reason !== 'string' || body.reason.trim().length < 3 || body.reason.length > 2000) throw new ApiProblem('override.reason-required', 'reason: an override needs a reason (3 to 2,000 characters)');
     const principal = request.principal!;
     const rule = body.rule;
     const line = (body.line as number | null | undefined) ?? null;
@@ -97,35 +95,35 @@ export function registerEncounterRoutes(app: FastifyInstance, deps: EncounterRou
   app.get('/v1/encounters/:id/claim', { onRequest: guard('claim.export') }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const format = (request.query as { format?: string }).format ?? 'x12';
-    if (!EXPORT_FORMATS.has(format)) return reply.code(400).send(problems('input.invalid', 'format: expected x12 (837P) or fhir (FHIR R4 Claim Bundle)'));
+    if (!EXPORT_FORMATS.has(format)) throw invalidInput('format', EXPORT_FORMAT_TEXT);
     const principal = request.principal!;
     const found = await store.getEncounter(principal.organization, id);
-    if (!found) return notFound(reply, id);
+    if (!found) throw notFound(id);
     return exportClaims(reply, deps, principal, [found], format as 'x12' | 'fhir', `claim-${id}`);
   });
 
   app.post('/v1/claims/export', { onRequest: guard('claim.export') }, async (request, reply) => {
     const body = (request.body ?? {}) as { encounterIds?: unknown; format?: unknown };
     const format = body.format ?? 'x12';
-    if (typeof format !== 'string' || !EXPORT_FORMATS.has(format)) return reply.code(400).send(problems('input.invalid', 'format: expected x12 (837P) or fhir (FHIR R4 Claim Bundle)'));
+    if (typeof format !== 'string' || !EXPORT_FORMATS.has(format)) throw invalidInput('format', EXPORT_FORMAT_TEXT);
     const ids = body.encounterIds;
     if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_EXPORT_ENCOUNTERS || !ids.every((i) => typeof i === 'string' && i.length > 0 && i.length <= 64)) {
-      return reply.code(400).send(problems('input.invalid', `encounterIds: expected 1 to ${MAX_EXPORT_ENCOUNTERS} encounter ids`));
+      throw invalidInput('encounterIds', `1 to ${MAX_EXPORT_ENCOUNTERS} encounter ids`);
     }
     const principal = request.principal!;
     const found: StoredEncounter[] = [];
     for (const id of new Set(ids as string[])) {
       const stored = await store.getEncounter(principal.organization, id);
-      if (!stored) return notFound(reply, id);
+      if (!stored) throw notFound(id);
       found.push(stored);
     }
     return exportClaims(reply, deps, principal, found, format as 'x12' | 'fhir', 'claims');
   });
 
-  app.get('/v1/stats', { onRequest: guard('encounter.read') }, async (request, reply) => {
+  app.get('/v1/stats', { onRequest: guard('encounter.read') }, async (request) => {
     const q = request.query as { from?: string; to?: string };
-    if (q.from !== undefined && !isCalendarDate(q.from)) return reply.code(400).send(problems('input.invalid', 'from: expected a date YYYY-MM-DD'));
-    if (q.to !== undefined && !isCalendarDate(q.to)) return reply.code(400).send(problems('input.invalid', 'to: expected a date YYYY-MM-DD'));
+    if (q.from !== undefined && !isCalendarDate(q.from)) throw invalidInput('from', 'a date YYYY-MM-DD');
+    if (q.to !== undefined && !isCalendarDate(q.to)) throw invalidInput('to', 'a date YYYY-MM-DD');
     const range = { ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) };
     return dashboardStats(store, request.principal!.organization, range, deps.x12?.charges, nationalAmountOf(knowledge));
   });
@@ -139,8 +137,13 @@ class ExportRefused extends Error {
   }
 }
 
-function notFound(reply: FastifyReply, id: string): FastifyReply {
-  return reply.code(404).send(problems('http.not-found', `No encounter ${JSON.stringify(id.slice(0, 64))}.`));
+function notFound(id: string): ApiProblem {
+  return new ApiProblem('http.not-found', `No encounter ${JSON.stringify(id.slice(0, 64))}.`);
+}
+
+/** A claim the 837P writer or the FHIR mapper refused: its findings are the writer's own problems, where each stands. */
+function notWritten(findings: Finding[]): ApiProblem {
+  return new ApiProblem('claim.not-written', findings[0]?.message ?? 'the claim could not be written', { findings });
 }
 
 /**
@@ -160,7 +163,7 @@ async function exportClaims(
   for (const stored of encounters) {
     const accepted = stored.accepted.at(-1);
     if (accepted === undefined) {
-      return reply.code(409).send(problems('claim.not-accepted', `Encounter ${stored.id} has no accepted claim; accept it first (POST /v1/encounters/${stored.id}/accept).`));
+      throw new ApiProblem('claim.not-accepted', `Encounter ${stored.id} has no accepted claim; accept it first (POST /v1/encounters/${stored.id}/accept).`);
     }
     const version = stored.versions.find((v) => v.version === accepted.version)!;
     claims.push({ encounter: stored.encounter, result: version.result, id: stored.id, version: accepted.version });
@@ -171,7 +174,7 @@ async function exportClaims(
     const written = [];
     for (const claim of claims) {
       const outcome = toFhirClaim(claim.encounter, claim.result, { force });
-      if (!outcome.ok) return reply.code(422).send({ findings: outcome.problems.map((p) => problemFinding(`encounter ${claim.id}`, p, API_SOURCE)) });
+      if (!outcome.ok) throw notWritten(outcome.problems.map((p) => problemFinding(`encounter ${claim.id}`, p, API_SOURCE)));
       written.push(outcome.claim);
     }
     await deps.store.recordAudit(principal.organization, principal.tokenId, 'exported', ['fhir', ...claims.map((c) => c.id)]);
@@ -198,7 +201,7 @@ async function exportClaims(
     // The store wraps what a transaction throws as a StoreError; the refusal is its cause.
     const refused = error instanceof ExportRefused ? error : (error as { cause?: unknown }).cause;
     if (!(refused instanceof ExportRefused)) throw error;
-    return reply.code(422).send({ findings: refused.problems.map((p) => problemFinding(x12ProblemPlace(p), p, API_SOURCE)) });
+    throw notWritten(refused.problems.map((p) => problemFinding(x12ProblemPlace(p), p, API_SOURCE)));
   }
   return reply
     .header('content-type', 'application/edi-x12; charset=utf-8')

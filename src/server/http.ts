@@ -3,31 +3,30 @@
  * action with, and Idempotency-Key handling for writes.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Finding } from '../contract/result.js';
 import { canonicalJson, sha256Hex } from '../store/hash.js';
 import type { IdempotentResponse, Store, WriteOps } from '../store/store.js';
 import type { Action } from './policy.js';
-import type { ApiProblemId } from './problems.js';
+import { ApiProblem, apiFinding } from './problems.js';
 
-/** The source cited by findings about the request itself (not about a claim). */
-export const API_SOURCE = { title: 'dxacode HTTP API', confidence: 'verified' } as const;
+export { API_SOURCE } from './problems.js';
 
-/** An error response body: the contract's findings, with an id from the API catalogue. */
-export function problems(rule: ApiProblemId, message: string, extra: Partial<Finding> = {}): { findings: Finding[] } {
-  return { findings: [{ rule, severity: 'error', message, ...extra, source: API_SOURCE }] };
+/** The problem of an encounter that does not satisfy the contract: one finding per field problem. */
+export function invalidEncounter(fieldProblems: readonly { field: string; message: string }[]): ApiProblem {
+  const findings = fieldProblems.map((p) => apiFinding('input.invalid', `${p.field}: ${p.message}`));
+  return new ApiProblem('input.invalid', findings[0]?.message ?? 'the encounter does not satisfy the contract', { findings });
 }
 
-/** The 400 body for an encounter that does not satisfy the contract: one finding per field problem. */
-export function invalidEncounter(fieldProblems: readonly { field: string; message: string }[]): { findings: Finding[] } {
-  return { findings: fieldProblems.map((p) => ({ rule: 'input.invalid', severity: 'error', message: `${p.field}: ${p.message}`, source: API_SOURCE })) };
+/** The problem of a field or query parameter that is not what a route expects: `field: expected ...`. */
+export function invalidInput(field: string, expected: string): ApiProblem {
+  return new ApiProblem('input.invalid', `${field}: expected ${expected}`);
 }
 
-/** Reads `limit` (default `defaultLimit`, 1 to `maxLimit`) and `offset` (from 0) from a query, or says what is wrong. */
-export function pageOf(q: Record<string, string | undefined>, defaultLimit: number, maxLimit: number): { limit: number; offset: number } | { problem: string } {
+/** Reads `limit` (default `defaultLimit`, 1 to `maxLimit`) and `offset` (from 0) from a query; throws what is wrong. */
+export function pageOf(q: Record<string, string | undefined>, defaultLimit: number, maxLimit: number): { limit: number; offset: number } {
   const limit = q.limit === undefined ? defaultLimit : Number(q.limit);
   const offset = q.offset === undefined ? 0 : Number(q.offset);
-  if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) return { problem: `limit: expected a whole number from 1 to ${maxLimit}` };
-  if (!Number.isInteger(offset) || offset < 0) return { problem: 'offset: expected a whole number from 0' };
+  if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) throw invalidInput('limit', `a whole number from 1 to ${maxLimit}`);
+  if (!Number.isInteger(offset) || offset < 0) throw invalidInput('offset', 'a whole number from 0');
   return { limit, offset };
 }
 
@@ -58,12 +57,12 @@ export async function idempotentWrite(
   }
   const key = Array.isArray(header) ? undefined : header;
   if (key === undefined || !IDEMPOTENCY_KEY.test(key)) {
-    return reply.code(400).send(problems('http.idempotency-key', 'Idempotency-Key: expected one key of 1 to 200 visible ASCII characters.'));
+    throw new ApiProblem('http.idempotency-key', 'Idempotency-Key: expected one key of 1 to 200 visible ASCII characters.');
   }
   const requestHash = knownRequestHash ?? sha256Hex(`${requestHashPrefix(request)}${typeof request.body === 'string' ? request.body : canonicalJson(request.body ?? null)}`);
   const outcome = await store.idempotent(organization, key, requestHash, work);
   if ('mismatch' in outcome) {
-    return reply.code(422).send(problems('http.idempotency-key-reused', 'This Idempotency-Key was already used for a different request; use a new key.'));
+    throw new ApiProblem('http.idempotency-key-reused', 'This Idempotency-Key was already used for a different request; use a new key.');
   }
   if (outcome.replayed) reply.header('idempotent-replayed', 'true');
   return reply.code(outcome.status).send(outcome.body);

@@ -1,7 +1,10 @@
 /**
  * The catalogue of the API's own finding ids (errors about the request, not about a claim): each declared once with
- * its HTTP status and meaning, like the rule catalogue for claims. Published ids never change meaning.
+ * its HTTP status and meaning, like the rule catalogue for claims. Published ids never change meaning. A route or hook
+ * throws an ApiProblem with an id; the server's error handler answers it with the status the catalogue declares, so
+ * no route pairs a status with an id by hand.
  */
+import type { Finding } from '../contract/result.js';
 
 /** Every finding id the HTTP API answers with, its status and what it means. */
 export const API_PROBLEMS = {
@@ -21,6 +24,7 @@ export const API_PROBLEMS = {
   'override.reason-required': { status: 400, summary: 'an override needs a reason of 3 to 2,000 characters' },
   'claim.not-accepted': { status: 409, summary: 'only accepted claims are exported; accept the encounter first' },
   'claim.already-accepted': { status: 409, summary: 'this result version is already accepted' },
+  'claim.not-written': { status: 422, summary: "the accepted claim could not be written as an 837P or a FHIR Claim; the answer's findings are the writer's own problems (x12.*, fhir.*) with where each stands" },
   'claim.unresolved-errors': { status: 409, summary: 'an error finding of the latest result has no override; override each with a reason, or correct and check again' },
   'knowledge.invalid-pack': { status: 422, summary: 'the payer pack file has a mistake (YAML syntax, the schema, an unknown code, a rule without a case); the message names file, line and column as dxacode policy lint does' },
   'knowledge.pack-case-failed': { status: 422, summary: "one of the payer pack's own cases failed: the pack is not stored; the message names the case and what differed" },
@@ -41,6 +45,59 @@ export const API_PROBLEMS = {
 
 /** One API finding id. */
 export type ApiProblemId = keyof typeof API_PROBLEMS;
+
+/** An id an HTTP answer carries (the batch item ids, with status null, never are). */
+export type HttpProblemId = { [K in ApiProblemId]: (typeof API_PROBLEMS)[K]['status'] extends number ? K : never }[ApiProblemId];
+
+/** The source cited by findings about the request itself (not about a claim). */
+export const API_SOURCE = { title: 'dxacode HTTP API', confidence: 'verified' } as const;
+
+/** One finding about the request, with an id from the API catalogue. */
+export function apiFinding(rule: ApiProblemId, message: string, extra: Partial<Finding> = {}): Finding {
+  return { rule, severity: 'error', message, ...extra, source: API_SOURCE };
+}
+
+/** What an ApiProblem may carry beyond its id and message. */
+export interface ApiProblemDetails {
+  /** The findings of the answer, when they are not the one finding of the id and message (field problems, a writer's problems). */
+  findings?: Finding[];
+  /** Response headers (Retry-After, WWW-Authenticate). */
+  headers?: Record<string, string>;
+  /** Further fields of the answer beside `findings` (a refused pack's case failures). */
+  fields?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+/**
+ * A request the API answers with a problem: thrown from any route or hook and answered by the server's error
+ * handler with the HTTP status its id declares in API_PROBLEMS (like fastify's FST_ERR_* errors and Medplum's
+ * OperationOutcomeError). The message names the field or record and what was expected; it never quotes SQL or a stack.
+ */
+export class ApiProblem extends Error {
+  override readonly name = 'ApiProblem';
+  constructor(
+    readonly id: HttpProblemId,
+    message: string,
+    readonly details: ApiProblemDetails = {},
+  ) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+  }
+
+  /** The HTTP status the catalogue declares for the id. */
+  get status(): number {
+    return API_PROBLEMS[this.id].status;
+  }
+
+  /** The answer's body: the contract's findings (and any further fields). */
+  body(): { findings: Finding[] } & Record<string, unknown> {
+    return { findings: this.details.findings ?? [apiFinding(this.id, this.message)], ...this.details.fields };
+  }
+
+  /** The answer as an idempotent write stores it for replay. */
+  response(): { status: number; body: unknown } {
+    return { status: this.status, body: this.body() };
+  }
+}
 
 /** The catalogue as a Markdown table (docs/api-problems.md). */
 export function apiProblemsMarkdown(): string {

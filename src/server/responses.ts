@@ -11,7 +11,8 @@ import { problemFinding } from '../interchange/problem-table.js';
 import { readResponses, responseProblemPlace, type ResponseProblem } from '../interchange/x12/index.js';
 import { importResponses, type ItemOutcome } from '../store/responses.js';
 import type { Store } from '../store/store.js';
-import { API_SOURCE, problems, type Guard } from './http.js';
+import { API_SOURCE, invalidInput, type Guard } from './http.js';
+import { ApiProblem, apiFinding } from './problems.js';
 
 /** What the route needs. */
 export interface ResponseRouteDeps {
@@ -45,20 +46,22 @@ export async function registerResponseRoutes(app: FastifyInstance, deps: Respons
   const bodyBytes = deps.bodyBytes ?? 32 * 1024 * 1024;
   await app.register(async (scope) => {
     scope.addContentTypeParser(MEDIA_TYPE, { parseAs: 'string', bodyLimit: bodyBytes }, (_request, body, done) => done(null, body));
-    scope.setErrorHandler((error: { statusCode?: number; code?: string }, _request, reply) => {
-      if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) return reply.code(413).send(problems('http.body-too-large', `The file is larger than ${bodyBytes} bytes; split it by interchange.`));
-      if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send(problems('http.media-type', `Send the file as ${MEDIA_TYPE}.`));
+    const mediaType = () => new ApiProblem('http.media-type', `Send the file as ${MEDIA_TYPE}.`);
+    // The file's own limits say so in its words; the server's handler answers every problem.
+    scope.setErrorHandler((error: { statusCode?: number; code?: string }) => {
+      if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) throw new ApiProblem('http.body-too-large', `The file is larger than ${bodyBytes} bytes; split it by interchange.`);
+      if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') throw mediaType();
       throw error;
     });
     scope.post('/v1/responses', { onRequest: deps.guard('response.import') }, async (request, reply) => {
-      if (!(request.headers['content-type'] ?? '').startsWith(MEDIA_TYPE)) return reply.code(415).send(problems('http.media-type', `Send the file as ${MEDIA_TYPE}.`));
+      if (!(request.headers['content-type'] ?? '').startsWith(MEDIA_TYPE)) throw mediaType();
       const mode = (request.query as { mode?: string }).mode ?? 'strict';
-      if (mode !== 'strict' && mode !== 'lenient') return reply.code(400).send(problems('input.invalid', 'mode: expected strict (stop at the first defect, store nothing) or lenient (store what can be read)'));
+      if (mode !== 'strict' && mode !== 'lenient') throw invalidInput('mode', 'strict (stop at the first defect, store nothing) or lenient (store what can be read)');
       const body = typeof request.body === 'string' ? request.body : '';
-      if (body.trim() === '') return reply.code(400).send(problems('import.empty', 'The file is empty; send a 999, 277CA or 835 as it came back.'));
+      if (body.trim() === '') throw new ApiProblem('import.empty', 'The file is empty; send a 999, 277CA or 835 as it came back.');
       // PostgreSQL cannot keep U+0000 and no X12 file holds it: refused on either database, with where it stands.
       const nul = body.indexOf('\u0000');
-      if (nul >= 0) return reply.code(400).send(problems('input.invalid', `The file holds the NUL character (U+0000) at character ${nul}; no X12 file holds one.`));
+      if (nul >= 0) throw new ApiProblem('input.invalid', `The file holds the NUL character (U+0000) at character ${nul}; no X12 file holds one.`);
       const principal = request.principal!;
       const listed: Record<string, unknown>[] = [];
       const findings: Finding[] = [];
@@ -80,7 +83,8 @@ export async function registerResponseRoutes(app: FastifyInstance, deps: Respons
         },
       });
       if (summary.fileId === undefined) {
-        return reply.code(422).send({ findings: [...findings, { rule: 'import.defects', severity: 'error', message: 'The file has a defect, so nothing was stored (strict mode); correct it, or send it with ?mode=lenient to store what can be read.', source: API_SOURCE }] });
+        const message = 'The file has a defect, so nothing was stored (strict mode); correct it, or send it with ?mode=lenient to store what can be read.';
+        throw new ApiProblem('import.defects', message, { findings: [...findings, apiFinding('import.defects', message)] });
       }
       return reply.code(201).send({
         fileId: summary.fileId,

@@ -20,8 +20,8 @@ import { registerBatchRoutes, type BatchLimits } from './batches.js';
 import type { BatchWorker } from './worker.js';
 import { openApiDocument } from './openapi.js';
 import { authorize, type Action, type Principal } from './policy.js';
-import { invalidEncounter, problems } from './http.js';
-import { API_PROBLEMS, type ApiProblemId } from './problems.js';
+import { invalidEncounter, invalidInput } from './http.js';
+import { API_PROBLEMS, ApiProblem, type HttpProblemId } from './problems.js';
 import { registerWebPage } from './web.js';
 import type { LiveKnowledge } from './knowledge-live.js';
 import { registerKnowledgeRoutes } from './knowledge.js';
@@ -131,8 +131,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     frameworkErrors: (error, _request, res) => {
       // Answered before any route (or its hooks) is found, so the headers are set here.
       const reply = (res as unknown as FastifyReply).headers(API_SECURITY_HEADERS);
-      if (error.code === 'FST_ERR_BAD_URL') return void reply.code(404).send(problems('http.not-found', 'No such route or file.'));
-      return void reply.code(500).send(problems('http.internal', 'The request could not be completed.'));
+      sendProblem(reply, error.code === 'FST_ERR_BAD_URL' ? new ApiProblem('http.not-found', 'No such route or file.') : INTERNAL_PROBLEM());
     },
     // One log line per request (RequestLog): ids and the route pattern only, never bodies, query strings or URLs.
     ...(options.logger ? { logController: new RequestLog() } : {}),
@@ -143,23 +142,22 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return payload;
   });
   // Text PostgreSQL cannot store is refused before any API route sees it, on either database, naming the field.
-  app.addHook('preValidation', async (request, reply) => {
+  app.addHook('preValidation', async (request) => {
     if (!(request.routeOptions.url ?? '').startsWith('/v1/')) return undefined;
     const place = nulPlace(request);
-    if (place !== undefined) return reply.code(400).send(problems('input.invalid', `${place}: ${NUL_PROBLEM}`));
-    return undefined;
+    if (place !== undefined) throw new ApiProblem('input.invalid', `${place}: ${NUL_PROBLEM}`);
   });
   await app.register(swagger, { mode: 'static', specification: { document: openApiDocument(options.version ?? '0') as never } });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CONTENT_SECURITY_POLICY });
 
   const limiter = new UnknownTokenLimiter(options.unknownTokenLimits);
   // Runs as an onRequest hook: the caller is authenticated and authorised before the body is read or parsed.
-  const guard = (action: Action) => async (request: FastifyRequest, reply: FastifyReply) => {
+  const guard = (action: Action) => async (request: FastifyRequest) => {
     const presented = request.headers.authorization !== undefined;
     const retryAfter = presented ? limiter.blocked(request.ip) : undefined;
     if (retryAfter !== undefined) {
       limiter.failed(request.ip);
-      return reply.code(429).header('retry-after', String(retryAfter)).send(problems('auth.rate-limited', `Too many requests with an unknown token from this address; try again in ${retryAfter} s.`));
+      throw new ApiProblem('auth.rate-limited', `Too many requests with an unknown token from this address; try again in ${retryAfter} s.`, { headers: { 'retry-after': String(retryAfter) } });
     }
     const token = bearer(request);
     const principal = token ? await options.tokens.verifyToken(token) : undefined;
@@ -172,51 +170,34 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         const attempt = limiter.failed(request.ip);
         if (attempt.audit) await auditDenied(options.store, '-', 'unknown-token', [action, `source:${request.ip}`, ...(attempt.earlierAttempts > 0 ? [`earlier-attempts:${attempt.earlierAttempts}`] : [])]);
       }
-      return reply.code(401).header('www-authenticate', 'Bearer').send(problems('auth.unauthenticated', 'A valid bearer token is required (dxacode token create --role ...).'));
+      throw new ApiProblem('auth.unauthenticated', 'A valid bearer token is required (dxacode token create --role ...).', { headers: { 'www-authenticate': 'Bearer' } });
     }
     if (decision === 'deny') {
       await auditDenied(options.store, principal!.organization, principal!.tokenId, [action]);
-      return reply.code(403).send(problems('auth.forbidden', `The token's role (${principal!.role}) may not ${action.replace('.', ' ')}.`));
+      throw new ApiProblem('auth.forbidden', `The token's role (${principal!.role}) may not ${action.replace('.', ' ')}.`);
     }
     request.principal = principal;
-    return undefined;
   };
 
-  app.setErrorHandler((error: { statusCode?: number; code?: string; name?: string; kind?: string; message?: string; rule?: string }, _request, reply) => {
-    // Store errors carry a kind, never SQL text.
-    if (error.name === 'StoreError') {
-      const status = error.kind === 'not-found' ? 404 : error.kind === 'conflict' ? 409 : error.kind === 'invalid' ? 400 : 503;
-      // The store's own messages name ids and rules only (driver errors never reach them), so conflicts and invalid
-      // requests can say what is wrong; anything else stays generic.
-      const message = status === 503 ? 'The store is unavailable; try again.' : status === 404 ? 'No such record.' : (error as { message?: string }).message ?? 'The request conflicts with stored data or is invalid.';
-      return reply.code(status).send(problems(storeProblemId(error.rule, error.kind), message));
-    }
-    if (error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(problems('http.body-too-large', `The request body is larger than ${options.bodyLimit ?? 2 * 1024 * 1024} bytes.`));
-    if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send(problems('http.media-type', 'Send the body as application/json.'));
-    if (error.statusCode === 400) return reply.code(400).send(problems('input.invalid-json', 'The body is not valid JSON.'));
-    // A file server refusing a path (a traversal attempt, a malformed escape) is a missing file, never a server error.
-    if (error.statusCode === 403 || error.statusCode === 404) return reply.code(404).send(problems('http.not-found', 'No such file.'));
-    return reply.code(500).send(problems('http.internal', 'The request could not be completed.'));
+  // The one place a problem becomes a status: whatever a route or hook threw, answered as the catalogue says.
+  app.setErrorHandler((error, _request, reply) => sendProblem(reply, toApiProblem(error, options.bodyLimit ?? 2 * 1024 * 1024)));
+  app.setNotFoundHandler((request) => {
+    throw new ApiProblem('http.not-found', `No route ${request.method} ${request.url.split('?')[0]}.`);
   });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send(problems('http.not-found', `No route ${request.method} ${request.url.split('?')[0]}.`)));
 
   app.get('/health', async () => ({ status: 'ok', knowledge: options.knowledge.version }));
 
   app.post('/v1/check', { onRequest: guard('check.run') }, async (request, reply) => {
     const parsed = parseEncounter(request.body);
-    if (!parsed.ok) {
-      return reply.code(400).send(invalidEncounter(parsed.problems));
-    }
+    if (!parsed.ok) throw invalidEncounter(parsed.problems);
     // The contract's own serialiser (source citations cached as JSON) beats fastify's generic one on this hot path.
     return reply.header('content-type', 'application/json; charset=utf-8').send(stringifyResult(check(parsed.encounter, options.knowledge)));
   });
 
-  app.post('/v1/extract', { onRequest: guard('encounter.read') }, async (request, reply) => {
+  app.post('/v1/extract', { onRequest: guard('encounter.read') }, async (request) => {
     const body = request.body as { report?: unknown } | null;
-    if (body === null || typeof body !== 'object' || typeof body.report !== 'string' || body.report.trim() === '') {
-      return reply.code(400).send(problems('input.invalid', 'report: expected the report text as a non-empty string'));
-    }
-    if (body.report.length > INPUT_LIMITS.reportLength) return reply.code(413).send(problems('http.body-too-large', `report: expected at most ${INPUT_LIMITS.reportLength} characters`));
+    if (body === null || typeof body !== 'object' || typeof body.report !== 'string' || body.report.trim() === '') throw invalidInput('report', 'the report text as a non-empty string');
+    if (body.report.length > INPUT_LIMITS.reportLength) throw new ApiProblem('http.body-too-large', `report: expected at most ${INPUT_LIMITS.reportLength} characters`);
     return extract(body.report);
   });
 
@@ -239,11 +220,45 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   return app;
 }
 
+/** The answer to anything unforeseen: no message, stack or SQL of the error is ever sent. */
+const INTERNAL_PROBLEM = () => new ApiProblem('http.internal', 'The request could not be completed.');
+
+/** Sends a problem with the status its id declares, its headers and its findings. */
+function sendProblem(reply: FastifyReply, problem: ApiProblem): FastifyReply {
+  return reply.code(problem.status).headers(problem.details.headers ?? {}).send(problem.body());
+}
+
+/**
+ * What anything thrown while answering a request is, as a problem of the catalogue: an ApiProblem as it is; a store
+ * failure by its rule or kind (store messages name ids and rules only, never SQL; a failure of the database itself
+ * stays generic); fastify's own errors by their code; anything else is http.internal and says nothing of itself.
+ */
+export function toApiProblem(error: unknown, bodyLimit: number): ApiProblem {
+  if (error instanceof ApiProblem) return error;
+  const e = (typeof error === 'object' && error !== null ? error : {}) as { statusCode?: unknown; code?: unknown; name?: unknown; kind?: unknown; message?: unknown; rule?: unknown };
+  if (e.name === 'StoreError') {
+    const id = storeProblemId(typeof e.rule === 'string' ? e.rule : undefined, typeof e.kind === 'string' ? e.kind : undefined);
+    const status = API_PROBLEMS[id].status;
+    const message = status >= 500 ? 'The store is unavailable; try again.' : status === 404 ? 'No such record.' : typeof e.message === 'string' ? e.message : 'The request conflicts with stored data or is invalid.';
+    return new ApiProblem(id, message, { cause: error });
+  }
+  if (e.statusCode === 413 || e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ApiProblem('http.body-too-large', `The request body is larger than ${bodyLimit} bytes.`);
+  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new ApiProblem('http.media-type', 'Send the body as application/json.');
+  if (e.statusCode === 400) return new ApiProblem('input.invalid-json', 'The body is not valid JSON.');
+  // A file server refusing a path (a traversal attempt, a malformed escape) is a missing file, never a server error.
+  if (e.statusCode === 403 || e.statusCode === 404) return new ApiProblem('http.not-found', 'No such file.');
+  return INTERNAL_PROBLEM();
+}
+
 /** The catalogue id of a store failure: its own rule when it has one, else one per kind. */
-function storeProblemId(rule: string | undefined, kind: string | undefined): ApiProblemId {
-  if (rule !== undefined && rule in API_PROBLEMS) return rule as ApiProblemId;
+function storeProblemId(rule: string | undefined, kind: string | undefined): HttpProblemId {
+  if (rule !== undefined && isHttpProblemId(rule)) return rule;
   const byKind = `store.${kind ?? 'internal'}`;
-  return byKind in API_PROBLEMS ? (byKind as ApiProblemId) : 'store.internal';
+  return isHttpProblemId(byKind) ? byKind : 'store.internal';
+}
+
+function isHttpProblemId(id: string): id is HttpProblemId {
+  return id in API_PROBLEMS && API_PROBLEMS[id as HttpProblemId].status !== null;
 }
 
 /** Records a denied request; an audit failure must not turn a 401/403 into a 500. */
