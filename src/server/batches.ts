@@ -4,7 +4,7 @@
  * store and check the items. Clients poll the job for progress and read per-item results.
  */
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Finding } from '../contract/result.js';
 import { parseEncounter } from '../engine/index.js';
 import { hl7ProblemPlace, hl7ToEncounters, type Hl7Problem } from '../interchange/hl7/index.js';
@@ -14,7 +14,8 @@ import { parseJsonText } from '../io/input.js';
 import { enqueueJobIn, getJob, listItems, listJobs, prepareItems, refreshQueueStatistics, type JobFormat, type JobItemInput, type PreparedItem } from '../store/jobs.js';
 import type { Store } from '../store/store.js';
 import type { Knowledge } from '../knowledge/compile.js';
-import { API_SOURCE, pageOf, idempotentWrite, requestHashPrefix, type Guard } from './http.js';
+import { API_SOURCE, pageOf, idempotentWrite, requestHashPrefix } from './http.js';
+import { ID_PARAMS, IDEMPOTENCY_HEADERS, object, pageQuery, problemResponses, ref, S, type JsonSchema } from './openapi.js';
 import { ApiProblem } from './problems.js';
 import type { BatchWorker } from './worker.js';
 
@@ -38,7 +39,6 @@ const BUSY_RETRY_AFTER_S = 5;
 export interface BatchRouteDeps {
   store: Store;
   knowledge: Knowledge;
-  guard: Guard;
   /** This process's worker, woken after an upload so the job starts at once; other processes find it by polling. */
   worker?: BatchWorker | undefined;
   limits?: BatchLimits | undefined;
@@ -65,9 +65,44 @@ export const BATCH_PROBLEMS = {
 
 const MEDIA_TYPE_LIST = Object.keys(BATCH_MEDIA_TYPES).join(', ');
 
-/** Registers POST /v1/batches, GET /v1/batches, GET /v1/batches/:id and GET /v1/batches/:id/items. */
-export async function registerBatchRoutes(app: FastifyInstance, deps: BatchRouteDeps): Promise<void> {
-  const { store, guard, worker } = deps;
+const BATCH = object({ id: S.string, format: { type: 'string', enum: Object.values(BATCH_MEDIA_TYPES) }, status: S.string, total: S.integer, done: S.integer, failed: S.integer, createdAt: S.string, finishedAt: { type: ['string', 'null'] } });
+
+/** Each route's schema: what the OpenAPI document says of it. */
+const SCHEMAS = {
+  upload: {
+    tags: ['batches'],
+    summary: 'Upload a batch (NDJSON encounters, an X12 837P file or HL7 v2 ORU messages) to be stored and checked in the background by whichever server process is free. Role: coder. Idempotency-Key honoured.',
+    headers: IDEMPOTENCY_HEADERS,
+    body: { content: Object.fromEntries(Object.keys(BATCH_MEDIA_TYPES).map((type) => [type, { schema: S.string }])) },
+    response: { 202: { description: 'jobId, total and items already failed (Location: the batch)', ...object({ jobId: S.string, total: S.integer, failed: S.integer }, ['jobId', 'total', 'failed']) }, ...problemResponses(400, 401, 403, 413, 415, 422, 503) },
+  },
+  list: {
+    tags: ['batches'],
+    summary: 'Batches of this organisation, newest first. Role: viewer.',
+    querystring: pageQuery(50, 500),
+    response: { 200: { description: 'batches', ...object({ batches: S.array(BATCH) }, ['batches']) }, ...problemResponses(400, 401) },
+  },
+  get: {
+    tags: ['batches'],
+    summary: 'Progress of one batch: status, total, done, failed. Role: viewer.',
+    params: ID_PARAMS,
+    response: { 200: { description: 'The batch', ...BATCH }, ...problemResponses(401, 404) },
+  },
+  items: {
+    tags: ['batches'],
+    summary: 'Per-item results of one batch (encounter id and verdict, or the findings of an unreadable item). Role: viewer.',
+    params: ID_PARAMS,
+    querystring: pageQuery(100, 1000),
+    response: {
+      200: { description: 'items', ...object({ items: S.array(object({ seq: S.integer, status: S.string, encounterId: S.string, version: S.integer, verdict: S.verdict, findings: S.array(ref('Finding')) })) }, ['items']) },
+      ...problemResponses(400, 401, 404),
+    },
+  },
+} satisfies Record<string, JsonSchema>;
+
+/** POST /v1/batches, GET /v1/batches, GET /v1/batches/:id and GET /v1/batches/:id/items. */
+export const batchRoutes: FastifyPluginAsync<BatchRouteDeps> = async (app, deps) => {
+  const { store, worker } = deps;
   const bodyBytes = deps.limits?.bodyBytes ?? DEFAULT_BATCH_LIMITS.bodyBytes;
   const maxLines = deps.limits?.lines ?? DEFAULT_BATCH_LIMITS.lines;
   const maxUploads = deps.limits?.concurrent ?? DEFAULT_BATCH_LIMITS.concurrent;
@@ -100,8 +135,10 @@ export async function registerBatchRoutes(app: FastifyInstance, deps: BatchRoute
     scope.post(
       '/v1/batches',
       {
-        // Authorised before the body is read, so an unauthorised upload costs no parsing.
-        onRequest: [guard('encounter.write'), uploadSlot],
+        // Authorised (the API scope's guard) before the body is read, so an unauthorised upload costs no parsing.
+        config: { action: 'encounter.write' },
+        schema: SCHEMAS.upload,
+        onRequest: uploadSlot,
         onSend: async (_request, reply, payload) => {
           if (reply.statusCode === 202 && typeof payload === 'string') reply.header('location', `/v1/batches/${(JSON.parse(payload) as { jobId: string }).jobId}`);
           return payload;
@@ -145,12 +182,12 @@ export async function registerBatchRoutes(app: FastifyInstance, deps: BatchRoute
     );
   });
 
-  app.get('/v1/batches', { onRequest: guard('encounter.read') }, async (request) => {
+  app.get('/v1/batches', { config: { action: 'encounter.read' }, schema: SCHEMAS.list }, async (request) => {
     const page = pageOf(request.query as Record<string, string | undefined>, 50, 500);
     return { batches: await listJobs(store, request.principal!.organization, page) };
   });
 
-  app.get('/v1/batches/:id', { onRequest: guard('encounter.read') }, async (request) => {
+  app.get('/v1/batches/:id', { config: { action: 'encounter.read' }, schema: SCHEMAS.get }, async (request) => {
     const { id } = request.params as { id: string };
     const job = await getJob(store, request.principal!.organization, id);
     // Another organisation's job is not found, never forbidden: its existence is not disclosed.
@@ -158,14 +195,14 @@ export async function registerBatchRoutes(app: FastifyInstance, deps: BatchRoute
     return job;
   });
 
-  app.get('/v1/batches/:id/items', { onRequest: guard('encounter.read') }, async (request) => {
+  app.get('/v1/batches/:id/items', { config: { action: 'encounter.read' }, schema: SCHEMAS.items }, async (request) => {
     const { id } = request.params as { id: string };
     const page = pageOf(request.query as Record<string, string | undefined>, 100, 1000);
     const items = await listItems(store, request.principal!.organization, id, page);
     if (items === undefined) throw noBatch(id);
     return { items };
   });
-}
+};
 
 function noBatch(id: string): ApiProblem {
   return new ApiProblem(BATCH_PROBLEMS.notFound, `No batch ${JSON.stringify(id.slice(0, 64))}.`);

@@ -2,7 +2,7 @@
  * Encounter routes over the store: store and check, read, list with filters, override with a reason, accept, export
  * the accepted claim (837P or FHIR), and the dashboard figures. Writes honour Idempotency-Key.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { isCalendarDate } from '../contract/dates.js';
 import type { Finding, Result } from '../contract/result.js';
 import { parseEncounter } from '../engine/index.js';
@@ -13,14 +13,14 @@ import type { Knowledge } from '../knowledge/compile.js';
 import { recordExportedClaims } from '../store/responses.js';
 import { dashboardStats, nationalAmountOf } from '../store/stats.js';
 import type { StoredEncounter, Store } from '../store/store.js';
-import { API_SOURCE, idempotentWrite, invalidEncounter, invalidInput, pageOf, type Guard } from './http.js';
+import { API_SOURCE, idempotentWrite, invalidEncounter, invalidInput, pageOf } from './http.js';
+import { ID_PARAMS, IDEMPOTENCY_HEADERS, object, pageQuery, problemResponses, ref, S, type JsonSchema } from './openapi.js';
 import { ApiProblem } from './problems.js';
 
 /** What the encounter routes need. */
 export interface EncounterRouteDeps {
   store: Store;
   knowledge: Knowledge;
-  guard: Guard;
   /** X12 settings for export; undefined writes a test interchange (ISA15 T) with SAMPLE ids. */
   x12: X12Settings | undefined;
 }
@@ -33,18 +33,109 @@ const EXPORT_FORMATS = new Set(['x12', 'fhir']);
 const EXPORT_FORMAT_TEXT = 'x12 (837P) or fhir (FHIR R4 Claim Bundle)';
 const MAX_EXPORT_ENCOUNTERS = 5000;
 
-/** Registers the encounter, claim and dashboard routes. */
-export function registerEncounterRoutes(app: FastifyInstance, deps: EncounterRouteDeps): void {
-  const { store, knowledge, guard } = deps;
+const RESULT_VERSION = object({ version: S.integer, inputHash: S.string, knowledgeVersion: S.string, verdict: S.verdict, result: ref('Result'), createdAt: S.string, actor: S.string });
+const CLAIM_FILE = {
+  description: 'The claim file (attachment): an X12 837P interchange or a FHIR R4 Claim Bundle',
+  content: { 'application/edi-x12': { schema: S.string }, 'application/fhir+json': { schema: { type: 'object', description: 'FHIR R4 Bundle of Claim resources' } } },
+};
+const EXPORT_FORMAT = { type: 'string', enum: [...EXPORT_FORMATS], default: 'x12' };
 
-  app.post('/v1/encounters', { onRequest: guard('encounter.write') }, async (request, reply) => {
+/** Each route's schema: what the OpenAPI document says of it. */
+const SCHEMAS = {
+  store: {
+    tags: ['encounters'],
+    summary: 'Store and check an encounter; earlier stored encounters of the same patient feed the frequency rule. Role: coder. Idempotency-Key honoured.',
+    headers: IDEMPOTENCY_HEADERS,
+    body: ref('Encounter'),
+    response: { 201: { description: 'encounterId, version and the Result', ...object({ encounterId: S.string, version: S.integer, result: ref('Result') }, ['encounterId', 'version', 'result']) }, ...problemResponses(400, 401, 403, 413, 422) },
+  },
+  list: {
+    tags: ['encounters'],
+    summary: 'List encounters (latest version) with filters. Role: viewer.',
+    querystring: pageQuery(50, 500, {
+      verdict: S.verdict,
+      payer: S.string,
+      from: S.date,
+      to: S.date,
+      rule: { type: 'string', description: 'only encounters whose latest result has a finding of this rule' },
+      rechecked: { type: 'string', enum: ['changed'], description: 'only encounters whose verdict a knowledge recheck changed' },
+    }),
+    response: {
+      200: { description: 'encounters', ...object({ encounters: S.array(object({ id: S.string, externalId: { type: ['string', 'null'] }, dateOfService: S.date, payer: S.string, latestVersion: S.integer, verdict: S.verdict, checkedAt: S.string })) }, ['encounters']) },
+      ...problemResponses(400, 401),
+    },
+  },
+  get: {
+    tags: ['encounters'],
+    summary: 'One stored encounter with every result version, override and acceptance. Role: viewer.',
+    params: ID_PARAMS,
+    response: {
+      200: {
+        description: 'The stored encounter',
+        ...object({
+          id: S.string,
+          externalId: { type: ['string', 'null'] },
+          dateOfService: S.date,
+          payer: S.string,
+          inputHash: S.string,
+          encounter: ref('Encounter'),
+          latestVersion: S.integer,
+          versions: S.array(RESULT_VERSION),
+          overrides: S.array(object({ id: S.string, version: S.integer, rule: S.string, line: { type: ['integer', 'null'] }, reason: S.string, actor: S.string, createdAt: S.string })),
+          accepted: S.array(object({ version: S.integer, claim: { type: 'object' }, actor: S.string, createdAt: S.string })),
+        }),
+      },
+      ...problemResponses(401, 404),
+    },
+  },
+  override: {
+    tags: ['encounters'],
+    summary: 'Override a finding of the latest result with a reason (3 to 2,000 characters). Role: coder. Idempotency-Key honoured.',
+    params: ID_PARAMS,
+    headers: IDEMPOTENCY_HEADERS,
+    body: object({ rule: S.string, line: { type: ['integer', 'null'], minimum: 0 }, reason: { type: 'string', minLength: 3, maxLength: 2000 } }, ['rule', 'reason']),
+    response: { 201: { description: 'The override id and the version it applies to', ...object({ id: S.string, version: S.integer }, ['id', 'version']) }, ...problemResponses(400, 401, 403, 404, 422) },
+  },
+  accept: {
+    tags: ['encounters'],
+    summary: "Accept the latest result's claim; every error finding must be overridden first (409 claim.unresolved-errors). Role: coder. Idempotency-Key honoured.",
+    params: ID_PARAMS,
+    headers: IDEMPOTENCY_HEADERS,
+    response: { 201: { description: 'The accepted version', ...object({ version: S.integer }, ['version']) }, ...problemResponses(400, 401, 403, 404, 409, 422) },
+  },
+  claim: {
+    tags: ['claims'],
+    summary: 'Download the accepted claim: X12 837P (format=x12, a new interchange control number each time) or a FHIR R4 Claim Bundle (format=fhir). Audited as exported. Role: coder.',
+    params: ID_PARAMS,
+    querystring: object({ format: EXPORT_FORMAT }),
+    response: { 200: CLAIM_FILE, ...problemResponses(400, 401, 403, 404, 409, 422) },
+  },
+  export: {
+    tags: ['claims'],
+    summary: 'Export several accepted claims as one 837P interchange or one FHIR Bundle. Role: coder.',
+    body: object({ encounterIds: { type: 'array', items: S.string, minItems: 1, maxItems: MAX_EXPORT_ENCOUNTERS }, format: EXPORT_FORMAT }, ['encounterIds']),
+    response: { 200: CLAIM_FILE, ...problemResponses(400, 401, 403, 404, 409, 422) },
+  },
+  stats: {
+    tags: ['encounters'],
+    summary: 'Dashboard figures: verdicts per month, top findings by rule and payer, charges at risk on rejected claims, VFA fracture findings by age group. Role: viewer.',
+    querystring: object({ from: S.date, to: S.date }),
+    response: { 200: { description: 'The figures', type: 'object' }, ...problemResponses(400, 401) },
+  },
+} satisfies Record<string, JsonSchema>;
+
+/** The encounter, claim and dashboard routes. */
+export const encounterRoutes: FastifyPluginAsync<EncounterRouteDeps> = async (app, deps) => {
+  const { store, knowledge } = deps;
+
+  app.post('/v1/encounters', { config: { action: 'encounter.write' }, schema: SCHEMAS.store }, async (request, reply) => {
     const parsed = parseEncounter(request.body);
     if (!parsed.ok) throw invalidEncounter(parsed.problems);
     const principal = request.principal!;
     return idempotentWrite(request, reply, store, async (ops) => ({ status: 201, body: await ops.storeAndCheck(principal.organization, principal.tokenId, parsed.encounter, knowledge) }));
   });
 
-  app.get('/v1/encounters', { onRequest: guard('encounter.read') }, async (request) => {
+  app.get('/v1/encounters', { config: { action: 'encounter.read' }, schema: SCHEMAS.list }, async (request) => {
     const q = request.query as Record<string, string | undefined>;
     if (q.verdict !== undefined && !VERDICTS.has(q.verdict)) throw invalidInput('verdict', 'clean, review or reject');
     if (q.from !== undefined && !isCalendarDate(q.from)) throw invalidInput('from', 'a date YYYY-MM-DD');
@@ -65,7 +156,7 @@ export function registerEncounterRoutes(app: FastifyInstance, deps: EncounterRou
     return { encounters: await store.listEncounters(principal.organization, filters) };
   });
 
-  app.get('/v1/encounters/:id', { onRequest: guard('encounter.read') }, async (request) => {
+  app.get('/v1/encounters/:id', { config: { action: 'encounter.read' }, schema: SCHEMAS.get }, async (request) => {
     const { id } = request.params as { id: string };
     const found = await store.getEncounter(request.principal!.organization, id);
     // Another organisation's record is not found, never forbidden: its existence is not disclosed.
@@ -73,7 +164,7 @@ export function registerEncounterRoutes(app: FastifyInstance, deps: EncounterRou
     return found;
   });
 
-  app.post('/v1/encounters/:id/overrides', { onRequest: guard('encounter.override') }, async (request, reply) => {
+  app.post('/v1/encounters/:id/overrides', { config: { action: 'encounter.override' }, schema: SCHEMAS.override }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const body = (request.body ?? {}) as { rule?: unknown; line?: unknown; reason?: unknown };
     if (typeof body.rule !== 'string' || !RULE_ID.test(body.rule)) throw invalidInput('rule', 'a rule id such as frequency.too-soon');
@@ -86,13 +177,13 @@ export function registerEncounterRoutes(app: FastifyInstance, deps: EncounterRou
     return idempotentWrite(request, reply, store, async (ops) => ({ status: 201, body: await ops.override(principal.organization, principal.tokenId, id, rule, line, reason) }));
   });
 
-  app.post('/v1/encounters/:id/accept', { onRequest: guard('encounter.accept') }, async (request, reply) => {
+  app.post('/v1/encounters/:id/accept', { config: { action: 'encounter.accept' }, schema: SCHEMAS.accept }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const principal = request.principal!;
     return idempotentWrite(request, reply, store, async (ops) => ({ status: 201, body: await ops.accept(principal.organization, principal.tokenId, id) }));
   });
 
-  app.get('/v1/encounters/:id/claim', { onRequest: guard('claim.export') }, async (request, reply) => {
+  app.get('/v1/encounters/:id/claim', { config: { action: 'claim.export' }, schema: SCHEMAS.claim }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const format = (request.query as { format?: string }).format ?? 'x12';
     if (!EXPORT_FORMATS.has(format)) throw invalidInput('format', EXPORT_FORMAT_TEXT);
@@ -102,7 +193,7 @@ export function registerEncounterRoutes(app: FastifyInstance, deps: EncounterRou
     return exportClaims(reply, deps, principal, [found], format as 'x12' | 'fhir', `claim-${id}`);
   });
 
-  app.post('/v1/claims/export', { onRequest: guard('claim.export') }, async (request, reply) => {
+  app.post('/v1/claims/export', { config: { action: 'claim.export' }, schema: SCHEMAS.export }, async (request, reply) => {
     const body = (request.body ?? {}) as { encounterIds?: unknown; format?: unknown };
     const format = body.format ?? 'x12';
     if (typeof format !== 'string' || !EXPORT_FORMATS.has(format)) throw invalidInput('format', EXPORT_FORMAT_TEXT);
@@ -120,14 +211,14 @@ export function registerEncounterRoutes(app: FastifyInstance, deps: EncounterRou
     return exportClaims(reply, deps, principal, found, format as 'x12' | 'fhir', 'claims');
   });
 
-  app.get('/v1/stats', { onRequest: guard('encounter.read') }, async (request) => {
+  app.get('/v1/stats', { config: { action: 'encounter.read' }, schema: SCHEMAS.stats }, async (request) => {
     const q = request.query as { from?: string; to?: string };
     if (q.from !== undefined && !isCalendarDate(q.from)) throw invalidInput('from', 'a date YYYY-MM-DD');
     if (q.to !== undefined && !isCalendarDate(q.to)) throw invalidInput('to', 'a date YYYY-MM-DD');
     const range = { ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) };
     return dashboardStats(store, request.principal!.organization, range, deps.x12?.charges, nationalAmountOf(knowledge));
   });
-}
+};
 
 /** An 837P the writer refused, with its problems (thrown inside the export transaction to roll it back). */
 class ExportRefused extends Error {

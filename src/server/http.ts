@@ -1,11 +1,9 @@
 /**
- * What every route module shares: error bodies as the contract's findings, the guard type that routes name their
- * action with, and Idempotency-Key handling for writes.
+ * What every route module shares: the problems of invalid input, paging, and Idempotency-Key handling for writes.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { canonicalJson, sha256Hex } from '../store/hash.js';
 import type { IdempotentResponse, Store, WriteOps } from '../store/store.js';
-import type { Action } from './policy.js';
 import { ApiProblem, apiFinding } from './problems.js';
 
 export { API_SOURCE } from './problems.js';
@@ -29,9 +27,6 @@ export function pageOf(q: Record<string, string | undefined>, defaultLimit: numb
   if (!Number.isInteger(offset) || offset < 0) throw invalidInput('offset', 'a whole number from 0');
   return { limit, offset };
 }
-
-/** An onRequest hook that authenticates the caller and authorises one action before the body is read. */
-export type Guard = (action: Action) => (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
 /** An Idempotency-Key: 1 to 200 visible ASCII characters (IETF draft-ietf-httpapi-idempotency-key-header). */
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;

@@ -6,14 +6,15 @@
  * packs (admins): POST /v1/knowledge/payer-packs/validate lints a pack file and runs its cases without storing it,
  * POST /v1/knowledge/payer-packs stores it as a knowledge version once it passes, for every server process.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Finding } from '../contract/result.js';
 import type { PayerPackRefused } from '../io/knowledge-store.js';
 import { isCalendarDate } from '../contract/dates.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import { inForce, type DatasetInfo } from '../knowledge/official.js';
 import type { Store } from '../store/index.js';
-import { invalidInput, type Guard } from './http.js';
+import { invalidInput } from './http.js';
+import { object, problemResponses, S, type JsonSchema } from './openapi.js';
 import { ApiProblem, apiFinding } from './problems.js';
 import type { LiveKnowledge } from './knowledge-live.js';
 
@@ -22,7 +23,6 @@ export interface KnowledgeRouteDeps {
   knowledge: Knowledge;
   live: LiveKnowledge | undefined;
   store: Store | undefined;
-  guard: Guard;
 }
 
 const VERSION_ID = /^[0-9A-Za-z.:_-]{1,200}$/;
@@ -72,11 +72,70 @@ function refusal(error: PayerPackRefused): ApiProblem {
   return new ApiProblem(id, findings[0]?.message ?? error.message, { ...(findings.length > 0 ? { findings } : {}), fields: { failures: error.failures } });
 }
 
-/** Registers the knowledge routes. */
-export async function registerKnowledgeRoutes(app: FastifyInstance, deps: KnowledgeRouteDeps): Promise<void> {
-  const { knowledge, guard } = deps;
+const PACK_QUERY = object({ file: { type: 'string', description: 'the file name to record (default ID.yaml)' } });
+const PACK_BODY = {
+  description: 'The payer pack file as YAML (application/yaml, text/yaml) or JSON; its JSON Schema is schema/payer-pack.schema.json',
+  content: { ...Object.fromEntries(PACK_MEDIA_TYPES.map((type) => [type, { schema: S.string }])), 'application/json': { schema: { type: 'object' } } },
+};
+const VERSION_QUERY = { type: 'string', pattern: VERSION_ID.source };
 
-  app.get('/v1/knowledge', { onRequest: guard('encounter.read') }, async (request) => {
+/** Each route's schema: what the OpenAPI document says of it. */
+const SCHEMAS = {
+  inForce: {
+    tags: ['knowledge'],
+    summary: 'The knowledge in force on a date (default today): per table the imported version or embedded default with its source, every imported version with its files, SHA-256, row counts, period and importer, and the payer packs. Role: viewer.',
+    querystring: object({ date: S.date }),
+    response: {
+      200: {
+        description: 'version, date, datasets, imported and payers',
+        ...object({
+          version: S.string,
+          date: S.date,
+          datasets: S.array(object({ table: S.string, id: S.string, label: S.string, effective: S.string, inForce: S.boolean, source: { type: 'object' } })),
+          imported: S.array({ type: 'object' }),
+          payers: S.array(object({ id: S.string, name: S.string, program: S.string, version: S.string })),
+        }),
+      },
+      ...problemResponses(400, 401),
+    },
+  },
+  validatePack: {
+    tags: ['knowledge'],
+    summary: 'Lint a payer policy pack file (docs/payer-packs.md) and run its own cases against the knowledge in use, without storing it. Role: admin.',
+    querystring: PACK_QUERY,
+    body: PACK_BODY,
+    response: { 200: { description: 'ok, the pack id, name, program, version and period, the number of cases passed and lint warnings', ...object({ ok: S.boolean, pack: { type: 'object' }, cases: S.integer, warnings: S.array(S.string) }) }, ...problemResponses(400, 401, 403, 415, 422) },
+  },
+  uploadPack: {
+    tags: ['knowledge'],
+    summary:
+      'Upload a payer policy pack file: it is linted and its own cases run server-side; a pack with a lint error or a failing case is refused (422, one finding per problem and `failures` with what each case got). Once it passes it is stored as a knowledge version (kind payer-pack, with its file name, SHA-256, uploader and effective period), listed by GET /v1/knowledge, and applied by every server process on the same database without a restart, ahead of the embedded version of the payer on the dates it covers. Role: admin.',
+    querystring: PACK_QUERY,
+    body: PACK_BODY,
+    response: { 201: { description: 'version (the stored knowledge version record) and lint warnings', ...object({ version: { type: 'object' }, warnings: S.array(S.string) }) }, ...problemResponses(400, 401, 403, 409, 413, 415, 422) },
+  },
+  diff: {
+    tags: ['knowledge'],
+    summary: 'Rows added, deleted and changed between two imported versions of one kind (from: default the previous version of the kind); the bone-density family unless all=true (admins). Role: viewer.',
+    querystring: object({ to: VERSION_QUERY, from: VERSION_QUERY, all: S.boolean }, ['to']),
+    response: { 200: { description: 'kind, from, to, added, deleted, changed, touchedCodes', ...object({ from: { type: ['string', 'null'] }, to: S.string }) }, ...problemResponses(400, 401, 403, 404) },
+  },
+  recheck: {
+    tags: ['knowledge'],
+    summary: "Check again this organisation's stored encounters that the versions imported since `since` touch; each new result is kept as a new version with its reason. Role: admin.",
+    body: object({ since: VERSION_QUERY }, ['since']),
+    response: {
+      200: { description: 'rechecked, changed and each encounter with its verdict before and after', ...object({ rechecked: S.integer, changed: S.integer, encounters: S.array({ type: 'object' }) }, ['rechecked', 'changed', 'encounters']) },
+      ...problemResponses(400, 401, 403, 404),
+    },
+  },
+} satisfies Record<string, JsonSchema>;
+
+/** The knowledge routes. */
+export const knowledgeRoutes: FastifyPluginAsync<KnowledgeRouteDeps> = async (app, deps) => {
+  const { knowledge } = deps;
+
+  app.get('/v1/knowledge', { config: { action: 'encounter.read' }, schema: SCHEMAS.inForce }, async (request) => {
     const q = request.query as { date?: unknown };
     // The edge picks today as the default date; the rules never read the clock.
     const date = typeof q.date === 'string' ? q.date : new Date(Date.now()).toISOString().slice(0, 10);
@@ -98,7 +157,7 @@ export async function registerKnowledgeRoutes(app: FastifyInstance, deps: Knowle
   await app.register(async (scope) => {
     scope.addContentTypeParser(PACK_MEDIA_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
-    scope.post('/v1/knowledge/payer-packs/validate', { onRequest: guard('knowledge.manage') }, async (request) => {
+    scope.post('/v1/knowledge/payer-packs/validate', { config: { action: 'knowledge.manage' }, schema: SCHEMAS.validatePack }, async (request) => {
       const upload = await packUpload(request);
       const { checkPayerPackFile, PayerPackRefused } = await import('../io/knowledge-store.js');
       await deps.live?.refresh();
@@ -112,7 +171,7 @@ export async function registerKnowledgeRoutes(app: FastifyInstance, deps: Knowle
       }
     });
 
-    scope.post('/v1/knowledge/payer-packs', { onRequest: guard('knowledge.manage') }, async (request, reply) => {
+    scope.post('/v1/knowledge/payer-packs', { config: { action: 'knowledge.manage' }, schema: SCHEMAS.uploadPack }, async (request, reply) => {
       const upload = await packUpload(request);
       const { importKnowledge, ImportError, KnowledgeImportError, PayerPackRefused } = await import('../io/knowledge-store.js');
       // The cases run with the versions every process uses now, including one another process stored a moment ago.
@@ -130,7 +189,7 @@ export async function registerKnowledgeRoutes(app: FastifyInstance, deps: Knowle
     });
   });
 
-  app.get('/v1/knowledge/diff', { onRequest: guard('encounter.read') }, async (request) => {
+  app.get('/v1/knowledge/diff', { config: { action: 'encounter.read' }, schema: SCHEMAS.diff }, async (request) => {
     const q = request.query as { from?: unknown; to?: unknown; all?: unknown };
     if (typeof q.to !== 'string' || !VERSION_ID.test(q.to)) throw invalidInput('to', 'a knowledge version id (GET /v1/knowledge lists them)');
     if (q.from !== undefined && (typeof q.from !== 'string' || !VERSION_ID.test(q.from))) throw invalidInput('from', 'a knowledge version id');
@@ -146,7 +205,7 @@ export async function registerKnowledgeRoutes(app: FastifyInstance, deps: Knowle
     }
   });
 
-  app.post('/v1/knowledge/recheck', { onRequest: guard('knowledge.manage') }, async (request) => {
+  app.post('/v1/knowledge/recheck', { config: { action: 'knowledge.manage' }, schema: SCHEMAS.recheck }, async (request) => {
     const body = (request.body ?? {}) as { since?: unknown };
     if (typeof body.since !== 'string' || !VERSION_ID.test(body.since)) throw invalidInput('since', 'a knowledge version id (GET /v1/knowledge lists them)');
     const { recheckSince, KnowledgeImportError } = await import('../io/knowledge-store.js');
@@ -162,4 +221,4 @@ export async function registerKnowledgeRoutes(app: FastifyInstance, deps: Knowle
       throw error;
     }
   });
-}
+};

@@ -5,19 +5,19 @@
  * why. A coder's action, like exporting the claims it answers.
  */
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { Finding } from '../contract/result.js';
 import { problemFinding } from '../interchange/problem-table.js';
 import { readResponses, responseProblemPlace, type ResponseProblem } from '../interchange/x12/index.js';
 import { importResponses, type ItemOutcome } from '../store/responses.js';
 import type { Store } from '../store/store.js';
-import { API_SOURCE, invalidInput, type Guard } from './http.js';
+import { API_SOURCE, invalidInput } from './http.js';
+import { object, problemResponses, ref, S } from './openapi.js';
 import { ApiProblem, apiFinding } from './problems.js';
 
 /** What the route needs. */
 export interface ResponseRouteDeps {
   store: Store;
-  guard: Guard;
   /** Largest file in bytes (default 32 MiB, as a batch upload). */
   bodyBytes?: number;
 }
@@ -41,8 +41,39 @@ function itemView(outcome: ItemOutcome): Record<string, unknown> {
   };
 }
 
-/** Registers POST /v1/responses. */
-export async function registerResponseRoutes(app: FastifyInstance, deps: ResponseRouteDeps): Promise<void> {
+/** The route's schema: what the OpenAPI document says of it. */
+const SCHEMA = {
+  tags: ['claims'],
+  summary:
+    'Import a 999, 277CA or 835 file (or one mixing them) as it came back: each item is matched to the exported claims (999: group and transaction set control numbers; 277CA and 835: claim id and line item control numbers) and stored with its match, or with why it could not be matched; audited as responses-imported. Strict by default (a defect stores nothing); ?mode=lenient stores what can be read. The same file twice is 409. Role: coder.',
+  querystring: object({ mode: { type: 'string', enum: ['strict', 'lenient'], default: 'strict' } }),
+  body: { content: { [MEDIA_TYPE]: { schema: S.string } } },
+  response: {
+    201: {
+      description: 'fileId, kinds, counts, the outcome of each item (what it matched, or notMatched with the reason) and the findings of the file',
+      ...object(
+        {
+          fileId: S.string,
+          kinds: S.array(S.string),
+          interchanges: S.integer,
+          items: S.integer,
+          matched: S.integer,
+          notMatched: S.integer,
+          errors: S.integer,
+          warnings: S.integer,
+          outcomes: S.array(object({ seq: S.integer, kind: S.string, subject: S.string, status: S.string, encounters: S.array(object({ id: S.string, claimId: S.string })), matchedBy: S.string, note: S.string, notMatched: S.string })),
+          outcomesNotListed: S.integer,
+          findings: S.array(ref('Finding')),
+        },
+        ['fileId', 'kinds', 'items', 'outcomes', 'findings'],
+      ),
+    },
+    ...problemResponses(400, 401, 403, 409, 413, 415, 422),
+  },
+};
+
+/** POST /v1/responses. */
+export const responseRoutes: FastifyPluginAsync<ResponseRouteDeps> = async (app, deps) => {
   const bodyBytes = deps.bodyBytes ?? 32 * 1024 * 1024;
   await app.register(async (scope) => {
     scope.addContentTypeParser(MEDIA_TYPE, { parseAs: 'string', bodyLimit: bodyBytes }, (_request, body, done) => done(null, body));
@@ -53,7 +84,7 @@ export async function registerResponseRoutes(app: FastifyInstance, deps: Respons
       if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') throw mediaType();
       throw error;
     });
-    scope.post('/v1/responses', { onRequest: deps.guard('response.import') }, async (request, reply) => {
+    scope.post('/v1/responses', { config: { action: 'response.import' }, schema: SCHEMA }, async (request, reply) => {
       if (!(request.headers['content-type'] ?? '').startsWith(MEDIA_TYPE)) throw mediaType();
       const mode = (request.query as { mode?: string }).mode ?? 'strict';
       if (mode !== 'strict' && mode !== 'lenient') throw invalidInput('mode', 'strict (stop at the first defect, store nothing) or lenient (store what can be read)');
@@ -101,4 +132,4 @@ export async function registerResponseRoutes(app: FastifyInstance, deps: Respons
       });
     });
   });
-}
+};

@@ -6,28 +6,24 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import pino from 'pino';
-import { check, parseEncounter } from '../engine/index.js';
-import { stringifyResult } from '../contract/serialize.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import type { X12Settings } from '../interchange/x12/config.js';
 import type { Store } from '../store/store.js';
-import { extract } from '../extract/extract.js';
-import { INPUT_LIMITS } from '../contract/values.js';
-import { registerEncounterRoutes } from './encounters.js';
-import { registerAdminRoutes } from './admin.js';
-import type { TokenVerifier } from './tokens.js';
-import { registerBatchRoutes, type BatchLimits } from './batches.js';
-import type { BatchWorker } from './worker.js';
-import { openApiDocument } from './openapi.js';
-import { authorize, type Action, type Principal } from './policy.js';
-import { invalidEncounter, invalidInput } from './http.js';
-import { API_PROBLEMS, ApiProblem, type HttpProblemId } from './problems.js';
-import { registerWebPage } from './web.js';
-import type { LiveKnowledge } from './knowledge-live.js';
-import { registerKnowledgeRoutes } from './knowledge.js';
-import { registerResponseRoutes } from './responses.js';
 import { NUL_PROBLEM, nulPath } from '../store/nul.js';
-import { UnknownTokenLimiter, type UnknownTokenLimits } from './rate-limit.js';
+import { addAccessGuard } from './access.js';
+import { adminRoutes } from './admin.js';
+import { batchRoutes, type BatchLimits } from './batches.js';
+import { checkRoutes } from './check.js';
+import { encounterRoutes } from './encounters.js';
+import type { LiveKnowledge } from './knowledge-live.js';
+import { knowledgeRoutes } from './knowledge.js';
+import { object, openApiBase, S } from './openapi.js';
+import { API_PROBLEMS, ApiProblem, type HttpProblemId } from './problems.js';
+import type { UnknownTokenLimits } from './rate-limit.js';
+import { responseRoutes } from './responses.js';
+import type { TokenVerifier } from './tokens.js';
+import { registerWebPage } from './web.js';
+import type { BatchWorker } from './worker.js';
 
 export type { TokenVerifier } from './tokens.js';
 
@@ -81,19 +77,6 @@ export const API_SECURITY_HEADERS = {
 export const DOCS_CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    principal?: Principal;
-  }
-}
-
-/** The bearer token of a request; the scheme name is case-insensitive (RFC 9110 §11.1). */
-function bearer(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  const m = header ? /^Bearer\s+([A-Za-z0-9_\-.~+/=]{16,200})$/i.exec(header) : null;
-  return m?.[1];
-}
-
 /**
  * The request log: one line when a request completes (the default logs two, with the URL), and no URL, request
  * object or error message anywhere (a URL's query or an error's message may quote input).
@@ -141,43 +124,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     reply.headers(API_SECURITY_HEADERS);
     return payload;
   });
-  // Text PostgreSQL cannot store is refused before any API route sees it, on either database, naming the field.
-  app.addHook('preValidation', async (request) => {
-    if (!(request.routeOptions.url ?? '').startsWith('/v1/')) return undefined;
-    const place = nulPlace(request);
-    if (place !== undefined) throw new ApiProblem('input.invalid', `${place}: ${NUL_PROBLEM}`);
-  });
-  await app.register(swagger, { mode: 'static', specification: { document: openApiDocument(options.version ?? '0') as never } });
+  // Schemas describe the routes for the OpenAPI document; the handlers validate with the contract's own zod schemas and
+  // name each field problem the contract's way (input.invalid, override.reason-required, ...), and answers are written
+  // as they are (no field is ever dropped by a response schema).
+  app.setValidatorCompiler(() => () => true);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  // The OpenAPI document is generated from the routes registered after this point, each with its own schema.
+  await app.register(swagger, { openapi: openApiBase(options.version ?? '0') as never, hideUntagged: false });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: DOCS_CONTENT_SECURITY_POLICY });
-
-  const limiter = new UnknownTokenLimiter(options.unknownTokenLimits);
-  // Runs as an onRequest hook: the caller is authenticated and authorised before the body is read or parsed.
-  const guard = (action: Action) => async (request: FastifyRequest) => {
-    const presented = request.headers.authorization !== undefined;
-    const retryAfter = presented ? limiter.blocked(request.ip) : undefined;
-    if (retryAfter !== undefined) {
-      limiter.failed(request.ip);
-      throw new ApiProblem('auth.rate-limited', `Too many requests with an unknown token from this address; try again in ${retryAfter} s.`, { headers: { 'retry-after': String(retryAfter) } });
-    }
-    const token = bearer(request);
-    const principal = token ? await options.tokens.verifyToken(token) : undefined;
-    const decision = authorize(principal, action);
-    // A presented but unknown or revoked token, and a known token used beyond its role, are audited as denied;
-    // a request without any token is not (a browser opening the page is not an attempt). Unknown tokens are audited
-    // once per source and window, with the count of the previous window's further attempts.
-    if (decision === 'unauthenticated') {
-      if (presented) {
-        const attempt = limiter.failed(request.ip);
-        if (attempt.audit) await auditDenied(options.store, '-', 'unknown-token', [action, `source:${request.ip}`, ...(attempt.earlierAttempts > 0 ? [`earlier-attempts:${attempt.earlierAttempts}`] : [])]);
-      }
-      throw new ApiProblem('auth.unauthenticated', 'A valid bearer token is required (dxacode token create --role ...).', { headers: { 'www-authenticate': 'Bearer' } });
-    }
-    if (decision === 'deny') {
-      await auditDenied(options.store, principal!.organization, principal!.tokenId, [action]);
-      throw new ApiProblem('auth.forbidden', `The token's role (${principal!.role}) may not ${action.replace('.', ' ')}.`);
-    }
-    request.principal = principal;
-  };
 
   // The one place a problem becomes a status: whatever a route or hook threw, answered as the catalogue says.
   app.setErrorHandler((error, _request, reply) => sendProblem(reply, toApiProblem(error, options.bodyLimit ?? 2 * 1024 * 1024)));
@@ -185,37 +139,31 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     throw new ApiProblem('http.not-found', `No route ${request.method} ${request.url.split('?')[0]}.`);
   });
 
-  app.get('/health', async () => ({ status: 'ok', knowledge: options.knowledge.version }));
+  app.get(
+    '/health',
+    { schema: { tags: ['health'], summary: 'Liveness and the knowledge version', security: [], response: { 200: { description: 'Up', ...object({ status: { type: 'string', enum: ['ok'] }, knowledge: S.string }, ['status', 'knowledge']) } } } },
+    async () => ({ status: 'ok', knowledge: options.knowledge.version }),
+  );
 
-  app.post('/v1/check', { onRequest: guard('check.run') }, async (request, reply) => {
-    const parsed = parseEncounter(request.body);
-    if (!parsed.ok) throw invalidEncounter(parsed.problems);
-    // The contract's own serialiser (source citations cached as JSON) beats fastify's generic one on this hot path.
-    return reply.header('content-type', 'application/json; charset=utf-8').send(stringifyResult(check(parsed.encounter, options.knowledge)));
+  // The API: one encapsulated scope whose every route names its action, checked by the access guard before the body
+  // is read; each route group is its own plugin.
+  await app.register(async (api) => {
+    addAccessGuard(api, { tokens: options.tokens, store: options.store, unknownTokenLimits: options.unknownTokenLimits });
+    // Text PostgreSQL cannot store is refused before any API route sees it, on either database, naming the field.
+    api.addHook('preValidation', async (request) => {
+      const place = nulPlace(request);
+      if (place !== undefined) throw new ApiProblem('input.invalid', `${place}: ${NUL_PROBLEM}`);
+    });
+    await api.register(checkRoutes, { knowledge: options.knowledge, store: options.store });
+    await api.register(knowledgeRoutes, { knowledge: options.knowledge, live: options.live, store: options.store });
+    const store = options.store;
+    if (store) {
+      await api.register(encounterRoutes, { store, knowledge: options.knowledge, x12: options.x12 });
+      await api.register(adminRoutes, { store, tokens: options.tokens });
+      await api.register(batchRoutes, { store, knowledge: options.knowledge, worker: options.worker, limits: { ...options.batchLimits, ...(options.maxConcurrentUploads !== undefined ? { concurrent: options.maxConcurrentUploads } : {}) } });
+      await api.register(responseRoutes, { store, ...(options.batchLimits?.bodyBytes !== undefined ? { bodyBytes: options.batchLimits.bodyBytes } : {}) });
+    }
   });
-
-  app.post('/v1/extract', { onRequest: guard('encounter.read') }, async (request) => {
-    const body = request.body as { report?: unknown } | null;
-    if (body === null || typeof body !== 'object' || typeof body.report !== 'string' || body.report.trim() === '') throw invalidInput('report', 'the report text as a non-empty string');
-    if (body.report.length > INPUT_LIMITS.reportLength) throw new ApiProblem('http.body-too-large', `report: expected at most ${INPUT_LIMITS.reportLength} characters`);
-    return extract(body.report);
-  });
-
-  await registerKnowledgeRoutes(app, { knowledge: options.knowledge, live: options.live, store: options.store, guard });
-
-  app.post('/v1/session', { onRequest: guard('encounter.read') }, async (request) => {
-    const principal = request.principal!;
-    await options.store?.recordAudit(principal.organization, principal.tokenId, 'signed-in', []);
-    return { tokenId: principal.tokenId, organization: principal.organization, role: principal.role };
-  });
-
-  const store = options.store;
-  if (store) {
-    registerEncounterRoutes(app, { store, knowledge: options.knowledge, guard, x12: options.x12 });
-    registerAdminRoutes(app, { store, guard, tokens: options.tokens });
-    await registerBatchRoutes(app, { store, knowledge: options.knowledge, guard, worker: options.worker, limits: { ...options.batchLimits, ...(options.maxConcurrentUploads !== undefined ? { concurrent: options.maxConcurrentUploads } : {}) } });
-    await registerResponseRoutes(app, { store, guard, ...(options.batchLimits?.bodyBytes !== undefined ? { bodyBytes: options.batchLimits.bodyBytes } : {}) });
-  }
   await registerWebPage(app);
   return app;
 }
@@ -259,11 +207,6 @@ function storeProblemId(rule: string | undefined, kind: string | undefined): Htt
 
 function isHttpProblemId(id: string): id is HttpProblemId {
   return id in API_PROBLEMS && API_PROBLEMS[id as HttpProblemId].status !== null;
-}
-
-/** Records a denied request; an audit failure must not turn a 401/403 into a 500. */
-async function auditDenied(store: Store | undefined, organization: string, actor: string, objectIds: string[]): Promise<void> {
-  await store?.recordAudit(organization, actor, 'denied', objectIds).catch(() => undefined);
 }
 
 /** Where a request holds U+0000: a path or query parameter, or a field of a JSON body (batch uploads are read item by item). */

@@ -35,6 +35,6 @@ export async function registerWebPage(app: FastifyInstance): Promise<void> {
     });
     await scope.register(fastifyStatic, { root: WEB_PUBLIC_DIR, prefix: '/static/', index: false });
     await scope.register(fastifyStatic, { root: WEB_APP_DIR, prefix: '/app/', index: false, decorateReply: false });
-    scope.get('/', (_request, reply) => reply.type('text/html; charset=utf-8').sendFile('index.html'));
+    scope.get('/', { schema: { hide: true } }, (_request, reply) => reply.type('text/html; charset=utf-8').sendFile('index.html'));
   });
 }

@@ -1,0 +1,79 @@
+/**
+ * The stateless routes: check one encounter (the contract's Encounter in, Result out), read a report into facts, and
+ * sign in (who the token is). They need no store, except that signing in is audited when there is one.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { stringifyResult } from '../contract/serialize.js';
+import { INPUT_LIMITS } from '../contract/values.js';
+import { check, parseEncounter } from '../engine/index.js';
+import { extract } from '../extract/extract.js';
+import type { Knowledge } from '../knowledge/compile.js';
+import type { Store } from '../store/store.js';
+import { invalidEncounter, invalidInput } from './http.js';
+import { object, problemResponses, ref, S } from './openapi.js';
+import { ROLES } from './policy.js';
+import { ApiProblem } from './problems.js';
+
+/** What the stateless routes need. */
+export interface CheckRouteDeps {
+  knowledge: Knowledge;
+  store?: Store | undefined;
+}
+
+/** POST /v1/check, POST /v1/extract and POST /v1/session. */
+export const checkRoutes: FastifyPluginAsync<CheckRouteDeps> = async (app, deps) => {
+  app.post(
+    '/v1/check',
+    {
+      config: { action: 'check.run' },
+      schema: {
+        tags: ['check'],
+        summary: "Check one encounter (stateless): the contract's Encounter in, Result out. Role: coder.",
+        body: ref('Encounter'),
+        response: { 200: { description: 'The result', ...ref('Result') }, ...problemResponses(400, 401, 403, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const parsed = parseEncounter(request.body);
+      if (!parsed.ok) throw invalidEncounter(parsed.problems);
+      // The contract's own serialiser (source citations cached as JSON) beats fastify's generic one on this hot path.
+      return reply.header('content-type', 'application/json; charset=utf-8').send(stringifyResult(check(parsed.encounter, deps.knowledge)));
+    },
+  );
+
+  app.post(
+    '/v1/extract',
+    {
+      config: { action: 'encounter.read' },
+      schema: {
+        tags: ['check'],
+        summary: 'Read a DXA/VFA report: studies, results, clinical facts, VFA findings and suggested diagnoses, each with its evidence span. Role: viewer.',
+        body: object({ report: { type: 'string', minLength: 1, maxLength: INPUT_LIMITS.reportLength } }, ['report']),
+        response: { 200: { description: 'The report facts', ...ref('ReportFacts') }, ...problemResponses(400, 401, 413) },
+      },
+    },
+    async (request) => {
+      const body = request.body as { report?: unknown } | null;
+      if (body === null || typeof body !== 'object' || typeof body.report !== 'string' || body.report.trim() === '') throw invalidInput('report', 'the report text as a non-empty string');
+      if (body.report.length > INPUT_LIMITS.reportLength) throw new ApiProblem('http.body-too-large', `report: expected at most ${INPUT_LIMITS.reportLength} characters`);
+      return extract(body.report);
+    },
+  );
+
+  app.post(
+    '/v1/session',
+    {
+      config: { action: 'encounter.read' },
+      schema: {
+        tags: ['check'],
+        summary: 'Sign in: returns who the token is (audited as signed-in). Any role.',
+        response: { 200: { description: 'Who the token is', ...object({ tokenId: S.string, organization: S.string, role: { type: 'string', enum: [...ROLES] } }, ['tokenId', 'organization', 'role']) }, ...problemResponses(401) },
+      },
+    },
+    async (request) => {
+      const principal = request.principal!;
+      await deps.store?.recordAudit(principal.organization, principal.tokenId, 'signed-in', []);
+      return { tokenId: principal.tokenId, organization: principal.organization, role: principal.role };
+    },
+  );
+};
