@@ -30,7 +30,7 @@ for (const backend of BACKENDS) {
       const set = await backend.setUp();
       ({ options, cli, tearDown } = set);
       store = await openStore(options);
-      for (let i = 0; i < 6; i++) await store.recordAudit(i % 2 === 0 ? 'org-a' : 'org-b', `tok-${i}`, 'signed-in', []);
+      for (let i = 0; i < 6; i++) await store.forOrganization(i % 2 === 0 ? 'org-a' : 'org-b').audit.record(`tok-${i}`, 'signed-in', []);
     });
     afterAll(async () => {
       await store?.close();
@@ -83,7 +83,7 @@ for (const backend of BACKENDS) {
     it('writes a signed checkpoint with every 1,000 records, in the same transaction', async () => {
       const before = Number((await store.db.selectFrom('audit_log').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirstOrThrow()).m);
       await store.transaction(async (ops) => {
-        for (let i = before; i < CHECKPOINT_EVERY_RECORDS; i++) await ops.audit('org-a', 'tok-bulk', 'signed-in', []);
+        for (let i = before; i < CHECKPOINT_EVERY_RECORDS; i++) await ops.forOrganization('org-a').audit('tok-bulk', 'signed-in', []);
       });
       const checkpoints = await store.listAuditCheckpoints();
       expect(checkpoints.map((c) => [c.checkpoint, c.lastSeq])).toEqual([[1, CHECKPOINT_EVERY_RECORDS]]);
@@ -92,7 +92,7 @@ for (const backend of BACKENDS) {
     });
 
     it('detects records cut off the end: by a stored checkpoint, and by an exported one when the checkpoints are cut too', async () => {
-      await store.recordAudit('org-a', 'tok', 'signed-in', []);
+      await store.forOrganization('org-a').audit.record('tok', 'signed-in', []);
       const exported = await runAuditCheckpoint(cli);
       expect(exported.exitCode, exported.stderr).toBe(0);
       const anchor = JSON.parse(exported.stdout) as { checkpoint: number; lastSeq: number; publicKey: string };
@@ -137,7 +137,7 @@ for (const backend of BACKENDS) {
       const oldText = options.auditKey?.text ?? readFileSync(join(dirname(options.url!.slice('sqlite:'.length)), 'audit.key'), 'utf8');
       const rotated = await openStore({ ...options, auditKey: { text: `${OTHER_KEY}\n${oldText}` } });
       try {
-        await rotated.recordAudit('org-a', 'tok', 'signed-in', []);
+        await rotated.forOrganization('org-a').audit.record('tok', 'signed-in', []);
         const newest = await rotated.db.selectFrom('audit_log').select('key_id').orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
         expect(newest.key_id).toBe((await rotated.auditKey()).id);
         expect(newest.key_id).not.toBe(oldKey);
@@ -162,7 +162,7 @@ describe('the audit key and the store on disk', () => {
   it('keeps an SQLite store\'s key in audit.key beside it, 0600, and refuses to start a new key when records need the old one', async () => {
     const data = join(dir, 'data');
     const store = await openStore({ url: `sqlite:${join(data, 'dxacode.db')}` });
-    await store.recordAudit('org-a', 'tok', 'signed-in', []);
+    await store.forOrganization('org-a').audit.record('tok', 'signed-in', []);
     await store.close();
     const keyFile = join(data, 'audit.key');
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
@@ -172,7 +172,7 @@ describe('the audit key and the store on disk', () => {
     rmSync(keyFile);
     const again = await openStore({ url: `sqlite:${join(data, 'dxacode.db')}` });
     try {
-      await expect(again.recordAudit('org-a', 'tok', 'signed-in', [])).rejects.toThrow(/the audit key file .*audit\.key is missing, but the audit log has records signed with a key/);
+      await expect(again.forOrganization('org-a').audit.record('tok', 'signed-in', [])).rejects.toThrow(/the audit key file .*audit\.key is missing, but the audit log has records signed with a key/);
       expect(existsSync(keyFile)).toBe(false);
     } finally {
       await again.close();
@@ -183,7 +183,7 @@ describe('the audit key and the store on disk', () => {
     const data = join(dir, 'private', 'nested');
     const store = await openStore({ url: `sqlite:${join(data, 'dxacode.db')}` });
     try {
-      await store.recordAudit('org-a', 'tok', 'signed-in', []);
+      await store.forOrganization('org-a').audit.record('tok', 'signed-in', []);
       expect(statSync(join(dir, 'private')).mode & 0o777).toBe(0o700);
       expect(statSync(data).mode & 0o777).toBe(0o700);
       for (const file of ['dxacode.db', 'dxacode.db-wal', 'dxacode.db-shm']) expect(statSync(join(data, file)).mode & 0o777, file).toBe(0o600);
@@ -220,7 +220,7 @@ describe('the audit key and the store on disk', () => {
     const store = await openStore({ url: PG_URL, pgSchema: schema });
     try {
       await expect(store.auditKey()).rejects.toThrow(/needs DXACODE_AUDIT_KEY_FILE or DXACODE_AUDIT_KEY/);
-      await expect(store.createToken('org-a', 'admin')).rejects.toThrow(/needs DXACODE_AUDIT_KEY_FILE or DXACODE_AUDIT_KEY/);
+      await expect(store.forOrganization('org-a').tokens.create('admin')).rejects.toThrow(/needs DXACODE_AUDIT_KEY_FILE or DXACODE_AUDIT_KEY/);
       expect(await store.listTokens()).toEqual([]);
     } finally {
       await store.close();
@@ -243,7 +243,7 @@ describe('the audit key and the store on disk', () => {
         await store.db.insertInto('audit_log').values({ seq, at: fields.at, actor: 'tok', organization: 'org-a', action: 'signed-in', object_ids: '[]', prev_hash: prev, hash, key_id: null }).execute();
         prev = hash;
       }
-      await store.recordAudit('org-a', 'tok', 'signed-in', []);
+      await store.forOrganization('org-a').audit.record('tok', 'signed-in', []);
       expect(await store.verifyAudit()).toMatchObject({ ok: true, records: 3, legacyRecords: 2 });
       expect((await runAuditVerify({ url })).stdout).toContain('the first 2 chained by SHA-256 from before the chain was keyed');
       // A legacy record rewritten (and rechained) after the seal breaks the first keyed record's link.

@@ -41,9 +41,9 @@ for (const backend of BACKENDS) {
       options = set.options;
       tearDown = set.tearDown;
       store = await openStore(options);
-      tokens.coderA = (await store.createToken('org-a', 'coder')).token;
-      tokens.viewerA = (await store.createToken('org-a', 'viewer')).token;
-      tokens.coderB = (await store.createToken('org-b', 'coder')).token;
+      tokens.coderA = (await store.forOrganization('org-a').tokens.create('coder')).token;
+      tokens.viewerA = (await store.forOrganization('org-a').tokens.create('viewer')).token;
+      tokens.coderB = (await store.forOrganization('org-b').tokens.create('coder')).token;
       const verifier = storeTokenVerifier(store, { ttlMs: 0 });
       worker = new BatchWorker({ store, knowledge, pollMs: 20, leaseMs: 10_000 });
       app = await buildServer({ knowledge, store, tokens: verifier, worker });
@@ -191,7 +191,7 @@ for (const backend of BACKENDS) {
       const clocked = await openStore({ ...options, clock: () => now });
       try {
         await worker.stop(); // the background worker must not take these items
-        const { jobId } = await enqueueJob(clocked, { organization: 'org-lease', actor: 'tok', format: 'ndjson', items: [{ encounter: { ...example, id: 'lease-1' } }] });
+        const { jobId } = await enqueueJob(clocked.forOrganization('org-lease'), { actor: 'tok', format: 'ndjson', items: [{ encounter: { ...example, id: 'lease-1' } }] });
         const first = await claimItems(clocked, 'worker-a', { limit: 5, leaseMs: 1000 });
         expect(first.filter((c) => c.jobId === jobId).map((c) => c.seq)).toEqual([1]);
         expect(await claimItems(clocked, 'worker-b', { limit: 5, leaseMs: 1000 })).toEqual([]);
@@ -207,7 +207,7 @@ for (const backend of BACKENDS) {
         expect(row).toMatchObject({ status: 'done', lease_owner: 'worker-b', input_json: null });
 
         // A poison item (claimed again and again, never completed) is given up rather than retried for ever.
-        const poison = await enqueueJob(clocked, { organization: 'org-lease', actor: 'tok', format: 'ndjson', items: [{ encounter: { ...example, id: 'poison-1' } }] });
+        const poison = await enqueueJob(clocked.forOrganization('org-lease'), { actor: 'tok', format: 'ndjson', items: [{ encounter: { ...example, id: 'poison-1' } }] });
         for (let attempt = 1; attempt <= MAX_ITEM_ATTEMPTS; attempt++) {
           now += 1001;
           expect(await claimItems(clocked, 'worker-a', { limit: 5, leaseMs: 1000 })).toEqual([{ jobId: poison.jobId, seq: 1, attempts: attempt }]);
@@ -222,7 +222,7 @@ for (const backend of BACKENDS) {
         // An item the store refuses as invalid fails at once, in the same transaction, and leaves nothing stored
         // (here its job names an organisation id longer than the store accepts, written past enqueueJob's checks).
         const longOrg = 'o'.repeat(201);
-        const refused = await enqueueJob(clocked, { organization: 'org-lease', actor: 'tok', format: 'ndjson', items: [{ encounter: { ...example, id: 'refused-1' } }] });
+        const refused = await enqueueJob(clocked.forOrganization('org-lease'), { actor: 'tok', format: 'ndjson', items: [{ encounter: { ...example, id: 'refused-1' } }] });
         await clocked.db.insertInto('organizations').values({ id: longOrg, created_at: '2030-01-01T00:00:00.000Z' }).execute();
         await clocked.db.updateTable('jobs').set({ organization: longOrg }).where('id', '=', refused.jobId).execute();
         now += 1001;

@@ -102,7 +102,7 @@ for (const target of targets) {
 
     it('keeps every item all-or-nothing across two kills, and the job resumes and finishes after each restart', async () => {
       const setup = await openStore(set.storeOptions);
-      const token = (await setup.createToken(ORG, 'coder')).token;
+      const token = (await setup.forOrganization(ORG).tokens.create('coder')).token;
       await setup.close();
       const env = { ...set.env, DXACODE_WORKER_LEASE_MS: '1000', DXACODE_WORKER_POLL_MS: '50' };
 

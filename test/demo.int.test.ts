@@ -20,11 +20,11 @@ describe('dxacode demo', () => {
     const store = await openStore({ url });
     try {
       expect(await store.verifyToken(token)).toMatchObject({ organization: DEMO_ORGANIZATION, role: 'coder' });
-      const listed = await store.listEncounters(DEMO_ORGANIZATION, { limit: 500 });
+      const listed = await store.forOrganization(DEMO_ORGANIZATION).encounters.list({ limit: 500 });
       expect(listed.length).toBe(51);
       expect(listed.every((e) => e.externalId?.startsWith('demo-'))).toBe(true);
       expect(new Set(listed.map((e) => e.verdict)).size).toBeGreaterThan(1);
-      expect(await store.listEncounters('default')).toEqual([]);
+      expect(await store.forOrganization('default').encounters.list()).toEqual([]);
       expect((await store.verifyAudit()).ok).toBe(true);
     } finally {
       await store.close();

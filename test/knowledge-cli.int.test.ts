@@ -67,7 +67,7 @@ describe('dxacode knowledge and recheck', () => {
     const store = await openStore({ url: `sqlite:${join(dir, 'dxacode.db')}` });
     const parsed = parseEncounter(JSON.parse(encounter('q4', '2026-11-02').replace('"diagnoses":["M81.0"]}]', '"diagnoses":["M81.0"]},{"code":"77081","modifiers":["76"],"diagnoses":["M81.0"]}]')));
     if (!parsed.ok) throw new Error('bad encounter');
-    await store.storeAndCheck('clinic-a', 'coder-1', parsed.encounter, loadKnowledge());
+    await store.forOrganization('clinic-a').encounters.storeAndCheck('coder-1', parsed.encounter, loadKnowledge());
     await store.close();
 
     const imported = await runCli(['knowledge', 'import', 'mue-practitioner', MUE, '--format', 'json'], '', { env });

@@ -39,8 +39,8 @@ describe('knowledge versions swapped into running servers', () => {
 
   beforeAll(async () => {
     store = await openStore({ url: PG_URL, pgSchema: schema, auditKey: { text: TEST_AUDIT_KEY } });
-    coder = (await store.createToken(ORG, 'coder')).token;
-    admin = (await store.createToken(ORG, 'admin')).token;
+    coder = (await store.forOrganization(ORG).tokens.create('coder')).token;
+    admin = (await store.forOrganization(ORG).tokens.create('admin')).token;
     servers = await Promise.all([startServer(env), startServer(env)]);
   });
   afterAll(async () => {

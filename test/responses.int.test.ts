@@ -39,7 +39,7 @@ for (const backend of BACKENDS) {
       tearDown = set.tearDown;
       cliEnv = { DATABASE_URL: set.cli.url, ...(set.cli.auditKey ? { DXACODE_AUDIT_KEY: set.cli.auditKey.text } : {}), DXACODE_ACTOR: 'billing-clerk' };
       store = await openStore(set.options);
-      for (const [name, org, role] of [['coder', 'org-a', 'coder'], ['viewer', 'org-a', 'viewer'], ['coderB', 'org-b', 'coder']] as const) tokens[name] = (await store.createToken(org, role)).token;
+      for (const [name, org, role] of [['coder', 'org-a', 'coder'], ['viewer', 'org-a', 'viewer'], ['coderB', 'org-b', 'coder']] as const) tokens[name] = (await store.forOrganization(org).tokens.create(role)).token;
       app = await buildServer({ knowledge, store, x12: { ...SAMPLE_CONFIG, charges: { '77080': 125.5 } }, tokens: storeTokenVerifier(store, { ttlMs: 0 }) });
       for (const id of ['resp-1', 'resp-2']) {
         const created = (await call('POST', '/v1/encounters', tokens.coder!, axialEncounter({ id, dateOfService: '2026-03-10', patient: { sex: 'female', birthDate: '1950-05-01' }, clinical: { tScoreLowest: -2.7 } }))).json() as { encounterId: string };
@@ -97,7 +97,7 @@ for (const backend of BACKENDS) {
       expect(adjustments.map((a) => [a.group_code, a.reason_code, Number(a.amount_cents), Number(a.line_seq)])).toEqual([['CO', '151', 12550, 1]]);
       const perEncounter = await store.db.selectFrom('responses').select(['kind', 'status']).where('encounter_id', '=', encounterIds[0]!).orderBy('created_at').orderBy('seq').execute();
       expect(perEncounter.map((r) => r.kind).sort()).toEqual(['277ca-claim', '835-claim', '999-claim']);
-      const audit = (await store.listAudit('org-a', { limit: 10 })).filter((r) => r.action === 'responses-imported');
+      const audit = (await store.forOrganization('org-a').audit.list({ limit: 10 })).filter((r) => r.action === 'responses-imported');
       expect(audit[0]!.objectIds).toEqual([body.fileId, '835', '000000502']);
       expect((await store.verifyAudit()).ok).toBe(true);
     });
@@ -144,7 +144,7 @@ for (const backend of BACKENDS) {
       const twice = await runCli(['import', file, '--organization', 'org-a'], '', { env: cliEnv });
       expect(twice.code).toBe(2);
       expect(twice.stderr).toMatch(/^dxacode: import: conflict: this file was imported already \(import [0-9a-f-]{36} at /);
-      const audit = (await store.listAudit('org-a', { limit: 5 })).find((r) => r.action === 'responses-imported');
+      const audit = (await store.forOrganization('org-a').audit.list({ limit: 5 })).find((r) => r.action === 'responses-imported');
       expect(audit).toMatchObject({ actor: 'billing-clerk', objectIds: [expect.any(String), '835', '000000702'] });
 
       const ndjson = await runCli(['import', '-', '--organization', 'org-a', '--format', 'json', '--mode', 'lenient'], responsesFor(exported, 800).ack, { env: cliEnv });

@@ -38,7 +38,7 @@ for (const backend of BACKENDS) {
       const set = await backend.setUp();
       tearDown = set.tearDown;
       store = await openStore(set.options);
-      for (const [name, org, role] of [['coder', 'org-a', 'coder'], ['admin', 'org-a', 'admin'], ['adminB', 'org-b', 'admin']] as const) tokens[name] = (await store.createToken(org, role)).token;
+      for (const [name, org, role] of [['coder', 'org-a', 'coder'], ['admin', 'org-a', 'admin'], ['adminB', 'org-b', 'admin']] as const) tokens[name] = (await store.forOrganization(org).tokens.create(role)).token;
       worker = new BatchWorker({ store, knowledge, pollMs: 20 });
       app = await buildServer({ knowledge, store, worker, tokens: storeTokenVerifier(store, { ttlMs: 0 }), unknownTokenLimits: { perWindow: 3, windowMs: 60_000, now: () => clock } });
     });
@@ -143,10 +143,10 @@ for (const backend of BACKENDS) {
     it("scopes /v1/audit/verify to the admin's organisation", async () => {
       await call('POST', '/v1/session', tokens.adminB);
       const mine = (await call('GET', '/v1/audit/verify', tokens.adminB)).json() as { ok: boolean; records: number };
-      const orgB = (await store.listAudit('org-b', { limit: 500 })).length;
+      const orgB = (await store.forOrganization('org-b').audit.list({ limit: 500 })).length;
       expect(mine).toMatchObject({ ok: true, records: orgB });
       // A record of org-a altered: org-a's admin is told which, org-b's only that the chain is broken elsewhere.
-      const target = (await store.listAudit('org-a', { limit: 1 }))[0]!;
+      const target = (await store.forOrganization('org-a').audit.list({ limit: 1 }))[0]!;
       const original = await store.db.selectFrom('audit_log').select('actor').where('seq', '=', target.seq).executeTakeFirstOrThrow();
       await store.db.updateTable('audit_log').set({ actor: 'someone-else' }).where('seq', '=', target.seq).execute();
       try {
@@ -173,11 +173,11 @@ for (const backend of BACKENDS) {
       await named(await call('GET', `/v1/encounters/abc${encodeURIComponent(NUL)}`, tokens.coder), 'path parameter id');
       const stored = (await call('POST', '/v1/encounters', tokens.coder, { ...example, id: 'nul-2' })).json() as { encounterId: string };
       await named(await call('POST', `/v1/encounters/${stored.encounterId}/overrides`, tokens.coder, { rule: 'pair.combined-code', reason: `because${NUL}` }), 'reason');
-      expect(await store.listEncounters('org-a', { limit: 500 })).toSatisfy((list: { externalId: string | null }[]) => !list.some((e) => e.externalId === 'nul-1'));
+      expect(await store.forOrganization('org-a').encounters.list({ limit: 500 })).toSatisfy((list: { externalId: string | null }[]) => !list.some((e) => e.externalId === 'nul-1'));
     });
 
     it('refuses NUL in the store itself, naming the field, and fails a batch item holding it once, with that reason', async () => {
-      const error = await store.storeAndCheck('org-a', 'tok', { ...example, id: 'nul-3', patient: { sex: 'female', mrn: 'M1', name: { family: `A${NUL}` } } }, knowledge).then(() => undefined, (e: unknown) => e);
+      const error = await store.forOrganization('org-a').encounters.storeAndCheck('tok', { ...example, id: 'nul-3', patient: { sex: 'female', mrn: 'M1', name: { family: `A${NUL}` } } }, knowledge).then(() => undefined, (e: unknown) => e);
       expect(error).toMatchObject({ name: 'StoreError', kind: 'invalid', message: 'patient.name.family: expected text without the NUL character (U+0000)' });
       const lines = [JSON.stringify({ ...example, id: 'nul-batch-1' }), JSON.stringify({ ...example, id: 'nul-batch-2', patient: { sex: 'female', name: { family: `B${NUL}` } } })];
       const upload = await call('POST', '/v1/batches', tokens.coder, `${lines.join('\n')}\n`, { 'content-type': 'application/x-ndjson' });
@@ -192,7 +192,7 @@ for (const backend of BACKENDS) {
     });
 
     it('limits unknown-token floods per source: 429 past the limit, one denied record per source and window', async () => {
-      const denied = async () => (await store.listAudit('-', { limit: 500 })).filter((r) => r.action === 'denied' && r.objectIds.includes('source:203.0.113.9'));
+      const denied = async () => (await store.forOrganization('-').audit.list({ limit: 500 })).filter((r) => r.action === 'denied' && r.objectIds.includes('source:203.0.113.9'));
       const before = (await denied()).length;
       const from = (remoteAddress: string, token: string) => app.inject({ method: 'GET', url: '/v1/encounters', remoteAddress, headers: { authorization: `Bearer ${token}` } });
       const statuses = [];
@@ -224,7 +224,7 @@ describe('limits of a listening server', () => {
 
   beforeAll(async () => {
     store = await openStore({ url: `sqlite:${join(dir, 'dxacode.db')}` });
-    token = (await store.createToken('org-a', 'coder')).token;
+    token = (await store.forOrganization('org-a').tokens.create('coder')).token;
     app = await buildServer({ knowledge: loadKnowledge(), store, tokens: storeTokenVerifier(store), bodyTimeoutMs: 600, maxConcurrentUploads: 1 });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address() as { port: number };
@@ -278,7 +278,7 @@ describe('request log of a killed server', () => {
 
   it('loses at most the last line when the process is killed with SIGKILL', async () => {
     const store = await openStore({ url: `sqlite:${join(dir, 'dxacode.db')}` });
-    const { token } = await store.createToken('org-a', 'viewer');
+    const { token } = await store.forOrganization('org-a').tokens.create('viewer');
     await store.close();
     const server = await startServer({ DXACODE_DATA_DIR: dir });
     const requests = 40;

@@ -17,9 +17,9 @@ const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
   store = await openStore({ url: `sqlite:${join(dir, 'api.db')}` });
-  tokens.coderA = (await store.createToken('org-a', 'coder')).token;
-  tokens.viewerA = (await store.createToken('org-a', 'viewer')).token;
-  tokens.coderB = (await store.createToken('org-b', 'coder')).token;
+  tokens.coderA = (await store.forOrganization('org-a').tokens.create('coder')).token;
+  tokens.viewerA = (await store.forOrganization('org-a').tokens.create('viewer')).token;
+  tokens.coderB = (await store.forOrganization('org-b').tokens.create('coder')).token;
   app = await buildServer({
     knowledge: loadKnowledge(),
     store,

@@ -35,7 +35,7 @@ for (const backend of BACKENDS) {
       tearDown = set.tearDown;
       store = await openStore(set.options);
       for (const [name, org, role] of [['coder', 'org-a', 'coder'], ['viewer', 'org-a', 'viewer'], ['admin', 'org-a', 'admin'], ['coderB', 'org-b', 'coder'], ['adminB', 'org-b', 'admin']] as const) {
-        const created = await store.createToken(org, role);
+        const created = await store.forOrganization(org).tokens.create(role);
         tokens[name] = created.token;
         ids[name] = created.id;
       }
@@ -88,7 +88,7 @@ for (const backend of BACKENDS) {
       expect(responses.filter((r) => r.headers['idempotent-replayed'] === undefined)).toHaveLength(1);
       const rows = await store.db.selectFrom('encounters').select('id').where('organization', '=', 'org-a').where('patient_key', 'is not', null).where('date_of_service', '=', String(example.dateOfService)).execute();
       expect(rows.filter((r) => encounterIds.has(r.id))).toHaveLength(1);
-      const audits = await store.listAudit('org-a', { limit: 500 });
+      const audits = await store.forOrganization('org-a').audit.list({ limit: 500 });
       expect(audits.filter((a) => a.action === 'checked' && a.objectIds[0] === [...encounterIds][0])).toHaveLength(1);
     });
 
@@ -98,10 +98,10 @@ for (const backend of BACKENDS) {
       expect(session.json()).toEqual({ tokenId: ids.viewer, organization: 'org-a', role: 'viewer' });
       expect((await call('POST', '/v1/encounters', tokens.viewer, example)).statusCode).toBe(403);
       expect((await call('GET', '/v1/encounters', 'not-a-real-token-0123456789')).statusCode).toBe(401);
-      const records = await store.listAudit('org-a', { limit: 20 });
+      const records = await store.forOrganization('org-a').audit.list({ limit: 20 });
       expect(records.find((r) => r.action === 'signed-in')).toMatchObject({ actor: ids.viewer, objectIds: [] });
       expect(records.find((r) => r.action === 'denied')).toMatchObject({ actor: ids.viewer, objectIds: ['encounter.write'] });
-      expect((await store.listAudit('-', { limit: 5 })).some((r) => r.action === 'denied' && r.actor === 'unknown-token')).toBe(true);
+      expect((await store.forOrganization('-').audit.list({ limit: 5 })).some((r) => r.action === 'denied' && r.actor === 'unknown-token')).toBe(true);
       expect((await store.verifyAudit()).ok).toBe(true);
     });
 
@@ -159,7 +159,7 @@ for (const backend of BACKENDS) {
       expect((await call('GET', `/v1/encounters/${created.encounterId}/claim?format=pdf`, tokens.coder)).statusCode).toBe(400);
       expect((await call('GET', `/v1/encounters/${created.encounterId}/claim`, tokens.viewer)).statusCode).toBe(403);
 
-      const exported = (await store.listAudit('org-a', { limit: 50 })).filter((r) => r.action === 'exported');
+      const exported = (await store.forOrganization('org-a').audit.list({ limit: 50 })).filter((r) => r.action === 'exported');
       expect(exported.map((r) => r.objectIds[0])).toEqual(['x12', 'fhir', ...Array(12).fill('x12'), 'x12', 'x12']);
       expect(exported.every((r) => r.objectIds.includes(created.encounterId))).toBe(true);
     });

@@ -28,14 +28,14 @@ describe('amount at risk at national Medicare amounts', () => {
     // Rejected: Z13.820 is the only diagnosis (Medicare denies screening alone), so the line carries GZ.
     const parsed = parseEncounter({ id: 'r1', dateOfService: '2026-03-02', patient: { sex: 'female', age: 70 }, jurisdiction: 'J15', orderingProvider: { treating: true }, history: [], diagnoses: ['Z13.820'], performed: [{ procedure: 'dxa-axial' }] });
     if (!parsed.ok) throw new Error('bad encounter');
-    const { result } = await store.storeAndCheck('org-n', 'coder', parsed.encounter, knowledge);
+    const { result } = await store.forOrganization('org-n').encounters.storeAndCheck('coder', parsed.encounter, knowledge);
     expect(result.verdict).toBe('reject');
-    const stats = await dashboardStats(store, 'org-n', {}, undefined, nationalAmountOf(knowledge));
+    const stats = await dashboardStats(store.forOrganization('org-n'), {}, undefined, nationalAmountOf(knowledge));
     // CY2024 RVU24C row of 77080 (global): non-facility total 1.17 RVUs x 33.2875 = 38.95.
     expect(stats.denialRisk.amount).toBeCloseTo(38.95, 2);
     expect(stats.denialRisk.reason).toContain('national Medicare amounts');
     expect(stats.denialRisk.reason).toContain('CY2024 RVU24C_JUL');
     // With the practice's charges configured, they are used instead.
-    expect((await dashboardStats(store, 'org-n', {}, { '77080': 125 }, nationalAmountOf(knowledge))).denialRisk.amount).toBe(125);
+    expect((await dashboardStats(store.forOrganization('org-n'), {}, { '77080': 125 }, nationalAmountOf(knowledge))).denialRisk.amount).toBe(125);
   });
 });

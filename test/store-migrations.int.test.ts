@@ -108,10 +108,10 @@ for (const backend of BACKENDS) {
 
     it('checks the formerly merged patient without the other patient\'s study', async () => {
       const knowledge = loadKnowledge();
-      const again = await store.storeAndCheck(org, 'tok', axialEncounter({ id: 'b-1', dateOfService: '2026-01-20', patient: { sex: 'female', birthDate: '1950-03-04' } }), knowledge);
+      const again = await store.forOrganization(org).encounters.storeAndCheck('tok', axialEncounter({ id: 'b-1', dateOfService: '2026-01-20', patient: { sex: 'female', birthDate: '1950-03-04' } }), knowledge);
       expect(again.result.findings.map((f) => f.rule)).not.toContain('frequency.too-soon');
       expect(again.result.unchecked.map((u) => u.family)).toContain('frequency');
-      const patientA = await store.storeAndCheck(org, 'tok', axialEncounter({ id: 'a-2', dateOfService: '2026-01-20', patient: { sex: 'female', mrn: 'A-1' } }), knowledge);
+      const patientA = await store.forOrganization(org).encounters.storeAndCheck('tok', axialEncounter({ id: 'a-2', dateOfService: '2026-01-20', patient: { sex: 'female', mrn: 'A-1' } }), knowledge);
       expect(patientA.result.findings.map((f) => f.rule)).toContain('frequency.too-soon');
     });
   });

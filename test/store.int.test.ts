@@ -41,7 +41,7 @@ for (const backend of [sqlite, postgres]) {
     });
 
     it('runs migrations once: opening again applies nothing and keeps the data', async () => {
-      const { id } = await store.createToken('org-migrate', 'viewer');
+      const { id } = await store.forOrganization('org-migrate').tokens.create('viewer');
       const again = await openStore(options);
       try {
         const applied = await again.db.selectFrom('schema_migrations').select('version').execute();
@@ -62,34 +62,54 @@ for (const backend of [sqlite, postgres]) {
     });
 
     it('stores only the hash of a token and verifies the plain token', async () => {
-      const { token, id } = await store.createToken('org-a', 'coder');
+      const { token, id } = await store.forOrganization('org-a').tokens.create('coder');
       expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
       const rows = await store.db.selectFrom('api_tokens').selectAll().execute();
       expect(JSON.stringify(rows)).not.toContain(token);
       expect(await store.verifyToken(token)).toEqual({ id, organization: 'org-a', role: 'coder' });
       expect(await store.verifyToken(`${token}x`)).toBeUndefined();
       expect(await store.verifyToken('')).toBeUndefined();
-      await expect(store.createToken('org-a', 'root' as 'admin')).rejects.toBeInstanceOf(StoreError);
+      await expect(store.forOrganization('org-a').tokens.create('root' as 'admin')).rejects.toBeInstanceOf(StoreError);
     });
 
     it("keeps organisations apart: another organisation's encounter is not found", async () => {
-      const { encounterId } = await store.storeAndCheck('org-iso-1', 'tok-1', axialEncounter({ id: 'iso-1' }), knowledge);
-      expect((await store.getEncounter('org-iso-1', encounterId))?.id).toBe(encounterId);
-      expect(await store.getEncounter('org-iso-2', encounterId)).toBeUndefined();
-      expect(await store.listEncounters('org-iso-2')).toEqual([]);
-      await expect(store.accept('org-iso-2', 'tok-2', encounterId)).rejects.toMatchObject({ kind: 'not-found' });
-      await expect(store.override('org-iso-2', 'tok-2', encounterId, 'frequency.unchecked', null, 'why')).rejects.toMatchObject({ kind: 'not-found' });
+      const { encounterId } = await store.forOrganization('org-iso-1').encounters.storeAndCheck('tok-1', axialEncounter({ id: 'iso-1' }), knowledge);
+      expect((await store.forOrganization('org-iso-1').encounters.get(encounterId))?.id).toBe(encounterId);
+      expect(await store.forOrganization('org-iso-2').encounters.get(encounterId)).toBeUndefined();
+      expect(await store.forOrganization('org-iso-2').encounters.list()).toEqual([]);
+      await expect(store.forOrganization('org-iso-2').encounters.accept('tok-2', encounterId)).rejects.toMatchObject({ kind: 'not-found' });
+      await expect(store.forOrganization('org-iso-2').encounters.override('tok-2', encounterId, 'frequency.unchecked', null, 'why')).rejects.toMatchObject({ kind: 'not-found' });
+    });
+
+    it('opens the store for one organisation: its tokens, audit records, transactions and keys reach no other', async () => {
+      const one = store.forOrganization('org-scope-1');
+      const two = store.forOrganization('org-scope-2');
+      const { id } = await one.tokens.create('viewer', 'tok-admin-1');
+      expect((await one.tokens.list()).map((t) => t.id)).toContain(id);
+      expect((await two.tokens.list()).map((t) => t.id)).not.toContain(id);
+      expect(await two.tokens.revoke(id, 'tok-admin-2')).toBe(false);
+      expect(await two.transaction((ops) => ops.revokeToken(id, 'tok-admin-2'))).toBe(false);
+      await two.audit.record('tok-admin-2', 'signed-in', []);
+      expect((await one.audit.list()).map((r) => r.action)).toEqual(['token-created']);
+      expect((await two.audit.list()).map((r) => r.action)).toEqual(['signed-in']);
+      // One Idempotency-Key in two organisations: two requests, neither replayed.
+      const work = async () => ({ status: 201, body: { n: 1 } });
+      expect(await one.idempotent('key-1', 'hash-1', work)).toMatchObject({ replayed: false });
+      expect(await two.idempotent('key-1', 'hash-2', work)).toMatchObject({ replayed: false });
+      expect(await one.idempotent('key-1', 'hash-1', work)).toMatchObject({ replayed: true });
+      expect(await one.tokens.revoke(id, 'tok-admin-1')).toBe(true);
+      expect(() => store.forOrganization('')).toThrow(StoreError);
     });
 
     it('keeps every result version: a re-check makes version 2 and leaves version 1 unchanged', async () => {
-      const first = await store.storeAndCheck('org-v', 'tok-1', axialEncounter({ id: 'ver-1' }), knowledge);
+      const first = await store.forOrganization('org-v').encounters.storeAndCheck('tok-1', axialEncounter({ id: 'ver-1' }), knowledge);
       expect(first.version).toBe(1);
       const before = await store.db.selectFrom('check_results').selectAll().where('encounter_id', '=', first.encounterId).where('version', '=', 1).executeTakeFirstOrThrow();
-      const second = await store.storeAndCheck('org-v', 'tok-2', axialEncounter({ id: 'ver-1', diagnoses: ['M81.0', 'Z87.310'] }), knowledge);
+      const second = await store.forOrganization('org-v').encounters.storeAndCheck('tok-2', axialEncounter({ id: 'ver-1', diagnoses: ['M81.0', 'Z87.310'] }), knowledge);
       expect(second).toMatchObject({ encounterId: first.encounterId, version: 2 });
       const after = await store.db.selectFrom('check_results').selectAll().where('encounter_id', '=', first.encounterId).where('version', '=', 1).executeTakeFirstOrThrow();
       expect(after).toEqual(before);
-      const stored = await store.getEncounter('org-v', first.encounterId);
+      const stored = await store.forOrganization('org-v').encounters.get(first.encounterId);
       expect(stored?.latestVersion).toBe(2);
       expect(stored?.versions.map((v) => [v.version, v.actor])).toEqual([[1, 'tok-1'], [2, 'tok-2']]);
       expect(stored?.versions[0]?.inputHash).not.toBe(stored?.versions[1]?.inputHash);
@@ -99,32 +119,30 @@ for (const backend of [sqlite, postgres]) {
 
     it('fills history from earlier stored encounters of the same patient, so the 23-month rule runs', async () => {
       const patient = { sex: 'female' as const, birthDate: '1950-03-04', mrn: 'H-100' };
-      const earlier = await store.storeAndCheck('org-h', 'tok', axialEncounter({ id: 'h-1', dateOfService: '2025-01-20', patient }), knowledge);
+      const earlier = await store.forOrganization('org-h').encounters.storeAndCheck('tok', axialEncounter({ id: 'h-1', dateOfService: '2025-01-20', patient }), knowledge);
       expect(earlier.result.findings.map((f) => f.rule)).not.toContain('frequency.too-soon');
-      const later = await store.storeAndCheck('org-h', 'tok', axialEncounter({ id: 'h-2', dateOfService: '2026-01-20', patient }), knowledge);
+      const later = await store.forOrganization('org-h').encounters.storeAndCheck('tok', axialEncounter({ id: 'h-2', dateOfService: '2026-01-20', patient }), knowledge);
       expect(later.result.findings.map((f) => f.rule)).toContain('frequency.too-soon');
       // Another patient, and the same patient in another organisation, get no history.
-      const other = await store.storeAndCheck('org-h', 'tok', axialEncounter({ id: 'h-3', dateOfService: '2026-01-20', patient: { ...patient, mrn: 'H-101' } }), knowledge);
+      const other = await store.forOrganization('org-h').encounters.storeAndCheck('tok', axialEncounter({ id: 'h-3', dateOfService: '2026-01-20', patient: { ...patient, mrn: 'H-101' } }), knowledge);
       expect(other.result.findings.map((f) => f.rule)).not.toContain('frequency.too-soon');
-      const elsewhere = await store.storeAndCheck('org-h2', 'tok', axialEncounter({ id: 'h-2', dateOfService: '2026-01-20', patient }), knowledge);
+      const elsewhere = await store.forOrganization('org-h2').encounters.storeAndCheck('tok', axialEncounter({ id: 'h-2', dateOfService: '2026-01-20', patient }), knowledge);
       expect(elsewhere.result.findings.map((f) => f.rule)).not.toContain('frequency.too-soon');
       // History given by the caller no longer hides the organisation's own stored studies: the two are joined.
-      const given = await store.storeAndCheck('org-h', 'tok', axialEncounter({ id: 'h-4', dateOfService: '2026-01-20', patient, history: [] }), knowledge);
+      const given = await store.forOrganization('org-h').encounters.storeAndCheck('tok', axialEncounter({ id: 'h-4', dateOfService: '2026-01-20', patient, history: [] }), knowledge);
       expect(given.result.findings.map((f) => f.rule)).toContain('frequency.too-soon');
     });
 
     it('joins given history with stored studies, and says when only the stored ones are known', async () => {
       const patient = { sex: 'female' as const, memberId: 'J-42' };
-      await store.storeAndCheck('org-j', 'tok', axialEncounter({ id: 'j-1', dateOfService: '2023-05-02', patient, billingProvider: { npi: '1234567893' } }), knowledge);
+      await store.forOrganization('org-j').encounters.storeAndCheck('tok', axialEncounter({ id: 'j-1', dateOfService: '2023-05-02', patient, billingProvider: { npi: '1234567893' } }), knowledge);
       // Only the organisation's own studies (none within 23 months): not clean, and the reason says what is missing.
-      const own = await store.storeAndCheck('org-j', 'tok', axialEncounter({ id: 'j-2', dateOfService: '2026-01-20', patient }), knowledge);
+      const own = await store.forOrganization('org-j').encounters.storeAndCheck('tok', axialEncounter({ id: 'j-2', dateOfService: '2026-01-20', patient }), knowledge);
       expect(own.result.findings.map((f) => f.rule)).not.toContain('frequency.too-soon');
       expect(own.result.verdict).not.toBe('clean');
       expect(own.result.unchecked.find((u) => u.family === 'frequency')?.reason).toContain('studies by other providers are not known');
       // Another provider's study, given by the caller, counts; the finding says whose it was.
-      const withOther = await store.storeAndCheck(
-        'org-j',
-        'tok',
+      const withOther = await store.forOrganization('org-j').encounters.storeAndCheck('tok',
         axialEncounter({ id: 'j-3', dateOfService: '2026-01-20', patient, billingProvider: { npi: '1234567893' }, history: [{ dateOfService: '2024-09-03', code: '77080', npi: '1245319599' }] }),
         knowledge,
       );
@@ -132,36 +150,36 @@ for (const backend of [sqlite, postgres]) {
       expect(tooSoon?.message).toContain('by another provider (NPI 1245319599), which still counts');
       expect(withOther.result.unchecked.map((u) => u.family)).not.toContain('frequency');
       // The stored study and a given one on the same date and code are one study: the given one (with its NPI) is kept.
-      const stored = await store.storeAndCheck('org-j', 'tok', axialEncounter({ id: 'j-4', dateOfService: '2025-02-03', patient, billingProvider: { npi: '1234567893' }, history: [{ dateOfService: '2023-05-02', code: '77080', npi: '1245319599' }] }), knowledge);
+      const stored = await store.forOrganization('org-j').encounters.storeAndCheck('tok', axialEncounter({ id: 'j-4', dateOfService: '2025-02-03', patient, billingProvider: { npi: '1234567893' }, history: [{ dateOfService: '2023-05-02', code: '77080', npi: '1245319599' }] }), knowledge);
       expect(stored.result.findings.find((f) => f.rule === 'frequency.too-soon')?.message).toContain('2023-05-02 by another provider');
     });
 
     it('lists encounters by verdict, payer, date range and rule', async () => {
-      const all = await store.listEncounters('org-h');
+      const all = await store.forOrganization('org-h').encounters.list();
       expect(all.length).toBe(4);
       expect(all.map((e) => e.dateOfService)).toEqual([...all.map((e) => e.dateOfService)].sort().reverse());
-      const tooSoon = await store.listEncounters('org-h', { rule: 'frequency.too-soon' });
+      const tooSoon = await store.forOrganization('org-h').encounters.list({ rule: 'frequency.too-soon' });
       expect(tooSoon.map((e) => e.externalId).sort()).toEqual(['h-2', 'h-4']);
-      expect((await store.listEncounters('org-h', { from: '2025-01-01', to: '2025-12-31' })).map((e) => e.externalId)).toEqual(['h-1']);
-      expect(await store.listEncounters('org-h', { payer: 'no-such-payer' })).toEqual([]);
+      expect((await store.forOrganization('org-h').encounters.list({ from: '2025-01-01', to: '2025-12-31' })).map((e) => e.externalId)).toEqual(['h-1']);
+      expect(await store.forOrganization('org-h').encounters.list({ payer: 'no-such-payer' })).toEqual([]);
       const verdict = tooSoon[0]?.verdict ?? 'reject';
-      expect((await store.listEncounters('org-h', { verdict })).map((e) => e.verdict)).toSatisfy((v: string[]) => v.every((x) => x === verdict));
-      expect(await store.listEncounters('org-h', { limit: 2, offset: 3 })).toHaveLength(1);
+      expect((await store.forOrganization('org-h').encounters.list({ verdict })).map((e) => e.verdict)).toSatisfy((v: string[]) => v.every((x) => x === verdict));
+      expect(await store.forOrganization('org-h').encounters.list({ limit: 2, offset: 3 })).toHaveLength(1);
     });
 
     it('requires a reason to override, and records override and acceptance', async () => {
-      const { encounterId, result } = await store.storeAndCheck('org-o', 'tok', axialEncounter({ id: 'o-1' }), knowledge);
+      const { encounterId, result } = await store.forOrganization('org-o').encounters.storeAndCheck('tok', axialEncounter({ id: 'o-1' }), knowledge);
       const finding = result.findings[0];
       expect(finding).toBeDefined();
       const rule = finding?.rule ?? '';
-      await expect(store.override('org-o', 'tok', encounterId, rule, null, '')).rejects.toMatchObject({ kind: 'invalid' });
-      await expect(store.override('org-o', 'tok', encounterId, rule, null, '   ')).rejects.toMatchObject({ kind: 'invalid' });
-      await expect(store.override('org-o', 'tok', encounterId, 'no.such-rule', null, 'reason')).rejects.toMatchObject({ kind: 'invalid' });
-      const done = await store.override('org-o', 'tok', encounterId, rule, null, 'payer confirmed by phone');
+      await expect(store.forOrganization('org-o').encounters.override('tok', encounterId, rule, null, '')).rejects.toMatchObject({ kind: 'invalid' });
+      await expect(store.forOrganization('org-o').encounters.override('tok', encounterId, rule, null, '   ')).rejects.toMatchObject({ kind: 'invalid' });
+      await expect(store.forOrganization('org-o').encounters.override('tok', encounterId, 'no.such-rule', null, 'reason')).rejects.toMatchObject({ kind: 'invalid' });
+      const done = await store.forOrganization('org-o').encounters.override('tok', encounterId, rule, null, 'payer confirmed by phone');
       expect(done.version).toBe(1);
-      expect(await store.accept('org-o', 'tok', encounterId)).toEqual({ version: 1 });
-      await expect(store.accept('org-o', 'tok', encounterId)).rejects.toMatchObject({ kind: 'conflict' });
-      const stored = await store.getEncounter('org-o', encounterId);
+      expect(await store.forOrganization('org-o').encounters.accept('tok', encounterId)).toEqual({ version: 1 });
+      await expect(store.forOrganization('org-o').encounters.accept('tok', encounterId)).rejects.toMatchObject({ kind: 'conflict' });
+      const stored = await store.forOrganization('org-o').encounters.get(encounterId);
       expect(stored?.overrides.map((o) => [o.rule, o.reason])).toEqual([[rule, 'payer confirmed by phone']]);
       expect(stored?.accepted[0]?.claim).toEqual(result.recommended);
       // The database itself refuses an empty reason too.
@@ -177,14 +195,14 @@ for (const backend of [sqlite, postgres]) {
       const audit = await countAudit();
       failAudit = true;
       try {
-        await expect(store.storeAndCheck('org-t', 'tok', axialEncounter({ id: 't-1' }), knowledge)).rejects.toBeInstanceOf(StoreError);
+        await expect(store.forOrganization('org-t').encounters.storeAndCheck('tok', axialEncounter({ id: 't-1' }), knowledge)).rejects.toBeInstanceOf(StoreError);
       } finally {
         failAudit = false;
       }
       expect(await countResults()).toBe(results);
       expect(await countAudit()).toBe(audit);
-      expect(await store.listEncounters('org-t')).toEqual([]);
-      const error = await store.storeAndCheck('org-t', 'tok', axialEncounter({ id: 't-1' }), knowledge).then(() => undefined, (e: unknown) => e);
+      expect(await store.forOrganization('org-t').encounters.list()).toEqual([]);
+      const error = await store.forOrganization('org-t').encounters.storeAndCheck('tok', axialEncounter({ id: 't-1' }), knowledge).then(() => undefined, (e: unknown) => e);
       expect(error).toBeUndefined();
     });
 
@@ -201,7 +219,7 @@ for (const backend of [sqlite, postgres]) {
     it('turns driver errors into domain errors without SQL text', async () => {
       const broken = await openStore(options);
       await broken.close();
-      const error = await broken.listEncounters('org-a').then(() => undefined, (e: unknown) => e);
+      const error = await broken.forOrganization('org-a').encounters.list().then(() => undefined, (e: unknown) => e);
       expect(error).toBeInstanceOf(StoreError);
       expect((error as Error).message).not.toMatch(/select|from|where/i);
     });
@@ -225,7 +243,7 @@ for (const backend of [sqlite, postgres]) {
       expect(await store.verifyToken(token)).toBeUndefined();
       expect((await runTokenList({ ...cli, organization: 'org-cli' })).stdout).toMatch(/\trevoked \d{4}-/);
       expect(await runTokenRevoke({ ...cli, id: 'no-such-token' })).toMatchObject({ exitCode: 2 });
-      const audit = await store.listAudit('org-cli');
+      const audit = await store.forOrganization('org-cli').audit.list();
       expect(audit.map((r) => r.action).slice(0, 2)).toEqual(['token-revoked', 'token-created']);
     });
 
@@ -235,12 +253,12 @@ for (const backend of [sqlite, postgres]) {
       try {
         let runs = 0;
         const work = async () => ({ status: 201, body: { run: ++runs } });
-        expect(await clocked.idempotent('org-idem', 'key-1', 'hash-a', work)).toEqual({ status: 201, body: { run: 1 }, replayed: false });
+        expect(await clocked.forOrganization('org-idem').idempotent('key-1', 'hash-a', work)).toEqual({ status: 201, body: { run: 1 }, replayed: false });
         now += 23 * 3600 * 1000;
-        expect(await clocked.idempotent('org-idem', 'key-1', 'hash-a', work)).toEqual({ status: 201, body: { run: 1 }, replayed: true });
-        expect(await clocked.idempotent('org-idem', 'key-1', 'hash-b', work)).toEqual({ mismatch: true });
+        expect(await clocked.forOrganization('org-idem').idempotent('key-1', 'hash-a', work)).toEqual({ status: 201, body: { run: 1 }, replayed: true });
+        expect(await clocked.forOrganization('org-idem').idempotent('key-1', 'hash-b', work)).toEqual({ mismatch: true });
         now += 2 * 3600 * 1000;
-        expect(await clocked.idempotent('org-idem', 'key-1', 'hash-b', work)).toEqual({ status: 201, body: { run: 2 }, replayed: false });
+        expect(await clocked.forOrganization('org-idem').idempotent('key-1', 'hash-b', work)).toEqual({ status: 201, body: { run: 2 }, replayed: false });
       } finally {
         await clocked.close();
       }
@@ -249,7 +267,7 @@ for (const backend of [sqlite, postgres]) {
     it('serialises concurrent writers from two connections: gap-free versions and an intact chain', async () => {
       const second = await openStore(options);
       try {
-        const runs = Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? store : second).storeAndCheck('org-c', `tok-${i}`, axialEncounter({ id: 'c-1' }), knowledge));
+        const runs = Array.from({ length: 16 }, (_, i) => (i % 2 === 0 ? store : second).forOrganization('org-c').encounters.storeAndCheck(`tok-${i}`, axialEncounter({ id: 'c-1' }), knowledge));
         const versions = (await Promise.all(runs)).map((r) => r.version).sort((a, b) => a - b);
         expect(versions).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
         expect(await store.verifyAudit()).toMatchObject({ ok: true });
@@ -259,7 +277,7 @@ for (const backend of [sqlite, postgres]) {
     });
 
     it('verifies the audit chain and detects an altered record and a deleted record', async () => {
-      await store.recordAudit('org-a', 'tok', 'signed-in', ['tok']);
+      await store.forOrganization('org-a').audit.record('tok', 'signed-in', ['tok']);
       const intact = await store.verifyAudit();
       expect(intact.ok).toBe(true);
       const records = intact.ok ? intact.records : 0;

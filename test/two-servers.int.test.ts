@@ -25,7 +25,7 @@ describe('two server processes on one PostgreSQL database', () => {
 
   beforeAll(async () => {
     store = await openStore({ url: PG_URL, pgSchema: schema, auditKey: { text: TEST_AUDIT_KEY } });
-    token = (await store.createToken(ORG, 'coder')).token;
+    token = (await store.forOrganization(ORG).tokens.create('coder')).token;
     const env = { DATABASE_URL: PG_URL, DXACODE_PG_SCHEMA: schema, DXACODE_AUDIT_KEY: TEST_AUDIT_KEY, DXACODE_WORKER_LEASE_MS: '5000', DXACODE_WORKER_POLL_MS: '50' };
     servers = await Promise.all([startServer(env), startServer(env)]);
   });

@@ -37,7 +37,7 @@ export interface Workbench {
 export async function startWorkbench(): Promise<Workbench> {
   const dir = mkdtempSync(join(tmpdir(), 'dxacode-web-'));
   const store = await openStore({ url: `sqlite:${join(dir, 'web.db')}` });
-  const { token } = await store.createToken('org-web', 'coder');
+  const { token } = await store.forOrganization('org-web').tokens.create('coder');
   const knowledge = loadKnowledge();
   const worker = new BatchWorker({ store, knowledge, pollMs: 100 });
   const app = await buildServer({

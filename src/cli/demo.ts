@@ -56,8 +56,9 @@ export async function runDemo(args: StoreArgs & { root: string; knowledge: Knowl
     return { exitCode: EXIT.unusable, stdout: '', stderr: `dxacode: demo: ${(error as Error).message}\n` };
   }
   return withStore(args, 'demo', async (store) => {
-    for (const encounter of encounters) await store.storeAndCheck(DEMO_ORGANIZATION, 'demo-loader', encounter, args.knowledge);
-    const { token, id } = await store.createToken(DEMO_ORGANIZATION, 'coder', 'demo-loader');
+    const demo = store.forOrganization(DEMO_ORGANIZATION);
+    for (const encounter of encounters) await demo.encounters.storeAndCheck('demo-loader', encounter, args.knowledge);
+    const { token, id } = await demo.tokens.create('coder', 'demo-loader');
     return {
       exitCode: EXIT.ok,
       stdout: `loaded ${encounters.length} demonstration encounters into organisation ${DEMO_ORGANIZATION} (invented patients; ids start demo-)\ncoder token id ${id}; sign in on the page with:\n${token}\n`,

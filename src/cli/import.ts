@@ -119,8 +119,7 @@ export async function run(io: CliIo, file: string, options: ImportCommandOptions
   const err = new Output(io.stderr);
   let unmatched = 0;
   const output = await withStore(storeOptionsFromEnv(env), 'import', async (store) => {
-    const summary = await importResponses(store, {
-      organization: options.organization ?? 'default',
+    const summary = await importResponses(store.forOrganization(options.organization ?? 'default'), {
       actor: env.DXACODE_ACTOR ?? 'cli',
       sha256: print.sha256,
       mode,

@@ -36,7 +36,7 @@ async function firstToken(io: CliIo, store: Store): Promise<void> {
     }
     return;
   }
-  const first = await store.createFirstToken(FIRST_ORGANIZATION, 'first-start');
+  const first = await store.forOrganization(FIRST_ORGANIZATION).tokens.createFirstAdmin('first-start');
   if (first !== undefined) {
     io.stderr.write(`dxacode: first start: created an admin token for organisation "${FIRST_ORGANIZATION}" (token id ${first.id}). Sign in with it; it is shown this once and only its hash is stored:\n${first.token}\n`);
   }

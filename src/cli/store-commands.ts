@@ -41,7 +41,7 @@ export async function runTokenCreate(args: TokenCreateArgs): Promise<CommandOutp
     return { exitCode: EXIT.unusable, stdout: '', stderr: 'dxacode: token create: --organization: expected a non-empty organisation id\n' };
   }
   return withStore(args, 'token create', async (store) => {
-    const { token, id } = await store.createToken(args.organization, args.role as Role);
+    const { token, id } = await store.forOrganization(args.organization).tokens.create(args.role as Role);
     return {
       exitCode: EXIT.ok,
       stdout: `token id ${id} (role ${args.role}, organization ${args.organization}); it is shown once and only its hash is stored:\n${token}\n`,
@@ -63,7 +63,7 @@ export type AuditVerifyArgs = StoreArgs & { anchors?: string };
 /** Lists the tokens (id, organisation, role, created, revoked); never the tokens themselves. */
 export async function runTokenList(args: StoreArgs & { organization?: string } = {}): Promise<CommandOutput> {
   return withStore(args, 'token list', async (store) => {
-    const tokens = await store.listTokens(args.organization);
+    const tokens = await store.listTokens(args.organization === undefined ? {} : { organization: args.organization });
     const lines = tokens.map((t) => `${t.id}\t${t.organization}\t${t.role}\t${t.createdAt}\t${t.revokedAt === null ? 'active' : `revoked ${t.revokedAt}`}\n`);
     return { exitCode: EXIT.ok, stdout: lines.join(''), stderr: tokens.length === 0 ? 'dxacode: token list: no tokens\n' : '' };
   });
@@ -72,7 +72,7 @@ export async function runTokenList(args: StoreArgs & { organization?: string } =
 /** Revokes a token by id: it stops working at once (the next request with it is 401). */
 export async function runTokenRevoke(args: StoreArgs & { id: string }): Promise<CommandOutput> {
   return withStore(args, 'token revoke', async (store) => {
-    const revoked = await store.revokeToken(args.id, undefined, 'cli');
+    const revoked = await store.revokeToken(args.id, 'cli');
     if (!revoked) return { exitCode: EXIT.unusable, stdout: '', stderr: `dxacode: token revoke: no token with id ${JSON.stringify(args.id.slice(0, 64))}\n` };
     return { exitCode: EXIT.ok, stdout: `token ${args.id} revoked\n`, stderr: '' };
   });

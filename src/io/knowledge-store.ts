@@ -299,7 +299,7 @@ export async function recheckSince(store: Store, knowledge: Knowledge, sinceId: 
   for (const version of touching) {
     // A payer pack touches only its payer's encounters.
     const payer = version.kind === 'payer-pack' ? packIdOf(version) : undefined;
-    const candidates = (await store.encountersInPeriod(version.effectiveFrom, version.effectiveTo, organization)).filter(
+    const candidates = (await store.encountersInPeriod(version.effectiveFrom, version.effectiveTo, organization === undefined ? {} : { organization })).filter(
       (c) => !done.has(`${c.organization}/${c.encounterId}`) && (payer === undefined || (c.encounter.payer ?? 'medicare') === payer),
     );
     if (candidates.length === 0) continue;
@@ -317,7 +317,7 @@ export async function recheckSince(store: Store, knowledge: Knowledge, sinceId: 
       const key = `${candidate.organization}/${candidate.encounterId}`;
       if (done.has(key)) continue;
       if (touched !== undefined && ![...codes[i]!].some((c) => touched.has(c))) continue;
-      const outcome = await store.recheck(candidate.organization, candidate.encounterId, knowledge, reason, actor);
+      const outcome = await store.forOrganization(candidate.organization).encounters.recheck(candidate.encounterId, knowledge, reason, actor);
       done.set(key, {
         organization: candidate.organization,
         encounterId: candidate.encounterId,

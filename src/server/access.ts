@@ -4,7 +4,7 @@
  * A route of the API scope that names no action is refused when it is registered, so none is open by mistake.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Store } from '../store/store.js';
+import type { OrganizationStore, Store } from '../store/store.js';
 import { authorize, type Action, type Principal } from './policy.js';
 import { ApiProblem } from './problems.js';
 import { UnknownTokenLimiter, type UnknownTokenLimits } from './rate-limit.js';
@@ -13,6 +13,8 @@ import type { TokenVerifier } from './tokens.js';
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
+    /** The store opened for the caller's organisation, for this request only (when the server has a store). */
+    organizationStore?: OrganizationStore;
   }
   interface FastifyContextConfig {
     /** What the route does, for the access policy: every API route names one. */
@@ -67,10 +69,11 @@ export function addAccessGuard(scope: FastifyInstance, options: AccessOptions): 
       throw new ApiProblem('auth.forbidden', `The token's role (${principal!.role}) may not ${action.replace('.', ' ')}.`);
     }
     request.principal = principal;
+    if (options.store) request.organizationStore = options.store.forOrganization(principal!.organization);
   });
 }
 
 /** Records a denied request; an audit failure must not turn a 401/403 into a 500. */
 async function auditDenied(store: Store | undefined, organization: string, actor: string, objectIds: string[]): Promise<void> {
-  await store?.recordAudit(organization, actor, 'denied', objectIds).catch(() => undefined);
+  await store?.forOrganization(organization).audit.record(actor, 'denied', objectIds).catch(() => undefined);
 }

@@ -3,16 +3,14 @@
  * are scoped to the admin's own organisation; a created token is returned once and only its hash is stored.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import type { Store } from '../store/store.js';
 import { ROLES, type Role } from './policy.js';
 import type { TokenVerifier } from './tokens.js';
-import { idempotentWrite, invalidInput } from './http.js';
+import { idempotentWrite, invalidInput, organizationStore } from './http.js';
 import { ID_PARAMS, IDEMPOTENCY_HEADERS, object, problemResponses, S } from './openapi.js';
 import { ApiProblem } from './problems.js';
 
 /** What the admin routes need. */
 export interface AdminRouteDeps {
-  store: Store;
   /** The verifier whose cache forgets a revoked token. */
   tokens: TokenVerifier;
 }
@@ -21,7 +19,6 @@ const ROLE = { type: 'string', enum: [...ROLES] } as const;
 
 /** GET, POST /v1/tokens, DELETE /v1/tokens/:id, GET /v1/audit and GET /v1/audit/verify. */
 export const adminRoutes: FastifyPluginAsync<AdminRouteDeps> = async (app, deps) => {
-  const { store } = deps;
   const config = { action: 'token.manage' } as const;
 
   app.get(
@@ -34,7 +31,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRouteDeps> = async (app, deps)
         response: { 200: { description: 'tokens', ...object({ tokens: S.array(object({ id: S.string, organization: S.string, role: ROLE, createdAt: S.string, revokedAt: { type: ['string', 'null'] } })) }, ['tokens']) }, ...problemResponses(401, 403) },
       },
     },
-    async (request) => ({ tokens: await store.listTokens(request.principal!.organization) }),
+    async (request) => ({ tokens: await organizationStore(request).tokens.list() }),
   );
 
   app.post(
@@ -54,7 +51,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRouteDeps> = async (app, deps)
       const principal = request.principal!;
       // Created outside idempotentWrite on purpose: a replay would hand out the stored plain token again.
       if (request.headers['idempotency-key'] !== undefined) throw new ApiProblem('http.idempotency-key', 'Idempotency-Key is not accepted when creating a token (the token is shown once).');
-      const { token, id } = await store.createToken(principal.organization, role as Role, principal.tokenId);
+      const { token, id } = await organizationStore(request).tokens.create(role as Role, principal.tokenId);
       return reply.code(201).send({ id, role, organization: principal.organization, token });
     },
   );
@@ -74,8 +71,8 @@ export const adminRoutes: FastifyPluginAsync<AdminRouteDeps> = async (app, deps)
     async (request, reply) => {
       const { id } = request.params as { id: string };
       const principal = request.principal!;
-      return idempotentWrite(request, reply, store, async (ops) => {
-        const revoked = await ops.revokeToken(id, principal.organization, principal.tokenId);
+      return idempotentWrite(request, reply, async (ops) => {
+        const revoked = await ops.revokeToken(id, principal.tokenId);
         // Answered (and replayed) as not found, not thrown: the key's first answer is kept either way.
         if (!revoked) return new ApiProblem('http.not-found', `No token ${JSON.stringify(id.slice(0, 64))}.`).response();
         deps.tokens.forget?.(id);
@@ -101,7 +98,7 @@ export const adminRoutes: FastifyPluginAsync<AdminRouteDeps> = async (app, deps)
       const before = q.before === undefined ? undefined : Number(q.before);
       if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw invalidInput('limit', 'a whole number from 1 to 500');
       if (before !== undefined && !(Number.isInteger(before) && before > 0)) throw invalidInput('before', 'an audit sequence number');
-      return { records: await store.listAudit(request.principal!.organization, { limit, ...(before !== undefined ? { beforeSeq: before } : {}) }) };
+      return { records: await organizationStore(request).audit.list({ limit, ...(before !== undefined ? { beforeSeq: before } : {}) }) };
     },
   );
 
@@ -117,6 +114,6 @@ export const adminRoutes: FastifyPluginAsync<AdminRouteDeps> = async (app, deps)
         response: { 200: { description: "ok with the counts, or ok false with the first broken record (seq null when it is not this organisation's)", ...object({ ok: S.boolean }, ['ok']) }, ...problemResponses(401, 403) },
       },
     },
-    async (request) => store.verifyAudit({ organization: request.principal!.organization }),
+    async (request) => organizationStore(request).audit.verify(),
   );
 };

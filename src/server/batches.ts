@@ -14,7 +14,7 @@ import { parseJsonText } from '../io/input.js';
 import { enqueueJobIn, getJob, listItems, listJobs, prepareItems, refreshQueueStatistics, type JobFormat, type JobItemInput, type PreparedItem } from '../store/jobs.js';
 import type { Store } from '../store/store.js';
 import type { Knowledge } from '../knowledge/compile.js';
-import { API_SOURCE, pageOf, idempotentWrite, requestHashPrefix } from './http.js';
+import { API_SOURCE, pageOf, idempotentWrite, organizationStore, requestHashPrefix } from './http.js';
 import { ID_PARAMS, IDEMPOTENCY_HEADERS, object, pageQuery, problemResponses, ref, S, type JsonSchema } from './openapi.js';
 import { ApiProblem } from './problems.js';
 import type { BatchWorker } from './worker.js';
@@ -167,9 +167,8 @@ export const batchRoutes: FastifyPluginAsync<BatchRouteDeps> = async (app, deps)
         const sent = await idempotentWrite(
           request,
           reply,
-          store,
           async (ops) => {
-            const queued = await enqueueJobIn(ops, { organization: principal.organization, actor: principal.tokenId, format, items });
+            const queued = await enqueueJobIn(ops, { actor: principal.tokenId, format, items });
             return { status: 202, body: { jobId: queued.jobId, total: queued.total, failed: queued.failed } };
           },
           requestHash,
@@ -184,12 +183,12 @@ export const batchRoutes: FastifyPluginAsync<BatchRouteDeps> = async (app, deps)
 
   app.get('/v1/batches', { config: { action: 'encounter.read' }, schema: SCHEMAS.list }, async (request) => {
     const page = pageOf(request.query as Record<string, string | undefined>, 50, 500);
-    return { batches: await listJobs(store, request.principal!.organization, page) };
+    return { batches: await listJobs(organizationStore(request), page) };
   });
 
   app.get('/v1/batches/:id', { config: { action: 'encounter.read' }, schema: SCHEMAS.get }, async (request) => {
     const { id } = request.params as { id: string };
-    const job = await getJob(store, request.principal!.organization, id);
+    const job = await getJob(organizationStore(request), id);
     // Another organisation's job is not found, never forbidden: its existence is not disclosed.
     if (job === undefined) throw noBatch(id);
     return job;
@@ -198,7 +197,7 @@ export const batchRoutes: FastifyPluginAsync<BatchRouteDeps> = async (app, deps)
   app.get('/v1/batches/:id/items', { config: { action: 'encounter.read' }, schema: SCHEMAS.items }, async (request) => {
     const { id } = request.params as { id: string };
     const page = pageOf(request.query as Record<string, string | undefined>, 100, 1000);
-    const items = await listItems(store, request.principal!.organization, id, page);
+    const items = await listItems(organizationStore(request), id, page);
     if (items === undefined) throw noBatch(id);
     return { items };
   });

@@ -72,7 +72,7 @@ export const checkRoutes: FastifyPluginAsync<CheckRouteDeps> = async (app, deps)
     },
     async (request) => {
       const principal = request.principal!;
-      await deps.store?.recordAudit(principal.organization, principal.tokenId, 'signed-in', []);
+      await request.organizationStore?.audit.record(principal.tokenId, 'signed-in', []);
       return { tokenId: principal.tokenId, organization: principal.organization, role: principal.role };
     },
   );

@@ -12,14 +12,13 @@ import { problemFinding } from '../interchange/problem-table.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import { recordExportedClaims } from '../store/responses.js';
 import { dashboardStats, nationalAmountOf } from '../store/stats.js';
-import type { StoredEncounter, Store } from '../store/store.js';
-import { API_SOURCE, idempotentWrite, invalidEncounter, invalidInput, pageOf } from './http.js';
+import type { OrganizationStore, StoredEncounter } from '../store/store.js';
+import { API_SOURCE, idempotentWrite, invalidEncounter, invalidInput, organizationStore, pageOf } from './http.js';
 import { ID_PARAMS, IDEMPOTENCY_HEADERS, object, pageQuery, problemResponses, ref, S, type JsonSchema } from './openapi.js';
 import { ApiProblem } from './problems.js';
 
 /** What the encounter routes need. */
 export interface EncounterRouteDeps {
-  store: Store;
   knowledge: Knowledge;
   /** X12 settings for export; undefined writes a test interchange (ISA15 T) with SAMPLE ids. */
   x12: X12Settings | undefined;
@@ -126,13 +125,13 @@ const SCHEMAS = {
 
 /** The encounter, claim and dashboard routes. */
 export const encounterRoutes: FastifyPluginAsync<EncounterRouteDeps> = async (app, deps) => {
-  const { store, knowledge } = deps;
+  const { knowledge } = deps;
 
   app.post('/v1/encounters', { config: { action: 'encounter.write' }, schema: SCHEMAS.store }, async (request, reply) => {
     const parsed = parseEncounter(request.body);
     if (!parsed.ok) throw invalidEncounter(parsed.problems);
     const principal = request.principal!;
-    return idempotentWrite(request, reply, store, async (ops) => ({ status: 201, body: await ops.storeAndCheck(principal.organization, principal.tokenId, parsed.encounter, knowledge) }));
+    return idempotentWrite(request, reply, async (ops) => ({ status: 201, body: await ops.storeAndCheck(principal.tokenId, parsed.encounter, knowledge) }));
   });
 
   app.get('/v1/encounters', { config: { action: 'encounter.read' }, schema: SCHEMAS.list }, async (request) => {
@@ -143,7 +142,6 @@ export const encounterRoutes: FastifyPluginAsync<EncounterRouteDeps> = async (ap
     if (q.rule !== undefined && !RULE_ID.test(q.rule)) throw invalidInput('rule', 'a rule id such as frequency.too-soon');
     if (q.rechecked !== undefined && q.rechecked !== 'changed') throw invalidInput('rechecked', '"changed" (encounters whose verdict a knowledge recheck changed)');
     const page = pageOf(q, 50, 500);
-    const principal = request.principal!;
     const filters = {
       ...(q.verdict ? { verdict: q.verdict as Result['verdict'] } : {}),
       ...(q.payer ? { payer: q.payer } : {}),
@@ -153,12 +151,12 @@ export const encounterRoutes: FastifyPluginAsync<EncounterRouteDeps> = async (ap
       ...(q.rechecked ? { rechecked: 'changed' as const } : {}),
       ...page,
     };
-    return { encounters: await store.listEncounters(principal.organization, filters) };
+    return { encounters: await organizationStore(request).encounters.list(filters) };
   });
 
   app.get('/v1/encounters/:id', { config: { action: 'encounter.read' }, schema: SCHEMAS.get }, async (request) => {
     const { id } = request.params as { id: string };
-    const found = await store.getEncounter(request.principal!.organization, id);
+    const found = await organizationStore(request).encounters.get(id);
     // Another organisation's record is not found, never forbidden: its existence is not disclosed.
     if (!found) throw notFound(id);
     return found;
@@ -174,13 +172,13 @@ export const encounterRoutes: FastifyPluginAsync<EncounterRouteDeps> = async (ap
     const rule = body.rule;
     const line = (body.line as number | null | undefined) ?? null;
     const reason = body.reason.trim();
-    return idempotentWrite(request, reply, store, async (ops) => ({ status: 201, body: await ops.override(principal.organization, principal.tokenId, id, rule, line, reason) }));
+    return idempotentWrite(request, reply, async (ops) => ({ status: 201, body: await ops.override(principal.tokenId, id, rule, line, reason) }));
   });
 
   app.post('/v1/encounters/:id/accept', { config: { action: 'encounter.accept' }, schema: SCHEMAS.accept }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const principal = request.principal!;
-    return idempotentWrite(request, reply, store, async (ops) => ({ status: 201, body: await ops.accept(principal.organization, principal.tokenId, id) }));
+    return idempotentWrite(request, reply, async (ops) => ({ status: 201, body: await ops.accept(principal.tokenId, id) }));
   });
 
   app.get('/v1/encounters/:id/claim', { config: { action: 'claim.export' }, schema: SCHEMAS.claim }, async (request, reply) => {
@@ -188,9 +186,9 @@ export const encounterRoutes: FastifyPluginAsync<EncounterRouteDeps> = async (ap
     const format = (request.query as { format?: string }).format ?? 'x12';
     if (!EXPORT_FORMATS.has(format)) throw invalidInput('format', EXPORT_FORMAT_TEXT);
     const principal = request.principal!;
-    const found = await store.getEncounter(principal.organization, id);
+    const found = await organizationStore(request).encounters.get(id);
     if (!found) throw notFound(id);
-    return exportClaims(reply, deps, principal, [found], format as 'x12' | 'fhir', `claim-${id}`);
+    return exportClaims(reply, deps, organizationStore(request), principal, [found], format as 'x12' | 'fhir', `claim-${id}`);
   });
 
   app.post('/v1/claims/export', { config: { action: 'claim.export' }, schema: SCHEMAS.export }, async (request, reply) => {
@@ -204,11 +202,11 @@ export const encounterRoutes: FastifyPluginAsync<EncounterRouteDeps> = async (ap
     const principal = request.principal!;
     const found: StoredEncounter[] = [];
     for (const id of new Set(ids as string[])) {
-      const stored = await store.getEncounter(principal.organization, id);
+      const stored = await organizationStore(request).encounters.get(id);
       if (!stored) throw notFound(id);
       found.push(stored);
     }
-    return exportClaims(reply, deps, principal, found, format as 'x12' | 'fhir', 'claims');
+    return exportClaims(reply, deps, organizationStore(request), principal, found, format as 'x12' | 'fhir', 'claims');
   });
 
   app.get('/v1/stats', { config: { action: 'encounter.read' }, schema: SCHEMAS.stats }, async (request) => {
@@ -216,7 +214,7 @@ export const encounterRoutes: FastifyPluginAsync<EncounterRouteDeps> = async (ap
     if (q.from !== undefined && !isCalendarDate(q.from)) throw invalidInput('from', 'a date YYYY-MM-DD');
     if (q.to !== undefined && !isCalendarDate(q.to)) throw invalidInput('to', 'a date YYYY-MM-DD');
     const range = { ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) };
-    return dashboardStats(store, request.principal!.organization, range, deps.x12?.charges, nationalAmountOf(knowledge));
+    return dashboardStats(organizationStore(request), range, deps.x12?.charges, nationalAmountOf(knowledge));
   });
 };
 
@@ -245,6 +243,7 @@ function notWritten(findings: Finding[]): ApiProblem {
 async function exportClaims(
   reply: FastifyReply,
   deps: EncounterRouteDeps,
+  store: OrganizationStore,
   principal: { organization: string; tokenId: string },
   encounters: StoredEncounter[],
   format: 'x12' | 'fhir',
@@ -268,7 +267,7 @@ async function exportClaims(
       if (!outcome.ok) throw notWritten(outcome.problems.map((p) => problemFinding(`encounter ${claim.id}`, p, API_SOURCE)));
       written.push(outcome.claim);
     }
-    await deps.store.recordAudit(principal.organization, principal.tokenId, 'exported', ['fhir', ...claims.map((c) => c.id)]);
+    await store.audit.record(principal.tokenId, 'exported', ['fhir', ...claims.map((c) => c.id)]);
     return reply
       .header('content-type', 'application/fhir+json; charset=utf-8')
       .header('content-disposition', `attachment; filename="${fileStem}.fhir.json"`)
@@ -276,7 +275,7 @@ async function exportClaims(
   }
   let text: string;
   try {
-    text = await deps.store.transaction(async (ops) => {
+    text = await store.transaction(async (ops) => {
       const interchange = await ops.nextCounter(`x12-interchange:${principal.organization}`, MAX_INTERCHANGE_CONTROL_NUMBER);
       const now = ops.now(); // ISO-8601 UTC from the store's clock
       const out = write837P(claims, deps.x12, { interchange, date: now.slice(0, 10), time: now.slice(11, 13) + now.slice(14, 16) }, { force });
@@ -284,8 +283,8 @@ async function exportClaims(
       // Thrown, not returned: the transaction rolls back, so a refused export uses up no control number.
       if (out.claims.length !== claims.length || blocking.length > 0) throw new ExportRefused(blocking.length > 0 ? blocking : out.problems);
       // Every claim was written, in order: each is recorded where it sits, for the 999, 277CA and 835 to be matched to.
-      await recordExportedClaims(ops, principal.organization, principal.tokenId, interchange, claims.map((c, i) => ({ encounterId: c.id, version: c.version, written: out.claims[i]! })));
-      await ops.audit(principal.organization, principal.tokenId, 'exported', ['x12', String(interchange).padStart(9, '0'), ...claims.map((c) => c.id)]);
+      await recordExportedClaims(ops, principal.tokenId, interchange, claims.map((c, i) => ({ encounterId: c.id, version: c.version, written: out.claims[i]! })));
+      await ops.audit(principal.tokenId, 'exported', ['x12', String(interchange).padStart(9, '0'), ...claims.map((c) => c.id)]);
       return out.text;
     });
   } catch (error) {

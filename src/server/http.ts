@@ -3,7 +3,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { canonicalJson, sha256Hex } from '../store/hash.js';
-import type { IdempotentResponse, Store, WriteOps } from '../store/store.js';
+import type { IdempotentResponse, OrganizationStore, OrganizationWriteOps } from '../store/store.js';
 import { ApiProblem, apiFinding } from './problems.js';
 
 export { API_SOURCE } from './problems.js';
@@ -39,13 +39,12 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 export async function idempotentWrite(
   request: FastifyRequest,
   reply: FastifyReply,
-  store: Store,
-  work: (ops: WriteOps) => Promise<IdempotentResponse>,
+  work: (ops: OrganizationWriteOps) => Promise<IdempotentResponse>,
   /** The request hash when the body was hashed as it arrived (a streamed upload); the same hash as the default's. */
   knownRequestHash?: string,
 ): Promise<FastifyReply> {
   const header = request.headers['idempotency-key'];
-  const organization = request.principal!.organization;
+  const store = organizationStore(request);
   if (header === undefined) {
     const response = await store.transaction(work);
     return reply.code(response.status).send(response.body);
@@ -55,12 +54,19 @@ export async function idempotentWrite(
     throw new ApiProblem('http.idempotency-key', 'Idempotency-Key: expected one key of 1 to 200 visible ASCII characters.');
   }
   const requestHash = knownRequestHash ?? sha256Hex(`${requestHashPrefix(request)}${typeof request.body === 'string' ? request.body : canonicalJson(request.body ?? null)}`);
-  const outcome = await store.idempotent(organization, key, requestHash, work);
+  const outcome = await store.idempotent(key, requestHash, work);
   if ('mismatch' in outcome) {
     throw new ApiProblem('http.idempotency-key-reused', 'This Idempotency-Key was already used for a different request; use a new key.');
   }
   if (outcome.replayed) reply.header('idempotent-replayed', 'true');
   return reply.code(outcome.status).send(outcome.body);
+}
+
+/** The store opened for the caller's organisation by the access guard. */
+export function organizationStore(request: FastifyRequest): OrganizationStore {
+  const store = request.organizationStore;
+  if (store === undefined) throw new Error('no store is open for this request (a route of the API scope without a store)');
+  return store;
 }
 
 /** What a request hash covers before the body: method and path (never the query). */

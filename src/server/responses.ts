@@ -11,7 +11,7 @@ import { problemFinding } from '../interchange/problem-table.js';
 import { readResponses, responseProblemPlace, type ResponseProblem } from '../interchange/x12/index.js';
 import { importResponses, type ItemOutcome } from '../store/responses.js';
 import type { Store } from '../store/store.js';
-import { API_SOURCE, invalidInput } from './http.js';
+import { API_SOURCE, invalidInput, organizationStore } from './http.js';
 import { object, problemResponses, ref, S } from './openapi.js';
 import { ApiProblem, apiFinding } from './problems.js';
 
@@ -97,8 +97,7 @@ export const responseRoutes: FastifyPluginAsync<ResponseRouteDeps> = async (app,
       const listed: Record<string, unknown>[] = [];
       const findings: Finding[] = [];
       let unlisted = 0;
-      const summary = await importResponses(deps.store, {
-        organization: principal.organization,
+      const summary = await importResponses(organizationStore(request), {
         actor: principal.tokenId,
         sha256: createHash('sha256').update(body, 'utf8').digest('hex'),
         mode,

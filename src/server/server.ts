@@ -158,8 +158,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await api.register(knowledgeRoutes, { knowledge: options.knowledge, live: options.live, store: options.store });
     const store = options.store;
     if (store) {
-      await api.register(encounterRoutes, { store, knowledge: options.knowledge, x12: options.x12 });
-      await api.register(adminRoutes, { store, tokens: options.tokens });
+      await api.register(encounterRoutes, { knowledge: options.knowledge, x12: options.x12 });
+      await api.register(adminRoutes, { tokens: options.tokens });
       await api.register(batchRoutes, { store, knowledge: options.knowledge, worker: options.worker, limits: { ...options.batchLimits, ...(options.maxConcurrentUploads !== undefined ? { concurrent: options.maxConcurrentUploads } : {}) } });
       await api.register(responseRoutes, { store, ...(options.batchLimits?.bodyBytes !== undefined ? { bodyBytes: options.batchLimits.bodyBytes } : {}) });
     }

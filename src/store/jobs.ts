@@ -12,6 +12,7 @@ import { checkClaimFromX12 } from '../interchange/x12/index.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import { StoreError, withStoreErrors } from './errors.js';
 import type { CheckOptions, Store, WriteOps } from './store.js';
+import type { OrganizationStore, OrganizationWriteOps } from './organization.js';
 
 /** Upload formats a batch can come in. */
 export const JOB_FORMATS = { ndjson: 'ndjson', x12: 'x12', hl7: 'hl7' } as const;
@@ -52,7 +53,6 @@ export type JobItemInput = { encounter: Encounter; checker?: ItemChecker; notes?
 
 /** A new job: who uploaded what. */
 export interface NewJob {
-  organization: string;
   /** The uploading token's id: results and audit records name it as the actor. */
   actor: string;
   format: JobFormat;
@@ -135,8 +135,8 @@ const MAX_PAGE = 1000;
 /** Jobs at least this large refresh PostgreSQL's statistics on the queue once they are queued (see refreshQueueStatistics). */
 export const ANALYZE_AFTER_ITEMS = 1000;
 
-/** Queues a job in its own transaction; see enqueueJobIn. */
-export async function enqueueJob(store: Store, job: NewJob): Promise<{ jobId: string; total: number; failed: number }> {
+/** Queues a job of one organisation in its own transaction; see enqueueJobIn. */
+export async function enqueueJob(store: OrganizationStore, job: NewJob): Promise<{ jobId: string; total: number; failed: number }> {
   const prepared = { ...job, items: prepareItems(job.items) };
   const queued = await store.transaction((ops) => enqueueJobIn(ops, prepared));
   await refreshQueueStatistics(store, queued.total);
@@ -149,7 +149,7 @@ export async function enqueueJob(store: Store, job: NewJob): Promise<{ jobId: st
  * after a large job the queue tables are analysed (sampled, without blocking readers or writers). SQLite needs no
  * statistics to use the pending-items index.
  */
-export async function refreshQueueStatistics(store: Store, queuedItems: number): Promise<void> {
+export async function refreshQueueStatistics(store: Pick<Store, 'dialect' | 'db'>, queuedItems: number): Promise<void> {
   if (store.dialect !== 'postgres' || queuedItems < ANALYZE_AFTER_ITEMS) return;
   await withStoreErrors(() => sql`analyze jobs, job_items`.execute(store.db));
 }
@@ -159,8 +159,8 @@ export async function refreshQueueStatistics(store: Store, queuedItems: number):
  * row, a pending item per encounter and an already failed item per unreadable part. A job whose every item failed
  * is done at once.
  */
-export async function enqueueJobIn(ops: WriteOps, job: PreparedJob): Promise<{ jobId: string; total: number; failed: number }> {
-  if (typeof job.organization !== 'string' || job.organization.length === 0 || job.organization.length > 200) throw new StoreError('invalid', 'expected a non-empty organization id');
+export async function enqueueJobIn(ops: OrganizationWriteOps, job: PreparedJob): Promise<{ jobId: string; total: number; failed: number }> {
+  const organization = ops.organization;
   if (!Object.values(JOB_FORMATS).includes(job.format)) throw new StoreError('invalid', 'expected format ndjson, x12 or hl7');
   const tx = ops.tx;
   const now = ops.now();
@@ -168,10 +168,10 @@ export async function enqueueJobIn(ops: WriteOps, job: PreparedJob): Promise<{ j
   const total = job.items.length;
   const failed = job.items.filter((item) => 'problemsJson' in item).length;
   const finished = failed === total;
-  await tx.insertInto('organizations').values({ id: job.organization, created_at: now }).onConflict((oc) => oc.column('id').doNothing()).execute();
+  await tx.insertInto('organizations').values({ id: organization, created_at: now }).onConflict((oc) => oc.column('id').doNothing()).execute();
   await tx
     .insertInto('jobs')
-    .values({ id: jobId, organization: job.organization, actor: job.actor, format: job.format, status: finished ? JOB_STATUSES.done : JOB_STATUSES.queued, total, done: 0, failed, created_at: now, finished_at: finished ? now : null })
+    .values({ id: jobId, organization, actor: job.actor, format: job.format, status: finished ? JOB_STATUSES.done : JOB_STATUSES.queued, total, done: 0, failed, created_at: now, finished_at: finished ? now : null })
     .execute();
   for (let start = 0; start < total; start += INSERT_CHUNK) {
     const rows = job.items.slice(start, start + INSERT_CHUNK).map((item, i) => {
@@ -282,7 +282,7 @@ async function completeItemIn(ops: WriteOps, workerId: string, item: ClaimedItem
   // still commits in this same transaction.
   await sql`savepoint batch_item`.execute(tx);
   try {
-    const stored = await ops.storeAndCheck(row.organization, row.actor, input.encounter, knowledge, options);
+    const stored = await ops.forOrganization(row.organization).storeAndCheck(row.actor, input.encounter, knowledge, options);
     await sql`release savepoint batch_item`.execute(tx);
     await finishItem(ops, item.jobId, item.seq, { status: ITEM_STATUSES.done, encounter_id: stored.encounterId, version: stored.version, verdict: stored.result.verdict });
     return 'done';
@@ -367,21 +367,21 @@ function toJob(row: JobRow): BatchJob {
 const JOB_COLUMNS = ['id', 'format', 'status', 'total', 'done', 'failed', 'created_at', 'finished_at'] as const;
 
 /** One job of the organisation, or undefined (another organisation's job is not found: its existence is not disclosed). */
-export async function getJob(store: Store, organization: string, jobId: string): Promise<BatchJob | undefined> {
-  const row = await withStoreErrors(() => store.db.selectFrom('jobs').select(JOB_COLUMNS).where('organization', '=', organization).where('id', '=', jobId).executeTakeFirst());
+export async function getJob(store: OrganizationStore, jobId: string): Promise<BatchJob | undefined> {
+  const row = await withStoreErrors(() => store.db.selectFrom('jobs').select(JOB_COLUMNS).where('organization', '=', store.organization).where('id', '=', jobId).executeTakeFirst());
   return row === undefined ? undefined : toJob(row);
 }
 
 /** The organisation's jobs, newest first. */
-export async function listJobs(store: Store, organization: string, page: Page = {}): Promise<BatchJob[]> {
+export async function listJobs(store: OrganizationStore, page: Page = {}): Promise<BatchJob[]> {
   const { limit, offset } = paging(page, 50);
-  const rows = await withStoreErrors(() => store.db.selectFrom('jobs').select(JOB_COLUMNS).where('organization', '=', organization).orderBy('created_at', 'desc').orderBy('id').limit(limit).offset(offset).execute());
+  const rows = await withStoreErrors(() => store.db.selectFrom('jobs').select(JOB_COLUMNS).where('organization', '=', store.organization).orderBy('created_at', 'desc').orderBy('id').limit(limit).offset(offset).execute());
   return rows.map(toJob);
 }
 
 /** A job's items in upload order, or undefined when the organisation has no such job. */
-export async function listItems(store: Store, organization: string, jobId: string, page: Page = {}): Promise<BatchItem[] | undefined> {
-  if ((await getJob(store, organization, jobId)) === undefined) return undefined;
+export async function listItems(store: OrganizationStore, jobId: string, page: Page = {}): Promise<BatchItem[] | undefined> {
+  if ((await getJob(store, jobId)) === undefined) return undefined;
   const { limit, offset } = paging(page, 100);
   const rows = await withStoreErrors(() =>
     store.db.selectFrom('job_items').select(['seq', 'status', 'encounter_id', 'version', 'verdict', 'problems_json']).where('job_id', '=', jobId).orderBy('seq').limit(limit).offset(offset).execute(),

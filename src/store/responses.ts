@@ -14,7 +14,7 @@ import type { X12Mode } from '../interchange/x12/stream.js';
 import type { WrittenClaim } from '../interchange/x12/write.js';
 import { StoreError } from './errors.js';
 import type { StoreDatabase } from './schema.js';
-import type { Store, WriteOps } from './store.js';
+import type { OrganizationStore, OrganizationWriteOps } from './organization.js';
 
 /** One claim of an export: the stored encounter and result version, and what the writer wrote for it. */
 export interface ExportedClaimInput {
@@ -27,7 +27,8 @@ export interface ExportedClaimInput {
  * Records the claims of an exported 837P inside the export's own transaction, so a claim is on record exactly when
  * its export is (GS06 is the interchange number, as write837P writes it).
  */
-export async function recordExportedClaims(ops: WriteOps, organization: string, actor: string, interchange: number, claims: readonly ExportedClaimInput[]): Promise<void> {
+export async function recordExportedClaims(ops: OrganizationWriteOps, actor: string, interchange: number, claims: readonly ExportedClaimInput[]): Promise<void> {
+  const organization = ops.organization;
   const now = ops.now();
   const control = String(interchange).padStart(9, '0');
   for (let at = 0; at < claims.length; at += CHUNK) {
@@ -83,7 +84,6 @@ export type ImportEvent = { kind: 'outcome'; outcome: ItemOutcome; item: Exclude
 
 /** How to import one file. */
 export interface ImportOptions {
-  organization: string;
   /** A token id, or `cli`. */
   actor: string;
   /** SHA-256 of the file's bytes: the same file is not imported twice into one organisation. */
@@ -135,7 +135,7 @@ type Pending = { seq: number; item: Exclude<ResponseItem, { kind: 'problem' }> }
  * or the reason it has none, audited as responses-imported with the file id. Strict mode stores nothing when the
  * file has a defect (the summary's fileId is then undefined). The same file twice is a conflict.
  */
-export async function importResponses(store: Store, options: ImportOptions): Promise<ImportSummary> {
+export async function importResponses(store: OrganizationStore, options: ImportOptions): Promise<ImportSummary> {
   try {
     return await store.transaction((ops) => importIn(ops, options));
   } catch (error) {
@@ -145,9 +145,9 @@ export async function importResponses(store: Store, options: ImportOptions): Pro
   }
 }
 
-async function importIn(ops: WriteOps, options: ImportOptions): Promise<ImportSummary> {
-  const { organization, actor } = options;
-  if (typeof organization !== 'string' || organization.length === 0 || organization.length > 200) throw new StoreError('invalid', 'expected a non-empty organization id');
+async function importIn(ops: OrganizationWriteOps, options: ImportOptions): Promise<ImportSummary> {
+  const { actor } = options;
+  const organization = ops.organization;
   const tx = ops.tx;
   const seen = await tx.selectFrom('response_files').select(['id', 'imported_at']).where('organization', '=', organization).where('sha256', '=', options.sha256).executeTakeFirst();
   if (seen !== undefined) throw new StoreError('conflict', `this file was imported already (import ${seen.id} at ${seen.imported_at}); nothing was stored again`, { rule: 'import.duplicate' });
@@ -180,7 +180,7 @@ async function importIn(ops: WriteOps, options: ImportOptions): Promise<ImportSu
     .set({ kinds: summary.kinds.join(' '), interchanges: JSON.stringify(summary.interchanges), items: summary.items, matched: summary.matched, unmatched: summary.unmatched, errors: summary.errors, warnings: summary.warnings })
     .where('id', '=', fileId)
     .execute();
-  await ops.audit(organization, actor, 'responses-imported', [fileId, ...summary.kinds, ...summary.interchanges]);
+  await ops.audit(actor, 'responses-imported', [fileId, ...summary.kinds, ...summary.interchanges]);
   return summary;
 }
 

@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import type { Result } from '../contract/result.js';
 import type { Knowledge } from '../knowledge/compile.js';
-import type { Store } from './store.js';
+import type { OrganizationStore } from './organization.js';
 import { withStoreErrors } from './errors.js';
 import { RULES } from '../rules/catalogue.js';
 
@@ -60,23 +60,22 @@ export function nationalAmountOf(knowledge: Knowledge): NationalAmount {
  * without them, `national` prices the amount at risk at the national Medicare amounts of the PFS rows.
  */
 export async function dashboardStats(
-  store: Store,
-  organization: string,
+  store: OrganizationStore,
   range: { from?: string; to?: string },
   charges: Record<string, number> | undefined,
   national?: NationalAmount,
 ): Promise<DashboardStats> {
-  return withStoreErrors(() => computeStats(store, organization, range, charges, national));
+  return withStoreErrors(() => computeStats(store, range, charges, national));
 }
 
 async function computeStats(
-  store: Store,
-  organization: string,
+  store: OrganizationStore,
   range: { from?: string; to?: string },
   charges: Record<string, number> | undefined,
   national: NationalAmount | undefined,
 ): Promise<DashboardStats> {
   const db = store.db;
+  const organization = store.organization;
   let latest = db
     .selectFrom('encounters as e')
     .innerJoin('check_results as r', (j) => j.onRef('r.encounter_id', '=', 'e.id').onRef('r.version', '=', 'e.latest_version'))

@@ -4,32 +4,31 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { checkWithFacts, type CheckOptions as EngineCheckOptions } from '../engine/index.js';
-import { extract } from '../extract/extract.js';
-import type { ReportFacts } from '../extract/facts.js';
-import { ageOn } from '../contract/dates.js';
-import type { Encounter, HistoryEntry } from '../contract/encounter.js';
+import type { Encounter } from '../contract/encounter.js';
 import type { Result } from '../contract/result.js';
-import type { Knowledge } from '../knowledge/compile.js';
 import type { KnowledgeVersionRecord } from '../knowledge/versions.js';
 import type { KnowledgeKind } from '../knowledge/import/types.js';
 import { StoreError, toStoreError, withStoreErrors } from './errors.js';
-import { canonicalJson, sha256Hex } from './hash.js';
 import { appendAuditRecord, checkpointHead, listCheckpoints, verifyAuditChain, type AuditVerification } from './audit.js';
 import { createAuditKeyFile, keyringOf, parseAuditSecrets, readAuditKeyFile, type AuditCheckpoint, type AuditKeyring } from './audit-key.js';
-import { MIGRATIONS, ROLES, type AuditAction, type Role, type StoreDatabase } from './schema.js';
-import { patientKeysOf } from './patients.js';
-import { NUL_PROBLEM, nulPath } from './nul.js';
+import { MIGRATIONS, type AuditAction, type StoreDatabase } from './schema.js';
+import { refuseNul, type StoreContext } from './context.js';
+import type { RecheckCandidate } from './encounters.js';
+import { OrganizationStore, organizationOps, type OrganizationWriteOps } from './organization.js';
+import { listTokens, revokeTokenIn, verifyToken, type TokenPrincipal, type TokenRecord } from './tokens.js';
+
+export type { ResultVersion, OverrideRecord, StoredEncounter, EncounterSummary, EncounterFilters, CheckOptions, RecheckCandidate, RecheckOutcome } from './encounters.js';
+export type { TokenPrincipal, TokenRecord } from './tokens.js';
+export type { IdempotentResponse, IdempotentOutcome } from './idempotency.js';
+export { IDEMPOTENCY_KEY_RETENTION_MS } from './idempotency.js';
+export type { AuditRecord, OrganizationWriteOps } from './organization.js';
+export { OrganizationStore } from './organization.js';
 
 /** The default database when no URL is given. */
 export const DEFAULT_STORE_URL = 'sqlite:./data/dxacode.db';
-
-/** How long an Idempotency-Key is remembered (the IETF draft leaves it to the server; clients retry within minutes). */
-export const IDEMPOTENCY_KEY_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 /** How long SQLite waits for another writer before reporting `unavailable`. */
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
@@ -58,82 +57,6 @@ export interface StoreOptions {
 /** The file beside an SQLite database that holds its audit key when none is given. */
 export const AUDIT_KEY_FILE_NAME = 'audit.key';
 
-/** A verified API token. */
-export interface TokenPrincipal {
-  id: string;
-  organization: string;
-  role: Role;
-}
-
-/** One stored check-result version. */
-export interface ResultVersion {
-  version: number;
-  inputHash: string;
-  knowledgeVersion: string;
-  verdict: Result['verdict'];
-  result: Result;
-  createdAt: string;
-  actor: string;
-}
-
-/** One coder override. */
-export interface OverrideRecord {
-  id: string;
-  version: number;
-  rule: string;
-  line: number | null;
-  reason: string;
-  actor: string;
-  createdAt: string;
-}
-
-/** A stored encounter with all its result versions, overrides and acceptances. */
-export interface StoredEncounter {
-  id: string;
-  externalId: string | null;
-  dateOfService: string;
-  payer: string;
-  inputHash: string;
-  encounter: Encounter;
-  latestVersion: number;
-  versions: ResultVersion[];
-  overrides: OverrideRecord[];
-  accepted: { version: number; claim: Result['recommended']; actor: string; createdAt: string }[];
-}
-
-/** One row of an encounter list. */
-export interface EncounterSummary {
-  id: string;
-  externalId: string | null;
-  dateOfService: string;
-  payer: string;
-  latestVersion: number;
-  verdict: Result['verdict'];
-  checkedAt: string;
-}
-
-/** Filters for listEncounters; dates are inclusive YYYY-MM-DD. */
-export interface EncounterFilters {
-  verdict?: Result['verdict'];
-  payer?: string;
-  from?: string;
-  to?: string;
-  rule?: string;
-  /** `changed`: only encounters whose latest version is a knowledge recheck that changed the verdict. */
-  rechecked?: 'changed';
-  limit?: number;
-  offset?: number;
-}
-
-/** One audit record as an admin sees it. */
-export interface AuditRecord {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  objectIds: string[];
-}
-
 /** A migration applied on opening the store, with what it reported. */
 export interface AppliedMigrationReport {
   version: number;
@@ -141,98 +64,32 @@ export interface AppliedMigrationReport {
   report: string;
 }
 
-/** One API token as an admin sees it (never the token or its hash). */
-export interface TokenRecord {
-  id: string;
-  organization: string;
-  role: Role;
-  createdAt: string;
-  revokedAt: string | null;
-}
-
-/** The writes available inside one store transaction (see Store.transaction and Store.idempotent). */
+/** The writes available inside one installation-wide transaction (the batch workers claim items of every organisation). */
 export interface WriteOps {
   /** The transaction's connection, for store modules (jobs) that keep their own tables. */
   readonly tx: Kysely<StoreDatabase>;
   /** The store's clock as an ISO-8601 string. */
   now(): string;
-  storeAndCheck(organization: string, actor: string, encounter: Encounter, knowledge: Knowledge, options?: CheckOptions): Promise<{ encounterId: string; version: number; result: Result }>;
-  override(organization: string, actor: string, encounterId: string, rule: string, line: number | null, reason: string): Promise<{ id: string; version: number }>;
-  accept(organization: string, actor: string, encounterId: string): Promise<{ version: number }>;
-  audit(organization: string, actor: string, action: AuditAction, objectIds: string[]): Promise<{ seq: number }>;
-  /** Takes the next value of a named counter (1, 2, ...; wraps to 1 after `max`). */
-  nextCounter(name: string, max?: number): Promise<number>;
-  /** Revokes a token (audited as token-revoked by `actor`); false when there is no such token (in that organisation, when one is given). */
-  revokeToken(id: string, organization: string | undefined, actor: string): Promise<boolean>;
+  /** The writes of one organisation inside this same transaction. */
+  forOrganization(organization: string): OrganizationWriteOps;
 }
 
-/** Options of storeAndCheck. */
-export interface CheckOptions {
-  /** How to check; default the engine's check(). An 837P claim is checked with checkClaimFromX12. */
-  checker?: (encounter: Encounter, knowledge: Knowledge, options: EngineCheckOptions) => Result;
-}
-
-/** A response kept under an idempotency key. */
-export interface IdempotentResponse {
-  status: number;
-  body: unknown;
-}
-
-/** What Store.idempotent did: ran the work, replayed the stored response, or found the key used for another request. */
-export type IdempotentOutcome = (IdempotentResponse & { replayed: boolean }) | { mismatch: true };
-
-/** A stored encounter that a recheck may touch. */
-export interface RecheckCandidate {
-  organization: string;
-  encounterId: string;
-  externalId: string | null;
-  dateOfService: string;
-  encounter: Encounter;
-  verdict: Result['verdict'];
-  result: Result;
-}
-
-/** What one recheck changed. */
-export interface RecheckOutcome {
-  encounterId: string;
-  version: number;
-  before: Result['verdict'];
-  after: Result['verdict'];
-}
-
-/** The store API used by the CLI and the HTTP server. */
+/**
+ * The store of the installation, as the command line and the server open it: what spans organisations (token
+ * verification, the audit chain and its checkpoints, knowledge versions, the batch queue, migrations) is here;
+ * everything of one organisation is reached through forOrganization.
+ */
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
-  /** Creates a token (audited as token-created by `actor`: a token id, or `cli`). */
-  createToken(organization: string, role: Role, actor?: string): Promise<{ token: string; id: string }>;
-  /** On a store without any token: creates an admin token (first start); undefined when a token exists. Race-free across processes. */
-  createFirstToken(organization: string, actor: string): Promise<{ token: string; id: string } | undefined>;
+  /** The store opened for one organisation: its repositories (tokens, encounters, audit) and transactions. */
+  forOrganization(organization: string): OrganizationStore;
   verifyToken(token: string): Promise<TokenPrincipal | undefined>;
-  storeAndCheck(
-    organization: string,
-    actor: string,
-    encounter: Encounter,
-    knowledge: Knowledge,
-    options?: CheckOptions,
-  ): Promise<{ encounterId: string; version: number; result: Result }>;
-  getEncounter(organization: string, id: string): Promise<StoredEncounter | undefined>;
-  listEncounters(organization: string, filters?: EncounterFilters): Promise<EncounterSummary[]>;
-  override(organization: string, actor: string, encounterId: string, rule: string, line: number | null, reason: string): Promise<{ id: string; version: number }>;
-  accept(organization: string, actor: string, encounterId: string): Promise<{ version: number }>;
-  listTokens(organization?: string): Promise<TokenRecord[]>;
-  /** Revokes a token (idempotent; audited as token-revoked by `actor`, default `cli`); false when there is no such token (in that organisation, when one is given). */
-  revokeToken(id: string, organization?: string, actor?: string): Promise<boolean>;
-  /** Runs `work` in one write transaction (all of it or none of it is stored). */
+  /** Every token of the installation, or of one organisation (the operator's `dxacode token list`). */
+  listTokens(filter?: { organization?: string }): Promise<TokenRecord[]>;
+  /** Revokes a token of any organisation (the operator's `dxacode token revoke`; audited as token-revoked by `actor`); false when there is none. */
+  revokeToken(id: string, actor?: string): Promise<boolean>;
+  /** Runs `work` in one write transaction across organisations (all of it or none of it is stored). */
   transaction<T>(work: (ops: WriteOps) => Promise<T>): Promise<T>;
-  /**
-   * Runs `work` once per (organisation, key): the first request's response is stored in the same transaction as its
-   * effects and replayed to every later request with the same key and request hash; another request hash under a
-   * used key is a mismatch. Writers are serialised, so concurrent requests with one key create one record. Keys are
-   * kept for IDEMPOTENCY_KEY_RETENTION_MS (24 h); after that the same key is a new request.
-   */
-  idempotent(organization: string, key: string, requestHash: string, work: (ops: WriteOps) => Promise<IdempotentResponse>): Promise<IdempotentOutcome>;
-  /** Appends an audit record for actions recorded outside the store (exported, signed-in, denied). */
-  recordAudit(organization: string, actor: string, action: AuditAction, objectIds: string[]): Promise<{ seq: number }>;
   /**
    * Verifies the audit chain, its stored checkpoints and the given anchors (exported checkpoints); with an
    * organisation, the counts are that organisation's and another organisation's broken record is not named.
@@ -244,8 +101,6 @@ export interface Store {
   checkpointAudit(): Promise<AuditCheckpoint | undefined>;
   /** Every stored checkpoint, oldest first, for export. */
   listAuditCheckpoints(): Promise<AuditCheckpoint[]>;
-  /** The newest audit records of one organisation (ids and actions only), newest first. */
-  listAudit(organization: string, options?: { limit?: number; beforeSeq?: number }): Promise<AuditRecord[]>;
   /**
    * Stores one imported knowledge version and its encoded tables in one transaction, audited as knowledge-imported:
    * all of it or nothing. Returns the record with its sequence number.
@@ -255,13 +110,8 @@ export interface Store {
   listKnowledgeVersions(): Promise<KnowledgeVersionRecord[]>;
   /** The encoded tables of one version, or undefined when there is no such version. */
   knowledgeVersionData(id: string): Promise<Uint8Array | undefined>;
-  /** Stored encounters of every organisation (or one) whose date of service falls in the period, with their latest verdict. */
-  encountersInPeriod(from: string, to: string | null, organization?: string): Promise<RecheckCandidate[]>;
-  /**
-   * Checks a stored encounter again with `knowledge` and keeps the result as a new version with its reason (audited
-   * as checked), in one transaction. Returns the previous and new verdicts.
-   */
-  recheck(organization: string, encounterId: string, knowledge: Knowledge, reason: string, actor: string): Promise<RecheckOutcome>;
+  /** Stored encounters whose date of service falls in the period, with their latest verdict: of every organisation, or of one. */
+  encountersInPeriod(from: string, to: string | null, filter?: { organization?: string }): Promise<RecheckCandidate[]>;
   /** What the migrations applied when this store was opened reported (counts and internal ids; kept in schema_migrations.report too). */
   readonly migrationReports: readonly AppliedMigrationReport[];
   /** For tests and admin tools: the underlying Kysely instance. */
@@ -286,10 +136,6 @@ export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): { url
 }
 
 const PG_URL = /^postgres(ql)?:\/\//;
-const PROCEDURE_CODE = /^[0-9A-Z]{5}$/;
-const MAX_LIST_LIMIT = 500;
-
-type Tx = Transaction<StoreDatabase> | Kysely<StoreDatabase>;
 
 /** Opens (and migrates) the store named by `url`. */
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
@@ -346,11 +192,11 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   return store;
 }
 
-class KyselyStore implements Store {
+class KyselyStore implements Store, StoreContext {
   constructor(
     readonly db: Kysely<StoreDatabase>,
     readonly dialect: Store['dialect'],
-    private readonly now: () => string,
+    readonly now: () => string,
     private readonly beforeAuditInsert: (() => void) | undefined,
     private readonly sqliteFile: string | undefined,
     private readonly auditKeySource: { text?: string; file?: string },
@@ -410,7 +256,7 @@ class KyselyStore implements Store {
    * front, so two writers never deadlock on a lock upgrade), BEGIN plus an advisory lock on PostgreSQL (it
    * serialises writers so the audit chain and version numbers stay gap-free).
    */
-  private async write<T>(work: (tx: Kysely<StoreDatabase>) => Promise<T>): Promise<T> {
+  async write<T>(work: (tx: Kysely<StoreDatabase>) => Promise<T>, _scope?: string): Promise<T> {
     if (this.sqliteFile === undefined) return this.writeNow(work);
     return serialisePerFile(this.sqliteFile, () => this.writeNow(work));
   }
@@ -462,298 +308,32 @@ class KyselyStore implements Store {
 
   readonly migrationReports: AppliedMigrationReport[] = [];
 
-  async createToken(organization: string, role: Role, actor = 'cli'): Promise<{ token: string; id: string }> {
-    return (await this.createTokenWhen(organization, role, actor, false))!;
-  }
-
-  async createFirstToken(organization: string, actor: string): Promise<{ token: string; id: string } | undefined> {
-    return this.createTokenWhen(organization, 'admin', actor, true);
-  }
-
-  /** Creates a token, or (onlyIfNone) only when the store has no token at all, decided inside the write lock. */
-  private async createTokenWhen(organization: string, role: Role, actor: string, onlyIfNone: boolean): Promise<{ token: string; id: string } | undefined> {
-    if (!Object.values(ROLES).includes(role)) throw new StoreError('invalid', 'expected role viewer, coder or admin');
-    requireId(organization, 'organization');
-    const token = randomBytes(32).toString('base64url');
-    const id = randomUUID();
-    return this.write(async (tx) => {
-      if (onlyIfNone && (await tx.selectFrom('api_tokens').select('id').limit(1).executeTakeFirst()) !== undefined) return undefined;
-      await ensureOrganization(tx, organization, this.now());
-      await tx.insertInto('api_tokens').values({ id, organization, role, token_sha256: sha256Hex(token), created_at: this.now(), revoked_at: null }).execute();
-      await this.appendAudit(tx, organization, actor, 'token-created', [id, role]);
-      return { token, id };
-    });
+  forOrganization(organization: string): OrganizationStore {
+    return new OrganizationStore(this, organization, (options) => this.verifyAudit(options));
   }
 
   async verifyToken(token: string): Promise<TokenPrincipal | undefined> {
-    if (typeof token !== 'string' || token.length === 0 || token.length > 200) return undefined;
-    const row = await withStoreErrors(() =>
-      this.db.selectFrom('api_tokens').select(['id', 'organization', 'role']).where('token_sha256', '=', sha256Hex(token)).where('revoked_at', 'is', null).executeTakeFirst(),
-    );
-    return row === undefined ? undefined : { id: row.id, organization: row.organization, role: row.role as Role };
+    return verifyToken(this, token);
   }
 
-  async listTokens(organization?: string): Promise<TokenRecord[]> {
-    return withStoreErrors(async () => {
-      let query = this.db.selectFrom('api_tokens').select(['id', 'organization', 'role', 'created_at', 'revoked_at']);
-      if (organization !== undefined) query = query.where('organization', '=', organization);
-      const rows = await query.orderBy('created_at').orderBy('id').execute();
-      return rows.map((r) => ({ id: r.id, organization: r.organization, role: r.role as Role, createdAt: r.created_at, revokedAt: r.revoked_at }));
-    });
+  async listTokens(filter: { organization?: string } = {}): Promise<TokenRecord[]> {
+    return listTokens(this, filter.organization);
   }
 
-  async revokeToken(id: string, organization?: string, actor = 'cli'): Promise<boolean> {
-    return this.transaction((ops) => ops.revokeToken(id, organization, actor));
-  }
-
-  private async revokeTokenTx(tx: Kysely<StoreDatabase>, id: string, organization: string | undefined, actor: string): Promise<boolean> {
-    if (typeof id !== 'string' || id.length === 0 || id.length > 200 || id.includes('\u0000')) return false;
-    let query = tx.selectFrom('api_tokens').select(['id', 'organization', 'revoked_at']).where('id', '=', id);
-    if (organization !== undefined) query = query.where('organization', '=', organization);
-    const row = await query.executeTakeFirst();
-    if (row === undefined) return false;
-    if (row.revoked_at === null) {
-      await tx.updateTable('api_tokens').set({ revoked_at: this.now() }).where('id', '=', id).execute();
-      await this.appendAudit(tx, row.organization, actor, 'token-revoked', [id]);
-    }
-    return true;
-  }
-
-  async storeAndCheck(
-    organization: string,
-    actor: string,
-    encounter: Encounter,
-    knowledge: Knowledge,
-    options: CheckOptions = {},
-  ): Promise<{ encounterId: string; version: number; result: Result }> {
-    return this.transaction((ops) => ops.storeAndCheck(organization, actor, encounter, knowledge, options));
+  async revokeToken(id: string, actor = 'cli'): Promise<boolean> {
+    return this.write((tx) => revokeTokenIn(this, tx, id, undefined, actor));
   }
 
   async transaction<T>(work: (ops: WriteOps) => Promise<T>): Promise<T> {
-    return this.write((tx) => work(this.ops(tx)));
-  }
-
-  async idempotent(organization: string, key: string, requestHash: string, work: (ops: WriteOps) => Promise<IdempotentResponse>): Promise<IdempotentOutcome> {
-    requireId(organization, 'organization');
-    requireId(key, 'idempotency key');
-    return this.write(async (tx) => {
-      const now = this.now();
-      const expired = new Date(Date.parse(now) - IDEMPOTENCY_KEY_RETENTION_MS).toISOString();
-      // Expired keys of this organisation go first, so an expired key is a new request and the table stays small.
-      await tx.deleteFrom('idempotency_keys').where('organization', '=', organization).where('created_at', '<', expired).execute();
-      const kept = await tx
-        .selectFrom('idempotency_keys')
-        .select(['request_sha256', 'status_code', 'response_json'])
-        .where('organization', '=', organization)
-        .where('idempotency_key', '=', key)
-        .executeTakeFirst();
-      if (kept !== undefined) {
-        if (kept.request_sha256 !== requestHash) return { mismatch: true } as const;
-        return { status: Number(kept.status_code), body: JSON.parse(kept.response_json) as unknown, replayed: true };
-      }
-      const response = await work(this.ops(tx));
-      await ensureOrganization(tx, organization, this.now());
-      await tx
-        .insertInto('idempotency_keys')
-        .values({ organization, idempotency_key: key, request_sha256: requestHash, status_code: response.status, response_json: JSON.stringify(response.body), created_at: now })
-        .execute();
-      return { ...response, replayed: false };
-    });
-  }
-
-  /** The write operations bound to one open transaction. */
-  private ops(tx: Kysely<StoreDatabase>): WriteOps {
-    return {
-      tx,
-      now: () => this.now(),
-      storeAndCheck: (organization, actor, encounter, knowledge, options = {}) => this.storeAndCheckTx(tx, organization, actor, encounter, knowledge, options),
-      override: (organization, actor, encounterId, rule, line, reason) => this.overrideTx(tx, organization, actor, encounterId, rule, line, reason),
-      accept: (organization, actor, encounterId) => this.acceptTx(tx, organization, actor, encounterId),
-      audit: (organization, actor, action, objectIds) => this.appendAudit(tx, organization, actor, action, objectIds),
-      nextCounter: (name, max) => nextCounter(tx, name, max),
-      revokeToken: (id, organization, actor) => this.revokeTokenTx(tx, id, organization, actor),
-    };
-  }
-
-  private async storeAndCheckTx(
-    tx: Kysely<StoreDatabase>,
-    organization: string,
-    actor: string,
-    encounter: Encounter,
-    knowledge: Knowledge,
-    options: CheckOptions,
-  ): Promise<{ encounterId: string; version: number; result: Result }> {
-    requireId(organization, 'organization');
-    refuseNul(encounter);
-    const patientKeys = patientKeysOf(organization, encounter);
-    const inputJson = canonicalJson(encounter);
-    const inputHash = sha256Hex(inputJson);
-    const externalId = encounter.id ?? null;
-    await ensureOrganization(tx, organization, this.now());
-    const existing =
-      externalId === null
-        ? undefined
-        : await tx.selectFrom('encounters').select(['id', 'latest_version']).where('organization', '=', organization).where('external_id', '=', externalId).executeTakeFirst();
-    const encounterId = existing?.id ?? randomUUID();
-    const version = (existing?.latest_version ?? 0) + 1;
-
-    // The check runs inside the transaction so the history it sees is the history it is stored against.
-    const withHistory = await withStoredHistory(tx, organization, patientKeys, encounterId, encounter);
-    // Resolved once, so the version recorded is the one the check used (imports can change between calls).
-    const resolved = knowledge.forDate(encounter.dateOfService);
-    const checked =
-      options.checker === undefined ? checkWithFacts(withHistory.encounter, resolved, withHistory.options) : { result: options.checker(withHistory.encounter, resolved, withHistory.options), facts: undefined };
-    const result: Result = { ...checked.result };
-
-    const createdAt = this.now();
-    const row = { patient_key: patientKeys[0] ?? null, date_of_service: encounter.dateOfService, payer: encounter.payer ?? 'medicare', input_json: inputJson, input_sha256: inputHash, latest_version: version };
-    if (existing === undefined) {
-      await tx.insertInto('encounters').values({ id: encounterId, organization, external_id: externalId, created_at: createdAt, ...row }).execute();
-    } else {
-      await tx.updateTable('encounters').set(row).where('id', '=', encounterId).execute();
-    }
-    await tx
-      .insertInto('check_results')
-      .values({ encounter_id: encounterId, version, input_sha256: inputHash, knowledge_version: resolved.version, verdict: result.verdict, result_json: JSON.stringify(result), created_at: createdAt, actor })
-      .execute();
-    const rules = [...new Set(result.findings.map((f) => f.rule))];
-    if (rules.length > 0) await tx.insertInto('check_findings').values(rules.map((rule) => ({ encounter_id: encounterId, version, rule }))).execute();
-
-    await tx.deleteFrom('bone_density_history').where('encounter_id', '=', encounterId).execute();
-    const codes = [...new Set(result.recommended.lines.map((l) => l.code))].filter((c) => PROCEDURE_CODE.test(c));
-    await insertHistoryRows(tx, organization, encounterId, encounter, patientKeys, codes);
-    await writeRegistry(tx, organization, encounterId, encounter, checked.facts);
-    await this.appendAudit(tx, organization, actor, 'checked', [encounterId, `v${version}`]);
-    return { encounterId, version, result };
-  }
-
-  async getEncounter(organization: string, id: string): Promise<StoredEncounter | undefined> {
-    return withStoreErrors(async () => {
-      const row = await this.db.selectFrom('encounters').selectAll().where('organization', '=', organization).where('id', '=', id).executeTakeFirst();
-      if (row === undefined) return undefined;
-      const versions = await this.db.selectFrom('check_results').selectAll().where('encounter_id', '=', id).orderBy('version').execute();
-      const overrides = await this.db.selectFrom('overrides').selectAll().where('encounter_id', '=', id).orderBy('created_at').execute();
-      const accepted = await this.db.selectFrom('accepted_claims').selectAll().where('encounter_id', '=', id).orderBy('version').execute();
-      return {
-        id: row.id,
-        externalId: row.external_id,
-        dateOfService: row.date_of_service,
-        payer: row.payer,
-        inputHash: row.input_sha256,
-        encounter: JSON.parse(row.input_json) as Encounter,
-        latestVersion: Number(row.latest_version),
-        versions: versions.map((v) => ({
-          version: Number(v.version),
-          inputHash: v.input_sha256,
-          knowledgeVersion: v.knowledge_version,
-          verdict: v.verdict as Result['verdict'],
-          result: JSON.parse(v.result_json) as Result,
-          createdAt: v.created_at,
-          actor: v.actor,
-        })),
-        overrides: overrides.map((o) => ({ id: o.id, version: Number(o.version), rule: o.rule, line: o.line === null ? null : Number(o.line), reason: o.reason, actor: o.actor, createdAt: o.created_at })),
-        accepted: accepted.map((a) => ({ version: Number(a.version), claim: JSON.parse(a.claim_json) as Result['recommended'], actor: a.actor, createdAt: a.created_at })),
-      };
-    });
-  }
-
-  async listEncounters(organization: string, filters: EncounterFilters = {}): Promise<EncounterSummary[]> {
-    const limit = Math.min(Math.max(Math.trunc(filters.limit ?? 50), 1), MAX_LIST_LIMIT);
-    const offset = Math.max(Math.trunc(filters.offset ?? 0), 0);
-    return withStoreErrors(async () => {
-      let query = this.db
-        .selectFrom('encounters as e')
-        .innerJoin('check_results as r', (j) => j.onRef('r.encounter_id', '=', 'e.id').onRef('r.version', '=', 'e.latest_version'))
-        .select(['e.id', 'e.external_id', 'e.date_of_service', 'e.payer', 'e.latest_version', 'r.verdict', 'r.created_at'])
-        .where('e.organization', '=', organization);
-      if (filters.verdict !== undefined) query = query.where('r.verdict', '=', filters.verdict);
-      if (filters.payer !== undefined) query = query.where('e.payer', '=', filters.payer);
-      if (filters.from !== undefined) query = query.where('e.date_of_service', '>=', filters.from);
-      if (filters.to !== undefined) query = query.where('e.date_of_service', '<=', filters.to);
-      if (filters.rule !== undefined) {
-        const rule = filters.rule;
-        query = query.where(({ exists, selectFrom }) =>
-          exists(selectFrom('check_findings as f').select('f.rule').whereRef('f.encounter_id', '=', 'e.id').whereRef('f.version', '=', 'e.latest_version').where('f.rule', '=', rule)),
-        );
-      }
-      if (filters.rechecked === 'changed') {
-        query = query
-          .where('r.reason', 'is not', null)
-          .where(({ exists, selectFrom }) =>
-            exists(selectFrom('check_results as p').select('p.version').whereRef('p.encounter_id', '=', 'e.id').where('p.version', '=', sql<number>`e.latest_version - 1`).whereRef('p.verdict', '<>', 'r.verdict')),
-          );
-      }
-      const rows = await query.orderBy('e.date_of_service', 'desc').orderBy('e.id').limit(limit).offset(offset).execute();
-      return rows.map((r) => ({
-        id: r.id,
-        externalId: r.external_id,
-        dateOfService: r.date_of_service,
-        payer: r.payer,
-        latestVersion: Number(r.latest_version),
-        verdict: r.verdict as Result['verdict'],
-        checkedAt: r.created_at,
-      }));
-    });
-  }
-
-  async override(organization: string, actor: string, encounterId: string, rule: string, line: number | null, reason: string): Promise<{ id: string; version: number }> {
-    return this.transaction((ops) => ops.override(organization, actor, encounterId, rule, line, reason));
-  }
-
-  private async overrideTx(tx: Kysely<StoreDatabase>, organization: string, actor: string, encounterId: string, rule: string, line: number | null, reason: string): Promise<{ id: string; version: number }> {
-    if (typeof reason !== 'string' || reason.trim().length === 0) throw new StoreError('invalid', 'an override needs a reason');
-    refuseNul({ rule, reason });
-    const latest = await latestResult(tx, organization, encounterId);
-    const matches = latest.result.findings.some((f) => f.rule === rule && (line === null || f.line === line));
-    if (!matches) throw new StoreError('invalid', 'the latest result has no such finding to override');
-    const id = randomUUID();
-    await tx.insertInto('overrides').values({ id, encounter_id: encounterId, version: latest.version, rule, line, reason: reason.trim(), actor, created_at: this.now() }).execute();
-    await this.appendAudit(tx, organization, actor, 'overrode', [encounterId, `v${latest.version}`, id]);
-    return { id, version: latest.version };
-  }
-
-  async accept(organization: string, actor: string, encounterId: string): Promise<{ version: number }> {
-    return this.transaction((ops) => ops.accept(organization, actor, encounterId));
-  }
-
-  private async acceptTx(tx: Kysely<StoreDatabase>, organization: string, actor: string, encounterId: string): Promise<{ version: number }> {
-    const latest = await latestResult(tx, organization, encounterId);
-    const already = await tx.selectFrom('accepted_claims').select('version').where('encounter_id', '=', encounterId).where('version', '=', latest.version).executeTakeFirst();
-    if (already !== undefined) throw new StoreError('conflict', 'this result version is already accepted', { rule: 'claim.already-accepted' });
-    // A claim with an error finding nobody has overridden is not ready to bill.
-    const overridden = await tx.selectFrom('overrides').select(['rule', 'line']).where('encounter_id', '=', encounterId).where('version', '=', latest.version).execute();
-    const unresolved = latest.result.findings.filter(
-      (f) => f.severity === 'error' && !overridden.some((o) => o.rule === f.rule && (o.line === null || (f.line !== undefined && Number(o.line) === f.line))),
-    );
-    if (unresolved.length > 0) {
-      const rules = [...new Set(unresolved.map((f) => (f.line === undefined ? f.rule : `${f.rule} (line ${f.line})`)))];
-      throw new StoreError('conflict', `the latest result has unresolved errors: ${rules.join(', ')}; override each with a reason or correct and check the encounter again`, { rule: 'claim.unresolved-errors' });
-    }
-    await tx.insertInto('accepted_claims').values({ encounter_id: encounterId, version: latest.version, claim_json: JSON.stringify(latest.result.recommended), actor, created_at: this.now() }).execute();
-    await this.appendAudit(tx, organization, actor, 'accepted', [encounterId, `v${latest.version}`]);
-    return { version: latest.version };
-  }
-
-  async recordAudit(organization: string, actor: string, action: AuditAction, objectIds: string[]): Promise<{ seq: number }> {
-    return this.write((tx) => this.appendAudit(tx, organization, actor, action, objectIds));
+    return this.write((tx) => work({ tx, now: () => this.now(), forOrganization: (organization) => organizationOps(this, tx, organization) }));
   }
 
   /** Appends one chained record under the current audit key; callers hold the write transaction, so seq and prev_hash cannot race. */
-  private async appendAudit(tx: Kysely<StoreDatabase>, organization: string, actor: string, action: AuditAction, objectIds: string[]): Promise<{ seq: number }> {
+  async appendAudit(tx: Kysely<StoreDatabase>, organization: string, actor: string, action: AuditAction, objectIds: string[]): Promise<{ seq: number }> {
     this.beforeAuditInsert?.();
     refuseNul({ organization, actor, objectIds });
     const key = (await this.signingKeyring(tx)).current;
     return appendAuditRecord(tx, key, { at: this.now(), actor, organization, action, objectIds });
-  }
-
-  async listAudit(organization: string, options: { limit?: number; beforeSeq?: number } = {}): Promise<AuditRecord[]> {
-    const limit = Math.min(Math.max(Math.trunc(options.limit ?? 100), 1), MAX_LIST_LIMIT);
-    return withStoreErrors(async () => {
-      let query = this.db.selectFrom('audit_log').select(['seq', 'at', 'actor', 'action', 'object_ids']).where('organization', '=', organization);
-      if (options.beforeSeq !== undefined) query = query.where('seq', '<', options.beforeSeq);
-      const rows = await query.orderBy('seq', 'desc').limit(limit).execute();
-      return rows.map((r) => ({ seq: Number(r.seq), at: r.at, actor: r.actor, action: r.action, objectIds: JSON.parse(r.object_ids) as string[] }));
-    });
   }
 
   async verifyAudit(options: { organization?: string; anchors?: readonly AuditCheckpoint[] } = {}): Promise<AuditVerification> {
@@ -819,7 +399,8 @@ class KyselyStore implements Store {
     });
   }
 
-  async encountersInPeriod(from: string, to: string | null, organization?: string): Promise<RecheckCandidate[]> {
+  async encountersInPeriod(from: string, to: string | null, filter: { organization?: string } = {}): Promise<RecheckCandidate[]> {
+    const organization = filter.organization;
     return withStoreErrors(async () => {
       let query = this.db
         .selectFrom('encounters as e')
@@ -838,28 +419,6 @@ class KyselyStore implements Store {
         verdict: r.verdict as Result['verdict'],
         result: JSON.parse(r.result_json) as Result,
       }));
-    });
-  }
-
-  async recheck(organization: string, encounterId: string, knowledge: Knowledge, reason: string, actor: string): Promise<RecheckOutcome> {
-    return this.write(async (tx) => {
-      const row = await tx.selectFrom('encounters').selectAll().where('organization', '=', organization).where('id', '=', encounterId).executeTakeFirst();
-      if (row === undefined) throw new StoreError('not-found', `no encounter ${encounterId}`);
-      const latest = await latestResult(tx, organization, encounterId);
-      const encounter = JSON.parse(row.input_json) as Encounter;
-      const withHistory = await withStoredHistory(tx, organization, patientKeysOf(organization, encounter), encounterId, encounter);
-      const resolved = knowledge.forDate(encounter.dateOfService);
-      const { result } = checkWithFacts(withHistory.encounter, resolved, withHistory.options);
-      const version = Number(row.latest_version) + 1;
-      await tx
-        .insertInto('check_results')
-        .values({ encounter_id: encounterId, version, input_sha256: row.input_sha256, knowledge_version: resolved.version, verdict: result.verdict, result_json: JSON.stringify(result), created_at: this.now(), actor, reason })
-        .execute();
-      const rules = [...new Set(result.findings.map((f) => f.rule))];
-      if (rules.length > 0) await tx.insertInto('check_findings').values(rules.map((rule) => ({ encounter_id: encounterId, version, rule }))).execute();
-      await tx.updateTable('encounters').set({ latest_version: version }).where('id', '=', encounterId).execute();
-      await this.appendAudit(tx, organization, actor, 'checked', [encounterId, `v${version}`]);
-      return { encounterId, version, before: latest.result.verdict, after: result.verdict };
     });
   }
 
@@ -905,112 +464,3 @@ async function serialisePerFile<T>(file: string, work: () => Promise<T>): Promis
   }
 }
 
-/**
- * The registry row of an encounter (bone-density and fracture data for the dashboard and researchers): age at the
- * date of service, lowest T-score and VFA fractures, from the encounter or, where it leaves them out, its report.
- * No name, member id or birth date is kept here.
- */
-async function writeRegistry(tx: Tx, organization: string, encounterId: string, encounter: Encounter, factsRead: ReportFacts | undefined): Promise<void> {
-  // The check has read the report already; read it here only when another checker (an 837P claim's) was used.
-  const facts = factsRead ?? (encounter.report === undefined ? undefined : extract(encounter.report));
-  const procedures = encounter.performed?.map((p) => p.procedure) ?? facts?.studies.map((s) => s.procedure) ?? [];
-  const vfa = procedures.includes('vfa');
-  const age = encounter.patient.age ?? (encounter.patient.birthDate === undefined ? null : ageOn(encounter.patient.birthDate, encounter.dateOfService));
-  const row = {
-    organization,
-    date_of_service: encounter.dateOfService,
-    payer: encounter.payer ?? 'medicare',
-    sex: encounter.patient.sex,
-    age_years: age,
-    lowest_t_score: encounter.clinical?.tScoreLowest ?? facts?.tScoreLowest?.value ?? null,
-    vfa_performed: vfa ? 1 : 0,
-    // Fractures are counted only when a VFA was read from a report; a structured encounter does not say.
-    vfa_fractures: vfa && facts?.vfa !== undefined ? facts.vfa.fractures.length : null,
-  };
-  await tx.insertInto('registry').values({ encounter_id: encounterId, ...row }).onConflict((oc) => oc.column('encounter_id').doUpdateSet(row)).execute();
-}
-
-/** Takes the next value of a named counter inside the caller's write transaction. */
-async function nextCounter(tx: Tx, name: string, max = Number.MAX_SAFE_INTEGER): Promise<number> {
-  const row = await tx.selectFrom('counters').select('value').where('name', '=', name).executeTakeFirst();
-  const value = row === undefined || Number(row.value) >= max ? 1 : Number(row.value) + 1;
-  if (row === undefined) await tx.insertInto('counters').values({ name, value }).execute();
-  else await tx.updateTable('counters').set({ value }).where('name', '=', name).execute();
-  return value;
-}
-
-function requireId(value: string, what: string): void {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 200 || value.includes('\u0000')) throw new StoreError('invalid', `expected a non-empty ${what} id without the NUL character`);
-}
-
-/** Refuses text PostgreSQL cannot store, naming the field, so both databases answer alike (an `invalid` store error). */
-function refuseNul(value: unknown): void {
-  const path = nulPath(value);
-  if (path !== undefined) throw new StoreError('invalid', `${path}: ${NUL_PROBLEM}`);
-}
-
-async function ensureOrganization(tx: Tx, organization: string, createdAt: string): Promise<void> {
-  await tx.insertInto('organizations').values({ id: organization, created_at: createdAt }).onConflict((oc) => oc.column('id').doNothing()).execute();
-}
-
-/**
- * The encounter with the history it is checked against, and the engine options that say how far that history
- * reaches. History the caller gives covers every provider (CONTRACT.md); the organisation's own stored studies of the
- * patient are added to it (once each). Without given history, the stored studies are all that is known, so the
- * engine is told that they are this organisation's only (studies by other providers count too and are unknown); an
- * encounter with no MRN or member id matches no stored study.
- */
-async function withStoredHistory(tx: Tx, organization: string, keys: readonly string[], encounterId: string, encounter: Encounter): Promise<{ encounter: Encounter; options: EngineCheckOptions }> {
-  const stored = keys.length === 0 ? [] : await storedHistory(tx, organization, keys, encounterId, encounter.dateOfService);
-  const given = encounter.history;
-  if (given === undefined) {
-    return { encounter: keys.length === 0 ? encounter : { ...encounter, history: stored }, options: { historyScope: 'this-organization' } };
-  }
-  const seen = new Set(given.map((h) => `${h.dateOfService} ${h.code.toUpperCase()}`));
-  const added = stored.filter((h) => !seen.has(`${h.dateOfService} ${h.code}`));
-  return { encounter: added.length === 0 ? encounter : { ...encounter, history: [...given, ...added] }, options: { historyScope: 'all-providers' } };
-}
-
-/** The organisation's stored studies of a patient (any of its keys) before a date, each once, oldest first. */
-async function storedHistory(tx: Tx, organization: string, keys: readonly string[], encounterId: string, before: string): Promise<HistoryEntry[]> {
-  const rows = await tx
-    .selectFrom('bone_density_history')
-    .select(['encounter_id', 'date_of_service', 'code', 'npi'])
-    .where('organization', '=', organization)
-    .where('patient_key', 'in', [...keys])
-    .where('encounter_id', '!=', encounterId)
-    .where('date_of_service', '<', before)
-    .orderBy('date_of_service')
-    .orderBy('encounter_id')
-    .execute();
-  // An encounter that gave both identifiers is stored under both keys: one entry per encounter and code.
-  const seen = new Set<string>();
-  const history: HistoryEntry[] = [];
-  for (const r of rows) {
-    const id = `${r.encounter_id} ${r.code}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    history.push({ dateOfService: r.date_of_service, code: r.code, ...(r.npi !== null ? { npi: r.npi } : {}) });
-  }
-  return history;
-}
-
-/** Stores an encounter's billed bone-density codes as history under each of the patient's keys, with who billed them. */
-async function insertHistoryRows(tx: Tx, organization: string, encounterId: string, encounter: Encounter, keys: readonly string[], codes: readonly string[]): Promise<void> {
-  if (keys.length === 0 || codes.length === 0) return;
-  const npi = encounter.billingProvider?.npi ?? null;
-  const rows = keys.flatMap((patient_key) => codes.map((code) => ({ organization, patient_key, encounter_id: encounterId, date_of_service: encounter.dateOfService, code, npi })));
-  await tx.insertInto('bone_density_history').values(rows).execute();
-}
-
-async function latestResult(tx: Tx, organization: string, encounterId: string): Promise<{ version: number; result: Result }> {
-  const row = await tx
-    .selectFrom('encounters as e')
-    .innerJoin('check_results as r', (j) => j.onRef('r.encounter_id', '=', 'e.id').onRef('r.version', '=', 'e.latest_version'))
-    .select(['r.version', 'r.result_json'])
-    .where('e.organization', '=', organization)
-    .where('e.id', '=', encounterId)
-    .executeTakeFirst();
-  if (row === undefined) throw new StoreError('not-found', 'no such encounter');
-  return { version: Number(row.version), result: JSON.parse(row.result_json) as Result };
-}
