@@ -25,6 +25,8 @@ export interface StoreContext {
    * organisation (`scope`), or with every write when no scope is given (migrations, knowledge imports).
    */
   write<T>(work: (tx: Kysely<StoreDatabase>) => Promise<T>, scope?: string): Promise<T>;
+  /** Serialises the rest of the caller's transaction with the other writes of one organisation (PostgreSQL; SQLite has one writer). */
+  lockOrganization(tx: Kysely<StoreDatabase>, organization: string): Promise<void>;
   /** Appends one chained audit record inside the caller's write transaction. */
   appendAudit(tx: Kysely<StoreDatabase>, organization: string, actor: string, action: AuditAction, objectIds: string[]): Promise<{ seq: number }>;
 }

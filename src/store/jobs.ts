@@ -260,6 +260,11 @@ export async function completeItem(store: Store, workerId: string, item: Claimed
  */
 export async function completeItems(store: Store, workerId: string, items: readonly ClaimedItem[], knowledge: Knowledge): Promise<ItemOutcome[]> {
   return store.transaction(async (ops) => {
+    // Every organisation of the group is locked up front, in one order, before any audit record takes the chain's
+    // lock: a lock taken after the chain's could wait on a request of that organisation that waits for the chain.
+    const jobIds = [...new Set(items.map((i) => i.jobId))];
+    const organizations = jobIds.length === 0 ? [] : await ops.tx.selectFrom('jobs').select('organization').where('id', 'in', jobIds).execute();
+    await ops.lockOrganizations(organizations.map((o) => o.organization));
     const outcomes: ItemOutcome[] = [];
     for (const item of items) outcomes.push(await completeItemIn(ops, workerId, item, knowledge));
     return outcomes;

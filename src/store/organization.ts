@@ -113,17 +113,23 @@ export class OrganizationStore {
   }
 }
 
-/** The write operations of one organisation bound to one open transaction. */
-export function organizationOps(ctx: StoreContext, tx: Kysely<StoreDatabase>, organization: string): OrganizationWriteOps {
+/**
+ * The write operations of one organisation bound to one open transaction. In a transaction of the installation
+ * (`lockFirst`: the batch worker's) the organisation's lock is taken before its first write, so the worker's writes of
+ * an organisation are serialised with that organisation's requests, as the organisation's own transactions are.
+ */
+export function organizationOps(ctx: StoreContext, tx: Kysely<StoreDatabase>, organization: string, lockFirst = false): OrganizationWriteOps {
+  let locked: Promise<void> | undefined = lockFirst ? undefined : Promise.resolve();
+  const ready = () => (locked ??= ctx.lockOrganization(tx, organization));
   return {
     tx,
     organization,
     now: () => ctx.now(),
-    storeAndCheck: (actor, encounter, knowledge, options = {}) => storeAndCheckIn(ctx, tx, organization, actor, encounter, knowledge, options),
-    override: (actor, encounterId, rule, line, reason) => overrideIn(ctx, tx, organization, actor, encounterId, rule, line, reason),
-    accept: (actor, encounterId) => acceptIn(ctx, tx, organization, actor, encounterId),
-    audit: (actor, action, objectIds) => ctx.appendAudit(tx, organization, actor, action, objectIds),
-    nextCounter: (name, max) => nextCounter(tx, name, max),
-    revokeToken: (id, actor) => revokeTokenIn(ctx, tx, id, organization, actor),
+    storeAndCheck: async (actor, encounter, knowledge, options = {}) => (await ready(), storeAndCheckIn(ctx, tx, organization, actor, encounter, knowledge, options)),
+    override: async (actor, encounterId, rule, line, reason) => (await ready(), overrideIn(ctx, tx, organization, actor, encounterId, rule, line, reason)),
+    accept: async (actor, encounterId) => (await ready(), acceptIn(ctx, tx, organization, actor, encounterId)),
+    audit: async (actor, action, objectIds) => (await ready(), ctx.appendAudit(tx, organization, actor, action, objectIds)),
+    nextCounter: async (name, max) => (await ready(), nextCounter(tx, name, max)),
+    revokeToken: async (id, actor) => (await ready(), revokeTokenIn(ctx, tx, id, organization, actor)),
   };
 }

@@ -70,8 +70,10 @@ export interface WriteOps {
   readonly tx: Kysely<StoreDatabase>;
   /** The store's clock as an ISO-8601 string. */
   now(): string;
-  /** The writes of one organisation inside this same transaction. */
+  /** The writes of one organisation inside this same transaction (its lock is taken before its first write). */
   forOrganization(organization: string): OrganizationWriteOps;
+  /** Takes the locks of several organisations at once, in one order (before any of their writes). */
+  lockOrganizations(organizations: readonly string[]): Promise<void>;
 }
 
 /**
@@ -136,6 +138,11 @@ export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): { url
 }
 
 const PG_URL = /^postgres(ql)?:\/\//;
+
+/** PostgreSQL advisory lock keys: the installation's (one bigint key, as before), and the classes of the two-key locks. */
+const INSTALLATION_LOCK = 7402118;
+const ORGANIZATION_LOCKS = 7402119;
+const AUDIT_CHAIN_LOCK = 7402120;
 
 /** Opens (and migrates) the store named by `url`. */
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
@@ -244,7 +251,11 @@ class KyselyStore implements Store, StoreContext {
   }
 
   async checkpointAudit(): Promise<AuditCheckpoint | undefined> {
-    return this.write(async (tx) => checkpointHead(tx, (await this.signingKeyring(tx)).current, this.now()));
+    return this.write(async (tx) => {
+      const key = (await this.signingKeyring(tx)).current;
+      await this.lockAuditChain(tx);
+      return checkpointHead(tx, key, this.now());
+    });
   }
 
   async listAuditCheckpoints(): Promise<AuditCheckpoint[]> {
@@ -252,21 +263,29 @@ class KyselyStore implements Store, StoreContext {
   }
 
   /**
-   * Runs `work` in one write transaction on one connection: BEGIN IMMEDIATE on SQLite (the write lock is taken up
-   * front, so two writers never deadlock on a lock upgrade), BEGIN plus an advisory lock on PostgreSQL (it
-   * serialises writers so the audit chain and version numbers stay gap-free).
+   * Runs `work` in one write transaction on one connection. SQLite has one writer at a time anyway: BEGIN IMMEDIATE
+   * (the write lock is taken up front, so two writers never deadlock on a lock upgrade). PostgreSQL serialises only
+   * what must be (docs/scale-out.md): a write of one organisation (`scope`) takes that organisation's advisory lock, so
+   * its version numbers, idempotency keys and counters stay gap-free while other organisations write in parallel; a
+   * write of the installation (no scope: the batch queue, knowledge imports, migrations, the first token) takes the
+   * installation's lock; and the audit chain's own lock is taken only when a record is appended (appendAudit), near
+   * the end of the transaction. Locks are always taken in that order (installation, organisations in sorted order,
+   * chain), so two writers never wait on each other in a cycle; unique and primary keys do the rest.
    */
-  async write<T>(work: (tx: Kysely<StoreDatabase>) => Promise<T>, _scope?: string): Promise<T> {
-    if (this.sqliteFile === undefined) return this.writeNow(work);
-    return serialisePerFile(this.sqliteFile, () => this.writeNow(work));
+  async write<T>(work: (tx: Kysely<StoreDatabase>) => Promise<T>, scope?: string): Promise<T> {
+    if (this.sqliteFile === undefined) return this.writeNow(work, scope);
+    return serialisePerFile(this.sqliteFile, () => this.writeNow(work, scope));
   }
 
-  private async writeNow<T>(work: (tx: Kysely<StoreDatabase>) => Promise<T>): Promise<T> {
+  private async writeNow<T>(work: (tx: Kysely<StoreDatabase>) => Promise<T>, scope: string | undefined): Promise<T> {
     try {
       return await this.db.connection().execute(async (conn) => {
         await sql.raw(this.dialect === 'sqlite' ? 'begin immediate' : 'begin').execute(conn);
         try {
-          if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(7402118)`.execute(conn);
+          if (this.dialect === 'postgres') {
+            if (scope === undefined) await sql`select pg_advisory_xact_lock(${INSTALLATION_LOCK})`.execute(conn);
+            else await this.lockOrganization(conn, scope);
+          }
           const value = await work(conn);
           await sql.raw('commit').execute(conn);
           return value;
@@ -325,14 +344,34 @@ class KyselyStore implements Store, StoreContext {
   }
 
   async transaction<T>(work: (ops: WriteOps) => Promise<T>): Promise<T> {
-    return this.write((tx) => work({ tx, now: () => this.now(), forOrganization: (organization) => organizationOps(this, tx, organization) }));
+    return this.write((tx) =>
+      work({
+        tx,
+        now: () => this.now(),
+        forOrganization: (organization) => organizationOps(this, tx, organization, true),
+        lockOrganizations: async (organizations) => {
+          for (const organization of [...new Set(organizations)].sort()) await this.lockOrganization(tx, organization);
+        },
+      }),
+    );
   }
 
   /** Appends one chained record under the current audit key; callers hold the write transaction, so seq and prev_hash cannot race. */
+  async lockOrganization(tx: Kysely<StoreDatabase>, organization: string): Promise<void> {
+    // Held to the end of the transaction; taken again by the same transaction it returns at once.
+    if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${ORGANIZATION_LOCKS}, hashtext(${organization}))`.execute(tx);
+  }
+
+  /** The chain is one for the installation: its head is read and extended under its own lock, held to commit. */
+  private async lockAuditChain(tx: Kysely<StoreDatabase>): Promise<void> {
+    if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK}, 0)`.execute(tx);
+  }
+
   async appendAudit(tx: Kysely<StoreDatabase>, organization: string, actor: string, action: AuditAction, objectIds: string[]): Promise<{ seq: number }> {
     this.beforeAuditInsert?.();
     refuseNul({ organization, actor, objectIds });
     const key = (await this.signingKeyring(tx)).current;
+    await this.lockAuditChain(tx);
     return appendAuditRecord(tx, key, { at: this.now(), actor, organization, action, objectIds });
   }
 
