@@ -76,11 +76,12 @@ export async function knowledgeOrReport(
   io: CliIo,
   options: { stored?: boolean; config?: string | undefined; office?: boolean } = {},
 ): Promise<Knowledge | undefined> {
-  const [{ loadKnowledge }, { KnowledgeError }] = await Promise.all([import('../io/knowledge-files.js'), import('../knowledge/compile.js')]);
+  // The snapshot's loader, not knowledge-files.js: it loads YAML and the schemas only when the snapshot cannot serve.
+  const [{ loadEmbeddedKnowledge }, { KnowledgeError }] = await Promise.all([import('../io/knowledge-snapshot.js'), import('../knowledge/errors.js')]);
   const env = io.env ?? {};
   let knowledge: Knowledge;
   try {
-    knowledge = loadKnowledge(packFiles ?? []);
+    knowledge = await loadEmbeddedKnowledge(packFiles ?? []);
   } catch (error) {
     if (!(error instanceof KnowledgeError)) throw error;
     io.stderr.write(`dxacode: ${error.message}\n`);

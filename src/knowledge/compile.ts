@@ -1,6 +1,9 @@
 /**
- * Turns raw knowledge tables (parsed JSON and the ICD-10-CM TSV text) into validated, indexed maps. Runs once at
- * start-up; the per-encounter path only reads the maps. Pure: the caller reads the files.
+ * Turns raw knowledge tables (parsed JSON and the ICD-10-CM TSV text) into validated, indexed maps: first validated
+ * against their schemas (`validateKnowledgeSources`, the costly half), then indexed (indexes.ts). Runs once at
+ * start-up; the per-encounter path only reads the maps. Pure: the caller reads the files. The embedded tables'
+ * validated form is also written at build time as a snapshot, which the CLI indexes without validating again
+ * (src/io/knowledge-snapshot.ts).
  */
 import type { z } from 'zod';
 import {
@@ -21,21 +24,12 @@ import {
 } from './schema.js';
 import type { Jurisdiction } from '../contract/values.js';
 import type { KnowledgeVersionRecord, LeieLookup, OrderReferringLookup, PtpLookup } from './versions.js';
-import { NO_OFFICE_SETTINGS, type OfficeSettings } from './office.js';
+import type { OfficeSettings } from './office.js';
 import type { Source } from '../contract/result.js';
 import { KnowledgeError } from './errors.js';
-import { compilePack, PackIndex } from './packs.js';
-import {
-  readCodeList,
-  readEmbeddedArticle,
-  readEmbeddedMue,
-  readEmbeddedRvu,
-  type CoverageArticle,
-  type HcpcsCodeSet,
-  type IcdCodeSet,
-  type MueTable,
-  type RvuTable,
-} from './official.js';
+import { indexKnowledge } from './indexes.js';
+import type { PackIndex } from './packs.js';
+import { readCodeList, type CodeList, type CoverageArticle, type HcpcsCodeSet, type IcdCodeSet, type MueTable, type RvuTable } from './official.js';
 
 /** Raw tables as read from disk (or built in memory by a test). */
 export interface KnowledgeSources {
@@ -118,27 +112,6 @@ export interface MedicareIndex {
   axialDxa: Set<string>;
   /** Category ids a diagnosis code maps to (exact codes and prefixes). */
   categoriesOfDiagnosis: (dx: string) => MedicareBmm['categories'];
-}
-
-function indexMedicare(medicare: MedicareBmm): MedicareIndex {
-  const memo = new Map<string, MedicareBmm['categories']>();
-  return {
-    benefitByCode: new Map(medicare.benefitCodes.map((b) => [b.code, b])),
-    excludedByCode: new Map(medicare.excluded.map((e) => [e.code, e])),
-    notOnListByCode: new Map(medicare.notOnBmmList.map((n) => [n.code, n])),
-    screening: new Set(medicare.screeningOnly.codes),
-    covered: new Set(medicare.nationalDiagnosisList.covered),
-    notCovered: new Set(medicare.nationalDiagnosisList.notCovered),
-    axialDxa: new Set(medicare.axialDxaCodes),
-    categoriesOfDiagnosis(dx) {
-      let found = memo.get(dx);
-      if (!found) {
-        found = medicare.categories.filter((c) => c.diagnoses?.includes(dx) || c.diagnosisPrefixes?.some((p) => dx.startsWith(p)));
-        if (memo.size < 10_000) memo.set(dx, found);
-      }
-      return found;
-    },
-  };
 }
 
 /** Everything the rules read, validated and indexed. */
@@ -224,172 +197,58 @@ export function parseIcdTsv(text: string, table = 'icd10cm'): Map<string, string
   return billable;
 }
 
-function headersOf(billable: Map<string, string>): Set<string> {
-  const headers = new Set<string>();
-  for (const code of billable.keys()) {
-    const plain = code.replace('.', '');
-    for (let n = 3; n < plain.length; n++) {
-      const prefix = n === 3 ? plain.slice(0, 3) : `${plain.slice(0, 3)}.${plain.slice(3, n)}`;
-      if (!billable.has(prefix)) headers.add(prefix);
-    }
-  }
-  return headers;
+
+/**
+ * The tables validated against their schemas and parsed, not yet indexed: what `indexKnowledge` (indexes.ts) builds
+ * the look-ups from, and what the build-time snapshot of the embedded knowledge stores.
+ */
+export interface KnowledgeTables {
+  codes: z.infer<typeof CodesTable>;
+  pairs: z.infer<typeof PairsTable>;
+  modifiers: z.infer<typeof ModifiersTable>;
+  conventions: z.infer<typeof IcdConventions>;
+  medicare: MedicareBmm;
+  iscd: z.infer<typeof IscdVfa>;
+  /** Payer packs with the file each came from. */
+  packs: { name: string; pack: z.infer<typeof PayerPack> }[];
+  /** The ICD-10-CM subset's billable codes (dotted) with their descriptions. */
+  billable: Map<string, string>;
+  articles: z.infer<typeof BillingArticles>;
+  /** The MCD export copies the articles name, by file. */
+  articleFiles: Record<string, unknown>;
+  mueCsv: string;
+  rvuCsv: string;
+  /** The complete ICD-10-CM valid-code list; every code of `billable` is on it. */
+  icdCodes: CodeList;
+  hcpcsCodes: CodeList;
 }
 
-function expandPairs(table: z.infer<typeof PairsTable>): PtpRow[] {
-  const rows: PtpRow[] = [...table.rows];
-  for (const group of table.unverifiedGroups) {
-    for (const column1 of group.column1) {
-      for (const column2 of group.column2) {
-        rows.push({
-          column1,
-          column2,
-          effective: group.effective,
-          deletion: null,
-          modifierIndicator: group.modifierIndicator,
-          indicatorConfidence: 'unverified',
-          claimTypes: group.claimTypes,
-          kind: group.kind,
-          rationale: group.rationale,
-          source: group.source,
-        });
-      }
-    }
+/** Validates every raw table against its schema and reads the code lists. Throws KnowledgeError naming the bad entry. */
+export function validateKnowledgeSources(sources: KnowledgeSources): KnowledgeTables {
+  const official = sources.official;
+  const tables: KnowledgeTables = {
+    codes: validate(CodesTable, sources.codes, 'codes'),
+    pairs: validate(PairsTable, sources.pairs, 'pairs'),
+    modifiers: validate(ModifiersTable, sources.modifiers, 'modifiers'),
+    conventions: validate(IcdConventions, sources.icd10Conventions, 'icd10cm-conventions'),
+    medicare: validate(MedicareBmmSchema, sources.medicareBmm, 'medicare-bmm'),
+    iscd: validate(IscdVfa, sources.iscdVfa, 'iscd-vfa'),
+    packs: sources.payers.map((p) => ({ name: p.name, pack: validate(PayerPack, p.data, `payer pack ${p.name}`) })),
+    billable: parseIcdTsv(sources.icd10Tsv),
+    articles: validate(BillingArticles, official.articles, 'medicare-billing-articles'),
+    articleFiles: official.articleFiles,
+    mueCsv: official.mueCsv,
+    rvuCsv: official.rvuCsv,
+    icdCodes: readCodeList(official.icd10cmCodesGz, 'cms/icd10cm-codes-2026-04.txt.gz'),
+    hcpcsCodes: readCodeList(official.hcpcsCodesGz, 'cms/hcpcs-level2-2026-07-codes.txt.gz'),
+  };
+  for (const dotted of tables.billable.keys()) {
+    if (!tables.icdCodes.has(dotted.replace('.', ''))) throw new KnowledgeError(`knowledge table icd10cm: ${dotted} is in the subset but not in the FY2026 valid-code list`);
   }
-  return rows;
-}
-
-function indexBy<T>(items: T[], key: (item: T) => string, table: string): Map<string, T> {
-  const map = new Map<string, T>();
-  for (const item of items) {
-    const k = key(item);
-    if (map.has(k)) throw new KnowledgeError(`knowledge table ${table}: duplicate entry ${k}`);
-    map.set(k, item);
-  }
-  return map;
+  return tables;
 }
 
 /** Validates every table and builds the indexes the rules use. Throws KnowledgeError naming the bad entry. */
 export function compileKnowledge(sources: KnowledgeSources): Knowledge {
-  const codes = validate(CodesTable, sources.codes, 'codes');
-  const pairs = validate(PairsTable, sources.pairs, 'pairs');
-  const modifiers = validate(ModifiersTable, sources.modifiers, 'modifiers');
-  const conventions = validate(IcdConventions, sources.icd10Conventions, 'icd10cm-conventions');
-  const medicare = validate(MedicareBmmSchema, sources.medicareBmm, 'medicare-bmm');
-  const iscd = validate(IscdVfa, sources.iscdVfa, 'iscd-vfa');
-  const packs = sources.payers.map((p) => validate(PayerPack, p.data, `payer pack ${p.name}`));
-
-  const byCode = indexBy(codes.entries, (e) => e.code, 'codes');
-  const byService = new Map<string, CodeEntry[]>();
-  for (const entry of codes.entries) {
-    if (entry.service === null) continue;
-    const list = byService.get(entry.service) ?? [];
-    list.push(entry);
-    byService.set(entry.service, list);
-  }
-
-  const rows = expandPairs(pairs);
-  const byPair = new Map<string, PtpRow[]>();
-  for (const row of rows) {
-    const key = `${row.column1}|${row.column2}`;
-    byPair.set(key, [...(byPair.get(key) ?? []), row]);
-  }
-
-  const billable = parseIcdTsv(sources.icd10Tsv);
-  const official = sources.official;
-  const icdCodes = readCodeList(official.icd10cmCodesGz, 'cms/icd10cm-codes-2026-04.txt.gz');
-  for (const dotted of billable.keys()) {
-    if (!icdCodes.has(dotted.replace('.', ''))) throw new KnowledgeError(`knowledge table icd10cm: ${dotted} is in the subset but not in the FY2026 valid-code list`);
-  }
-  const hcpcsCodes = readCodeList(official.hcpcsCodesGz, 'cms/hcpcs-level2-2026-07-codes.txt.gz');
-  const articlesTable = validate(BillingArticles, official.articles, 'medicare-billing-articles');
-  const byJurisdiction = new Map<Jurisdiction, CoverageArticle>();
-  for (const meta of articlesTable.articles) {
-    const article = readEmbeddedArticle(meta, official.articleFiles[meta.file], articlesTable.version);
-    for (const j of meta.jurisdictions) {
-      if (byJurisdiction.has(j)) throw new KnowledgeError(`knowledge table medicare-billing-articles: jurisdiction ${j} has two articles`);
-      byJurisdiction.set(j, article);
-    }
-  }
-  const packIndex = PackIndex.fromFiles(packs.map((pack, i) => compilePack(pack, sources.payers[i]!.name, (code) => byCode.has(code))));
-  const payers = packIndex.current();
-  if (!payers.has('medicare')) throw new KnowledgeError('knowledge: the medicare payer pack is missing');
-
-  const packVersions = packs.map((p) => `${p.id} ${p.version}`).join(', ');
-  const knowledge: Knowledge = {
-    version: `codes ${codes.version}; ptp ${pairs.version}; modifiers ${modifiers.version}; icd10cm ${conventions.version}; medicare-bmm ${medicare.version}; iscd-vfa ${iscd.version}; packs ${packVersions}`,
-    codes: {
-      version: codes.version,
-      title: codes.title,
-      datesRecordedFrom: codes.datesRecordedFrom,
-      datesRecordedFromSource: codes.datesRecordedFromSource,
-      procedureSites: codes.procedureSites,
-      procedureSitesSource: codes.procedureSitesSource,
-      byCode,
-      byService,
-    },
-    pairs: {
-      version: pairs.version,
-      title: pairs.title,
-      partial: pairs.partial,
-      partialNote: pairs.partialNote,
-      rows,
-      byPair,
-      combinations: pairs.combinations,
-    },
-    modifiers: {
-      version: modifiers.version,
-      title: modifiers.title,
-      maxPerLine: modifiers.maxPerLine,
-      maxPerLineSource: modifiers.maxPerLineSource,
-      byCode: indexBy(modifiers.modifiers, (m) => m.modifier, 'modifiers'),
-      exclusive: modifiers.exclusive,
-      requires: modifiers.requires,
-    },
-    icd10: {
-      version: conventions.version,
-      title: conventions.codeSet.title,
-      source: conventions.codeSet.source,
-      billable,
-      headers: headersOf(billable),
-      conventions,
-      codeSet: {
-        info: {
-          id: 'embedded:icd10cm-2026-04',
-          label: `ICD-10-CM FY2026 (April 1, 2026 update, ${icdCodes.size} valid codes), embedded`,
-          effective: { from: conventions.codeSet.effective, to: conventions.codeSet.end },
-          source: {
-            title: 'CMS ICD-10-CM FY2026 valid-code list, April 1, 2026 update (icd10cm_codes_2026.txt), exact copy (data/cms/README.md)',
-            version: 'FY2026 April',
-            confidence: 'verified',
-          },
-        },
-        codes: icdCodes,
-        allValidFrom: '2026-04-01',
-      },
-    },
-    medicare,
-    medicareIndex: indexMedicare(medicare),
-    iscd: { version: iscd.version, title: iscd.title, versions: iscd.versions },
-    payers,
-    packs: packIndex,
-    hcpcs: {
-      info: {
-        id: 'embedded:hcpcs-2026-07',
-        label: `HCPCS Level II July 2026 (${hcpcsCodes.size} codes), embedded`,
-        effective: { from: '2026-07-01', to: '2026-09-30' },
-        source: { title: 'CMS HCPCS Level II alpha-numeric file, July 2026 quarterly (HCPC2026_JUL_ANWEB), code list, exact copy (data/cms/README.md)', version: '2026 July', confidence: 'verified' },
-      },
-      codes: hcpcsCodes,
-    },
-    mue: readEmbeddedMue(official.mueCsv, 'cms/mue-2026q4-bone-density.csv'),
-    rvuOn: readEmbeddedRvu(official.rvuCsv, 'cms/pprrvu-2024-bone-density.csv'),
-    articles: { version: articlesTable.version, title: articlesTable.title, byJurisdiction, withoutArticle: articlesTable.withoutArticle },
-    ptp: {},
-    providers: {},
-    office: NO_OFFICE_SETTINGS,
-    versionRecords: [],
-    forDate: () => knowledge,
-  };
-  return knowledge;
+  return indexKnowledge(validateKnowledgeSources(sources));
 }

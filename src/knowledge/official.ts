@@ -29,25 +29,53 @@ export function inForce(info: DatasetInfo, date: string): boolean {
 export class CodeList {
   // A binary search over the sorted array, not a Set: building a Set of 74,000 codes costs more at start-up than
   // the few look-ups of one claim ever save.
-  constructor(private readonly sorted: readonly string[]) {}
+  private list: readonly string[] | undefined;
+  private readonly load: (() => readonly string[]) | undefined;
+  private readonly count: number;
+  private readonly members: ReadonlySet<string> | undefined;
+
+  /** A list from its codes, sorted; or one decoded on demand (`CodeList.decodedOnDemand`). */
+  constructor(sorted: readonly string[], onDemand?: { size: number; members: ReadonlySet<string>; load: () => readonly string[] }) {
+    this.list = onDemand ? undefined : sorted;
+    this.load = onDemand?.load;
+    this.count = onDemand ? onDemand.size : sorted.length;
+    this.members = onDemand?.members;
+  }
+
+  /**
+   * A list decoded only when a question needs it: its size and the `members` known to be on it (the codes a claim
+   * mostly uses, checked when the list was first read) answer without decoding. Decoding the 74,719 ICD-10-CM codes
+   * is a fair share of one encounter's start-up, and a claim whose codes are all known never needs it.
+   */
+  static decodedOnDemand(size: number, members: Iterable<string>, load: () => readonly string[]): CodeList {
+    return new CodeList([], { size, members: new Set(members), load });
+  }
+
+  /** The codes, decoded on first use. */
+  private get sorted(): readonly string[] {
+    this.list ??= this.load!();
+    return this.list;
+  }
 
   /** Number of codes. */
   get size(): number {
-    return this.sorted.length;
+    return this.count;
   }
 
   /** True when the code (no dot) is on the list. */
   has(code: string): boolean {
+    if (this.members?.has(code)) return true;
     return this.sorted[this.lowerBound(code)] === code;
   }
 
   /** Index of the first code that sorts at or after `prefix`. */
   private lowerBound(prefix: string): number {
+    const sorted = this.sorted;
     let lo = 0;
-    let hi = this.sorted.length;
+    let hi = sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.sorted[mid]! < prefix) lo = mid + 1;
+      if (sorted[mid]! < prefix) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -56,8 +84,9 @@ export class CodeList {
   /** Up to `limit` codes that start with `prefix` and are longer than it, in order. */
   under(prefix: string, limit = 1): string[] {
     const out: string[] = [];
-    for (let i = this.lowerBound(prefix); i < this.sorted.length && out.length < limit; i++) {
-      const code = this.sorted[i]!;
+    const sorted = this.sorted;
+    for (let i = this.lowerBound(prefix); i < sorted.length && out.length < limit; i++) {
+      const code = sorted[i]!;
       if (!code.startsWith(prefix)) break;
       if (code.length > prefix.length) out.push(code);
     }
@@ -65,10 +94,16 @@ export class CodeList {
   }
 }
 
-/** Reads a gzip-compressed code list (one code per line, sorted, as data/cms/*.txt.gz). */
-export function readCodeList(gz: Uint8Array, file: string): CodeList {
+/** Decodes a gzip-compressed code list (one code per line, as data/cms/*.txt.gz) without checking its order. */
+export function decodeCodeList(gz: Uint8Array): string[] {
   const codes = gunzipSync(gz).toString('latin1').split(/\r?\n/);
   if (codes[codes.length - 1] === '') codes.pop();
+  return codes;
+}
+
+/** Reads a gzip-compressed code list (one code per line, sorted, as data/cms/*.txt.gz) and checks it is sorted. */
+export function readCodeList(gz: Uint8Array, file: string): CodeList {
+  const codes = decodeCodeList(gz);
   for (let i = 1; i < codes.length; i++) {
     if (codes[i - 1]! >= codes[i]!) throw new KnowledgeError(`knowledge file ${file}: line ${i + 1}: expected codes sorted without repeats, got ${codes[i]} after ${codes[i - 1]}`);
   }
