@@ -89,7 +89,7 @@ export async function knowledgeOrReport(
   }
   if (options.office !== false) {
     const [{ configPath, readOfficeConfig }, { withOfficeSettings }] = await Promise.all([import('../io/office-config.js'), import('../knowledge/office.js')]);
-    const office = readOfficeConfig(configPath(options.config, env));
+    const office = await readOfficeConfig(configPath(options.config, env));
     if (!office.ok) {
       for (const message of office.messages) io.stderr.write(`dxacode: ${message}\n`);
       return undefined;

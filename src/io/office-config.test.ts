@@ -13,25 +13,25 @@ function file(name: string, content: unknown): string {
 }
 
 describe('office configuration', () => {
-  it('reads jurisdiction, billing NPI and required lists', () => {
+  it('reads jurisdiction, billing NPI and required lists', async () => {
     const path = file('ok.json', { office: { jurisdiction: 'J15', billingNpi: '1234567893', require: ['leie', 'leie', 'order-referring'] } });
-    expect(readOfficeConfig(path)).toEqual({ ok: true, office: { jurisdiction: 'J15', billingNpi: '1234567893', require: ['leie', 'order-referring'] }, path });
+    expect(await readOfficeConfig(path)).toEqual({ ok: true, office: { jurisdiction: 'J15', billingNpi: '1234567893', require: ['leie', 'order-referring'] }, path });
   });
 
-  it('without an office section, the X12 billing provider NPI is the default billing NPI', () => {
+  it('without an office section, the X12 billing provider NPI is the default billing NPI', async () => {
     const path = file('x12.json', { x12: { billingProvider: { npi: '1987654328' } } });
-    expect(readOfficeConfig(path)).toEqual({ ok: true, office: { billingNpi: '1987654328', require: [] }, path });
+    expect(await readOfficeConfig(path)).toEqual({ ok: true, office: { billingNpi: '1987654328', require: [] }, path });
   });
 
-  it('no default file is no settings; a named file that is missing is an error naming it', () => {
-    expect(readOfficeConfig(undefined, dir)).toEqual({ ok: true, office: { require: [] }, path: undefined });
+  it('no default file is no settings; a named file that is missing is an error naming it', async () => {
+    expect(await readOfficeConfig(undefined, dir)).toEqual({ ok: true, office: { require: [] }, path: undefined });
     const missing = join(dir, 'missing.json');
-    expect(readOfficeConfig(missing)).toEqual({ ok: false, messages: [`${missing}: cannot read the configuration file (no such file)`] });
+    expect(await readOfficeConfig(missing)).toEqual({ ok: false, messages: [`${missing}: cannot read the configuration file (no such file)`] });
   });
 
-  it('errors name the file and each bad field', () => {
+  it('errors name the file and each bad field', async () => {
     const path = file('bad.json', { office: { jurisdiction: 'J99', billingNpi: '1234567890', require: ['pecos'], extra: 1 } });
-    const read = readOfficeConfig(path);
+    const read = await readOfficeConfig(path);
     expect(read.ok).toBe(false);
     if (read.ok) return;
     expect(read.messages).toContain(`${path}: office.jurisdiction: expected a Medicare Administrative Contractor jurisdiction: J5, J6, J8, J15, JE, JF, JH, JJ, JK, JL, JM, JN`);
@@ -39,7 +39,7 @@ describe('office configuration', () => {
     expect(read.messages).toContain(`${path}: office.require[0]: expected one of order-referring, leie`);
     expect(read.messages.some((m) => m.startsWith(`${path}: office: `) && m.includes('extra'))).toBe(true);
     const json = file('bad-json.json', '{ "office": ');
-    expect(readOfficeConfig(json)).toMatchObject({ ok: false, messages: [expect.stringMatching(new RegExp(`^${json.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not valid JSON`))] });
+    expect(await readOfficeConfig(json)).toMatchObject({ ok: false, messages: [expect.stringMatching(new RegExp(`^${json.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not valid JSON`))] });
   });
 
   it('takes --config, else DXACODE_CONFIG, else the default file', () => {
