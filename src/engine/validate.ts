@@ -5,10 +5,10 @@
 import { createRequire } from 'node:module';
 import type { Ajv2020 as Ajv2020Class } from 'ajv/dist/2020.js';
 import type { z } from 'zod';
-import { isCalendarDate } from '../contract/dates.js';
 import { Encounter } from '../contract/encounter.js';
 import { contractJsonSchemas } from '../contract/json-schema.js';
 import { duplicateLevels } from '../morphometry/levels.js';
+import { ENCOUNTER_AJV_OPTIONS, isValidEncounter, type EncounterSchemaValidator } from './encounter-shape.js';
 
 /** One problem with one field of an encounter. */
 export interface EncounterProblem {
@@ -72,8 +72,7 @@ function describe(issue: z.core.$ZodIssue, root: unknown): EncounterProblem {
   return { field, message };
 }
 
-type FastValidator = (value: unknown) => boolean;
-let fastValidator: FastValidator | undefined;
+let fastValidator: EncounterSchemaValidator | undefined;
 /** Encounters validated so far in this process. */
 let validated = 0;
 /**
@@ -87,26 +86,14 @@ const FAST_PATH_AFTER = 32;
  * so batches are validated by it and zod runs only to explain what is wrong. The checks JSON Schema cannot express
  * (real calendar dates, `performed` or `report`, birth date before the date of service) follow it.
  */
-function compiledSchema(): FastValidator {
+function compiledSchema(): EncounterSchemaValidator {
   if (!fastValidator) {
     // Loaded on first use, for the same reason.
     const { Ajv2020 } = createRequire(import.meta.url)('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020Class };
-    const ajv = new Ajv2020({ allErrors: false, strict: false });
+    const ajv = new Ajv2020(ENCOUNTER_AJV_OPTIONS);
     fastValidator = ajv.compile(contractJsonSchemas()['encounter.schema.json'] as object);
   }
   return fastValidator;
-}
-
-function passesFastPath(raw: Record<string, unknown>): boolean {
-  if (!compiledSchema()(raw)) return false;
-  const e = raw as unknown as Encounter;
-  if (e.performed === undefined && e.report === undefined) return false;
-  if (!isCalendarDate(e.dateOfService)) return false;
-  const birthDate = e.patient.birthDate;
-  if (birthDate !== undefined && (!isCalendarDate(birthDate) || birthDate > e.dateOfService)) return false;
-  if (e.history?.some((h) => !isCalendarDate(h.dateOfService))) return false;
-  if (e.morphometry !== undefined || e.priorMorphometry !== undefined) return false;
-  return true;
 }
 
 /** Validates one untrusted value as an Encounter with zod alone (the reference the fast path is tested against). */
@@ -137,8 +124,8 @@ export function parseEncounterStrictly(raw: unknown): ParsedEncounter {
  */
 export function parseEncounter(raw: unknown): ParsedEncounter {
   if (++validated <= FAST_PATH_AFTER) return parseEncounterStrictly(raw);
-  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && passesFastPath(raw as Record<string, unknown>)) {
-    return { ok: true, encounter: raw as Encounter };
+  if (isValidEncounter(raw, compiledSchema())) {
+    return { ok: true, encounter: raw };
   }
   return parseEncounterStrictly(raw);
 }
