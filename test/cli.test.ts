@@ -262,9 +262,20 @@ describe('dxacode: one module per command, imported when the command runs', () =
 
   it('check loads neither the server, the store nor the interchange formats', () => {
     const graph = staticGraph('check.ts');
-    expect([...graph.files].map(src)).toEqual(expect.arrayContaining(['cli/batch.ts', 'engine/check.ts', 'contract/encounter.ts']));
-    expect(graph.packages).toContain('zod');
+    expect([...graph.files].map(src)).toEqual(expect.arrayContaining(['cli/batch.ts', 'engine/check.ts', 'engine/encounter-shape.ts', 'io/encounter-validator.ts']));
     expect([...graph.files].map(src).filter((f) => /^(server|store|interchange)\//.test(f))).toEqual([]);
     for (const heavy of ['fastify', 'kysely', 'pg', 'better-sqlite3', '@medplum/core', 'pino']) expect(graph.packages).not.toContain(heavy);
+    // Valid input is told by the validator compiled at build time; zod (engine/validate.ts) is imported only to
+    // explain an item it rejects.
+    expect([...graph.files].map(src)).not.toContain('engine/validate.ts');
+    expect(graph.packages).not.toContain('zod');
+  });
+
+  it("check's knowledge loader reads the build's snapshot without YAML or zod; they load only when it cannot serve", () => {
+    const graph = staticGraph('../io/knowledge-snapshot.ts');
+    expect([...graph.files].map(src)).toEqual(expect.arrayContaining(['knowledge/indexes.ts', 'knowledge/official.ts']));
+    expect([...graph.files].map(src)).not.toContain('knowledge/schema.ts');
+    expect([...graph.packages]).toEqual([]);
+    expect([...staticGraph('../io/knowledge-files.ts').packages]).toEqual(expect.arrayContaining(['yaml', 'zod']));
   });
 });

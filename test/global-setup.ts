@@ -1,6 +1,6 @@
 /**
  * Builds dist/ once before the tests that run the real `dxacode` binary, so they never test a stale build; the
- * workbench page's browser code (dist/web) too, which the browser tests load, and the embedded knowledge's snapshot.
+ * workbench page's browser code (dist/web) too, which the browser tests load, and the files `npm run generate` makes.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,6 @@ export default function setup(): void {
   for (const project of ['tsconfig.build.json', 'tsconfig.web.json']) {
     execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', project], { cwd: root, stdio: 'inherit' });
   }
-  // As `npm run build` does: the embedded knowledge's snapshot, which the built CLI loads (src/io/knowledge-snapshot.ts).
-  execFileSync(process.execPath, ['--input-type=module', '-e', "await (await import('./dist/io/knowledge-snapshot.js')).writeKnowledgeSnapshot()"], { cwd: root, stdio: 'inherit' });
+  // As `npm run build` does: the files generated for the built CLI (src/io/knowledge-snapshot.ts, encounter-validator.ts).
+  execFileSync('npm', ['run', '--silent', 'generate'], { cwd: root, stdio: 'inherit' });
 }

@@ -1,10 +1,13 @@
 /**
  * The one input loop of `dxacode check` and `dxacode claim`: reads an encounter input (one JSON object, a JSON array
  * or NDJSON) batch by batch, parses and validates every item, reports each unusable one on standard error with its
- * location, and hands the valid encounters on in input order.
+ * location, and hands the valid encounters on in input order. Valid input is told by the validator compiled at
+ * build time (io/encounter-validator.ts); zod (engine/validate.ts) is loaded only for an item it rejects, to say why.
  */
 import type { Encounter } from '../contract/encounter.js';
-import { parseEncounter } from '../engine/index.js';
+import { isValidEncounter } from '../engine/encounter-shape.js';
+import type { ParsedEncounter } from '../engine/validate.js';
+import { loadEncounterValidator } from '../io/encounter-validator.js';
 import { parseItem, type EncounterInput, type InputItem, type InputShape } from '../io/input.js';
 
 /** The input being read: its name for messages (a file name or <stdin>) and its shape. */
@@ -26,8 +29,8 @@ export function itemLocation(source: InputSource, item: { index: number; line: n
 /** One input item after parsing and validation: the encounter, or the standard error lines saying why it is unusable. */
 export type ReadItem = { ok: true; encounter: Encounter } | { ok: false; problems: string };
 
-/** Parses and validates one input item. */
-export function readItem(raw: InputItem, source: InputSource): ReadItem {
+/** Parses one input item and validates it with `parseEncounter` (engine/validate.ts). */
+export function readItem(raw: InputItem, source: InputSource, parseEncounter: (value: unknown) => ParsedEncounter): ReadItem {
   const item = parseItem(raw);
   if (item.kind === 'syntax-error') return { ok: false, problems: `dxacode: ${itemLocation(source, item)}: ${item.message}\n` };
   const parsed = parseEncounter(item.value);
@@ -50,12 +53,20 @@ export interface EncounterBatch {
  */
 export async function forEachBatch(input: EncounterInput, name: string, stderr: (text: string) => void, use: (batch: EncounterBatch) => void | Promise<void>): Promise<number> {
   const source: InputSource = { name, shape: input.shape };
+  const validator = loadEncounterValidator();
+  let parseEncounter: ((value: unknown) => ParsedEncounter) | undefined;
   let unusable = 0;
   for await (const items of input.batches) {
     const encounters: Encounter[] = [];
     let problems = '';
     for (const raw of items) {
-      const read = readItem(raw, source);
+      const item = parseItem(raw);
+      if (validator && item.kind === 'value' && isValidEncounter(item.value, validator)) {
+        encounters.push(item.value);
+        continue;
+      }
+      parseEncounter ??= (await import('../engine/validate.js')).parseEncounter;
+      const read = readItem(item, source, parseEncounter);
       if (read.ok) encounters.push(read.encounter);
       else {
         unusable++;

@@ -4,7 +4,8 @@
  * checked by interchange.ts, loaded only then.
  */
 import { stringifyResult } from '../contract/serialize.js';
-import { check } from '../engine/index.js';
+// engine/check.js, not engine/index.js, which would load zod with engine/validate.js (batch.ts loads it on need).
+import { check } from '../engine/check.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import { forEachBatch } from './batch.js';
 import { EXIT } from './exit.js';

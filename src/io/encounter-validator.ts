@@ -1,0 +1,59 @@
+/**
+ * The Encounter contract's JSON Schema validator compiled at build time: `npm run build` has ajv generate its
+ * standalone code into dist/contract/encounter-validator.cjs, headed by a SHA-256 of the contract modules it was
+ * generated from. `dxacode check` validates valid input with it and never loads zod nor compiles the schema at run
+ * time (zod then runs only to explain input this rejects: engine/validate.ts). A file that is missing or was
+ * generated from other contract code is never used.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ENCOUNTER_AJV_OPTIONS, type EncounterSchemaValidator } from '../engine/encounter-shape.js';
+
+/** Where the build writes the validator: dist/contract/ beside the compiled contract (never under src/). */
+export const ENCOUNTER_VALIDATOR_FILE = fileURLToPath(new URL('../contract/encounter-validator.cjs', import.meta.url));
+
+/** The modules the Encounter's JSON Schema is generated from (found beside this module, as .js in dist/). */
+const CONTRACT_MODULES = ['../contract/encounter', '../contract/dates', '../contract/values', '../contract/json-schema', '../engine/encounter-shape', '../io/encounter-validator'];
+
+const HEADER = '// dxacode: ajv standalone code of encounter.schema.json; contract digest ';
+
+/** SHA-256 over the contract modules' code and the ajv options (those modules hold them too). */
+export function contractDigest(): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify(ENCOUNTER_AJV_OPTIONS));
+  const ext = extname(fileURLToPath(import.meta.url));
+  for (const module of CONTRACT_MODULES) {
+    const url = new URL(`${module}${ext}`, import.meta.url);
+    const code = existsSync(url) ? readFileSync(url) : Buffer.alloc(0);
+    hash.update(`${module}\0${code.byteLength}\0`);
+    hash.update(code);
+  }
+  return hash.digest('hex');
+}
+
+/** The validator generated at build time, or undefined when there is none or it was generated from other contract code. */
+export function loadEncounterValidator(file = ENCOUNTER_VALIDATOR_FILE): EncounterSchemaValidator | undefined {
+  let head: string;
+  try {
+    head = readFileSync(file, 'latin1').slice(0, HEADER.length + 64);
+  } catch {
+    return undefined;
+  }
+  if (head !== `${HEADER}${contractDigest()}`) return undefined;
+  return createRequire(import.meta.url)(file) as EncounterSchemaValidator;
+}
+
+/** Generates the validator's standalone code from the contract's JSON Schema and writes it (run by `npm run build`). */
+export async function writeEncounterValidator(file = ENCOUNTER_VALIDATOR_FILE): Promise<string> {
+  const { contractJsonSchemas } = await import('../contract/json-schema.js');
+  const require = createRequire(import.meta.url);
+  const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const standaloneCode = (require('ajv/dist/standalone/index.js') as typeof import('ajv/dist/standalone/index.js')).default;
+  const ajv = new Ajv2020({ ...ENCOUNTER_AJV_OPTIONS, code: { source: true } });
+  const validate = ajv.compile(contractJsonSchemas()['encounter.schema.json'] as object);
+  writeFileSync(file, `${HEADER}${contractDigest()}\n${standaloneCode(ajv, validate)}\n`);
+  return file;
+}
