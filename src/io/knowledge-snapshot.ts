@@ -48,7 +48,7 @@ export const KNOWLEDGE_FILES = {
  * reader, the file reader): a change to one makes a snapshot stale even when the data did not change. Found beside
  * this module, so that a run from src/ (the tests, with .ts files) never takes a snapshot built from dist/.
  */
-const VALIDATING_MODULES = ['../knowledge/schema', '../knowledge/compile', '../knowledge/pack-file', '../io/knowledge-files', '../io/knowledge-snapshot'];
+const VALIDATING_MODULES = ['../knowledge/schema', '../knowledge/compile', '../knowledge/official', '../knowledge/import/text', '../knowledge/pack-file', '../io/knowledge-files', '../io/knowledge-snapshot'];
 
 /** Version of the snapshot's layout; a snapshot of another layout is not read. */
 const SNAPSHOT_FORMAT = 1;

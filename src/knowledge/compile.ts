@@ -29,7 +29,7 @@ import type { Source } from '../contract/result.js';
 import { KnowledgeError } from './errors.js';
 import { indexKnowledge } from './indexes.js';
 import type { PackIndex } from './packs.js';
-import { readCodeList, type CodeList, type CoverageArticle, type HcpcsCodeSet, type IcdCodeSet, type MueTable, type RvuTable } from './official.js';
+import { embeddedMueRows, embeddedRvuRows, readCodeList, type CodeList, type CoverageArticle, type CsvRows, type HcpcsCodeSet, type IcdCodeSet, type MueTable, type RvuTable } from './official.js';
 
 /** Raw tables as read from disk (or built in memory by a test). */
 export interface KnowledgeSources {
@@ -216,8 +216,9 @@ export interface KnowledgeTables {
   articles: z.infer<typeof BillingArticles>;
   /** The MCD export copies the articles name, by file. */
   articleFiles: Record<string, unknown>;
-  mueCsv: string;
-  rvuCsv: string;
+  /** The MUE and PFS relative value rows of data/cms/ by column. */
+  mueRows: CsvRows;
+  rvuRows: CsvRows;
   /** The complete ICD-10-CM valid-code list; every code of `billable` is on it. */
   icdCodes: CodeList;
   hcpcsCodes: CodeList;
@@ -237,8 +238,8 @@ export function validateKnowledgeSources(sources: KnowledgeSources): KnowledgeTa
     billable: parseIcdTsv(sources.icd10Tsv),
     articles: validate(BillingArticles, official.articles, 'medicare-billing-articles'),
     articleFiles: official.articleFiles,
-    mueCsv: official.mueCsv,
-    rvuCsv: official.rvuCsv,
+    mueRows: embeddedMueRows(official.mueCsv, 'cms/mue-2026q4-bone-density.csv'),
+    rvuRows: embeddedRvuRows(official.rvuCsv, 'cms/pprrvu-2024-bone-density.csv'),
     icdCodes: readCodeList(official.icd10cmCodesGz, 'cms/icd10cm-codes-2026-04.txt.gz'),
     hcpcsCodes: readCodeList(official.hcpcsCodesGz, 'cms/hcpcs-level2-2026-07-codes.txt.gz'),
   };

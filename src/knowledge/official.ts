@@ -180,8 +180,11 @@ export interface CoverageArticle {
   url: string | undefined;
 }
 
+/** Rows of an embedded CSV file by column name (compile.ts reads them when it validates the tables). */
+export type CsvRows = Record<string, string>[];
+
 /** Rows of an embedded CSV file by column name, read with the importers' RFC 4180 reader. */
-function csvRows(text: string, file: string, header: string[]): Record<string, string>[] {
+function csvRows(text: string, file: string, header: string[]): CsvRows {
   let records;
   try {
     records = [...delimitedRecords(text, ',', file)];
@@ -198,9 +201,18 @@ function csvRows(text: string, file: string, header: string[]): Record<string, s
   });
 }
 
-/** The embedded MUE transcription (data/cms/mue-2026q4-bone-density.csv): one table per claim type. */
-export function readEmbeddedMue(csv: string, file: string): { professional: MueTable; institutional: MueTable } {
-  const rows = csvRows(csv, file, ['code', 'practitioner_mue', 'practitioner_mai', 'practitioner_rationale', 'outpatient_hospital_mue', 'outpatient_hospital_mai', 'outpatient_hospital_rationale']);
+/** The rows of the embedded MUE transcription (data/cms/mue-2026q4-bone-density.csv), its columns checked. */
+export function embeddedMueRows(csv: string, file: string): CsvRows {
+  return csvRows(csv, file, ['code', 'practitioner_mue', 'practitioner_mai', 'practitioner_rationale', 'outpatient_hospital_mue', 'outpatient_hospital_mai', 'outpatient_hospital_rationale']);
+}
+
+/** The rows of the embedded CY2024 PFS file (data/cms/pprrvu-2024-bone-density.csv), its columns checked. */
+export function embeddedRvuRows(csv: string, file: string): CsvRows {
+  return csvRows(csv, file, ['source_file', 'date_start', 'date_end', 'hcpcs', 'mod', 'status_code', 'pctc_ind', 'glob_days', 'work_rvu', 'non_facility_total', 'facility_total', 'conv_factor']);
+}
+
+/** The embedded MUE transcription (rows of data/cms/mue-2026q4-bone-density.csv): one table per claim type. */
+export function readEmbeddedMue(rows: CsvRows, file: string): { professional: MueTable; institutional: MueTable } {
   const table = (prefix: 'practitioner' | 'outpatient_hospital', label: string): MueTable => {
     const byCode = new Map<string, MueEntry>();
     rows.forEach((r, i) => {
@@ -230,8 +242,7 @@ export function readEmbeddedMue(csv: string, file: string): { professional: MueT
  * The embedded CY2024 PFS rows (data/cms/pprrvu-2024-bone-density.csv, the RVU24A, RVU24AR, RVU24B and RVU24C
  * releases). The release in force on the date of service is used; outside 2024 the last one, labelled with its year.
  */
-export function readEmbeddedRvu(csv: string, file: string): (date: string) => RvuTable {
-  const rows = csvRows(csv, file, ['source_file', 'date_start', 'date_end', 'hcpcs', 'mod', 'status_code', 'pctc_ind', 'glob_days', 'work_rvu', 'non_facility_total', 'facility_total', 'conv_factor']);
+export function readEmbeddedRvu(rows: CsvRows, file: string): (date: string) => RvuTable {
   const releases = new Map<string, { from: string; to: string; byKey: Map<string, RvuEntry> }>();
   for (const r of rows) {
     const release = releases.get(r.source_file!) ?? { from: r.date_start!, to: r.date_end!, byKey: new Map<string, RvuEntry>() };
