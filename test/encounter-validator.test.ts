@@ -67,7 +67,10 @@ describe('the Encounter validator compiled at build time', () => {
     for (const raw of all) {
       expect(validator!(raw)).toBe(runtime(raw));
       const strict = parseEncounterStrictly(raw);
-      expect(isValidEncounter(raw, validator!), JSON.stringify(raw).slice(0, 200)).toBe(strict.ok);
+      const fast = isValidEncounter(raw, validator!);
+      // An encounter with vertebral heights is always left to zod; any other, zod and the fast path agree on.
+      const heights = raw !== null && typeof raw === 'object' && ('morphometry' in raw || 'priorMorphometry' in raw);
+      if (fast || !heights) expect(fast, JSON.stringify(raw).slice(0, 200)).toBe(strict.ok);
       if (strict.ok) {
         expect(strict.encounter).toEqual(raw);
         valid++;
