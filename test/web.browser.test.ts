@@ -340,6 +340,32 @@ if (!haveChromium()) {
       expect(await page.locator('.coach').textContent()).toContain('Nothing is missing');
     });
 
+    it('drafts a structured report from the facts a radiologist enters, with what it lacks, and downloads it to print', async () => {
+      await page.goto(`${bench.baseUrl}/#/report`);
+      await page.locator('h1', { hasText: 'Report draft' }).waitFor();
+      await page.getByLabel('Date of service').fill('2026-03-02');
+      await page.getByLabel('Age').fill('72');
+      await page.getByLabel('Menopausal status').selectOption('postmenopausal');
+      await page.getByLabel('Indication').fill('Postmenopausal woman with 5 cm historical height loss.');
+      await page.getByLabel('Scanner').fill('Hologic');
+      const row = page.locator('fieldset.result-row').first();
+      await row.getByLabel('Site').selectOption('lumbar-spine');
+      await row.getByLabel('BMD (g/cm²)').fill('0.812');
+      await row.getByLabel('T-score').fill('-2.6');
+      await page.getByLabel('VFA performed, T4-L4 evaluated').check();
+      await page.getByLabel('Fractures (VFA)').fill('T12 2 wedge');
+      await page.getByRole('button', { name: 'Draft the report' }).click();
+      await page.locator('pre.draft-text').waitFor();
+      const text = await page.locator('pre.draft-text').textContent();
+      expect(text).toContain('IMPRESSION: Osteoporosis by WHO criteria (lowest T-score -2.6, lumbar spine). Vertebral fracture of T12.');
+      expect(text).toContain('Moderate (Genant grade 2) wedge fracture of T12.');
+      expect(await page.locator('.draft-missing li').evaluateAll((items) => items.map((i) => i.getAttribute('data-rule')))).toEqual(['doc.order-missing', '', 'doc.signature-missing']);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the printable report (HTML)' }).click()]);
+      expect(download.suggestedFilename()).toBe('dxa-report-2026-03-02.html');
+      expect(readFileSync((await download.path())!, 'utf8')).toContain('<title>T12: grade 2 moderate wedge fracture</title>');
+      await screenshot(page, '12-report-draft');
+    });
+
     it('draws the spine from VFA heights in the encounter view, with a description and a table alternative', async () => {
       const heights = readFileSync(new URL('../examples/morphometry.csv', import.meta.url), 'utf8').trim().split('\n').slice(1).map((line) => {
         const [level, a, m, p, evaluable, reason] = line.split(',');

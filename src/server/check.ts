@@ -6,6 +6,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import { stringifyResult } from '../contract/serialize.js';
 import { INPUT_LIMITS } from '../contract/values.js';
 import { check, parseEncounter } from '../engine/index.js';
+import { formatPath } from '../engine/validate.js';
+import { draftReport } from '../report/draft.js';
+import { reportHtml } from '../report/html.js';
+import { ReportDraftInput } from '../report/input.js';
 import { extract } from '../extract/extract.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import type { Store } from '../store/store.js';
@@ -20,7 +24,7 @@ export interface CheckRouteDeps {
   store?: Store | undefined;
 }
 
-/** POST /v1/check, POST /v1/extract and POST /v1/session. */
+/** POST /v1/check, POST /v1/extract, POST /v1/reports/draft and POST /v1/session. */
 export const checkRoutes: FastifyPluginAsync<CheckRouteDeps> = async (app, deps) => {
   app.post(
     '/v1/check',
@@ -57,6 +61,28 @@ export const checkRoutes: FastifyPluginAsync<CheckRouteDeps> = async (app, deps)
       if (body === null || typeof body !== 'object' || typeof body.report !== 'string' || body.report.trim() === '') throw invalidInput('report', 'the report text as a non-empty string');
       if (body.report.length > INPUT_LIMITS.reportLength) throw new ApiProblem('http.body-too-large', `report: expected at most ${INPUT_LIMITS.reportLength} characters`);
       return extract(body.report);
+    },
+  );
+
+  app.post(
+    '/v1/reports/draft',
+    {
+      config: { action: 'encounter.read' },
+      schema: {
+        tags: ['check'],
+        summary: "Draft a structured DXA/VFA report from the study's facts (docs/report-drafting.md): the text, the printable HTML with the spine picture, what it still lacks with the rule that would hold the claim, and the density category. Stores nothing. Role: viewer.",
+        body: ref('ReportDraftInput'),
+        response: {
+          200: object({ text: S.string, html: S.string, missing: { type: 'array', items: object({ element: S.string, rule: { type: ['string', 'null'] }, message: S.string }, ['element', 'rule', 'message']) }, classification: { type: 'object' } }, ['text', 'html', 'missing', 'classification'], 'The draft'),
+          ...problemResponses(400, 401, 413, 415),
+        },
+      },
+    },
+    async (request) => {
+      const parsed = ReportDraftInput.safeParse(request.body);
+      if (!parsed.success) throw invalidEncounter(parsed.error.issues.slice(0, 20).map((issue) => ({ field: formatPath(issue.path), message: issue.message })));
+      const draft = draftReport(parsed.data);
+      return { text: draft.text, html: reportHtml(parsed.data, draft), missing: draft.missing, classification: draft.classification };
     },
   );
 

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { contractJsonSchemas } from '../contract/json-schema.js';
 import { ReportFacts } from '../extract/facts.js';
+import { ReportDraftInput } from '../report/input.js';
 
 interface JsonSchemaDocument {
   $defs?: Record<string, unknown>;
@@ -35,10 +36,13 @@ export function openApiBase(version: string): Record<string, unknown> {
   const encounter = schemas['encounter.schema.json'] as JsonSchemaDocument;
   const result = schemas['result.schema.json'] as JsonSchemaDocument;
   const facts = z.toJSONSchema(ReportFacts, { io: 'output', unrepresentable: 'any' }) as JsonSchemaDocument;
+  const draftInput = z.toJSONSchema(ReportDraftInput, { io: 'input', unrepresentable: 'any' }) as JsonSchemaDocument;
   const components: Record<string, unknown> = {};
   const { $defs: _factDefs, ...factsSchema } = facts;
   components.ReportFacts = relink(factsSchema);
-  for (const doc of [encounter, result, facts]) for (const [name, schema] of Object.entries(doc.$defs ?? {})) components[name] = relink(schema);
+  const { $defs: _draftDefs, ...draftSchema } = draftInput;
+  components.ReportDraftInput = relink(draftSchema);
+  for (const doc of [encounter, result, facts, draftInput]) for (const [name, schema] of Object.entries(doc.$defs ?? {})) components[name] = relink(schema);
   components.Problems = {
     type: 'object',
     required: ['findings'],

@@ -10,6 +10,7 @@ import { replaceChildren } from './dom.js';
 import { renderEncounter } from './encounter.js';
 import { installShortcuts } from './keyboard.js';
 import { renderNewEncounter } from './new-encounter.js';
+import { renderReportDraft } from './report-draft.js';
 import { renderSignIn } from './signin.js';
 import type { Session } from './types.js';
 import { announce, clearStaleStatus, showError, type View } from './ui.js';
@@ -26,6 +27,7 @@ interface Route {
 const ROUTES: Route[] = [
   { pattern: /^\/worklist$/, nav: 'worklist', title: 'Worklist', view: renderWorklist, params: [] },
   { pattern: /^\/new$/, nav: 'new', title: 'New encounter', view: renderNewEncounter, params: [] },
+  { pattern: /^\/report$/, nav: 'report', title: 'Report draft', view: renderReportDraft, params: [] },
   { pattern: /^\/encounters\/([^/]+)$/, nav: 'worklist', title: 'Encounter', view: renderEncounter, params: ['id'] },
   { pattern: /^\/batches$/, nav: 'batches', title: 'Batches', view: renderBatches, params: [] },
   { pattern: /^\/batches\/([^/]+)$/, nav: 'batches', title: 'Batch', view: renderBatches, params: ['id'] },
