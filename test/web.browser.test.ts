@@ -416,6 +416,7 @@ if (!haveChromium()) {
       const found = [
         ...(await scan('#/worklist', 'main h1')),
         ...(await scan('#/new', '.coach')),
+        ...(await scan('#/report', 'form.report-draft')),
         ...(await scan(`#/encounters/${encounterId}`, 'li.finding')),
         ...(await scan('#/batches', 'main h1')),
         ...(await scan('#/dashboard', 'figure.chart svg')),
