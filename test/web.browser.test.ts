@@ -134,6 +134,12 @@ if (!haveChromium()) {
         await page.getByRole('button', { name: 'Add claim line' }).click();
         await page.locator('fieldset.claim-line input[name=code]').last().fill(code);
       }
+      // Diagnoses per line: a code that is not ICD-10-CM is named at its line's field.
+      await page.locator('fieldset.claim-line input[name=lineDiagnoses]').last().fill('M80.08XA, 7708');
+      await page.getByRole('button', { name: 'Preview the check' }).click();
+      await page.getByText('Claim line 2: diagnosis 7708 is not an ICD-10-CM code (e.g. M81.0).').first().waitFor();
+      expect(await page.locator('fieldset.claim-line input[name=lineDiagnoses]').last().getAttribute('aria-invalid')).toBe('true');
+      await page.locator('fieldset.claim-line input[name=lineDiagnoses]').last().fill('M80.08XA');
       // A preview checks without saving: the verdict, the recommended claim and the errors, and no field error left.
       await page.getByRole('button', { name: 'Preview the check' }).click();
       await page.locator('.preview h2', { hasText: 'Preview (not saved)' }).waitFor();

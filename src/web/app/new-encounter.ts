@@ -39,9 +39,10 @@ function claimLineRow(onRemove: (row: HTMLElement) => void): HTMLElement {
   const code = h('input', { type: 'text', name: 'code', pattern: CODE_PATTERN, maxlength: '5', size: '7', autocomplete: 'off', spellcheck: 'false', placeholder: '77080', class: 'mono' });
   const modifiers = h('input', { type: 'text', name: 'modifiers', size: '10', autocomplete: 'off', spellcheck: 'false', placeholder: '26, GA', class: 'mono' });
   const units = h('input', { type: 'number', name: 'units', min: '1', max: '999', step: '1', value: '1', class: 'input-narrow' });
+  const lineDiagnoses = h('input', { type: 'text', name: 'lineDiagnoses', size: '18', autocomplete: 'off', spellcheck: 'false', placeholder: 'as the encounter', class: 'mono' });
   const row = h('fieldset', { class: 'claim-line' });
   const remove = h('button', { type: 'button', class: 'button-quiet', onclick: () => onRemove(row) }, 'Remove line');
-  row.append(h('legend', {}, 'Claim line'), field('Code', code), field('Modifiers', modifiers), field('Units', units), remove);
+  row.append(h('legend', {}, 'Claim line'), field('Code', code), field('Modifiers', modifiers), field('Units', units), field('Line diagnoses', lineDiagnoses, 'Up to 4, comma-separated; empty: the first 4 of the encounter.'), remove);
   return row;
 }
 
@@ -130,7 +131,12 @@ export async function renderNewEncounter(ctx: ViewContext): Promise<void> {
       if (!new RegExp(`^${CODE_PATTERN}$`).test(code)) problems.push(`Claim line ${i + 1}: ${code} is not a CPT or HCPCS code.`, row.querySelector<HTMLInputElement>('input[name=code]')!);
       for (const m of mods) if (!MODIFIER_PATTERN.test(m)) problems.push(`Claim line ${i + 1}: modifier ${m} should be two letters or digits.`, row.querySelector<HTMLInputElement>('input[name=modifiers]')!);
       if (!Number.isInteger(units) || units < 1 || units > 999) problems.push(`Claim line ${i + 1}: units should be a whole number from 1 to 999.`, row.querySelector<HTMLInputElement>('input[name=units]')!);
-      claimLines.push({ code: code.toUpperCase(), ...(mods.length ? { modifiers: mods } : {}), units, ...(dx.length ? { diagnoses: dx.slice(0, 4) } : {}) });
+      const lineDxInput = row.querySelector<HTMLInputElement>('input[name=lineDiagnoses]')!;
+      const lineDx = splitList(lineDxInput.value).map((c) => c.toUpperCase());
+      for (const c of lineDx) if (!ICD_PATTERN.test(c)) problems.push(`Claim line ${i + 1}: diagnosis ${c} is not an ICD-10-CM code (e.g. M81.0).`, lineDxInput);
+      if (lineDx.length > 4) problems.push(`Claim line ${i + 1}: a line points to at most 4 diagnoses (837P SV107).`, lineDxInput);
+      const pointed = lineDx.length ? lineDx : dx.slice(0, 4);
+      claimLines.push({ code: code.toUpperCase(), ...(mods.length ? { modifiers: mods } : {}), units, ...(pointed.length ? { diagnoses: pointed } : {}) });
     });
     if (placed.length) return { problems: placed.map((p) => p.message), placed };
     const encounter: Encounter = {
