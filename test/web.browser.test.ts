@@ -218,6 +218,8 @@ if (!haveChromium()) {
       await page.getByRole('link', { name: /Worklist/ }).first().click();
       await page.locator('table.worklist tbody tr').first().waitFor();
       expect(await page.locator('table.worklist tbody tr').count()).toBe(1);
+      // Payer names, not pack ids.
+      expect(await page.locator('table.worklist tbody tr td:nth-child(4)').first().textContent()).not.toBe('medicare');
       await page.getByLabel('Verdict').selectOption('clean');
       await page.getByRole('button', { name: 'Apply' }).click();
       await page.getByText('No encounters match these filters.').waitFor();
@@ -295,12 +297,16 @@ if (!haveChromium()) {
       await page.keyboard.press('g');
       await page.keyboard.press('w');
       await page.waitForURL(/#\/worklist$/);
-      // Typing in a field never fires a shortcut.
-      await page.getByLabel('Rule id').focus();
+      // Typing in a field never fires a shortcut (a select's type-ahead included).
+      await page.getByLabel('Date of service from').focus();
       await page.keyboard.type('gn');
       expect(page.url()).toMatch(/#\/worklist$/);
-      expect(await page.getByLabel('Rule id').inputValue()).toBe('gn');
-      await page.getByLabel('Rule id').fill('');
+      await page.getByLabel('Rule', { exact: true }).focus();
+      await page.keyboard.type('gn');
+      expect(page.url()).toMatch(/#\/worklist$/);
+      // The rule filter lists the catalogue's rules by family, in words.
+      expect(await page.locator('select[name=rule] optgroup').count()).toBeGreaterThanOrEqual(10);
+      expect(await page.locator('select[name=rule] option[value="pair.combined-code"]').count()).toBe(1);
       await page.locator('h1').focus();
       await page.keyboard.press('?');
       expect(await page.locator('#help').getAttribute('open')).not.toBeNull();

@@ -2,8 +2,10 @@
  * The worklist: stored encounters with their latest verdict, filtered by verdict, payer, dates and rule. Filters
  * and paging live in the URL (#/worklist?verdict=reject&offset=25) so Back, reload and shared links keep them.
  */
+import { RULES } from '../../rules/catalogue.js';
 import { getJson, query } from './api.js';
 import { formatDateTime, h, replaceChildren, verdictBadge } from './dom.js';
+import { FAMILY_LABELS } from './encounter.js';
 import { fillPayerOptions, loadKnowledge } from './knowledge.js';
 import { VERDICTS, type EncounterSummary } from './types.js';
 import { field, pageHeading, showError, type ViewContext } from './ui.js';
@@ -21,7 +23,22 @@ export async function renderWorklist(ctx: ViewContext): Promise<void> {
   const payer = h('select', { name: 'payer' }, h('option', { value: '' }, 'Any payer'));
   const from = h('input', { type: 'date', name: 'from', value: filters.from });
   const to = h('input', { type: 'date', name: 'to', value: filters.to });
-  const rule = h('input', { type: 'text', name: 'rule', value: filters.rule, placeholder: 'e.g. pair.combined-code', spellcheck: 'false', autocomplete: 'off' });
+  // Every rule of the catalogue, by family, with its summary: the filter is chosen, not typed from memory.
+  const families = [...new Set(Object.values(RULES).map((r) => r.family))];
+  const rule = h(
+    'select',
+    { name: 'rule' },
+    h('option', { value: '' }, 'Any rule'),
+    families.map((family) =>
+      h(
+        'optgroup',
+        { label: FAMILY_LABELS[family] ?? family },
+        Object.entries(RULES)
+          .filter(([, r]) => r.family === family)
+          .map(([id, r]) => h('option', { value: id, selected: id === filters.rule, title: r.summary }, `${id}: ${r.summary.length > 70 ? `${r.summary.slice(0, 67)}...` : r.summary}`)),
+      ),
+    ),
+  );
   const rechecked = h('select', { name: 'rechecked' }, h('option', { value: '' }, 'Any'), h('option', { value: 'changed', selected: filters.rechecked === 'changed' }, 'Verdict changed by a knowledge update'));
   const go = (next: Record<string, string | number | undefined>) => {
     location.hash = `#/worklist${query(next)}`;
@@ -33,22 +50,27 @@ export async function renderWorklist(ctx: ViewContext): Promise<void> {
       'aria-label': 'Filter the worklist',
       onsubmit: (event: Event) => {
         event.preventDefault();
-        go({ verdict: verdict.value, payer: payer.value, from: from.value, to: to.value, rule: rule.value.trim(), rechecked: rechecked.value });
+        go({ verdict: verdict.value, payer: payer.value, from: from.value, to: to.value, rule: rule.value, rechecked: rechecked.value });
       },
     },
     field('Verdict', verdict),
     field('Payer', payer),
     field('Date of service from', from),
     field('to', to),
-    field('Rule id', rule),
+    field('Rule', rule),
     field('Recheck', rechecked),
     h('div', { class: 'filter-actions' }, h('button', { type: 'submit', class: 'button-primary' }, 'Apply'), h('a', { href: '#/worklist', class: 'button-link' }, 'Clear')),
   );
   const tableHolder = h('div', { class: 'table-holder', 'aria-busy': 'true' }, h('p', { class: 'muted' }, 'Loading encounters…'));
   replaceChildren(ctx.main, pageHeading('Worklist', h('a', { href: '#/new', class: 'button-primary button-link-solid' }, 'New encounter')), form, tableHolder);
 
-  loadKnowledge()
-    .then((info) => fillPayerOptions(payer, info, filters.payer))
+  // Payer names, not pack ids, in the filter and the rows (ids stay as the rows' fallback and tooltip).
+  const payerNames = new Map<string, string>();
+  const knowledge = loadKnowledge()
+    .then((info) => {
+      fillPayerOptions(payer, info, filters.payer);
+      for (const p of info.payers) payerNames.set(p.id, p.name);
+    })
     .catch((error: unknown) => showError(error, 'The payer list could not be loaded.'));
 
   let rows: EncounterSummary[];
@@ -60,6 +82,7 @@ export async function renderWorklist(ctx: ViewContext): Promise<void> {
     showError(error, 'The worklist could not be loaded.');
     return;
   }
+  await knowledge;
   tableHolder.removeAttribute('aria-busy');
   const counts = VERDICTS.map((v) => ({ v, n: rows.filter((r) => r.verdict === v).length }));
   const summary = rows.length === 0 ? 'No encounters match these filters.' : `Showing ${offset + 1}–${offset + rows.length}${counts.some((c) => c.n) ? ': ' + counts.filter((c) => c.n).map((c) => `${c.n} ${c.v}`).join(', ') : ''}.`;
@@ -82,7 +105,7 @@ export async function renderWorklist(ctx: ViewContext): Promise<void> {
           h('td', {}, verdictBadge(row.verdict)),
           h('td', {}, h('a', { href: `#/encounters/${encodeURIComponent(row.id)}`, class: 'row-link' }, row.externalId ?? row.id)),
           h('td', {}, row.dateOfService),
-          h('td', {}, row.payer),
+          h('td', { title: row.payer }, payerNames.get(row.payer) ?? row.payer),
           h('td', { class: 'num' }, String(row.latestVersion)),
           h('td', {}, formatDateTime(row.checkedAt)),
         ),
