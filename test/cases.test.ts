@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { runCase, runPackCases } from '../src/engine/cases.js';
+import { knowledgeWithPack, runCase, runPackCases } from '../src/engine/cases.js';
 import { EMBEDDED_KNOWLEDGE_DIR, loadKnowledge, PACK_FILE } from '../src/io/knowledge-files.js';
 import { readPackFile } from '../src/knowledge/pack-file.js';
+import { compilePack } from '../src/knowledge/packs.js';
 import { CaseExpect, PackCase } from '../src/knowledge/schema.js';
 import { Result } from '../src/contract/result.js';
 
@@ -59,9 +60,17 @@ for (const file of packFiles) {
   const pack = readPackFile(file, readFileSync(join(PACKS_DIR, file), 'utf8')).pack!;
   describe(`payers/${file}: the cases of ${pack.id} ${pack.version}`, () => {
     it('carries cases', () => expect(pack.cases?.length).toBeGreaterThan(0));
-    const outcomes = runPackCases(pack, `payers/${file}`, knowledge);
-    for (const outcome of outcomes) {
-      it(outcome.name, () => {
+    // Each case is checked inside its own test, not while the file is collected, so that a mutation run
+    // (docs/mutation-testing.md) knows which case reaches which code; runPackCases does the same per case.
+    const withPack = knowledgeWithPack(knowledge, compilePack(pack, `payers/${file}`, (code) => knowledge.codes.byCode.has(code)));
+    it('passes as a whole, as `dxacode policy test` and the upload route run it', () => {
+      const outcomes = runPackCases(pack, `payers/${file}`, knowledge);
+      expect(outcomes.map((o) => o.name)).toEqual(pack.cases?.map((c) => c.name));
+      expect(outcomes.filter((o) => !o.ok)).toEqual([]);
+    });
+    for (const c of pack.cases ?? []) {
+      it(c.name, () => {
+        const outcome = runCase(c.name, { payer: pack.id, ...(pack.caseDefaults ?? {}), ...c.encounter }, c.expect, withPack);
         if (outcome.result) expect(() => Result.parse(outcome.result)).not.toThrow();
         expect(outcome.differences).toEqual([]);
       });
