@@ -15,6 +15,7 @@ export default defineConfig({
       'test/cases.test.ts',
       'test/corpus.test.ts',
       'src/rules/*.test.ts',
+      'test/units-claim-line-mue.test.ts',
       'src/extract/*.test.ts',
       'src/knowledge/versions.test.ts',
     ],
