@@ -16,6 +16,7 @@ export default defineConfig({
       'test/corpus.test.ts',
       'src/rules/*.test.ts',
       'test/units-claim-line-mue.test.ts',
+      'test/case-harness.test.ts',
       'src/extract/*.test.ts',
       'src/knowledge/versions.test.ts',
     ],

@@ -1,0 +1,123 @@
+/**
+ * The rule-case harness (src/engine/cases.ts) can fail: every kind of expectation a case file or a payer pack may
+ * state is shown to report a difference when the result does not match it, and none when it does. Without this a
+ * harness that compared nothing would pass every case in cases/ and every pack's cases (`dxacode policy test`).
+ * The encounters are cases of cases/mue-units.yaml and cases/report-documentation.yaml.
+ */
+import { describe, expect, it } from 'vitest';
+import type { CaseExpect } from '../src/knowledge/schema.js';
+import { resultDifferences, resultSummary, runCase } from '../src/engine/cases.js';
+import { loadKnowledge } from '../src/io/knowledge-files.js';
+
+const knowledge = loadKnowledge();
+const defaults = {
+  dateOfService: '2026-03-02',
+  patient: { sex: 'female', age: 72 },
+  payer: 'medicare',
+  jurisdiction: 'J15',
+  orderingProvider: { treating: true },
+  diagnoses: ['M85.851', 'Z78.0'],
+  clinical: { estrogenDeficient: true, tScoreLowest: -2.6 },
+  history: [],
+};
+/** Two units of 77081 over its MUE of 1: units.over-mue@0:error, recommended 77081 (cases/mue-units.yaml). */
+const overMue = { ...defaults, performed: [{ procedure: 'dxa-peripheral' }], claim: { lines: [{ code: '77081', units: 2, diagnoses: ['M85.851'] }] } };
+/** 77083 has no MUE in the CMS table: units not checked (cases/mue-units.yaml). */
+const noMue = { ...defaults, payer: 'aetna-cpb-0134', performed: [{ procedure: 'radiographic-absorptiometry', sites: ['finger'] }], claim: { lines: [{ code: '77083', diagnoses: ['M85.851'] }] } };
+const report = 'DXA of the lumbar spine was performed.\nL1-L4 BMD 0.912 g/cm2, T-score -1.6.\nIMPRESSION: Osteopenia of the spine.\nElectronically signed by Robert Chen, MD on 03/02/2026\n';
+/** A report whose T-score fills clinical.tScoreLowest (cases/report-documentation.yaml). */
+const fromReport = { ...defaults, clinical: {}, diagnoses: [], performed: undefined, report };
+
+const differences = (encounter: Record<string, unknown>, want: CaseExpect) => runCase('case', encounter, want, knowledge).differences;
+
+describe('the rule-case harness', () => {
+  it('passes a result that matches every kind of expectation', () => {
+    expect(
+      differences(overMue, {
+        verdict: 'reject',
+        findings: ['units.over-mue', 'units.over-mue@0', 'units.over-mue:error', 'units.over-mue@0:error'],
+        notFindings: ['units.over-mue@1', 'units.over-mue:warning', 'units.over-mue-date'],
+        recommended: ['77081'],
+        recommendedPointers: [['M85.851', 'Z78.0']],
+        notUnchecked: ['units'],
+        messages: { 'units.over-mue': 'exceed the MUE of 1' },
+        fixes: { 'units.over-mue': 'Bill 1 unit.' },
+        params: { 'units.over-mue@0': { code: '77081', mue: 1 } },
+        paths: { 'units.over-mue@0': 'claim.lines[0].units' },
+        counts: { 'units.over-mue': 1, 'units.over-mue@1': 0 },
+      }),
+    ).toEqual([]);
+    expect(differences(noMue, { unchecked: ['units'], uncheckedReasons: { units: 'no MUE value is known for 77083' } })).toEqual([]);
+    expect(differences(fromReport, { fromReport: ['clinical.tScoreLowest'], notFromReport: ['clinical.heightLossHistoricalCm'] })).toEqual([]);
+  });
+
+  it('reports a wrong verdict, a missing finding and an unwanted one, by rule, line and severity', () => {
+    expect(differences(overMue, { verdict: 'clean' })).toEqual(['verdict: expected clean, got reject']);
+    const got = 'got units.over-mue@0:error, medicare.bmm-qualified:info';
+    for (const spec of ['units.over-mue@1', 'units.over-mue:warning', 'units.over-mue@0:warning', 'units.over-mue-date']) {
+      expect(differences(overMue, { findings: [spec] })).toEqual([`findings: expected ${spec}, ${got}`]);
+    }
+    expect(differences(overMue, { notFindings: ['units.over-mue@0:error'] })).toEqual([`findings: did not expect units.over-mue@0:error, ${got}`]);
+    expect(differences(noMue, { findings: ['units.over-mue'] })[0]).toMatch(/^findings: expected units.over-mue, got /);
+  });
+
+  it('reports a different recommended claim: lines, pointers and diagnoses', () => {
+    expect(differences(overMue, { recommended: ['77081-26'] })).toEqual(['recommended: expected 77081-26, got 77081']);
+    expect(differences(overMue, { recommended: [] })).toEqual(['recommended: expected , got 77081']);
+    expect(differences(overMue, { recommendedPointers: [['Z78.0']] })).toEqual(['recommendedPointers: expected [["Z78.0"]], got [["M85.851","Z78.0"]]']);
+    const diagnoses = runCase('case', overMue, {}, knowledge).result!.recommended.diagnoses;
+    expect(differences(overMue, { recommendedDiagnoses: ['M81.0'] })).toEqual([`recommendedDiagnoses: expected M81.0, got ${diagnoses.join(', ')}`]);
+  });
+
+  it('reports unchecked families and reasons that differ', () => {
+    expect(differences(overMue, { unchecked: ['units'] })[0]).toMatch(/^unchecked: expected units, got /);
+    expect(differences(noMue, { notUnchecked: ['units'] })).toEqual([expect.stringMatching(/^unchecked: did not expect units \(.*no MUE value is known for 77083/)]);
+    expect(differences(noMue, { uncheckedReasons: { units: 'the MUE table is missing' } })).toEqual([expect.stringMatching(/^unchecked units: expected a reason containing "the MUE table is missing", got ".*77083/)]);
+    expect(differences(overMue, { uncheckedReasons: { units: 'anything' } })).toEqual(['unchecked units: expected a reason containing "anything", got none']);
+  });
+
+  it('reports messages, fixes, params, paths and counts that differ, and a finding that is not there', () => {
+    expect(differences(overMue, { messages: { 'units.over-mue': 'MUE of 2' } })).toEqual([expect.stringMatching(/^message of units.over-mue: expected it to contain "MUE of 2", got ".*MUE of 1/)]);
+    expect(differences(overMue, { messages: { 'dx.none': 'no diagnosis' } })).toEqual(['message of dx.none: expected it to contain "no diagnosis", got no such finding']);
+    expect(differences(overMue, { fixes: { 'units.over-mue': 'Bill 2 units.' } })).toEqual(['fix of units.over-mue: expected it to contain "Bill 2 units.", got "Bill 1 unit."']);
+    expect(differences(overMue, { fixes: { 'dx.none': 'x' } })).toEqual(['fix of dx.none: expected it to contain "x", got none']);
+    expect(differences(overMue, { params: { 'units.over-mue@0': { mue: 2 } } })[0]).toMatch(/^params of units.over-mue@0: expected \{"mue":2\}, got \{.*"mue":1/);
+    expect(differences(overMue, { params: { 'units.over-mue@0': { code: '77081', units: 1 } } })).toHaveLength(1);
+    expect(differences(overMue, { params: { 'units.over-mue@1': { mue: 1 } } })).toEqual(['params of units.over-mue@1: expected the finding, got units.over-mue@0:error, medicare.bmm-qualified:info']);
+    expect(differences(overMue, { paths: { 'units.over-mue@0': 'claim.lines[0]' } })).toEqual(['path of units.over-mue@0: expected claim.lines[0], got claim.lines[0].units']);
+    expect(differences(overMue, { paths: { 'dx.none': 'diagnoses' } })).toEqual(['path of dx.none: expected diagnoses, got no such finding']);
+    expect(differences(overMue, { counts: { 'units.over-mue': 2 } })).toEqual(['count of units.over-mue: expected 2, got 1 in units.over-mue@0:error, medicare.bmm-qualified:info']);
+    expect(differences(overMue, { counts: { 'units.over-mue@1': 1 } })).toEqual(['count of units.over-mue@1: expected 1, got 0 in units.over-mue@0:error, medicare.bmm-qualified:info']);
+  });
+
+  it('reports fields filled or not filled from the report, and evidence that is not the report text', () => {
+    expect(differences(fromReport, { fromReport: ['clinical.heightLossHistoricalCm'] })[0]).toMatch(/^fromReport: expected clinical.heightLossHistoricalCm, got .*clinical.tScoreLowest/);
+    expect(differences(overMue, { fromReport: ['clinical.tScoreLowest'] })).toEqual(['fromReport: expected clinical.tScoreLowest, got none']);
+    expect(differences(fromReport, { notFromReport: ['clinical.tScoreLowest'] })).toEqual(['fromReport: did not expect clinical.tScoreLowest']);
+    const result = runCase('case', fromReport, {}, knowledge).result!;
+    expect(resultDifferences(result, {}, report)).toEqual([]);
+    expect(resultDifferences(result, {}, report.replace('-1.6', '-2.6'))).toContain('fromReport clinical.tScoreLowest: the evidence span does not match the report text');
+  });
+
+  it('checks that unusable input is refused naming its fields, and reports input that is refused unexpectedly', () => {
+    const zeroUnits = { ...overMue, claim: { lines: [{ code: '77081', units: 0 }] } };
+    expect(runCase('case', zeroUnits, { invalid: ['claim.lines[0].units'] }, knowledge)).toMatchObject({ ok: true, differences: [] });
+    expect(differences(zeroUnits, { invalid: ['claim.lines[0].code'] })).toEqual(['invalid: expected field claim.lines[0].code to be named, got claim.lines[0].units']);
+    expect(runCase('case', overMue, { invalid: ['claim.lines[0].units'] }, knowledge)).toMatchObject({ ok: false, differences: ['invalid: expected the encounter to be refused, and it was accepted'] });
+    const refused = runCase('case', zeroUnits, {}, knowledge);
+    expect(refused.ok).toBe(false);
+    expect(refused.differences).toEqual([expect.stringMatching(/^encounter: claim.lines\[0\].units: /)]);
+    expect(refused.result).toBeUndefined();
+  });
+
+  it('says ok exactly when there is no difference, and sums the result up in one line', () => {
+    expect(runCase('case', overMue, { verdict: 'reject' }, knowledge)).toMatchObject({ name: 'case', ok: true });
+    expect(runCase('case', overMue, { verdict: 'clean' }, knowledge).ok).toBe(false);
+    expect(JSON.parse(resultSummary(runCase('case', overMue, {}, knowledge).result!))).toEqual({
+      verdict: 'reject',
+      findings: expect.arrayContaining(['units.over-mue@0:error']),
+      recommended: ['77081'],
+      unchecked: expect.any(Array),
+    });
+  });
+});
