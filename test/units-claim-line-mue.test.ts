@@ -1,9 +1,9 @@
 /**
- * The units family under a claim-line MUE (MAI 1). The shipped CMS table gives every bone-density code MAI 2 or 3,
- * so the cases in cases/mue-units.yaml never reach the MAI-1 branch; a later quarterly file imported with
+ * The units family under a claim-line MUE (MAI 1) and an MUE above 1. The shipped CMS table gives every bone-density
+ * code an MUE of 1 with MAI 2 or 3, so cases/mue-units.yaml never reaches these branches; a later quarterly file imported with
  * `dxacode knowledge import mue-practitioner` may. REFERENCE.md §3 and the 76/77 row of §4: MAI 1 is a per-line edit,
  * separate lines with 76/77 can pass it (never MAI 2 or 3), and over the MUE on one line all its units are denied.
- * The table here is invented in the CMS layout: 77081 with MAI 1.
+ * The table here is invented in the CMS layout: 77081 with MAI 1, and 77080 with an MUE of 2 (date of service, MAI 2).
  */
 import { describe, expect, it } from 'vitest';
 import { check, parseEncounter } from '../src/engine/index.js';
@@ -14,7 +14,7 @@ import { compileVersion, withVersions } from '../src/knowledge/versions.js';
 
 const CSV =
   '"notice"\r\n"HCPCS/\r\nCPT Code","Practitioner Services MUE Values","MUE Adjudication Indicator","MUE Rationale"\r\n' +
-  '"77080","1","2 Date of Service Edit: Policy","Code Descriptor / CPT Instruction"\r\n' +
+  '"77080","2","2 Date of Service Edit: Policy","Code Descriptor / CPT Instruction"\r\n' +
   '"77081","1","1 Line Edit","Code Descriptor / CPT Instruction"\r\n';
 const bytes = Buffer.from(CSV, 'latin1');
 const data = muePractitioner.read([{ name: 'mue.csv', bytes }]);
@@ -26,7 +26,7 @@ const imported = compileVersion(
 );
 const knowledge = withVersions(loadKnowledge(), [imported]);
 
-function peripheral(lines: { modifiers?: string[]; units?: number }[]) {
+function peripheral(lines: { modifiers?: string[]; units?: number }[], code = '77081', procedure = 'dxa-peripheral') {
   const parsed = parseEncounter({
     dateOfService: '2026-06-15',
     patient: { sex: 'female', age: 72 },
@@ -36,14 +36,14 @@ function peripheral(lines: { modifiers?: string[]; units?: number }[]) {
     history: [],
     diagnoses: ['M85.851', 'Z78.0'],
     clinical: { estrogenDeficient: true, tScoreLowest: -2.6 },
-    performed: [{ procedure: 'dxa-peripheral' }],
-    claim: { lines: lines.map((l) => ({ code: '77081', diagnoses: ['M85.851'], ...l })) },
+    performed: [{ procedure }],
+    claim: { lines: lines.map((l) => ({ code, diagnoses: ['M85.851'], ...l })) },
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   return check(parsed.encounter, knowledge).findings.filter((f) => f.rule.startsWith('units.'));
 }
 
-describe('units under a claim-line MUE (MAI 1)', () => {
+describe('units under an imported MUE table', () => {
   it('lets a second line marked 76 pass the edit and flags it for review', () => {
     const findings = peripheral([{}, { modifiers: ['76'] }]);
     expect(findings.map((f) => `${f.rule}@${f.line}:${f.severity}`)).toEqual(['units.repeat-lines@1:warning']);
@@ -58,5 +58,10 @@ describe('units under a claim-line MUE (MAI 1)', () => {
 
   it('still denies a single line over the MUE', () => {
     expect(peripheral([{ units: 2 }]).map((f) => `${f.rule}:${f.severity}`)).toEqual(['units.over-mue:error']);
+  });
+
+  it('counts the units of all lines of the date against a date-of-service MUE, and passes them when within it', () => {
+    expect(peripheral([{}, { modifiers: ['76'] }], '77080', 'dxa-axial')).toEqual([]);
+    expect(peripheral([{}, { modifiers: ['76'], units: 2 }], '77080', 'dxa-axial').map((f) => `${f.rule}@${f.line}`)).toEqual(['units.over-mue-date@1']);
   });
 });
