@@ -17,6 +17,7 @@ export default defineConfig({
       'src/rules/*.test.ts',
       'test/units-claim-line-mue.test.ts',
       'test/case-harness.test.ts',
+      'test/encounter-problems.test.ts',
       'src/extract/*.test.ts',
       'src/knowledge/versions.test.ts',
     ],
