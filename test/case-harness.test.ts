@@ -121,3 +121,10 @@ describe('the rule-case harness', () => {
     });
   });
 });
+
+describe('a case result', () => {
+  it('echoes the caller\'s id, and has none when none was given (CONTRACT.md: id is echoed in the result)', () => {
+    expect(runCase('case', { ...overMue, id: 'enc-1' }, {}, knowledge).result?.id).toBe('enc-1');
+    expect(runCase('case', overMue, {}, knowledge).result).not.toHaveProperty('id');
+  });
+});
