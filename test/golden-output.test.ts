@@ -1,0 +1,96 @@
+/**
+ * Golden output: speed work on the engine, the rules and the result serialiser must not change a single byte of what
+ * dxacode prints. The benchmark's seeded mix (bench/encounters.js) and every case in cases/ and in the embedded payer
+ * packs are checked and serialised as `dxacode check` prints NDJSON results (stringifyResult), and the SHA-256 of that
+ * text is compared with the digest taken from main before the speed work (issue 9, "Speed and size").
+ *
+ * When a deliberate change of the rules or messages changes a result, the digests change: say so in the commit and
+ * update them (the failure message prints the new ones), after checking that the cases and the other tests agree.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { makeEncounters } from '../bench/encounters.js';
+import type { Encounter } from '../src/contract/encounter.js';
+import type { Result } from '../src/contract/result.js';
+import { stringifyResult } from '../src/contract/serialize.js';
+import { runCase, runPackCases } from '../src/engine/cases.js';
+import { check, parseEncounter, type CheckOptions } from '../src/engine/index.js';
+import { EMBEDDED_KNOWLEDGE_DIR, loadKnowledge, PACK_FILE } from '../src/io/knowledge-files.js';
+import { readPackFile } from '../src/knowledge/pack-file.js';
+import type { CaseExpect } from '../src/knowledge/schema.js';
+
+const knowledge = loadKnowledge();
+const SEED = 20260120;
+const MIX_SIZE = 2_000;
+
+/** The digests of main before the speed work (2026-12-06, 88bfcba). */
+const GOLDEN = {
+  mix: '5fa125b4b056a23bb046167d256bb18b4a8ee5e9d289f6677366372bf02e8bd5',
+  mixThisOrganization: '18465e349647ac644465a57b0fac4cf22f865f3b4b7a360540db4d08f4b3f1bc',
+  cases: '15e4574a0604ca4c3bd02e1951f741adc68b166ec9948254fe1015c19386629d',
+};
+
+/** SHA-256 of the results as `dxacode check` prints NDJSON, one line each; every line is also JSON.stringify's. */
+function digest(results: Result[]): string {
+  const hash = createHash('sha256');
+  for (const result of results) {
+    const text = stringifyResult(result);
+    if (text !== JSON.stringify(result)) throw new Error(`stringifyResult differs from JSON.stringify for ${result.id ?? '(no id)'}`);
+    hash.update(`${text}\n`);
+  }
+  return hash.digest('hex');
+}
+
+function mixEncounters(): Encounter[] {
+  return makeEncounters(MIX_SIZE, SEED).map((raw: unknown, i: number) => {
+    const parsed = parseEncounter(raw);
+    if (!parsed.ok) throw new Error(`generated encounter #${i} is invalid`);
+    return parsed.encounter;
+  });
+}
+
+interface CaseFileData {
+  defaults?: Record<string, unknown>;
+  cases: { name: string; encounter: Record<string, unknown>; expect: CaseExpect; historyScope?: CheckOptions['historyScope'] }[];
+}
+
+/** The results of every case in cases/ and in the embedded payer packs, in file order. */
+function caseResults(): Result[] {
+  const results: Result[] = [];
+  const casesDir = new URL('../cases/', import.meta.url).pathname;
+  for (const file of readdirSync(casesDir).filter((f) => f.endsWith('.yaml')).sort()) {
+    const data = parse(readFileSync(join(casesDir, file), 'utf8')) as CaseFileData;
+    for (const c of data.cases) {
+      const options = c.historyScope === undefined ? {} : { historyScope: c.historyScope };
+      const outcome = runCase(c.name, { ...(data.defaults ?? {}), ...c.encounter }, c.expect, knowledge, options);
+      if (outcome.result) results.push(outcome.result);
+    }
+  }
+  const packsDir = join(EMBEDDED_KNOWLEDGE_DIR, 'payers');
+  for (const file of readdirSync(packsDir).filter((f) => PACK_FILE.test(f)).sort()) {
+    const pack = readPackFile(file, readFileSync(join(packsDir, file), 'utf8')).pack!;
+    for (const outcome of runPackCases(pack, `payers/${file}`, knowledge)) if (outcome.result) results.push(outcome.result);
+  }
+  return results;
+}
+
+describe('golden output: the results do not change', () => {
+  const mix = mixEncounters();
+
+  it(`the benchmark's seeded mix (${MIX_SIZE} encounters)`, () => {
+    expect(digest(mix.map((e) => check(e, knowledge)))).toBe(GOLDEN.mix);
+  });
+
+  it("the same mix with the history of this organization only (the store's scope)", () => {
+    expect(digest(mix.map((e) => check(e, knowledge, { historyScope: 'this-organization' })))).toBe(GOLDEN.mixThisOrganization);
+  });
+
+  it('every case in cases/ and in the embedded payer packs', () => {
+    const results = caseResults();
+    expect(results.length).toBeGreaterThan(100);
+    expect(digest(results)).toBe(GOLDEN.cases);
+  });
+});
