@@ -90,6 +90,22 @@ describe('dxacode check: shapes and formats', () => {
     expect((await runCli(['check', '-', '--format', 'json', '--no-progress'], array, { tty: true })).stderr).not.toContain('[#');
   });
 
+  it('runs only the rule families given to --only and reports the others as unchecked, never clean', async () => {
+    const input = `${line({ ...base, id: 'a', claim: { lines: [{ code: '77080', units: 2, diagnoses: ['M85.851'] }, { code: '77086', diagnoses: ['M85.851'] }] } })}\n`;
+    const run = await runCli(['check', '-', '--only', 'units,pairs'], input);
+    const result = Result.parse(JSON.parse(run.stdout));
+    expect(result.findings.map((f) => f.rule).sort()).toEqual(['pair.combined-code', 'units.over-mue']);
+    expect(result.checked.map((c) => c.family)).toEqual(['pairs', 'units']);
+    expect(result.unchecked).toContainEqual({ family: 'coverage', reason: 'not run: only pairs, units were asked for' });
+    expect(result.unchecked.filter((u) => u.reason.startsWith('not run:'))).toHaveLength(11);
+    const clean = await runCli(['check', '-', '--only', 'pairs'], `${line({ ...base, id: 'b' })}\n`);
+    expect(clean.code).toBe(0);
+    expect(JSON.parse(clean.stdout).verdict).toBe('review');
+    const bad = await runCli(['check', '-', '--only', 'pair,units'], `${line(base)}\n`);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('dxacode: --only: unknown rule family "pair"; the families are selection, codes, modifiers, pairs, units, diagnoses, pointers, coverage, frequency, indications, payer, providers, documentation\n');
+  });
+
   it('lists rules and payer packs', async () => {
     const rules = await runCli(['rules']);
     expect(rules.stdout).toContain('pair.combined-code\tpairs\terror');

@@ -5,7 +5,8 @@
  */
 import { stringifyResult } from '../contract/serialize.js';
 // engine/check.js, not engine/index.js, which would load zod with engine/validate.js (batch.ts loads it on need).
-import { check } from '../engine/check.js';
+import { check, type CheckOptions as EngineOptions } from '../engine/check.js';
+import { parseFamilyList } from '../engine/families.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import { forEachBatch } from './batch.js';
 import { EXIT } from './exit.js';
@@ -21,6 +22,8 @@ export interface CheckOptions {
   progress?: boolean;
   mode?: 'strict' | 'lenient';
   config?: string;
+  /** Comma-separated rule families to run (all when absent). */
+  only?: string;
 }
 
 interface Printing {
@@ -31,6 +34,15 @@ interface Printing {
 /** Runs `dxacode check`. */
 export async function run(io: CliIo, file: string | undefined, options: CheckOptions): Promise<number> {
   const stderr = (text: string) => io.stderr.write(text);
+  let checkOptions: EngineOptions = {};
+  if (options.only !== undefined) {
+    const only = parseFamilyList(options.only);
+    if (!only.ok) {
+      stderr(`dxacode: --only: ${only.message}\n`);
+      return EXIT.unusable;
+    }
+    checkOptions = { families: only.selection };
+  }
   const knowledge = await knowledgeOrReport(options.payerPack, io, { config: options.config });
   if (!knowledge) return EXIT.unusable;
   const source = openInput(file, io, 'give a FILE, or pipe encounters on standard input (dxacode check - < encounters.ndjson)');
@@ -44,7 +56,7 @@ export async function run(io: CliIo, file: string | undefined, options: CheckOpt
     // 837P, HL7 v2 and FHIR Bundles are told apart from encounters by their first characters.
     const peeked = await peekStream(source.open(), 4096);
     const kind = detectFormat(peeked.head);
-    const code = await checkInterchange(kind, peeked, name, options, knowledge, print, out, stderr);
+    const code = await checkInterchange(kind, peeked, name, options, { knowledge, checkOptions }, print, out, stderr);
     if (code !== undefined) return code;
     input = await readEncounters(peeked.stream);
   } catch (error) {
@@ -66,7 +78,7 @@ export async function run(io: CliIo, file: string | undefined, options: CheckOpt
     unusable = await forEachBatch(input, name, stderr, async ({ encounters, items }) => {
       progress?.add(items);
       for (const encounter of encounters) {
-        const result = check(encounter, knowledge);
+        const result = check(encounter, knowledge, checkOptions);
         counts[result.verdict]++;
         if (format === 'text') out.append(`${renderText(result, style, { dateOfService: encounter.dateOfService, payer: encounter.payer ?? 'medicare' })}\n`);
         else if (input.shape === 'object') out.append(`${JSON.stringify(result, null, 2)}\n`);
@@ -92,7 +104,7 @@ async function checkInterchange(
   peeked: { head: string; stream: AsyncIterable<Buffer> },
   name: string,
   options: CheckOptions,
-  knowledge: Knowledge,
+  { knowledge, checkOptions }: { knowledge: Knowledge; checkOptions: EngineOptions },
   print: Printing,
   out: Output,
   stderr: (text: string) => void,
@@ -104,15 +116,15 @@ async function checkInterchange(
   const sink = { stdout: (text: string) => out.append(text), stderr };
   let code: number;
   if (kind === 'x12') {
-    code = await checkX12(peeked.stream, name, { ...(options.mode ? { mode: options.mode } : {}), ...(options.config ? { config: options.config } : {}) }, knowledge, print, sink);
+    code = await checkX12(peeked.stream, name, { ...(options.mode ? { mode: options.mode } : {}), ...(options.config ? { config: options.config } : {}), checkOptions }, knowledge, print, sink);
   } else {
     const text = await readAll(peeked.stream, READ_LIMITS.documentBytes);
     if (text === undefined) throw new InputError(`the input is larger than ${READ_LIMITS.documentBytes / (1024 * 1024)} MiB`);
-    if (kind === 'hl7') code = checkHl7(text, name, knowledge, print, sink);
+    if (kind === 'hl7') code = checkHl7(text, name, knowledge, print, sink, checkOptions);
     else {
       const parsed = parseJsonText(text);
       if (!parsed.ok) throw new InputError(parsed.message);
-      code = checkFhir(parsed.value, name, knowledge, print, sink);
+      code = checkFhir(parsed.value, name, knowledge, print, sink, checkOptions);
     }
   }
   await out.flush();

@@ -6,7 +6,7 @@
 import { stringifyResult } from '../contract/serialize.js';
 import type { Encounter } from '../contract/encounter.js';
 import type { Result } from '../contract/result.js';
-import { check } from '../engine/index.js';
+import { check, type CheckOptions } from '../engine/index.js';
 import { fhirBundleToEncounter, formatFhirProblem, toFhirClaim, toFhirClaimBundle } from '../interchange/fhir/index.js';
 import { formatHl7Problem, hl7ToEncounters, toDftP03 } from '../interchange/hl7/index.js';
 import type { X12Mode } from '../interchange/x12/index.js';
@@ -56,8 +56,15 @@ class Tally {
 }
 
 /** `dxacode check` on an 837P file: one result per claim, keyed by claim id. */
-export async function checkX12(input: AsyncIterable<Buffer>, name: string, options: { mode?: X12Mode; config?: string }, knowledge: Knowledge, setup: PrintSetup, io: InterchangeIo): Promise<number> {
-  const read = readEdi({ input, knowledge, file: name, ...(options.mode ? { mode: options.mode } : {}), ...(options.config ? { config: options.config } : {}) });
+export async function checkX12(
+  input: AsyncIterable<Buffer>,
+  name: string,
+  options: { mode?: X12Mode; config?: string; checkOptions?: CheckOptions },
+  knowledge: Knowledge,
+  setup: PrintSetup,
+  io: InterchangeIo,
+): Promise<number> {
+  const read = readEdi({ input, knowledge, file: name, ...(options.mode ? { mode: options.mode } : {}), ...(options.config ? { config: options.config } : {}), ...(options.checkOptions ? { checkOptions: options.checkOptions } : {}) });
   if (!read.ok) {
     for (const message of read.messages) io.stderr(`${message}\n`);
     return EXIT.unusable;
@@ -71,7 +78,7 @@ export async function checkX12(input: AsyncIterable<Buffer>, name: string, optio
 }
 
 /** `dxacode check` on HL7 v2 messages: ORU^R01 results are checked; ORM^O01 orders are never a charge. */
-export function checkHl7(text: string, name: string, knowledge: Knowledge, setup: PrintSetup, io: InterchangeIo): number {
+export function checkHl7(text: string, name: string, knowledge: Knowledge, setup: PrintSetup, io: InterchangeIo, checkOptions: CheckOptions = {}): number {
   const read = hl7ToEncounters(text);
   const tally = new Tally();
   for (const problem of read.problems) {
@@ -84,7 +91,7 @@ export function checkHl7(text: string, name: string, knowledge: Knowledge, setup
       if (outcome.problems.some((p) => p.severity === 'error')) tally.unusable++;
       continue;
     }
-    const result = check(outcome.encounter, knowledge);
+    const result = check(outcome.encounter, knowledge, checkOptions);
     tally.add(result);
     printResult(result, outcome.encounter, setup, io);
   }
@@ -98,11 +105,11 @@ export function checkHl7(text: string, name: string, knowledge: Knowledge, setup
 }
 
 /** `dxacode check` on a FHIR R4 Bundle holding a DXA DiagnosticReport. */
-export function checkFhir(bundle: unknown, name: string, knowledge: Knowledge, setup: PrintSetup, io: InterchangeIo): number {
+export function checkFhir(bundle: unknown, name: string, knowledge: Knowledge, setup: PrintSetup, io: InterchangeIo, checkOptions: CheckOptions = {}): number {
   const read = fhirBundleToEncounter(bundle);
   for (const problem of read.problems) io.stderr(`dxacode: ${name}: ${formatFhirProblem(problem)}\n`);
   if (!read.ok) return EXIT.unusable;
-  const result = check(read.encounter, knowledge);
+  const result = check(read.encounter, knowledge, checkOptions);
   if (setup.format === 'json') io.stdout(`${JSON.stringify(result, null, 2)}\n`);
   else printResult(result, read.encounter, setup, io);
   return result.verdict === 'reject' ? EXIT.reject : EXIT.ok;

@@ -49,6 +49,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .option('--no-progress', 'never show the progress bar')
     .addOption(new Option('--mode <mode>', '837P input: stop at the first defect (strict) or list all and check what can be read (lenient)').choices(['strict', 'lenient']))
     .option('--config <file>', '837P input: configuration whose payers map payer ids to payer packs (docs/x12.md)')
+    .option('--only <families>', 'run only these rule families, separated by commas (e.g. pairs,units,modifiers,frequency); each other family is reported as unchecked, so no result is clean')
     .action(lazy(async () => (await import('./check.js')).run));
 
   program

@@ -6,7 +6,7 @@
  */
 import type { Encounter } from '../contract/encounter.js';
 import type { Result } from '../contract/result.js';
-import { check } from '../engine/check.js';
+import { check, type CheckOptions } from '../engine/check.js';
 import {
   checkClaimFromX12,
   formatX12Problem,
@@ -118,6 +118,8 @@ export interface EdiArgs {
   cwd?: string;
   /** Name shown in messages (`-` for standard input). */
   file?: string;
+  /** check()'s options for every claim (e.g. `--only`'s rule families). */
+  checkOptions?: CheckOptions;
 }
 
 /** One result per claim (keyed by claim id), or one defect with its message for standard error. */
@@ -157,7 +159,7 @@ async function* checkItems(args: EdiArgs, payers: Record<string, string>, summar
       yield { kind: 'problem', problem: item.problem, message: `dxacode: ${where}${formatX12Problem(item.problem)}` };
       continue;
     }
-    const result = checkClaimFromX12(item.claim.encounter, args.knowledge);
+    const result = checkClaimFromX12(item.claim.encounter, args.knowledge, args.checkOptions);
     summary.claims++;
     summary[result.verdict]++;
     yield { kind: 'result', claimId: item.claim.claimId, result };

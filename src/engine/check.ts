@@ -27,23 +27,26 @@ import { applyReport } from './report.js';
 import { assessMedicareClaim } from '../rules/medicare.js';
 import { normalizeEncounter } from './normalize.js';
 import { code } from './recommend.js';
+import { FAMILIES, type Family } from '../rules/catalogue.js';
+import type { FamilySelection } from './families.js';
 
-/** The rule families in the order they run. */
-const FAMILY_CHECKS: ((ctx: RuleContext, report: Report) => void)[] = [
-  checkSelection,
-  checkCodes,
-  checkModifiers,
-  checkPairs,
-  checkUnits,
-  checkDiagnoses,
-  checkPointers,
-  checkCoverage,
-  checkFrequency,
-  checkIndications,
-  checkPayer,
-  checkProviders,
-  checkDocumentation,
-];
+/** Each rule family's check; they run in the catalogue's FAMILIES order. */
+const FAMILY_CHECKS: Readonly<Record<Family, (ctx: RuleContext, report: Report) => void>> = {
+  selection: checkSelection,
+  codes: checkCodes,
+  modifiers: checkModifiers,
+  pairs: checkPairs,
+  units: checkUnits,
+  diagnoses: checkDiagnoses,
+  pointers: checkPointers,
+  coverage: checkCoverage,
+  frequency: checkFrequency,
+  indications: checkIndications,
+  payer: checkPayer,
+  providers: checkProviders,
+  documentation: checkDocumentation,
+};
+const FAMILY_RUNS = FAMILIES.map((family) => ({ family, run: FAMILY_CHECKS[family] }));
 
 function verdictOf(report: Report): Verdict {
   let warning = report.unchecked.length > 0;
@@ -73,6 +76,11 @@ export type HistoryScope = 'all-providers' | 'this-organization';
 export interface CheckOptions {
   /** How far `history` reaches (default `all-providers`). */
   historyScope?: HistoryScope;
+  /**
+   * Run only these rule families (default: every family). Each family left out gets an `unchecked` entry saying it
+   * was not run, so a partial check is never `clean`. The recommended claim is built in full either way.
+   */
+  families?: FamilySelection;
 }
 
 /** Checks one validated encounter against the knowledge and returns the contract's Result. */
@@ -91,7 +99,9 @@ export function checkWithFacts(given: Encounter, allKnowledge: Knowledge, option
   const report = new Report();
   const packLookup = knowledge.packs.on(input.payer, input.dateOfService);
   const pack = packLookup.found === 'pack' ? packLookup.pack.pack : undefined;
-  const coded = code(input, knowledge, pack, report);
+  const only = options.families;
+  // The selection family's findings about what was performed are made while the codes are selected.
+  const coded = code(input, knowledge, pack, only === undefined || only.has('selection') ? report : undefined);
   const submitted = input.submitted;
   const ctx: RuleContext = {
     input,
@@ -111,10 +121,23 @@ export function checkWithFacts(given: Encounter, allKnowledge: Knowledge, option
     morphometry: encounter.morphometry ? gradeMorphometry(encounter.morphometry, encounter.priorMorphometry) : undefined,
     diagnosesFromReport: given.diagnoses === undefined && (facts?.diagnoses.length ?? 0) > 0,
     historyScope: options.historyScope ?? 'all-providers',
+    // Worked out once for the coverage and frequency families, which otherwise assess each line themselves.
     assessments:
-      pack?.program !== 'medicare' ? undefined : submitted ? assessMedicareClaim(input, knowledge, submitted) : coded.assessments,
+      pack?.program !== 'medicare'
+        ? undefined
+        : !submitted
+          ? coded.assessments
+          : only === undefined || only.has('coverage')
+            ? assessMedicareClaim(input, knowledge, submitted)
+            : undefined,
   };
-  for (const run of FAMILY_CHECKS) run(ctx, report);
+  if (only === undefined) for (const { run } of FAMILY_RUNS) run(ctx, report);
+  else {
+    for (const { family, run } of FAMILY_RUNS) {
+      if (only.has(family)) run(ctx, report);
+      else report.skipped(family, only.reason);
+    }
+  }
 
   const result: Result = {
     verdict: verdictOf(report),

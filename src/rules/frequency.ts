@@ -4,7 +4,7 @@
  * and confirmatory-baseline exceptions.
  */
 import { Report, historyPath, lineLabel, lineRef, noPackReason, type RuleContext } from './context.js';
-import { bmmFrequency } from './medicare.js';
+import { medicareLineFrequency } from './medicare.js';
 
 /** The frequency rule family (Medicare; commercial intervals are payer-pack rules). */
 export function checkFrequency(ctx: RuleContext, report: Report): void {
@@ -20,7 +20,7 @@ export function checkFrequency(ctx: RuleContext, report: Report): void {
   const rule = medicare.frequency;
   report.ran('frequency', `medicare-bmm ${medicare.version}: ${rule.months} months counted by month`);
   ctx.lines.forEach((line, index) => {
-    const outcome = ctx.assessments?.[index]?.frequency ?? bmmFrequency(ctx.input, ctx.knowledge, line);
+    const outcome = ctx.assessments?.[index]?.frequency ?? medicareLineFrequency(ctx.input, ctx.knowledge, line);
     const label = lineLabel(ctx, index);
     const at = lineRef(ctx, index);
     const ownHistoryOnly = ctx.historyScope === 'this-organization';

@@ -177,6 +177,15 @@ export function notReasonableAndNecessary(medicare: MedicareBmm, code: string, d
   return medicare.notReasonableAndNecessary.find((n) => n.code === code && (n.effective === null || date >= n.effective));
 }
 
+/**
+ * The frequency outcome assessMedicareLine gives a line, without the rest of the assessment (for a check that runs
+ * the frequency family without the coverage family): not applicable to a non-covered or excluded service.
+ */
+export function medicareLineFrequency(input: CheckInput, knowledge: Knowledge, line: Line): FrequencyOutcome {
+  if (notReasonableAndNecessary(knowledge.medicare, line.code, input.dateOfService) || knowledge.medicareIndex.excludedByCode.has(line.code)) return NOT_APPLICABLE;
+  return bmmFrequency(input, knowledge, line);
+}
+
 /** Assesses one line under the Medicare BMM benefit. */
 export function assessMedicareLine(input: CheckInput, knowledge: Knowledge, line: Line): MedicareLineAssessment {
   const { medicare, medicareIndex: index } = knowledge;

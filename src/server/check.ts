@@ -5,7 +5,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { stringifyResult } from '../contract/serialize.js';
 import { INPUT_LIMITS } from '../contract/values.js';
-import { check, parseEncounter } from '../engine/index.js';
+import { check, parseEncounter, parseFamilyList, type CheckOptions } from '../engine/index.js';
 import { formatPath } from '../engine/validate.js';
 import { draftReport } from '../report/draft.js';
 import { reportHtml } from '../report/html.js';
@@ -33,15 +33,32 @@ export const checkRoutes: FastifyPluginAsync<CheckRouteDeps> = async (app, deps)
       schema: {
         tags: ['check'],
         summary: "Check one encounter (stateless): the contract's Encounter in, Result out. Role: coder.",
+        querystring: {
+          type: 'object',
+          properties: {
+            only: {
+              type: 'string',
+              description: 'Run only these rule families, separated by commas (e.g. pairs,units,modifiers,frequency); each other family is reported in `unchecked`, so the verdict is never clean.',
+            },
+          },
+        },
         body: ref('Encounter'),
         response: { 200: { description: 'The result', ...ref('Result') }, ...problemResponses(400, 401, 403, 413, 415) },
       },
     },
     async (request, reply) => {
+      // ?only=pairs,units runs only those rule families; the others come back in `unchecked`.
+      const only = (request.query as { only?: unknown } | undefined)?.only;
+      let options: CheckOptions = {};
+      if (only !== undefined) {
+        const families = typeof only === 'string' ? parseFamilyList(only) : { ok: false as const, message: 'expected one list of rule families' };
+        if (!families.ok) throw new ApiProblem('input.invalid', `only: ${families.message}`);
+        options = { families: families.selection };
+      }
       const parsed = parseEncounter(request.body);
       if (!parsed.ok) throw invalidEncounter(parsed.problems);
       // The contract's own serialiser (source citations cached as JSON) beats fastify's generic one on this hot path.
-      return reply.header('content-type', 'application/json; charset=utf-8').send(stringifyResult(check(parsed.encounter, deps.knowledge)));
+      return reply.header('content-type', 'application/json; charset=utf-8').send(stringifyResult(check(parsed.encounter, deps.knowledge, options)));
     },
   );
 

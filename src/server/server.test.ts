@@ -42,6 +42,19 @@ describe('POST /v1/check', () => {
     expect(result.recommended.lines.map((l) => l.code)).toEqual(['77085']);
   });
 
+  it('runs only the rule families of ?only= and reports the others as unchecked; names an unknown family', async () => {
+    const headers = { authorization: 'Bearer coder-token-00000000000', 'content-type': 'application/json' };
+    const only = await app.inject({ method: 'POST', url: '/v1/check?only=pairs,units', headers, payload: JSON.stringify(example) });
+    expect(only.statusCode).toBe(200);
+    const result = Result.parse(only.json());
+    expect(result.checked.map((c) => c.family)).toEqual(['pairs', 'units']);
+    expect(result.unchecked).toContainEqual({ family: 'selection', reason: 'not run: only pairs, units were asked for' });
+    expect(result.verdict).not.toBe('clean');
+    const bad = await app.inject({ method: 'POST', url: '/v1/check?only=pair', headers, payload: JSON.stringify(example) });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().findings[0].message).toContain('only: unknown rule family "pair"');
+  });
+
   it('401 without a valid token, 403 for a viewer', async () => {
     const none = await post(undefined, example);
     expect(none.statusCode).toBe(401);
