@@ -28,6 +28,10 @@ import { Engine } from 'json-rules-engine';
  * engine for any line count). */
 export const LINE_SLOTS = 4;
 
+/** dxacode's rule families that hold the peer's rules: the benchmark runs dxacode with only these for the
+ * same-rules ratio (`dxacode check --only pairs,units,modifiers,frequency`). */
+export const PEER_FAMILIES = ['pairs', 'units', 'modifiers', 'frequency'];
+
 // MUE per code, the same for practitioner and outpatient claims: the CMS NCCI MUE table dxacode ships
 // (src/knowledge/data/cms/mue-2026q4-bone-density.csv, 2026 Q4), every bone-density code in it at 1 unit.
 const MUE = Object.fromEntries(['76977', '77078', '77080', '77081', '77085', '77086', '77089', '77090', '77091', '77092', 'G0130'].map((c) => [c, 1]));
