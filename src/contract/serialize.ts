@@ -5,7 +5,8 @@
 import type { Result, Source } from './result.js';
 
 const sourceText = new WeakMap<Source, string>();
-const checkedText = new Map<string, string>();
+// The engine shares identical checked and unchecked entries between results, so their JSON is cached by identity.
+const entryText = new WeakMap<object, string>();
 
 // Control characters are exactly what must be escaped here.
 // eslint-disable-next-line no-control-regex
@@ -17,11 +18,19 @@ function quote(text: string): string {
 }
 
 function checkedJson(entry: { family: string; version: string }): string {
-  const key = `${entry.family}\u0000${entry.version}`;
-  let text = checkedText.get(key);
+  let text = entryText.get(entry);
   if (text === undefined) {
-    text = JSON.stringify(entry);
-    if (checkedText.size < 1_000) checkedText.set(key, text);
+    text = `{"family":${quote(entry.family)},"version":${quote(entry.version)}}`;
+    entryText.set(entry, text);
+  }
+  return text;
+}
+
+function uncheckedJson(entry: { family: string; reason: string }): string {
+  let text = entryText.get(entry);
+  if (text === undefined) {
+    text = `{"family":${quote(entry.family)},"reason":${quote(entry.reason)}}`;
+    entryText.set(entry, text);
   }
   return text;
 }
@@ -53,10 +62,7 @@ export function stringifyResult(result: Result): string {
   out += '],"checked":[';
   for (let i = 0; i < result.checked.length; i++) out += (i > 0 ? ',' : '') + checkedJson(result.checked[i]!);
   out += '],"unchecked":[';
-  for (let i = 0; i < result.unchecked.length; i++) {
-    const u = result.unchecked[i]!;
-    out += `${i > 0 ? ',' : ''}{"family":"${u.family}","reason":${quote(u.reason)}}`;
-  }
+  for (let i = 0; i < result.unchecked.length; i++) out += (i > 0 ? ',' : '') + uncheckedJson(result.unchecked[i]!);
   out += ']';
   if (result.fromReport !== undefined) out += `,"fromReport":${JSON.stringify(result.fromReport)}`;
   if (result.morphometry !== undefined) out += `,"morphometry":${JSON.stringify(result.morphometry)}`;

@@ -139,17 +139,17 @@ export function checkWithFacts(given: Encounter, allKnowledge: Knowledge, option
     }
   }
 
-  const result: Result = {
-    verdict: verdictOf(report),
-    recommended: {
-      lines: coded.lines.map((l) => ({ code: l.code, modifiers: l.modifiers, units: l.units, diagnoses: l.diagnoses })),
-      diagnoses: coded.diagnoses,
-    },
-    findings: report.findings,
-    checked: report.checked,
-    unchecked: distinctUnchecked(report.unchecked),
+  const verdict = verdictOf(report);
+  const recommended = {
+    lines: coded.lines.map((l) => ({ code: l.code, modifiers: l.modifiers, units: l.units, diagnoses: l.diagnoses })),
+    diagnoses: coded.diagnoses,
   };
+  const { findings, checked } = report;
+  const unchecked = distinctUnchecked(report.unchecked);
+  // In the contract's key order, id first when given (as the serialiser and JSON.stringify write it).
+  const result: Result =
+    given.id === undefined ? { verdict, recommended, findings, checked, unchecked } : { id: given.id, verdict, recommended, findings, checked, unchecked };
   if (applied) result.fromReport = applied.fromReport;
   if (ctx.morphometry) result.morphometry = ctx.morphometry;
-  return { result: given.id === undefined ? result : { id: given.id, ...result }, facts };
+  return { result, facts };
 }

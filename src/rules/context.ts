@@ -113,11 +113,52 @@ export interface FindingDetails {
 /** The details a finding of rule R needs: its params exactly as the catalogue declares them, when it declares any. */
 export type DetailsOf<R extends RuleId> = FindingDetails & (keyof ParamsOf<R> extends never ? { params?: undefined } : { params: ParamsOf<R> });
 
+/** One `checked` entry of a result. */
+export type CheckedEntry = Readonly<{ family: string; version: string }>;
+/** One `unchecked` entry of a result. */
+export type UncheckedEntry = Readonly<{ family: string; reason: string }>;
+
+/**
+ * Shared, frozen `checked` and `unchecked` entries: consecutive checks mostly record the same family with the same
+ * text, so the entry (and the serialiser's JSON of it, cached by identity) is reused instead of rebuilt. Each family
+ * keeps its few most recent entries; a text not among them gets a new entry that takes the oldest one's place.
+ */
+class SharedEntries<E extends { family: string }> {
+  private readonly recent = new Map<string, E[]>();
+  constructor(
+    private readonly textOf: (entry: E) => string,
+    private readonly make: (family: string, text: string) => E,
+  ) {}
+
+  get(family: string, text: string): E {
+    let list = this.recent.get(family);
+    if (list === undefined) this.recent.set(family, (list = []));
+    for (let i = 0; i < list.length; i++) {
+      const entry = list[i]!;
+      if (this.textOf(entry) === text) return entry;
+    }
+    const entry = Object.freeze(this.make(family, text));
+    if (list.length >= RECENT_ENTRIES) list.shift();
+    list.push(entry);
+    return entry;
+  }
+}
+
+const RECENT_ENTRIES = 8;
+const sharedChecked = new SharedEntries<CheckedEntry>(
+  (e) => e.version,
+  (family, version) => ({ family, version }),
+);
+const sharedUnchecked = new SharedEntries<UncheckedEntry>(
+  (e) => e.reason,
+  (family, reason) => ({ family, reason }),
+);
+
 /** Collects findings and the checked/unchecked record of one check. */
 export class Report {
   readonly findings: Finding[] = [];
-  readonly checked: { family: string; version: string }[] = [];
-  readonly unchecked: { family: string; reason: string }[] = [];
+  readonly checked: CheckedEntry[] = [];
+  readonly unchecked: UncheckedEntry[] = [];
 
   /** Records one finding under a catalogue rule id. */
   add<R extends RuleId>(rule: R, details: DetailsOf<R>): void {
@@ -133,12 +174,12 @@ export class Report {
 
   /** Records that a family ran with the given knowledge version. */
   ran(family: Family, version: string): void {
-    this.checked.push({ family, version });
+    this.checked.push(sharedChecked.get(family, version));
   }
 
   /** Records that a family (or part of it) could not run, and why. */
   skipped(family: Family, reason: string): void {
-    this.unchecked.push({ family, reason });
+    this.unchecked.push(sharedUnchecked.get(family, reason));
   }
 }
 
