@@ -42,36 +42,44 @@ function normalizeClinical(c: Clinical | undefined): Clinical {
  * the encounter leaves out: its jurisdiction and billing NPI.
  */
 export function normalizeEncounter(encounter: Encounter, office?: OfficeSettings): CheckInput {
+  // Encounters come in many shapes (optional fields present or not), so every property read here is a slow, generic
+  // one: each is read once, and the rules read the fixed shape returned.
+  const { id, dateOfService, patient, payer, claimType, component, jurisdiction, orderingProvider, billingProvider, performed, diagnoses, clinical, history, abnOnFile, priorAuthorization, claim } =
+    encounter;
   const seen: string[] = [];
   const duplicates: string[] = [];
-  for (const raw of encounter.diagnoses ?? []) {
-    const dx = normalizeIcd(raw);
-    if (!seen.includes(dx)) seen.push(dx);
-    else if (!duplicates.includes(dx)) duplicates.push(dx);
+  if (diagnoses !== undefined) {
+    for (const raw of diagnoses) {
+      const dx = normalizeIcd(raw);
+      if (!seen.includes(dx)) seen.push(dx);
+      else if (!duplicates.includes(dx)) duplicates.push(dx);
+    }
   }
-  const age =
-    encounter.patient.age ?? (encounter.patient.birthDate !== undefined ? ageOn(encounter.patient.birthDate, encounter.dateOfService) : undefined);
+  const { age: givenAge, birthDate, sex } = patient;
+  const age = givenAge ?? (birthDate !== undefined ? ageOn(birthDate, dateOfService) : undefined);
+  const orderingNpi = orderingProvider?.npi;
+  const treatingOrder = orderingProvider?.treating;
   return {
-    id: encounter.id,
-    dateOfService: encounter.dateOfService,
-    sex: encounter.patient.sex,
+    id,
+    dateOfService,
+    sex,
     age,
-    payer: encounter.payer ?? 'medicare',
-    claimType: encounter.claimType ?? 'professional',
-    component: encounter.component ?? 'global',
-    jurisdiction: encounter.jurisdiction ?? office?.jurisdiction,
-    orderingNpi: encounter.orderingProvider?.npi,
-    billingNpi: encounter.billingProvider?.npi ?? office?.billingNpi,
-    treatingOrder: encounter.orderingProvider?.treating,
-    orderGiven: encounter.orderingProvider?.npi !== undefined || encounter.orderingProvider?.treating !== undefined,
-    performed: (encounter.performed ?? []).map((p) => ({ procedure: p.procedure, sites: p.sites, interpreted: p.interpreted })),
+    payer: payer ?? 'medicare',
+    claimType: claimType ?? 'professional',
+    component: component ?? 'global',
+    jurisdiction: jurisdiction ?? office?.jurisdiction,
+    orderingNpi,
+    billingNpi: billingProvider?.npi ?? office?.billingNpi,
+    treatingOrder,
+    orderGiven: orderingNpi !== undefined || treatingOrder !== undefined,
+    performed: performed === undefined ? [] : performed.map((p) => ({ procedure: p.procedure, sites: p.sites, interpreted: p.interpreted })),
     diagnoses: seen,
-    diagnosesGiven: encounter.diagnoses !== undefined && encounter.diagnoses.length > 0,
+    diagnosesGiven: diagnoses !== undefined && diagnoses.length > 0,
     duplicateDiagnoses: duplicates,
-    clinical: normalizeClinical(encounter.clinical),
-    history: encounter.history?.map((h) => (LOWER.test(h.code) ? { ...h, code: h.code.toUpperCase() } : h)),
-    abnOnFile: encounter.abnOnFile,
-    priorAuthorization: encounter.priorAuthorization,
-    submitted: encounter.claim?.lines.map(normalizeLine),
+    clinical: normalizeClinical(clinical),
+    history: history?.map((h) => (LOWER.test(h.code) ? { ...h, code: h.code.toUpperCase() } : h)),
+    abnOnFile,
+    priorAuthorization,
+    submitted: claim?.lines.map(normalizeLine),
   };
 }

@@ -121,38 +121,31 @@ export type UncheckedEntry = Readonly<{ family: string; reason: string }>;
 /**
  * Shared, frozen `checked` and `unchecked` entries: consecutive checks mostly record the same family with the same
  * text, so the entry (and the serialiser's JSON of it, cached by identity) is reused instead of rebuilt. Each family
- * keeps its few most recent entries; a text not among them gets a new entry that takes the oldest one's place.
+ * keeps its few most recent texts; a text not among them gets a new entry that takes the oldest one's place.
  */
-class SharedEntries<E extends { family: string }> {
-  private readonly recent = new Map<string, E[]>();
-  constructor(
-    private readonly textOf: (entry: E) => string,
-    private readonly make: (family: string, text: string) => E,
-  ) {}
+class SharedEntries<E> {
+  private readonly recent = new Map<string, { texts: string[]; entries: E[] }>();
+  constructor(private readonly make: (family: string, text: string) => E) {}
 
   get(family: string, text: string): E {
     let list = this.recent.get(family);
-    if (list === undefined) this.recent.set(family, (list = []));
-    for (let i = 0; i < list.length; i++) {
-      const entry = list[i]!;
-      if (this.textOf(entry) === text) return entry;
-    }
+    if (list === undefined) this.recent.set(family, (list = { texts: [], entries: [] }));
+    const { texts, entries } = list;
+    for (let i = 0; i < texts.length; i++) if (texts[i] === text) return entries[i]!;
     const entry = Object.freeze(this.make(family, text));
-    if (list.length >= RECENT_ENTRIES) list.shift();
-    list.push(entry);
+    if (texts.length >= RECENT_ENTRIES) {
+      texts.shift();
+      entries.shift();
+    }
+    texts.push(text);
+    entries.push(entry);
     return entry;
   }
 }
 
-const RECENT_ENTRIES = 8;
-const sharedChecked = new SharedEntries<CheckedEntry>(
-  (e) => e.version,
-  (family, version) => ({ family, version }),
-);
-const sharedUnchecked = new SharedEntries<UncheckedEntry>(
-  (e) => e.reason,
-  (family, reason) => ({ family, reason }),
-);
+const RECENT_ENTRIES = 4;
+const sharedChecked = new SharedEntries<CheckedEntry>((family, version) => ({ family, version }));
+const sharedUnchecked = new SharedEntries<UncheckedEntry>((family, reason) => ({ family, reason }));
 
 /** Collects findings and the checked/unchecked record of one check. */
 export class Report {

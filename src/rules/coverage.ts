@@ -387,8 +387,15 @@ function strongestConfidence(confidences: Source['confidence'][]): Source['confi
 }
 
 function categorySource(ctx: RuleContext, confidence: Source['confidence']): Source {
-  return { ...ctx.knowledge.medicare.statute, confidence };
+  // One shared object per statute and confidence, so that the serialiser writes its JSON once.
+  const statute = ctx.knowledge.medicare.statute;
+  let byConfidence = categorySources.get(statute);
+  if (!byConfidence) categorySources.set(statute, (byConfidence = new Map()));
+  let source = byConfidence.get(confidence);
+  if (!source) byConfidence.set(confidence, (source = { ...statute, confidence }));
+  return source;
 }
+const categorySources = new WeakMap<Source, Map<Source['confidence'], Source>>();
 
 /** The clinical field that carries a category's fact (the dose, for glucocorticoids). */
 function clinicalFactPath(fact: string): string {

@@ -2,10 +2,14 @@
  * Diagnosis validity and conventions: billable codes of the FY2026 subset, category headers, 7th characters,
  * Excludes1 pairs, sequencing, screening codes next to a documented condition, and the 12-code claim limit.
  */
+import type { Source } from '../contract/result.js';
 import { Report, diagnosisPath, type RuleContext } from './context.js';
 import { classifyIcd } from './icd10.js';
 import { inForce } from '../knowledge/official.js';
 import type { IcdKnowledge } from '../knowledge/compile.js';
+
+/** Shared, so that the serialiser writes its JSON once. */
+const HI_SOURCE: Source = { title: 'REFERENCE §9: 837P HI carries the principal and other diagnoses; SV1 points into HI', confidence: 'verified' };
 
 /** All diagnoses the claim under check carries or documents, first occurrence kept. */
 export function claimDiagnoses(ctx: RuleContext): string[] {
@@ -63,7 +67,7 @@ export function checkDiagnoses(ctx: RuleContext, report: Report): void {
       report.add('dx.none', {
         message: 'No diagnosis is documented or on the claim; every claim line must point to at least one diagnosis.',
         fix: 'Add the diagnoses that support the service, as documented by the ordering or reading clinician.',
-        source: { title: 'REFERENCE §9: 837P HI carries the principal and other diagnoses; SV1 points into HI', confidence: 'verified' },
+        source: HI_SOURCE,
       });
     }
     return;

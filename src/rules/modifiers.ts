@@ -10,6 +10,13 @@ import type { RvuTable } from '../knowledge/official.js';
 import { Report, lineLabel, linePath, lineRef, modifierPath, type Line, type RuleContext } from './context.js';
 import { findAppliedPairs } from './pairs.js';
 
+// Sources cited by findings are shared objects: the serialiser writes each one's JSON once.
+const PC_TC_SPLIT_SOURCE: Source = { title: 'REFERENCE §2, §4: PC/TC split; 26 professional, TC technical, none for global', confidence: 'unverified' };
+const DUPLICATE_LINE_SOURCE: Source = {
+  title: 'REFERENCE §4: a global line plus a 26 or TC line for the same code, patient and date is a duplicate (standard CMS policy, unverified)',
+  confidence: 'unverified',
+};
+
 const COMPONENT_MODIFIER: Record<Component, string | undefined> = { global: undefined, professional: '26', technical: 'TC' };
 
 /** The component modifier (26, TC or none) for the billed component on a code with a PC/TC split. */
@@ -84,7 +91,7 @@ function checkComponent(ctx: RuleContext, report: Report, line: Line, index: num
   const at = lineRef(ctx, index);
   const pcTc = pcTcOf(ctx.knowledge, line.code, ctx.input.dateOfService);
   if (pcTc === null) {
-    const source = { title: 'REFERENCE §2, §4: PC/TC split; 26 professional, TC technical, none for global', confidence: 'unverified' } as const;
+    const source = PC_TC_SPLIT_SOURCE;
     if (has26 || hasTc || expected) {
       report.add('modifier.split-unknown', {
         message: `${label}: whether ${line.code} has a professional/technical split is not in dxacode's knowledge, so ${has26 || hasTc ? 'its 26/TC modifier' : `billing the ${component} component`} was not checked.`,
@@ -153,7 +160,7 @@ function checkDuplicateLines(ctx: RuleContext, report: Report): void {
         : `${code} is billed on ${indexes.length} lines (${parts.join(', ')}) for one session; a global line already includes both components.`,
       line: lineRef(ctx, last),
       fix: `Bill ${code} once: ${componentModifier(ctx.input.component) ? `with ${componentModifier(ctx.input.component)}` : 'as a global line without 26/TC'}.`,
-      source: { title: 'REFERENCE §4: a global line plus a 26 or TC line for the same code, patient and date is a duplicate (standard CMS policy, unverified)', confidence: 'unverified' },
+      source: DUPLICATE_LINE_SOURCE,
       path: linePath(ctx, last, 'code'),
       params: { code, lines: indexes, components: parts },
     });

@@ -11,6 +11,9 @@ import { periodText } from '../knowledge/packs.js';
 import type { NumberTest, PackCondition } from '../knowledge/schema.js';
 import { Report, historyPath, lineLabel, linePath, lineRef, type Line, type RuleContext } from './context.js';
 
+/** Shared, so that the serialiser writes its JSON once. */
+const PACK_PERIOD_SOURCE: Source = { title: 'dxacode payer policy packs: each version applies to its effective period', confidence: 'verified' };
+
 /** Services that are a bone density study (VFA is an adjunct to one of these). */
 const BONE_DENSITY_SERVICES = new Set(['dxa-axial', 'dxa-peripheral', 'dxa-axial+vfa', 'qct-axial', 'ultrasound-peripheral', 'sexa-peripheral']);
 
@@ -255,7 +258,7 @@ export function checkPayer(ctx: RuleContext, report: Report): void {
     report.add('payer.out-of-period', {
       message: `No version of the ${ctx.input.payer} payer pack is in force on ${ctx.input.dateOfService} (versions: ${periods}); its rules${ctx.input.payer === 'medicare' ? ', Medicare coverage and frequency' : ''} were not checked.`,
       fix: "Check the date of service, or load the version of the payer's policy in force on that date.",
-      source: { title: 'dxacode payer policy packs: each version applies to its effective period', confidence: 'verified' },
+      source: PACK_PERIOD_SOURCE,
       path: ctx.encounter.payer !== undefined ? 'payer' : undefined,
       params: { payer: ctx.input.payer, dateOfService: ctx.input.dateOfService, periods: lookup.periods.map((p) => `${p.version}:${p.effective}..${p.end ?? ''}`) },
     });

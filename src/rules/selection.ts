@@ -2,11 +2,19 @@
  * Code selection: which CPT/HCPCS codes the performed, documented procedures call for on the date of service,
  * and (when a claim was submitted) which performed services it leaves out or which lines nothing documents.
  */
+import type { Source } from '../contract/result.js';
 import { isWithin } from '../contract/dates.js';
 import type { Procedure } from '../contract/encounter.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import type { CodeEntry } from '../knowledge/schema.js';
 import { Report, lineLabel, linePath, lineRef, type CheckInput, type RuleContext } from './context.js';
+
+// Shared sources: the serialiser writes each one's JSON once.
+const SPINE_RADIOGRAPH_SOURCE: Source = { title: 'REFERENCE §2: conventional spine radiographs 72020-72120', confidence: 'secondary' };
+const INTERPRETATION_SOURCE: Source = {
+  title: 'REFERENCE §5-6: the service includes the physician interpretation (42 CFR 410.31); 77086 needs a documented interpretation',
+  confidence: 'secondary',
+};
 
 /** One code the performed procedures call for. */
 export interface SelectedCode {
@@ -90,7 +98,7 @@ export function selectDensitometryCodes(input: CheckInput, knowledge: Knowledge,
       report?.add('selection.views-needed', {
         message: 'A spine radiograph was performed; its code (72020-72120) depends on the region and number of views, which the encounter does not give.',
         fix: 'Choose the spine radiograph code from the documented region and views and add it to the claim.',
-        source: { title: 'REFERENCE §2: conventional spine radiographs 72020-72120', confidence: 'secondary' },
+        source: SPINE_RADIOGRAPH_SOURCE,
         path: `performed[${performed}]`,
         params: { procedure: service },
       });
@@ -118,7 +126,7 @@ export function selectDensitometryCodes(input: CheckInput, knowledge: Knowledge,
             ? `No interpretation is documented for ${label}: the recommended claim bills its technical component (TC) only, since the global service includes the physician's interpretation.`
             : `No interpretation is documented for ${label}, but the ${billed === undefined ? input.component : 'global or professional'} component is billed; the code includes the physician's interpretation.`,
           fix: input.component === 'global' ? 'Bill the technical component (TC) only, or document the interpretation.' : 'Do not bill the professional component until the interpretation is documented.',
-          source: { title: 'REFERENCE §5-6: the service includes the physician interpretation (42 CFR 410.31); 77086 needs a documented interpretation', confidence: 'secondary' },
+          source: INTERPRETATION_SOURCE,
           path: `performed[${uninterpreted}].interpreted`,
           params: { service, component: input.component },
           ...(recommendsTc ? { severity: 'warning' as const } : {}),
