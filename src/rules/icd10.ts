@@ -36,14 +36,43 @@ export type IcdStatus =
   /** Not on an update list in force from `updateFrom`; the date of service is earlier, when the code may still have been valid. */
   | { kind: 'not-listed-before-update'; updateFrom: string };
 
-/** Classifies a dotted code against the complete valid-code list of the release loaded for the date of service. */
+/**
+ * Statuses already worked out, per ICD-10-CM knowledge and code: a status depends on the date of service only through
+ * whether the date is before the update's `allValidFrom` and whether the release is in force on it, so each code has
+ * at most four. Bounded, so that unusual input cannot grow it without end.
+ */
+const statuses = new WeakMap<IcdKnowledge, Map<string, (IcdStatus | undefined)[]>>();
+const MAX_MEMO_CODES = 20_000;
+
+/**
+ * Classifies a dotted code against the complete valid-code list of the release loaded for the date of service. The
+ * status returned may be shared between calls: read it, never change it.
+ */
 export function classifyIcd(code: string, icd: IcdKnowledge, date: string): IcdStatus {
+  const set = icd.codeSet;
+  const before = date < set.allValidFrom;
+  const current = inForce(set.info, date);
+  let memo = statuses.get(icd);
+  if (memo === undefined) statuses.set(icd, (memo = new Map()));
+  let byDate = memo.get(code);
+  const slot = (before ? 1 : 0) + (current ? 2 : 0);
+  let status = byDate?.[slot];
+  if (status === undefined) {
+    status = classifyOn(code, icd, before, current);
+    if (byDate === undefined && memo.size < MAX_MEMO_CODES) memo.set(code, (byDate = []));
+    if (byDate !== undefined) byDate[slot] = status;
+  }
+  return status;
+}
+
+/** classifyIcd's work: `before` when the date is before the update's allValidFrom, `current` when the release is in force. */
+function classifyOn(code: string, icd: IcdKnowledge, before: boolean, current: boolean): IcdStatus {
   const set = icd.codeSet;
   const plain = plainOf(code);
   if (set.codes.has(plain)) {
     const description = icd.billable.get(code);
     // The subset lists codes valid from the start of the fiscal year; other codes of an April update list may be new.
-    if (description === undefined && date < set.allValidFrom && inForce(set.info, date)) return { kind: 'billable', description, unconfirmedBefore: set.allValidFrom };
+    if (description === undefined && before && current) return { kind: 'billable', description, unconfirmedBefore: set.allValidFrom };
     return { kind: 'billable', description };
   }
   if (plain.length === 6 || plain.length === 7) {
@@ -52,8 +81,8 @@ export function classifyIcd(code: string, icd: IcdKnowledge, date: string): IcdS
   }
   const child = set.codes.under(plain, 1)[0];
   if (child !== undefined) return { kind: 'header', example: dottedOf(child) };
-  if (!inForce(set.info, date)) return { kind: 'outside' };
+  if (!current) return { kind: 'outside' };
   // An April update also deletes codes; before it, only the families the subset lists completely are known.
-  if (date < set.allValidFrom && !icd.conventions.completeFamilies.some((f) => code.startsWith(f.prefix))) return { kind: 'not-listed-before-update', updateFrom: set.allValidFrom };
+  if (before && !icd.conventions.completeFamilies.some((f) => code.startsWith(f.prefix))) return { kind: 'not-listed-before-update', updateFrom: set.allValidFrom };
   return { kind: 'invalid' };
 }
