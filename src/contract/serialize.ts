@@ -5,7 +5,7 @@
 import type { Result, Source } from './result.js';
 
 const sourceText = new WeakMap<Source, string>();
-// The engine shares identical checked and unchecked entries between results, so their JSON is cached by identity.
+// The engine shares identical checked entries between results, so their JSON is cached by identity.
 const entryText = new WeakMap<object, string>();
 
 // Control characters are exactly what must be escaped here.
@@ -21,15 +21,6 @@ function checkedJson(entry: { family: string; version: string }): string {
   let text = entryText.get(entry);
   if (text === undefined) {
     text = `{"family":${quote(entry.family)},"version":${quote(entry.version)}}`;
-    entryText.set(entry, text);
-  }
-  return text;
-}
-
-function uncheckedJson(entry: { family: string; reason: string }): string {
-  let text = entryText.get(entry);
-  if (text === undefined) {
-    text = `{"family":${quote(entry.family)},"reason":${quote(entry.reason)}}`;
     entryText.set(entry, text);
   }
   return text;
@@ -62,7 +53,10 @@ export function stringifyResult(result: Result): string {
   out += '],"checked":[';
   for (let i = 0; i < result.checked.length; i++) out += (i > 0 ? ',' : '') + checkedJson(result.checked[i]!);
   out += '],"unchecked":[';
-  for (let i = 0; i < result.unchecked.length; i++) out += (i > 0 ? ',' : '') + uncheckedJson(result.unchecked[i]!);
+  for (let i = 0; i < result.unchecked.length; i++) {
+    const u = result.unchecked[i]!;
+    out += `${i > 0 ? ',' : ''}{"family":"${u.family}","reason":${quote(u.reason)}}`;
+  }
   out += ']';
   if (result.fromReport !== undefined) out += `,"fromReport":${JSON.stringify(result.fromReport)}`;
   if (result.morphometry !== undefined) out += `,"morphometry":${JSON.stringify(result.morphometry)}`;

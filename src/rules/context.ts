@@ -119,9 +119,10 @@ export type CheckedEntry = Readonly<{ family: string; version: string }>;
 export type UncheckedEntry = Readonly<{ family: string; reason: string }>;
 
 /**
- * Shared, frozen `checked` and `unchecked` entries: consecutive checks mostly record the same family with the same
- * text, so the entry (and the serialiser's JSON of it, cached by identity) is reused instead of rebuilt. Each family
- * keeps its few most recent texts; a text not among them gets a new entry that takes the oldest one's place.
+ * Shared, frozen `checked` entries: consecutive checks mostly record the same family with the same version text, so
+ * the entry (and the serialiser's JSON of it, cached by identity) is reused instead of rebuilt. (`unchecked` reasons
+ * vary more, and sharing them cost more than it saved: callgrind, 2026-12-06.) Each family keeps its few most recent
+ * texts; a text not among them gets a new entry that takes the oldest one's place.
  */
 class SharedEntries<E> {
   private readonly recent = new Map<string, { texts: string[]; entries: E[] }>();
@@ -145,7 +146,6 @@ class SharedEntries<E> {
 
 const RECENT_ENTRIES = 4;
 const sharedChecked = new SharedEntries<CheckedEntry>((family, version) => ({ family, version }));
-const sharedUnchecked = new SharedEntries<UncheckedEntry>((family, reason) => ({ family, reason }));
 
 /** Collects findings and the checked/unchecked record of one check. */
 export class Report {
@@ -172,7 +172,7 @@ export class Report {
 
   /** Records that a family (or part of it) could not run, and why. */
   skipped(family: Family, reason: string): void {
-    this.unchecked.push(sharedUnchecked.get(family, reason));
+    this.unchecked.push({ family, reason });
   }
 }
 
