@@ -14,7 +14,7 @@ import { auditHmac, auditKeyFromSecret } from '../src/store/audit-key.js';
 import { CHECKPOINT_EVERY_RECORDS } from '../src/store/audit.js';
 import { auditHash } from '../src/store/hash.js';
 import { openStore, type Store, type StoreOptions } from '../src/store/index.js';
-import { BACKENDS, PG_URL, TEST_AUDIT_KEY } from './store-backends.js';
+import { BACKENDS, dropPgSchema, PG_URL, TEST_AUDIT_KEY } from './store-backends.js';
 
 const OTHER_KEY = randomBytes(32).toString('base64');
 
@@ -224,10 +224,7 @@ describe('the audit key and the store on disk', () => {
       expect(await store.listTokens()).toEqual([]);
     } finally {
       await store.close();
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      await client.query(`drop schema if exists ${schema} cascade`);
-      await client.end();
+      await dropPgSchema(schema);
     }
   });
 

@@ -9,11 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Encounter } from '../src/contract/encounter.js';
 import { openStore, type StoreOptions } from '../src/store/index.js';
-import { PG_URL, TEST_AUDIT_KEY } from './store-backends.js';
+import { dropPgSchema, PG_URL, TEST_AUDIT_KEY } from './store-backends.js';
 import { request, startServer, type ServerProcess } from './server-process.js';
 
 const example = JSON.parse(readFileSync(new URL('../examples/encounter-axial-vfa.json', import.meta.url), 'utf8')) as Encounter;
@@ -49,10 +48,7 @@ const targets: Target[] = [
         storeOptions: { url: PG_URL, pgSchema: schema, auditKey: { text: TEST_AUDIT_KEY } },
         env: { DATABASE_URL: PG_URL, DXACODE_PG_SCHEMA: schema, DXACODE_AUDIT_KEY: TEST_AUDIT_KEY },
         tearDown: async () => {
-          const client = new pg.Client({ connectionString: PG_URL });
-          await client.connect();
-          await client.query(`drop schema if exists ${schema} cascade`);
-          await client.end();
+          await dropPgSchema(schema);
         },
       };
     },

@@ -6,11 +6,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../src/store/index.js';
 import { runCli } from './cli-helpers.js';
-import { PG_URL, TEST_AUDIT_KEY } from './store-backends.js';
+import { dropPgSchema, PG_URL, TEST_AUDIT_KEY } from './store-backends.js';
 import { request, startServer, type ServerProcess } from './server-process.js';
 
 const MUE = fileURLToPath(new URL('./fixtures/cms/mue/MCR_MUE_PractitionerServices_Eff_10-01-2026.csv', import.meta.url));
@@ -46,10 +45,7 @@ describe('knowledge versions swapped into running servers', () => {
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.stop()));
     await store?.close();
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    await client.query(`drop schema if exists ${schema} cascade`);
-    await client.end();
+    await dropPgSchema(schema);
   });
 
   const unitsVersion = async (server: ServerProcess): Promise<string> => {

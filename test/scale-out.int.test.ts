@@ -7,11 +7,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Encounter } from '../src/contract/encounter.js';
 import { openStore, type Store } from '../src/store/index.js';
-import { PG_URL, TEST_AUDIT_KEY } from './store-backends.js';
+import { dropPgSchema, PG_URL, TEST_AUDIT_KEY } from './store-backends.js';
 import { request, startServer, type ServerProcess } from './server-process.js';
 
 const example = JSON.parse(readFileSync(new URL('../examples/encounter-axial-vfa.json', import.meta.url), 'utf8')) as Encounter;
@@ -45,10 +44,7 @@ describe('two server processes writing to distinct and to shared organisations o
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.stop()));
     await store?.close();
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    await client.query(`drop schema if exists ${schema} cascade`);
-    await client.end();
+    await dropPgSchema(schema);
   });
 
   it('loses and duplicates nothing, and keeps the audit chain whole', async () => {

@@ -32,6 +32,14 @@ export const sqliteBackend: Backend = {
   },
 };
 
+/** Drops a test's PostgreSQL schema with everything in it. */
+export async function dropPgSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  await client.query(`drop schema if exists ${schema} cascade`);
+  await client.end();
+}
+
 /** PostgreSQL in a fresh schema, dropped afterwards. */
 export const postgresBackend: Backend = {
   name: 'postgres',
@@ -43,10 +51,7 @@ export const postgresBackend: Backend = {
       url,
       cli: { url, auditKey: { text: TEST_AUDIT_KEY } },
       tearDown: async () => {
-        const client = new pg.Client({ connectionString: PG_URL });
-        await client.connect();
-        await client.query(`drop schema if exists ${schema} cascade`);
-        await client.end();
+        await dropPgSchema(schema);
       },
     };
   },

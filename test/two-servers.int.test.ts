@@ -5,11 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Encounter } from '../src/contract/encounter.js';
 import { openStore, type Store } from '../src/store/index.js';
-import { PG_URL, TEST_AUDIT_KEY } from './store-backends.js';
+import { dropPgSchema, PG_URL, TEST_AUDIT_KEY } from './store-backends.js';
 import { request, startServer, type ServerProcess } from './server-process.js';
 
 const example = JSON.parse(readFileSync(new URL('../examples/encounter-axial-vfa.json', import.meta.url), 'utf8')) as Encounter;
@@ -32,10 +31,7 @@ describe('two server processes on one PostgreSQL database', () => {
   afterAll(async () => {
     const codes = await Promise.all(servers.map((s) => s.stop()));
     await store?.close();
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    await client.query(`drop schema if exists ${schema} cascade`);
-    await client.end();
+    await dropPgSchema(schema);
     // SIGTERM is a clean exit: the worker stopped and the store closed.
     expect(codes).toEqual(servers.map(() => 0));
   });
