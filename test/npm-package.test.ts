@@ -4,7 +4,7 @@
  * declaration files it ships). global-setup.ts has built dist/ already, so the pack skips its build script.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +36,7 @@ beforeAll(() => {
   if (tarball === undefined) throw new Error('npm pack reported no tarball');
   packed = tarball.files;
   app = join(folder, 'app');
-  run('mkdir', ['-p', app], folder);
+  mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   // The dependencies come from npm's cache, which `npm ci` has just filled; install scripts are skipped because the
   // library API needs no native module (only the store does).

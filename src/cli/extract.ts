@@ -1,24 +1,15 @@
 /** `dxacode extract [FILE|-]`: reads a DXA/VFA report and prints the documented facts with the evidence of each. */
 import { extract, MAX_REPORT_CHARS } from '../extract/extract.js';
 import { EXIT } from './exit.js';
-import { openInput, outputFormat, readAll, unreadable, useColor, type CliIo } from './shared.js';
+import { outputFormat, readInputText, useColor, type CliIo } from './shared.js';
 import { COLOR, PLAIN, renderFacts } from './text.js';
 
 /** Runs `dxacode extract`. */
 export async function run(io: CliIo, file: string | undefined, options: { format?: 'json' | 'text' }): Promise<number> {
-  const source = openInput(file, io, 'give a report FILE, or pipe the report text on standard input');
-  if (!source) return EXIT.unusable;
-  const name = source.name;
-  let text: string | undefined;
-  try {
-    text = await readAll(source.open(), MAX_REPORT_CHARS * 4);
-  } catch (error) {
-    const message = unreadable(error, name);
-    if (message === undefined) throw error;
-    io.stderr.write(message);
-    return EXIT.unusable;
-  }
-  if (text === undefined || text.length > MAX_REPORT_CHARS) {
+  const input = await readInputText(io, file, 'give a report FILE, or pipe the report text on standard input', MAX_REPORT_CHARS * 4, `the report is longer than ${MAX_REPORT_CHARS} characters`);
+  if (!input) return EXIT.unusable;
+  const { name, text } = input;
+  if (text.length > MAX_REPORT_CHARS) {
     io.stderr.write(`dxacode: ${name}: the report is longer than ${MAX_REPORT_CHARS} characters\n`);
     return EXIT.unusable;
   }

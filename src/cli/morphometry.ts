@@ -1,11 +1,11 @@
 /** `dxacode morphometry [FILE|-]`: reads VFA heights (CSV or JSON, docs/morphometry.md) and prints each level's Genant grade. */
 import type { GradedLevel } from '../contract/result.js';
 import type { LevelHeights } from '../contract/encounter.js';
+import { GENANT_GRADE_WORDS } from '../contract/values.js';
 import { gradeMorphometry, MAX_MORPHOMETRY_CHARS, readMorphometry, renderSpineSvg } from '../morphometry/index.js';
 import { EXIT } from './exit.js';
-import { openInput, outputFormat, readAll, unreadable, type CliIo } from './shared.js';
+import { outputFormat, readInputText, type CliIo } from './shared.js';
 
-const GRADE_WORDS = ['normal', 'mild', 'moderate', 'severe'] as const;
 
 /** One line per level: level, grade in words, type, the two reductions and the ratios. */
 export function renderGradedLevels(levels: readonly GradedLevel[]): string {
@@ -16,7 +16,7 @@ export function renderGradedLevels(levels: readonly GradedLevel[]): string {
       continue;
     }
     const fixed = (n: number | null | undefined, digits: number) => (n === null || n === undefined ? '-' : n.toFixed(digits));
-    rows.push([l.level, `${l.grade} ${GRADE_WORDS[l.grade ?? 0]}${l.sincePrior ? ` (${l.sincePrior})` : ''}`, l.type ?? '', fixed(l.ownReductionPercent, 1), fixed(l.neighbourReductionPercent, 1), fixed(l.ratios?.wedge, 2), fixed(l.ratios?.biconcave, 2), fixed(l.ratios?.crush, 2)]);
+    rows.push([l.level, `${l.grade} ${GENANT_GRADE_WORDS[l.grade ?? 0]}${l.sincePrior ? ` (${l.sincePrior})` : ''}`, l.type ?? '', fixed(l.ownReductionPercent, 1), fixed(l.neighbourReductionPercent, 1), fixed(l.ratios?.wedge, 2), fixed(l.ratios?.biconcave, 2), fixed(l.ratios?.crush, 2)]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const lines = rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
@@ -25,22 +25,10 @@ export function renderGradedLevels(levels: readonly GradedLevel[]): string {
 
 /** Reads and validates one heights file; undefined after writing why to stderr. */
 async function readHeights(io: CliIo, file: string | undefined, hint: string): Promise<LevelHeights[] | undefined> {
-  const source = openInput(file, io, hint);
-  if (!source) return undefined;
-  let text: string | undefined;
-  try {
-    text = await readAll(source.open(), MAX_MORPHOMETRY_CHARS + 1);
-  } catch (error) {
-    const message = unreadable(error, source.name);
-    if (message === undefined) throw error;
-    io.stderr.write(message);
-    return undefined;
-  }
-  if (text === undefined) {
-    io.stderr.write(`dxacode: ${source.name}: expected at most ${MAX_MORPHOMETRY_CHARS} bytes of heights (13 levels)\n`);
-    return undefined;
-  }
-  const input = readMorphometry(text, source.name);
+  const read = await readInputText(io, file, hint, MAX_MORPHOMETRY_CHARS + 1, `expected at most ${MAX_MORPHOMETRY_CHARS} bytes of heights (13 levels)`);
+  if (!read) return undefined;
+  const { name, text } = read;
+  const input = readMorphometry(text, name);
   if (!input.ok) {
     for (const problem of input.problems.slice(0, 20)) io.stderr.write(`dxacode: ${problem.where}: ${problem.message}\n`);
     return undefined;

@@ -8,37 +8,25 @@ import { draftReport } from '../report/draft.js';
 import { reportHtml } from '../report/html.js';
 import { ReportDraftInput } from '../report/input.js';
 import { EXIT } from './exit.js';
-import { openInput, outputFormat, readAll, unreadable, type CliIo } from './shared.js';
+import { outputFormat, readInputText, type CliIo } from './shared.js';
 
 const MAX_INPUT_BYTES = 256 * 1024;
 
 /** Runs `dxacode report`. */
 export async function run(io: CliIo, file: string | undefined, options: { format?: 'json' | 'text' | 'html' }): Promise<number> {
-  const source = openInput(file, io, "give the study's facts as a JSON FILE, or pipe them on standard input");
-  if (!source) return EXIT.unusable;
-  let text: string | undefined;
-  try {
-    text = await readAll(source.open(), MAX_INPUT_BYTES);
-  } catch (error) {
-    const message = unreadable(error, source.name);
-    if (message === undefined) throw error;
-    io.stderr.write(message);
-    return EXIT.unusable;
-  }
-  if (text === undefined) {
-    io.stderr.write(`dxacode: ${source.name}: expected at most ${MAX_INPUT_BYTES} bytes of study facts\n`);
-    return EXIT.unusable;
-  }
+  const input = await readInputText(io, file, "give the study's facts as a JSON FILE, or pipe them on standard input", MAX_INPUT_BYTES, `expected at most ${MAX_INPUT_BYTES} bytes of study facts`);
+  if (!input) return EXIT.unusable;
+  const { name, text } = input;
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    io.stderr.write(`dxacode: ${source.name}: expected JSON: ${(error as Error).message}\n`);
+    io.stderr.write(`dxacode: ${name}: expected JSON: ${(error as Error).message}\n`);
     return EXIT.unusable;
   }
   const parsed = ReportDraftInput.safeParse(raw);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues.slice(0, 20)) io.stderr.write(`dxacode: ${source.name}: ${formatPath(issue.path)}: ${issue.message}\n`);
+    for (const issue of parsed.error.issues.slice(0, 20)) io.stderr.write(`dxacode: ${name}: ${formatPath(issue.path)}: ${issue.message}\n`);
     return EXIT.unusable;
   }
   const draft = draftReport(parsed.data);

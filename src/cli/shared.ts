@@ -152,6 +152,29 @@ export async function readAll(stream: AsyncIterable<Buffer | string>, limit: num
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * Reads a command's whole input (FILE or standard input) as text, at most `maxBytes`. On a missing input, a read
+ * error or a longer input it writes why to stderr (`tooLong` says what the limit is) and returns undefined.
+ */
+export async function readInputText(io: CliIo, file: string | undefined, hint: string, maxBytes: number, tooLong: string): Promise<{ name: string; text: string } | undefined> {
+  const source = openInput(file, io, hint);
+  if (!source) return undefined;
+  let text: string | undefined;
+  try {
+    text = await readAll(source.open(), maxBytes);
+  } catch (error) {
+    const message = unreadable(error, source.name);
+    if (message === undefined) throw error;
+    io.stderr.write(message);
+    return undefined;
+  }
+  if (text === undefined) {
+    io.stderr.write(`dxacode: ${source.name}: ${tooLong}\n`);
+    return undefined;
+  }
+  return { name: source.name, text };
+}
+
 /** Prints what a store command produced and returns its exit code. */
 export function report(io: CliIo, output: CommandOutput): number {
   io.stdout.write(output.stdout);

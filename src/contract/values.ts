@@ -90,5 +90,8 @@ export const INPUT_LIMITS = {
 /** The vertebral levels VFA evaluates, T4 to L4 (REFERENCE §6 "Method"), from the top. */
 export const VERTEBRAL_LEVELS = ['T4', 'T5', 'T6', 'T7', 'T8', 'T9', 'T10', 'T11', 'T12', 'L1', 'L2', 'L3', 'L4'] as const;
 
+/** The Genant grades in words, indexed by grade 0-3 (Genant 1993; REFERENCE §6). */
+export const GENANT_GRADE_WORDS = ['normal', 'mild', 'moderate', 'severe'] as const;
+
 /** Largest vertebral height accepted, mm (adult lumbar bodies are about 25-35 mm high; this bounds typing errors). */
 export const MAX_VERTEBRAL_HEIGHT_MM = 100;

@@ -7,7 +7,7 @@
  * outline and the word "new". Screen readers get role="img", a title, a description that lists every level, and a
  * title per level; the table alternative (spineTable) carries the same words. All text is escaped.
  */
-import { VERTEBRAL_LEVELS } from '../contract/values.js';
+import { GENANT_GRADE_WORDS, VERTEBRAL_LEVELS } from '../contract/values.js';
 
 /**
  * What the picture needs of a graded level (the contract's GradedLevel fits it). This module imports nothing else,
@@ -22,7 +22,6 @@ export interface SpineLevel {
   sincePrior?: 'new' | 'worse' | undefined;
 }
 
-const GRADE_WORDS = ['normal', 'mild', 'moderate', 'severe'];
 /** Fill per grade, light to dark: distinguishable in greyscale and printed. */
 const GRADE_FILL = ['#ffffff', '#d0d0d0', '#8c8c8c', '#404040'] as const;
 const ROW = 34;
@@ -49,7 +48,7 @@ export function spineTable(levels: readonly SpineLevel[]): SpineRow[] {
     if (!l) return { level, status: 'not evaluated', grade: null, newSincePrior: false };
     if (!l.evaluable) return { level, status: `not evaluable: ${l.reason ?? 'no reason given'}`, grade: null, newSincePrior: false };
     const grade = l.grade ?? 0;
-    const status = grade === 0 ? 'normal' : `grade ${grade} ${GRADE_WORDS[grade]} ${l.type ?? ''} fracture`.replace('  ', ' ');
+    const status = grade === 0 ? 'normal' : `grade ${grade} ${GENANT_GRADE_WORDS[grade as 0 | 1 | 2 | 3]} ${l.type ?? ''} fracture`.replace('  ', ' ');
     return { level, status: l.sincePrior === 'new' ? `${status}, new since the prior study` : l.sincePrior === 'worse' ? `${status}, worse than at the prior study` : status, grade, newSincePrior: l.sincePrior === 'new' };
   });
 }

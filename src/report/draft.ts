@@ -12,7 +12,7 @@
  * - children and adolescents (under 20): Z-scores; -2.0 or lower is "low bone density for chronologic age".
  */
 import type { GradedLevel } from '../contract/result.js';
-import { VERTEBRAL_LEVELS } from '../contract/values.js';
+import { GENANT_GRADE_WORDS, VERTEBRAL_LEVELS } from '../contract/values.js';
 import type { ResultSite } from '../extract/facts.js';
 import { gradeMorphometry } from '../morphometry/grade.js';
 import type { ReportDraftInput } from './input.js';
@@ -59,7 +59,11 @@ const SITE_NAMES: Record<ResultSite, string> = {
 
 /** Sites whose T-score the WHO classification uses (ISCD: lumbar spine, femoral neck, total hip, 33 % radius). */
 const DIAGNOSTIC_SITES = new Set<ResultSite>(['lumbar-spine', 'left-femoral-neck', 'right-femoral-neck', 'femoral-neck', 'left-total-hip', 'right-total-hip', 'total-hip', 'left-radius-33', 'right-radius-33', 'radius-33']);
-const GRADE_WORDS = ['', 'Mild', 'Moderate', 'Severe'] as const;
+
+/** The word with its first letter in upper case. */
+function capitalised(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
 
 /** MM/DD/YYYY, as US reports write dates (and the extractor reads them). */
 function usDate(iso: string): string {
@@ -174,7 +178,7 @@ export function draftReport(input: ReportDraftInput): ReportDraft {
     lines.push('', 'VERTEBRAL FRACTURE ASSESSMENT:');
     lines.push(`Levels T4-L4 evaluated${notEvaluable.length > 0 ? `, except ${notEvaluable.map((l) => `${l.level} (not evaluable: ${l.reason ?? 'no reason given'})`).join(', ')}` : ''}.`);
     if (fractured.length === 0) lines.push('No vertebral fracture identified at the levels evaluated.');
-    for (const f of fractured) lines.push(`${GRADE_WORDS[f.grade!]} (Genant grade ${f.grade}) ${f.type ?? ''} fracture of ${f.level}.`.replace('  ', ' '));
+    for (const f of fractured) lines.push(`${capitalised(GENANT_GRADE_WORDS[f.grade!])} (Genant grade ${f.grade}) ${f.type ?? ''} fracture of ${f.level}.`.replace('  ', ' '));
   }
 
   const classification = classify(input);

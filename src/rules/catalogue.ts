@@ -23,6 +23,23 @@ export const FAMILIES = [
 /** A rule family. */
 export type Family = (typeof FAMILIES)[number];
 
+/** The rule families in words, for people (the workbench names them so; docs/rules.md by id). */
+export const FAMILY_LABELS: Readonly<Record<Family, string>> = {
+  selection: 'Code selection',
+  codes: 'Code validity on the date of service',
+  modifiers: 'Modifiers and components',
+  pairs: 'Pair edits (NCCI PTP)',
+  units: 'Units (MUE)',
+  diagnoses: 'Diagnosis codes (ICD-10-CM)',
+  pointers: 'Diagnosis pointers',
+  coverage: 'Coverage (Medicare NCD, LCD, billing article)',
+  frequency: 'Frequency (repeat studies)',
+  indications: 'Indications (ISCD positions)',
+  payer: 'Payer policy',
+  providers: 'Ordering and billing providers',
+  documentation: 'Documentation in the report',
+};
+
 /** The JSON type of a finding param: `date` is a YYYY-MM-DD string, `integer` a whole number. */
 export type ParamType = 'string' | 'date' | 'number' | 'integer' | 'boolean' | 'string[]' | 'number[]';
 

@@ -4,6 +4,7 @@
  * is the caller's statement of what was documented.
  */
 import type { Source } from '../contract/result.js';
+import { GENANT_GRADE_WORDS } from '../contract/values.js';
 import type { ReportFacts } from '../extract/facts.js';
 import { GENANT_SOURCE } from '../morphometry/grade.js';
 import { Report, type RuleContext } from './context.js';
@@ -101,7 +102,6 @@ export function checkDocumentation(ctx: RuleContext, report: Report): void {
   }
 }
 
-const GRADE_WORDS = ['normal', 'mild', 'moderate', 'severe'] as const;
 
 /**
  * The report's Genant grade of each level against the grade its heights give (issue 13 §1). A level the report names
@@ -118,9 +118,9 @@ function compareGrades(ctx: RuleContext, vfa: NonNullable<ReportFacts['vfa']>, r
     const stated = fracture?.grade ?? 0;
     if (stated === level.grade) continue;
     const reduction = Math.max(level.ownReductionPercent ?? 0, level.neighbourReductionPercent ?? 0);
-    const computed = level.grade === 0 ? `grade 0 (${reduction} % largest height reduction, under 20 %)` : `grade ${level.grade} (${GRADE_WORDS[level.grade]} ${level.type}, ${reduction} % height reduction)`;
+    const computed = level.grade === 0 ? `grade 0 (${reduction} % largest height reduction, under 20 %)` : `grade ${level.grade} (${GENANT_GRADE_WORDS[level.grade]} ${level.type}, ${reduction} % height reduction)`;
     report.add('doc.vfa-grade-differs', {
-      message: `${level.level}: the report reads ${stated === 0 ? 'no fracture' : `a grade ${stated} (${GRADE_WORDS[stated]}) fracture`}; the heights give ${computed}.`,
+      message: `${level.level}: the report reads ${stated === 0 ? 'no fracture' : `a grade ${stated} (${GENANT_GRADE_WORDS[stated]}) fracture`}; the heights give ${computed}.`,
       fix: 'Have the reading physician confirm the grade against the image, or correct the measured heights; morphometry alone does not diagnose a fracture.',
       source: GENANT_SOURCE,
       path: `morphometry[${rows.findIndex((r) => r.level === level.level)}]`,

@@ -7,6 +7,7 @@ import { getBlob, getJson, postJson } from './api.js';
 import { formatDateTime, h, replaceChildren, saveBlob, shortId, verdictBadge, type Child } from './dom.js';
 import { factValue, fieldLabel, renderHighlightedReport } from './highlight.js';
 import { renderSpineSvg, spineTable } from '../../morphometry/spine-svg.js';
+import { FAMILY_LABELS } from '../../rules/catalogue.js';
 import type { Finding, Result, StoredEncounter } from './types.js';
 import { announce, errorList, pageHeading, showError, type ViewContext } from './ui.js';
 
@@ -246,25 +247,8 @@ function findingItem(stored: StoredEncounter, finding: Finding, actions: Finding
   return item;
 }
 
-/** The rule families in words (docs/rules.md names them by id). */
-export const FAMILY_LABELS: Record<string, string> = {
-  selection: 'Code selection',
-  codes: 'Code validity on the date of service',
-  modifiers: 'Modifiers and components',
-  pairs: 'Pair edits (NCCI PTP)',
-  units: 'Units (MUE)',
-  diagnoses: 'Diagnosis codes (ICD-10-CM)',
-  pointers: 'Diagnosis pointers',
-  coverage: 'Coverage (Medicare NCD, LCD, billing article)',
-  frequency: 'Frequency (repeat studies)',
-  indications: 'Indications (ISCD positions)',
-  payer: 'Payer policy',
-  providers: 'Ordering and billing providers',
-  documentation: 'Documentation in the report',
-};
-
 function familyLabel(family: string): string {
-  return FAMILY_LABELS[family] ?? family;
+  return (FAMILY_LABELS as Record<string, string>)[family] ?? family;
 }
 
 function checksCard(result: Result, knowledgeVersion: string): HTMLElement {

@@ -2,10 +2,9 @@
  * The worklist: stored encounters with their latest verdict, filtered by verdict, payer, dates and rule. Filters
  * and paging live in the URL (#/worklist?verdict=reject&offset=25) so Back, reload and shared links keep them.
  */
-import { RULES } from '../../rules/catalogue.js';
+import { FAMILY_LABELS, RULES } from '../../rules/catalogue.js';
 import { getJson, query } from './api.js';
 import { formatDateTime, h, replaceChildren, verdictBadge } from './dom.js';
-import { FAMILY_LABELS } from './encounter.js';
 import { fillPayerOptions, loadKnowledge } from './knowledge.js';
 import { VERDICTS, type EncounterSummary } from './types.js';
 import { field, pageHeading, showError, type ViewContext } from './ui.js';
@@ -32,7 +31,7 @@ export async function renderWorklist(ctx: ViewContext): Promise<void> {
     families.map((family) =>
       h(
         'optgroup',
-        { label: FAMILY_LABELS[family] ?? family },
+        { label: FAMILY_LABELS[family] },
         Object.entries(RULES)
           .filter(([, r]) => r.family === family)
           .map(([id, r]) => h('option', { value: id, selected: id === filters.rule, title: r.summary }, `${id}: ${r.summary.length > 70 ? `${r.summary.slice(0, 67)}...` : r.summary}`)),
