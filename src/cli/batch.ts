@@ -47,34 +47,56 @@ export interface EncounterBatch {
   items: number;
 }
 
+/** A batch's items read: the valid encounters in input order, and the standard error lines for the unusable ones. */
+export interface ReadBatch {
+  encounters: Encounter[];
+  problems: string;
+  unusable: number;
+}
+
 /**
- * Reads every batch of the input: unusable items are reported through `stderr` (one line per problem), the valid
- * encounters go to `use`, which may be async (to let output drain). Returns how many items were unusable.
+ * Parses and validates the items of one batch after another (in this thread or in a check worker). Valid input is
+ * told by the build-time validator; zod is loaded only for an item it rejects, to say why.
  */
-export async function forEachBatch(input: EncounterInput, name: string, stderr: (text: string) => void, use: (batch: EncounterBatch) => void | Promise<void>): Promise<number> {
-  const source: InputSource = { name, shape: input.shape };
-  const validator = loadEncounterValidator();
-  let parseEncounter: ((value: unknown) => ParsedEncounter) | undefined;
-  let unusable = 0;
-  for await (const items of input.batches) {
+export class BatchReader {
+  private readonly validator = loadEncounterValidator();
+  private parseEncounter: ((value: unknown) => ParsedEncounter) | undefined;
+  constructor(private readonly source: InputSource) {}
+
+  async read(items: readonly InputItem[]): Promise<ReadBatch> {
     const encounters: Encounter[] = [];
     let problems = '';
+    let unusable = 0;
     for (const raw of items) {
       const item = parseItem(raw);
-      if (validator && item.kind === 'value' && isValidEncounter(item.value, validator)) {
+      if (this.validator && item.kind === 'value' && isValidEncounter(item.value, this.validator)) {
         encounters.push(item.value);
         continue;
       }
-      parseEncounter ??= (await import('../engine/validate.js')).parseEncounter;
-      const read = readItem(item, source, parseEncounter);
+      this.parseEncounter ??= (await import('../engine/validate.js')).parseEncounter;
+      const read = readItem(item, this.source, this.parseEncounter);
       if (read.ok) encounters.push(read.encounter);
       else {
         unusable++;
         problems += read.problems;
       }
     }
-    if (problems) stderr(problems);
-    await use({ encounters, items: items.length });
+    return { encounters, problems, unusable };
+  }
+}
+
+/**
+ * Reads every batch of the input: unusable items are reported through `stderr` (one line per problem), the valid
+ * encounters go to `use`, which may be async (to let output drain). Returns how many items were unusable.
+ */
+export async function forEachBatch(input: EncounterInput, name: string, stderr: (text: string) => void, use: (batch: EncounterBatch) => void | Promise<void>): Promise<number> {
+  const reader = new BatchReader({ name, shape: input.shape });
+  let unusable = 0;
+  for await (const items of input.batches) {
+    const read = await reader.read(items);
+    unusable += read.unusable;
+    if (read.problems) stderr(read.problems);
+    await use({ encounters: read.encounters, items: items.length });
   }
   return unusable;
 }

@@ -1,19 +1,20 @@
 /**
  * `dxacode check [FILE|-]`: checks encounters (one JSON object, a JSON array or NDJSON) and prints one result each,
  * as JSON or as text. An 837P file, an HL7 v2 feed or a FHIR Bundle is told apart by its first characters and
- * checked by interchange.ts, loaded only then.
+ * checked by interchange.ts, loaded only then. A large batch input is checked by worker threads (check-pool.ts),
+ * one per core unless --jobs says otherwise; the output is the same either way.
  */
-import { stringifyResult } from '../contract/serialize.js';
-// engine/check.js, not engine/index.js, which would load zod with engine/validate.js (batch.ts loads it on need).
-import { check, type CheckOptions as EngineOptions } from '../engine/check.js';
+import { VERDICTS } from '../contract/values.js';
+import type { CheckOptions as EngineOptions } from '../engine/check.js';
 import { parseFamilyList } from '../engine/families.js';
 import type { Knowledge } from '../knowledge/compile.js';
-import { forEachBatch } from './batch.js';
+import { BatchReader } from './batch.js';
+import { checkBatch, type Printing, type VerdictCounts } from './check-batch.js';
+import { CheckPool, coalesce, parseJobs, POOL_BATCH_ITEMS, POOL_MIN_ITEMS, poolAvailable, type BatchOutcome, type WorkerSetup } from './check-pool.js';
 import { EXIT } from './exit.js';
 import { detectFormat, InputError, parseJsonText, peekStream, READ_LIMITS, readEncounters, type EncounterInput, type InputFormat } from '../io/input.js';
 import { Progress } from './progress.js';
 import { knowledgeOrReport, openInput, Output, outputFormat, readAll, unreadable, useColor, type CliIo } from './shared.js';
-import { COLOR, PLAIN, renderText } from './text.js';
 
 /** Options of `dxacode check`. */
 export interface CheckOptions {
@@ -24,11 +25,8 @@ export interface CheckOptions {
   config?: string;
   /** Comma-separated rule families to run (all when absent). */
   only?: string;
-}
-
-interface Printing {
-  format: 'json' | 'text';
-  color: boolean;
+  /** Worker threads checking a large batch input in parallel (default: one per core; 1: this thread only). */
+  jobs?: string;
 }
 
 /** Runs `dxacode check`. */
@@ -43,6 +41,12 @@ export async function run(io: CliIo, file: string | undefined, options: CheckOpt
     }
     checkOptions = { families: only.selection };
   }
+  const parsedJobs = parseJobs(options.jobs);
+  if (!parsedJobs.ok) {
+    stderr(`dxacode: --jobs: ${parsedJobs.message}\n`);
+    return EXIT.unusable;
+  }
+  const jobs = parsedJobs.jobs;
   const knowledge = await knowledgeOrReport(options.payerPack, io, { config: options.config });
   if (!knowledge) return EXIT.unusable;
   const source = openInput(file, io, 'give a FILE, or pipe encounters on standard input (dxacode check - < encounters.ndjson)');
@@ -71,23 +75,42 @@ export async function run(io: CliIo, file: string | undefined, options: CheckOpt
   }
   const batch = input.shape === 'array' || input.shape === 'ndjson';
   const progress = batch && options.progress !== false && io.stderr.isTTY === true ? new Progress(io.stderr, input.total) : undefined;
-  const style = print.color ? COLOR : PLAIN;
-  const counts = { clean: 0, review: 0, reject: 0 };
-  let unusable: number;
+  const counts: VerdictCounts = { clean: 0, review: 0, reject: 0 };
+  let unusable = 0;
+  let pool: CheckPool | undefined;
   try {
-    unusable = await forEachBatch(input, name, stderr, async ({ encounters, items }) => {
-      progress?.add(items);
-      for (const encounter of encounters) {
-        const result = check(encounter, knowledge, checkOptions);
-        counts[result.verdict]++;
-        if (format === 'text') out.append(`${renderText(result, style, { dateOfService: encounter.dateOfService, payer: encounter.payer ?? 'medicare' })}\n`);
-        else if (input.shape === 'object') out.append(`${JSON.stringify(result, null, 2)}\n`);
-        else out.append(`${stringifyResult(result)}\n`);
-      }
+    const batches = coalesce(input.batches, POOL_BATCH_ITEMS);
+    // Worker threads only for an input large enough to repay starting them (each loads the knowledge).
+    if (batch && jobs > 1 && poolAvailable() && (await batches.atLeast(POOL_MIN_ITEMS))) {
+      const setup: WorkerSetup = { name, shape: input.shape, packFiles: options.payerPack, config: options.config, env: io.env ?? {}, only: options.only, print };
+      pool = await CheckPool.start(jobs, setup, knowledge);
+    }
+    const take = async (outcome: BatchOutcome) => {
+      progress?.add(outcome.items);
+      if (outcome.problems) stderr(outcome.problems);
+      unusable += outcome.unusable;
+      for (const verdict of VERDICTS) counts[verdict] += outcome.counts[verdict];
+      out.append(outcome.output);
       await out.flushIfFull();
-    });
+    };
+    if (pool) {
+      // Results are written in input order: the oldest batch is awaited first, with up to pool.depth in flight.
+      const inFlight: Promise<BatchOutcome>[] = [];
+      for await (const items of batches) {
+        inFlight.push(pool.check(items));
+        if (inFlight.length >= pool.depth) await take(await (inFlight.shift() as Promise<BatchOutcome>));
+      }
+      for (const next of inFlight) await take(await next);
+    } else {
+      const reader = new BatchReader({ name, shape: input.shape });
+      for await (const items of batches) {
+        const read = await reader.read(items);
+        await take({ seq: 0, items: items.length, problems: read.problems, unusable: read.unusable, ...checkBatch(read.encounters, knowledge, checkOptions, print, input.shape) });
+      }
+    }
   } finally {
     progress?.done();
+    await pool?.close();
   }
   await out.flush();
   if (batch) {
