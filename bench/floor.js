@@ -56,9 +56,9 @@ export function measureFloor(lines, resultOf, { chunk = 5_000, repeats = 3, gc =
  */
 export function measureSingleEncounter(root, file, runs = 10) {
   const args = [join(root, 'bin', 'dxacode.js'), 'check', file, '--format', 'json'];
-  const once = () => {
+  const once = (argv = args, env = process.env) => {
     const t0 = performance.now();
-    const child = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    const child = spawnSync(process.execPath, argv, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env });
     const ms = performance.now() - t0;
     return { ms, status: child.status, signal: child.signal, stderr: child.stderr ?? '', error: child.error };
   };
@@ -79,5 +79,24 @@ export function measureSingleEncounter(root, file, runs = 10) {
     maxMs: Math.max(...samples),
     crashed: failure !== null,
     failure: failure && `exit ${failure.status} signal ${failure.signal} ${failure.error?.message ?? ''} ${failure.stderr.slice(0, 2000)}`,
+    ...startUp(once, runs),
   };
+}
+
+/**
+ * What Node itself costs before dxacode runs: `node -e 0` in the same environment, and, when NODE_EXTRA_CA_CERTS is
+ * set (as on a VM behind a proxy: Node then parses those certificates at every start), dxacode and bare Node without it.
+ */
+function startUp(once, runs) {
+  const timed = (argv, env) => {
+    once(argv, env);
+    return median(Array.from({ length: runs }, () => once(argv, env).ms));
+  };
+  const bare = ['-e', '0'];
+  const result = { bareNodeMs: timed(bare, process.env), extraCaCerts: Boolean(process.env.NODE_EXTRA_CA_CERTS) };
+  if (result.extraCaCerts) {
+    const { NODE_EXTRA_CA_CERTS: _, ...env } = process.env;
+    result.withoutExtraCaCerts = { medianMs: timed(undefined, env), bareNodeMs: timed(bare, env) };
+  }
+  return result;
 }
