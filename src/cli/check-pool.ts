@@ -33,7 +33,8 @@ export interface BatchOutcome {
   /** The request's number (0 for a batch checked in the calling thread). */
   seq: number;
   items: number;
-  output: string;
+  /** The printed results: text in the calling thread, UTF-8 bytes from a worker (moved, not copied, to this thread). */
+  output: string | Uint8Array;
   counts: VerdictCounts;
   problems: string;
   unusable: number;

@@ -30,6 +30,7 @@ if (!knowledge || (only !== undefined && !only.ok)) {
 } else {
   const options: CheckOptions = only?.ok ? { families: only.selection } : {};
   const reader = new BatchReader({ name: setup.name, shape: setup.shape });
+  const encoder = new TextEncoder();
   port.postMessage({ kind: 'ready', knowledgeVersion: knowledge.version, versionRecords: knowledge.versionRecords.length } satisfies WorkerReply);
   // Batches are answered in the order they came: reading one may wait for zod to load to explain a bad item.
   let previous: Promise<void> = Promise.resolve();
@@ -37,7 +38,9 @@ if (!knowledge || (only !== undefined && !only.ok)) {
     previous = previous.then(async () => {
       const read = await reader.read(request.items);
       const checked = checkBatch(read.encounters, knowledge, options, setup.print, setup.shape);
-      const outcome: BatchOutcome = { seq: request.seq, items: request.items.length, output: checked.output, counts: checked.counts, problems: read.problems, unusable: read.unusable };
-      port.postMessage({ kind: 'batch', outcome } satisfies WorkerReply);
+      // Encoded here, in parallel, and its memory moved to the main thread, which then only writes it out.
+      const output = encoder.encode(checked.output);
+      const outcome: BatchOutcome = { seq: request.seq, items: request.items.length, output, counts: checked.counts, problems: read.problems, unusable: read.unusable };
+      port.postMessage({ kind: 'batch', outcome } satisfies WorkerReply, [output.buffer]);
     });
   });}

@@ -90,8 +90,10 @@ export async function run(io: CliIo, file: string | undefined, options: CheckOpt
       if (outcome.problems) stderr(outcome.problems);
       unusable += outcome.unusable;
       for (const verdict of VERDICTS) counts[verdict] += outcome.counts[verdict];
-      out.append(outcome.output);
-      await out.flushIfFull();
+      if (typeof outcome.output === 'string') {
+        out.append(outcome.output);
+        await out.flushIfFull();
+      } else await out.writeBytes(outcome.output);
     };
     if (pool) {
       // Results are written in input order: the oldest batch is awaited first, with up to pool.depth in flight.

@@ -40,6 +40,11 @@ export class Output {
     this.buffer = '';
     if (!this.stream.write(chunk)) await once(this.stream, 'drain');
   }
+  /** Writes bytes already encoded as UTF-8 (by a worker thread), after the text buffered so far. */
+  async writeBytes(bytes: Uint8Array): Promise<void> {
+    await this.flush();
+    if (bytes.byteLength > 0 && !this.stream.write(bytes)) await once(this.stream, 'drain');
+  }
 }
 
 /** Colour on a terminal, unless NO_COLOR is set; FORCE_COLOR turns it on anywhere. */
