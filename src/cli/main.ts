@@ -72,6 +72,18 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(new Option('-f, --format <format>', 'output format (default: text on a terminal, NDJSON otherwise)').choices(['json', 'text']))
     .action(lazy(async () => (await import('./import.js')).run));
 
+  program
+    .command('denials')
+    .description('the denial worklist of the store (denied lines with their reasons in words, what dxacode had said, a resubmission path), prediction quality per rule and payer with the misses, and the money; --encounter ID prints one encounter\'s life')
+    .option('--organization <id>', 'the organisation', 'default')
+    .option('--payer <id>', 'only this payer pack id')
+    .option('--from <date>', 'dates of service from (YYYY-MM-DD)')
+    .option('--to <date>', 'dates of service to (YYYY-MM-DD)')
+    .option('--limit <n>', 'denied lines listed (1 to 5000, default 500)')
+    .option('--encounter <id>', 'print this stored encounter\'s life instead: checked, accepted, exported, acknowledged, paid or denied')
+    .addOption(new Option('-f, --format <format>', 'output format (default: text on a terminal, json otherwise)').choices(['json', 'text']))
+    .action(lazy(async () => (await import('./denials.js')).run));
+
   const token = program.command('token').description('API bearer tokens');
   token
     .command('create')

@@ -14,6 +14,7 @@ import { addAccessGuard } from './access.js';
 import { adminRoutes } from './admin.js';
 import { batchRoutes, type BatchLimits } from './batches.js';
 import { checkRoutes } from './check.js';
+import { denialRoutes } from './denials.js';
 import { encounterRoutes } from './encounters.js';
 import type { LiveKnowledge } from './knowledge-live.js';
 import { knowledgeRoutes } from './knowledge.js';
@@ -162,6 +163,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(adminRoutes, { tokens: options.tokens });
       await api.register(batchRoutes, { store, knowledge: options.knowledge, worker: options.worker, limits: { ...options.batchLimits, ...(options.maxConcurrentUploads !== undefined ? { concurrent: options.maxConcurrentUploads } : {}) } });
       await api.register(responseRoutes, { store, ...(options.batchLimits?.bodyBytes !== undefined ? { bodyBytes: options.batchLimits.bodyBytes } : {}) });
+      await api.register(denialRoutes, {});
     }
   });
   await registerWebPage(app);
