@@ -102,9 +102,10 @@ export function claimsOf(text: string): { claimId: string; totalCents: number; d
 /**
  * The three responses for an exported 837P: a 999 accepting its one transaction set, a 277CA accepting every
  * claim, and an 835 paying the first claim (CO-45) and denying the others for frequency (CO-151 with M86), plus a
- * claim the office never exported.
+ * claim the office never exported. `paid` chooses the claims paid by their index instead.
  */
-export function responsesFor(text: string, interchange: number): { ack: string; status: string; remit: string } {
+export function responsesFor(text: string, interchange: number, options: { paid?: (claimIndex: number) => boolean } = {}): { ack: string; status: string; remit: string } {
+  const isPaid = options.paid ?? ((i: number) => i === 0);
   const claims = claimsOf(text);
   const envelope = { ...RESPONSE_ENVELOPE, interchange };
   const groupControl = text.split('~')[1]!.split('*')[6]!;
@@ -128,19 +129,19 @@ export function responsesFor(text: string, interchange: number): { ack: string; 
       claims: [
         ...claims.map((c, i) => ({
           claimId: c.claimId,
-          status: i === 0 ? '1' : '4',
+          status: isPaid(i) ? '1' : '4',
           chargeCents: c.totalCents,
-          paidCents: i === 0 ? c.totalCents - 1000 : 0,
+          paidCents: isPaid(i) ? c.totalCents - 1000 : 0,
           payerClaimNumber: `PCN-${c.claimId}`,
           lines: c.lines.map((l, j) => ({
             procedure: { qualifier: 'HC', code: l.code, modifiers: l.modifiers },
             chargeCents: l.cents,
-            paidCents: i === 0 ? l.cents - (j === 0 ? 1000 : 0) : 0,
+            paidCents: isPaid(i) ? l.cents - (j === 0 ? 1000 : 0) : 0,
             units: l.units,
             serviceDate: c.dateOfService,
             controlNumber: l.controlNumber,
-            adjustments: i === 0 ? (j === 0 ? [{ group: 'CO', reason: '45', cents: 1000 }] : []) : [{ group: 'CO', reason: '151', cents: l.cents }],
-            remarks: i === 0 ? [] : ['M86'],
+            adjustments: isPaid(i) ? (j === 0 ? [{ group: 'CO', reason: '45', cents: 1000 }] : []) : [{ group: 'CO', reason: '151', cents: l.cents }],
+            remarks: isPaid(i) ? [] : ['M86'],
           })),
         })),
         { claimId: 'NEVER-EXPORTED-1', status: '4', chargeCents: 5000, paidCents: 0, payerClaimNumber: 'PCN-X', lines: [{ procedure: { qualifier: 'HC', code: '77080', modifiers: [] }, chargeCents: 5000, paidCents: 0, units: 1, serviceDate: '2026-03-10', adjustments: [{ group: 'CO', reason: '50', cents: 5000 }], remarks: ['N115'] }] },
