@@ -4,6 +4,7 @@
  */
 import { getJson, query } from './api.js';
 import { barChart, columnChart } from './charts.js';
+import { denialPanel } from './dashboard-denials.js';
 import { h, replaceChildren } from './dom.js';
 import type { Stats } from './types.js';
 import { errorList, field, pageHeading, type ViewContext } from './ui.js';
@@ -57,7 +58,7 @@ export async function renderDashboard(ctx: ViewContext): Promise<void> {
     h('div', { class: 'filter-actions' }, h('button', { type: 'submit', class: 'button-primary' }, 'Apply'), h('a', { href: '#/dashboard', class: 'button-link' }, 'All dates')),
   );
   const plots = h('div', { class: 'dashboard-grid', 'aria-busy': 'true' }, h('p', { class: 'muted' }, 'Loading figures…'));
-  replaceChildren(ctx.main, pageHeading('Dashboard'), form, plots);
+  replaceChildren(ctx.main, pageHeading('Dashboard'), form, plots, denialPanel(range, ctx.signal));
 
   let stats: Stats;
   try {

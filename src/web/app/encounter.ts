@@ -5,6 +5,7 @@
  */
 import { getBlob, getJson, postJson } from './api.js';
 import { formatDateTime, h, replaceChildren, saveBlob, shortId, verdictBadge, type Child } from './dom.js';
+import { lifeCard } from './encounter-life.js';
 import { factValue, fieldLabel, renderHighlightedReport } from './highlight.js';
 import { renderSpineSvg, spineTable } from '../../morphometry/spine-svg.js';
 import { FAMILY_LABELS } from '../../rules/catalogue.js';
@@ -500,7 +501,7 @@ export async function renderEncounter(ctx: ViewContext): Promise<void> {
       accepted ? null : h('p', { id: 'download-hint', class: 'toolbar-hint' }, 'The claim files can be downloaded once the claim is accepted.'),
       accepted ? h('p', { class: 'toolbar-hint ok' }, 'Accepted by ', shortId(accepted.actor, { prefix: 'token ' }), `, ${formatDateTime(accepted.createdAt)}.`) : null,
     ),
-    h('div', { class: 'encounter-grid' }, h('div', { class: 'stack' }, findingsCard, claimComparison(stored, result), recommendedClaim(result), checksCard(result, version.knowledgeVersion)), h('div', { class: 'stack' }, patientCard(stored), spineCard(stored, result), ...reportCards(stored, result), historyCard(stored, version.version))),
+    h('div', { class: 'encounter-grid' }, h('div', { class: 'stack' }, findingsCard, claimComparison(stored, result), recommendedClaim(result), checksCard(result, version.knowledgeVersion)), h('div', { class: 'stack' }, patientCard(stored), spineCard(stored, result), ...reportCards(stored, result), lifeCard(stored.id, ctx.signal), historyCard(stored, version.version))),
   );
 }
 

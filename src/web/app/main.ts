@@ -1,11 +1,12 @@
 /**
- * The workbench page's entry: hash routes (#/worklist, #/new, #/encounters/:id, #/batches[/:id], #/dashboard), the
+ * The workbench page's entry: hash routes (#/worklist, #/new, #/encounters/:id, #/batches[/:id], #/dashboard, #/denials), the
  * signed-in header and the shortcuts. Each navigation aborts the previous view's fetches and polling, then focuses
  * the new page's heading.
  */
 import { currentSession, currentToken, setUnauthenticatedHandler, signOut } from './api.js';
 import { renderBatches } from './batches.js';
 import { renderDashboard } from './dashboard.js';
+import { renderDenials } from './denials.js';
 import { replaceChildren } from './dom.js';
 import { renderEncounter } from './encounter.js';
 import { installShortcuts } from './keyboard.js';
@@ -32,6 +33,7 @@ const ROUTES: Route[] = [
   { pattern: /^\/batches$/, nav: 'batches', title: 'Batches', view: renderBatches, params: [] },
   { pattern: /^\/batches\/([^/]+)$/, nav: 'batches', title: 'Batch', view: renderBatches, params: ['id'] },
   { pattern: /^\/dashboard$/, nav: 'dashboard', title: 'Dashboard', view: renderDashboard, params: [] },
+  { pattern: /^\/denials$/, nav: 'denials', title: 'Denials', view: renderDenials, params: [] },
 ];
 
 const main = document.getElementById('main')!;

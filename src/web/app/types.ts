@@ -171,3 +171,87 @@ export interface Stats {
   /** `notRead`: VFA studies whose fractures could not be read from a report. */
   vfaFracturesByAge: { ageGroup: string; vfaStudies: number; withFracture: number; notRead?: number }[];
 }
+
+/** A code in words with where the words come from (CARC, RARC, status codes). */
+export interface CodeInWords {
+  code: string;
+  description?: string;
+  source?: { title: string; url?: string };
+}
+
+/** One CAS adjustment: group code, CARC in words, amount in cents. */
+export interface AdjustmentInWords extends CodeInWords {
+  group: string;
+  groupName?: string;
+  categories: string[];
+  cents: number;
+}
+
+/** One line of GET /v1/denials. */
+export interface DeniedLine {
+  encounterId: string;
+  externalId: string | null;
+  claimId: string;
+  payer: string;
+  dateOfService: string;
+  version: number;
+  line: number;
+  code: string;
+  modifiers: string[];
+  diagnoses: { pointer: number; code: string }[];
+  billedCents: number;
+  paidCents: number | null;
+  deniedCents: number;
+  adjustments: AdjustmentInWords[];
+  remarks: (CodeInWords & { categories: string[] })[];
+  categories: string[];
+  findings: { rule: string; severity: 'error' | 'warning' | 'info'; message: string; fix?: string; scope: 'line' | 'claim'; override?: { reason: string } }[];
+  flagged: boolean;
+  suggestion: { path: string; frequencyCode?: string; action: string; basis: string[] };
+}
+
+/** Counts of one row of the prediction table. */
+export interface PredictionCounts {
+  adjudicated: number;
+  flagged: number;
+  flaggedDenied: number;
+  denied: number;
+  deniedFlagged: number;
+}
+
+/** GET /v1/denials/summary. */
+export interface DenialSummary {
+  prediction: PredictionCounts & {
+    precision: number | null;
+    recall: number | null;
+    byRule: { rule: string; flagged: number; denied: number }[];
+    byPayer: (PredictionCounts & { payer: string })[];
+    misses: { encounterId: string; externalId: string | null; payer: string; dateOfService: string; code: string; modifiers: string[]; diagnoses: { pointer: number; code: string }[]; carc: { group: string; code: string; description?: string }[]; rarc: CodeInWords[]; category: string; packRuleKind: string | null; warnings: string[] }[];
+    packDocs: string;
+  };
+  money: {
+    claims: number;
+    billedCents: number;
+    allowedCents: number;
+    linesWithoutAllowed: number;
+    paidCents: number;
+    patientCents: number;
+    deniedCents: number;
+    deniedByReason: { group: string; code: string; description?: string; cents: number; lines: number }[];
+    awaiting: { claims: number; billedCents: number };
+  };
+}
+
+/** GET /v1/encounters/:id/life. */
+export interface EncounterLife {
+  encounterId: string;
+  outcome: string;
+  events: {
+    at: string;
+    stage: string;
+    summary: string;
+    claimId?: string;
+    codes: (CodeInWords & { list: string })[];
+    lines?: { line: number | null; code: string | null; paidCents: number | null; billedCents: number | null; adjustments: AdjustmentInWords[]; remarks: CodeInWords[] }[];
+  }[];
+}
