@@ -26,6 +26,7 @@ for (const backend of BACKENDS) {
     let cliEnv: NodeJS.ProcessEnv;
     const tokens: Record<string, string> = {};
     const ids: Record<string, string> = {};
+    let exportedText = '';
 
     const call = (method: 'GET' | 'POST', url: string, token: string, body?: unknown) =>
       app.inject({ method, url, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { payload: JSON.stringify(body) } : {}) });
@@ -55,7 +56,8 @@ for (const backend of BACKENDS) {
       for (const name of ['paid', 'flagged', 'missed']) expect((await call('POST', `/v1/encounters/${ids[name]}/accept`, tokens.coder!)).statusCode).toBe(201);
       const exported = await call('POST', '/v1/claims/export', tokens.coder!, { encounterIds: [ids.paid, ids.flagged, ids.missed], format: 'x12' });
       expect(exported.statusCode).toBe(200);
-      const { ack, status, remit } = responsesFor(exported.body, 900);
+      exportedText = exported.body;
+      const { ack, status, remit } = responsesFor(exportedText, 900);
       for (const file of [ack, status, remit]) expect((await upload(file)).statusCode).toBe(201);
     });
     afterAll(async () => {
@@ -111,7 +113,7 @@ for (const backend of BACKENDS) {
       expect(prediction.misses).toEqual([
         expect.objectContaining({ externalId: 'den-missed', payer: 'medicare', code: '77080', modifiers: [], diagnoses: [{ pointer: 1, code: 'M81.0' }], carc: [expect.objectContaining({ group: 'CO', code: '151' })], rarc: [expect.objectContaining({ code: 'M86' })], category: 'frequency', packRuleKind: 'frequency' }),
       ]);
-      expect(money).toEqual({ claims: 3, billedCents: 37650, allowedCents: 0, linesWithoutAllowed: 3, paidCents: 11550, patientCents: 0, deniedCents: 25100, deniedByReason: [expect.objectContaining({ group: 'CO', code: '151', categories: ['frequency'], cents: 25100, lines: 2 })], awaiting: { claims: 0, billedCents: 0 } });
+      expect(money).toEqual({ claims: 3, billedCents: 37650, allowedCents: 11550, linesWithoutAllowed: 2, paidCents: 9550, patientCents: 2000, deniedCents: 25100, deniedByReason: [expect.objectContaining({ group: 'CO', code: '151', categories: ['frequency'], cents: 25100, lines: 2 })], awaiting: { claims: 0, billedCents: 0 } });
       const other = (await call('GET', '/v1/denials/summary', tokens.viewerB!)).json() as { prediction: { adjudicated: number }; money: { claims: number } };
       expect([other.prediction.adjudicated, other.money.claims]).toEqual([0, 0]);
     });
@@ -127,7 +129,7 @@ for (const backend of BACKENDS) {
       expect(text.stdout).toContain('Prediction: 3 line(s) answered by an 835; 1 flagged as errors, 1 of them denied (100.0 %); 2 denied, 1 of them flagged (50.0 %)');
       expect(text.stdout).toContain('  rule frequency.too-soon: 1 flagged, 1 denied');
       expect(text.stdout).toContain('  medicare 77080 2026-03-10 (den-missed): CO-151 M86; diagnosis pointers 1:M81.0; frequency -> pack rule kind frequency; dxacode warned medicare.bmm-category-not-shown');
-      expect(text.stdout).toContain('Money (3 claim(s) answered): billed 376.50, allowed 0.00 (3 line(s) without an allowed amount), paid 115.50, patient responsibility 0.00, denied 251.00');
+      expect(text.stdout).toContain('Money (3 claim(s) answered): billed 376.50, allowed 115.50 (2 line(s) without an allowed amount), paid 95.50, patient responsibility 20.00, denied 251.00');
       const json = await runCli(['denials', '--organization', 'org-a', '--format', 'json', '--payer', 'medicare'], '', { env: cliEnv });
       const parsed = JSON.parse(json.stdout) as { total: number; prediction: { recall: number }; money: { deniedCents: number } };
       expect([parsed.total, parsed.prediction.recall, parsed.money.deniedCents]).toEqual([2, 0.5, 25100]);
@@ -138,6 +140,25 @@ for (const backend of BACKENDS) {
       const none = await runCli(['denials', '--organization', 'org-b'], '', { env: cliEnv });
       expect(none.code).toBe(0);
       expect((await runCli(['denials', '--from', 'yesterday'], '', { env: cliEnv })).code).toBe(2);
+    });
+
+    it('takes a denied line off the worklist when a later 835 pays its claim (a reprocessed appeal): the latest payment counts', async () => {
+      expect((await upload(responsesFor(exportedText, 990, { paid: () => true }).remit)).statusCode).toBe(201);
+      expect(((await call('GET', '/v1/denials', tokens.viewer!)).json() as { total: number }).total).toBe(0);
+      const { prediction, money } = (await call('GET', '/v1/denials/summary', tokens.viewer!)).json() as { prediction: Record<string, unknown>; money: Record<string, unknown> };
+      expect(prediction).toMatchObject({ adjudicated: 3, denied: 0, flagged: 1, flaggedDenied: 0, precision: 0, recall: null, misses: [] });
+      expect(money).toMatchObject({ claims: 3, billedCents: 37650, deniedCents: 0, awaiting: { claims: 0, billedCents: 0 } });
+      const life = (await call('GET', `/v1/encounters/${ids.missed}/life`, tokens.viewer!)).json() as { outcome: string; events: { stage: string }[] };
+      expect(life.outcome).toBe('paid');
+      expect(life.events.map((e) => e.stage).slice(-2)).toEqual(['denied', 'paid']);
+    });
+
+    it('counts a claim exported again (a corrected claim) as awaiting until an 835 answers it', async () => {
+      const again = await call('POST', `/v1/claims/export`, tokens.coder!, { encounterIds: [ids.missed], format: 'x12' });
+      expect(again.statusCode).toBe(200);
+      const { money } = (await call('GET', '/v1/denials/summary', tokens.viewer!)).json() as { money: { claims: number; awaiting: { claims: number; billedCents: number } } };
+      expect(money).toMatchObject({ claims: 3, awaiting: { claims: 1, billedCents: 12550 } });
+      expect(((await call('GET', `/v1/encounters/${ids.missed}/life`, tokens.viewer!)).json() as { outcome: string }).outcome).toBe('exported');
     });
   });
 }

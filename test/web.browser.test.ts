@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { axialEncounter } from './encounters.js';
+import { responsesFor } from './x12-responses-helpers.js';
 import { CHROMIUM_PATH, haveChromium, launchChromium, screenshot, startWorkbench, tabTo, teardownWithin, type Workbench } from './web-helpers.js';
 
 const REPORT_FILE = 'hologic-axial-iva-osteoporosis-grade2-fracture.txt';
@@ -408,6 +410,44 @@ if (!haveChromium()) {
       expect(await page.locator('#accept-hint').textContent()).toBe('No billable line: there is no claim to accept.');
     });
 
+    it('works the denial worklist: a claim exported, acknowledged and denied shows its reason, what dxacode said and the path, its life and the dashboard figures', async () => {
+      const api = (method: string, path: string, body?: unknown, type = 'application/json') => fetch(`${bench.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${bench.token}`, ...(body !== undefined ? { 'content-type': type } : {}) }, ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}) });
+      const created = await api('POST', '/v1/encounters', { ...axialEncounter({ id: 'denied-1', dateOfService: '2026-03-10', patient: { sex: 'female', birthDate: '1950-05-01' }, clinical: { tScoreLowest: -2.7 } }) });
+      const { encounterId } = (await created.json()) as { encounterId: string };
+      expect((await api('POST', `/v1/encounters/${encounterId}/accept`)).status).toBe(201);
+      const exported = await api('POST', '/v1/claims/export', { encounterIds: [encounterId], format: 'x12' });
+      expect(exported.status).toBe(200);
+      const { ack, status, remit } = responsesFor(await exported.text(), 950, { paid: () => false });
+      for (const file of [ack, status, remit]) expect((await api('POST', '/v1/responses', file, 'application/edi-x12')).status).toBe(201);
+
+      await page.goto(`${bench.baseUrl}/#/worklist`);
+      await page.getByRole('link', { name: /Denials/ }).first().click();
+      await page.locator('h1', { hasText: 'Denials' }).waitFor();
+      const row = page.locator('table.denials tbody tr', { hasText: 'denied-1' });
+      await row.waitFor();
+      expect(await page.locator('table.denials caption').textContent()).toBe('Denied lines 1–1 of 1.');
+      expect(await row.textContent()).toContain('CO-151 Payment adjusted because the payer deems the information submitted does not support this many/frequency of services.');
+      expect(await row.textContent()).toContain('M86 Service denied because payment already made');
+      expect(await row.locator('td').nth(4).textContent()).not.toContain('Flagged as an error');
+      expect(await row.locator('td').nth(5).textContent()).toContain('Appeal');
+      await row.getByText('Basis').click();
+      expect(await row.locator('details li').first().textContent()).toMatch(/^CARC 151 /);
+      await screenshot(page, '15-denials');
+
+      await row.getByRole('link', { name: 'denied-1' }).click();
+      await page.locator('section.life ol.life-timeline li').nth(5).waitFor();
+      expect(await page.locator('section.life .life-outcome').textContent()).toBe('Denied');
+      expect(await page.locator('section.life ol.life-timeline li strong').allTextContents()).toEqual(['Checked', 'Accepted', 'Exported', 'Acknowledged', 'Accepted by the payer', 'Denied']);
+      expect(await page.locator('section.life').textContent()).toContain('CARC CO-151 Payment adjusted because');
+
+      await page.getByRole('link', { name: /Dashboard/ }).first().click();
+      await page.locator('section.denial-panel .prediction-headline').waitFor();
+      expect(await page.locator('section.denial-panel .prediction-headline').textContent()).toBe('Of the lines dxacode flagged as errors, 0 of 0 were denied (n/a). Of the denied lines, dxacode had flagged 0 of 1 (0.0 %).');
+      expect(await page.locator('section.denial-panel table.misses tbody tr').count()).toBe(1);
+      expect(await page.locator('section.denial-panel table.money').textContent()).toContain('Denied$100.00');
+      await screenshot(page, '16-dashboard-denials');
+    });
+
     it('has no serious or critical accessibility violation on any page (axe-core)', async () => {
       // axe runs through the browser's debugging protocol (page.evaluate), which the page's CSP does not govern, so the
       // scan needs no weaker policy and asks no host.
@@ -432,6 +472,8 @@ if (!haveChromium()) {
         ...(await scan(`#/encounters/${encounterId}`, 'li.finding')),
         ...(await scan('#/batches', 'main h1')),
         ...(await scan('#/dashboard', 'figure.chart svg')),
+        ...(await scan('#/denials', 'table.denials tbody tr')),
+        ...(await scan(`#/encounters/${encounterId}`, 'section.life ol.life-timeline')),
       ];
       const signedOut = await context.browser()!.newContext();
       const signIn = await signedOut.newPage();

@@ -101,7 +101,7 @@ export function claimsOf(text: string): { claimId: string; totalCents: number; d
 
 /**
  * The three responses for an exported 837P: a 999 accepting its one transaction set, a 277CA accepting every
- * claim, and an 835 paying the first claim (CO-45) and denying the others for frequency (CO-151 with M86), plus a
+ * claim, and an 835 paying the first claim (CO-45, and PR-2 coinsurance as patient responsibility, with the allowed amount) and denying the others for frequency (CO-151 with M86), plus a
  * claim the office never exported. `paid` chooses the claims paid by their index instead.
  */
 export function responsesFor(text: string, interchange: number, options: { paid?: (claimIndex: number) => boolean } = {}): { ack: string; status: string; remit: string } {
@@ -131,16 +131,18 @@ export function responsesFor(text: string, interchange: number, options: { paid?
           claimId: c.claimId,
           status: isPaid(i) ? '1' : '4',
           chargeCents: c.totalCents,
-          paidCents: isPaid(i) ? c.totalCents - 1000 : 0,
+          paidCents: isPaid(i) ? c.totalCents - 3000 : 0,
+          ...(isPaid(i) ? { patientResponsibilityCents: 2000 } : {}),
           payerClaimNumber: `PCN-${c.claimId}`,
           lines: c.lines.map((l, j) => ({
             procedure: { qualifier: 'HC', code: l.code, modifiers: l.modifiers },
             chargeCents: l.cents,
-            paidCents: isPaid(i) ? l.cents - (j === 0 ? 1000 : 0) : 0,
+            paidCents: isPaid(i) ? l.cents - (j === 0 ? 3000 : 0) : 0,
+            ...(isPaid(i) ? { allowedCents: l.cents - (j === 0 ? 1000 : 0) } : {}),
             units: l.units,
             serviceDate: c.dateOfService,
             controlNumber: l.controlNumber,
-            adjustments: isPaid(i) ? (j === 0 ? [{ group: 'CO', reason: '45', cents: 1000 }] : []) : [{ group: 'CO', reason: '151', cents: l.cents }],
+            adjustments: isPaid(i) ? (j === 0 ? [{ group: 'CO', reason: '45', cents: 1000 }, { group: 'PR', reason: '2', cents: 2000 }] : []) : [{ group: 'CO', reason: '151', cents: l.cents }],
             remarks: isPaid(i) ? [] : ['M86'],
           })),
         })),

@@ -51,7 +51,7 @@ function predictionText(p: PredictionQuality): string {
 
 function moneyText(m: DenialMoney): string {
   const out = [
-    `Money (${m.claims} claim(s) answered): billed ${money(m.billedCents)}, allowed ${money(m.allowedCents)}${m.linesWithoutAllowed > 0 ? ` (${m.linesWithoutAllowed} line(s) without an allowed amount)` : ''}, paid ${money(m.paidCents)}, patient responsibility ${money(m.patientCents)}, denied ${money(m.deniedCents)}`,
+    `Money (${m.claims} claim(s) answered): billed ${money(m.billedCents)}, allowed ${m.allowedCents === null ? 'not given' : money(m.allowedCents)}${m.linesWithoutAllowed > 0 ? ` (${m.linesWithoutAllowed} line(s) without an allowed amount)` : ''}, paid ${money(m.paidCents)}, patient responsibility ${money(m.patientCents)}, denied ${money(m.deniedCents)}`,
     ...m.deniedByReason.map((r) => `  denied ${money(r.cents)} on ${r.lines} line(s): ${r.group}-${words(r)}`),
   ];
   if (m.awaiting.claims > 0) out.push(`  awaiting an 835: ${m.awaiting.claims} claim(s), billed ${money(m.awaiting.billedCents)}`);

@@ -86,7 +86,7 @@ const SCHEMAS = {
             money: object({
               claims: S.integer,
               billedCents: S.integer,
-              allowedCents: S.integer,
+              allowedCents: NULLABLE_INTEGER,
               linesWithoutAllowed: S.integer,
               paidCents: S.integer,
               patientCents: S.integer,

@@ -119,8 +119,9 @@ export interface PredictionQuality extends PredictionCounts {
 export interface DenialMoney {
   claims: number;
   billedCents: number;
-  allowedCents: number;
-  /** Lines whose 835 gave no allowed amount (AMT*B6): the allowed total leaves them out. */
+  /** The allowed amounts (AMT*B6) the 835 lines gave; null when none gave one. */
+  allowedCents: number | null;
+  /** Lines whose 835 gave no allowed amount: the allowed total leaves them out. */
   linesWithoutAllowed: number;
   paidCents: number;
   patientCents: number;
@@ -149,13 +150,16 @@ interface ExportedRow {
   dateOfService: string;
   version: number;
   totalCents: number;
+  exportedAt: string;
 }
 
 /**
  * Reads every exported claim of the filters and the lines of its latest 835 payment (by import time, then position
- * in the file), the exported result version and the overrides of that version, and sets them side by side.
+ * in the file), the exported result version and the overrides of that version, and sets them side by side. Of an
+ * encounter's exported claims, the one paid or denied last counts; a claim exported after it and not yet answered
+ * is awaiting.
  */
-async function adjudicatedLines(store: OrganizationStore, codes: RemittanceCodes, filters: DenialFilters): Promise<{ lines: AdjudicatedLine[]; claims: ExportedRow[]; payments: Map<string, { status: string; paidCents: number | null; patientCents: number | null; claimAdjustments: AdjustmentWords[] }> }> {
+async function adjudicatedLines(store: OrganizationStore, codes: RemittanceCodes, filters: DenialFilters): Promise<{ lines: AdjudicatedLine[]; /** The counted claims and those awaiting an 835. */ claims: ExportedRow[]; payments: Map<string, { status: string; paidCents: number | null; patientCents: number | null; claimAdjustments: AdjustmentWords[] }> }> {
   const db = store.db;
   const organization = store.organization;
   let exported = db
@@ -166,7 +170,7 @@ async function adjudicatedLines(store: OrganizationStore, codes: RemittanceCodes
   if (filters.payer !== undefined) exported = exported.where('e.payer', '=', filters.payer);
   if (filters.from !== undefined) exported = exported.where('c.date_of_service', '>=', filters.from);
   if (filters.to !== undefined) exported = exported.where('c.date_of_service', '<=', filters.to);
-  const claims: ExportedRow[] = (await exported.orderBy('c.exported_at').orderBy('c.id').execute()).map((r) => ({ id: r.id, encounterId: r.encounter_id, externalId: r.external_id, claimId: r.claim_id, payer: r.payer, dateOfService: r.date_of_service, version: Number(r.version), totalCents: Number(r.total_cents) }));
+  const claims: ExportedRow[] = (await exported.orderBy('c.exported_at').orderBy('c.id').execute()).map((r) => ({ id: r.id, encounterId: r.encounter_id, externalId: r.external_id, claimId: r.claim_id, payer: r.payer, dateOfService: r.date_of_service, version: Number(r.version), totalCents: Number(r.total_cents), exportedAt: r.exported_at }));
 
   // The latest 835 claim payment of each exported claim.
   const latest = new Map<string, { id: string; status: string; paidCents: number | null; patientCents: number | null; remarks: string; importedAt: string; order: string }>();
@@ -186,7 +190,15 @@ async function adjudicatedLines(store: OrganizationStore, codes: RemittanceCodes
       latest.set(r.exported_claim_id!, { id: r.id, status: r.status ?? '', paidCents: r.paid_cents === null ? null : Number(r.paid_cents), patientCents: r.patient_cents === null ? null : Number(r.patient_cents), remarks: r.remarks, importedAt: r.imported_at, order });
     }
   }
-  const answered = claims.filter((c) => latest.has(c.id));
+  // One encounter is one claim: of its exported claims (a corrected claim is exported again), the one whose payment
+  // came last counts, so a denial leaves the worklist once a later payment answers the encounter.
+  const counted = new Map<string, ExportedRow>();
+  for (const c of claims) {
+    const payment = latest.get(c.id);
+    const seen = counted.get(c.encounterId);
+    if (payment !== undefined && (seen === undefined || latest.get(seen.id)!.order < payment.order)) counted.set(c.encounterId, c);
+  }
+  const answered = [...counted.values()];
   const responseIds = answered.map((c) => latest.get(c.id)!.id);
 
   const returnedLines = new Map<string, { seq: number; line: number | null; paidCents: number | null; allowedCents: number | null; remarks: string }[]>();
@@ -278,7 +290,8 @@ async function adjudicatedLines(store: OrganizationStore, codes: RemittanceCodes
       });
     }
   }
-  return { lines, claims, payments };
+  const awaiting = claims.filter((c) => !latest.has(c.id) && (counted.get(c.encounterId)?.exportedAt ?? '') <= c.exportedAt);
+  return { lines, claims: [...answered, ...awaiting], payments };
 }
 
 /** The denied lines of the latest payments, newest import first, each with its resubmission path. */
@@ -363,7 +376,7 @@ export async function denialSummary(store: OrganizationStore, codes: RemittanceC
       entry.lines++;
       reasons.set(key, entry);
     };
-    const money: DenialMoney = { claims: payments.size, billedCents: 0, allowedCents: 0, linesWithoutAllowed: 0, paidCents: 0, patientCents: 0, deniedCents: 0, deniedByReason: [], awaiting: { claims: 0, billedCents: 0 } };
+    const money: DenialMoney = { claims: payments.size, billedCents: 0, allowedCents: null, linesWithoutAllowed: 0, paidCents: 0, patientCents: 0, deniedCents: 0, deniedByReason: [], awaiting: { claims: 0, billedCents: 0 } };
     for (const claim of claims) {
       const payment = payments.get(claim.id);
       if (payment === undefined) {
@@ -378,7 +391,7 @@ export async function denialSummary(store: OrganizationStore, codes: RemittanceC
     }
     for (const line of lines) {
       if (line.allowedCents === null) money.linesWithoutAllowed++;
-      else money.allowedCents += line.allowedCents;
+      else money.allowedCents = (money.allowedCents ?? 0) + line.allowedCents;
       // Claim-level adjustments were counted once per claim above.
       if (line.deniedCents > 0) for (const a of line.adjustments) if (isDenialAdjustment(a)) addReason(a);
     }

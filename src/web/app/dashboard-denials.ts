@@ -25,7 +25,7 @@ function table(caption: string, heads: string[], rows: (string | number | HTMLEl
 function moneyTable(m: DenialSummary['money']): HTMLElement {
   const rows: (string | number)[][] = [
     ['Billed', formatCents(m.billedCents)],
-    ['Allowed', `${formatCents(m.allowedCents)}${m.linesWithoutAllowed > 0 ? ` (${m.linesWithoutAllowed} line${m.linesWithoutAllowed === 1 ? '' : 's'} without an allowed amount)` : ''}`],
+    ['Allowed', `${m.allowedCents === null ? 'not given by the payer' : formatCents(m.allowedCents)}${m.linesWithoutAllowed > 0 ? ` (${m.linesWithoutAllowed} line${m.linesWithoutAllowed === 1 ? '' : 's'} without an allowed amount)` : ''}`],
     ['Paid', formatCents(m.paidCents)],
     ['Patient responsibility', formatCents(m.patientCents)],
     ['Denied', formatCents(m.deniedCents)],

@@ -232,7 +232,7 @@ export interface DenialSummary {
   money: {
     claims: number;
     billedCents: number;
-    allowedCents: number;
+    allowedCents: number | null;
     linesWithoutAllowed: number;
     paidCents: number;
     patientCents: number;
