@@ -122,7 +122,7 @@ for (const backend of BACKENDS) {
       const text = await runCli(['denials', '--organization', 'org-a', '--format', 'text'], '', { env: cliEnv });
       expect(text.code, text.stderr).toBe(1);
       expect(text.stderr).toContain('dxacode: denials: 2 denied line(s) to work');
-      expect(text.stdout).toMatch(/DENIED den-flagged claim den-flagged line 1 77080-GZ \(medicare, 2026-03-10\): billed 125\.50, paid 0\.00\n    reason: CO-151 \(Payment adjusted because/);
+      expect(text.stdout).toMatch(/DENIED den-flagged claim den-flagged line 1 77080-GZ \(medicare, 2026-03-10\): billed 125\.50, paid 0\.00\n {4}reason: CO-151 \(Payment adjusted because/);
       expect(text.stdout).toContain('dxacode said (error frequency.too-soon): ');
       expect(text.stdout).toContain('[overridden: The earlier study was at another clinic on a different machine.]');
       expect(text.stdout).toContain('suggested: appeal: A replacement claim does not change when the earlier study was.');
