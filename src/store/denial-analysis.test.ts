@@ -32,6 +32,8 @@ describe('findingsForLine', () => {
   it("attaches the coder's override of the same rule and line", () => {
     const [f] = findingsForLine(r, encounter, [{ rule: 'frequency.too-soon', line: 0, reason: 'outside study', actor: 'tok' }], { line: 1, code: '77080' });
     expect(f!.override).toEqual({ reason: 'outside study', actor: 'tok' });
+    expect(findingsForLine(r, encounter, [{ rule: 'frequency.too-soon', line: 1, reason: 'other line', actor: 'tok' }], { line: 1, code: '77080' })[0]!.override).toBeUndefined();
+    expect(findingsForLine(r, encounter, [{ rule: 'pair.combined-code', line: null, reason: 'every line', actor: 'tok' }], { line: 2, code: '77086' })[0]!.override).toEqual({ reason: 'every line', actor: 'tok' });
   });
 });
 

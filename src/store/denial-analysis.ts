@@ -130,7 +130,8 @@ export function findingsForLine(result: Result, encounter: Encounter, overrides:
         scope = 'line';
       } else scope = 'claim';
     }
-    const override = overrides.find((o) => o.rule === f.rule && (o.line ?? undefined) === f.line);
+    // As the store matches them: an override without a line covers every line of its rule.
+    const override = overrides.find((o) => o.rule === f.rule && (o.line === null || o.line === f.line));
     out.push({ rule: f.rule, severity: f.severity, message: f.message, ...(f.fix !== undefined ? { fix: f.fix } : {}), scope, ...(override ? { override: { reason: override.reason, actor: override.actor } } : {}) });
   }
   return out;
