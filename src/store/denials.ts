@@ -402,7 +402,7 @@ export async function denialSummary(store: OrganizationStore, codes: RemittanceC
 }
 
 /** The stages of an encounter's life, in the order they happen. */
-export const LIFE_STAGES = ['checked', 'accepted', 'exported', 'acknowledged', 'acknowledgment-rejected', 'payer-accepted', 'payer-rejected', 'paid', 'partly-paid', 'denied', 'reversed'] as const;
+export const LIFE_STAGES = ['checked', 'accepted', 'exported', 'acknowledged', 'acknowledgment-rejected', 'payer-received', 'payer-accepted', 'payer-rejected', 'paid', 'partly-paid', 'denied', 'reversed'] as const;
 /** One stage. */
 export type LifeStage = (typeof LIFE_STAGES)[number];
 
@@ -467,8 +467,9 @@ export async function encounterLife(store: OrganizationStore, codes: RemittanceC
           const category = codes.statusCategories.get(s.category);
           return { list: 'claim status category', code: `${s.category}:${s.code}`, ...(category ? { description: category.description, source: category.source } : {}), outcome: category?.outcome };
         });
-        const rejected = statusCodes.some((s) => s.outcome === 'rejected');
-        events.push({ at: r.imported_at, stage: rejected ? 'payer-rejected' : 'payer-accepted', summary: `277CA claim status: ${statusCodes.map((s) => `${s.code} (${s.description ?? 'unknown category'})`).join('; ')}`, ...(claimId ? { claimId } : {}), codes: statusCodes.map(({ outcome: _o, ...c }) => c) });
+        // A0/A1 say the claim was forwarded or received, A2/A5 accepted, A3/A4/A6-A8 rejected (the categories' outcomes).
+        const stage: LifeStage = statusCodes.some((s) => s.outcome === 'rejected') ? 'payer-rejected' : statusCodes.some((s) => s.outcome === 'accepted') ? 'payer-accepted' : 'payer-received';
+        events.push({ at: r.imported_at, stage, summary: `277CA claim status: ${statusCodes.map((s) => `${s.code} (${s.description ?? 'unknown category'})`).join('; ')}`, ...(claimId ? { claimId } : {}), codes: statusCodes.map(({ outcome: _o, ...c }) => c) });
       } else if (r.kind === '835-claim') {
         const detail = JSON.parse(r.detail_json) as ClaimPayment835;
         const own = adjustmentRows.filter((a) => a.response_id === r.id);

@@ -15,6 +15,7 @@ const STAGE_LABELS: Record<string, string> = {
   exported: 'Exported',
   acknowledged: 'Acknowledged',
   'acknowledgment-rejected': 'Rejected by the clearinghouse',
+  'payer-received': 'Received by the payer',
   'payer-accepted': 'Accepted by the payer',
   'payer-rejected': 'Rejected by the payer',
   paid: 'Paid',
