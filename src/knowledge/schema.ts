@@ -30,6 +30,8 @@ export const CodeEntry = z.strictObject({
   mue: z
     .strictObject({ value: z.number().int().min(0), mai: z.enum(['1', '2', '3']).nullable(), confidence: Confidence })
     .nullable(),
+  /** Mistakes coders make with this code (REFERENCE.md, the knowledge audit), for the coders' reference page. */
+  mistakes: z.array(z.strictObject({ mistake: z.string().min(1), instead: z.string().min(1), source: Source })).optional(),
   source: Source,
 });
 /** A code entry. */

@@ -34,10 +34,10 @@ export function lineHasBypassModifier(knowledge: Knowledge, line: Line): boolean
 }
 
 /** What decides which PTP rows apply: the date of service and the claim type (practitioner or hospital table). */
-type PairScope = Pick<CheckInput, 'dateOfService' | 'claimType'>;
+export type PairScope = Pick<CheckInput, 'dateOfService' | 'claimType'>;
 
 /** True when a PTP row is in force on the date for the claim type (deleted rows stay in the table). */
-function rowApplies(row: PtpRow, scope: PairScope): boolean {
+export function rowApplies(row: PtpRow, scope: PairScope): boolean {
   const date = scope.dateOfService;
   return (
     row.modifierIndicator !== '9' &&
@@ -51,7 +51,7 @@ function rowApplies(row: PtpRow, scope: PairScope): boolean {
  * The PTP rows between two codes: the imported CMS table of the claim type when one is in force (plus the embedded
  * rows that follow from the code definitions, where the table has no row for the pair), else the embedded rows.
  */
-function rowsBetween(knowledge: Knowledge, scope: PairScope, column1: string, column2: string): readonly PtpRow[] {
+export function rowsBetween(knowledge: Knowledge, scope: PairScope, column1: string, column2: string): readonly PtpRow[] {
   const imported = knowledge.ptp[scope.claimType];
   const embedded = knowledge.pairs.byPair.get(`${column1}|${column2}`) ?? [];
   if (!imported) return embedded;

@@ -21,6 +21,7 @@ import { knowledgeRoutes } from './knowledge.js';
 import { object, openApiBase, S } from './openapi.js';
 import { API_PROBLEMS, ApiProblem, type HttpProblemId } from './problems.js';
 import type { UnknownTokenLimits } from './rate-limit.js';
+import { referenceRoutes } from './reference.js';
 import { responseRoutes } from './responses.js';
 import type { TokenVerifier } from './tokens.js';
 import { registerWebPage } from './web.js';
@@ -157,6 +158,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     });
     await api.register(checkRoutes, { knowledge: options.knowledge, store: options.store });
     await api.register(knowledgeRoutes, { knowledge: options.knowledge, live: options.live, store: options.store });
+    await api.register(referenceRoutes, { knowledge: options.knowledge });
     const store = options.store;
     if (store) {
       await api.register(encounterRoutes, { knowledge: options.knowledge, x12: options.x12 });

@@ -10,7 +10,7 @@ import { factValue, fieldLabel, renderHighlightedReport } from './highlight.js';
 import { renderSpineSvg, spineTable } from '../../morphometry/spine-svg.js';
 import { FAMILY_LABELS } from '../../rules/catalogue.js';
 import type { Finding, Result, StoredEncounter } from './types.js';
-import { announce, errorList, pageHeading, showError, type ViewContext } from './ui.js';
+import { announce, errorList, pageHeading, showError, sourceCitation, type ViewContext } from './ui.js';
 
 /** Shortest and longest override reason the server accepts (POST /v1/encounters/:id/overrides). */
 export const REASON_LIMITS = { min: 3, max: 2000 } as const;
@@ -30,11 +30,6 @@ function pointerLetter(index: number): string {
 
 function card(title: string, id: string, ...children: Child[]): HTMLElement {
   return h('section', { class: 'card', 'aria-labelledby': id }, h('h2', { id }, title), ...children);
-}
-
-function safeUrl(url: string | undefined): string | undefined {
-  // Only web links: a source URL is data, and javascript: or data: links must never become clickable.
-  return url && /^https?:\/\//i.test(url) ? url : undefined;
 }
 
 function lineLabel(stored: StoredEncounter, line: number | null | undefined): string | undefined {
@@ -198,7 +193,6 @@ function overrideForm(finding: Finding, actions: FindingActions, close: () => vo
 
 function findingItem(stored: StoredEncounter, finding: Finding, actions: FindingActions): HTMLElement {
   const overridden = actions.overrideFor(finding);
-  const url = safeUrl(finding.source.url);
   const line = lineLabel(stored, finding.line);
   const slot = h('div', { class: 'override-slot' });
   const item = h(
@@ -214,15 +208,7 @@ function findingItem(stored: StoredEncounter, finding: Finding, actions: Finding
     ),
     h('p', { class: 'finding-message' }, finding.message),
     finding.fix ? h('p', { class: 'finding-fix' }, h('strong', {}, 'Fix: '), finding.fix) : null,
-    h(
-      'p',
-      { class: 'finding-source' },
-      h('span', { class: 'muted' }, 'Source: '),
-      url ? h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, finding.source.title) : finding.source.title,
-      finding.source.version ? ` (${finding.source.version})` : null,
-      ' ',
-      h('span', { class: `confidence confidence-${finding.source.confidence}` }, finding.source.confidence),
-    ),
+    sourceCitation(finding.source, 'finding-source'),
     overridden
       ? h('p', { class: 'override-note' }, h('strong', {}, 'Override reason: '), overridden.reason, h('span', { class: 'muted' }, ' — ', shortId(overridden.actor, { prefix: 'token ' }), `, ${formatDateTime(overridden.createdAt)}`))
       : null,

@@ -1,5 +1,6 @@
 /**
- * The workbench page's entry: hash routes (#/worklist, #/new, #/encounters/:id, #/batches[/:id], #/dashboard, #/denials), the
+ * The workbench page's entry: hash routes (#/worklist, #/new, #/encounters/:id, #/batches[/:id], #/dashboard, #/denials,
+ * #/reference[/:code|/changes]), the
  * signed-in header and the shortcuts. Each navigation aborts the previous view's fetches and polling, then focuses
  * the new page's heading.
  */
@@ -11,6 +12,7 @@ import { replaceChildren } from './dom.js';
 import { renderEncounter } from './encounter.js';
 import { installShortcuts } from './keyboard.js';
 import { renderNewEncounter } from './new-encounter.js';
+import { renderReference } from './reference.js';
 import { renderReportDraft } from './report-draft.js';
 import { renderSignIn } from './signin.js';
 import type { Session } from './types.js';
@@ -34,6 +36,8 @@ const ROUTES: Route[] = [
   { pattern: /^\/batches\/([^/]+)$/, nav: 'batches', title: 'Batch', view: renderBatches, params: ['id'] },
   { pattern: /^\/dashboard$/, nav: 'dashboard', title: 'Dashboard', view: renderDashboard, params: [] },
   { pattern: /^\/denials$/, nav: 'denials', title: 'Denials', view: renderDenials, params: [] },
+  { pattern: /^\/reference$/, nav: 'reference', title: 'Code reference', view: renderReference, params: [] },
+  { pattern: /^\/reference\/([^/]+)$/, nav: 'reference', title: 'Code reference', view: renderReference, params: ['code'] },
 ];
 
 const main = document.getElementById('main')!;

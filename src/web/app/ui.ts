@@ -4,6 +4,7 @@
  */
 import { ApiError } from './api.js';
 import { h, replaceChildren } from './dom.js';
+import type { Source } from './types.js';
 
 /** What a view gets: where to draw, the route's parameters, and a signal that fires when the user navigates away. */
 export interface ViewContext {
@@ -83,4 +84,23 @@ export function field(label: string, control: HTMLElement, hint?: string): HTMLE
   const hintId = hint ? `${id}-hint` : undefined;
   if (hintId) control.setAttribute('aria-describedby', hintId);
   return h('div', { class: 'field' }, h('label', { for: id }, label), control, hint ? h('small', { id: hintId, class: 'hint' }, hint) : null);
+}
+
+/** A source URL as a link target: only web links, since a source URL is data and javascript: or data: must never become clickable. */
+export function safeUrl(url: string | undefined): string | undefined {
+  return url && /^https?:\/\//i.test(url) ? url : undefined;
+}
+
+/** "Source: title (version) confidence" for a finding or a reference fact, the title linked when the source has a web URL. */
+export function sourceCitation(source: Source, className = 'source'): HTMLElement {
+  const url = safeUrl(source.url);
+  return h(
+    'p',
+    { class: className },
+    h('span', { class: 'muted' }, 'Source: '),
+    url ? h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, source.title) : source.title,
+    source.version ? ` (${source.version})` : null,
+    ' ',
+    h('span', { class: `confidence confidence-${source.confidence}` }, source.confidence),
+  );
 }
