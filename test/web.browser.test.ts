@@ -272,6 +272,48 @@ if (!haveChromium()) {
       await screenshot(page, '09-dashboard');
     });
 
+    it('reads the code reference for a date: history, mistakes, pairs, units, modifiers and coverage, each with its source', async () => {
+      await page.goto(`${bench.baseUrl}/#/worklist`);
+      await page.locator('main h1').waitFor();
+      await page.locator('h1').focus();
+      // g c goes to the reference, as the help lists.
+      await page.keyboard.press('g');
+      await page.keyboard.press('c');
+      await page.waitForURL(/#\/reference$/);
+      await page.locator('table.reference-codes tbody tr').first().waitFor();
+      await page.getByLabel('Knowledge in force on (date of service)').fill('2014-06-01');
+      await page.getByRole('button', { name: 'Show' }).click();
+      await page.waitForURL(/#\/reference\?date=2014-06-01$/);
+      const row = page.locator('table.reference-codes tbody tr', { has: page.locator('a', { hasText: /^77082$/ }) });
+      await expect.poll(() => row.locator('td').nth(1).textContent()).toBe('Valid');
+      await row.locator('a').click();
+      await page.waitForURL(/#\/reference\/77082\?date=2014-06-01$/);
+      await page.locator('#ref-history').waitFor();
+      expect(await page.locator('main h1').textContent()).toMatch(/^77082 · /);
+      const history = page.locator('section[aria-labelledby=ref-history]');
+      expect(await history.textContent()).toContain('2007-01-01 to 2014-12-31');
+      expect(await history.locator('a', { hasText: '77085' }).count()).toBe(1);
+      expect(await history.locator('.source .confidence').first().textContent()).toMatch(/verified|secondary|unverified/);
+      // 77083 taken for VFA, from the knowledge, with its source.
+      await page.goto(`${bench.baseUrl}/#/reference/77083?date=2026-02-10`);
+      const mistakes = page.locator('section[aria-labelledby=ref-mistakes]');
+      await mistakes.locator('li').first().waitFor();
+      expect(await mistakes.textContent()).toContain('Billed for a vertebral fracture assessment (VFA).');
+      expect(await mistakes.locator('.source').first().textContent()).toContain('REFERENCE §1');
+      await page.goto(`${bench.baseUrl}/#/reference/77081?date=2026-02-10`);
+      await page.locator('section[aria-labelledby=ref-pairs] li').first().waitFor();
+      expect(await page.locator('section[aria-labelledby=ref-pairs]').textContent()).toContain('77081 (column 1) with 77080 (column 2)');
+      expect(await page.locator('section[aria-labelledby=ref-units]').textContent()).toMatch(/MUE 1, MAI \d/);
+      expect(await page.locator('section[aria-labelledby=ref-modifiers] strong').allTextContents()).toEqual(expect.arrayContaining(['26', 'TC', 'XU']));
+      expect(await page.locator('section[aria-labelledby=ref-coverage]').textContent()).toContain('J15: CGS Administrators, LLC A57132');
+      await screenshot(page, '09b-reference');
+      await page.getByRole('link', { name: 'All codes' }).click();
+      await page.getByRole('link', { name: 'What changed' }).click();
+      await page.locator('main h1', { hasText: 'What changed' }).waitFor();
+      await page.locator('#changes-embedded').waitFor();
+      expect(await page.locator('section[aria-labelledby=changes-imported]').textContent()).toContain('No knowledge version has been imported');
+    });
+
     it('works with the keyboard alone: skip link, main nav, shortcuts and the override form', async () => {
       const created = await fetch(`${bench.baseUrl}/v1/encounters`, { method: 'POST', headers: { authorization: `Bearer ${bench.token}`, 'content-type': 'application/json' }, body: JSON.stringify(pairTrap) });
       expect(created.status).toBe(201);
@@ -474,6 +516,9 @@ if (!haveChromium()) {
         ...(await scan('#/dashboard', 'figure.chart svg')),
         ...(await scan('#/denials', 'table.denials tbody tr')),
         ...(await scan(`#/encounters/${encounterId}`, 'section.life ol.life-timeline')),
+        ...(await scan('#/reference', 'table.reference-codes')),
+        ...(await scan('#/reference/77085?date=2026-02-10', '#ref-coverage')),
+        ...(await scan('#/reference/changes', '#changes-embedded')),
       ];
       const signedOut = await context.browser()!.newContext();
       const signIn = await signedOut.newPage();
