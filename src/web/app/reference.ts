@@ -35,13 +35,15 @@ interface KnowledgeDiffAnswer {
 
 const STATUS_WORDS: Record<CodeStatus, string> = { valid: 'Valid', 'not-yet-valid': 'Not valid yet', ended: 'Ended', 'dates-not-recorded': 'Dates not recorded' };
 
-/** The date of the route's query, or today in the browser's calendar (the server defaults to its own today). */
+/** The date of the route's query; empty lets the server choose its today, which the form then shows. */
 function chosenDate(ctx: ViewContext): string {
-  const given = ctx.query.get('date') ?? '';
-  if (/^\d{4}-\d{2}-\d{2}$/.test(given)) return given;
-  const now = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  return ctx.query.get('date') ?? '';
+}
+
+/** Puts the date the server answered for into the date field (when the route named none). */
+function showDate(main: HTMLElement, date: string): void {
+  const input = main.querySelector<HTMLInputElement>('form.filters input[name=date]');
+  if (input && input.value === '') input.value = date;
 }
 
 function section(title: string, id: string, ...children: Child[]): HTMLElement {
@@ -89,6 +91,7 @@ export async function renderReference(ctx: ViewContext): Promise<void> {
     return;
   }
   body.removeAttribute('aria-busy');
+  showDate(ctx.main, index.date);
   replaceChildren(
     body,
     h(
@@ -145,6 +148,7 @@ async function renderCode(ctx: ViewContext, code: string): Promise<void> {
     return;
   }
   body.removeAttribute('aria-busy');
+  showDate(ctx.main, ref.date);
   ctx.main.querySelector('h1')!.textContent = `${ref.code} · ${ref.label}`;
   const codeLink = (c: string) => h('a', { href: `#/reference/${encodeURIComponent(c)}${query({ date: ref.date })}` }, c);
   const joinLinks = (codes: readonly string[]) => codes.flatMap((c, i) => (i === 0 ? [codeLink(c)] : [', ', codeLink(c)]));
