@@ -48,7 +48,7 @@ export function demoEncounters(root: string): Encounter[] {
 }
 
 /** Stores and checks the demonstration encounters and prints a coder token for the demo organisation. */
-export async function runDemo(args: StoreArgs & { root: string; knowledge: Knowledge }): Promise<CommandOutput> {
+export async function runDemo(args: StoreArgs & { root: string; knowledge: Knowledge; admin?: string | undefined }): Promise<CommandOutput> {
   let encounters: Encounter[];
   try {
     encounters = demoEncounters(args.root);
@@ -56,20 +56,23 @@ export async function runDemo(args: StoreArgs & { root: string; knowledge: Knowl
     return { exitCode: EXIT.unusable, stdout: '', stderr: `dxacode: demo: ${(error as Error).message}\n` };
   }
   return withStore(args, 'demo', async (store) => {
+    // Granted first: a token that cannot administer it is refused before anything is loaded.
+    if (args.admin !== undefined) await store.grantOrganization(args.admin, DEMO_ORGANIZATION, 'demo-loader');
     const demo = store.forOrganization(DEMO_ORGANIZATION);
     for (const encounter of encounters) await demo.encounters.storeAndCheck('demo-loader', encounter, args.knowledge);
     const { token, id } = await demo.tokens.create('coder', 'demo-loader');
+    const granted = args.admin !== undefined ? `admin token ${args.admin} administers ${DEMO_ORGANIZATION} too: switch to it on the page\n` : '';
     return {
       exitCode: EXIT.ok,
-      stdout: `loaded ${encounters.length} demonstration encounters into organisation ${DEMO_ORGANIZATION} (invented patients; ids start demo-)\ncoder token id ${id}; sign in on the page with:\n${token}\n`,
+      stdout: `loaded ${encounters.length} demonstration encounters into organisation ${DEMO_ORGANIZATION} (invented patients; ids start demo-)\n${granted}coder token id ${id}; sign in on the page with:\n${token}\n`,
       stderr: '',
     };
   });
 }
 
 /** Runs `dxacode demo` on the store at DATABASE_URL or ./data, with the examples and corpus of the package. */
-export async function run(io: CliIo): Promise<number> {
+export async function run(io: CliIo, options: { admin?: string } = {}): Promise<number> {
   const knowledge = await knowledgeOrReport(undefined, io);
   if (!knowledge) return EXIT.unusable;
-  return report(io, await runDemo({ ...storeOptionsFromEnv(io.env ?? {}), root: PACKAGE_ROOT, knowledge }));
+  return report(io, await runDemo({ ...storeOptionsFromEnv(io.env ?? {}), root: PACKAGE_ROOT, knowledge, admin: options.admin }));
 }

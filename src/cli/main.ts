@@ -101,10 +101,17 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .description('revoke a token by its id (from token create or token list); it stops working at once')
     .argument('<id>', 'the token id')
     .action(lazy(async () => (await import('./token.js')).revoke));
+  token
+    .command('grant')
+    .description('let an admin token administer another organisation too: its admin can then switch to it on the page (X-Organization in the API)')
+    .argument('<id>', 'the admin token id')
+    .requiredOption('--organization <id>', 'the organisation it administers besides its own')
+    .action(lazy(async () => (await import('./token.js')).grant));
 
   program
     .command('demo')
     .description('load demonstration data (examples and the report corpus, organisation "demo") and print a coder token')
+    .option('--admin <token-id>', 'an admin token that administers the demo organisation too (switch to it on the page)')
     .action(lazy(async () => (await import('./demo.js')).run));
 
   const audit = program.command('audit').description('audit log');

@@ -1,5 +1,5 @@
 /**
- * Store commands for the command line: `runTokenCreate`, `runTokenList` and `runTokenRevoke` (dxacode token ...)
+ * Store commands for the command line: `runTokenCreate`, `runTokenList`, `runTokenRevoke` and `runTokenGrant` (dxacode token ...)
  * and `runAuditVerify`, `runAuditCheckpoint`, `runAuditCheckpoints` (dxacode audit ...). token.ts and audit.ts wire them; they return exit code and output
  * instead of printing, and their messages name ids and error kinds only, never SQL text or patient data.
  */
@@ -75,6 +75,14 @@ export async function runTokenRevoke(args: StoreArgs & { id: string }): Promise<
     const revoked = await store.revokeToken(args.id, 'cli');
     if (!revoked) return { exitCode: EXIT.unusable, stdout: '', stderr: `dxacode: token revoke: no token with id ${JSON.stringify(args.id.slice(0, 64))}\n` };
     return { exitCode: EXIT.ok, stdout: `token ${args.id} revoked\n`, stderr: '' };
+  });
+}
+
+/** Lets an admin token administer another organisation (dxacode token grant ID --organization ORG). */
+export async function runTokenGrant(args: StoreArgs & { id: string; organization: string }): Promise<CommandOutput> {
+  return withStore(args, 'token grant', async (store) => {
+    await store.grantOrganization(args.id, args.organization, 'cli');
+    return { exitCode: EXIT.ok, stdout: `token ${args.id} administers organisation ${args.organization}\n`, stderr: '' };
   });
 }
 

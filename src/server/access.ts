@@ -68,9 +68,34 @@ export function addAccessGuard(scope: FastifyInstance, options: AccessOptions): 
       await auditDenied(options.store, principal!.organization, principal!.tokenId, [action]);
       throw new ApiProblem('auth.forbidden', `The token's role (${principal!.role}) may not ${action.replace('.', ' ')}.`);
     }
-    request.principal = principal;
-    if (options.store) request.organizationStore = options.store.forOrganization(principal!.organization);
+    const acting = await actingPrincipal(request, principal!, action, options.store);
+    request.principal = acting;
+    if (options.store) request.organizationStore = options.store.forOrganization(acting.organization);
   });
+}
+
+/** The header an admin names another organisation it administers in; without it a request works in the token's own. */
+export const ORGANIZATION_HEADER = 'x-organization';
+
+/**
+ * The principal a request acts as: the token's own, or (X-Organization) an organisation its admin token administers.
+ * A coder or viewer never switches, and an admin only to an organisation granted to it; both refusals are audited
+ * in the token's own organisation, and the other organisation's existence is never revealed.
+ */
+async function actingPrincipal(request: FastifyRequest, principal: Principal, action: Action, store: Store | undefined): Promise<Principal> {
+  const header = request.headers[ORGANIZATION_HEADER];
+  if (header === undefined || header === principal.organization) return principal;
+  if (typeof header !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(header)) throw new ApiProblem('input.invalid', `${ORGANIZATION_HEADER}: expected an organisation id (1 to 200 visible ASCII characters)`);
+  if (principal.role !== 'admin') {
+    await auditDenied(store, principal.organization, principal.tokenId, [action, `organization:${header}`]);
+    throw new ApiProblem('auth.forbidden', `A ${principal.role} token works in its own organisation only; only an admin can switch organisation.`);
+  }
+  const administered = store ? await store.organizationsOf(principal.tokenId) : [];
+  if (!administered.includes(header)) {
+    await auditDenied(store, principal.organization, principal.tokenId, [action, `organization:${header}`]);
+    throw new ApiProblem('auth.forbidden', 'This token does not administer that organisation (dxacode token grant gives an admin token another organisation).');
+  }
+  return { ...principal, organization: header, homeOrganization: principal.organization };
 }
 
 /** Records a denied request; an audit failure must not turn a 401/403 into a 500. */

@@ -109,14 +109,32 @@ export const checkRoutes: FastifyPluginAsync<CheckRouteDeps> = async (app, deps)
       config: { action: 'encounter.read' },
       schema: {
         tags: ['check'],
-        summary: 'Sign in: returns who the token is (audited as signed-in). Any role.',
-        response: { 200: { description: 'Who the token is', ...object({ tokenId: S.string, organization: S.string, role: { type: 'string', enum: [...ROLES] } }, ['tokenId', 'organization', 'role']) }, ...problemResponses(401) },
+        summary: 'Sign in: returns who the token is and the organisations it may work in (an admin sends X-Organization to work in another it administers; audited as signed-in). Any role.',
+        response: {
+          200: {
+            description: 'Who the token is',
+            ...object(
+              {
+                tokenId: S.string,
+                organization: { ...S.string, description: 'the organisation this request worked in' },
+                homeOrganization: { ...S.string, description: "the token's own organisation" },
+                organizations: { ...S.array(S.string), description: "the organisations the token may work in, its own first (an admin's granted ones after it)" },
+                role: { type: 'string', enum: [...ROLES] },
+              },
+              ['tokenId', 'organization', 'homeOrganization', 'organizations', 'role'],
+            ),
+          },
+          ...problemResponses(401, 403),
+        },
       },
     },
     async (request) => {
       const principal = request.principal!;
       await request.organizationStore?.audit.record(principal.tokenId, 'signed-in', []);
-      return { tokenId: principal.tokenId, organization: principal.organization, role: principal.role };
+      const home = principal.homeOrganization ?? principal.organization;
+      const stored = deps.store ? await deps.store.organizationsOf(principal.tokenId) : [];
+      const organizations = stored.length > 0 ? stored : [home];
+      return { tokenId: principal.tokenId, organization: principal.organization, homeOrganization: home, organizations, role: principal.role };
     },
   );
 };

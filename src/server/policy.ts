@@ -12,8 +12,11 @@ export type Role = (typeof ROLES)[number];
 /** Who is calling: from a verified bearer token. */
 export interface Principal {
   tokenId: string;
+  /** The organisation this request works in: the token's own, or one its admin switched to (X-Organization). */
   organization: string;
   role: Role;
+  /** The token's own organisation, when the request works in another one it administers. */
+  homeOrganization?: string;
 }
 
 /** What a route does. */

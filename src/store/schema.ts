@@ -20,6 +20,7 @@ export const AUDIT_ACTIONS = {
   tokenRevoked: 'token-revoked',
   knowledgeImported: 'knowledge-imported',
   responsesImported: 'responses-imported',
+  organizationGranted: 'organization-granted',
 } as const;
 /** One audit action. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[keyof typeof AUDIT_ACTIONS];
@@ -30,6 +31,8 @@ export interface StoreDatabase {
   schema_migrations: { version: number; name: string; applied_at: string; report?: string | null };
   organizations: { id: string; created_at: string };
   api_tokens: { id: string; organization: string; role: string; token_sha256: string; created_at: string; revoked_at: string | null };
+  /** Further organisations an admin token administers besides its own (migration 8), granted by the operator. */
+  token_organizations: { token_id: string; organization: string; granted_at: string; granted_by: string };
   encounters: {
     id: string;
     organization: string;
@@ -435,5 +438,19 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 7,
     name: 'exported claims and the 999, 277CA and 835 that come back',
     up: createResponseTables,
+  },
+  {
+    version: 8,
+    name: 'organisations an admin token administers',
+    up: async (db) => {
+      await db.schema
+        .createTable('token_organizations')
+        .addColumn('token_id', 'text', (c) => c.notNull().references('api_tokens.id'))
+        .addColumn('organization', 'text', (c) => c.notNull().references('organizations.id'))
+        .addColumn('granted_at', 'text', (c) => c.notNull())
+        .addColumn('granted_by', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('token_organizations_pk', ['token_id', 'organization'])
+        .execute();
+    },
   },
 ];

@@ -18,7 +18,7 @@ import { MIGRATIONS, type AuditAction, type StoreDatabase } from './schema.js';
 import { refuseNul, type StoreContext } from './context.js';
 import type { RecheckCandidate } from './encounters.js';
 import { OrganizationStore, organizationOps, type OrganizationWriteOps } from './organization.js';
-import { listTokens, revokeTokenIn, verifyToken, type TokenPrincipal, type TokenRecord } from './tokens.js';
+import { grantOrganization, listTokens, organizationsOfToken, revokeTokenIn, verifyToken, type TokenPrincipal, type TokenRecord } from './tokens.js';
 
 export type { ResultVersion, OverrideRecord, StoredEncounter, EncounterSummary, EncounterFilters, CheckOptions, RecheckCandidate, RecheckOutcome } from './encounters.js';
 export type { TokenPrincipal, TokenRecord } from './tokens.js';
@@ -90,6 +90,10 @@ export interface Store {
   listTokens(filter?: { organization?: string }): Promise<TokenRecord[]>;
   /** Revokes a token of any organisation (the operator's `dxacode token revoke`; audited as token-revoked by `actor`); false when there is none. */
   revokeToken(id: string, actor?: string): Promise<boolean>;
+  /** Lets an admin token administer another organisation (audited as organization-granted by `actor`); idempotent. */
+  grantOrganization(tokenId: string, organization: string, actor?: string): Promise<void>;
+  /** The organisations a token may work in, its own first (an admin's granted ones after it); empty for a revoked or unknown token. */
+  organizationsOf(tokenId: string): Promise<string[]>;
   /** Runs `work` in one write transaction across organisations (all of it or none of it is stored). */
   transaction<T>(work: (ops: WriteOps) => Promise<T>): Promise<T>;
   /**
@@ -337,6 +341,14 @@ class KyselyStore implements Store, StoreContext {
 
   async listTokens(filter: { organization?: string } = {}): Promise<TokenRecord[]> {
     return listTokens(this, filter.organization);
+  }
+
+  async grantOrganization(tokenId: string, organization: string, actor = 'cli'): Promise<void> {
+    return grantOrganization(this, tokenId, organization, actor);
+  }
+
+  async organizationsOf(tokenId: string): Promise<string[]> {
+    return organizationsOfToken(this, tokenId);
   }
 
   async revokeToken(id: string, actor = 'cli'): Promise<boolean> {

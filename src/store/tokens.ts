@@ -99,3 +99,39 @@ export async function revokeTokenIn(ctx: StoreContext, tx: Kysely<StoreDatabase>
   }
   return true;
 }
+
+/**
+ * Lets an admin token administer one more organisation (the operator's `dxacode token grant`; `dxacode demo` grants
+ * the demo's): idempotent, audited as organization-granted in that organisation. Only an unrevoked admin token can be
+ * granted one: a coder or viewer works in its own organisation only.
+ */
+export async function grantOrganization(ctx: StoreContext, tokenId: string, organization: string, actor: string): Promise<void> {
+  requireId(organization, 'organization');
+  await ctx.write(async (tx) => {
+    const token = await tx.selectFrom('api_tokens').select(['id', 'organization', 'role', 'revoked_at']).where('id', '=', tokenId).executeTakeFirst();
+    if (token === undefined || token.revoked_at !== null) throw new StoreError('not-found', `no active token ${JSON.stringify(tokenId.slice(0, 64))}`);
+    if (token.role !== ROLES.admin) throw new StoreError('invalid', `token ${token.id} is a ${token.role} token: only an admin token can administer another organisation`);
+    if (token.organization === organization) return;
+    await ensureOrganization(tx, organization, ctx.now());
+    const inserted = await tx
+      .insertInto('token_organizations')
+      .values({ token_id: token.id, organization, granted_at: ctx.now(), granted_by: actor })
+      .onConflict((oc) => oc.columns(['token_id', 'organization']).doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) await ctx.appendAudit(tx, organization, actor, 'organization-granted', [token.id]);
+  }, organization);
+}
+
+/**
+ * The organisations a token may work in, its own first: an admin token's own and those granted to it (sorted), any
+ * other token's own only; empty for an unknown or revoked token.
+ */
+export async function organizationsOfToken(ctx: StoreContext, tokenId: string): Promise<string[]> {
+  return withStoreErrors(async () => {
+    const token = await ctx.db.selectFrom('api_tokens').select(['organization', 'role']).where('id', '=', tokenId).where('revoked_at', 'is', null).executeTakeFirst();
+    if (token === undefined) return [];
+    if (token.role !== ROLES.admin) return [token.organization];
+    const granted = await ctx.db.selectFrom('token_organizations').select('organization').where('token_id', '=', tokenId).orderBy('organization').execute();
+    return [token.organization, ...granted.map((g) => g.organization).filter((o) => o !== token.organization)];
+  });
+}
