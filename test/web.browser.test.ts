@@ -30,6 +30,18 @@ const pairTrap = {
   claim: { lines: [{ code: '77080', diagnoses: ['M80.08XA'] }, { code: '77086', diagnoses: ['M80.08XA'] }] },
 };
 
+/** The serious and critical axe-core violations of the page as it is now. */
+async function axeViolations(page: Page): Promise<string[]> {
+  // axe runs through the browser's debugging protocol (page.evaluate), which the page's CSP does not govern, so the scan needs no
+  // weaker policy and asks no host.
+  await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`);
+  });
+}
+
 if (!haveChromium()) {
   // Never skipped: an untested page is not a tested one. .ci/run installs Chromium; on a workstation, install it too.
   describe('workbench page in a browser', () => {
@@ -490,22 +502,47 @@ if (!haveChromium()) {
       await screenshot(page, '16-dashboard-denials');
     });
 
+    it('lets an admin switch to the demo organisation it administers, and back; a coder sees no switch', async () => {
+      const admin = await bench.store.forOrganization('org-web').tokens.create('admin');
+      await bench.store.grantOrganization(admin.id, 'demo', 'test');
+      const created = await fetch(`${bench.baseUrl}/v1/encounters`, { method: 'POST', headers: { authorization: `Bearer ${admin.token}`, 'x-organization': 'demo', 'content-type': 'application/json' }, body: JSON.stringify({ ...pairTrap, id: 'demo-switch-1' }) });
+      expect(created.status).toBe(201);
+      const adminContext = await context.browser()!.newContext();
+      const adminPage = await adminContext.newPage();
+      try {
+        await adminPage.goto(`${bench.baseUrl}/`);
+        await adminPage.getByLabel('Access token').fill(admin.token);
+        await adminPage.getByRole('button', { name: 'Sign in' }).click();
+        await adminPage.locator('h1', { hasText: 'Worklist' }).waitFor();
+        const switcher = adminPage.getByLabel('Organisation');
+        expect(await switcher.locator('option').allTextContents()).toEqual(['org-web (own)', 'demo']);
+        expect(await adminPage.locator('table.worklist a', { hasText: 'demo-switch-1' }).count()).toBe(0);
+        // By keyboard: focus the switch and choose the demo.
+        await switcher.focus();
+        await switcher.selectOption('demo');
+        await adminPage.locator('table.worklist a', { hasText: 'demo-switch-1' }).waitFor();
+        expect(await adminPage.getByLabel('Organisation').inputValue()).toBe('demo');
+        await screenshot(adminPage, '12-admin-demo');
+        expect(await axeViolations(adminPage)).toEqual([]);
+        await adminPage.getByLabel('Organisation').selectOption('org-web');
+        await expect.poll(() => adminPage.locator('table.worklist a', { hasText: 'demo-switch-1' }).count()).toBe(0);
+        await adminPage.locator('table.worklist tbody tr').first().waitFor();
+      } finally {
+        await adminContext.close();
+      }
+      // The coder's page has no switch: its token works in its own organisation only.
+      await page.goto(`${bench.baseUrl}/#/worklist`);
+      await page.locator('main h1').waitFor();
+      expect(await page.locator('#organization-switch').count()).toBe(0);
+    });
+
     it('has no serious or critical accessibility violation on any page (axe-core)', async () => {
-      // axe runs through the browser's debugging protocol (page.evaluate), which the page's CSP does not govern, so the
-      // scan needs no weaker policy and asks no host.
-      const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
       const created = await fetch(`${bench.baseUrl}/v1/encounters`, { method: 'POST', headers: { authorization: `Bearer ${bench.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...pairTrap, id: 'axe-1' }) });
       const { encounterId } = (await created.json()) as { encounterId: string };
       const scan = async (hash: string, ready: string) => {
         await page.goto(`${bench.baseUrl}/${hash}`);
         await page.locator(ready).first().waitFor();
-        await page.evaluate(axeSource);
-        const violations = await page.evaluate(async () => {
-          const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-          const result = await axe.run(document, { resultTypes: ['violations'] });
-          return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`);
-        });
-        return violations.map((v) => `${hash || 'sign-in'}: ${v}`);
+        return (await axeViolations(page)).map((v) => `${hash || 'sign-in'}: ${v}`);
       };
       const found = [
         ...(await scan('#/worklist', 'main h1')),
@@ -524,12 +561,7 @@ if (!haveChromium()) {
       const signIn = await signedOut.newPage();
       await signIn.goto(`${bench.baseUrl}/`);
       await signIn.locator('h1', { hasText: 'Sign in' }).waitFor();
-      await signIn.evaluate(axeSource);
-      found.push(...(await signIn.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string }[] }> } }).axe;
-        const result = await axe.run(document, { resultTypes: ['violations'] });
-        return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `sign-in: ${v.id} (${v.impact})`);
-      })));
+      found.push(...(await axeViolations(signIn)).map((v) => `sign-in: ${v}`));
       await signedOut.close();
       expect(found).toEqual([]);
     });

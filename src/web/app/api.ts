@@ -7,6 +7,8 @@ import type { Finding, Session } from './types.js';
 
 const TOKEN_KEY = 'dxacode.token';
 const SESSION_KEY = 'dxacode.session';
+/** The organisation an admin switched to, sent as X-Organization; absent: the token's own. */
+const ORGANIZATION_KEY = 'dxacode.organization';
 
 /** An API call that did not succeed, with the server's findings (or one made up for a network failure). */
 export class ApiError extends Error {
@@ -45,13 +47,30 @@ export async function signIn(token: string): Promise<Session> {
   const session = await request<Session>('POST', '/v1/session', { token, json: {} });
   sessionStorage.setItem(TOKEN_KEY, token);
   sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  sessionStorage.removeItem(ORGANIZATION_KEY);
   return session;
+}
+
+/**
+ * Works in another organisation the signed-in admin administers: later requests carry X-Organization, and the server
+ * checks on each one that the token may (it answers 403 otherwise). The token's own organisation drops the header.
+ */
+export function switchOrganization(organization: string): Session | undefined {
+  const session = currentSession();
+  if (!session) return undefined;
+  const home = session.homeOrganization ?? session.organization;
+  if (organization === home) sessionStorage.removeItem(ORGANIZATION_KEY);
+  else sessionStorage.setItem(ORGANIZATION_KEY, organization);
+  const switched = { ...session, organization };
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify(switched));
+  return switched;
 }
 
 /** Forgets the token. */
 export function signOut(): void {
   sessionStorage.removeItem(TOKEN_KEY);
   sessionStorage.removeItem(SESSION_KEY);
+  sessionStorage.removeItem(ORGANIZATION_KEY);
 }
 
 /** Called when the server says the token is no longer valid (revoked, or a restarted store). */
@@ -76,6 +95,9 @@ async function send(method: string, path: string, options: RequestOptions = {}):
   const token = options.token ?? currentToken();
   const headers: Record<string, string> = { accept: 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
+  // A sign-in (explicit token) is always in the token's own organisation.
+  const organization = options.token === undefined ? sessionStorage.getItem(ORGANIZATION_KEY) : null;
+  if (organization) headers['x-organization'] = organization;
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
   let body: Blob | string | undefined = options.body;
   if (options.json !== undefined) {

@@ -4,11 +4,11 @@
  * signed-in header and the shortcuts. Each navigation aborts the previous view's fetches and polling, then focuses
  * the new page's heading.
  */
-import { currentSession, currentToken, setUnauthenticatedHandler, signOut } from './api.js';
+import { currentSession, currentToken, setUnauthenticatedHandler, signOut, switchOrganization } from './api.js';
 import { renderBatches } from './batches.js';
 import { renderDashboard } from './dashboard.js';
 import { renderDenials } from './denials.js';
-import { replaceChildren } from './dom.js';
+import { h, replaceChildren } from './dom.js';
 import { renderEncounter } from './encounter.js';
 import { installShortcuts } from './keyboard.js';
 import { renderNewEncounter } from './new-encounter.js';
@@ -53,11 +53,24 @@ function showSession(session: Session | undefined): void {
   sessionBox.hidden = !session;
   replaceChildren(who);
   if (session) {
-    const role = document.createElement('span');
-    role.className = 'role';
-    role.textContent = session.role;
-    who.append(session.organization, ' ', role);
+    const role = h('span', { class: 'role' }, session.role);
+    const organizations = session.organizations ?? [];
+    who.append(organizations.length > 1 ? organizationSwitcher(session, organizations) : session.organization, ' ', role);
   }
+}
+
+/** An admin's choice of the organisations it administers; the page then works in the chosen one (X-Organization). */
+function organizationSwitcher(session: Session, organizations: string[]): HTMLElement {
+  const select = h('select', { id: 'organization-switch', 'aria-label': 'Organisation' }, organizations.map((o) => h('option', { value: o, selected: o === session.organization }, o === (session.homeOrganization ?? organizations[0]) ? `${o} (own)` : o)));
+  select.addEventListener('change', () => {
+    const switched = switchOrganization(select.value);
+    if (!switched) return;
+    announce(`Now working in ${switched.organization}.`);
+    // The current page's data belonged to the other organisation: start again at the worklist.
+    if (location.hash === '#/worklist') void route();
+    else location.hash = '#/worklist';
+  });
+  return select;
 }
 
 function parseHash(): { path: string; query: URLSearchParams } {

@@ -108,8 +108,13 @@ export interface Encounter {
 /** Who signed in (POST /v1/session). */
 export interface Session {
   tokenId: string;
+  /** The organisation the page works in: the token's own, or one its admin switched to. */
   organization: string;
   role: 'viewer' | 'coder' | 'admin';
+  /** The token's own organisation. */
+  homeOrganization?: string;
+  /** The organisations the token may work in, its own first (more than one only for an admin granted others). */
+  organizations?: string[];
 }
 
 /** GET /v1/knowledge. */
