@@ -278,10 +278,37 @@ if (!haveChromium()) {
       expect(await page.locator('figure.chart svg').count()).toBeGreaterThanOrEqual(3);
       expect(await page.locator('figure.chart svg rect.bar').count()).toBeGreaterThan(3);
       expect(await page.locator('figure.chart figcaption').allTextContents()).toEqual(['Verdicts per month', 'Denial risk', 'Top findings by rule and payer', 'VFA studies and fracture findings by age group']);
-      // No fee schedule is configured here, so the amount says why it is not known.
-      expect(await page.locator('.kpi-reason').textContent()).toContain('fee schedule');
+      // No fee schedule is configured here: the amount at risk is priced at the PFS file's national amounts, and says so.
+      expect(await page.locator('.kpi-reason').textContent()).toMatch(/^No fee schedule is configured, so the national Medicare amounts \(non-facility\) of the PFS relative values .+ are used/);
+      expect(await page.locator('.kpi-value').textContent()).toMatch(/^\$/);
       expect(await page.locator('figure.chart details table').count()).toBe(3);
       await screenshot(page, '09-dashboard');
+
+      // A true time axis: every month from the first to the last encounter (2016-05 to 2026-03), the empty ones too.
+      const verdicts = page.locator('figure.chart', { has: page.locator('figcaption', { hasText: 'Verdicts per month' }) });
+      const monthRows = await verdicts.locator('details tbody th').allTextContents();
+      expect(monthRows.length).toBe(12 * 10 - 1);
+      expect(monthRows.slice(0, 2)).toEqual(['May 2016', 'Jun 2016']);
+      expect(await verdicts.locator('details tbody tr', { has: page.locator('th', { hasText: 'Jun 2016' }) }).locator('td').last().textContent()).toBe('0');
+      expect(await verdicts.locator('svg').getAttribute('role')).toBe('group');
+      expect(await verdicts.locator('svg desc').textContent()).toMatch(/\d+ of 119 months without encounters/);
+      expect(await verdicts.locator('svg text.tick-label').allTextContents()).toEqual(expect.arrayContaining(['May 2016', 'Jan 2018', 'Jan 2026']));
+      // Findings in words with their severity, never a rule id; payers by name.
+      const findings = await page.locator('figure.chart', { has: page.locator('figcaption', { hasText: 'Top findings' }) }).locator('details tbody th').allTextContents();
+      expect(findings.length).toBeGreaterThan(0);
+      for (const label of findings) expect(label).toMatch(/^(Error|Warning): [A-Z0-9].* · [A-Z]/);
+      expect(findings.join('\n')).not.toMatch(/\b[a-z]+\.[a-z-]+ ·/);
+      expect(await page.locator('figure.chart a[href^="#/worklist?rule="]').count()).toBeGreaterThan(0);
+      expect(await page.getByRole('link', { name: 'Open the encounters of this period in the worklist' }).count()).toBe(1);
+      // Each mark links to the worklist filtered to it, reached with the keyboard.
+      const february = verdicts.locator('svg a[href*="from=2026-02-01&to=2026-02-28"]').first();
+      const href = (await february.getAttribute('href'))!;
+      await february.focus();
+      await page.keyboard.press('Enter');
+      await page.waitForURL((url) => url.hash === href);
+      await page.locator('table.worklist').waitFor();
+      expect(await page.getByLabel('Date of service from').inputValue()).toBe('2026-02-01');
+      expect(await page.getByLabel('Verdict').inputValue()).toBe(new URLSearchParams(href.split('?')[1]).get('verdict'));
     });
 
     it('reads the code reference for a date: history, mistakes, pairs, units, modifiers and coverage, each with its source', async () => {

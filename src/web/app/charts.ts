@@ -21,6 +21,14 @@ export interface ColumnChartSpec {
   series: Series[];
   value: (category: string, key: string) => number;
   mode: 'stacked' | 'grouped';
+  /** The worklist filtered to one column (category and series); a column and its table cell then link there. */
+  href?: (category: string, key: string) => string;
+  /** How a category is written on the axis and in the table (default: as it is). */
+  categoryLabel?: (category: string) => string;
+  /** Only these categories get an axis label (a time axis labels its Januaries); default: thinned to fit. */
+  labelled?: (category: string, index: number) => boolean;
+  /** What the description says beyond the counts (e.g. the months without data). */
+  note?: string;
 }
 
 /** A horizontal bar chart: one labelled bar per row. */
@@ -28,8 +36,11 @@ export interface BarChartSpec {
   title: string;
   xLabel: string;
   yLabel: string;
-  bars: { label: string; value: number }[];
+  /** One bar each: its label, value, the worklist filtered to it, and its colour when not the chart's. */
+  bars: { label: string; value: number; href?: string; className?: string }[];
   className: string;
+  /** The legend of the bars' colours, when they differ. */
+  legend?: Series[];
 }
 
 const WIDTH = 560;
@@ -58,11 +69,12 @@ function figure(title: string, plot: Child, legend: Child, table: HTMLTableEleme
   );
 }
 
-function svgFrame(title: string, description: string): SVGSVGElement {
+/** The plot's SVG: an image, or (with links in it) a group, since an image's content is not reachable. */
+function svgFrame(title: string, description: string, interactive = false): SVGSVGElement {
   const id = `chart-${++chartCount}`;
   return s(
     'svg',
-    { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img', 'aria-labelledby': `${id}-title ${id}-desc`, class: 'chart-svg', preserveAspectRatio: 'xMidYMid meet' },
+    { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: interactive ? 'group' : 'img', 'aria-labelledby': `${id}-title ${id}-desc`, class: 'chart-svg', preserveAspectRatio: 'xMidYMid meet' },
     s('title', { id: `${id}-title` }, title),
     s('desc', { id: `${id}-desc` }, description),
   );
@@ -89,7 +101,8 @@ export function columnChart(spec: ColumnChartSpec): HTMLElement {
   const y = (v: number) => margin.top + plotH - (v / scale.max) * plotH;
   const band = plotW / spec.categories.length;
   const barW = Math.min(56, band * 0.7);
-  const svg = svgFrame(spec.title, `${spec.yLabel} by ${spec.xLabel}, ${spec.categories.length} ${spec.categories.length === 1 ? 'group' : 'groups'}; the table below has the numbers.`);
+  const labelOf = spec.categoryLabel ?? ((c: string) => c);
+  const svg = svgFrame(spec.title, `${spec.yLabel} by ${spec.xLabel}, ${spec.categories.length} ${spec.categories.length === 1 ? 'group' : 'groups'}${spec.note ? `; ${spec.note}` : ''}; the table below has the numbers.`, spec.href !== undefined);
 
   for (let v = 0; v <= scale.max; v += scale.step) {
     svg.append(
@@ -106,7 +119,8 @@ export function columnChart(spec: ColumnChartSpec): HTMLElement {
       for (const se of spec.series) {
         const v = spec.value(category, se.key);
         if (v > 0) {
-          svg.append(s('rect', { x: cx - barW / 2, y: y(base + v), width: barW, height: y(base) - y(base + v), class: `bar ${se.className}` }, s('title', {}, `${category}: ${v} ${se.label.toLowerCase()}`)));
+          const text = `${labelOf(category)}: ${v} ${se.label.toLowerCase()}`;
+          svg.append(linked(s('rect', { x: cx - barW / 2, y: y(base + v), width: barW, height: y(base) - y(base + v), class: `bar ${se.className}` }, s('title', {}, text)), spec.href?.(category, se.key), text));
         }
         base += v;
       }
@@ -116,12 +130,18 @@ export function columnChart(spec: ColumnChartSpec): HTMLElement {
       spec.series.forEach((se, j) => {
         const v = spec.value(category, se.key);
         const x = cx - barW / 2 + j * w;
-        svg.append(s('rect', { x: x + 1, y: y(v), width: Math.max(1, w - 2), height: y(0) - y(v), class: `bar ${se.className}` }, s('title', {}, `${category}: ${v} ${se.label.toLowerCase()}`)));
+        const text = `${labelOf(category)}: ${v} ${se.label.toLowerCase()}`;
+        svg.append(linked(s('rect', { x: x + 1, y: y(v), width: Math.max(1, w - 2), height: y(0) - y(v), class: `bar ${se.className}` }, s('title', {}, text)), v > 0 ? spec.href?.(category, se.key) : undefined, text));
         // Zero bars get no label: a row of zeros is noise, and the table has them.
         if (v > 0) svg.append(s('text', { x: x + w / 2, y: y(v) - 4, 'text-anchor': 'middle', class: 'value-label' }, String(v)));
       });
     }
-    if (i % labelEvery === 0) svg.append(s('text', { x: cx, y: HEIGHT - margin.bottom + 18, 'text-anchor': 'middle', class: 'tick-label' }, category));
+    if (spec.labelled ? spec.labelled(category, i) : i % labelEvery === 0) {
+      svg.append(
+        s('line', { x1: cx, x2: cx, y1: y(0), y2: y(0) + 4, class: 'axis-line' }),
+        s('text', { x: cx, y: HEIGHT - margin.bottom + 18, 'text-anchor': 'middle', class: 'tick-label' }, labelOf(category)),
+      );
+    }
   });
   svg.append(
     s('text', { x: margin.left + plotW / 2, y: HEIGHT - 8, 'text-anchor': 'middle', class: 'axis-label' }, spec.xLabel),
@@ -137,11 +157,30 @@ export function columnChart(spec: ColumnChartSpec): HTMLElement {
       'tbody',
       {},
       spec.categories.map((c, i) =>
-        h('tr', {}, h('th', { scope: 'row' }, c), spec.series.map((se) => h('td', { class: 'num' }, String(spec.value(c, se.key)))), spec.mode === 'stacked' ? h('td', { class: 'num' }, String(totals[i])) : null),
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'row' }, labelOf(c)),
+          spec.series.map((se) => {
+            const v = spec.value(c, se.key);
+            return h('td', { class: 'num' }, cellLink(String(v), v > 0 ? spec.href?.(c, se.key) : undefined));
+          }),
+          spec.mode === 'stacked' ? h('td', { class: 'num' }, String(totals[i])) : null,
+        ),
       ),
     ),
   );
   return figure(spec.title, svg, legendOf(spec.series), table);
+}
+
+/** Wraps a plot mark in a link to the worklist filtered to it (SVG links are focusable and announced with their label). */
+function linked(mark: SVGElement, href: string | undefined, label: string): SVGElement {
+  return href ? s('a', { href, 'aria-label': label, class: 'chart-link' }, mark) : mark;
+}
+
+/** A table cell's content, as a link when the value has a worklist to open. */
+function cellLink(text: string, href: string | undefined): Child {
+  return href ? h('a', { href }, text) : text;
 }
 
 function truncate(text: string, max: number): string {
@@ -157,7 +196,7 @@ export function barChart(spec: BarChartSpec): HTMLElement {
   const plotW = WIDTH - margin.left - margin.right;
   const scale = niceScale(Math.max(0, ...spec.bars.map((b) => b.value)), 4);
   const x = (v: number) => margin.left + (v / scale.max) * plotW;
-  const svg = svgFrame(spec.title, `${spec.xLabel} for ${spec.bars.length} ${spec.yLabel.toLowerCase()}; the table below has the numbers.`);
+  const svg = svgFrame(spec.title, `${spec.xLabel} for ${spec.bars.length} ${spec.yLabel.toLowerCase()}; the table below has the numbers.`, spec.bars.some((b) => b.href !== undefined));
   svg.setAttribute('viewBox', `0 0 ${WIDTH} ${height}`);
   for (let v = 0; v <= scale.max; v += scale.step) {
     svg.append(
@@ -169,7 +208,7 @@ export function barChart(spec: BarChartSpec): HTMLElement {
     const top = margin.top + i * rowH;
     svg.append(
       s('text', { x: margin.left - 8, y: top + rowH / 2 + 4, 'text-anchor': 'end', class: 'tick-label' }, s('title', {}, bar.label), truncate(bar.label, 40)),
-      s('rect', { x: x(0), y: top + 4, width: Math.max(1, x(bar.value) - x(0)), height: rowH - 8, class: `bar ${spec.className}` }, s('title', {}, `${bar.label}: ${bar.value}`)),
+      linked(s('rect', { x: x(0), y: top + 4, width: Math.max(1, x(bar.value) - x(0)), height: rowH - 8, class: `bar ${bar.className ?? spec.className}` }, s('title', {}, `${bar.label}: ${bar.value}`)), bar.href, `${bar.label}: ${bar.value}`),
       s('text', { x: x(bar.value) + 6, y: top + rowH / 2 + 4, class: 'value-label' }, String(bar.value)),
     );
   });
@@ -180,7 +219,40 @@ export function barChart(spec: BarChartSpec): HTMLElement {
     { class: 'data-table' },
     h('caption', { class: 'visually-hidden' }, spec.title),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, spec.yLabel), h('th', { scope: 'col', class: 'num' }, spec.xLabel))),
-    h('tbody', {}, spec.bars.map((bar) => h('tr', {}, h('th', { scope: 'row' }, bar.label), h('td', { class: 'num' }, String(bar.value))))),
+    h('tbody', {}, spec.bars.map((bar) => h('tr', {}, h('th', { scope: 'row' }, cellLink(bar.label, bar.href)), h('td', { class: 'num' }, String(bar.value))))),
   );
-  return figure(spec.title, svg, null, table);
+  return figure(spec.title, svg, spec.legend ? legendOf(spec.legend) : null, table);
+}
+
+/** Every month from the first to the last (YYYY-MM), gaps included: a time axis spaces months by time, not by data. */
+export function monthsBetween(first: string, last: string): string[] {
+  const months: string[] = [];
+  let year = Number(first.slice(0, 4));
+  let month = Number(first.slice(5, 7));
+  const end = Number(last.slice(0, 4)) * 12 + Number(last.slice(5, 7));
+  // Bounded: a range of more than 100 years is not a dashboard period.
+  while (year * 12 + month <= end && months.length < 1200) {
+    months.push(`${year}-${String(month).padStart(2, '0')}`);
+    month += 1;
+    if (month > 12) {
+      month = 1;
+      year += 1;
+    }
+  }
+  return months;
+}
+
+const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "Feb 2026" for 2026-02. */
+export function monthName(month: string): string {
+  return `${MONTH_NAMES[Number(month.slice(5, 7)) - 1] ?? month.slice(5, 7)} ${month.slice(0, 4)}`;
+}
+
+/** The first and last day of a month (YYYY-MM), for a worklist filter by date of service. */
+export function monthRange(month: string): { from: string; to: string } {
+  const year = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  const days = m === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
+  return { from: `${month}-01`, to: `${month}-${String(days).padStart(2, '0')}` };
 }
