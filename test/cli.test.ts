@@ -106,6 +106,21 @@ describe('dxacode check: shapes and formats', () => {
     expect(bad.stderr).toBe('dxacode: --only: unknown rule family "pair"; the families are selection, codes, modifiers, pairs, units, diagnoses, pointers, coverage, frequency, indications, payer, providers, documentation\n');
   });
 
+  it("prints the coders' reference of a date: the codes, and one code with its sources", async () => {
+    const index = await runCli(['reference', '--date', '2014-06-01']);
+    expect(index.code).toBe(0);
+    expect(index.stdout).toMatch(/^77082\tCPT\tvalid\t/m);
+    expect(index.stdout).toMatch(/^77085\tCPT\tnot-yet-valid\t/m);
+    const one = await runCli(['reference', '77083', '--date', '2026-02-10']);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain('Common mistakes\n  Billed for a vertebral fracture assessment (VFA).');
+    expect(one.stdout).toMatch(/source: REFERENCE §1: a widely shared guide calls 77083 the VFA code.*\[verified\]/);
+    const json = JSON.parse((await runCli(['reference', '77082', '--date', '2016-01-01', '--format', 'json'])).stdout) as { history: { end: string; replacedBy: string[] } };
+    expect(json.history).toMatchObject({ end: '2014-12-31', replacedBy: ['77085', '77086'] });
+    expect(await runCli(['reference', '99213'])).toMatchObject({ code: 2, stderr: expect.stringContaining('the knowledge holds no code "99213"') });
+    expect((await runCli(['reference', '--date', '2026-02-30'])).code).toBe(2);
+  });
+
   it('lists rules and payer packs', async () => {
     const rules = await runCli(['rules']);
     expect(rules.stdout).toContain('pair.combined-code\tpairs\terror');

@@ -197,6 +197,14 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .action(lazy(async () => (await import('./schema.js')).run));
 
   program
+    .command('reference')
+    .description("the coders' reference of the knowledge in force on a date: the codes, or one code's history, pairs, units, modifiers, coverage and common mistakes, with sources")
+    .argument('[code]', 'a CPT or HCPCS code of the bone-density family')
+    .option('--date <date>', 'the date of service (default today)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(lazy(async () => (await import('./reference.js')).run));
+
+  program
     .command('rules')
     .description('list every rule id with its family, default severity and meaning')
     .option('--markdown', 'print the catalogue as a Markdown table (docs/rules.md)')

@@ -152,12 +152,13 @@ export async function renderDashboard(ctx: ViewContext): Promise<void> {
     barChart({
       title: 'Top findings by rule and payer',
       xLabel: 'Findings',
-      yLabel: 'Finding · payer',
+      yLabel: 'Payer · finding',
       bars: stats.topRules.map((r) => {
         const rule = RULES[r.rule as keyof typeof RULES] as { severity: string; summary: string } | undefined;
         const severity = rule?.severity ?? 'warning';
         return {
-          label: `${SEVERITY_WORDS[severity] ?? severity}: ${rule?.summary ?? r.rule} · ${payerNames.get(r.payer) ?? r.payer}`,
+          // The payer first: a long finding is cut short on the plot (the table has it whole).
+          label: `${payerNames.get(r.payer) ?? r.payer} · ${SEVERITY_WORDS[severity] ?? severity}: ${rule?.summary ?? r.rule}`,
           value: r.count,
           className: SEVERITY_FILL[severity] ?? 'fill-finding',
           href: worklistLink({ rule: r.rule, payer: r.payer, ...range }),
