@@ -75,6 +75,18 @@ function citedList<T>(items: readonly T[], empty: string, render: (item: T) => C
   return h('ul', { class: 'cited-list' }, items.map((item) => h('li', {}, render(item), sourceCitation(source(item)))));
 }
 
+/** Loads an answer for a busy body: the answer, or undefined once the body says it could not be loaded and why. */
+async function loadInto<T>(body: HTMLElement, path: string, signal: AbortSignal, failure: string): Promise<T | undefined> {
+  try {
+    return await getJson<T>(path, signal);
+  } catch (error) {
+    replaceChildren(body, h('div', { class: 'card' }, h('p', {}, failure), errorList(error)));
+    return undefined;
+  } finally {
+    body.removeAttribute('aria-busy');
+  }
+}
+
 /** Draws the reference page for its route: the index, one code, or what changed. */
 export async function renderReference(ctx: ViewContext): Promise<void> {
   if (ctx.params.code === 'changes') return renderChanges(ctx);
@@ -82,15 +94,8 @@ export async function renderReference(ctx: ViewContext): Promise<void> {
   const date = chosenDate(ctx);
   const body = h('div', { 'aria-busy': 'true' }, h('p', { class: 'muted' }, 'Loading the reference…'));
   replaceChildren(ctx.main, pageHeading('Code reference', h('a', { href: `#/reference/changes${query({ date })}`, class: 'button-link' }, 'What changed')), dateForm(date, '/reference'), body);
-  let index: ReferenceIndex;
-  try {
-    index = await getJson<ReferenceIndex>(`/v1/reference${query({ date })}`, ctx.signal);
-  } catch (error) {
-    body.removeAttribute('aria-busy');
-    replaceChildren(body, h('div', { class: 'card' }, h('p', {}, 'The reference could not be loaded.'), errorList(error)));
-    return;
-  }
-  body.removeAttribute('aria-busy');
+  const index = await loadInto<ReferenceIndex>(body, `/v1/reference${query({ date })}`, ctx.signal, 'The reference could not be loaded.');
+  if (!index) return;
   showDate(ctx.main, index.date);
   replaceChildren(
     body,
@@ -139,15 +144,8 @@ async function renderCode(ctx: ViewContext, code: string): Promise<void> {
   const body = h('div', { 'aria-busy': 'true' }, h('p', { class: 'muted' }, 'Loading the reference…'));
   const back = h('a', { href: `#/reference${query({ date })}`, class: 'button-link' }, 'All codes');
   replaceChildren(ctx.main, pageHeading(`Code ${code}`, back), dateForm(date, `/reference/${encodeURIComponent(code)}`), body);
-  let ref: CodeReference;
-  try {
-    ref = await getJson<CodeReference>(`/v1/reference/${encodeURIComponent(code)}${query({ date })}`, ctx.signal);
-  } catch (error) {
-    body.removeAttribute('aria-busy');
-    replaceChildren(body, h('div', { class: 'card' }, h('p', {}, `No reference for ${code}.`), errorList(error)));
-    return;
-  }
-  body.removeAttribute('aria-busy');
+  const ref = await loadInto<CodeReference>(body, `/v1/reference/${encodeURIComponent(code)}${query({ date })}`, ctx.signal, `No reference for ${code}.`);
+  if (!ref) return;
   showDate(ctx.main, ref.date);
   ctx.main.querySelector('h1')!.textContent = `${ref.code} · ${ref.label}`;
   const codeLink = (c: string) => h('a', { href: `#/reference/${encodeURIComponent(c)}${query({ date: ref.date })}` }, c);
@@ -266,15 +264,8 @@ async function renderChanges(ctx: ViewContext): Promise<void> {
   const date = chosenDate(ctx);
   const body = h('div', { 'aria-busy': 'true' }, h('p', { class: 'muted' }, 'Loading the knowledge versions…'));
   replaceChildren(ctx.main, pageHeading('What changed', h('a', { href: `#/reference${query({ date })}`, class: 'button-link' }, 'All codes')), body);
-  let index: ReferenceIndex;
-  try {
-    index = await getJson<ReferenceIndex>(`/v1/reference${query({ date })}`, ctx.signal);
-  } catch (error) {
-    body.removeAttribute('aria-busy');
-    replaceChildren(body, h('div', { class: 'card' }, h('p', {}, 'The knowledge versions could not be loaded.'), errorList(error)));
-    return;
-  }
-  body.removeAttribute('aria-busy');
+  const index = await loadInto<ReferenceIndex>(body, `/v1/reference${query({ date })}`, ctx.signal, 'The knowledge versions could not be loaded.');
+  if (!index) return;
   const embedded = section('Shipped with dxacode', 'changes-embedded', h('ul', { class: 'plain-list' }, index.tables.map((t) => h('li', {}, `${t.title}: version ${t.version}`))));
   const imported = index.versions.map((v, i) => {
     const holder = h('div', { class: 'diff-holder', 'aria-live': 'polite' });
