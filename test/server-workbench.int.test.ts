@@ -95,7 +95,7 @@ for (const backend of BACKENDS) {
     it('audits sign-in and denied requests (ids only)', async () => {
       const session = await call('POST', '/v1/session', tokens.viewer);
       expect(session.statusCode).toBe(200);
-      expect(session.json()).toEqual({ tokenId: ids.viewer, organization: 'org-a', role: 'viewer' });
+      expect(session.json()).toEqual({ tokenId: ids.viewer, organization: 'org-a', homeOrganization: 'org-a', organizations: ['org-a'], role: 'viewer' });
       expect((await call('POST', '/v1/encounters', tokens.viewer, example)).statusCode).toBe(403);
       expect((await call('GET', '/v1/encounters', 'not-a-real-token-0123456789')).statusCode).toBe(401);
       const records = await store.forOrganization('org-a').audit.list({ limit: 20 });
