@@ -30,4 +30,26 @@ describe('dxacode demo', () => {
       await store.close();
     }
   });
+
+  it('lets an admin token administer the demo (--admin), and refuses a coder token before loading anything', async () => {
+    const url = `sqlite:${join(dir, 'demo-admin.db')}`;
+    const store = await openStore({ url });
+    const admin = await store.forOrganization('clinic').tokens.create('admin');
+    const coder = await store.forOrganization('clinic').tokens.create('coder');
+    await store.close();
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const refused = await runDemo({ url, root, knowledge: loadKnowledge(), admin: coder.id });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('only an admin token can administer another organisation');
+    const out = await runDemo({ url, root, knowledge: loadKnowledge(), admin: admin.id });
+    expect(out.exitCode, out.stderr).toBe(0);
+    expect(out.stdout).toContain(`admin token ${admin.id} administers demo too`);
+    const reopened = await openStore({ url });
+    try {
+      expect(await reopened.organizationsOf(admin.id)).toEqual(['clinic', DEMO_ORGANIZATION]);
+      expect(await reopened.forOrganization(DEMO_ORGANIZATION).encounters.list({ limit: 500 })).toHaveLength(51);
+    } finally {
+      await reopened.close();
+    }
+  });
 });
