@@ -89,3 +89,10 @@ export function daysBetween(from: string, to: string): number {
   const utc = (d: string): number => Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)));
   return Math.round((utc(to) - utc(from)) / 86_400_000);
 }
+
+/** The date `days` days later (earlier when negative); pure arithmetic on the given date. */
+export function addDays(date: string, days: number): string {
+  const d = mustParse(date);
+  const shifted = new Date(Date.UTC(d.year, d.month - 1, d.day) + days * 86_400_000);
+  return formatIsoDate({ year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() });
+}

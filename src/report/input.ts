@@ -12,6 +12,11 @@ const Site = z.enum(RESULT_SITES, { error: `expected one of ${RESULT_SITES.join(
 const Text = (max: number) => z.string().trim().min(1).max(max);
 const Level = z.enum(VERTEBRAL_LEVELS, { error: 'expected a vertebral level from T4 to L4' });
 
+/** The facility's least significant change per site in g/cm2 (the report draft's and the registry's follow-up). */
+export const LeastSignificantChange = z.array(z.strictObject({ site: Site, gPerCm2: z.number().gt(0).max(1) })).max(20);
+/** The facility's least significant change per site. */
+export type LeastSignificantChange = z.infer<typeof LeastSignificantChange>;
+
 export const ReportDraftInput = z
   .strictObject({
     dateOfService: IsoDate,
@@ -42,7 +47,7 @@ export const ReportDraftInput = z
         results: z.array(z.strictObject({ site: Site, bmd: z.number().gt(0).max(3) })).max(20),
       })
       .optional(),
-    leastSignificantChange: z.array(z.strictObject({ site: Site, gPerCm2: z.number().gt(0).max(1) })).max(20).optional().meta({ description: "the facility's least significant change per site, g/cm2 (ISCD: 2.77 times its precision error)" }),
+    leastSignificantChange: LeastSignificantChange.optional().meta({ description: "the facility's least significant change per site, g/cm2 (ISCD: 2.77 times its precision error)" }),
     frax: z.strictObject({ majorOsteoporotic: z.number().min(0).max(100).optional(), hip: z.number().min(0).max(100).optional(), withBmd: z.boolean().optional() }).optional(),
     vfa: z
       .strictObject({

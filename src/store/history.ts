@@ -3,11 +3,10 @@
  * back for the frequency rule, and the registry row of each encounter for the dashboard.
  */
 import type { CheckOptions as EngineCheckOptions } from '../engine/index.js';
-import { extract } from '../extract/extract.js';
 import type { ReportFacts } from '../extract/facts.js';
-import { ageOn } from '../contract/dates.js';
 import type { Encounter, HistoryEntry } from '../contract/encounter.js';
 import type { Tx } from './context.js';
+import { registryFactsOf } from './registry-row.js';
 
 /**
  * The encounter with the history it is checked against, and the engine options that say how far that history
@@ -60,27 +59,11 @@ export async function insertHistoryRows(tx: Tx, organization: string, encounterI
 }
 
 /**
- * The registry row of an encounter (bone-density and fracture data for the dashboard and researchers): age at the
- * date of service, lowest T-score and VFA fractures, from the encounter or, where it leaves them out, its report.
+ * The registry row of an encounter (bone-density and fracture data for the dashboard and researchers, registry-row.ts).
  * No name, member id or birth date is kept here.
  */
 export async function writeRegistry(tx: Tx, organization: string, encounterId: string, encounter: Encounter, factsRead: ReportFacts | undefined): Promise<void> {
-  // The check has read the report already; read it here only when another checker (an 837P claim's) was used.
-  const facts = factsRead ?? (encounter.report === undefined ? undefined : extract(encounter.report));
-  const procedures = encounter.performed?.map((p) => p.procedure) ?? facts?.studies.map((s) => s.procedure) ?? [];
-  const vfa = procedures.includes('vfa');
-  const age = encounter.patient.age ?? (encounter.patient.birthDate === undefined ? null : ageOn(encounter.patient.birthDate, encounter.dateOfService));
-  const row = {
-    organization,
-    date_of_service: encounter.dateOfService,
-    payer: encounter.payer ?? 'medicare',
-    sex: encounter.patient.sex,
-    age_years: age,
-    lowest_t_score: encounter.clinical?.tScoreLowest ?? facts?.tScoreLowest?.value ?? null,
-    vfa_performed: vfa ? 1 : 0,
-    // Fractures are counted only when a VFA was read from a report; a structured encounter does not say.
-    vfa_fractures: vfa && facts?.vfa !== undefined ? facts.vfa.fractures.length : null,
-  };
-  await tx.insertInto('registry').values({ encounter_id: encounterId, ...row }).onConflict((oc) => oc.column('encounter_id').doUpdateSet(row)).execute();
+  // The check has read the report already; registryFactsOf reads it only when another checker (an 837P claim's) was used.
+  const row = registryFactsOf(encounter, factsRead);
+  await tx.insertInto('registry').values({ encounter_id: encounterId, organization, ...row }).onConflict((oc) => oc.column('encounter_id').doUpdateSet(row)).execute();
 }
-

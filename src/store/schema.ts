@@ -2,6 +2,7 @@
 import { sql, type Kysely } from 'kysely';
 import { rekeyPatientHistories, type MigrationReport } from './patients.js';
 import { createResponseTables } from './responses-schema.js';
+import { addRegistryResearchColumns } from './registry-schema.js';
 
 /** Token roles, least to most privileged. */
 export const ROLES = { viewer: 'viewer', coder: 'coder', admin: 'admin' } as const;
@@ -21,6 +22,7 @@ export const AUDIT_ACTIONS = {
   knowledgeImported: 'knowledge-imported',
   responsesImported: 'responses-imported',
   organizationGranted: 'organization-granted',
+  registryExported: 'registry-exported',
 } as const;
 /** One audit action. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[keyof typeof AUDIT_ACTIONS];
@@ -119,6 +121,11 @@ export interface StoreDatabase {
     lowest_t_score: number | null;
     vfa_performed: number;
     vfa_fractures: number | null;
+    /** Migration 8 (registry-schema.ts): the osteoporosis drug stated, the VFA fracture levels and highest Genant grade, the per-site results (JSON). */
+    therapy?: string | null;
+    highest_genant_grade?: number | null;
+    fracture_levels?: string | null;
+    site_results?: string | null;
   };
   /** One claim of an exported 837P: where it sits (ISA13, GS06, ST02, position) and the result version billed. */
   exported_claims: {
@@ -452,5 +459,10 @@ export const MIGRATIONS: readonly Migration[] = [
         .addPrimaryKeyConstraint('token_organizations_pk', ['token_id', 'organization'])
         .execute();
     },
+  },
+  {
+    version: 9,
+    name: 'registry research columns: therapy, fracture levels and grade, per-site results',
+    up: addRegistryResearchColumns,
   },
 ];
