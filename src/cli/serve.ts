@@ -3,6 +3,7 @@
  * DATABASE_URL or ./data. A new store gets an admin token on its first start, shown once on the terminal that
  * started it; the audit chain is checkpointed every hour.
  */
+import { readRegistryConfig } from '../io/registry-config.js';
 import { readX12ConfigFile } from '../io/x12-config-file.js';
 import { buildServer, DEFAULT_BODY_TIMEOUT_MS } from '../server/server.js';
 import { DEFAULT_BATCH_LIMITS } from '../server/batches.js';
@@ -94,6 +95,11 @@ export async function run(io: CliIo, options: { payerPack?: string[] }): Promise
     for (const message of x12.messages) io.stderr.write(`dxacode: ${message}\n`);
     return EXIT.unusable;
   }
+  const registry = readRegistryConfig(env.DXACODE_CONFIG === undefined || env.DXACODE_CONFIG === '' ? undefined : env.DXACODE_CONFIG, env);
+  if (!registry.ok) {
+    for (const message of registry.messages) io.stderr.write(`dxacode: ${message}\n`);
+    return EXIT.unusable;
+  }
   let store;
   try {
     store = await openStore(storeOptionsFromEnv(env));
@@ -133,6 +139,7 @@ export async function run(io: CliIo, options: { payerPack?: string[] }): Promise
     maxConcurrentUploads: settings.DXACODE_MAX_CONCURRENT_UPLOADS,
     ...(trustProxy !== undefined ? { trustProxy } : {}),
     ...(x12.config !== undefined ? { x12: x12.config } : {}),
+    registry: registry.settings,
     version: VERSION,
     logger: true,
   });

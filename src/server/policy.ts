@@ -30,6 +30,8 @@ export const ACTIONS = {
   'response.import': 'coder',
   'token.manage': 'admin',
   'knowledge.manage': 'admin',
+  'registry.query': 'viewer',
+  'registry.export': 'admin',
 } as const satisfies Record<string, Role>;
 /** One action. */
 export type Action = keyof typeof ACTIONS;

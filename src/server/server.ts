@@ -8,6 +8,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import pino from 'pino';
 import type { Knowledge } from '../knowledge/compile.js';
 import type { X12Settings } from '../interchange/x12/config.js';
+import type { RegistrySettings } from '../store/registry.js';
 import type { Store } from '../store/store.js';
 import { NUL_PROBLEM, nulPath } from '../store/nul.js';
 import { addAccessGuard } from './access.js';
@@ -22,6 +23,7 @@ import { object, openApiBase, S } from './openapi.js';
 import { API_PROBLEMS, ApiProblem, type HttpProblemId } from './problems.js';
 import type { UnknownTokenLimits } from './rate-limit.js';
 import { referenceRoutes } from './reference.js';
+import { registryRoutes } from './registry.js';
 import { responseRoutes } from './responses.js';
 import type { TokenVerifier } from './tokens.js';
 import { registerWebPage } from './web.js';
@@ -39,6 +41,8 @@ export interface ServerOptions {
   store?: Store;
   /** The X12 settings for claim export (undefined: test mode with SAMPLE ids) and the practice's charges. */
   x12?: X12Settings;
+  /** The research registry's settings: smallest cell, the facility's LSC, the date-shift secret (docs/registry.md). */
+  registry?: RegistrySettings;
   /** This process's batch worker, woken after an upload; without one, uploads wait for another process's worker. */
   worker?: BatchWorker;
   /** Bounds on one batch upload (default 32 MiB and 100,000 lines). */
@@ -166,6 +170,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(batchRoutes, { store, knowledge: options.knowledge, worker: options.worker, limits: { ...options.batchLimits, ...(options.maxConcurrentUploads !== undefined ? { concurrent: options.maxConcurrentUploads } : {}) } });
       await api.register(responseRoutes, { store, ...(options.batchLimits?.bodyBytes !== undefined ? { bodyBytes: options.batchLimits.bodyBytes } : {}) });
       await api.register(denialRoutes, {});
+      await api.register(registryRoutes, { ...(options.registry !== undefined ? { settings: options.registry } : {}) });
     }
   });
   await registerWebPage(app);

@@ -18,7 +18,8 @@ import type { OrganizationStore } from './organization.js';
 import { AGE_GROUPS } from './stats.js';
 import { AUDIT_ACTIONS } from './schema.js';
 import { dateShiftDays, DEFAULT_MINIMUM_CELL_SIZE, exportedAge, exportedDate, requireShiftSecret, shuffledOrdinals, suppressCells, type Cell, type DateMode, type Tally } from './deidentify.js';
-import type { RegistryStudy } from '../interchange/fhir/registry-bulk.js';
+import { registryBulkFhir, type BulkExport, type RegistryStudy } from '../interchange/fhir/registry-bulk.js';
+import { registryCsv } from '../interchange/registry-csv.js';
 import { fractureLevelsOfRow, siteResultsOf, type FractureLevel, type SiteResult } from './registry-row.js';
 
 /** T-score categories of a study's lowest T-score; `not-measured` when the study has none. */
@@ -410,6 +411,41 @@ export async function deidentifiedStudies(store: OrganizationStore, query: Cohor
   });
   studies.sort((a, b) => a.subject - b.subject || a.study - b.study);
   return { dateMode, minimumCellSize: minimum, subjects: patients.length, studies, suppressedStudies: suppressed };
+}
+
+/** What an export was asked for. */
+export interface ExportRequest {
+  query: CohortQuery;
+  format: ExportFormat;
+  dateMode: DateMode;
+  /** A smallest cell size above the configured one (never below it). */
+  minimumCellSize?: number;
+}
+
+/** An export: the CSV text, or the Bulk Data manifest and files; what was suppressed; the audit record that holds its query. */
+export type RegistryExport = { format: 'csv'; csv: string } | ({ format: 'fhir' } & BulkExport);
+
+/** The export's summary: counts and modes, no patient data. */
+export interface RegistryExportSummary {
+  studies: number;
+  subjects: number;
+  suppressedStudies: number;
+  dateMode: DateMode;
+  minimumCellSize: number;
+  auditSeq: number;
+}
+
+/**
+ * Makes a de-identified export of a cohort and records it in the audit chain (registry-exported, with the query)
+ * before handing it out: an export the audit log cannot hold is not made.
+ */
+export async function exportRegistry(store: OrganizationStore, actor: string, request: ExportRequest, settings: RegistrySettings, transactionTime: string): Promise<{ export: RegistryExport; summary: RegistryExportSummary }> {
+  const exported = await deidentifiedStudies(store, request.query, request.dateMode, settings, request.minimumCellSize);
+  const { seq } = await auditRegistryExport(store, actor, request.query, request.format, exported);
+  const summary = { studies: exported.studies.length, subjects: exported.subjects, suppressedStudies: exported.suppressedStudies, dateMode: exported.dateMode, minimumCellSize: exported.minimumCellSize, auditSeq: seq };
+  if (request.format === 'csv') return { export: { format: 'csv', csv: registryCsv(exported.studies) }, summary };
+  const bulk = registryBulkFhir(exported.studies, transactionTime, `registry export ${canonicalJson(request.query)} dates=${exported.dateMode}`);
+  return { export: { format: 'fhir', ...bulk }, summary };
 }
 
 /** Records an export in the audit chain with the query that produced it (no patient data: filters, counts, modes). */
