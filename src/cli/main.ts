@@ -129,6 +129,37 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .description('print every stored checkpoint, one JSON line each')
     .action(lazy(async () => (await import('./audit.js')).checkpoints));
 
+  const registry = program.command('registry').description('the research registry of the store (DATABASE_URL or ./data): cohort counts, follow-up, de-identified export (docs/registry.md)');
+  const cohortOptions = (command: Command) =>
+    command
+      .addOption(new Option('--age-band <band>', 'age band at the date of service').choices(['under 50', '50-64', '65-74', '75-84', '85 and over', 'age unknown']))
+      .addOption(new Option('--sex <sex>', 'patient sex').choices(['female', 'male', 'unknown']))
+      .addOption(new Option('--t-score-category <category>', 'WHO category of the lowest T-score').choices(['normal', 'osteopenia', 'osteoporosis', 'not-measured']))
+      .option('--genant-grade <grade>', 'highest Genant grade read at VFA, 0 to 3')
+      .option('--therapy <drug>', 'an osteoporosis drug as the report names it, "any" or "none"')
+      .option('--payer <id>', 'payer pack id')
+      .option('--from <date>', 'first date of service (YYYY-MM-DD)')
+      .option('--to <date>', 'last date of service (YYYY-MM-DD)')
+      .option('--minimum-cell-size <n>', 'suppress counts of fewer patients than this (never below the configured one, default 11)')
+      .option('--organization <id>', 'the organisation', 'default')
+      .option('--config <file>', 'configuration with a registry section (docs/registry.md)');
+  cohortOptions(registry.command('query').description('count a cohort by sex, age band, T-score category, Genant grade, therapy and payer; small counts are suppressed'))
+    .addOption(new Option('-f, --format <format>', 'output format (default: text on a terminal, json otherwise)').choices(['json', 'text']))
+    .action(lazy(async () => (await import('./registry.js')).query));
+  registry
+    .command('followup')
+    .description("a patient's studies from one of their encounters: BMD change against the facility's least significant change, new fractures")
+    .argument('<encounter>', 'a stored encounter id')
+    .option('--organization <id>', 'the organisation', 'default')
+    .option('--config <file>', 'configuration with registry.leastSignificantChange (docs/registry.md)')
+    .addOption(new Option('-f, --format <format>', 'output format (default: text on a terminal, json otherwise)').choices(['json', 'text']))
+    .action(lazy(async () => (await import('./registry.js')).followup));
+  cohortOptions(registry.command('export').description('export a cohort de-identified by the HIPAA Safe Harbor method, as CSV or FHIR Bulk Data NDJSON; audited with its query'))
+    .addOption(new Option('--format <format>', 'csv (to --out or standard output) or fhir (a folder: manifest.json and one NDJSON file per resource type)').choices(['csv', 'fhir']).makeOptionMandatory())
+    .addOption(new Option('--dates <mode>', 'dates as the year (default), or shifted per patient by a secret offset (needs DXACODE_REGISTRY_SECRET)').choices(['year', 'shift']))
+    .option('--out <path>', 'the CSV file, or the folder of the FHIR files')
+    .action(lazy(async () => (await import('./registry.js')).exportCohort));
+
   program
     .command('serve')
     .description('serve the HTTP API (and /docs) on PORT (default 8080) with the store at DATABASE_URL or ./data')
