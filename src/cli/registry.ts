@@ -40,8 +40,9 @@ const usage = (command: string, message: string): { ok: false; output: CommandOu
 
 /** Reads the filters, the smallest cell size and the registry settings; a problem names the option or the file. */
 function prepare(io: CliIo, command: string, options: FilterOptions): Prepared {
-  const { minimumCellSize, organization: _organization, config, ...filters } = options;
-  const parsed = parseCohortQuery(filters as Record<string, unknown>);
+  const { minimumCellSize, config } = options;
+  const filters = Object.fromEntries(Object.keys(FLAG).map((key) => [key, options[key as keyof FilterOptions]]));
+  const parsed = parseCohortQuery(filters);
   if (!parsed.ok) return usage(command, `${FLAG[parsed.field] ?? parsed.field}: ${parsed.message}`);
   let minimum: number | undefined;
   if (minimumCellSize !== undefined) {
