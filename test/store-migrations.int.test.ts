@@ -19,8 +19,8 @@ function oldPatientKey(organization: string, basis: string): string {
   return sha256Hex(canonicalJson({ v: 1, organization, basis }));
 }
 
-/** A database at migration 4, opened directly (not through openStore, which would migrate it). */
-async function databaseAtVersion4(options: { url?: string; pgSchema?: string }): Promise<Kysely<StoreDatabase>> {
+/** A database at a migration (4 unless told), opened directly (not through openStore, which would migrate it). */
+async function databaseAtVersion(options: { url?: string; pgSchema?: string }, version = 4): Promise<Kysely<StoreDatabase>> {
   let db: Kysely<StoreDatabase>;
   if (options.url!.startsWith('sqlite:')) {
     const { mkdirSync } = await import('node:fs');
@@ -36,7 +36,7 @@ async function databaseAtVersion4(options: { url?: string; pgSchema?: string }):
     db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: PG_URL, options: `-c search_path=${options.pgSchema}` }) }) });
   }
   await db.schema.createTable('schema_migrations').addColumn('version', 'integer', (c) => c.primaryKey()).addColumn('name', 'text', (c) => c.notNull()).addColumn('applied_at', 'text', (c) => c.notNull()).execute();
-  for (const migration of MIGRATIONS.filter((m) => m.version <= 4)) {
+  for (const migration of MIGRATIONS.filter((m) => m.version <= version)) {
     await migration.up(db);
     await db.insertInto('schema_migrations').values({ version: migration.version, name: migration.name, applied_at: '2026-01-01T00:00:00.000Z' }).execute();
   }
@@ -52,7 +52,7 @@ for (const backend of BACKENDS) {
     beforeAll(async () => {
       const set = await backend.setUp();
       tearDown = set.tearDown;
-      const db = await databaseAtVersion4(set.options);
+      const db = await databaseAtVersion(set.options);
       // Three encounters as version 4 stored them: A and B share a birth date and sex and were one patient; C had a member id.
       const shared = oldPatientKey(org, 'dob-sex:1950-03-04:female');
       const encounters = [
@@ -113,6 +113,50 @@ for (const backend of BACKENDS) {
       expect(again.result.unchecked.map((u) => u.family)).toContain('frequency');
       const patientA = await store.forOrganization(org).encounters.storeAndCheck('tok', axialEncounter({ id: 'a-2', dateOfService: '2026-01-20', patient: { sex: 'female', mrn: 'A-1' } }), knowledge);
       expect(patientA.result.findings.map((f) => f.rule)).toContain('frequency.too-soon');
+    });
+  });
+}
+
+for (const backend of BACKENDS) {
+  describe(`migration 8 on ${backend.name}`, () => {
+    let store: Store;
+    let tearDown: () => Promise<void>;
+    const org = 'org-registry';
+    const report = 'DXA with VFA. L1-L4 BMD 0.804 g/cm2, T-score -2.8. VFA: T4-L4 evaluated. T12: moderate (grade 2) wedge fracture. The patient is on alendronate therapy.';
+
+    beforeAll(async () => {
+      const set = await backend.setUp();
+      tearDown = set.tearDown;
+      const db = await databaseAtVersion(set.options, 7);
+      await db.insertInto('organizations').values({ id: org, created_at: '2026-01-01T00:00:00.000Z' }).execute();
+      // enc-r has the registry row version 7 wrote; enc-s was stored before the registry existed and has none.
+      const encounters = [
+        { id: 'enc-r', input: axialEncounter({ dateOfService: '2025-02-03', patient: { sex: 'female', age: 71, mrn: 'R-1' }, performed: undefined, claim: undefined, report } as never), registered: true },
+        { id: 'enc-s', input: axialEncounter({ dateOfService: '2025-02-04', patient: { sex: 'male', age: 80, mrn: 'S-1' } }), registered: false },
+      ];
+      for (const e of encounters) {
+        const input = canonicalJson(e.input);
+        await db.insertInto('encounters').values({ id: e.id, organization: org, external_id: null, patient_key: null, date_of_service: e.input.dateOfService, payer: 'medicare', input_json: input, input_sha256: sha256Hex(input), latest_version: 1, created_at: '2026-01-01T00:00:00.000Z' }).execute();
+        if (e.registered) await db.insertInto('registry').values({ encounter_id: e.id, organization: org, date_of_service: e.input.dateOfService, payer: 'medicare', sex: 'female', age_years: 71, lowest_t_score: -2.8, vfa_performed: 1, vfa_fractures: 1 }).execute();
+      }
+      await db.destroy();
+      store = await openStore(set.options);
+    });
+    afterAll(async () => {
+      await store?.close();
+      await tearDown?.();
+    });
+
+    it('fills the research columns from the stored input and creates the missing rows, reporting counts only', async () => {
+      const rows = await store.db.selectFrom('registry').selectAll().orderBy('encounter_id').execute();
+      expect(rows.map((r) => [r.encounter_id, r.therapy, r.highest_genant_grade === null ? null : Number(r.highest_genant_grade), r.fracture_levels])).toEqual([
+        ['enc-r', 'alendronate', 2, '[{"level":"T12","grade":2}]'],
+        ['enc-s', null, null, null],
+      ]);
+      expect(JSON.parse(rows[0]!.site_results!)).toContainEqual({ site: 'lumbar-spine', measure: 'bmd', value: 0.804 });
+      expect(Number(rows[1]!.lowest_t_score)).toBe(-2.9);
+      const migration = store.migrationReports.find((r) => r.version === 8)!;
+      expect(migration.report).toBe('registry rows of 2 encounters filled again from their stored input (1 created): 1 with per-site results, 1 with a Genant grade, 1 with a therapy');
     });
   });
 }

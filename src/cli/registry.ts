@@ -138,7 +138,6 @@ export async function exportCohort(io: CliIo, options: ExportOptions): Promise<n
         'cli',
         { query: prepared.query, format: options.format, dateMode: options.dates ?? 'year', ...(prepared.minimum !== undefined ? { minimumCellSize: prepared.minimum } : {}) },
         prepared.settings,
-        new Date().toISOString(),
       );
       const said = `dxacode: registry export: ${summary.studies} studies of ${summary.subjects} subjects, dates as ${summary.dateMode === 'year' ? 'the year' : 'shifted per patient'}, ${summary.suppressedStudies} studies with their sex, age and payer suppressed (classes of fewer than ${summary.minimumCellSize} patients); audit record ${summary.auditSeq}\n`;
       if (exported.format === 'csv') {

@@ -121,7 +121,6 @@ export const registryRoutes: FastifyPluginAsync<RegistryRouteDeps> = async (app,
         request.principal!.tokenId,
         { query, format: body.format as ExportFormat, dateMode: dates as DateMode, ...(minimumCellSize !== undefined ? { minimumCellSize } : {}) },
         settings,
-        new Date().toISOString(),
       );
       return exported.format === 'csv' ? { summary, csv: exported.csv } : { summary, manifest: exported.manifest, files: exported.files };
     },

@@ -94,6 +94,11 @@ export class OrganizationStore {
     return this.ctx.db;
   }
 
+  /** The store's clock as an ISO-8601 string (the time an export is made, for example). */
+  now(): string {
+    return this.ctx.now();
+  }
+
   /** The database's kind. */
   get dialect(): StoreContext['dialect'] {
     return this.ctx.dialect;

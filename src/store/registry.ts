@@ -439,12 +439,12 @@ export interface RegistryExportSummary {
  * Makes a de-identified export of a cohort and records it in the audit chain (registry-exported, with the query)
  * before handing it out: an export the audit log cannot hold is not made.
  */
-export async function exportRegistry(store: OrganizationStore, actor: string, request: ExportRequest, settings: RegistrySettings, transactionTime: string): Promise<{ export: RegistryExport; summary: RegistryExportSummary }> {
+export async function exportRegistry(store: OrganizationStore, actor: string, request: ExportRequest, settings: RegistrySettings): Promise<{ export: RegistryExport; summary: RegistryExportSummary }> {
   const exported = await deidentifiedStudies(store, request.query, request.dateMode, settings, request.minimumCellSize);
   const { seq } = await auditRegistryExport(store, actor, request.query, request.format, exported);
   const summary = { studies: exported.studies.length, subjects: exported.subjects, suppressedStudies: exported.suppressedStudies, dateMode: exported.dateMode, minimumCellSize: exported.minimumCellSize, auditSeq: seq };
   if (request.format === 'csv') return { export: { format: 'csv', csv: registryCsv(exported.studies) }, summary };
-  const bulk = registryBulkFhir(exported.studies, transactionTime, `registry export ${canonicalJson(request.query)} dates=${exported.dateMode}`);
+  const bulk = registryBulkFhir(exported.studies, store.now(), `registry export ${canonicalJson(request.query)} dates=${exported.dateMode}`);
   return { export: { format: 'fhir', ...bulk }, summary };
 }
 
