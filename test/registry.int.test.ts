@@ -254,6 +254,24 @@ for (const backend of BACKENDS) {
       await expect(deidentifiedStudies(store.forOrganization(org), {}, 'shift', {})).rejects.toMatchObject({ kind: 'invalid' });
     });
 
+    it('answers query and followup on the command line, and names a bad option', async () => {
+      const counted = await runCli(['registry', 'query', '--organization', org, '--sex', 'female', '--format', 'text'], '', { env: cliEnv });
+      expect(counted.code, counted.stderr).toBe(0);
+      expect(counted.stdout).toContain('studies 14, patients 13 (counts of fewer than 11 patients are suppressed)');
+      const json = await runCli(['registry', 'query', '--organization', org, '--t-score-category', 'osteoporosis', '--minimum-cell-size', '20'], '', { env: cliEnv });
+      expect(JSON.parse(json.stdout)).toMatchObject({ minimumCellSize: 20, studies: 'suppressed' });
+      const followed = await runCli(['registry', 'followup', ids.second!, '--organization', org, '--format', 'text'], '', { env: cliEnv });
+      expect(followed.code, followed.stderr).toBe(0);
+      expect(followed.stdout).toContain('lumbar-spine BMD 0.85 -> 0.804 g/cm2 (-0.046, -5.4%): not judged: no least significant change is configured');
+      expect(followed.stdout).toContain('new fractures: T7 grade 2 (was 0)');
+      const bad = await runCli(['registry', 'query', '--organization', org, '--genant-grade', '5'], '', { env: cliEnv });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toBe('dxacode: registry query: --genant-grade: expected a Genant grade 0 to 3\n');
+      const noFolder = await runCli(['registry', 'export', '--organization', org, '--format', 'fhir'], '', { env: cliEnv });
+      expect(noFolder.code).toBe(2);
+      expect(noFolder.stderr).toContain('--out: expected a folder');
+    });
+
     it('audits each export with the query that produced it', async () => {
       const { summary } = await exportRegistry(store.forOrganization(org), 'tok-admin', { query: { sex: 'female', from: '2025-01-01' }, format: 'fhir', dateMode: 'year' }, {});
       const [record] = await store.forOrganization(org).audit.list({ limit: 1 });

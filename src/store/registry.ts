@@ -16,7 +16,7 @@ import { canonicalJson } from './hash.js';
 import { StoreError, withStoreErrors } from './errors.js';
 import type { OrganizationStore } from './organization.js';
 import { AGE_GROUPS } from './stats.js';
-import { AUDIT_ACTIONS } from './schema.js';
+import { AUDIT_ACTIONS, type StoreDatabase } from './schema.js';
 import { dateShiftDays, DEFAULT_MINIMUM_CELL_SIZE, exportedAge, exportedDate, requireShiftSecret, shuffledOrdinals, suppressCells, type Cell, type DateMode, type Tally } from './deidentify.js';
 import { registryBulkFhir, type BulkExport, type RegistryStudy } from '../interchange/fhir/registry-bulk.js';
 import { registryCsv } from '../interchange/registry-csv.js';
@@ -101,21 +101,13 @@ export interface RegistrySettings {
 }
 
 /** One registry row of a cohort with the patient key it was stored under (null: no MRN or member id). */
-interface CohortRow {
-  encounter_id: string;
+type CohortRow = Omit<StoreDatabase['registry'], 'organization' | 'therapy' | 'highest_genant_grade' | 'fracture_levels' | 'site_results'> & {
   patient_key: string | null;
-  date_of_service: string;
-  payer: string;
-  sex: string;
-  age_years: number | null;
-  lowest_t_score: number | null;
-  vfa_performed: number;
-  vfa_fractures: number | null;
   therapy: string | null;
   highest_genant_grade: number | null;
   fracture_levels: string | null;
   site_results: string | null;
-}
+};
 
 /** The rows of one organisation's registry matching a query, oldest first. */
 async function cohortRows(store: OrganizationStore, query: CohortQuery): Promise<CohortRow[]> {
