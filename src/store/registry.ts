@@ -10,6 +10,7 @@
  */
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { daysBetween } from '../contract/dates.js';
 import { IsoDate } from '../contract/encounter.js';
 import { SEXES } from '../contract/values.js';
 import { canonicalJson } from './hash.js';
@@ -319,7 +320,7 @@ export async function followUp(store: OrganizationStore, encounterId: string, se
         const fractures = newFracturesOf(fractureLevelsOfRow(prior), fractureLevelsOfRow(row));
         study.sincePrevious = {
           encounterId: prior.encounter_id,
-          days: Math.round((Date.parse(row.date_of_service) - Date.parse(prior.date_of_service)) / 86_400_000),
+          days: daysBetween(prior.date_of_service, row.date_of_service),
           bmdChanges: changes,
           sitesNotCompared: notCompared,
           newFractures: fractures,
