@@ -390,7 +390,7 @@ export async function deidentifiedStudies(store: OrganizationStore, query: Cohor
       sex: small ? 'suppressed' : r.sex,
       age: small ? 'suppressed' : exportedAge(r.age_years),
       ageBand: small ? 'suppressed' : ageBandOf(r.age_years),
-      payer: small ? 'suppressed' : r.payer,
+      payer: small ? 'suppressed' : exportedPayer(r.payer),
       lowestTScore: r.lowest_t_score,
       tScoreCategory: tScoreCategoryOf(r.lowest_t_score),
       vfaPerformed: r.vfa_performed === 1,
@@ -439,6 +439,14 @@ export async function exportRegistry(store: OrganizationStore, actor: string, re
   if (request.format === 'csv') return { export: { format: 'csv', csv: registryCsv(exported.studies) }, summary };
   const bulk = registryBulkFhir(exported.studies, store.now(), `registry export ${canonicalJson(request.query)} dates=${exported.dateMode}`);
   return { export: { format: 'fhir', ...bulk }, summary };
+}
+
+/**
+ * The payer as an export shows it: a payer pack id (lower-case letters, digits and hyphens, as pack files spell them,
+ * knowledge/schema.ts), else "other", because the encounter's `payer` is caller text and must not carry anything else.
+ */
+export function exportedPayer(payer: string): string {
+  return /^[a-z0-9][a-z0-9-]{0,59}$/.test(payer) ? payer : 'other';
 }
 
 /** Records an export in the audit chain with the query that produced it (no patient data: filters, counts, modes). */
