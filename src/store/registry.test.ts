@@ -1,6 +1,8 @@
 /** The registry's pure parts: WHO category boundaries, Safe Harbor ages and dates, small-cell suppression, follow-up rules. */
 import { describe, expect, it } from 'vitest';
 import { AGE_90_OR_OLDER, dateShiftDays, exportedAge, exportedDate, MAX_SHIFT_DAYS, suppressCells, type Tally } from './deidentify.js';
+import { registryFactsOf, THERAPY_UNNAMED } from './registry-row.js';
+import type { Encounter } from '../contract/encounter.js';
 import { compareBmd, exportedPayer, newFracturesOf, parseCohortQuery, tScoreCategoryOf } from './registry.js';
 
 const tally = (studies: number, patients: number): Tally => ({ studies, patients: new Set(Array.from({ length: patients }, (_, i) => `p${i}`)) });
@@ -76,6 +78,27 @@ describe('cohort query', () => {
     expect(parseCohortQuery({ genantGrade: '4' })).toEqual({ ok: false, field: 'genantGrade', message: 'expected a Genant grade 0 to 3' });
     expect(parseCohortQuery({ from: '2025-02-01', to: '2025-01-01' })).toMatchObject({ ok: false, field: 'from' });
     expect(parseCohortQuery({ zip: '974' })).toMatchObject({ ok: false, message: expect.stringContaining('unknown filter') });
+    expect(parseCohortQuery({ genantGrade: '' })).toEqual({ ok: false, field: 'genantGrade', message: 'expected a value' });
     expect(parseCohortQuery({ genantGrade: '2', sex: 'female' })).toEqual({ ok: true, query: { genantGrade: 2, sex: 'female' } });
+  });
+});
+
+describe('registry row', () => {
+  it("grades the encounter's VFA heights when no report was read, and keeps a therapy stated without its drug", () => {
+    const encounter = {
+      dateOfService: '2025-04-01',
+      patient: { sex: 'female', age: 91 },
+      performed: [{ procedure: 'vfa' }],
+      clinical: { monitoringOsteoporosisTherapy: true },
+      morphometry: [
+        { level: 'T11', evaluable: true, anteriorMm: 22, middleMm: 21.5, posteriorMm: 22.5 },
+        { level: 'T12', evaluable: true, anteriorMm: 15, middleMm: 21, posteriorMm: 23 },
+        { level: 'L1', evaluable: true, anteriorMm: 24, middleMm: 23.5, posteriorMm: 25 },
+      ],
+    } as Encounter;
+    const row = registryFactsOf(encounter, undefined);
+    expect(row).toMatchObject({ age_years: 91, vfa_performed: 1, vfa_fractures: null, highest_genant_grade: 2, fracture_levels: '[{"level":"T12","grade":2}]', therapy: THERAPY_UNNAMED, site_results: null });
+    // Without heights or a report, a VFA's fractures are unknown, not none.
+    expect(registryFactsOf({ ...encounter, morphometry: undefined, clinical: undefined }, undefined)).toMatchObject({ highest_genant_grade: null, fracture_levels: null, therapy: null });
   });
 });

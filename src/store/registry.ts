@@ -78,6 +78,9 @@ export type CohortQuery = z.infer<typeof CohortQuery>;
 /** Reads a cohort query (API query string, CLI options): the query, or the first problem as `field: expected ...`. */
 export function parseCohortQuery(raw: Record<string, unknown>): { ok: true; query: CohortQuery } | { ok: false; field: string; message: string } {
   const defined = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
+  // An empty value is a mistake, not "any" (and would read as grade 0).
+  const empty = Object.entries(defined).find(([, v]) => v === '');
+  if (empty !== undefined) return { ok: false, field: empty[0], message: 'expected a value' };
   const parsed = CohortQuery.safeParse(defined);
   if (parsed.success) {
     if (parsed.data.from !== undefined && parsed.data.to !== undefined && parsed.data.from > parsed.data.to) return { ok: false, field: 'from', message: 'expected a date on or before `to`' };
