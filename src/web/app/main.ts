@@ -1,6 +1,6 @@
 /**
  * The workbench page's entry: hash routes (#/worklist, #/new, #/encounters/:id, #/batches[/:id], #/dashboard, #/denials,
- * #/reference[/:code|/changes]), the
+ * #/reference[/:code|/changes], #/registry), the
  * signed-in header and the shortcuts. Each navigation aborts the previous view's fetches and polling, then focuses
  * the new page's heading.
  */
@@ -13,6 +13,7 @@ import { renderEncounter } from './encounter.js';
 import { installShortcuts } from './keyboard.js';
 import { renderNewEncounter } from './new-encounter.js';
 import { renderReference } from './reference.js';
+import { renderRegistry } from './registry.js';
 import { renderReportDraft } from './report-draft.js';
 import { renderSignIn } from './signin.js';
 import type { Session } from './types.js';
@@ -38,6 +39,7 @@ const ROUTES: Route[] = [
   { pattern: /^\/denials$/, nav: 'denials', title: 'Denials', view: renderDenials, params: [] },
   { pattern: /^\/reference$/, nav: 'reference', title: 'Code reference', view: renderReference, params: [] },
   { pattern: /^\/reference\/([^/]+)$/, nav: 'reference', title: 'Code reference', view: renderReference, params: ['code'] },
+  { pattern: /^\/registry$/, nav: 'registry', title: 'Research registry', view: renderRegistry, params: [] },
 ];
 
 const main = document.getElementById('main')!;
