@@ -118,7 +118,7 @@ for (const backend of BACKENDS) {
 }
 
 for (const backend of BACKENDS) {
-  describe(`migration 8 on ${backend.name}`, () => {
+  describe(`migration 9 on ${backend.name}`, () => {
     let store: Store;
     let tearDown: () => Promise<void>;
     const org = 'org-registry';
@@ -155,7 +155,7 @@ for (const backend of BACKENDS) {
       ]);
       expect(JSON.parse(rows[0]!.site_results!)).toContainEqual({ site: 'lumbar-spine', measure: 'bmd', value: 0.804 });
       expect(Number(rows[1]!.lowest_t_score)).toBe(-2.9);
-      const migration = store.migrationReports.find((r) => r.version === 8)!;
+      const migration = store.migrationReports.find((r) => r.version === 9)!;
       expect(migration.report).toBe('registry rows of 2 encounters filled again from their stored input (1 created): 1 with per-site results, 1 with a Genant grade, 1 with a therapy');
     });
   });

@@ -1,5 +1,5 @@
 /**
- * Migration 8: the registry's research columns (issue 12 §4), back-filled from the stored encounters. The registry
+ * Migration 9: the registry's research columns (issue 12 §4), back-filled from the stored encounters. The registry
  * already kept payer, sex, age, lowest T-score and VFA fracture counts; cohort queries and follow-up also need the
  * therapy, the VFA fracture levels with the highest Genant grade, and the per-site BMD, T- and Z-scores.
  */

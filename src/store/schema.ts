@@ -121,7 +121,7 @@ export interface StoreDatabase {
     lowest_t_score: number | null;
     vfa_performed: number;
     vfa_fractures: number | null;
-    /** Migration 8 (registry-schema.ts): the osteoporosis drug stated, the VFA fracture levels and highest Genant grade, the per-site results (JSON). */
+    /** Migration 9 (registry-schema.ts): the osteoporosis drug stated, the VFA fracture levels and highest Genant grade, the per-site results (JSON). */
     therapy?: string | null;
     highest_genant_grade?: number | null;
     fracture_levels?: string | null;
