@@ -1,6 +1,6 @@
 /** The workbench page's pure helpers (no DOM): cutting a report at evidence spans, field labels, axis scales. */
 import { describe, expect, it } from 'vitest';
-import { niceScale } from '../src/web/app/charts.js';
+import { niceScale } from '../src/plots/chart-svg.js';
 import { factValue, fieldLabel, segmentReport } from '../src/web/app/highlight.js';
 import { batchContentType } from '../src/web/app/batches.js';
 

@@ -8,10 +8,11 @@
  * title per level; the table alternative (spineTable) carries the same words. All text is escaped.
  */
 import { GENANT_GRADE_WORDS, VERTEBRAL_LEVELS } from '../contract/values.js';
+import { escapeXml } from '../plots/chart-svg.js';
 
 /**
- * What the picture needs of a graded level (the contract's GradedLevel fits it). This module imports nothing else,
- * so the workbench page compiles it too (tsconfig.web.json) and draws the same picture as the CLI.
+ * What the picture needs of a graded level (the contract's GradedLevel fits it). This module imports nothing else
+ * but import-free modules, so the workbench page compiles it too (tsconfig.web.json) and draws the same picture as the CLI.
  */
 export interface SpineLevel {
   level: string;
@@ -53,10 +54,8 @@ export function spineTable(levels: readonly SpineLevel[]): SpineRow[] {
   });
 }
 
-/** Escapes text for SVG/XML content and attribute values. */
-export function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
-}
+/** Escapes text for SVG/XML content and attribute values (shared with the figures' renderer). */
+export { escapeXml };
 
 /** The SVG text of the spine picture. `title` names the study (no patient name: ids only). */
 export function renderSpineSvg(

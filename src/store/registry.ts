@@ -105,7 +105,7 @@ export interface RegistrySettings {
 }
 
 /** One registry row of a cohort with the patient key it was stored under (null: no MRN or member id). */
-type CohortRow = Omit<StoreDatabase['registry'], 'organization' | 'therapy' | 'highest_genant_grade' | 'fracture_levels' | 'site_results'> & {
+export type CohortRow = Omit<StoreDatabase['registry'], 'organization' | 'therapy' | 'highest_genant_grade' | 'fracture_levels' | 'site_results'> & {
   patient_key: string | null;
   therapy: string | null;
   highest_genant_grade: number | null;
@@ -113,8 +113,8 @@ type CohortRow = Omit<StoreDatabase['registry'], 'organization' | 'therapy' | 'h
   site_results: string | null;
 };
 
-/** The rows of one organisation's registry matching a query, oldest first. */
-async function cohortRows(store: OrganizationStore, query: CohortQuery): Promise<CohortRow[]> {
+/** The rows of one organisation's registry matching a query, oldest first (the figures read them too). */
+export async function cohortRows(store: OrganizationStore, query: CohortQuery): Promise<CohortRow[]> {
   let q = store.db
     .selectFrom('registry as g')
     .innerJoin('encounters as e', 'e.id', 'g.encounter_id')
@@ -163,7 +163,7 @@ async function cohortRows(store: OrganizationStore, query: CohortQuery): Promise
 }
 
 /** The patient a row counts for in suppression: its key, or the encounter itself when it has none. */
-const patientOf = (row: CohortRow) => row.patient_key ?? `encounter:${row.encounter_id}`;
+export const patientOf = (row: CohortRow) => row.patient_key ?? `encounter:${row.encounter_id}`;
 
 /** One breakdown of a cohort: each value with its count (or SUPPRESSED). */
 export interface Breakdown {

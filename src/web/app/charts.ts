@@ -4,6 +4,7 @@
  * colour or a bar length.
  */
 import { h, s, type Child } from './dom.js';
+import { niceScale } from '../../plots/chart-svg.js';
 
 /** One series of a column chart: its key in the data, its name, and the CSS class that colours it. */
 export interface Series {
@@ -46,17 +47,6 @@ export interface BarChartSpec {
 const WIDTH = 560;
 const HEIGHT = 280;
 let chartCount = 0;
-
-/** An upper axis bound and tick step that land on 1, 2 or 5 times a power of ten, for about five ticks. */
-export function niceScale(max: number, ticks = 5): { max: number; step: number } {
-  if (!(max > 0)) return { max: 1, step: 1 };
-  const rough = max / ticks;
-  const power = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((candidate) => candidate >= rough) ?? 10 * power;
-  // Counts are whole: never a tick step below 1.
-  const wholeStep = Math.max(1, step);
-  return { max: Math.ceil(max / wholeStep) * wholeStep, step: wholeStep };
-}
 
 function figure(title: string, plot: Child, legend: Child, table: HTMLTableElement): HTMLElement {
   return h(
