@@ -84,6 +84,18 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(new Option('-f, --format <format>', 'output format (default: text on a terminal, json otherwise)').choices(['json', 'text']))
     .action(lazy(async () => (await import('./denials.js')).run));
 
+  program
+    .command('plot')
+    .description('draw a figure of the store as an SVG or PNG file: denials-by-reason, prediction-by-rule, t-score-by-age or fracture-by-t-score (docs/figures.md)')
+    .argument('<figure>', 'the figure')
+    .addOption(new Option('-f, --format <format>', 'file format (default: from the --output extension, else svg)').choices(['svg', 'png']))
+    .option('-o, --output <file>', 'write to this file (default: standard output)')
+    .option('--from <date>', 'dates of service from (YYYY-MM-DD)')
+    .option('--to <date>', 'dates of service to (YYYY-MM-DD)')
+    .option('--organization <id>', 'the organisation', 'default')
+    .option('--config <file>', 'configuration file (registry smallest cell size; default dxacode.config.json)')
+    .action(lazy(async () => (await import('./plot.js')).run));
+
   const token = program.command('token').description('API bearer tokens');
   token
     .command('create')

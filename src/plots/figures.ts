@@ -7,6 +7,7 @@
  * The registry figures are aggregate answers of the registry, so their cells are suppressed as the cohort query's
  * are (store/deidentify.ts suppressCells, the configured smallest cell size; docs/registry.md).
  */
+import { isCalendarDate } from '../contract/dates.js';
 import type { RemittanceCodes } from '../knowledge/remittance-codes.js';
 import { isDenialAdjustment } from '../store/denial-analysis.js';
 import { denialSummary, denialWorklist, type DenialFilters } from '../store/denials.js';
@@ -213,4 +214,20 @@ const BUILDERS: Record<FigureName, (store: OrganizationStore, sources: FigureSou
 /** One figure of an organisation's store for a range of dates of service. */
 export async function figureOf(name: FigureName, store: OrganizationStore, sources: FigureSources, range: FigureRange = {}): Promise<Figure> {
   return withStoreErrors(() => BUILDERS[name](store, sources, range));
+}
+
+/** The most months the time axis spans: twenty years of columns are still readable at the figure's width. */
+export const MAX_FIGURE_MONTHS = 240;
+
+/** What is wrong with a range, as `field: expected ...`, or undefined when it can be drawn. */
+export function figureRangeProblem(range: FigureRange): { field: 'from' | 'to'; expected: string } | undefined {
+  for (const field of ['from', 'to'] as const) {
+    const value = range[field];
+    if (value !== undefined && !isCalendarDate(value)) return { field, expected: 'a date YYYY-MM-DD' };
+  }
+  if (range.from !== undefined && range.to !== undefined) {
+    if (range.from > range.to) return { field: 'from', expected: 'a date on or before `to`' };
+    if (monthsBetween(range.from, range.to).length > MAX_FIGURE_MONTHS) return { field: 'to', expected: `a date within ${MAX_FIGURE_MONTHS} months of \`from\`` };
+  }
+  return undefined;
 }

@@ -16,6 +16,7 @@ import { adminRoutes } from './admin.js';
 import { batchRoutes, type BatchLimits } from './batches.js';
 import { checkRoutes } from './check.js';
 import { denialRoutes } from './denials.js';
+import { figureRoutes } from './figures.js';
 import { encounterRoutes } from './encounters.js';
 import type { LiveKnowledge } from './knowledge-live.js';
 import { knowledgeRoutes } from './knowledge.js';
@@ -171,6 +172,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await api.register(responseRoutes, { store, ...(options.batchLimits?.bodyBytes !== undefined ? { bodyBytes: options.batchLimits.bodyBytes } : {}) });
       await api.register(denialRoutes, {});
       await api.register(registryRoutes, { ...(options.registry !== undefined ? { settings: options.registry } : {}) });
+      await api.register(figureRoutes, { ...(options.registry !== undefined ? { registry: options.registry } : {}) });
     }
   });
   await registerWebPage(app);
