@@ -168,8 +168,8 @@ for (const backend of BACKENDS) {
       const bytes = readFileSync(pngFile);
       expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
       expect(bytes.subarray(12, 16).toString('ascii')).toBe('IHDR');
-      // Twice the SVG's 640 x (40 + 44 + 28 per rule) units.
-      expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([1280, 2 * (40 + 44 + 28)]);
+      // Twice the SVG's 640 x (58 + 44 + 28 per rule) units.
+      expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([1280, 2 * (58 + 44 + 28)]);
       // SVG on standard output; an unknown figure is refused with the list (exit 2).
       const out = await runCli(['plot', 'fracture-by-t-score', '--organization', ORG, '--format', 'svg'], '', { env: cliEnv });
       expect(out.code).toBe(0);

@@ -216,7 +216,7 @@ function columns(chart: ColumnChart, id: string): string {
 
 function bars(chart: BarChart, id: string): string {
   const rowH = 28;
-  const margin = { top: 40, right: 150, bottom: 44, left: 230 };
+  const margin = { top: 58, right: 140, bottom: 44, left: 286 };
   const height = margin.top + margin.bottom + rowH * chart.bars.length;
   const plotW = WIDTH - margin.left - margin.right;
   const x = (v: number) => margin.left + v * plotW;
@@ -229,13 +229,13 @@ function bars(chart: BarChart, id: string): string {
     const top = margin.top + i * rowH;
     const value = bar.value;
     out.push(`<g><title>${escapeXml(`${bar.label}: ${percentText(value)} (${bar.note})`)}</title>`);
-    out.push(text(margin.left - 8, top + rowH / 2 + 4, truncate(bar.label, 34), { 'text-anchor': 'end' }));
+    out.push(text(margin.left - 8, top + rowH / 2 + 4, truncate(bar.label, 42), { 'text-anchor': 'end' }));
     if (value !== null && value > 0) out.push(`<rect${attrs({ x: x(0), y: top + 5, width: Math.max(1, x(value) - x(0)), height: rowH - 10, fill: fillOf(id, 0) })}/>`);
     out.push(text(x(value ?? 0) + 6, top + rowH / 2 + 4, `${percentText(value)} (${bar.note})`, { 'font-size': 11 }));
     out.push('</g>');
   });
   out.push(text(margin.left + plotW / 2, height - 10, chart.xLabel, { 'text-anchor': 'middle', 'font-weight': 'bold' }));
-  out.push(text(margin.left - 8, margin.top - 8, chart.yLabel, { 'text-anchor': 'end', 'font-weight': 'bold' }));
+  out.push(text(margin.left - 8, margin.top - 10, chart.yLabel, { 'text-anchor': 'end', 'font-weight': 'bold' }));
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }
