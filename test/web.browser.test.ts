@@ -563,6 +563,20 @@ if (!haveChromium()) {
       await page.goto(`${bench.baseUrl}/#/worklist`);
       await page.locator('main h1').waitFor();
       expect(await page.locator('#organization-switch').count()).toBe(0);
+    it('draws the four figures as SVG with their descriptions and table alternatives (after the denial above)', async () => {
+      await page.goto(`${bench.baseUrl}/#/worklist`);
+      await page.getByRole('link', { name: /Figures/ }).first().click();
+      await page.locator('section.figure-card').nth(3).waitFor();
+      expect(await page.locator('section.figure-card h2').allTextContents()).toEqual(['Denied lines by reason, per month of service', 'Prediction quality per rule: share of flagged lines denied', 'T-score categories by age band', 'Vertebral fracture prevalence by T-score category']);
+      const denials = page.locator('section.figure-card').first();
+      expect(await denials.locator('svg[role="img"] > title').textContent()).toBe('Denied lines by reason, per month of service');
+      expect(await denials.locator('svg[role="img"]').getAttribute('aria-labelledby')).toBe('page-denials-by-reason-title page-denials-by-reason-desc');
+      await denials.getByText('Show the numbers as a table').click();
+      expect(await denials.locator('table tbody tr').first().textContent()).toContain('2026-03');
+      expect(await denials.locator('table thead').textContent()).toContain('CO-151 Payment adjusted because');
+      // Nothing was flagged as an error on the denied claim: the rule figure says there is no data.
+      expect(await page.locator('section.figure-card').nth(1).textContent()).toContain('No data for this period.');
+      await screenshot(page, '17-figures');
     });
 
     it('has no serious or critical accessibility violation on any page (axe-core)', async () => {
@@ -581,6 +595,7 @@ if (!haveChromium()) {
         ...(await scan('#/batches', 'main h1')),
         ...(await scan('#/dashboard', 'figure.chart svg')),
         ...(await scan('#/denials', 'table.denials tbody tr')),
+        ...(await scan('#/figures', 'section.figure-card svg')),
         ...(await scan(`#/encounters/${encounterId}`, 'section.life ol.life-timeline')),
         ...(await scan('#/reference', 'table.reference-codes')),
         ...(await scan('#/reference/77085?date=2026-02-10', '#ref-coverage')),

@@ -4,7 +4,7 @@
  */
 
 /** `g` then this key goes to that route. */
-export const GO_KEYS: Record<string, string> = { w: '#/worklist', n: '#/new', r: '#/report', b: '#/batches', d: '#/dashboard', e: '#/denials', c: '#/reference', y: '#/registry' };
+export const GO_KEYS: Record<string, string> = { w: '#/worklist', n: '#/new', r: '#/report', b: '#/batches', d: '#/dashboard', e: '#/denials', c: '#/reference', y: '#/registry', f: '#/figures' };
 
 /** How long after `g` the second key counts. */
 const SEQUENCE_MS = 1500;

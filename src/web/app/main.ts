@@ -1,6 +1,6 @@
 /**
  * The workbench page's entry: hash routes (#/worklist, #/new, #/encounters/:id, #/batches[/:id], #/dashboard, #/denials,
- * #/reference[/:code|/changes], #/registry), the
+ * #/reference[/:code|/changes], #/registry, #/figures), the
  * signed-in header and the shortcuts. Each navigation aborts the previous view's fetches and polling, then focuses
  * the new page's heading.
  */
@@ -10,6 +10,7 @@ import { renderDashboard } from './dashboard.js';
 import { renderDenials } from './denials.js';
 import { h, replaceChildren } from './dom.js';
 import { renderEncounter } from './encounter.js';
+import { renderFigures } from './figures.js';
 import { installShortcuts } from './keyboard.js';
 import { renderNewEncounter } from './new-encounter.js';
 import { renderReference } from './reference.js';
@@ -40,6 +41,7 @@ const ROUTES: Route[] = [
   { pattern: /^\/reference$/, nav: 'reference', title: 'Code reference', view: renderReference, params: [] },
   { pattern: /^\/reference\/([^/]+)$/, nav: 'reference', title: 'Code reference', view: renderReference, params: ['code'] },
   { pattern: /^\/registry$/, nav: 'registry', title: 'Research registry', view: renderRegistry, params: [] },
+  { pattern: /^\/figures$/, nav: 'figures', title: 'Figures', view: renderFigures, params: [] },
 ];
 
 const main = document.getElementById('main')!;
