@@ -62,7 +62,7 @@ export async function run(io: CliIo, figure: string, options: PlotOptions = {}):
   const { renderChartSvg } = await import('../plots/chart-svg.js');
   const output = await withStore(storeOptionsFromEnv(env), 'plot', async (store) => {
     const result = await figureOf(figure, store.forOrganization(options.organization ?? 'default'), { codes: loadRemittanceCodes(), registry: registry.settings }, range);
-    return { exitCode: EXIT.ok, stdout: renderChartSvg(result.chart, `figure-${figure}`), stderr: '' };
+    return { exitCode: EXIT.ok, stdout: renderChartSvg(result.chart, { idPrefix: `figure-${figure}` }), stderr: '' };
   });
   if (output.exitCode !== EXIT.ok) {
     io.stderr.write(output.stderr);

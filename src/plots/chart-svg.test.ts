@@ -28,7 +28,7 @@ describe('renderChartSvg', () => {
   });
 
   it('is an accessible image: role, title and description referenced, a title per bar and per group, a legend in words, fixed fonts', () => {
-    const svg = renderChartSvg(columns(), 'fig-1');
+    const svg = renderChartSvg(columns(), { idPrefix: 'fig-1' });
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]* role="img" aria-labelledby="fig-1-title fig-1-desc"/);
     expect(svg).toContain(`font-family="${CHART_FONT}"`);
     expect(svg).toContain('<desc id="fig-1-desc">Per month; the table has the numbers.</desc>');
@@ -59,14 +59,14 @@ describe('renderChartSvg', () => {
   });
 
   it('draws suppressed counts as no bar and says so', () => {
-    const svg = renderChartSvg(columns({ mode: 'grouped', values: [[null, 12], [0, 0], [3, 0]] }), 'g');
+    const svg = renderChartSvg(columns({ mode: 'grouped', values: [[null, 12], [0, 0], [3, 0]] }), { idPrefix: 'g' });
     expect(svg).toContain('<title>2026-01: CO-151 frequency &lt;too soon&gt; suppressed, CO-50 not medically necessary 12</title>');
     expect(svg).toContain('s : suppressed count');
   });
 
   it('draws shares as bars with the counts written beside them', () => {
     const chart: BarChart = { kind: 'bars', title: 'Prediction', description: 'd', xLabel: 'share denied', yLabel: 'rule', bars: [{ label: 'frequency.too-soon', value: 0.75, note: '3 of 4 denied' }, { label: 'codes.unlisted', value: null, note: '0 of 0 denied' }] };
-    const svg = renderChartSvg(chart, 'p');
+    const svg = renderChartSvg(chart, { idPrefix: 'p' });
     expect(svg).toContain('>75 % (3 of 4 denied)</text>');
     expect(svg).toContain('>n/a (0 of 0 denied)</text>');
     expect(svg).toContain('<title>frequency.too-soon: 75 % (3 of 4 denied)</title>');
@@ -79,5 +79,15 @@ describe('monthsBetween', () => {
     expect(monthsBetween('2025-11-30', '2026-02-01')).toEqual(['2025-11', '2025-12', '2026-01', '2026-02']);
     expect(monthsBetween('2026-03-10', '2026-03-31')).toEqual(['2026-03']);
     expect(monthsBetween('2026-04-01', '2026-03-31')).toEqual([]);
+  });
+});
+
+describe('renderChartSvg heading', () => {
+  it('draws the title as text by default, and leaves it to the page when asked', () => {
+    const chart: BarChart = { kind: 'bars', title: 'Shares', description: 'd', xLabel: 'x', yLabel: 'y', bars: [{ label: 'a', value: 0.5, note: '1 of 2' }] };
+    expect(renderChartSvg(chart)).toContain('font-weight="bold">Shares</text>');
+    const bare = renderChartSvg(chart, { heading: false });
+    expect(bare).not.toContain('>Shares</text>');
+    expect(bare).toContain('>Shares</title>');
   });
 });

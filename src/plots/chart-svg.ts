@@ -115,14 +115,21 @@ function idOf(prefix: string | undefined, title: string): string {
   return /^[a-z]/.test(base) ? base : `chart-${base}`;
 }
 
-function open(id: string, width: number, height: number, title: string, description: string, defs: string[]): string[] {
+/** How a figure is drawn: with its title as a heading (a file alone), or without (a page that heads it already). */
+export interface RenderOptions {
+  idPrefix?: string;
+  /** Draw the title as text at the top (default true; the title element is always there). */
+  heading?: boolean;
+}
+
+function open(id: string, width: number, height: number, title: string, description: string, defs: string[], heading: boolean): string[] {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="${id}-title ${id}-desc" font-family="${CHART_FONT}" font-size="12">`,
     `<title id="${id}-title">${escapeXml(title)}</title>`,
     `<desc id="${id}-desc">${escapeXml(description)}</desc>`,
     ...(defs.length > 0 ? [`<defs>${defs.join('')}</defs>`] : []),
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    text(12, 22, title, { 'font-size': 15, 'font-weight': 'bold' }),
+    ...(heading ? [text(12, 22, title, { 'font-size': 15, 'font-weight': 'bold' })] : []),
   ];
 }
 
@@ -131,8 +138,8 @@ function truncate(value: string, max: number): string {
   return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
 }
 
-function emptyChart(id: string, title: string): string {
-  const out = open(id, WIDTH, 80, title, NO_DATA, []);
+function emptyChart(id: string, title: string, heading: boolean): string {
+  const out = open(id, WIDTH, 80, title, NO_DATA, [], heading);
   out.push(text(12, 52, NO_DATA), '</svg>');
   return `${out.join('\n')}\n`;
 }
@@ -155,7 +162,7 @@ function legend(id: string, series: readonly ChartSeries[], top: number): { svg:
   return { svg: out, height: y - top + 22 };
 }
 
-function columns(chart: ColumnChart, id: string): string {
+function columns(chart: ColumnChart, id: string, heading: boolean): string {
   const cells = chart.values;
   const totals = chart.categories.map((_, c) => (chart.mode === 'stacked' ? (cells[c] ?? []).reduce<number>((sum, v) => sum + (v ?? 0), 0) : Math.max(0, ...(cells[c] ?? []).map((v) => v ?? 0))));
   const margin = { top: 40, right: 16, bottom: 64, left: 60 };
@@ -168,7 +175,7 @@ function columns(chart: ColumnChart, id: string): string {
   const y = (v: number) => margin.top + plotH - (v / scale.max) * plotH;
   const band = plotW / Math.max(1, chart.categories.length);
   const barW = Math.min(56, band * 0.75);
-  const out = open(id, WIDTH, height, chart.title, chart.description, chart.series.map((_, i) => patternDef(id, i)));
+  const out = open(id, WIDTH, height, chart.title, chart.description, chart.series.map((_, i) => patternDef(id, i)), heading);
   for (let v = 0; v <= scale.max; v += scale.step) {
     out.push(`<line${attrs({ x1: margin.left, x2: WIDTH - margin.right, y1: y(v), y2: y(v), stroke: v === 0 ? INK : GRID, 'stroke-width': 1 })}/>`);
     out.push(text(margin.left - 6, y(v) + 4, String(v), { 'text-anchor': 'end' }));
@@ -214,13 +221,13 @@ function columns(chart: ColumnChart, id: string): string {
   return `${out.join('\n')}\n`;
 }
 
-function bars(chart: BarChart, id: string): string {
+function bars(chart: BarChart, id: string, heading: boolean): string {
   const rowH = 28;
   const margin = { top: 58, right: 140, bottom: 44, left: 286 };
   const height = margin.top + margin.bottom + rowH * chart.bars.length;
   const plotW = WIDTH - margin.left - margin.right;
   const x = (v: number) => margin.left + v * plotW;
-  const out = open(id, WIDTH, height, chart.title, chart.description, [patternDef(id, 0)]);
+  const out = open(id, WIDTH, height, chart.title, chart.description, [patternDef(id, 0)], heading);
   for (let v = 0; v <= 1.0001; v += 0.25) {
     out.push(`<line${attrs({ x1: x(v), x2: x(v), y1: margin.top, y2: height - margin.bottom, stroke: v === 0 ? INK : GRID, 'stroke-width': 1 })}/>`);
     out.push(text(x(v), height - margin.bottom + 16, percentText(v), { 'text-anchor': 'middle' }));
@@ -241,11 +248,12 @@ function bars(chart: BarChart, id: string): string {
 }
 
 /** The SVG text of a figure; `idPrefix` keeps ids apart when several figures share a page. */
-export function renderChartSvg(chart: Chart, idPrefix?: string): string {
-  const id = idOf(idPrefix, chart.title);
+export function renderChartSvg(chart: Chart, options: RenderOptions = {}): string {
+  const id = idOf(options.idPrefix, chart.title);
   const empty = chart.kind === 'columns' ? chart.categories.length === 0 || chart.series.length === 0 : chart.bars.length === 0;
-  if (empty) return emptyChart(id, chart.title);
-  return chart.kind === 'columns' ? columns(chart, id) : bars(chart, id);
+  const heading = options.heading ?? true;
+  if (empty) return emptyChart(id, chart.title, heading);
+  return chart.kind === 'columns' ? columns(chart, id, heading) : bars(chart, id, heading);
 }
 
 /** Every calendar month YYYY-MM from the month of `from` to the month of `to`, both YYYY-MM-DD (a true time axis). */

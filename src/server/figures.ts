@@ -63,6 +63,6 @@ export const figureRoutes: FastifyPluginAsync<FigureRouteDeps> = async (app, dep
     const problem = figureRangeProblem(range);
     if (problem !== undefined) throw invalidInput(problem.field, problem.expected);
     const result = await figureOf(figure, organizationStore(request), sources, range);
-    return { ...result, svg: renderChartSvg(result.chart, `figure-${figure}`) };
+    return { ...result, svg: renderChartSvg(result.chart, { idPrefix: `figure-${figure}` }) };
   });
 };

@@ -20,7 +20,7 @@ export interface FigureData {
 
 /** The SVG of a chart as a node of this document. */
 function chartNode(chart: Chart, idPrefix: string): Node {
-  const parsed = new DOMParser().parseFromString(renderChartSvg(chart, idPrefix), 'image/svg+xml').documentElement;
+  const parsed = new DOMParser().parseFromString(renderChartSvg(chart, { idPrefix, heading: false }), 'image/svg+xml').documentElement;
   return parsed.nodeName === 'svg' ? document.importNode(parsed, true) : h('p', { class: 'muted' }, 'The figure could not be drawn.');
 }
 
@@ -39,7 +39,7 @@ export function figureCard(data: FigureData): HTMLElement {
     { class: 'card figure-card', 'aria-labelledby': headingId },
     h('h2', { id: headingId }, data.title),
     h('figure', { class: 'figure-picture' }, chartNode(data.chart, `page-${data.figure}`), h('figcaption', { class: 'hint' }, data.description)),
-    data.table.rows.length === 0 ? h('p', { class: 'muted' }, 'No data for this period.') : h('details', { class: 'chart-table' }, h('summary', {}, 'Show the numbers as a table'), table),
+    data.table.rows.length === 0 ? null : h('details', { class: 'chart-table' }, h('summary', {}, 'Show the numbers as a table'), table),
   );
 }
 
