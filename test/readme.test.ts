@@ -57,7 +57,7 @@ describe('README', () => {
   });
 
   afterAll(() => {
-    for (const file of ['../results.ndjson', '../claims.edi']) rmSync(new URL(file, import.meta.url), { force: true });
+    for (const file of ['../results.ndjson', '../claims.edi', '../denials.png']) rmSync(new URL(file, import.meta.url), { force: true });
     rmSync(dataDir, { recursive: true, force: true });
   });
 });
