@@ -531,6 +531,24 @@ if (!haveChromium()) {
       await screenshot(page, '16-dashboard-denials');
     });
 
+    it('draws the four figures as SVG with their descriptions and table alternatives (after the denial above)', async () => {
+      await page.goto(`${bench.baseUrl}/#/worklist`);
+      await page.getByRole('link', { name: /Figures/ }).first().click();
+      await page.locator('section.figure-card').nth(3).waitFor();
+      expect(await page.locator('section.figure-card h2').allTextContents()).toEqual(['Denied lines by reason, per month of service', 'Prediction quality per rule: share of flagged lines denied', 'T-score categories by age band', 'Vertebral fracture prevalence by T-score category']);
+      const denials = page.locator('section.figure-card').first();
+      expect(await denials.locator('svg[role="img"] > title').textContent()).toBe('Denied lines by reason, per month of service');
+      expect(await denials.locator('svg[role="img"]').getAttribute('aria-labelledby')).toBe('page-denials-by-reason-title page-denials-by-reason-desc');
+      await denials.getByText('Show the numbers as a table').click();
+      expect(await denials.locator('table tbody tr').first().textContent()).toContain('2026-03');
+      expect(await denials.locator('table thead').textContent()).toContain('CO-151 Payment adjusted because');
+      // Nothing was flagged as an error on the denied claim: the rule figure says there is no data.
+      expect(await page.locator('section.figure-card').nth(1).locator('svg desc').textContent()).toBe('No data for this period.');
+      // The page heads each figure itself: the picture does not repeat the title as text.
+      expect(await denials.locator('svg > text').first().textContent()).not.toBe('Denied lines by reason, per month of service');
+      await screenshot(page, '17-figures');
+    });
+
     it('lets an admin switch to the demo organisation it administers, and back; a coder sees no switch', async () => {
       const admin = await bench.store.forOrganization('org-web').tokens.create('admin');
       await bench.store.grantOrganization(admin.id, 'demo', 'test');
@@ -563,22 +581,6 @@ if (!haveChromium()) {
       await page.goto(`${bench.baseUrl}/#/worklist`);
       await page.locator('main h1').waitFor();
       expect(await page.locator('#organization-switch').count()).toBe(0);
-    it('draws the four figures as SVG with their descriptions and table alternatives (after the denial above)', async () => {
-      await page.goto(`${bench.baseUrl}/#/worklist`);
-      await page.getByRole('link', { name: /Figures/ }).first().click();
-      await page.locator('section.figure-card').nth(3).waitFor();
-      expect(await page.locator('section.figure-card h2').allTextContents()).toEqual(['Denied lines by reason, per month of service', 'Prediction quality per rule: share of flagged lines denied', 'T-score categories by age band', 'Vertebral fracture prevalence by T-score category']);
-      const denials = page.locator('section.figure-card').first();
-      expect(await denials.locator('svg[role="img"] > title').textContent()).toBe('Denied lines by reason, per month of service');
-      expect(await denials.locator('svg[role="img"]').getAttribute('aria-labelledby')).toBe('page-denials-by-reason-title page-denials-by-reason-desc');
-      await denials.getByText('Show the numbers as a table').click();
-      expect(await denials.locator('table tbody tr').first().textContent()).toContain('2026-03');
-      expect(await denials.locator('table thead').textContent()).toContain('CO-151 Payment adjusted because');
-      // Nothing was flagged as an error on the denied claim: the rule figure says there is no data.
-      expect(await page.locator('section.figure-card').nth(1).locator('svg desc').textContent()).toBe('No data for this period.');
-      // The page heads each figure itself: the picture does not repeat the title as text.
-      expect(await denials.locator('svg > text').first().textContent()).not.toBe('Denied lines by reason, per month of service');
-      await screenshot(page, '17-figures');
     });
 
     it('has no serious or critical accessibility violation on any page (axe-core)', async () => {
