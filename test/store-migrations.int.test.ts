@@ -106,6 +106,14 @@ for (const backend of BACKENDS) {
       expect(kept.report).toBe(report);
     });
 
+    it('fills the worklist columns of encounters stored before migration 10, so search finds them', async () => {
+      const encounters = store.forOrganization(org).encounters;
+      expect((await encounters.list({ q: 'A-1' })).map((e) => e.externalId)).toEqual(['a-1']);
+      expect((await encounters.list({ q: 'w-1234' })).map((e) => e.externalId)).toEqual(['c-1']);
+      expect(await encounters.count()).toBe(3);
+      expect(store.migrationReports.find((r) => r.version === 10)?.report).toBe('worklist patient columns filled in for 3 stored encounters');
+    });
+
     it('checks the formerly merged patient without the other patient\'s study', async () => {
       const knowledge = loadKnowledge();
       const again = await store.forOrganization(org).encounters.storeAndCheck('tok', axialEncounter({ id: 'b-1', dateOfService: '2026-01-20', patient: { sex: 'female', birthDate: '1950-03-04' } }), knowledge);

@@ -167,6 +167,52 @@ for (const backend of [sqlite, postgres]) {
       expect(await store.forOrganization('org-h').encounters.list({ limit: 2, offset: 3 })).toHaveLength(1);
     });
 
+    it('pages, counts, sorts and searches the worklist by patient name, MRN, member id and encounter id', async () => {
+      const org = store.forOrganization('org-w');
+      const people = [
+        { id: 'w-1', dateOfService: '2025-03-01', patient: { sex: 'female', birthDate: '1950-01-01', name: { family: 'Zeller', given: 'Ana' }, mrn: 'MRN-1' } },
+        { id: 'w-2', dateOfService: '2025-03-02', patient: { sex: 'female', birthDate: '1950-01-01', name: { family: 'de Vries', given: 'Ria' }, memberId: '1EG4-TE5-MK72' } },
+        { id: 'w-3', dateOfService: '2025-03-03', patient: { sex: 'male', birthDate: '1950-01-01', name: { family: 'Adams' } }, claim: { lines: [{ code: '77080', modifiers: ['26'] }, { code: '77086' }] } },
+        { id: 'w-4', dateOfService: '2025-03-04', patient: { sex: 'female', birthDate: '1950-01-01' }, claim: { lines: [{ code: '77083' }] } },
+        { id: '100%_a', dateOfService: '2025-03-05', patient: { sex: 'female', birthDate: '1950-01-01', name: { family: 'Zellweger' } } },
+      ];
+      const stored = new Map<string, Awaited<ReturnType<typeof org.encounters.storeAndCheck>>>();
+      for (const p of people) stored.set(p.id, await org.encounters.storeAndCheck('tok', axialEncounter(p as never), knowledge));
+      expect(await org.encounters.count()).toBe(5);
+      const firstPage = await org.encounters.list({ limit: 2 });
+      const secondPage = await org.encounters.list({ limit: 2, offset: 2 });
+      expect([...firstPage, ...secondPage].map((e) => e.externalId)).toEqual(['100%_a', 'w-4', 'w-3', 'w-2']);
+      // Patient order by the name's lower case; encounters without a name last, ascending or descending.
+      expect((await org.encounters.list({ sort: 'patient' })).map((e) => e.patientName)).toEqual(['Adams', 'de Vries, Ria', 'Zeller, Ana', 'Zellweger', null]);
+      expect((await org.encounters.list({ sort: 'patient', order: 'desc' })).map((e) => e.patientName)).toEqual(['Zellweger', 'Zeller, Ana', 'de Vries, Ria', 'Adams', null]);
+      expect((await org.encounters.list({ sort: 'encounter' })).map((e) => e.externalId)).toEqual(['100%_a', 'w-1', 'w-2', 'w-3', 'w-4']);
+      const byVerdict = (await org.encounters.list({ sort: 'verdict' })).map((e) => e.verdict);
+      expect(byVerdict).toEqual([...byVerdict].sort((a, b) => ['reject', 'review', 'clean'].indexOf(a) - ['reject', 'review', 'clean'].indexOf(b)));
+      expect(byVerdict).toContain('reject');
+      // Search: part of a name, case-blind; an MRN, member id (dashes and case aside) or encounter id exactly.
+      const ids = async (q: string) => (await org.encounters.list({ q })).map((e) => e.externalId).sort();
+      expect(await ids('ZELL')).toEqual(['100%_a', 'w-1']);
+      expect(await ids('vries')).toEqual(['w-2']);
+      expect(await ids('MRN-1')).toEqual(['w-1']);
+      expect(await ids('MRN')).toEqual([]);
+      expect(await ids('1eg4te5mk72')).toEqual(['w-2']);
+      expect(await ids('w-3')).toEqual(['w-3']);
+      expect(await ids(stored.get('w-4')!.encounterId)).toEqual(['w-4']);
+      // LIKE wildcards in the search are plain characters.
+      expect(await ids('%')).toEqual([]);
+      expect(await ids('_')).toEqual([]);
+      expect(await org.encounters.count({ q: 'zell' })).toBe(2);
+      expect(await org.encounters.count({ q: 'zell', payer: 'no-such-payer' })).toBe(0);
+      // Each row: the patient, the billed codes with modifiers, and the latest result's top finding in its own words.
+      const [w3] = await org.encounters.list({ q: 'w-3' });
+      expect(w3).toMatchObject({ patientName: 'Adams', patientMrn: null, billedCodes: ['77080-26', '77086'] });
+      const findings = stored.get('w-3')!.result.findings;
+      const firstError = findings.find((f) => f.severity === 'error') ?? findings.find((f) => f.severity === 'warning');
+      expect(w3!.topFinding).toEqual(firstError === undefined ? null : { rule: firstError.rule, severity: firstError.severity, message: firstError.message, ...(firstError.line === undefined ? {} : { line: firstError.line }) });
+      const [w1] = await org.encounters.list({ q: 'MRN-1' });
+      expect(w1).toMatchObject({ patientName: 'Zeller, Ana', patientMrn: 'MRN-1', billedCodes: ['77080'] });
+    });
+
     it('requires a reason to override, and records override and acceptance', async () => {
       const { encounterId, result } = await store.forOrganization('org-o').encounters.storeAndCheck('tok', axialEncounter({ id: 'o-1' }), knowledge);
       const finding = result.findings[0];

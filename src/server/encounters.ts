@@ -12,6 +12,7 @@ import { problemFinding } from '../interchange/problem-table.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import { recordExportedClaims } from '../store/responses.js';
 import { dashboardStats, nationalAmountOf } from '../store/stats.js';
+import { ENCOUNTER_SORTS, type EncounterSort } from '../store/index.js';
 import type { OrganizationStore, StoredEncounter } from '../store/store.js';
 import { API_SOURCE, idempotentWrite, invalidEncounter, invalidInput, organizationStore, pageOf } from './http.js';
 import { ID_PARAMS, IDEMPOTENCY_HEADERS, object, pageQuery, problemResponses, ref, S, type JsonSchema } from './openapi.js';
@@ -31,6 +32,8 @@ const MAX_INTERCHANGE_CONTROL_NUMBER = 999_999_999;
 const EXPORT_FORMATS = new Set(['x12', 'fhir']);
 const EXPORT_FORMAT_TEXT = 'x12 (837P) or fhir (FHIR R4 Claim Bundle)';
 const MAX_EXPORT_ENCOUNTERS = 5000;
+/** The longest worklist search text. */
+const MAX_SEARCH = 100;
 
 const RESULT_VERSION = object({ version: S.integer, inputHash: S.string, knowledgeVersion: S.string, verdict: S.verdict, result: ref('Result'), createdAt: S.string, actor: S.string });
 const CLAIM_FILE = {
@@ -58,9 +61,36 @@ const SCHEMAS = {
       to: S.date,
       rule: { type: 'string', description: 'only encounters whose latest result has a finding of this rule' },
       rechecked: { type: 'string', enum: ['changed'], description: 'only encounters whose verdict a knowledge recheck changed' },
+      q: { type: 'string', minLength: 1, maxLength: MAX_SEARCH, description: "search: part of the patient's name (case-blind), or exactly an MRN, a member id or an encounter id" },
+      sort: { type: 'string', enum: [...ENCOUNTER_SORTS], default: 'dateOfService', description: 'column to sort by (ties by encounter id)' },
+      order: { type: 'string', enum: ['asc', 'desc'], description: 'default desc for dateOfService and checkedAt, asc for the others (verdict asc: reject first)' },
+      page: { type: 'integer', minimum: 1, description: 'page number counted from 1, pages of `limit` rows (instead of offset)' },
     }),
     response: {
-      200: { description: 'encounters', ...object({ encounters: S.array(object({ id: S.string, externalId: { type: ['string', 'null'] }, dateOfService: S.date, payer: S.string, latestVersion: S.integer, verdict: S.verdict, checkedAt: S.string })) }, ['encounters']) },
+      200: {
+        description: 'One page of encounters and how many match in all',
+        ...object(
+          {
+            encounters: S.array(
+              object({
+                id: S.string,
+                externalId: { type: ['string', 'null'] },
+                dateOfService: S.date,
+                payer: S.string,
+                latestVersion: S.integer,
+                verdict: S.verdict,
+                checkedAt: S.string,
+                patientName: { type: ['string', 'null'], description: 'family, given' },
+                patientMrn: { type: ['string', 'null'] },
+                billedCodes: { type: 'array', items: S.string, description: 'codes with modifiers (77080-26): the submitted claim, else the recommended one' },
+                topFinding: { type: ['object', 'null'], description: 'the first error, else warning, else note of the latest result', properties: { rule: S.string, severity: S.string, message: S.string, line: S.integer } },
+              }),
+            ),
+            total: { type: 'integer', description: 'encounters matching the filters, on all pages' },
+          },
+          ['encounters', 'total'],
+        ),
+      },
       ...problemResponses(400, 401),
     },
   },
@@ -141,7 +171,10 @@ export const encounterRoutes: FastifyPluginAsync<EncounterRouteDeps> = async (ap
     if (q.to !== undefined && !isCalendarDate(q.to)) throw invalidInput('to', 'a date YYYY-MM-DD');
     if (q.rule !== undefined && !RULE_ID.test(q.rule)) throw invalidInput('rule', 'a rule id such as frequency.too-soon');
     if (q.rechecked !== undefined && q.rechecked !== 'changed') throw invalidInput('rechecked', '"changed" (encounters whose verdict a knowledge recheck changed)');
-    const page = pageOf(q, 50, 500);
+    if (q.q !== undefined && (q.q.trim().length === 0 || q.q.length > MAX_SEARCH)) throw invalidInput('q', `search text of 1 to ${MAX_SEARCH} characters`);
+    if (q.sort !== undefined && !(ENCOUNTER_SORTS as readonly string[]).includes(q.sort)) throw invalidInput('sort', ENCOUNTER_SORTS.join(', '));
+    if (q.order !== undefined && q.order !== 'asc' && q.order !== 'desc') throw invalidInput('order', 'asc or desc');
+    const page = listPageOf(q);
     const filters = {
       ...(q.verdict ? { verdict: q.verdict as Result['verdict'] } : {}),
       ...(q.payer ? { payer: q.payer } : {}),
@@ -149,9 +182,12 @@ export const encounterRoutes: FastifyPluginAsync<EncounterRouteDeps> = async (ap
       ...(q.to ? { to: q.to } : {}),
       ...(q.rule ? { rule: q.rule } : {}),
       ...(q.rechecked ? { rechecked: 'changed' as const } : {}),
-      ...page,
+      ...(q.q ? { q: q.q } : {}),
+      ...(q.sort ? { sort: q.sort as EncounterSort } : {}),
+      ...(q.order ? { order: q.order as 'asc' | 'desc' } : {}),
     };
-    return { encounters: await organizationStore(request).encounters.list(filters) };
+    const encounters = organizationStore(request).encounters;
+    return { encounters: await encounters.list({ ...filters, ...page }), total: await encounters.count(filters) };
   });
 
   app.get('/v1/encounters/:id', { config: { action: 'encounter.read' }, schema: SCHEMAS.get }, async (request) => {
@@ -224,6 +260,16 @@ class ExportRefused extends Error {
   constructor(readonly problems: X12Problem[]) {
     super('the 837P could not be written');
   }
+}
+
+/** limit and offset of the list, or limit and page (counted from 1): one of offset and page, not both. */
+function listPageOf(q: Record<string, string | undefined>): { limit: number; offset: number } {
+  const { limit, offset } = pageOf(q, 50, 500);
+  if (q.page === undefined) return { limit, offset };
+  const page = Number(q.page);
+  if (q.offset !== undefined) throw invalidInput('page', 'either page or offset, not both');
+  if (!Number.isInteger(page) || page < 1) throw invalidInput('page', 'a whole number from 1');
+  return { limit, offset: (page - 1) * limit };
 }
 
 function notFound(id: string): ApiProblem {

@@ -4,17 +4,18 @@
  * write is audited in its own transaction.
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import { checkWithFacts, type CheckOptions as EngineCheckOptions } from '../engine/index.js';
 import type { Encounter } from '../contract/encounter.js';
-import type { Result } from '../contract/result.js';
+import type { Finding, Result } from '../contract/result.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import { StoreError, withStoreErrors } from './errors.js';
 import { canonicalJson, sha256Hex } from './hash.js';
 import { ensureOrganization, MAX_LIST_LIMIT, refuseNul, requireId, type StoreContext, type Tx } from './context.js';
 import { insertHistoryRows, withStoredHistory, writeRegistry } from './history.js';
-import { patientKeysOf } from './patients.js';
+import { normalizeMemberId, patientKeysOf } from './patients.js';
 import type { StoreDatabase } from './schema.js';
+import { billedCodesOf, patientColumnsOf, searchText, topFindingOf } from './worklist.js';
 
 const PROCEDURE_CODE = /^[0-9A-Z]{5}$/;
 
@@ -63,7 +64,20 @@ export interface EncounterSummary {
   latestVersion: number;
   verdict: Result['verdict'];
   checkedAt: string;
+  /** The patient's name, family first ("Family, Given"); null when the encounter gives none. */
+  patientName: string | null;
+  /** The patient's medical record number; null when the encounter gives none. */
+  patientMrn: string | null;
+  /** The codes billed, with modifiers (77080-26): the submitted claim's lines, else the recommended claim's. */
+  billedCodes: string[];
+  /** The latest result's first error, else first warning, else first note, in its own words; null when it has none. */
+  topFinding: { rule: string; severity: Finding['severity']; message: string; line?: number } | null;
 }
+
+/** Columns the encounter list sorts by. */
+export const ENCOUNTER_SORTS = ['dateOfService', 'patient', 'encounter', 'payer', 'verdict', 'checkedAt'] as const;
+/** One column the encounter list sorts by. */
+export type EncounterSort = (typeof ENCOUNTER_SORTS)[number];
 
 /** Filters for listEncounters; dates are inclusive YYYY-MM-DD. */
 export interface EncounterFilters {
@@ -74,6 +88,15 @@ export interface EncounterFilters {
   rule?: string;
   /** `changed`: only encounters whose latest version is a knowledge recheck that changed the verdict. */
   rechecked?: 'changed';
+  /**
+   * Search: part of the patient's name (case-blind), or exactly an MRN, a member id (dashes and case ignored) or an
+   * encounter id (the caller's or the store's).
+   */
+  q?: string;
+  /** Column to sort by; default dateOfService. Ties go by the store's encounter id, so pages never overlap. */
+  sort?: EncounterSort;
+  /** Default descending for dateOfService and checkedAt (newest first), ascending for the others (verdict: reject first). */
+  order?: 'asc' | 'desc';
   limit?: number;
   offset?: number;
 }
@@ -156,44 +179,79 @@ export class EncounterRepository {
     });
   }
 
-  /** This organisation's encounters (latest version) with filters, newest date of service first. */
+  /** This organisation's encounters (latest version) with filters, sorted (default newest date of service first), one page. */
   async list(filters: EncounterFilters = {}): Promise<EncounterSummary[]> {
     const limit = Math.min(Math.max(Math.trunc(filters.limit ?? 50), 1), MAX_LIST_LIMIT);
     const offset = Math.max(Math.trunc(filters.offset ?? 0), 0);
     return withStoreErrors(async () => {
-      let query = this.ctx.db
-        .selectFrom('encounters as e')
-        .innerJoin('check_results as r', (j) => j.onRef('r.encounter_id', '=', 'e.id').onRef('r.version', '=', 'e.latest_version'))
-        .select(['e.id', 'e.external_id', 'e.date_of_service', 'e.payer', 'e.latest_version', 'r.verdict', 'r.created_at'])
-        .where('e.organization', '=', this.organization);
-      if (filters.verdict !== undefined) query = query.where('r.verdict', '=', filters.verdict);
-      if (filters.payer !== undefined) query = query.where('e.payer', '=', filters.payer);
-      if (filters.from !== undefined) query = query.where('e.date_of_service', '>=', filters.from);
-      if (filters.to !== undefined) query = query.where('e.date_of_service', '<=', filters.to);
-      if (filters.rule !== undefined) {
-        const rule = filters.rule;
-        query = query.where(({ exists, selectFrom }) =>
-          exists(selectFrom('check_findings as f').select('f.rule').whereRef('f.encounter_id', '=', 'e.id').whereRef('f.version', '=', 'e.latest_version').where('f.rule', '=', rule)),
-        );
-      }
-      if (filters.rechecked === 'changed') {
-        query = query
-          .where('r.reason', 'is not', null)
-          .where(({ exists, selectFrom }) =>
-            exists(selectFrom('check_results as p').select('p.version').whereRef('p.encounter_id', '=', 'e.id').where('p.version', '=', sql<number>`e.latest_version - 1`).whereRef('p.verdict', '<>', 'r.verdict')),
-          );
-      }
-      const rows = await query.orderBy('e.date_of_service', 'desc').orderBy('e.id').limit(limit).offset(offset).execute();
-      return rows.map((r) => ({
-        id: r.id,
-        externalId: r.external_id,
-        dateOfService: r.date_of_service,
-        payer: r.payer,
-        latestVersion: Number(r.latest_version),
-        verdict: r.verdict as Result['verdict'],
-        checkedAt: r.created_at,
-      }));
+      const sort = filters.sort ?? 'dateOfService';
+      const descending = (filters.order ?? (sort === 'dateOfService' || sort === 'checkedAt' ? 'desc' : 'asc')) === 'desc';
+      const key = sortKey(sort, this.ctx.dialect);
+      const rows = await this.filtered(filters)
+        .select(['e.id', 'e.external_id', 'e.date_of_service', 'e.payer', 'e.latest_version', 'e.patient_name', 'e.patient_mrn', 'e.input_json', 'r.verdict', 'r.created_at', 'r.result_json'])
+        // Encounters without the sort column's value come last either way, as they do on both databases.
+        .orderBy(sql`case when ${key} is null then 1 else 0 end`)
+        .orderBy(key, descending ? 'desc' : 'asc')
+        .orderBy('e.id')
+        .limit(limit)
+        .offset(offset)
+        .execute();
+      return rows.map((r) => {
+        const result = JSON.parse(r.result_json) as Result;
+        const top = topFindingOf(result);
+        return {
+          id: r.id,
+          externalId: r.external_id,
+          dateOfService: r.date_of_service,
+          payer: r.payer,
+          latestVersion: Number(r.latest_version),
+          verdict: r.verdict as Result['verdict'],
+          checkedAt: r.created_at,
+          patientName: r.patient_name ?? null,
+          patientMrn: r.patient_mrn ?? null,
+          billedCodes: billedCodesOf(JSON.parse(r.input_json) as Encounter, result),
+          topFinding: top === undefined ? null : { rule: top.rule, severity: top.severity, message: top.message, ...(top.line === undefined ? {} : { line: top.line }) },
+        };
+      });
     });
+  }
+
+  /** How many encounters the filters of `list` select (limit, offset and sort aside). */
+  async count(filters: EncounterFilters = {}): Promise<number> {
+    return withStoreErrors(async () => {
+      const row = await this.filtered(filters)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    });
+  }
+
+  /** The latest results of this organisation's encounters that pass the filters, unsorted, for list and count. */
+  private filtered(filters: EncounterFilters) {
+    let query = this.ctx.db
+      .selectFrom('encounters as e')
+      .innerJoin('check_results as r', (j) => j.onRef('r.encounter_id', '=', 'e.id').onRef('r.version', '=', 'e.latest_version'))
+      .where('e.organization', '=', this.organization);
+    if (filters.verdict !== undefined) query = query.where('r.verdict', '=', filters.verdict);
+    if (filters.payer !== undefined) query = query.where('e.payer', '=', filters.payer);
+    if (filters.from !== undefined) query = query.where('e.date_of_service', '>=', filters.from);
+    if (filters.to !== undefined) query = query.where('e.date_of_service', '<=', filters.to);
+    if (filters.rule !== undefined) {
+      const rule = filters.rule;
+      query = query.where(({ exists, selectFrom }) =>
+        exists(selectFrom('check_findings as f').select('f.rule').whereRef('f.encounter_id', '=', 'e.id').whereRef('f.version', '=', 'e.latest_version').where('f.rule', '=', rule)),
+      );
+    }
+    if (filters.rechecked === 'changed') {
+      query = query
+        .where('r.reason', 'is not', null)
+        .where(({ exists, selectFrom }) =>
+          exists(selectFrom('check_results as p').select('p.version').whereRef('p.encounter_id', '=', 'e.id').where('p.version', '=', sql<number>`e.latest_version - 1`).whereRef('p.verdict', '<>', 'r.verdict')),
+        );
+    }
+    const q = filters.q?.trim();
+    if (q !== undefined && q.length > 0) query = query.where((eb) => matchesSearch(eb, q));
+    return query;
   }
 
   /** Checks a stored encounter again with `knowledge`, kept as a new version with its reason (audited as checked). */
@@ -254,7 +312,7 @@ organization: string,
   const result: Result = { ...checked.result };
 
   const createdAt = ctx.now();
-  const row = { patient_key: patientKeys[0] ?? null, date_of_service: encounter.dateOfService, payer: encounter.payer ?? 'medicare', input_json: inputJson, input_sha256: inputHash, latest_version: version };
+  const row = { patient_key: patientKeys[0] ?? null, ...patientColumnsOf(encounter), date_of_service: encounter.dateOfService, payer: encounter.payer ?? 'medicare', input_json: inputJson, input_sha256: inputHash, latest_version: version };
   if (existing === undefined) {
     await tx.insertInto('encounters').values({ id: encounterId, organization, external_id: externalId, created_at: createdAt, ...row }).execute();
   } else {
@@ -315,4 +373,34 @@ async function latestResult(tx: Tx, organization: string, encounterId: string): 
     .executeTakeFirst();
   if (row === undefined) throw new StoreError('not-found', 'no such encounter');
   return { version: Number(row.version), result: JSON.parse(row.result_json) as Result };
+}
+
+type ListScope = ExpressionBuilder<StoreDatabase & { e: StoreDatabase['encounters']; r: StoreDatabase['check_results'] }, 'e' | 'r'>;
+
+/**
+ * The expression a sort column orders by: verdicts by severity (reject, review, clean), text byte by byte on
+ * PostgreSQL too (COLLATE "C", as SQLite's BINARY does), so both databases give one order whatever the locale.
+ */
+function sortKey(sort: EncounterSort, dialect: 'sqlite' | 'postgres'): Expression<unknown> {
+  if (sort === 'verdict') return sql`case ${sql.ref('r.verdict')} when 'reject' then 0 when 'review' then 1 else 2 end`;
+  const column = {
+    dateOfService: sql.ref('e.date_of_service'),
+    patient: sql.ref('e.patient_sort'),
+    encounter: sql`coalesce(${sql.ref('e.external_id')}, ${sql.ref('e.id')})`,
+    payer: sql.ref('e.payer'),
+    checkedAt: sql.ref('r.created_at'),
+  }[sort];
+  return dialect === 'postgres' ? sql`${column} collate "C"` : column;
+}
+
+/** The search of EncounterFilters.q: part of the name (LIKE with its wildcards escaped), or an identifier exactly. */
+function matchesSearch(eb: ListScope, q: string): Expression<SqlBool> {
+  const pattern = `%${searchText(q).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return eb.or([
+    sql<SqlBool>`${sql.ref('e.patient_sort')} like ${pattern} escape '\\'`,
+    eb('e.patient_mrn', '=', q),
+    eb('e.patient_member_id', '=', normalizeMemberId(q)),
+    eb('e.external_id', '=', q),
+    eb('e.id', '=', q),
+  ]);
 }

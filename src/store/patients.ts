@@ -15,8 +15,13 @@ export function patientKeysOf(organization: string, encounter: Encounter): strin
   const bases: string[] = [];
   const { mrn, memberId } = encounter.patient;
   if (mrn !== undefined && mrn.length > 0) bases.push(`mrn:${mrn}`);
-  if (memberId !== undefined && memberId.length > 0) bases.push(`member-id:${encounter.payer ?? 'medicare'}:${memberId.toUpperCase().replaceAll('-', '')}`);
+  if (memberId !== undefined && memberId.length > 0) bases.push(`member-id:${encounter.payer ?? 'medicare'}:${normalizeMemberId(memberId)}`);
   return bases.map((basis) => sha256Hex(canonicalJson({ v: 2, organization, basis })));
+}
+
+/** A member id as compared: capitals without dashes (a Medicare MBI is printed with dashes and billed without). */
+export function normalizeMemberId(memberId: string): string {
+  return memberId.toUpperCase().replaceAll('-', '');
 }
 
 /** What a migration did, for the operator: counts and internal ids only, never patient data. */

@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { rekeyPatientHistories, type MigrationReport } from './patients.js';
 import { createResponseTables } from './responses-schema.js';
 import { addRegistryResearchColumns } from './registry-schema.js';
+import { addWorklistColumns } from './worklist.js';
 
 /** Token roles, least to most privileged. */
 export const ROLES = { viewer: 'viewer', coder: 'coder', admin: 'admin' } as const;
@@ -33,7 +34,7 @@ export interface StoreDatabase {
   schema_migrations: { version: number; name: string; applied_at: string; report?: string | null };
   organizations: { id: string; created_at: string };
   api_tokens: { id: string; organization: string; role: string; token_sha256: string; created_at: string; revoked_at: string | null };
-  /** Further organisations an admin token administers besides its own (migration 8), granted by the operator. */
+  /** Further organisations an admin token administers besides its own (migration 10), granted by the operator. */
   token_organizations: { token_id: string; organization: string; granted_at: string; granted_by: string };
   encounters: {
     id: string;
@@ -46,6 +47,11 @@ export interface StoreDatabase {
     input_sha256: string;
     latest_version: number;
     created_at: string;
+    /** The worklist's patient columns (migration 10, src/store/worklist.ts): name as shown and as sorted, MRN, member id as compared. */
+    patient_name?: string | null;
+    patient_sort?: string | null;
+    patient_mrn?: string | null;
+    patient_member_id?: string | null;
   };
   check_results: {
     encounter_id: string;
@@ -464,5 +470,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 9,
     name: 'registry research columns: therapy, fracture levels and grade, per-site results',
     up: addRegistryResearchColumns,
+  },
+  {
+    version: 10,
+    name: 'worklist search and sort by patient',
+    up: addWorklistColumns,
   },
 ];
