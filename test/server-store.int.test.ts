@@ -67,4 +67,29 @@ describe('encounters API', () => {
     expect(other.body).not.toContain('org-a');
     expect((await call('POST', `/v1/encounters/${encounterId}/accept`, tokens.coderB)).statusCode).toBe(404);
   });
+
+  it('lists a page with the total, sorted and searched, and refuses bad paging, sort and search with the field named', async () => {
+    for (const [id, family] of [['s-1', 'Quill'], ['s-2', 'Abbot'], ['s-3', 'Quinn']] as const) {
+      expect((await call('POST', '/v1/encounters', tokens.coderA, { ...example, id, patient: { ...(example.patient as object), name: { family }, mrn: `M-${id}` } })).statusCode).toBe(201);
+    }
+    const list = async (query: string) => (await call('GET', `/v1/encounters?${query}`, tokens.viewerA)).json() as { total: number; encounters: { externalId: string; patientName: string | null; patientMrn: string | null; billedCodes: string[]; topFinding: { message: string } | null }[] };
+    const all = await list('limit=500');
+    expect(all.total).toBe(all.encounters.length);
+    const searched = await list('q=qui&sort=patient&limit=1');
+    expect(searched.total).toBe(2);
+    expect(searched.encounters.map((e) => [e.externalId, e.patientName, e.patientMrn])).toEqual([['s-1', 'Quill', 'M-s-1']]);
+    expect((await list('q=qui&sort=patient&limit=1&page=2')).encounters.map((e) => e.externalId)).toEqual(['s-3']);
+    expect((await list('q=qui&sort=patient&order=desc&limit=1')).encounters.map((e) => e.externalId)).toEqual(['s-3']);
+    expect((await list('q=M-s-2')).encounters.map((e) => e.externalId)).toEqual(['s-2']);
+    const row = (await list('q=s-2')).encounters[0]!;
+    expect(row.billedCodes.length).toBeGreaterThan(0);
+    expect(row.topFinding?.message.length).toBeGreaterThan(0);
+    // Without the new parameters the list is what it was: newest date of service first, 50 rows.
+    expect((await list('payer=medicare')).encounters.length).toBe(all.encounters.length);
+    for (const [query, field] of [['page=0', 'page'], ['page=2&offset=0', 'page'], ['sort=name', 'sort'], ['order=up', 'order'], ['q=', 'q'], [`q=${'x'.repeat(101)}`, 'q']] as const) {
+      const refused = await call('GET', `/v1/encounters?${query}`, tokens.viewerA);
+      expect(refused.statusCode, query).toBe(400);
+      expect(refused.body, query).toContain(field);
+    }
+  });
 });

@@ -132,6 +132,16 @@ export interface EncounterSummary {
   latestVersion: number;
   verdict: Verdict;
   checkedAt: string;
+  patientName: string | null;
+  patientMrn: string | null;
+  billedCodes: string[];
+  topFinding: { rule: string; severity: 'error' | 'warning' | 'info'; message: string; line?: number } | null;
+}
+
+/** GET /v1/encounters: one page and the total. */
+export interface EncounterList {
+  encounters: EncounterSummary[];
+  total: number;
 }
 
 /** GET /v1/encounters/:id. */
