@@ -233,7 +233,35 @@ if (!haveChromium()) {
       await page.locator('table.worklist tbody tr').first().waitFor();
       expect(await page.locator('table.worklist tbody tr').count()).toBe(1);
       // Payer names, not pack ids.
-      expect(await page.locator('table.worklist tbody tr td:nth-child(4)').first().textContent()).not.toBe('medicare');
+      expect(await page.locator('table.worklist tbody tr td.payer').first().textContent()).not.toBe('medicare');
+      // The patient, the billed codes and the top finding in words; the total and the pages.
+      const row = page.locator('table.worklist tbody tr').first();
+      expect(await row.locator('td.patient').textContent()).toBe('Okonkwo-Lindqvist, MarenMRN MRN-4471');
+      expect(await row.locator('td.codes').textContent()).toBe('77080, 77086');
+      expect(await row.locator('td.top-finding').textContent()).toMatch(/^Error: \S.{10,}/);
+      expect(await row.locator('td.top-finding').textContent()).not.toContain('pair.combined-code');
+      expect(await page.locator('table.worklist caption').textContent()).toBe('Showing 1–1 of 1 encounter (this page: 1 reject).');
+      expect(await page.locator('.pager [aria-current=page]').textContent()).toBe('Page 1 of 1');
+      // Search by part of the name, by MRN and by member id; a search that matches nobody says so.
+      for (const term of ['lindqv', 'MRN-4471', '1eg4te5mk72', 'kbd-1']) {
+        await page.getByLabel('Search').fill(term);
+        await page.getByRole('button', { name: 'Apply' }).click();
+        await page.waitForURL((url) => url.hash.includes(`q=${encodeURIComponent(term)}`));
+        await page.locator('table.worklist caption', { hasText: /Showing|No encounters/ }).waitFor();
+        expect(await page.locator('table.worklist caption').textContent(), term).toBe(term === 'kbd-1' ? 'No encounters match these filters.' : 'Showing 1–1 of 1 encounter (this page: 1 reject).');
+      }
+      await page.getByLabel('Search').fill('');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page.waitForURL((url) => !url.hash.includes('q='));
+      // Sort by a column: its header link sets the order and the header says which way (aria-sort).
+      await page.getByRole('link', { name: /^Patient/ }).click();
+      await page.waitForURL(/sort=patient/);
+      await page.locator('table.worklist th[aria-sort=ascending]', { hasText: 'Patient' }).waitFor();
+      await page.getByRole('link', { name: /^Patient/ }).click();
+      await page.waitForURL(/order=desc/);
+      await page.locator('table.worklist th[aria-sort=descending]', { hasText: 'Patient' }).waitFor();
+      await page.getByRole('link', { name: /Worklist/ }).first().click();
+      await page.locator('table.worklist tbody tr').first().waitFor();
       await page.getByLabel('Verdict').selectOption('clean');
       await page.getByRole('button', { name: 'Apply' }).click();
       await page.getByText('No encounters match these filters.').waitFor();
