@@ -3,6 +3,7 @@
  * that is known), the treating practitioner's order, axial DXA for therapy monitoring, excluded services (GY) and
  * the liability modifiers GA/GZ that an expected denial calls for.
  */
+import { fieldPhrase } from '../contract/labels.js';
 import { daysBetween, isWithin } from '../contract/dates.js';
 import type { Source } from '../contract/result.js';
 import type { MedicareBmm } from '../knowledge/schema.js';
@@ -124,7 +125,7 @@ function checkLiability(ctx: RuleContext, report: Report, assessment: MedicareLi
     report.add('liability.ga-without-abn', {
       message: `${label}: GA says a valid ABN is on file, but none is recorded for this encounter.`,
       line: at,
-      fix: 'Remove GA, or record the signed ABN (abnOnFile).',
+      fix: `Remove GA, or record the signed ABN (${fieldPhrase('abnOnFile')}).`,
       source: medicare.liability.ga,
       path: modifierPath(ctx, index, 'GA'),
       params: { code: line.code, modifier: 'GA' },
@@ -402,6 +403,14 @@ function clinicalFactPath(fact: string): string {
   return fact === 'glucocorticoid' ? 'clinical.glucocorticoidMgPerDay' : `clinical.${fact}`;
 }
 
+/** What shows a qualified-individual category, in words: its diagnosis code, or its clinical fact by its label. */
+function evidenceText(ctx: RuleContext, category: CategoryMatch): string {
+  if (category.viaDiagnosis) return category.evidence;
+  const fact = ctx.knowledge.medicare.categories.find((c) => c.id === category.id)?.fact;
+  if (fact === undefined) return category.evidence;
+  return fact === 'glucocorticoid' ? 'documented: glucocorticoid dose and duration' : `documented: ${fieldPhrase(clinicalFactPath(fact))}`;
+}
+
 /** Where the evidence of a qualified-individual category is: its diagnosis, or its clinical fact. */
 function evidencePath(ctx: RuleContext, category: CategoryMatch): string | undefined {
   if (category.viaDiagnosis) return diagnosisPath(ctx, category.evidence);
@@ -450,7 +459,7 @@ export function checkCoverage(ctx: RuleContext, report: Report): void {
     });
   } else {
     report.add('medicare.bmm-qualified', {
-      message: `Qualified individual: ${categories.map((c) => `${c.id} ${c.label} (${c.evidence})`).join('; ')}.`,
+      message: `Qualified individual: ${categories.map((c) => `${c.id} ${c.label} (${evidenceText(ctx, c)})`).join('; ')}.`,
       source: categorySource(ctx, strongestConfidence(categories.map((c) => c.confidence))),
       path: evidencePath(ctx, categories[0]!),
       params: { categories: categories.map((c) => c.id), evidence: categories.map((c) => c.evidence) },
@@ -496,6 +505,6 @@ export function checkCoverage(ctx: RuleContext, report: Report): void {
     }
   }
   if (ctx.input.treatingOrder === undefined) {
-    report.skipped('coverage', 'the encounter does not say whether the ordering practitioner treats the beneficiary (orderingProvider.treating)');
+    report.skipped('coverage', 'the encounter does not say whether the ordering practitioner treats the beneficiary');
   }
 }

@@ -29,7 +29,7 @@ export function checkFrequency(ctx: RuleContext, report: Report): void {
         report.skipped(
           'frequency',
           ownHistoryOnly
-            ? `${label}: no history was given and the patient has no medical record number (patient.mrn) or member id (patient.memberId) to match this organisation's stored studies by, so the date of the last covered bone mass measurement is unknown`
+            ? `${label}: no history was given and the patient has no medical record number or member id to match this organisation's stored studies by, so the date of the last covered bone mass measurement is unknown`
             : `${label}: no history was given, so the date of the last covered bone mass measurement is unknown`,
         );
         return;

@@ -3,6 +3,7 @@
  * (2007 and 2013 positions are kept apart). Each version is a list of items (population, bone density,
  * criteria); a criterion whose fact the encounter cannot carry is never passed silently: it is reported as not checked.
  */
+import { fieldPhrase } from '../contract/labels.js';
 import type { IscdCriterion, IscdItem, IscdVersion } from '../knowledge/schema.js';
 import { Report, linePath, type CheckInput, type RuleContext } from './context.js';
 import { isWithin } from '../contract/dates.js';
@@ -98,13 +99,13 @@ function judgeItem(item: IscdItem, input: CheckInput): Judgement {
   const parts: Judgement[] = [];
   if (input.sex === 'unknown' && item.sexes.length < 2) parts.push(unknown('sex'));
   if (item.postmenopausal && input.sex !== 'male') {
-    parts.push(input.clinical.estrogenDeficient === true ? met('estrogen deficient, taken as postmenopausal') : unknown('menopausal status not given (clinical.estrogenDeficient is the only stand-in)'));
+    parts.push(input.clinical.estrogenDeficient === true ? met('estrogen deficient, taken as postmenopausal') : unknown(`menopausal status not given (${fieldPhrase('clinical.estrogenDeficient')} is the only stand-in)`));
   }
   if (item.tScore) {
     const t = input.clinical.tScoreLowest;
     const { below, above, atOrBelow } = item.tScore;
     const band = [above !== undefined ? `above ${above.toFixed(1)}` : '', below !== undefined ? `below ${below.toFixed(1)}` : '', atOrBelow !== undefined ? `at or below ${atOrBelow.toFixed(1)}` : ''].filter(Boolean).join(' and ');
-    if (t === undefined) parts.push(unknown('T-score (clinical.tScoreLowest)'));
+    if (t === undefined) parts.push(unknown(fieldPhrase('clinical.tScoreLowest')));
     else if ((below !== undefined && !(t < below)) || (above !== undefined && !(t > above)) || (atOrBelow !== undefined && !(t <= atOrBelow))) return notMet(`${item.label}: T-score ${t} is not ${band}`);
     else parts.push(met(`T-score ${t} ${band}`));
   }

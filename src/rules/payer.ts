@@ -4,6 +4,7 @@
  * elements. A condition whose fact the encounter does not give is unknown, never met: the rule reports it as not
  * checked, naming the missing facts.
  */
+import { fieldPhrase } from '../contract/labels.js';
 import { addMonths } from '../contract/dates.js';
 import type { Source } from '../contract/result.js';
 import type { CompiledCondition, CompiledCriterion, CompiledPack, CompiledRule } from '../knowledge/packs.js';
@@ -85,11 +86,11 @@ export function evaluateCondition(ctx: RuleContext, line: Line, compiled: Compil
   for (const [fact, test] of compiled.clinicalTests) {
     const value = input.clinical[fact as keyof typeof input.clinical];
     if (value === undefined) {
-      (missing ??= []).push(`clinical.${fact}`);
+      (missing ??= []).push(fieldPhrase(`clinical.${fact}`));
     } else if (typeof test === 'boolean') {
-      if (value !== test) return explain ? { state: 'failed', why: `clinical.${fact} is ${String(value)}` } : FAILED;
+      if (value !== test) return explain ? { state: 'failed', why: `${fieldPhrase(`clinical.${fact}`)} is ${value ? 'yes' : 'no'}` } : FAILED;
     } else if (typeof value === 'number' && !numberHolds(value, test)) {
-      return explain ? { state: 'failed', why: `clinical.${fact} ${value} is not ${numberTestText(test)}` } : FAILED;
+      return explain ? { state: 'failed', why: `${fieldPhrase(`clinical.${fact}`)} ${value} is not ${numberTestText(test)}` } : FAILED;
     }
   }
   if (c.notAnInput !== undefined) (missing ??= []).push(`${c.notAnInput} (no encounter field)`);

@@ -83,7 +83,7 @@ export function checkProviders(ctx: RuleContext, report: Report): void {
     if (needsOrder && npi === undefined) {
       report.add('provider.orderer-npi-missing', {
         message: `The encounter gives no ordering NPI, so whether the practitioner who ordered the study may order Part B services was not checked against the ${orderReferring.info.label}.`,
-        fix: 'Give orderingProvider.npi (837P 2310A / 2420E).',
+        fix: "Give the ordering provider's NPI (837P 2310A / 2420E).",
         source: orderReferring.info.source,
       });
     } else if (needsOrder && npi !== undefined && isValidNpi(npi)) {

@@ -3,6 +3,7 @@
  * Spans may overlap or nest (a T-score inside a results row), so the text is cut at every span boundary and each
  * piece names all the facts that cover it.
  */
+import { fieldLabel } from '../../contract/labels.js';
 import { h } from './dom.js';
 import type { FromReport } from './types.js';
 
@@ -41,38 +42,6 @@ function sameMembers(a: number[], b: number[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-/** A field path as a coder reads it: `clinical.tScoreLowest` becomes `T-score lowest`, indexes counted from 1. */
-export function fieldLabel(field: string): string {
-  const words: Record<string, string> = {
-    performed: 'Performed',
-    diagnoses: 'Diagnosis',
-    clinical: '',
-    tScoreLowest: 'Lowest T-score',
-    heightLossHistoricalCm: 'Historical height loss (cm)',
-    heightLossProspectiveCm: 'Prospective height loss (cm)',
-    glucocorticoidMgPerDay: 'Glucocorticoid dose (mg/day)',
-    glucocorticoidMonths: 'Glucocorticoid duration (months)',
-    selfReportedVertebralFracture: 'Self-reported vertebral fracture',
-    estrogenDeficient: 'Estrogen deficient',
-    primaryHyperparathyroidism: 'Primary hyperparathyroidism',
-    vertebralAbnormalityOnXray: 'Vertebral abnormality on X-ray',
-    monitoringOsteoporosisTherapy: 'Monitoring osteoporosis therapy',
-    orderingProvider: 'Ordering provider',
-    dateOfService: 'Date of service',
-  };
-  return field
-    .split('.')
-    .map((part) => {
-      const m = /^([A-Za-z]+)(?:\[(\d+)\])?$/.exec(part);
-      if (!m) return part;
-      const name = m[1]!;
-      const word = name in words ? words[name]! : name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-      return m[2] !== undefined ? `${word} ${Number(m[2]) + 1}` : word;
-    })
-    .filter(Boolean)
-    .join(' · ');
-}
-
 /** A fact's value as text. */
 export function factValue(fact: Pick<FromReport, 'value'>): string {
   return typeof fact.value === 'boolean' ? (fact.value ? 'yes' : 'no') : String(fact.value);
@@ -102,3 +71,6 @@ export function renderHighlightedReport(text: string, facts: readonly FromReport
   }
   return pre;
 }
+
+/** A field path as a coder reads it (the one label table of src/contract/labels.ts). */
+export { fieldLabel };
