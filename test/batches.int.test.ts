@@ -107,6 +107,48 @@ for (const backend of BACKENDS) {
       expect(list.batches.map((b) => b.id)).toContain(jobId);
     });
 
+    it("names the file and who uploaded it, each item's encounter id and top reason, and gives the results as CSV and NDJSON", async () => {
+      const body = [encounterLine(11), '{not json', encounterLine(12)].join('\n');
+      const sent = await upload(app, tokens.coderA, 'application/x-ndjson', body, { 'x-file-name': encodeURIComponent('März, "day 1".ndjson') });
+      expect(sent.statusCode).toBe(202);
+      const { jobId } = sent.json() as { jobId: string };
+      const job = await finished(jobId);
+      const coder = (await store.listTokens({ organization: 'org-a' })).find((t) => t.role === 'coder')!;
+      expect(job).toMatchObject({ fileName: 'März, "day 1".ndjson', uploadedBy: { tokenId: coder.id, role: 'coder' } });
+      const items = await itemsOf(jobId);
+      expect(items.map((i) => i.externalId)).toEqual(['batch-11', undefined, 'batch-12']);
+      const stored = (await get(`/v1/encounters/${items[0]!.encounterId}`, tokens.viewerA!)).json() as { versions: { result: { findings: { rule: string; severity: string; message: string }[] } }[] };
+      const findings = stored.versions[0]!.result.findings;
+      const first = findings.find((f) => f.severity === 'error') ?? findings.find((f) => f.severity === 'warning') ?? findings[0];
+      expect(items[0]!.topFinding).toMatchObject({ rule: first!.rule, message: first!.message });
+      expect(items[1]!.topFinding).toMatchObject({ rule: 'input.invalid-json' });
+
+      const csv = await get(`/v1/batches/${jobId}/results?format=csv`, tokens.viewerA!);
+      expect(csv.statusCode).toBe(200);
+      expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(csv.headers['content-disposition']).toBe(`attachment; filename="batch-${jobId.slice(0, 8)}-results.csv"`);
+      const rows = csv.body.split('\r\n');
+      expect(rows[0]).toBe('seq,status,encounter_id,stored_encounter_id,version,verdict,top_severity,top_rule,top_message,top_line');
+      expect(rows).toHaveLength(5);
+      expect(rows[1]).toMatch(new RegExp(`^1,done,batch-11,${items[0]!.encounterId},1,(clean|review|reject),`));
+      expect(rows[2]).toMatch(/^2,failed,,,,,error,input.invalid-json,"line 2, column 2: invalid JSON/);
+      expect(rows[4]).toBe('');
+      const ndjson = await get(`/v1/batches/${jobId}/results?format=ndjson`, tokens.viewerA!);
+      expect(ndjson.headers['content-type']).toBe('application/x-ndjson; charset=utf-8');
+      const lines = ndjson.body.trim().split('\n').map((l) => JSON.parse(l) as BatchItem & { result?: { verdict: string } });
+      expect(lines.map((l) => [l.seq, l.status, l.externalId])).toEqual([[1, 'done', 'batch-11'], [2, 'failed', undefined], [3, 'done', 'batch-12']]);
+      expect(lines[0]!.result!.verdict).toBe(items[0]!.verdict);
+      expect(lines[1]!.findings![0]!.rule).toBe('input.invalid-json');
+
+      expect((await get(`/v1/batches/${jobId}/results?format=xml`, tokens.viewerA!)).statusCode).toBe(400);
+      expect((await get(`/v1/batches/${jobId}/results`, tokens.coderB!)).statusCode).toBe(404);
+      for (const name of ['%E0%A4%A', encodeURIComponent('a\u0001b'), 'x'.repeat(256)]) {
+        const refused = await upload(app, tokens.coderA, 'application/x-ndjson', encounterLine(13), { 'x-file-name': name });
+        expect(refused.statusCode, name).toBe(400);
+        expect(refused.body).toContain('x-file-name');
+      }
+    });
+
     it('checks 837P claims as claims, and keeps file defects as failed items with their segment', async () => {
       const file = twoClaimFile().replace(/IEA\*[^~]*~\n?/, '');
       const sent = await upload(app, tokens.coderA, 'application/edi-x12', file);

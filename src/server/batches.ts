@@ -4,6 +4,7 @@
  * store and check the items. Clients poll the job for progress and read per-item results.
  */
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Finding } from '../contract/result.js';
 import { parseEncounter } from '../engine/index.js';
@@ -11,10 +12,11 @@ import { hl7ProblemPlace, hl7ToEncounters, type Hl7Problem } from '../interchang
 import { problemFinding } from '../interchange/problem-table.js';
 import { x12ProblemPlace, X12Reader, type X12Problem } from '../interchange/x12/index.js';
 import { parseJsonText } from '../io/input.js';
-import { enqueueJobIn, getJob, listItems, listJobs, prepareItems, refreshQueueStatistics, type JobFormat, type JobItemInput, type PreparedItem } from '../store/jobs.js';
+import { csvLine, type CsvValue } from '../io/csv.js';
+import { enqueueJobIn, getJob, listItems, listJobs, prepareItems, refreshQueueStatistics, type BatchItem, type JobFormat, type JobItemInput, type PreparedItem } from '../store/jobs.js';
 import type { Store } from '../store/store.js';
 import type { Knowledge } from '../knowledge/compile.js';
-import { API_SOURCE, pageOf, idempotentWrite, organizationStore, requestHashPrefix } from './http.js';
+import { API_SOURCE, pageOf, idempotentWrite, invalidInput, organizationStore, requestHashPrefix } from './http.js';
 import { ID_PARAMS, IDEMPOTENCY_HEADERS, object, pageQuery, problemResponses, ref, S, type JsonSchema } from './openapi.js';
 import { ApiProblem } from './problems.js';
 import type { BatchWorker } from './worker.js';
@@ -65,14 +67,36 @@ export const BATCH_PROBLEMS = {
 
 const MEDIA_TYPE_LIST = Object.keys(BATCH_MEDIA_TYPES).join(', ');
 
-const BATCH = object({ id: S.string, format: { type: 'string', enum: Object.values(BATCH_MEDIA_TYPES) }, status: S.string, total: S.integer, done: S.integer, failed: S.integer, createdAt: S.string, finishedAt: { type: ['string', 'null'] } });
+/** The header that names an uploaded file (percent-encoded, so any name survives an HTTP header). */
+export const FILE_NAME_HEADER = 'x-file-name';
+const MAX_FILE_NAME = 255;
+
+const BATCH = object({
+  id: S.string,
+  format: { type: 'string', enum: Object.values(BATCH_MEDIA_TYPES) },
+  status: S.string,
+  total: S.integer,
+  done: S.integer,
+  failed: S.integer,
+  createdAt: S.string,
+  finishedAt: { type: ['string', 'null'] },
+  fileName: { type: ['string', 'null'], description: `the uploaded file's name (the ${FILE_NAME_HEADER} request header)` },
+  uploadedBy: object({ tokenId: S.string, role: { type: ['string', 'null'] } }),
+});
+const TOP_FINDING = object({ rule: S.string, severity: S.string, message: S.string, line: S.integer });
+const RESULT_FORMATS = { csv: 'text/csv', ndjson: 'application/x-ndjson' } as const;
+/** Items read from the store at a time while a results file is written. */
+const RESULTS_PAGE = 1000;
 
 /** Each route's schema: what the OpenAPI document says of it. */
 const SCHEMAS = {
   upload: {
     tags: ['batches'],
     summary: 'Upload a batch (NDJSON encounters, an X12 837P file or HL7 v2 ORU messages) to be stored and checked in the background by whichever server process is free. Role: coder. Idempotency-Key honoured.',
-    headers: IDEMPOTENCY_HEADERS,
+    headers: object({
+      ...(IDEMPOTENCY_HEADERS.properties as Record<string, JsonSchema>),
+      [FILE_NAME_HEADER]: { type: 'string', maxLength: 3 * 4 * MAX_FILE_NAME, description: "the uploaded file's name, percent-encoded (encodeURIComponent), at most 255 characters; shown with the batch" },
+    }),
     body: { content: Object.fromEntries(Object.keys(BATCH_MEDIA_TYPES).map((type) => [type, { schema: S.string }])) },
     response: { 202: { description: 'jobId, total and items already failed (Location: the batch)', ...object({ jobId: S.string, total: S.integer, failed: S.integer }, ['jobId', 'total', 'failed']) }, ...problemResponses(400, 401, 403, 413, 415, 422, 503) },
   },
@@ -94,7 +118,21 @@ const SCHEMAS = {
     params: ID_PARAMS,
     querystring: pageQuery(100, 1000),
     response: {
-      200: { description: 'items', ...object({ items: S.array(object({ seq: S.integer, status: S.string, encounterId: S.string, version: S.integer, verdict: S.verdict, findings: S.array(ref('Finding')) })) }, ['items']) },
+      200: {
+        description: 'items',
+        ...object({ items: S.array(object({ seq: S.integer, status: S.string, encounterId: S.string, externalId: S.string, version: S.integer, verdict: S.verdict, topFinding: TOP_FINDING, findings: S.array(ref('Finding')) })) }, ['items']),
+      },
+      ...problemResponses(400, 401, 404),
+    },
+  },
+  results: {
+    tags: ['batches'],
+    summary:
+      "Every item's result as a file: CSV (one row per item: seq, status, the encounter's id, verdict and top finding) or NDJSON (one item per line, with the stored Result of each checked item). Role: viewer.",
+    params: ID_PARAMS,
+    querystring: object({ format: { type: 'string', enum: Object.keys(RESULT_FORMATS), default: 'csv' } }),
+    response: {
+      200: { description: 'The results file (attachment)', content: { 'text/csv': { schema: S.string }, 'application/x-ndjson': { schema: S.string } } },
       ...problemResponses(400, 401, 404),
     },
   },
@@ -164,11 +202,12 @@ export const batchRoutes: FastifyPluginAsync<BatchRouteDeps> = async (app, deps)
           if (items.length === 0) throw new ApiProblem(BATCH_PROBLEMS.noItems, 'The upload holds no encounter, claim or message to check.');
         }
         const principal = request.principal!;
+        const fileName = fileNameOf(request.headers[FILE_NAME_HEADER]);
         const sent = await idempotentWrite(
           request,
           reply,
           async (ops) => {
-            const queued = await enqueueJobIn(ops, { actor: principal.tokenId, format, items });
+            const queued = await enqueueJobIn(ops, { actor: principal.tokenId, format, fileName, items });
             return { status: 202, body: { jobId: queued.jobId, total: queued.total, failed: queued.failed } };
           },
           requestHash,
@@ -201,7 +240,53 @@ export const batchRoutes: FastifyPluginAsync<BatchRouteDeps> = async (app, deps)
     if (items === undefined) throw noBatch(id);
     return { items };
   });
+
+  app.get('/v1/batches/:id/results', { config: { action: 'encounter.read' }, schema: SCHEMAS.results }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const format = (request.query as { format?: string }).format ?? 'csv';
+    if (!(format in RESULT_FORMATS)) throw invalidInput('format', 'csv or ndjson');
+    const store = organizationStore(request);
+    const job = await getJob(store, id);
+    if (job === undefined) throw noBatch(id);
+    const lines = async function* (): AsyncGenerator<string> {
+      if (format === 'csv') yield csvLine(RESULT_CSV_COLUMNS);
+      for (let offset = 0; ; offset += RESULTS_PAGE) {
+        const items = (await listItems(store, id, { offset, limit: RESULTS_PAGE }, { withResults: format === 'ndjson' })) ?? [];
+        for (const item of items) yield format === 'csv' ? csvLine(resultCsvRow(item)) : `${JSON.stringify(item)}\n`;
+        if (items.length < RESULTS_PAGE) return;
+      }
+    };
+    return reply
+      .header('content-type', `${RESULT_FORMATS[format as keyof typeof RESULT_FORMATS]}; charset=utf-8`)
+      .header('content-disposition', `attachment; filename="batch-${id.slice(0, 8)}-results.${format}"`)
+      .send(Readable.from(lines()));
+  });
 };
+
+/** The columns of a batch's CSV results. */
+export const RESULT_CSV_COLUMNS = ['seq', 'status', 'encounter_id', 'stored_encounter_id', 'version', 'verdict', 'top_severity', 'top_rule', 'top_message', 'top_line'];
+
+function resultCsvRow(item: BatchItem): CsvValue[] {
+  const top = item.topFinding;
+  return [item.seq, item.status, item.externalId, item.encounterId, item.version, item.verdict, top?.severity, top?.rule, top?.message, top?.line === undefined ? undefined : top.line + 1];
+}
+
+
+/** The upload's file name from its header: decoded, at most 255 characters, without control characters; a bad one is a 400 naming the header. */
+function fileNameOf(header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const bad = () => invalidInput(FILE_NAME_HEADER, `a percent-encoded file name of 1 to ${MAX_FILE_NAME} characters without control characters`);
+  if (typeof header !== 'string') throw bad();
+  let name: string;
+  try {
+    name = decodeURIComponent(header);
+  } catch {
+    throw bad();
+  }
+  // eslint-disable-next-line no-control-regex
+  if (name.length === 0 || name.length > MAX_FILE_NAME || /[\u0000-\u001f\u007f]/.test(name)) throw bad();
+  return name;
+}
 
 function noBatch(id: string): ApiProblem {
   return new ApiProblem(BATCH_PROBLEMS.notFound, `No batch ${JSON.stringify(id.slice(0, 64))}.`);

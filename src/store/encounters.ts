@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import { checkWithFacts, type CheckOptions as EngineCheckOptions } from '../engine/index.js';
 import type { Encounter } from '../contract/encounter.js';
-import type { Finding, Result } from '../contract/result.js';
+import type { Result } from '../contract/result.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import { StoreError, withStoreErrors } from './errors.js';
 import { canonicalJson, sha256Hex } from './hash.js';
@@ -15,7 +15,7 @@ import { ensureOrganization, MAX_LIST_LIMIT, refuseNul, requireId, type StoreCon
 import { insertHistoryRows, withStoredHistory, writeRegistry } from './history.js';
 import { normalizeMemberId, patientKeysOf } from './patients.js';
 import type { StoreDatabase } from './schema.js';
-import { billedCodesOf, patientColumnsOf, searchText, topFindingOf } from './worklist.js';
+import { billedCodesOf, patientColumnsOf, searchText, topFindingOf, topFindingSummary, type TopFinding } from './worklist.js';
 
 const PROCEDURE_CODE = /^[0-9A-Z]{5}$/;
 
@@ -71,7 +71,7 @@ export interface EncounterSummary {
   /** The codes billed, with modifiers (77080-26): the submitted claim's lines, else the recommended claim's. */
   billedCodes: string[];
   /** The latest result's first error, else first warning, else first note, in its own words; null when it has none. */
-  topFinding: { rule: string; severity: Finding['severity']; message: string; line?: number } | null;
+  topFinding: TopFinding | null;
 }
 
 /** Columns the encounter list sorts by. */
@@ -210,7 +210,7 @@ export class EncounterRepository {
           patientName: r.patient_name ?? null,
           patientMrn: r.patient_mrn ?? null,
           billedCodes: billedCodesOf(JSON.parse(r.input_json) as Encounter, result),
-          topFinding: top === undefined ? null : { rule: top.rule, severity: top.severity, message: top.message, ...(top.line === undefined ? {} : { line: top.line }) },
+          topFinding: top === undefined ? null : topFindingSummary(top),
         };
       });
     });

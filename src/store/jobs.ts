@@ -13,6 +13,7 @@ import type { Knowledge } from '../knowledge/compile.js';
 import { StoreError, withStoreErrors } from './errors.js';
 import type { CheckOptions, Store, WriteOps } from './store.js';
 import type { OrganizationStore, OrganizationWriteOps } from './organization.js';
+import { topFindingOf, topFindingSummary, type TopFinding } from './worklist.js';
 
 /** Upload formats a batch can come in. */
 export const JOB_FORMATS = { ndjson: 'ndjson', x12: 'x12', hl7: 'hl7' } as const;
@@ -56,6 +57,8 @@ export interface NewJob {
   /** The uploading token's id: results and audit records name it as the actor. */
   actor: string;
   format: JobFormat;
+  /** The uploaded file's name, when the client gave one. */
+  fileName?: string | undefined;
   /** The items in upload order. */
   items: Iterable<JobItemInput>;
 }
@@ -94,6 +97,10 @@ export interface BatchJob {
   failed: number;
   createdAt: string;
   finishedAt: string | null;
+  /** The uploaded file's name; null when the client gave none. */
+  fileName: string | null;
+  /** Who uploaded it: the token's id and role (role null once the token is gone). */
+  uploadedBy: { tokenId: string; role: string | null };
 }
 
 /** One item's outcome as the API reports it. */
@@ -101,8 +108,14 @@ export interface BatchItem {
   seq: number;
   status: ItemStatus;
   encounterId?: string;
+  /** The encounter's own id (its `id` field), when it gave one. */
+  externalId?: string;
   version?: number;
   verdict?: Result['verdict'];
+  /** The top reason: the stored result's first error, else warning, else note; for a failed item its first problem. */
+  topFinding?: TopFinding;
+  /** The stored result version, when asked for (listItems' withResults). */
+  result?: Result;
   /** Why a failed item failed; for a done item, reader notes (X12 or HL7 warnings) when there were any. */
   findings?: Finding[];
 }
@@ -171,7 +184,7 @@ export async function enqueueJobIn(ops: OrganizationWriteOps, job: PreparedJob):
   await tx.insertInto('organizations').values({ id: organization, created_at: now }).onConflict((oc) => oc.column('id').doNothing()).execute();
   await tx
     .insertInto('jobs')
-    .values({ id: jobId, organization, actor: job.actor, format: job.format, status: finished ? JOB_STATUSES.done : JOB_STATUSES.queued, total, done: 0, failed, created_at: now, finished_at: finished ? now : null })
+    .values({ id: jobId, organization, actor: job.actor, format: job.format, file_name: job.fileName ?? null, status: finished ? JOB_STATUSES.done : JOB_STATUSES.queued, total, done: 0, failed, created_at: now, finished_at: finished ? now : null })
     .execute();
   for (let start = 0; start < total; start += INSERT_CHUNK) {
     const rows = job.items.slice(start, start + INSERT_CHUNK).map((item, i) => {
@@ -354,7 +367,7 @@ function jobFinding(rule: string, message: string): Finding {
   return { rule, severity: 'error', message, source: JOB_SOURCE };
 }
 
-type JobRow = { id: string; format: string; status: string; total: number; done: number; failed: number; created_at: string; finished_at: string | null };
+type JobRow = { id: string; format: string; status: string; total: number; done: number; failed: number; created_at: string; finished_at: string | null; file_name?: string | null; actor: string; role: string | null };
 
 function toJob(row: JobRow): BatchJob {
   return {
@@ -366,39 +379,66 @@ function toJob(row: JobRow): BatchJob {
     failed: Number(row.failed),
     createdAt: row.created_at,
     finishedAt: row.finished_at,
+    fileName: row.file_name ?? null,
+    uploadedBy: { tokenId: row.actor, role: row.role },
   };
 }
 
-const JOB_COLUMNS = ['id', 'format', 'status', 'total', 'done', 'failed', 'created_at', 'finished_at'] as const;
+const JOB_COLUMNS = ['j.id', 'j.format', 'j.status', 'j.total', 'j.done', 'j.failed', 'j.created_at', 'j.finished_at', 'j.file_name', 'j.actor', 't.role'] as const;
+
+/** The organisation's jobs with the role of the token that uploaded each. */
+function jobsOf(store: OrganizationStore) {
+  return store.db.selectFrom('jobs as j').leftJoin('api_tokens as t', 't.id', 'j.actor').select(JOB_COLUMNS).where('j.organization', '=', store.organization);
+}
 
 /** One job of the organisation, or undefined (another organisation's job is not found: its existence is not disclosed). */
 export async function getJob(store: OrganizationStore, jobId: string): Promise<BatchJob | undefined> {
-  const row = await withStoreErrors(() => store.db.selectFrom('jobs').select(JOB_COLUMNS).where('organization', '=', store.organization).where('id', '=', jobId).executeTakeFirst());
+  const row = await withStoreErrors(() => jobsOf(store).where('j.id', '=', jobId).executeTakeFirst());
   return row === undefined ? undefined : toJob(row);
 }
 
 /** The organisation's jobs, newest first. */
 export async function listJobs(store: OrganizationStore, page: Page = {}): Promise<BatchJob[]> {
   const { limit, offset } = paging(page, 50);
-  const rows = await withStoreErrors(() => store.db.selectFrom('jobs').select(JOB_COLUMNS).where('organization', '=', store.organization).orderBy('created_at', 'desc').orderBy('id').limit(limit).offset(offset).execute());
+  const rows = await withStoreErrors(() => jobsOf(store).orderBy('j.created_at', 'desc').orderBy('j.id').limit(limit).offset(offset).execute());
   return rows.map(toJob);
 }
 
-/** A job's items in upload order, or undefined when the organisation has no such job. */
-export async function listItems(store: OrganizationStore, jobId: string, page: Page = {}): Promise<BatchItem[] | undefined> {
+/**
+ * A job's items in upload order, or undefined when the organisation has no such job. Each done item names its
+ * encounter's own id and the top finding of the result version it stored; a failed item its first problem.
+ */
+export async function listItems(store: OrganizationStore, jobId: string, page: Page = {}, options: { withResults?: boolean } = {}): Promise<BatchItem[] | undefined> {
   if ((await getJob(store, jobId)) === undefined) return undefined;
   const { limit, offset } = paging(page, 100);
   const rows = await withStoreErrors(() =>
-    store.db.selectFrom('job_items').select(['seq', 'status', 'encounter_id', 'version', 'verdict', 'problems_json']).where('job_id', '=', jobId).orderBy('seq').limit(limit).offset(offset).execute(),
+    store.db
+      .selectFrom('job_items as i')
+      .leftJoin('encounters as e', 'e.id', 'i.encounter_id')
+      .leftJoin('check_results as r', (j) => j.onRef('r.encounter_id', '=', 'i.encounter_id').onRef('r.version', '=', 'i.version'))
+      .select(['i.seq', 'i.status', 'i.encounter_id', 'i.version', 'i.verdict', 'i.problems_json', 'e.external_id', 'r.result_json'])
+      .where('i.job_id', '=', jobId)
+      .orderBy('i.seq')
+      .limit(limit)
+      .offset(offset)
+      .execute(),
   );
-  return rows.map((r) => ({
-    seq: Number(r.seq),
-    status: r.status as ItemStatus,
-    ...(r.encounter_id !== null ? { encounterId: r.encounter_id } : {}),
-    ...(r.version !== null ? { version: Number(r.version) } : {}),
-    ...(r.verdict !== null ? { verdict: r.verdict as Result['verdict'] } : {}),
-    ...(r.problems_json !== null ? { findings: JSON.parse(r.problems_json) as Finding[] } : {}),
-  }));
+  return rows.map((r) => {
+    const findings = r.problems_json !== null ? (JSON.parse(r.problems_json) as Finding[]) : undefined;
+    const result = r.result_json !== null ? (JSON.parse(r.result_json) as Result) : undefined;
+    const top = result !== undefined ? topFindingOf(result) : r.status === ITEM_STATUSES.failed ? findings?.[0] : undefined;
+    return {
+      seq: Number(r.seq),
+      status: r.status as ItemStatus,
+      ...(r.encounter_id !== null ? { encounterId: r.encounter_id } : {}),
+      ...(r.external_id !== null && r.external_id !== undefined ? { externalId: r.external_id } : {}),
+      ...(r.version !== null ? { version: Number(r.version) } : {}),
+      ...(r.verdict !== null ? { verdict: r.verdict as Result['verdict'] } : {}),
+      ...(top !== undefined ? { topFinding: topFindingSummary(top) } : {}),
+      ...(findings !== undefined ? { findings } : {}),
+      ...(options.withResults === true && result !== undefined ? { result } : {}),
+    };
+  });
 }
 
 /** Driver errors become store errors, so no SQL text reaches a response or a log. */

@@ -34,7 +34,7 @@ export interface StoreDatabase {
   schema_migrations: { version: number; name: string; applied_at: string; report?: string | null };
   organizations: { id: string; created_at: string };
   api_tokens: { id: string; organization: string; role: string; token_sha256: string; created_at: string; revoked_at: string | null };
-  /** Further organisations an admin token administers besides its own (migration 10), granted by the operator. */
+  /** Further organisations an admin token administers besides its own (migration 8), granted by the operator. */
   token_organizations: { token_id: string; organization: string; granted_at: string; granted_by: string };
   encounters: {
     id: string;
@@ -86,6 +86,8 @@ export interface StoreDatabase {
     failed: number;
     created_at: string;
     finished_at: string | null;
+    /** The uploaded file's name as the client gave it (migration 10); null when it gave none. */
+    file_name?: string | null;
   };
   job_items: {
     job_id: string;
@@ -473,7 +475,10 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 10,
-    name: 'worklist search and sort by patient',
-    up: addWorklistColumns,
+    name: 'worklist search and sort by patient, batch file names',
+    up: async (db) => {
+      await db.schema.alterTable('jobs').addColumn('file_name', 'text').execute();
+      return addWorklistColumns(db);
+    },
   },
 ];

@@ -37,6 +37,19 @@ export function patientColumnsOf(encounter: Encounter): PatientColumns {
 
 const SEVERITY_RANK: Record<Finding['severity'], number> = { error: 0, warning: 1, info: 2 };
 
+/** What a list shows of a finding: its rule, severity, words and line. */
+export interface TopFinding {
+  rule: string;
+  severity: Finding['severity'];
+  message: string;
+  line?: number;
+}
+
+/** A finding as a list shows it (no fix, source or params). */
+export function topFindingSummary(finding: Finding): TopFinding {
+  return { rule: finding.rule, severity: finding.severity, message: finding.message, ...(finding.line === undefined ? {} : { line: finding.line }) };
+}
+
 /** The finding a worklist row shows: the first error, else the first warning, else the first note; undefined when there is none. */
 export function topFindingOf(result: Pick<Result, 'findings'>): Finding | undefined {
   let top: Finding | undefined;
