@@ -296,7 +296,23 @@ if (!haveChromium()) {
       expect(await page.locator('.progress-counts').textContent()).toContain(`${total - 1} done, 1 failed`);
       expect(await page.locator('table.batch-items tbody tr').count()).toBe(total);
       expect(await page.locator('table.batch-items tbody a[href^="#/encounters/"]').count()).toBe(total - 1);
-      await page.locator('table.data-table a[href^="#/batches/"]').first().waitFor();
+      // Each item names its encounter by its own id and gives its top reason in words; the failed line says why.
+      expect(await page.locator('table.batch-items tbody td.encounter').allTextContents()).toEqual(['enc-0001', 'enc-0002', 'enc-0003', '—']);
+      const reasons = await page.locator('table.batch-items tbody td.top-reason').allTextContents();
+      expect(reasons.every((r) => /^(Error|Warning|Note): \S/.test(r) || r === 'No findings'), reasons.join(' | ')).toBe(true);
+      expect(reasons[3]).toMatch(/^Error: line 4: /);
+      // The file's name and who uploaded it, here and in the list of batches.
+      expect(await page.locator('#job-heading').textContent()).toBe('Batch batch.ndjson');
+      expect(await page.locator('.batch-meta').textContent()).toMatch(/uploaded by the coder token [0-9a-f]{8} on /);
+      await page.locator('table.data-table td.batch-file', { hasText: 'batch.ndjson' }).first().waitFor();
+      // The results as CSV and NDJSON, once the batch is done.
+      const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+      const csvRows = readFileSync((await csv.path())!, 'utf8').trimEnd().split('\r\n');
+      expect(csvRows[0]).toBe('seq,status,encounter_id,stored_encounter_id,version,verdict,top_severity,top_rule,top_message,top_line');
+      expect(csvRows.slice(1).map((r) => r.split(',').slice(0, 3).join(','))).toEqual(['1,done,enc-0001', '2,done,enc-0002', '3,done,enc-0003', '4,failed,']);
+      const [ndjson] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download NDJSON' }).click()]);
+      const items = readFileSync((await ndjson.path())!, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { status: string; result?: { verdict: string } });
+      expect(items.map((i) => [i.status, i.result?.verdict !== undefined])).toEqual([['done', true], ['done', true], ['done', true], ['failed', false]]);
       await screenshot(page, '08-batch');
     });
 
@@ -614,6 +630,7 @@ if (!haveChromium()) {
     it('has no serious or critical accessibility violation on any page (axe-core)', async () => {
       const created = await fetch(`${bench.baseUrl}/v1/encounters`, { method: 'POST', headers: { authorization: `Bearer ${bench.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...pairTrap, id: 'axe-1' }) });
       const { encounterId } = (await created.json()) as { encounterId: string };
+      const batches = (await (await fetch(`${bench.baseUrl}/v1/batches`, { headers: { authorization: `Bearer ${bench.token}` } })).json()) as { batches: { id: string }[] };
       const scan = async (hash: string, ready: string) => {
         await page.goto(`${bench.baseUrl}/${hash}`);
         await page.locator(ready).first().waitFor();
@@ -625,6 +642,7 @@ if (!haveChromium()) {
         ...(await scan('#/report', 'form.report-draft')),
         ...(await scan(`#/encounters/${encounterId}`, 'li.finding')),
         ...(await scan('#/batches', 'main h1')),
+        ...(await scan(`#/batches/${batches.batches[0]!.id}`, 'table.batch-items')),
         ...(await scan('#/dashboard', 'figure.chart svg')),
         ...(await scan('#/denials', 'table.denials tbody tr')),
         ...(await scan('#/figures', 'section.figure-card svg')),

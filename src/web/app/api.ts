@@ -89,11 +89,13 @@ interface RequestOptions {
   signal?: AbortSignal;
   /** Sent as Idempotency-Key: a retry after a lost connection then cannot store the write twice. */
   idempotencyKey?: string;
+  /** More request headers. */
+  headers?: Record<string, string>;
 }
 
 async function send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
   const token = options.token ?? currentToken();
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (token) headers.authorization = `Bearer ${token}`;
   // A sign-in (explicit token) is always in the token's own organisation.
   const organization = options.token === undefined ? sessionStorage.getItem(ORGANIZATION_KEY) : null;
@@ -154,9 +156,12 @@ export function postJson<T>(path: string, json: unknown): Promise<T> {
   return request<T>('POST', path, { json, idempotencyKey: newIdempotencyKey() });
 }
 
-/** POST a file as it is (a write, with a fresh Idempotency-Key), with the content type the server needs to read it. */
-export function postFile<T>(path: string, body: Blob, contentType: string): Promise<T> {
-  return request<T>('POST', path, { body, contentType, idempotencyKey: newIdempotencyKey() });
+/**
+ * POST a file as it is (a write, with a fresh Idempotency-Key), with the content type the server needs to read it and
+ * its name (percent-encoded in x-file-name, so any name fits in a header).
+ */
+export function postFile<T>(path: string, body: Blob, contentType: string, fileName?: string): Promise<T> {
+  return request<T>('POST', path, { body, contentType, idempotencyKey: newIdempotencyKey(), ...(fileName ? { headers: { 'x-file-name': encodeURIComponent(fileName.slice(0, 255)) } } : {}) });
 }
 
 /** GET a download (a claim file) as a Blob, with the token: a plain link could not carry it. */

@@ -1,9 +1,10 @@
 /**
  * Batches: upload a file of encounters (NDJSON, X12 837P or HL7 v2), then watch the job: a progress bar polled
- * every 500 ms, the per-item results with links to the stored encounters, and the earlier batches.
+ * every 500 ms, the per-item results (each encounter's id and top reason) with links to the stored encounters, the
+ * results as CSV or NDJSON once done, and the earlier batches with their file names and uploaders.
  */
-import { getJson, postFile, query } from './api.js';
-import { formatDateTime, h, replaceChildren, shortId, verdictBadge } from './dom.js';
+import { getBlob, getJson, postFile, query } from './api.js';
+import { formatDateTime, h, replaceChildren, saveBlob, shortId, topFindingText, verdictBadge } from './dom.js';
 import type { BatchItem, BatchJob } from './types.js';
 import { announce, errorList, field, pageHeading, showError, type ViewContext } from './ui.js';
 
@@ -72,7 +73,7 @@ function uploadCard(): HTMLElement {
         }
         submit.disabled = true;
         try {
-          const { jobId } = await postFile<{ jobId: string }>('/v1/batches', picked, type.contentType);
+          const { jobId } = await postFile<{ jobId: string }>('/v1/batches', picked, type.contentType, picked.name);
           announce(`Batch ${jobId} queued.`);
           location.hash = `#/batches/${encodeURIComponent(jobId)}`;
         } catch (error) {
@@ -97,7 +98,7 @@ function itemsTable(items: BatchItem[]): HTMLElement {
     'table',
     { class: 'data-table batch-items' },
     h('caption', { class: 'visually-hidden' }, 'Items of this batch'),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col', class: 'num' }, '#'), h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, 'Verdict'), h('th', { scope: 'col' }, 'Encounter'), h('th', { scope: 'col' }, 'Findings'))),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col', class: 'num' }, '#'), h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col' }, 'Verdict'), h('th', { scope: 'col' }, 'Encounter'), h('th', { scope: 'col' }, 'Top reason'))),
     h(
       'tbody',
       {},
@@ -108,14 +109,19 @@ function itemsTable(items: BatchItem[]): HTMLElement {
           h('td', { class: 'num' }, String(item.seq)),
           h('td', {}, statusTag(item.status)),
           h('td', {}, item.verdict ? verdictBadge(item.verdict) : h('span', { class: 'muted' }, '—')),
-          h('td', {}, item.encounterId ? h('a', { href: `#/encounters/${encodeURIComponent(item.encounterId)}`, 'aria-label': `Encounter ${item.encounterId}` }, shortId(item.encounterId)) : h('span', { class: 'muted' }, '—')),
           h(
             'td',
-            {},
-            item.findings?.length
-              ? h('ul', { class: 'plain-list compact' }, item.findings.slice(0, 3).map((f) => h('li', {}, h('code', { class: 'rule-id' }, f.rule), ' ', f.message)), item.findings.length > 3 ? h('li', { class: 'muted' }, `and ${item.findings.length - 3} more`) : null)
-              : // Done items carry their findings on the encounter; only failed items say why here.
-                h('span', { class: 'muted' }, item.findings ? 'none' : item.status === 'done' ? 'on the encounter' : '—'),
+            { class: 'encounter' },
+            item.encounterId
+              ? h('a', { href: `#/encounters/${encodeURIComponent(item.encounterId)}`, 'aria-label': `Encounter ${item.externalId ?? item.encounterId}` }, item.externalId ? h('span', { class: 'mono' }, item.externalId) : shortId(item.encounterId))
+              : h('span', { class: 'muted' }, '—'),
+          ),
+          h(
+            'td',
+            { class: 'top-reason' },
+            topFindingText(item.topFinding, 160, item.status === 'pending' ? 'Not checked yet' : 'No findings'),
+            // A failed item may have several problems; the first is the top reason, the count says there are more.
+            item.status === 'failed' && (item.findings?.length ?? 0) > 1 ? h('span', { class: 'muted' }, ` (and ${item.findings!.length - 1} more)`) : null,
           ),
         ),
       ),
@@ -123,16 +129,64 @@ function itemsTable(items: BatchItem[]): HTMLElement {
   );
 }
 
+/** Who uploaded a batch, in words: the token's role and short id. */
+function uploader(job: BatchJob): string {
+  return `${job.uploadedBy.role ?? 'revoked'} token ${job.uploadedBy.tokenId.slice(0, 8)}`;
+}
+
+/** Buttons that download a batch's results as CSV or NDJSON; disabled, and saying why, until the batch is done. */
+function resultDownloads(id: string): { holder: HTMLElement; enable(): void } {
+  const hint = h('small', { id: 'results-hint', class: 'hint' }, 'The results can be downloaded once every item is read.');
+  const buttons = (['csv', 'ndjson'] as const).map((format) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'button-secondary',
+        disabled: true,
+        'aria-describedby': 'results-hint',
+        onclick: async () => {
+          try {
+            const { blob, filename } = await getBlob(`/v1/batches/${encodeURIComponent(id)}/results?format=${format}`);
+            saveBlob(blob, filename ?? `batch-${id.slice(0, 8)}-results.${format}`);
+            announce(`Results of batch ${id.slice(0, 8)} downloaded as ${format.toUpperCase()}.`);
+          } catch (error) {
+            showError(error, 'The results could not be downloaded.');
+          }
+        },
+      },
+      `Download ${format === 'csv' ? 'CSV' : 'NDJSON'}`,
+    ),
+  );
+  return {
+    holder: h('div', { class: 'actions' }, buttons, hint),
+    enable() {
+      for (const button of buttons) {
+        button.disabled = false;
+        button.removeAttribute('aria-describedby');
+      }
+      hint.textContent = 'CSV: one row per item with its top reason. NDJSON: one item per line with its full result.';
+    },
+  };
+}
+
 async function watchJob(ctx: ViewContext, id: string, holder: HTMLElement): Promise<void> {
   const progress = h('progress', { max: '1', value: '0', id: 'batch-progress' });
   const label = h('label', { for: 'batch-progress', class: 'progress-label' }, 'Waiting for the batch…');
   const counts = h('p', { class: 'progress-counts', 'aria-live': 'polite' });
   const items = h('div', { class: 'table-holder' });
-  replaceChildren(holder, h('section', { class: 'card', 'aria-labelledby': 'job-heading' }, h('h2', { id: 'job-heading' }, `Batch ${id}`), label, progress, counts, items));
+  const heading = h('h2', { id: 'job-heading' }, `Batch ${id}`);
+  const meta = h('p', { class: 'batch-meta muted' });
+  const downloads = resultDownloads(id);
+  replaceChildren(holder, h('section', { class: 'card', 'aria-labelledby': 'job-heading' }, heading, meta, label, progress, counts, downloads.holder, items));
   let lastStatus = '';
   for (;;) {
     const job = await getJson<BatchJob>(`/v1/batches/${encodeURIComponent(id)}`, ctx.signal);
     const finished = job.status === 'done';
+    if (lastStatus === '') {
+      heading.textContent = job.fileName ? `Batch ${job.fileName}` : `Batch ${id}`;
+      meta.textContent = `${job.fileName ? `Batch ${id.slice(0, 8)}, uploaded` : 'Uploaded'} by the ${uploader(job)} on ${formatDateTime(job.createdAt)}.`;
+    }
     const processed = finished ? job.total : Math.min(job.total, job.done + job.failed);
     progress.max = Math.max(1, job.total);
     progress.value = job.total === 0 && finished ? 1 : processed;
@@ -146,7 +200,10 @@ async function watchJob(ctx: ViewContext, id: string, holder: HTMLElement): Prom
     );
     const page = await getJson<{ items: BatchItem[] }>(`/v1/batches/${encodeURIComponent(id)}/items${query({ offset: 0, limit: 500 })}`, ctx.signal);
     replaceChildren(items, itemsTable(page.items));
-    if (job.status !== lastStatus && finished) announce(`Batch ${id} finished: ${job.done} done, ${job.failed} failed.`);
+    if (job.status !== lastStatus && finished) {
+      downloads.enable();
+      announce(`Batch ${id} finished: ${job.done} done, ${job.failed} failed.`);
+    }
     lastStatus = job.status;
     if (finished) return;
     await sleep(POLL_MS, ctx.signal);
@@ -162,7 +219,7 @@ async function earlierBatches(ctx: ViewContext, holder: HTMLElement): Promise<vo
       ? h(
           'table',
           { class: 'data-table' },
-          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Batch'), h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col', class: 'num' }, 'Done'), h('th', { scope: 'col', class: 'num' }, 'Failed'), h('th', { scope: 'col', class: 'num' }, 'Total'), h('th', { scope: 'col' }, 'Started'))),
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Batch'), h('th', { scope: 'col' }, 'Uploaded by'), h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col', class: 'num' }, 'Done'), h('th', { scope: 'col', class: 'num' }, 'Failed'), h('th', { scope: 'col', class: 'num' }, 'Total'), h('th', { scope: 'col' }, 'Started'))),
           h(
             'tbody',
             {},
@@ -170,7 +227,8 @@ async function earlierBatches(ctx: ViewContext, holder: HTMLElement): Promise<vo
               h(
                 'tr',
                 {},
-                h('td', {}, h('a', { href: `#/batches/${encodeURIComponent(b.id)}`, 'aria-label': `Batch ${b.id}` }, shortId(b.id))),
+                h('td', { class: 'batch-file' }, h('a', { href: `#/batches/${encodeURIComponent(b.id)}`, 'aria-label': `Batch ${b.fileName ?? b.id}` }, b.fileName ?? shortId(b.id))),
+                h('td', {}, uploader(b)),
                 h('td', {}, statusTag(b.status)),
                 h('td', { class: 'num' }, String(b.done)),
                 h('td', { class: 'num' }, String(b.failed)),

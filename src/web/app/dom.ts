@@ -2,7 +2,7 @@
  * Small DOM builders. Text always goes in through text nodes, never innerHTML, so report text and server messages
  * can never become markup.
  */
-import type { Verdict } from './types.js';
+import type { TopFinding, Verdict } from './types.js';
 
 /** What a builder accepts as a child: nodes, text, or nothing (skipped, so conditionals read naturally). */
 export type Child = Node | string | number | null | undefined | false | Child[];
@@ -88,4 +88,13 @@ export function saveBlob(blob: Blob, filename: string): void {
   a.remove();
   // Revoke later: revoking at once can cancel the download before the browser has read the blob.
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+const SEVERITY_WORD = { error: 'Error', warning: 'Warning', info: 'Note' } as const;
+
+/** A list's top finding in its own words, led by its severity in words (never colour alone); the whole message is its title. */
+export function topFindingText(top: TopFinding | null | undefined, maxChars = 140, none = 'No findings'): HTMLElement {
+  if (top === null || top === undefined) return h('span', { class: 'muted' }, none);
+  const text = top.message.length > maxChars ? `${top.message.slice(0, maxChars - 1)}…` : top.message;
+  return h('span', { class: `top-finding top-${top.severity}`, title: top.message }, h('strong', {}, `${SEVERITY_WORD[top.severity]}: `), text);
 }

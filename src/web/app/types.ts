@@ -135,7 +135,7 @@ export interface EncounterSummary {
   patientName: string | null;
   patientMrn: string | null;
   billedCodes: string[];
-  topFinding: { rule: string; severity: 'error' | 'warning' | 'info'; message: string; line?: number } | null;
+  topFinding: TopFinding | null;
 }
 
 /** GET /v1/encounters: one page and the total. */
@@ -166,6 +166,17 @@ export interface BatchJob {
   failed: number;
   createdAt: string;
   finishedAt: string | null;
+  /** The uploaded file's name; null when the upload gave none. */
+  fileName: string | null;
+  uploadedBy: { tokenId: string; role: string | null };
+}
+
+/** A finding as lists show it: the worklist's and a batch item's top finding. */
+export interface TopFinding {
+  rule: string;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  line?: number;
 }
 
 /** One row of GET /v1/batches/:id/items. */
@@ -173,7 +184,10 @@ export interface BatchItem {
   seq: number;
   status: 'pending' | 'done' | 'failed';
   encounterId?: string;
+  /** The encounter's own id. */
+  externalId?: string;
   verdict?: Verdict;
+  topFinding?: TopFinding;
   findings?: Finding[];
 }
 

@@ -6,9 +6,9 @@
  */
 import { FAMILY_LABELS, RULES } from '../../rules/catalogue.js';
 import { getJson, query } from './api.js';
-import { formatDateTime, h, replaceChildren, verdictBadge } from './dom.js';
+import { formatDateTime, h, replaceChildren, topFindingText, verdictBadge } from './dom.js';
 import { fillPayerOptions, loadKnowledge } from './knowledge.js';
-import { VERDICTS, type EncounterList, type EncounterSummary } from './types.js';
+import { VERDICTS, type EncounterList } from './types.js';
 import { field, pageHeading, showError, type ViewContext } from './ui.js';
 
 /** Rows per page. */
@@ -147,7 +147,7 @@ export async function renderWorklist(ctx: ViewContext): Promise<void> {
           h('td', {}, row.dateOfService),
           h('td', { class: 'payer', title: row.payer }, payerNames.get(row.payer) ?? row.payer),
           h('td', { class: 'codes mono' }, row.billedCodes.length > 0 ? row.billedCodes.join(', ') : h('span', { class: 'muted' }, 'none')),
-          h('td', { class: 'top-finding' }, topFinding(row)),
+          h('td', { class: 'top-finding' }, topFindingText(row.topFinding)),
           h('td', {}, formatDateTime(row.checkedAt)),
         ),
       ),
@@ -190,16 +190,4 @@ function sortOf(q: URLSearchParams): SortState {
 function sortParams(state: SortState): { sort?: string; order?: string } {
   if (state.sort === 'dateOfService' && state.order === 'desc') return {};
   return { sort: state.sort, ...(state.order === defaultOrder(state.sort) ? {} : { order: state.order }) };
-}
-
-const SEVERITY_WORD = { error: 'Error', warning: 'Warning', info: 'Note' } as const;
-/** Longest top-finding text shown in a row; the whole message is its title. */
-const TOP_FINDING_CHARS = 140;
-
-/** The row's top finding in its own words, led by its severity in words (never colour alone). */
-function topFinding(row: EncounterSummary): HTMLElement {
-  const top = row.topFinding;
-  if (top === null) return h('span', { class: 'muted' }, 'No findings');
-  const text = top.message.length > TOP_FINDING_CHARS ? `${top.message.slice(0, TOP_FINDING_CHARS - 1)}…` : top.message;
-  return h('span', { class: `top-${top.severity}`, title: top.message }, h('strong', {}, `${SEVERITY_WORD[top.severity]}: `), text);
 }
