@@ -3,6 +3,7 @@
  * Mentions that are orders, plans, outside studies, other imaging or studies "not performed" are kept apart from
  * performed studies, so that a progress note ordering a DXA never becomes a charge.
  */
+import { readReportHeader } from './header.js';
 import type { Site } from '../contract/values.js';
 import type { Evidence, ReportFacts, ResultSite } from './facts.js';
 import {
@@ -586,7 +587,7 @@ export function extract(text: string): ReportFacts {
   const report = normalizeReport(text.length > MAX_REPORT_CHARS ? text.slice(0, MAX_REPORT_CHARS) : text);
   const sentences = sentencesOf(report);
   const ctx: Ctx = { report, sentences, dayFirst: writesDayFirst(report.text), spans: sentences.map(notPerformedReason) };
-  const facts: ReportFacts = { studies: [], notPerformed: [], results: [], frax: {}, changes: [], clinical: {}, people: {}, diagnoses: [] };
+  const facts: ReportFacts = { studies: [], notPerformed: [], results: [], frax: {}, changes: [], clinical: {}, encounter: {}, people: {}, diagnoses: [] };
   // Values quoted from an outside or earlier study are not this report's results.
   const quoted = new Set(sentences.filter((_, i) => ctx.spans[i] === 'outside' || ctx.spans[i] === 'prior'));
   const results = extractResults(report, sentences, (sentence) => quoted.has(sentence));
@@ -605,6 +606,9 @@ export function extract(text: string): ReportFacts {
   const tbs = /\b(?:TBS|trabecular bone score)\b[^0-9\n]{0,40}?([01]\.\d{2,3})\b/i.exec(report.text);
   if (tbs && facts.studies.length > 0) facts.trabecularBoneScore = { value: Number(tbs[1]), evidence: spanOf(report, tbs.index, tbs.index + tbs[0].length) };
   extractPeople(ctx, facts);
+  for (const [name, field] of Object.entries(readReportHeader(report.text, ctx.dayFirst))) {
+    facts.encounter[name as keyof ReportFacts['encounter']] = { value: field.value, evidence: spanOf(report, field.start, field.end) };
+  }
   extractSections(ctx, facts);
   suggestDiagnoses(ctx, facts);
   return facts;

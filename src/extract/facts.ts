@@ -98,6 +98,12 @@ export const ReportFacts = z
         furtherImaging: BooleanFact.optional(),
       })
       .optional(),
+    /** The encounter fields the report states in labelled lines (header.ts): dates YYYY-MM-DD, sex female or male. */
+    encounter: z.strictObject({
+      dateOfService: StringFact.optional(),
+      birthDate: StringFact.optional(),
+      sex: StringFact.optional(),
+    }),
     people: z.strictObject({
       orderingClinician: StringFact.optional(),
       readingPhysician: StringFact.optional(),
