@@ -129,6 +129,19 @@ if (!haveChromium()) {
       writeFileSync(file, report);
       await page.getByLabel('Or open a text file').setInputFiles(file);
       await expect.poll(() => page.getByLabel('Report text').inputValue()).toBe(report);
+      // The date of service, birth date and sex the report states fill their fields, each marked as read from it.
+      expect(await page.getByLabel('Date of service').inputValue()).toBe('2026-02-10');
+      expect(await page.getByLabel('Birth date').inputValue()).toBe('1954-03-14');
+      expect(await page.getByLabel('Sex').inputValue()).toBe('female');
+      expect((await page.locator('.from-report').allTextContents()).sort()).toEqual(['Read from the report: 02/10/2026', 'Read from the report: 03/14/1954', 'Read from the report: Female']);
+      expect(await page.getByLabel('Birth date').getAttribute('aria-describedby')).toContain('from-report');
+      // What the user sets is theirs: the mark goes, and a change to the report does not overwrite it.
+      await page.getByLabel('Sex').selectOption('male');
+      expect(await page.locator('.from-report').count()).toBe(2);
+      await page.getByLabel('Report text').fill(`${report}\n`);
+      await page.waitForTimeout(500);
+      expect(await page.getByLabel('Sex').inputValue()).toBe('male');
+      await page.getByLabel('Sex').selectOption('female');
       await page.getByLabel('Date of service').fill('2026-02-10');
       await page.getByLabel('Birth date').fill('1954-03-14');
       await page.getByLabel('Family name').fill('Okonkwo-Lindqvist');

@@ -2,6 +2,8 @@
  * New encounter: paste a report (or open a .txt file) and fill the few facts a report does not carry; the server
  * stores and checks it (POST /v1/encounters) and the page moves on to the encounter.
  */
+import { readReportHeader, type HeaderField } from '../../extract/header.js';
+import { writesDayFirst } from '../../extract/patterns.js';
 import { postJson } from './api.js';
 import { h, replaceChildren, verdictBadge } from './dom.js';
 import { orderedFindings } from './encounter.js';
@@ -55,6 +57,7 @@ export async function renderNewEncounter(ctx: ViewContext): Promise<void> {
     if (!picked) return;
     try {
       report.value = await readTextFile(picked);
+      fillFromReport();
       refreshCoach();
       announce(`Loaded ${picked.name} (${report.value.length.toLocaleString()} characters).`);
     } catch (error) {
@@ -210,6 +213,49 @@ export async function renderNewEncounter(ctx: ViewContext): Promise<void> {
     coachTimer = setTimeout(() => void runCoach(), 500);
   };
   report.addEventListener('input', refreshCoach);
+
+  // Date of service, birth date and sex the report states fill their fields, marked as read from the report, until
+  // the user sets the field: what the user chose is never overwritten, and a field the report no longer states is
+  // put back as it was.
+  const initial = new Map<HTMLInputElement | HTMLSelectElement, string>([[dateOfService, dateOfService.value], [birthDate, birthDate.value], [sex, sex.value]]);
+  const setByUser = new Set<HTMLElement>();
+  const readMark = (control: HTMLElement, field: HeaderField | undefined) => {
+    const id = `${control.id}-from-report`;
+    control.closest('.field')?.querySelector(`#${CSS.escape(id)}`)?.remove();
+    const described = (control.getAttribute('aria-describedby') ?? '').split(' ').filter((x) => x && x !== id);
+    if (field !== undefined) {
+      control.closest('.field')?.append(h('small', { id, class: 'from-report' }, 'Read from the report: ', h('q', {}, report.value.slice(field.start, field.end))));
+      described.push(id);
+    }
+    if (described.length > 0) control.setAttribute('aria-describedby', described.join(' '));
+    else control.removeAttribute('aria-describedby');
+  };
+  const fillFromReport = () => {
+    const header = readReportHeader(report.value, writesDayFirst(report.value));
+    const read: [HTMLInputElement | HTMLSelectElement, HeaderField | undefined][] = [[dateOfService, header.dateOfService], [birthDate, header.birthDate], [sex, header.sex]];
+    const filled: string[] = [];
+    for (const [control, found] of read) {
+      if (setByUser.has(control)) continue;
+      const before = control.value;
+      control.value = found?.value ?? initial.get(control)!;
+      readMark(control, found);
+      if (found !== undefined && control.value !== before) filled.push(control === sex ? 'sex' : control === birthDate ? 'birth date' : 'date of service');
+    }
+    if (filled.length > 0) announce(`Read from the report: ${filled.join(', ')}.`);
+  };
+  let headerTimer: ReturnType<typeof setTimeout> | undefined;
+  report.addEventListener('input', () => {
+    clearTimeout(headerTimer);
+    headerTimer = setTimeout(fillFromReport, 300);
+  });
+  for (const control of [dateOfService, birthDate, sex]) {
+    const own = () => {
+      setByUser.add(control);
+      readMark(control, undefined);
+    };
+    control.addEventListener('input', own);
+    control.addEventListener('change', own);
+  }
   const coach = h('section', { class: 'card coach', 'aria-labelledby': 'coach-heading' }, h('h2', { id: 'coach-heading' }, 'Documentation coach'), h('div', { 'aria-live': 'polite' }, coachStatus, coachList));
 
   preview.addEventListener('click', async () => {
