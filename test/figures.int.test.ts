@@ -13,7 +13,7 @@ import { parseEncounter } from '../src/engine/index.js';
 import { SAMPLE_CONFIG } from '../src/interchange/x12/index.js';
 import { loadKnowledge } from '../src/io/knowledge-files.js';
 import { loadRemittanceCodes } from '../src/io/remittance-codes-file.js';
-import { figureOf, T_SCORE_CATEGORY_WORDS } from '../src/plots/figures.js';
+import { figureOf, T_SCORE_CATEGORY_WORDS } from '../src/store/figures.js';
 import { buildServer } from '../src/server/server.js';
 import { storeTokenVerifier } from '../src/server/tokens.js';
 import { openStore, type Store } from '../src/store/index.js';

@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 
 /** Layers of src/, outermost first: a module may import its own layer and those after it. */
-const LAYERS = [['(package entry)', 'cli'], ['server', 'web'], ['io', 'report'], ['store'], ['interchange'], ['engine'], ['rules'], ['extract', 'morphometry'], ['knowledge'], ['contract']] as const;
+const LAYERS = [['(package entry)', 'cli'], ['server', 'web'], ['io', 'report'], ['store'], ['interchange'], ['engine'], ['rules'], ['extract', 'morphometry'], ['knowledge'], ['contract', 'plots']] as const;
 
 const RANK = new Map<string, number>(LAYERS.flatMap((names, rank) => names.map((name) => [name, rank] as const)));
 

@@ -46,7 +46,7 @@ export async function run(io: CliIo, figure: string, options: PlotOptions = {}):
     io.stderr.write(`dxacode: plot: ${message}\n`);
     return EXIT.unusable;
   };
-  const { FIGURES, figureOf, figureRangeProblem, isFigureName } = await import('../plots/figures.js');
+  const { FIGURES, figureOf, figureRangeProblem, isFigureName } = await import('../store/figures.js');
   if (!isFigureName(figure)) return fail(`unknown figure ${JSON.stringify(figure)} (expected one of ${FIGURES.join(', ')})`);
   const format = formatOf(options);
   if (!(PLOT_FORMATS as readonly string[]).includes(format)) return fail(`--format: expected one of ${PLOT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);

@@ -8,7 +8,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { loadRemittanceCodes } from '../io/remittance-codes-file.js';
 import type { RemittanceCodes } from '../knowledge/remittance-codes.js';
 import { renderChartSvg } from '../plots/chart-svg.js';
-import { FIGURES, figureOf, figureRangeProblem, isFigureName, type FigureRange } from '../plots/figures.js';
+import { FIGURES, figureOf, figureRangeProblem, isFigureName, type FigureRange } from '../store/figures.js';
 import type { RegistrySettings } from '../store/registry.js';
 import { invalidInput, organizationStore } from './http.js';
 import { object, problemResponses, S, type JsonSchema } from './openapi.js';

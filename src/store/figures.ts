@@ -9,14 +9,14 @@
  */
 import { isCalendarDate } from '../contract/dates.js';
 import type { RemittanceCodes } from '../knowledge/remittance-codes.js';
-import { isDenialAdjustment } from '../store/denial-analysis.js';
-import { denialSummary, denialWorklist, type DenialFilters } from '../store/denials.js';
-import { withStoreErrors } from '../store/errors.js';
-import { SUPPRESSED, suppressCells, type Cell, type Tally } from '../store/deidentify.js';
-import type { OrganizationStore } from '../store/organization.js';
-import { fractureLevelsOfRow } from '../store/registry-row.js';
-import { AGE_BANDS, ageBandOf, cohortRows, minimumCellSizeOf, patientOf, T_SCORE_CATEGORIES, tScoreCategoryOf, WHO_LOW_BONE_MASS_BELOW, WHO_OSTEOPOROSIS_AT_OR_BELOW, type CohortRow, type RegistrySettings, type TScoreCategory } from '../store/registry.js';
-import { monthsBetween, percentText, type Chart } from './chart-svg.js';
+import { isDenialAdjustment } from './denial-analysis.js';
+import { denialSummary, denialWorklist, type DenialFilters } from './denials.js';
+import { withStoreErrors } from './errors.js';
+import { SUPPRESSED, suppressCells, type Cell, type Tally } from './deidentify.js';
+import type { OrganizationStore } from './organization.js';
+import { fractureLevelsOfRow } from './registry-row.js';
+import { AGE_BANDS, ageBandOf, cohortRows, minimumCellSizeOf, patientOf, T_SCORE_CATEGORIES, tScoreCategoryOf, WHO_LOW_BONE_MASS_BELOW, WHO_OSTEOPOROSIS_AT_OR_BELOW, type CohortRow, type RegistrySettings, type TScoreCategory } from './registry.js';
+import { monthsBetween, percentText, type Chart } from '../plots/chart-svg.js';
 
 /** The figures, by the name the API and the CLI use. */
 export const FIGURES = ['denials-by-reason', 'prediction-by-rule', 't-score-by-age', 'fracture-by-t-score'] as const;
