@@ -197,29 +197,50 @@ function extractStudies(ctx: Ctx, results: ResultValue[], facts: ReportFacts): v
 /** Words without which no clinical fact can be in a sentence (a cheap first look before the detailed patterns). */
 const CLINICAL_WORDS = new RegExp(`menopaus|estrogen|oophor|aromatase|anastrozole|letrozole|exemestane|hyperparathyroid|predni|cortis|dexameth|budesonide|deflazacort|medrol|height|lost|loss|shorter|report|told|fractur|cracked|broken|${Object.keys({ alendronate: 1, fosamax: 1, risedronate: 1, actonel: 1, atelvia: 1, ibandronate: 1, boniva: 1, zoledron: 1, reclast: 1, denosumab: 1, prolia: 1, teriparatide: 1, forteo: 1, abaloparatide: 1, tymlos: 1, romosozumab: 1, evenity: 1, raloxifene: 1, evista: 1 }).join('|')}`, 'i');
 
-const DRUG_NAMES = new RegExp(`\\b(${Object.keys(OSTEOPOROSIS_DRUGS).join('|')})\\b`, 'i');
+// The clinical facts' patterns. Global ('g') so that firstAsserted can walk every mention; compiled once here rather
+// than per sentence (a RegExp built per call was the extractor's largest single cost).
+const DRUG_NAMES = new RegExp(`\\b(${Object.keys(OSTEOPOROSIS_DRUGS).join('|')})\\b`, 'gi');
+const GLUCOCORTICOID_NAMES = new RegExp(GLUCOCORTICOIDS.source, 'gi');
+/** Estrogen deficiency: postmenopausal state, oophorectomy, aromatase inhibitors. */
+const ESTROGEN_DEFICIENCY = /\b(post-?menopausal|estrogen deficien\w*|oophorectomy|surgical menopause|premature menopause|menopausal|aromatase inhibitor|anastrozole|letrozole|exemestane)\b/gi;
+/** Primary hyperparathyroidism named. */
+const PRIMARY_HYPERPARATHYROIDISM = /\bprimary hyperparathyroidism\b/gi;
+/** Historical height loss with its amount ("lost 4 cm", "1.5 inches of height loss"). */
+const HISTORICAL_HEIGHT_LOSS = /\b(?:height loss|loss of height|lost|has lost|loss)\s*(?:of\s*)?(?:approximately\s*|about\s*|~\s*)?(\d+(?:\.\d+)?)\s*(cm|centimet(?:er|re)s?|in(?:ch(?:es)?)?\b|")(?:\s*(?:of|in)\s*height)?|\b(\d+(?:\.\d+)?)\s*(cm|centimet(?:er|re)s?|in(?:ch(?:es)?)?\b|")\s*(?:of\s*)?(?:historical\s*)?(?:height loss|loss of height|loss in height|shorter)/gi;
+/** A vertebral fracture the patient reports, not one documented. */
+const SELF_REPORTED_VERTEBRAL_FRACTURE = /\b(self-reported|patient[- ]reported|reports?|reported|by (?:patient )?report|per patient|was told)\b[^.;]{0,60}?\b(?:(?:vertebral|spine|spinal|compression) fractures?|fractured (?:vertebra|spine|back)|cracked vertebra|broken (?:back|vertebra))|\b(vertebral|spine|compression) fractures?[^.;]{0,30}\b(per patient|by (?:patient )?report|self-reported|not documented|undocumented)\b/gi;
+/** A known or earlier fracture ("history of hip fracture", "fractured her wrist"). */
+const KNOWN_FRACTURE = /\b(history of|prior|previous|remote|healed|sustained (?:a )?)\s*(?:a\s+)?(?:left |right )?(hip|wrist|distal radius|radius|vertebral|fragility|osteoporotic|humerus|pelvic|low[- ]trauma)\s+fractures?\b|\bfractured (?:her|his) (?:left |right )?(wrist|hip|radius|arm)\b|\b(?:fragility|low[- ]trauma|osteoporotic) fracture of the (?:left |right )?(?:wrist|hip|distal radius|radius|humerus|femur|pelvis)\b|\bknown (?:[TL]\d{1,2} |vertebral |spine )?(?:compression |vertebral |fragility )?fracture\b/gi;
+
+/**
+ * The first match of the global pattern `re` in `text` asserted of the patient: not negated ("denies prior hip
+ * fracture", "never taken prednisone") and not someone else's ("Mother fractured her hip"); see negation.ts.
+ */
+function firstAsserted(text: string, re: RegExp): RegExpExecArray | undefined {
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    if (!notAsserted(text, m.index, m.index + m[0].length)) return m;
+    if (m[0] === '') re.lastIndex++;
+  }
+  return undefined;
+}
 
 function extractClinical(ctx: Ctx, facts: ReportFacts): void {
   const c = facts.clinical;
   for (const sentence of ctx.sentences) {
     const t = sentence.text;
     if (!CLINICAL_WORDS.test(t)) continue;
-    // The first mention asserted of the patient: not negated ("denies prior hip fracture", "never taken prednisone")
-    // and not someone else's ("Mother fractured her hip", "family history of hip fracture"); see negation.ts.
-    const at = (re: RegExp) => {
-      for (const m of t.matchAll(new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`))) {
-        if (!notAsserted(t, m.index, m.index + m[0].length)) return m as RegExpExecArray;
-      }
-      return undefined;
-    };
+    // The first mention asserted of the patient (firstAsserted, negation.ts).
+    const at = (re: RegExp) => firstAsserted(t, re);
     let m: RegExpExecArray | undefined;
-    if (!c.estrogenDeficient && (m = at(/\b(post-?menopausal|estrogen deficien\w*|oophorectomy|surgical menopause|premature menopause|menopausal|aromatase inhibitor|anastrozole|letrozole|exemestane)\b/i))) {
+    if (!c.estrogenDeficient && (m = at(ESTROGEN_DEFICIENCY))) {
       c.estrogenDeficient = { value: true, evidence: evidence(ctx, sentence, m.index, m.index + m[0].length) };
     }
-    if (!c.primaryHyperparathyroidism && (m = at(/\bprimary hyperparathyroidism\b/i))) {
+    if (!c.primaryHyperparathyroidism && (m = at(PRIMARY_HYPERPARATHYROIDISM))) {
       c.primaryHyperparathyroidism = { value: true, evidence: evidence(ctx, sentence, m.index, m.index + m[0].length) };
     }
-    if (!c.glucocorticoidName && (m = at(GLUCOCORTICOIDS))) {
+    if (!c.glucocorticoidName && (m = at(GLUCOCORTICOID_NAMES))) {
       ctx.glucocorticoidPast = /\b(?:previously|formerly|stopped|discontinued|completed|no longer|in the past|past use|former|tapered off)\b/i.test(t);
       c.glucocorticoidName = { value: m[1]!.toLowerCase() === 'medrol' ? 'methylprednisolone' : m[1]!.toLowerCase(), evidence: evidence(ctx, sentence, m.index, m.index + m[0].length) };
       const tail = t.slice(m.index);
@@ -234,7 +255,7 @@ function extractClinical(ctx: Ctx, facts: ReportFacts): void {
         c.glucocorticoidMonths = { value: months, evidence: evidence(ctx, sentence, duration.index, duration.index + duration[0].length) };
       }
     }
-    if (!c.heightLossHistoricalCm && (m = at(/\b(?:height loss|loss of height|lost|has lost|loss)\s*(?:of\s*)?(?:approximately\s*|about\s*|~\s*)?(\d+(?:\.\d+)?)\s*(cm|centimet(?:er|re)s?|in(?:ch(?:es)?)?\b|")(?:\s*(?:of|in)\s*height)?|\b(\d+(?:\.\d+)?)\s*(cm|centimet(?:er|re)s?|in(?:ch(?:es)?)?\b|")\s*(?:of\s*)?(?:historical\s*)?(?:height loss|loss of height|loss in height|shorter)/i))) {
+    if (!c.heightLossHistoricalCm && (m = at(HISTORICAL_HEIGHT_LOSS))) {
       if (!/prospective|over the past year|since last (visit|year)/i.test(t)) {
         const value = Number(m[1] ?? m[3]);
         const unit = (m[2] ?? m[4])!.toLowerCase();
@@ -242,10 +263,10 @@ function extractClinical(ctx: Ctx, facts: ReportFacts): void {
         c.heightLossHistoricalCm = { value: cm, evidence: evidence(ctx, sentence, m.index, m.index + m[0].length) };
       }
     }
-    if (!c.selfReportedVertebralFracture && (m = at(/\b(self-reported|patient[- ]reported|reports?|reported|by (?:patient )?report|per patient|was told)\b[^.;]{0,60}?\b(?:(?:vertebral|spine|spinal|compression) fractures?|fractured (?:vertebra|spine|back)|cracked vertebra|broken (?:back|vertebra))|\b(vertebral|spine|compression) fractures?[^.;]{0,30}\b(per patient|by (?:patient )?report|self-reported|not documented|undocumented)\b/i))) {
+    if (!c.selfReportedVertebralFracture && (m = at(SELF_REPORTED_VERTEBRAL_FRACTURE))) {
       c.selfReportedVertebralFracture = { value: true, evidence: evidence(ctx, sentence, m.index, m.index + m[0].length) };
     }
-    if (!c.knownFracture && (m = at(/\b(history of|prior|previous|remote|healed|sustained (?:a )?)\s*(?:a\s+)?(?:left |right )?(hip|wrist|distal radius|radius|vertebral|fragility|osteoporotic|humerus|pelvic|low[- ]trauma)\s+fractures?\b|\bfractured (?:her|his) (?:left |right )?(wrist|hip|radius|arm)\b|\b(?:fragility|low[- ]trauma|osteoporotic) fracture of the (?:left |right )?(?:wrist|hip|distal radius|radius|humerus|femur|pelvis)\b|\bknown (?:[TL]\d{1,2} |vertebral |spine )?(?:compression |vertebral |fragility )?fracture\b/i))) {
+    if (!c.knownFracture && (m = at(KNOWN_FRACTURE))) {
       c.knownFracture = { value: true, evidence: evidence(ctx, sentence, m.index, m.index + m[0].length) };
     }
     if (!c.monitoringTherapy) {
@@ -278,10 +299,9 @@ function extractVfa(ctx: Ctx, facts: ReportFacts): void {
     // fracture") are not today's; nor is a densitometry line excluding a vertebra from the BMD ("AP Spine: L2 excluded").
     if (ctx.spans[i] === 'prior' || ctx.spans[i] === 'outside') continue;
     VFA_NAMES.lastIndex = 0;
-    if (/\b(?:BMD|T-?score|g\/cm|AP spine|from (?:the )?analysis|from (?:the )?BMD)\b/i.test(t) && !VFA_NAMES.test(t)) continue;
-    VFA_NAMES.lastIndex = 0;
-    VFA_NAMES.lastIndex = 0;
-    const mentionsVfa = VFA_NAMES.test(t) || /^(VFA|VERTEBRAL FRACTURE ASSESSMENT)$/.test(sentence.section);
+    const namesVfa = VFA_NAMES.test(t);
+    if (!namesVfa && /\b(?:BMD|T-?score|g\/cm|AP spine|from (?:the )?analysis|from (?:the )?BMD)\b/i.test(t)) continue;
+    const mentionsVfa = namesVfa || /^(VFA|VERTEBRAL FRACTURE ASSESSMENT)$/.test(sentence.section);
     if (mentionsVfa) inVfa = true;
     if (!/fractur|deformit|genant|vertebra|wedge|crush|biconcave|[TL]-?\d|recommend|radiograph|imaging|evaluab|obscur|visuali|assess|normal/i.test(t)) continue;
     if (!inVfa && !/\b(vertebra\w*|fracture|deformit\w*|Genant|[TL]\d{1,2})\b/i.test(t)) continue;
@@ -318,8 +338,10 @@ function extractVfa(ctx: Ctx, facts: ReportFacts): void {
       continue;
     }
     // Fracture statements: the VFA names ("vertebral fracture assessment") and level ranges are not fractures.
-    const plain = t.replace(VFA_NAMES, (name) => ' '.repeat(name.length)).replace(/\b[TL]-?\d{1,2}\s*(?:-|–|to|through)\s*[TL]-?\d{1,2}\b/gi, (r) => ' '.repeat(r.length));
-    if (/\bfractures?\b|\bdeformit(?:y|ies)\b|\bGenant\b|\bcompression\b/i.test(plain) && (inVfa || /Genant/i.test(plain)) && !/\bno (?:other|additional|further|new)\b[^.;]{0,200}$/i.test((plain.split(/\b[TL]-?\d{1,2}\b/)[0] ?? '').slice(-240))) {
+    // Blanking them only removes word boundaries and never makes a word, so a sentence without a fracture word has
+    // none once blanked either: the blanking is done only for sentences that have one.
+    const plain = FRACTURE_WORDS.test(t) ? t.replace(VFA_NAMES, (name) => ' '.repeat(name.length)).replace(/\b[TL]-?\d{1,2}\s*(?:-|–|to|through)\s*[TL]-?\d{1,2}\b/gi, (r) => ' '.repeat(r.length)) : '';
+    if (FRACTURE_WORDS.test(plain) && (inVfa || /Genant/i.test(plain)) && !/\bno (?:other|additional|further|new)\b[^.;]{0,200}$/i.test(beforeFirstLevel(plain).slice(-240))) {
       // One clause per fracture: "mild (grade 1) biconcave fracture of L2 and a mild (grade 1) wedge fracture of T9".
       const clauses = plain.split(/\band\b|;/i);
       const whole = gradeAndType(plain);
@@ -359,6 +381,15 @@ function extractVfa(ctx: Ctx, facts: ReportFacts): void {
   if (any) facts.vfa = vfa;
 }
 
+/** The text before the first vertebral level it names. */
+function beforeFirstLevel(text: string): string {
+  const at = text.search(/\b[TL]-?\d{1,2}\b/);
+  return at < 0 ? text : text.slice(0, at);
+}
+
+/** A fracture statement's words. */
+const FRACTURE_WORDS = /\bfractures?\b|\bdeformit(?:y|ies)\b|\bGenant\b|\bcompression\b/i;
+
 /** The Genant grade and fracture type a piece of text states, and how many distinct ones it states. */
 function gradeAndType(text: string): { grade: 1 | 2 | 3 | undefined; grades: number; type: 'wedge' | 'biconcave' | 'crush' | undefined; types: number } {
   const roman: Record<string, 1 | 2 | 3> = { I: 1, II: 2, III: 3, '1': 1, '2': 2, '3': 3 };
@@ -380,8 +411,9 @@ function extractFraxAndChanges(ctx: Ctx, facts: ReportFacts): void {
     const t = sentence.text;
     // A change sentence without a region of its own takes the last region of the sentence before it on the same
     // line ("L1-L4: BMD 0.829 g/cm2, T-score -2.4. Change since 2024-04-02: +3.2%").
-    const sameLine = previous !== undefined && !ctx.report.text.slice(previous.end, sentence.start).includes('\n');
-    const lineRegion = sameLine ? findRegions(previous!.text).at(-1) : undefined;
+    // Looked up only when a change needs it (most sentences hold none).
+    const before = previous;
+    const lineRegion = () => (before !== undefined && !ctx.report.text.slice(before.end, sentence.start).includes('\n') ? findRegions(before.text).at(-1) : undefined);
     previous = sentence;
     if (!changeTable && !/%|change/i.test(t)) continue;
     // A change table: a header naming only a change column, then region rows with one number each.
@@ -418,7 +450,7 @@ function extractFraxAndChanges(ctx: Ctx, facts: ReportFacts): void {
         const around = t.slice(Math.max(0, m.index - 40), m.index + m[0].length + 20);
         let value = Number(m[1]!.replace(/[−–]/, '-'));
         if (value > 0 && /\b(decreas\w*|declin\w*|loss|lost|lower\w*|reduc\w*|down|fell|fallen|dropped)\b/i.test(around) && !m[1]!.startsWith('+')) value = -value;
-        const region = [...regions].reverse().find((r) => r.index < m!.index) ?? regions[0] ?? lineRegion;
+        const region = [...regions].reverse().find((r) => r.index < m!.index) ?? regions[0] ?? lineRegion();
         // "not statistically significant" and "within the least significant change" are read before the positive
         // wordings they contain.
         const significant = /\b(does not exceed|did not exceed|within|less than|below|not exceed\w*) (?:the )?(?:least significant change|LSC)|\bnot (?:statistically )?significant\b|\bno significant\b|\bstable\b/i.test(t)
@@ -456,6 +488,8 @@ function applyLscStatements(ctx: Ctx, facts: ReportFacts): void {
 
 /** Credentials written after a name. */
 const CREDENTIAL = '(?:MD|M\\.D\\.|DO|NP|PA(?:-C)?|CCD|PhD|MBBS|MBChB|FRCR|FRCP|MRCP|RN|FACR|FACP|DNP|APRN|FNP|MPH|MS)';
+/** A credential at the start of a text ("MD, CCD" after a name's comma). */
+const STARTS_WITH_CREDENTIAL = new RegExp(`^${CREDENTIAL}\\b`);
 
 function extractPeople(ctx: Ctx, facts: ReportFacts): void {
   const p = facts.people;
@@ -467,7 +501,7 @@ function extractPeople(ctx: Ctx, facts: ReportFacts): void {
     // "Dr M. O'Connell, Fracture Liaison Service", "Dr A. Patel, Consultant Radiologist", "Dr H. Lindqvist, 15/03/2025".
     for (const comma of name.matchAll(/,\s*/g)) {
       const after = name.slice(comma.index + comma[0].length);
-      if (new RegExp(`^${CREDENTIAL}\\b`).test(after)) continue;
+      if (STARTS_WITH_CREDENTIAL.test(after)) continue;
       if (comma.index === name.search(/,/) && !/\s/.test(name.slice(0, comma.index)) && /^[A-Z][a-z]+$/.test(after)) continue;
       name = name.slice(0, comma.index);
       break;

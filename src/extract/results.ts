@@ -97,6 +97,8 @@ type Column = 't-score' | 'z-score' | 'bmd' | 'other';
 
 /** Reads a table header into its column kinds, or undefined when the line is not a results header. */
 function tableColumns(raw: string): Column[] | undefined {
+  // A cheap first look: every header names a T- or Z-score column (the words dropped below are never part of one).
+  if (!/score/i.test(raw)) return undefined;
   // "Young-Adult T-score" and "Age-Matched Z-score" name one column each.
   const line = raw.replace(/\b(?:young[- ]adult|age[- ]matched|YA|AM)\s+(?=[TZ][- ]?score)/gi, '');
   // A T-score column, or a Z-score column beside a BMD column (pediatric and premenopausal reports have no T-score).
