@@ -25,7 +25,7 @@ import {
   isoFromDateMatch,
   writesDayFirst,
 } from './patterns.js';
-import { notAsserted } from './negation.js';
+import { firstAsserted, notAsserted } from './negation.js';
 import { extractResults, findRegions, resultSite, type RegionMention, type ResultValue } from './results.js';
 import { normalizeReport, sentencesOf, spanOf, type ReportText, type Sentence } from './text.js';
 
@@ -212,26 +212,12 @@ const SELF_REPORTED_VERTEBRAL_FRACTURE = /\b(self-reported|patient[- ]reported|r
 /** A known or earlier fracture ("history of hip fracture", "fractured her wrist"). */
 const KNOWN_FRACTURE = /\b(history of|prior|previous|remote|healed|sustained (?:a )?)\s*(?:a\s+)?(?:left |right )?(hip|wrist|distal radius|radius|vertebral|fragility|osteoporotic|humerus|pelvic|low[- ]trauma)\s+fractures?\b|\bfractured (?:her|his) (?:left |right )?(wrist|hip|radius|arm)\b|\b(?:fragility|low[- ]trauma|osteoporotic) fracture of the (?:left |right )?(?:wrist|hip|distal radius|radius|humerus|femur|pelvis)\b|\bknown (?:[TL]\d{1,2} |vertebral |spine )?(?:compression |vertebral |fragility )?fracture\b/gi;
 
-/**
- * The first match of the global pattern `re` in `text` asserted of the patient: not negated ("denies prior hip
- * fracture", "never taken prednisone") and not someone else's ("Mother fractured her hip"); see negation.ts.
- */
-function firstAsserted(text: string, re: RegExp): RegExpExecArray | undefined {
-  re.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text)) !== null) {
-    if (!notAsserted(text, m.index, m.index + m[0].length)) return m;
-    if (m[0] === '') re.lastIndex++;
-  }
-  return undefined;
-}
-
 function extractClinical(ctx: Ctx, facts: ReportFacts): void {
   const c = facts.clinical;
   for (const sentence of ctx.sentences) {
     const t = sentence.text;
     if (!CLINICAL_WORDS.test(t)) continue;
-    // The first mention asserted of the patient (firstAsserted, negation.ts).
+    // The first mention asserted of the patient (negation.ts).
     const at = (re: RegExp) => firstAsserted(t, re);
     let m: RegExpExecArray | undefined;
     if (!c.estrogenDeficient && (m = at(ESTROGEN_DEFICIENCY))) {

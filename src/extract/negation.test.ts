@@ -1,7 +1,8 @@
 /** NegEx/ConText-style assertion of clinical facts: every trigger, pseudo-trigger, scope end and experiencer. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { extract } from './extract.js';
-import { notAsserted, SCOPE_WORDS } from './negation.js';
+import { firstAsserted, notAsserted, SCOPE_WORDS } from './negation.js';
 
 /** Whether `fact` (its first occurrence) is asserted of the patient in `sentence`. */
 function judge(sentence: string, fact: string): ReturnType<typeof notAsserted> {
@@ -86,6 +87,29 @@ describe('notAsserted', () => {
   it('asserts a plain statement', () => {
     expect(judge('History of hip fracture in 2019.', 'hip fracture')).toBeUndefined();
     expect(judge('On prednisone 5 mg daily for 2 years.', 'prednisone')).toBeUndefined();
+  });
+});
+
+describe('firstAsserted', () => {
+  // The oracle: the first asserted match as extract() found it before, with a fresh RegExp and matchAll per call.
+  const reference = (text: string, re: RegExp) => [...text.matchAll(new RegExp(re.source, re.flags))].find((m) => !notAsserted(text, m.index, m.index + m[0].length));
+  const patterns = [/\b(hip|wrist) fractures?\b/gi, /\b(prednisone|alendronate)\b/gi, /\b(?:lost|loss)\s*(\d+)\s*cm\b/gi, /x*/g];
+  const words = ['no', 'not', 'denies', 'never', 'without', 'no change in', 'mother', 'family history of', 'but', 'however', ';', ',', '.', ':', 'none', 'was denied', 'hip fracture', 'wrist fractures', 'prednisone', 'alendronate', 'lost 3 cm', 'on', 'she', 'has', 'x'];
+
+  it('finds the same match as the matchAll reference, whatever the text and the state the pattern was left in', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...words), fc.string({ maxLength: 6 })), { maxLength: 40 }), fc.nat({ max: 200 }), (parts, leftAt) => {
+        const text = parts.join(' ');
+        for (const re of patterns) {
+          re.lastIndex = leftAt;
+          const expected = reference(text, re);
+          const found = firstAsserted(text, re);
+          expect(found?.index).toBe(expected?.index);
+          expect(found ? [...found] : undefined).toEqual(expected ? [...expected] : undefined);
+        }
+      }),
+      { numRuns: 1000, seed: 7 },
+    );
   });
 });
 

@@ -34,6 +34,20 @@ export function notAsserted(text: string, start: number, end: number): 'negated'
   return undefined;
 }
 
+/**
+ * The first match of the global pattern `re` in `text` that is asserted of the patient (notAsserted is undefined), as
+ * `[...text.matchAll(re)].find(...)` would find it without building a RegExp per call.
+ */
+export function firstAsserted(text: string, re: RegExp): RegExpExecArray | undefined {
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    if (!notAsserted(text, m.index, m.index + m[0].length)) return m;
+    if (m[0] === '') re.lastIndex++;
+  }
+  return undefined;
+}
+
 /** A trigger before `start` whose scope reaches `start` (no terminator between, within SCOPE_WORDS words). */
 function inScopeOf(text: string, start: number, triggers: RegExp, pseudo?: RegExp, startsBefore = start): boolean {
   const from = Math.max(0, start - 200);
