@@ -126,11 +126,13 @@ export function sentencesOf(report: ReportText): Sentence[] {
   let previous = '';
   for (const line of lines) {
     const blank = line.text.trim() === '';
-    // Table rows are short; a long line is prose (and bounded regular-expression work on hostile input).
-    const tabular = line.text.length <= 600 && TABLE_ROW.test(line.text);
-    const startsBlock = (STARTS_BLOCK.test(line.text) && !wrappedNumber(previous, line.text)) || LABEL_ROW.test(line.text) || TITLE.test(previous);
+    // Table rows are short; a long line is prose (and bounded regular-expression work on hostile input). A blank line
+    // ends the block whatever it holds.
+    const tabular = !blank && line.text.length <= 600 && TABLE_ROW.test(line.text);
+    const before = previous;
     previous = line.text;
-    if (blank || tabular || startsBlock || !open) {
+    // Whether a line starts a new block is asked only when it would otherwise continue an open one.
+    if (blank || tabular || !open || (STARTS_BLOCK.test(line.text) && !wrappedNumber(before, line.text)) || LABEL_ROW.test(line.text) || TITLE.test(before)) {
       if (open) blocks.push(open);
       open = blank ? undefined : { start: line.start, end: line.end };
       if (open && tabular) {
