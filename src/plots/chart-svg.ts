@@ -256,13 +256,16 @@ export function renderChartSvg(chart: Chart, options: RenderOptions = {}): strin
   return chart.kind === 'columns' ? columns(chart, id, heading) : bars(chart, id, heading);
 }
 
-/** Every calendar month YYYY-MM from the month of `from` to the month of `to`, both YYYY-MM-DD (a true time axis). */
+/**
+ * Every calendar month YYYY-MM from the month of `from` to the month of `to` (YYYY-MM-DD or YYYY-MM), gaps included:
+ * a time axis spaces months by time, not by data. Bounded at 1,200 months (a longer span is no chart's period).
+ */
 export function monthsBetween(from: string, to: string): string[] {
   const months: string[] = [];
   let year = Number(from.slice(0, 4));
   let month = Number(from.slice(5, 7));
   const end = to.slice(0, 7);
-  for (;;) {
+  while (months.length < 1200) {
     const key = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}`;
     if (key > end) break;
     months.push(key);

@@ -214,24 +214,6 @@ export function barChart(spec: BarChartSpec): HTMLElement {
   return figure(spec.title, svg, spec.legend ? legendOf(spec.legend) : null, table);
 }
 
-/** Every month from the first to the last (YYYY-MM), gaps included: a time axis spaces months by time, not by data. */
-export function monthsBetween(first: string, last: string): string[] {
-  const months: string[] = [];
-  let year = Number(first.slice(0, 4));
-  let month = Number(first.slice(5, 7));
-  const end = Number(last.slice(0, 4)) * 12 + Number(last.slice(5, 7));
-  // Bounded: a range of more than 100 years is not a dashboard period.
-  while (year * 12 + month <= end && months.length < 1200) {
-    months.push(`${year}-${String(month).padStart(2, '0')}`);
-    month += 1;
-    if (month > 12) {
-      month = 1;
-      year += 1;
-    }
-  }
-  return months;
-}
-
 const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** "Feb 2026" for 2026-02. */

@@ -5,12 +5,13 @@
  */
 import { RULES } from '../../rules/catalogue.js';
 import { getJson, query } from './api.js';
-import { barChart, columnChart, monthName, monthRange, monthsBetween } from './charts.js';
+import { monthsBetween } from '../../plots/chart-svg.js';
+import { barChart, columnChart, monthName, monthRange } from './charts.js';
 import { denialPanel } from './dashboard-denials.js';
 import { h, replaceChildren } from './dom.js';
 import { loadKnowledge } from './knowledge.js';
 import type { Stats } from './types.js';
-import { errorList, field, pageHeading, type ViewContext } from './ui.js';
+import { dateRangeForm, errorList, pageHeading, type ViewContext } from './ui.js';
 
 /** The dashboard's date range, as the worklist filters by it. */
 interface Range {
@@ -80,22 +81,7 @@ function denialRiskCard(risk: Stats['denialRisk'], range: Range): HTMLElement {
 /** Draws the dashboard for the date range in the route's query. */
 export async function renderDashboard(ctx: ViewContext): Promise<void> {
   const range = { from: ctx.query.get('from') ?? '', to: ctx.query.get('to') ?? '' };
-  const from = h('input', { type: 'date', name: 'from', value: range.from });
-  const to = h('input', { type: 'date', name: 'to', value: range.to });
-  const form = h(
-    'form',
-    {
-      class: 'filters',
-      'aria-label': 'Date range',
-      onsubmit: (event: Event) => {
-        event.preventDefault();
-        location.hash = `#/dashboard${query({ from: from.value, to: to.value })}`;
-      },
-    },
-    field('Date of service from', from),
-    field('to', to),
-    h('div', { class: 'filter-actions' }, h('button', { type: 'submit', class: 'button-primary' }, 'Apply'), h('a', { href: '#/dashboard', class: 'button-link' }, 'All dates')),
-  );
+  const form = dateRangeForm('#/dashboard', range);
   const plots = h('div', { class: 'dashboard-grid', 'aria-busy': 'true' }, h('p', { class: 'muted' }, 'Loading figures…'));
   replaceChildren(ctx.main, pageHeading('Dashboard'), form, plots, denialPanel(range, ctx.signal));
 

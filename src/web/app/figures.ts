@@ -7,7 +7,7 @@
 import { renderChartSvg, type Chart } from '../../plots/chart-svg.js';
 import { getJson, query } from './api.js';
 import { h, replaceChildren } from './dom.js';
-import { errorList, field, pageHeading, type ViewContext } from './ui.js';
+import { dateRangeForm, errorList, pageHeading, type ViewContext } from './ui.js';
 
 /** A figure as GET /v1/figures/:figure gives it. */
 export interface FigureData {
@@ -46,22 +46,7 @@ export function figureCard(data: FigureData): HTMLElement {
 /** Draws the four figures for the date range in the route's query. */
 export async function renderFigures(ctx: ViewContext): Promise<void> {
   const range = { from: ctx.query.get('from') ?? '', to: ctx.query.get('to') ?? '' };
-  const from = h('input', { type: 'date', name: 'from', value: range.from });
-  const to = h('input', { type: 'date', name: 'to', value: range.to });
-  const form = h(
-    'form',
-    {
-      class: 'filters',
-      'aria-label': 'Date range',
-      onsubmit: (event: Event) => {
-        event.preventDefault();
-        location.hash = `#/figures${query({ from: from.value, to: to.value })}`;
-      },
-    },
-    field('Date of service from', from),
-    field('to', to),
-    h('div', { class: 'filter-actions' }, h('button', { type: 'submit', class: 'button-primary' }, 'Apply'), h('a', { href: '#/figures', class: 'button-link' }, 'All dates')),
-  );
+  const form = dateRangeForm('#/figures', range);
   const body = h('div', { class: 'figures', 'aria-busy': 'true' }, h('p', { class: 'muted' }, 'Loading figures…'));
   replaceChildren(ctx.main, pageHeading('Figures'), form, body);
   try {

@@ -2,7 +2,7 @@
  * What every view shares: the status area (aria-live, so screen readers hear outcomes), error display with the
  * server's findings, and the context a view is rendered with.
  */
-import { ApiError } from './api.js';
+import { ApiError, query } from './api.js';
 import { h, replaceChildren } from './dom.js';
 import type { Source } from './types.js';
 
@@ -84,6 +84,26 @@ export function field(label: string, control: HTMLElement, hint?: string): HTMLE
   const hintId = hint ? `${id}-hint` : undefined;
   if (hintId) control.setAttribute('aria-describedby', hintId);
   return h('div', { class: 'field' }, h('label', { for: id }, label), control, hint ? h('small', { id: hintId, class: 'hint' }, hint) : null);
+}
+
+/** The date-of-service range form of a page (the dashboard, the figures): Apply goes to `route` with the range in its query. */
+export function dateRangeForm(route: string, range: { from: string; to: string }): HTMLFormElement {
+  const from = h('input', { type: 'date', name: 'from', value: range.from });
+  const to = h('input', { type: 'date', name: 'to', value: range.to });
+  return h(
+    'form',
+    {
+      class: 'filters',
+      'aria-label': 'Date range',
+      onsubmit: (event: Event) => {
+        event.preventDefault();
+        location.hash = `${route}${query({ from: from.value, to: to.value })}`;
+      },
+    },
+    field('Date of service from', from),
+    field('to', to),
+    h('div', { class: 'filter-actions' }, h('button', { type: 'submit', class: 'button-primary' }, 'Apply'), h('a', { href: route, class: 'button-link' }, 'All dates')),
+  );
 }
 
 /** A source URL as a link target: only web links, since a source URL is data and javascript: or data: must never become clickable. */
