@@ -99,7 +99,10 @@ export async function run(io: CliIo, file: string | undefined, options: CheckOpt
       // Results are written in input order: the oldest batch is awaited first, with up to pool.depth in flight.
       const inFlight: Promise<BatchOutcome>[] = [];
       for await (const items of batches) {
-        inFlight.push(pool.check(items));
+        const checked = pool.check(items);
+        // A failed worker rejects every batch it holds: the first one awaited reports it, the others are not left unhandled.
+        checked.catch(() => undefined);
+        inFlight.push(checked);
         if (inFlight.length >= pool.depth) await take(await (inFlight.shift() as Promise<BatchOutcome>));
       }
       for (const next of inFlight) await take(await next);
