@@ -141,14 +141,8 @@ function chunks<T>(values: readonly T[]): T[][] {
 }
 
 /** The claims exported for the filters, each with its latest 835 payment when one came back. */
-interface ExportedRow {
+interface ExportedRow extends Pick<AdjudicatedLine, 'encounterId' | 'externalId' | 'claimId' | 'payer' | 'dateOfService' | 'version'> {
   id: string;
-  encounterId: string;
-  externalId: string | null;
-  claimId: string;
-  payer: string;
-  dateOfService: string;
-  version: number;
   totalCents: number;
   exportedAt: string;
 }
@@ -294,15 +288,20 @@ async function adjudicatedLines(store: OrganizationStore, codes: RemittanceCodes
   return { lines, claims: [...answered, ...awaiting], payments };
 }
 
-/** The denied lines of the latest payments, newest import first, each with its resubmission path. */
-export async function denialWorklist(store: OrganizationStore, codes: RemittanceCodes, filters: DenialFilters & { limit?: number; offset?: number } = {}): Promise<{ total: number; lines: DeniedLine[] }> {
+/** The denied lines of the latest payments, newest import first (without resubmission paths: the figures count them). */
+export async function deniedLines(store: OrganizationStore, codes: RemittanceCodes, filters: DenialFilters = {}): Promise<AdjudicatedLine[]> {
   return withStoreErrors(async () => {
     const { lines } = await adjudicatedLines(store, codes, filters);
-    const denied = lines.filter((l) => l.denied).sort((a, b) => (a.importedAt < b.importedAt ? 1 : a.importedAt > b.importedAt ? -1 : 0));
-    const offset = filters.offset ?? 0;
-    const page = denied.slice(offset, offset + (filters.limit ?? 50));
-    return { total: denied.length, lines: page.map((l) => ({ ...l, suggestion: suggestResubmission(codes, l.adjustments, l.remarks, l.findings) })) };
+    return lines.filter((l) => l.denied).sort((a, b) => (a.importedAt < b.importedAt ? 1 : a.importedAt > b.importedAt ? -1 : 0));
   });
+}
+
+/** The denied lines of the latest payments, newest import first, each with its resubmission path. */
+export async function denialWorklist(store: OrganizationStore, codes: RemittanceCodes, filters: DenialFilters & { limit?: number; offset?: number } = {}): Promise<{ total: number; lines: DeniedLine[] }> {
+  const denied = await deniedLines(store, codes, filters);
+  const offset = filters.offset ?? 0;
+  const page = denied.slice(offset, offset + (filters.limit ?? 50));
+  return { total: denied.length, lines: page.map((l) => ({ ...l, suggestion: suggestResubmission(codes, l.adjustments, l.remarks, l.findings) })) };
 }
 
 /** Empty counts. */

@@ -10,7 +10,7 @@
 import { isCalendarDate } from '../contract/dates.js';
 import type { RemittanceCodes } from '../knowledge/remittance-codes.js';
 import { isDenialAdjustment } from './denial-analysis.js';
-import { denialSummary, denialWorklist, type DenialFilters } from './denials.js';
+import { deniedLines, denialSummary, type DenialFilters } from './denials.js';
 import { withStoreErrors } from './errors.js';
 import { SUPPRESSED, suppressCells, type Cell, type Tally } from './deidentify.js';
 import type { OrganizationStore } from './organization.js';
@@ -74,7 +74,7 @@ const cellNumber = (cell: Cell): number | null => (cell === SUPPRESSED ? null : 
 
 /** Denied lines per month of service by their first denying CARC, every month of the range shown. */
 async function denialsByReason(store: OrganizationStore, sources: FigureSources, range: FigureRange): Promise<Figure> {
-  const { lines } = await denialWorklist(store, sources.codes, { ...filtersOf(range), limit: Number.MAX_SAFE_INTEGER });
+  const lines = await deniedLines(store, sources.codes, filtersOf(range));
   const reasonOf = (line: (typeof lines)[number]) => {
     const first = line.adjustments.find(isDenialAdjustment);
     return first === undefined ? NO_CARC : `${first.group}-${first.code}${first.description ? ` ${first.description}` : ''}`;
