@@ -9,14 +9,35 @@
 // 127.0.0.1:5432, database test, or DXACODE_TEST_PG_URL). Not run by CI: it takes a minute and its numbers depend on
 // the machine.
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 
-const { fetch, clearTimeout } = globalThis;
+const { clearTimeout } = globalThis;
+
+/**
+ * The load generator's client: node:http on keep-alive sockets, one per request in flight. The global fetch (undici
+ * behind the WHATWG streams) cost about 3 ms of CPU per request here, a fifth of the machine's work per stored check,
+ * which the server processes being measured then do not get.
+ */
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+function postJson(url, headers, body) {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (response) => {
+      const chunks = [];
+      response.on('data', (chunk) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PG_URL = process.env.DXACODE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -36,8 +57,40 @@ const { loadKnowledge } = await import('../dist/io/knowledge-files.js');
 const example = JSON.parse(readFileSync(new URL('../examples/encounter-axial-vfa.json', import.meta.url), 'utf8'));
 const encounter = (id, n) => ({ ...example, id, patient: { sex: 'female', birthDate: `19${40 + (n % 30)}-0${(n % 9) + 1}-1${n % 10}`, mrn: `mrn-${id}` } });
 
+const TICKS_PER_SECOND = 100; // USER_HZ of /proc/<pid>/stat on Linux
+
+/** CPU seconds (user + system) of one process from /proc, with those of its reaped children when asked; 0 when gone. */
+function processCpu(pid, withChildren = false) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is field 3 (state)
+    const ticks = Number(fields[11]) + Number(fields[12]) + (withChildren ? Number(fields[13]) + Number(fields[14]) : 0);
+    return ticks / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of PostgreSQL on this machine: every live postgres process, plus the backends its postmaster reaped. */
+function postgresCpu() {
+  let seconds = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let comm;
+    try {
+      comm = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    if (comm !== 'postgres') continue;
+    const isPostmaster = readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('-D');
+    seconds += processCpu(entry, isPostmaster);
+  }
+  return seconds;
+}
+
 async function startServer(env) {
-  const child = spawn(process.execPath, ['bin/dxacode.js', 'serve'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(process.env.SCALE_OUT_NODE_OPTIONS ?? '').split(' ').filter(Boolean), 'bin/dxacode.js', 'serve'], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the server did not start:\n${output}`)), 30_000);
@@ -53,7 +106,7 @@ async function startServer(env) {
     child.stderr.on('data', look);
     child.on('exit', () => reject(new Error(`the server exited:\n${output}`)));
   });
-  return { url, stop: async () => (child.kill('SIGTERM'), await once(child, 'exit')) };
+  return { url, cpu: () => processCpu(child.pid), stop: async () => (child.kill('SIGTERM'), await once(child, 'exit')) };
 }
 
 /** One run: `processes` servers, INFLIGHT clients each writing to its own organisation for SECONDS. */
@@ -66,17 +119,17 @@ async function run(processes, round, schema) {
   for (const org of orgs) tokens.push((await store.forOrganization(org).tokens.create('coder', 'bench')).token);
   const answers = [];
   const post = async (client, n, id = `c${client}-${n}`) => {
-    const response = await fetch(`${servers[client % processes].url}/v1/encounters`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${tokens[client]}`, 'content-type': 'application/json' },
-      body: JSON.stringify(encounter(id, n)),
-    });
-    const body = await response.json();
-    if (response.status !== 201) throw new Error(`status ${response.status}: ${JSON.stringify(body)}`);
+    const { status, body } = await postJson(
+      `${servers[client % processes].url}/v1/encounters`,
+      { authorization: `Bearer ${tokens[client]}`, 'content-type': 'application/json' },
+      JSON.stringify(encounter(id, n)),
+    );
+    if (status !== 201) throw new Error(`status ${status}: ${JSON.stringify(body)}`);
     return body;
   };
   // Warm-up: every client once (JIT, pools, first writes of each organisation).
   await Promise.all(orgs.map((_, c) => post(c, c, `c${c}-warm`)));
+  const cpuAtStart = { servers: servers.reduce((sum, s) => sum + s.cpu(), 0), postgres: postgresCpu(), load: process.cpuUsage() };
   const started = performance.now();
   const until = started + SECONDS * 1000;
   await Promise.all(
@@ -85,6 +138,14 @@ async function run(processes, round, schema) {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const load = process.cpuUsage(cpuAtStart.load);
+  // CPU seconds spent in the measured window by each part; the machine has availableParallelism() × seconds to give.
+  const cpu = {
+    servers: servers.reduce((sum, s) => sum + s.cpu(), 0) - cpuAtStart.servers,
+    postgres: postgresCpu() - cpuAtStart.postgres,
+    load: (load.user + load.system) / 1e6,
+    capacity: availableParallelism() * seconds,
+  };
   await Promise.all(servers.map((s) => s.stop()));
 
   // Nothing lost or duplicated: every answer is a stored version of its organisation, each once, with one audit record.
@@ -108,7 +169,7 @@ async function run(processes, round, schema) {
     ...(checked.length !== rows.length || new Set(checked.map((c) => c.object_ids)).size !== rows.length ? [`${checked.length} 'checked' audit records for ${rows.length} versions`] : []),
     ...(!verified.ok ? [`audit chain broken: ${verified.problem}`] : []),
   ];
-  return { processes, items: answers.length, seconds, perSecond: answers.length / seconds, problems };
+  return { processes, items: answers.length, seconds, perSecond: answers.length / seconds, cpu, problems };
 }
 
 /** The database cost of one stored check, measured on this process's own connection pool. */
@@ -168,6 +229,12 @@ try {
     const result = await run(processes, round, schema);
     results.push(result);
     console.log(`round ${round + 1}, ${processes} process(es): ${result.items} stored checks in ${result.seconds.toFixed(1)} s = ${result.perSecond.toFixed(0)}/s${result.problems.length > 0 ? `; PROBLEMS: ${result.problems.join('; ')}` : '; nothing lost or duplicated, audit chain verified'}`);
+    const { cpu } = result;
+    const perCheck = (s) => ((s * 1000) / result.items).toFixed(2);
+    console.log(
+      `  CPU per stored check: server process(es) ${perCheck(cpu.servers)} ms, PostgreSQL ${perCheck(cpu.postgres)} ms, load generator ${perCheck(cpu.load)} ms; ` +
+        `the machine was ${((100 * (cpu.servers + cpu.postgres + cpu.load)) / cpu.capacity).toFixed(0)} % busy with these (${availableParallelism()} cores)`,
+    );
   }
   const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
   const rate = (processes) => median(results.filter((r) => r.processes === processes).map((r) => r.perSecond));
