@@ -59,7 +59,8 @@ export function parseJobs(text: string | undefined): { ok: true; jobs: number } 
   return { ok: true, jobs };
 }
 
-const WORKER_FILE = new URL('./check-worker.js', import.meta.url);
+// Found from dist/cli/ and from the check bundle (dist/check-bundle/, one folder below dist/ too: start.ts).
+const WORKER_FILE = new URL('../cli/check-worker.js', import.meta.url);
 
 /** True when worker threads can run here: the modules are the built .js files, not TypeScript sources. */
 export function poolAvailable(): boolean {
