@@ -15,6 +15,12 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHECK_BUNDLE_DIR, CHECK_BUNDLE_FORMAT, CHECK_BUNDLE_MANIFEST, type BundleFile, type CheckBundleManifest } from './start.js';
 
+/**
+ * The modules check.ts imports with import() on every run (knowledgeOrReport in shared.ts): bundled with its static
+ * imports into one chunk. A module missing here only costs a file of its own.
+ */
+const EVERY_RUN = ['../io/knowledge-snapshot.js', '../knowledge/errors.js', '../io/office-config.js', '../knowledge/office.js'];
+
 /** Writes the bundle and its manifest into `dir` (replacing what was there); returns the manifest written. */
 export async function writeCheckBundle(dir = CHECK_BUNDLE_DIR): Promise<CheckBundleManifest> {
   const { rolldown } = await import('rolldown');
@@ -22,16 +28,47 @@ export async function writeCheckBundle(dir = CHECK_BUNDLE_DIR): Promise<CheckBun
   const root = fileURLToPath(new URL('../', import.meta.url));
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  // What every check loads: check.ts's static imports and the modules it imports on every run, with theirs.
+  const hot = new Set<string>();
   const bundle = await rolldown({
     input: { check: entry },
     platform: 'node',
     // Only dist/'s own modules are bundled: a package or a Node module is imported from where it is, as dist/ does.
     external: (id) => !id.startsWith('.') && !id.startsWith('/'),
     logLevel: 'warn',
+    // A module that shared.ts imports with import() but another bundled module imports statically is bundled: as intended.
+    onLog: (level, log, report) => {
+      if (log.code !== 'INEFFECTIVE_DYNAMIC_IMPORT') report(level, log);
+    },
+    plugins: [
+      {
+        name: 'dxacode-check-path',
+        buildEnd() {
+          const visit = (id: string) => {
+            if (hot.has(id)) return;
+            const info = this.getModuleInfo(id);
+            if (!info || !id.startsWith('/')) return;
+            hot.add(id);
+            for (const imported of info.importedIds) visit(imported);
+          };
+          for (const root of [entry, ...EVERY_RUN.map((module) => fileURLToPath(new URL(module, import.meta.url)))]) {
+            if (!this.getModuleInfo(root)) throw new Error(`the check bundle has no module ${root}: update EVERY_RUN`);
+            visit(root);
+          }
+        },
+      },
+    ],
   });
   let output;
   try {
-    output = await bundle.write({ dir, format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' });
+    output = await bundle.write({
+      dir,
+      format: 'esm',
+      entryFileNames: '[name].js',
+      chunkFileNames: '[name]-[hash].js',
+      // One file for what every check loads; the rest in chunks loaded only when needed.
+      codeSplitting: { groups: [{ name: 'check-path', test: (id: string) => hot.has(id) }] },
+    });
   } finally {
     await bundle.close();
   }

@@ -4,7 +4,11 @@
  * NDJSON is streamed line by line; a whole JSON document is read into memory up to a bound. Syntax errors carry line
  * and column.
  */
-import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { createRequire } from 'node:module';
+import type { ParseError } from 'jsonc-parser';
+
+/** jsonc-parser, loaded on the first syntax error to locate it (valid input never needs it: a check starts faster). */
+let jsonc: typeof import('jsonc-parser') | undefined;
 
 /** Bounds that keep hostile input from exhausting memory. */
 export const READ_LIMITS = {
@@ -54,6 +58,8 @@ export function parseJsonText(text: string, firstLine = 1): { ok: true; value: u
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
+    jsonc ??= createRequire(import.meta.url)('jsonc-parser') as typeof import('jsonc-parser');
+    const { parse: parseJsonc, printParseErrorCode } = jsonc;
     const errors: ParseError[] = [];
     parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
     const first = errors[0];
