@@ -53,6 +53,15 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
   return { line, column: offset - lineStart + 1 };
 }
 
+/** The value of JSON text, or undefined when it is not JSON (for a probe: no message, so jsonc-parser stays unloaded). */
+function parsesAsJson(text: string): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Parses JSON text; on a syntax error returns a message with line and column (relative to `firstLine`). */
 export function parseJsonText(text: string, firstLine = 1): { ok: true; value: unknown } | { ok: false; message: string } {
   try {
@@ -152,8 +161,9 @@ export async function readEncounters(stream: AsyncIterable<Buffer | string>): Pr
 
   const firstText = first.text;
   if (firstText !== undefined && firstText.trimStart().startsWith('{')) {
-    const attempt = parseJsonText(firstText);
-    if (attempt.ok) {
+    // Only a probe: a first line that is not JSON on its own (a pretty-printed object's `{`) needs no message.
+    const attempt = parsesAsJson(firstText);
+    if (attempt) {
       return { shape: 'ndjson', total: undefined, batches: ndjsonBatches({ kind: 'value', index: 0, line: first.number, value: attempt.value }, rest, chunks) };
     }
   }
