@@ -122,6 +122,8 @@ describe('the check bundle', () => {
       const { atime, mtimeMs } = statSync(entry);
       utimesSync(entry, atime, new Date(mtimeMs + 5000));
     }],
+    ['a manifest entry that is not [path, size, mtime]', (dir) => editManifest(dir, (m) => void m.files.push(null as unknown as StartModule.BundleFile))],
+    ['a manifest path below a file', (dir) => editManifest(dir, (m) => void m.files.push(['cli/check.js/inner.js', 10, 0]))],
     ['a manifest of another layout', (dir) => editManifest(dir, (m) => void (m.format += 1))],
     ['a manifest that is not JSON', (dir) => writeFileSync(join(dir, CHECK_BUNDLE_MANIFEST), '{')],
     ['no manifest', (dir) => rmSync(join(dir, CHECK_BUNDLE_MANIFEST))],

@@ -80,9 +80,14 @@ export function currentCheckBundle(dir = CHECK_BUNDLE_DIR): string | undefined {
   }
   if (manifest?.format !== CHECK_BUNDLE_FORMAT || typeof manifest.entry !== 'string' || typeof manifest.root !== 'string' || !Array.isArray(manifest.files)) return undefined;
   const root = `${dir}${manifest.root}`;
-  for (const [path, size, mtimeMs] of manifest.files) {
-    const stat = statSync(`${root}${path}`, { throwIfNoEntry: false });
-    if (stat === undefined || !stat.isFile() || stat.size !== size || stat.mtimeMs !== mtimeMs) return undefined;
+  try {
+    for (const [path, size, mtimeMs] of manifest.files) {
+      const stat = statSync(`${root}${path}`, { throwIfNoEntry: false });
+      if (stat === undefined || !stat.isFile() || stat.size !== size || stat.mtimeMs !== mtimeMs) return undefined;
+    }
+  } catch {
+    // A manifest entry that is not [path, size, mtime], or a path that cannot be looked at (not a folder, no access).
+    return undefined;
   }
   return `${dir}${manifest.entry}`;
 }
@@ -90,7 +95,13 @@ export function currentCheckBundle(dir = CHECK_BUNDLE_DIR): string | undefined {
 /** check.ts's `run`: from the bundle when it is current, else from dist/ (or src/ in the tests). */
 async function loadCheck(bundleDir: string): Promise<typeof import('./check.js').run> {
   const entry = currentCheckBundle(bundleDir);
-  if (entry !== undefined) return ((await import(pathToFileURL(entry).href)) as typeof import('./check.js')).run;
+  if (entry !== undefined) {
+    try {
+      return ((await import(pathToFileURL(entry).href)) as typeof import('./check.js')).run;
+    } catch {
+      // A current bundle that does not load (unreadable, or a file the manifest names cannot be linked): dist/ serves.
+    }
+  }
   return (await import('./check.js')).run;
 }
 
