@@ -80,7 +80,15 @@ export function measureSingleEncounter(root, file, runs = 10) {
     crashed: failure !== null,
     failure: failure && `exit ${failure.status} signal ${failure.signal} ${failure.error?.message ?? ''} ${failure.stderr.slice(0, 2000)}`,
     ...startUp(once, runs),
+    // Whether the run measured the build-time bundle of check (src/cli/start.ts) or, stale or missing, dist/'s modules.
+    checkBundle: checkBundleCurrent(root),
   };
+}
+
+/** True when dist/check-bundle/ is current, so that `dxacode check` runs from it (a child process tells, as the CLI would). */
+function checkBundleCurrent(root) {
+  const probe = "import('./dist/cli/start.js').then((m) => process.stdout.write(String(m.currentCheckBundle() !== undefined)))";
+  return spawnSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: root, encoding: 'utf8' }).stdout === 'true';
 }
 
 /**

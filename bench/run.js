@@ -316,7 +316,7 @@ if (single.crashed) {
   console.error(`single encounter: ${single.failure}`);
 }
 console.log(
-  `single encounter (dxacode check ${SINGLE_ENCOUNTER} --format json, wall): median ${single.medianMs.toFixed(0)} ms of ${single.runs} runs (min ${single.minMs.toFixed(0)}, max ${single.maxMs.toFixed(0)}; goal <= ${GOALS.singleEncounterMs} ms); bare node -e 0: ${single.bareNodeMs.toFixed(0)} ms` +
+  `single encounter (dxacode check ${SINGLE_ENCOUNTER} --format json, wall, ${single.checkBundle ? 'from the check bundle' : 'check bundle stale or missing: dist/ modules'}): median ${single.medianMs.toFixed(0)} ms of ${single.runs} runs (min ${single.minMs.toFixed(0)}, max ${single.maxMs.toFixed(0)}; goal <= ${GOALS.singleEncounterMs} ms); bare node -e 0: ${single.bareNodeMs.toFixed(0)} ms` +
     (single.withoutExtraCaCerts
       ? `; without this machine's NODE_EXTRA_CA_CERTS (parsed by every node process at start): ${single.withoutExtraCaCerts.medianMs.toFixed(0)} ms, bare node ${single.withoutExtraCaCerts.bareNodeMs.toFixed(0)} ms`
       : '') +

@@ -291,6 +291,12 @@ describe('dxacode: one module per command, imported when the command runs', () =
     expect([...graph.files].map(src).sort()).toEqual(['cli/exit.ts', 'cli/main.ts', 'cli/package-info.ts']);
   });
 
+  it('start.ts, which bin/dxacode.js runs first, loads neither commander nor a command', () => {
+    const graph = staticGraph('start.ts');
+    expect([...graph.packages]).toEqual([]);
+    expect([...graph.files].map(src).sort()).toEqual(['cli/exit.ts', 'cli/start.ts']);
+  });
+
   it('check loads neither the server, the store nor the interchange formats', () => {
     const graph = staticGraph('check.ts');
     expect([...graph.files].map(src)).toEqual(expect.arrayContaining(['cli/batch.ts', 'engine/check.ts', 'engine/encounter-shape.ts', 'io/encounter-validator.ts']));

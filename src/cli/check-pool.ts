@@ -6,7 +6,7 @@
  * and only when every worker loaded the same knowledge as the main thread; otherwise the caller checks in its thread.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { InputItem, InputShape } from '../io/input.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import type { Printing, VerdictCounts } from './check-batch.js';
@@ -59,7 +59,8 @@ export function parseJobs(text: string | undefined): { ok: true; jobs: number } 
   return { ok: true, jobs };
 }
 
-const WORKER_FILE = new URL('./check-worker.js', import.meta.url);
+// Found from dist/cli/ and from the check bundle (dist/check-bundle/, one folder below dist/ too: start.ts).
+const WORKER_FILE = new URL('../cli/check-worker.js', import.meta.url);
 
 /** True when worker threads can run here: the modules are the built .js files, not TypeScript sources. */
 export function poolAvailable(): boolean {
@@ -98,6 +99,8 @@ export class CheckPool {
    * in its own thread, with the one knowledge it loaded.
    */
   static async start(jobs: number, setup: WorkerSetup, knowledge: Knowledge): Promise<CheckPool | undefined> {
+    // Imported here: a check too small for the pool never loads node:worker_threads.
+    const { Worker } = await import('node:worker_threads');
     const workers = Array.from({ length: jobs }, () => new Worker(WORKER_FILE, { workerData: setup, stdout: false, stderr: false }));
     const ready = await Promise.all(
       workers.map(

@@ -1,5 +1,4 @@
-/** A progress bar on standard error for batches on a terminal (never drawn into pipes). */
-import { performance } from 'node:perf_hooks';
+/** A progress bar on standard error for batches on a terminal (never drawn into pipes). Uses the global `performance` (node:perf_hooks is not imported by a check that draws none). */
 
 const WIDTH = 30;
 const REDRAW_MS = 100;

@@ -1,15 +1,15 @@
 /**
  * The Encounter contract's JSON Schema validator compiled at build time: `npm run build` has ajv generate its
- * standalone code into dist/contract/encounter-validator.cjs, headed by a SHA-256 of the contract modules it was
+ * standalone code into dist/contract/encounter-validator.cjs, headed by a CRC-32 of the contract modules it was
  * generated from. `dxacode check` validates valid input with it and never loads zod nor compiles the schema at run
  * time (zod then runs only to explain input this rejects: engine/validate.ts). A file that is missing or was
  * generated from other contract code is never used.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { crc32 } from 'node:zlib';
 import { ENCOUNTER_AJV_OPTIONS, type EncounterSchemaValidator } from '../engine/encounter-shape.js';
 
 /** Where the build writes the validator: dist/contract/ beside the compiled contract (never under src/). */
@@ -20,25 +20,26 @@ const CONTRACT_MODULES = ['../contract/encounter', '../contract/dates', '../cont
 
 const HEADER = '// dxacode: ajv standalone code of encounter.schema.json; contract digest ';
 
-/** SHA-256 over the contract modules' code and the ajv options (those modules hold them too). */
+/**
+ * CRC-32 over the contract modules' code and the ajv options (those modules hold them too), as 8 hex digits: tells
+ * a validator generated from other code (a mistake, not forgery), without loading node:crypto on every start.
+ */
 export function contractDigest(): string {
-  const hash = createHash('sha256');
-  hash.update(JSON.stringify(ENCOUNTER_AJV_OPTIONS));
+  let crc = crc32(JSON.stringify(ENCOUNTER_AJV_OPTIONS));
   const ext = extname(fileURLToPath(import.meta.url));
   for (const module of CONTRACT_MODULES) {
     const url = new URL(`${module}${ext}`, import.meta.url);
     const code = existsSync(url) ? readFileSync(url) : Buffer.alloc(0);
-    hash.update(`${module}\0${code.byteLength}\0`);
-    hash.update(code);
+    crc = crc32(code, crc32(`${module}\0${code.byteLength}\0`, crc));
   }
-  return hash.digest('hex');
+  return crc.toString(16).padStart(8, '0');
 }
 
 /** The validator generated at build time, or undefined when there is none or it was generated from other contract code. */
 export function loadEncounterValidator(file = ENCOUNTER_VALIDATOR_FILE): EncounterSchemaValidator | undefined {
   let head: string;
   try {
-    head = readFileSync(file, 'latin1').slice(0, HEADER.length + 64);
+    head = readFileSync(file, 'latin1').slice(0, HEADER.length + 8);
   } catch {
     return undefined;
   }

@@ -4,7 +4,11 @@
  * NDJSON is streamed line by line; a whole JSON document is read into memory up to a bound. Syntax errors carry line
  * and column.
  */
-import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { createRequire } from 'node:module';
+import type { ParseError } from 'jsonc-parser';
+
+/** jsonc-parser, loaded on the first syntax error to locate it (valid input never needs it: a check starts faster). */
+let jsonc: typeof import('jsonc-parser') | undefined;
 
 /** Bounds that keep hostile input from exhausting memory. */
 export const READ_LIMITS = {
@@ -49,11 +53,22 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
   return { line, column: offset - lineStart + 1 };
 }
 
+/** The value of JSON text, or undefined when it is not JSON (for a probe: no message, so jsonc-parser stays unloaded). */
+function parsesAsJson(text: string): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Parses JSON text; on a syntax error returns a message with line and column (relative to `firstLine`). */
 export function parseJsonText(text: string, firstLine = 1): { ok: true; value: unknown } | { ok: false; message: string } {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
+    jsonc ??= createRequire(import.meta.url)('jsonc-parser') as typeof import('jsonc-parser');
+    const { parse: parseJsonc, printParseErrorCode } = jsonc;
     const errors: ParseError[] = [];
     parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
     const first = errors[0];
@@ -146,8 +161,9 @@ export async function readEncounters(stream: AsyncIterable<Buffer | string>): Pr
 
   const firstText = first.text;
   if (firstText !== undefined && firstText.trimStart().startsWith('{')) {
-    const attempt = parseJsonText(firstText);
-    if (attempt.ok) {
+    // Only a probe: a first line that is not JSON on its own (a pretty-printed object's `{`) needs no message.
+    const attempt = parsesAsJson(firstText);
+    if (attempt) {
       return { shape: 'ndjson', total: undefined, batches: ndjsonBatches({ kind: 'value', index: 0, line: first.number, value: attempt.value }, rest, chunks) };
     }
   }
