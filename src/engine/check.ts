@@ -124,6 +124,7 @@ export function checkWithFacts(given: Encounter, allKnowledge: Knowledge, option
     morphometry: fields.morphometry ? gradeMorphometry(fields.morphometry, fields.priorMorphometry) : undefined,
     diagnosesFromReport: givenFields.diagnoses === undefined && (facts?.diagnoses.length ?? 0) > 0,
     historyScope: options.historyScope ?? 'all-providers',
+    appliedPairs: undefined,
     // Worked out once for the coverage and frequency families, which otherwise assess each line themselves.
     assessments:
       pack?.program !== 'medicare'
