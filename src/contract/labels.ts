@@ -72,8 +72,17 @@ export function fieldLabel(path: string): string {
     .join(' · ');
 }
 
+/** Phrases already made: the rules ask for the same few fields in every check. Bounded against unusual input. */
+const phrases = new Map<string, string>();
+const MAX_PHRASES = 1_000;
+
 /** A field's label inside a sentence: its first letter in lower case unless it starts an abbreviation (T-score, MRN, NPI). */
 export function fieldPhrase(path: string): string {
-  const label = fieldLabel(path);
-  return /^[A-Z][A-Z-]/.test(label) ? label : label.charAt(0).toLowerCase() + label.slice(1);
+  let phrase = phrases.get(path);
+  if (phrase === undefined) {
+    const label = fieldLabel(path);
+    phrase = /^[A-Z][A-Z-]/.test(label) ? label : label.charAt(0).toLowerCase() + label.slice(1);
+    if (phrases.size < MAX_PHRASES) phrases.set(path, phrase);
+  }
+  return phrase;
 }

@@ -25,7 +25,7 @@ import { gradeMorphometry } from '../morphometry/grade.js';
 import type { ReportFacts } from '../extract/facts.js';
 import { applyReport } from './report.js';
 import { assessMedicareClaim } from '../rules/medicare.js';
-import { normalizeEncounter } from './normalize.js';
+import { normalizeFields, readEncounter } from './normalize.js';
 import { code } from './recommend.js';
 import { FAMILIES, type Family } from '../rules/catalogue.js';
 import type { FamilySelection } from './families.js';
@@ -91,11 +91,14 @@ export function check(given: Encounter, knowledge: Knowledge, options: CheckOpti
 /** check(), also returning the facts read from the encounter's report (for callers that keep them, e.g. the registry). */
 export function checkWithFacts(given: Encounter, allKnowledge: Knowledge, options: CheckOptions = {}): { result: Result; facts: ReportFacts | undefined } {
   // One resolution per check: a version swapped in meanwhile never mixes into this result.
-  const knowledge = allKnowledge.forDate(given.dateOfService);
-  const facts = given.report !== undefined ? extract(given.report) : undefined;
+  // Each field of the encounter read once, into a fixed shape (reading absent fields by name is slow: normalize.ts).
+  const givenFields = readEncounter(given);
+  const knowledge = allKnowledge.forDate(givenFields.dateOfService!);
+  const facts = givenFields.report !== undefined ? extract(givenFields.report) : undefined;
   const applied = facts ? applyReport(given, facts) : undefined;
   const encounter = applied ? applied.encounter : given;
-  const input = normalizeEncounter(encounter, knowledge.office);
+  const fields = applied ? readEncounter(encounter) : givenFields;
+  const input = normalizeFields(fields, knowledge.office);
   const report = new Report();
   const packLookup = knowledge.packs.on(input.payer, input.dateOfService);
   const pack = packLookup.found === 'pack' ? packLookup.pack.pack : undefined;
@@ -118,9 +121,10 @@ export function checkWithFacts(given: Encounter, allKnowledge: Knowledge, option
     leftOff: coded.leftOff,
     labels: [],
     facts,
-    morphometry: encounter.morphometry ? gradeMorphometry(encounter.morphometry, encounter.priorMorphometry) : undefined,
-    diagnosesFromReport: given.diagnoses === undefined && (facts?.diagnoses.length ?? 0) > 0,
+    morphometry: fields.morphometry ? gradeMorphometry(fields.morphometry, fields.priorMorphometry) : undefined,
+    diagnosesFromReport: givenFields.diagnoses === undefined && (facts?.diagnoses.length ?? 0) > 0,
     historyScope: options.historyScope ?? 'all-providers',
+    appliedPairs: undefined,
     // Worked out once for the coverage and frequency families, which otherwise assess each line themselves.
     assessments:
       pack?.program !== 'medicare'
@@ -148,7 +152,7 @@ export function checkWithFacts(given: Encounter, allKnowledge: Knowledge, option
   const unchecked = distinctUnchecked(report.unchecked);
   // In the contract's key order, id first when given (as the serialiser and JSON.stringify write it).
   const result: Result =
-    given.id === undefined ? { verdict, recommended, findings, checked, unchecked } : { id: given.id, verdict, recommended, findings, checked, unchecked };
+    givenFields.id === undefined ? { verdict, recommended, findings, checked, unchecked } : { id: givenFields.id, verdict, recommended, findings, checked, unchecked };
   if (applied) result.fromReport = applied.fromReport;
   if (ctx.morphometry) result.morphometry = ctx.morphometry;
   return { result, facts };

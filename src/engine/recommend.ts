@@ -47,9 +47,10 @@ export function recommendDiagnoses(input: CheckInput, knowledge: Knowledge): str
   }
   for (const rule of conventions.sequencing) {
     const at = diagnoses.indexOf(rule.code);
+    if (at < 0) continue;
     const after = diagnoses.map((d, i) => (d.startsWith(rule.after) ? i : -1)).filter((i) => i >= 0);
     const lastAfter = after.length ? Math.max(...after) : -1;
-    if (at >= 0 && lastAfter > at) {
+    if (lastAfter > at) {
       diagnoses.splice(at, 1);
       diagnoses.splice(lastAfter, 0, rule.code);
     }
@@ -59,7 +60,8 @@ export function recommendDiagnoses(input: CheckInput, knowledge: Knowledge): str
 
 /** Ranks diagnoses for a line's pointers: those that establish coverage first, then the rest in claim order. */
 function pointersFor(diagnoses: string[], knowledge: Knowledge, pack: PayerPack | undefined, date: string): string[] {
-  if (pack?.program !== 'medicare') return diagnoses.slice(0, MAX_LINE_POINTERS);
+  // With no more diagnoses than pointers, every one is kept in claim order whatever its rank.
+  if (pack?.program !== 'medicare' || diagnoses.length <= MAX_LINE_POINTERS) return diagnoses.slice(0, MAX_LINE_POINTERS);
   const index = knowledge.medicareIndex;
   const rank = (dx: string): number => {
     if (index.covered.has(dx)) return 0;
@@ -132,12 +134,14 @@ function settlePairEdits(input: CheckInput, knowledge: Knowledge, lines: Line[],
 export function code(input: CheckInput, knowledge: Knowledge, pack: PayerPack | undefined, report?: Report): CodedClaim {
   const selected = selectDensitometryCodes(input, knowledge, report);
   const diagnoses = recommendDiagnoses(input, knowledge);
+  // Every line points to the same diagnoses; each gets its own copy, since the lines are the caller's to change.
+  const pointers = selected.length > 0 ? pointersFor(diagnoses, knowledge, pack, input.dateOfService) : [];
   const lines: Line[] = selected.map(({ code: selectedCode, interpreted }) => {
     const modifiers: string[] = [];
     const component = billedComponent(input.component, interpreted);
     const componentMod = componentModifier(component);
     if (componentMod && pcTcOf(knowledge, selectedCode, input.dateOfService)?.split !== false) modifiers.push(componentMod);
-    return { code: selectedCode, modifiers, units: 1, diagnoses: pointersFor(diagnoses, knowledge, pack, input.dateOfService) };
+    return { code: selectedCode, modifiers, units: 1, diagnoses: pointers.slice() };
   });
   const linesFrom = selected.map((s) => s.performed);
   const leftOff = lines.length > 1 ? settlePairEdits(input, knowledge, lines, linesFrom) : [];

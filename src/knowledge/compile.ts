@@ -87,6 +87,8 @@ export interface PairKnowledge {
   rows: PtpRow[];
   /** Rows by `column1|column2`. */
   byPair: Map<string, PtpRow[]>;
+  /** The same rows by column 1, then column 2: the per-check look-up, which builds no key text. */
+  byColumns: Map<string, Map<string, PtpRow[]>>;
   combinations: Combination[];
 }
 

@@ -92,9 +92,14 @@ export function indexKnowledge(tables: KnowledgeTables): Knowledge {
 
   const rows = expandPairs(pairs);
   const byPair = new Map<string, PtpRow[]>();
+  const byColumns = new Map<string, Map<string, PtpRow[]>>();
   for (const row of rows) {
     const key = `${row.column1}|${row.column2}`;
-    byPair.set(key, [...(byPair.get(key) ?? []), row]);
+    const list = [...(byPair.get(key) ?? []), row];
+    byPair.set(key, list);
+    let byColumn2 = byColumns.get(row.column1);
+    if (byColumn2 === undefined) byColumns.set(row.column1, (byColumn2 = new Map()));
+    byColumn2.set(row.column2, list);
   }
 
   const articlesTable = tables.articles;
@@ -130,6 +135,7 @@ export function indexKnowledge(tables: KnowledgeTables): Knowledge {
       partialNote: pairs.partialNote,
       rows,
       byPair,
+      byColumns,
       combinations: pairs.combinations,
     },
     modifiers: {

@@ -11,7 +11,7 @@ import type { PackLookup } from '../knowledge/packs.js';
 import { RULES, type Family, type ParamsOf, type RuleId } from './catalogue.js';
 import type { MedicareLineAssessment } from './medicare.js';
 import type { ReportFacts } from '../extract/facts.js';
-import type { LeftOffLine } from './pairs.js';
+import type { AppliedPair, LeftOffLine } from './pairs.js';
 import { normalizeIcd } from './icd10.js';
 
 /** A claim line with defaults applied: upper-case modifiers, units, dotted diagnoses. */
@@ -96,6 +96,8 @@ export interface RuleContext {
    * caller's own stored ones, in which case a limit that finds no earlier study has not been checked.
    */
   historyScope: 'all-providers' | 'this-organization';
+  /** The pair edits between the lines under check, once a family has asked for them (findAppliedPairs). */
+  appliedPairs?: readonly AppliedPair[] | undefined;
 }
 
 /** Details of one finding besides its rule id and params. */

@@ -8,6 +8,7 @@ import { daysBetween, isWithin } from '../contract/dates.js';
 import type { Source } from '../contract/result.js';
 import type { MedicareBmm } from '../knowledge/schema.js';
 import { Report, diagnosisPath, historyPath, lineDiagnosesPath, lineLabel, linePath, lineRef, modifierPath, noPackReason, type RuleContext } from './context.js';
+import { claimDiagnoses } from './diagnoses.js';
 import {
   assessMedicareLine,
   bmmBenefitEntry,
@@ -449,7 +450,7 @@ export function checkCoverage(ctx: RuleContext, report: Report): void {
   if (bmmLines === 0) return;
   checkSameDayBmm(ctx, report);
 
-  const all = [...new Set([...ctx.input.diagnoses, ...ctx.lines.flatMap((l) => l.diagnoses)])];
+  const all = claimDiagnoses(ctx);
   const categories = qualifiedCategories(ctx.input, ctx.knowledge, all);
   if (categories.length === 0) {
     report.add('medicare.bmm-category-not-shown', {

@@ -111,6 +111,8 @@ function clinicalFact(input: CheckInput, fact: MedicareBmm['categories'][number]
 export function qualifiedCategories(input: CheckInput, knowledge: Knowledge, diagnoses: string[]): CategoryMatch[] {
   const { medicare, medicareIndex } = knowledge;
   const matches: CategoryMatch[] = [];
+  // Each diagnosis's categories, looked up once for all the categories below (when one is asked about).
+  let categoriesOf: MedicareBmm['categories'][] | undefined;
   for (const category of medicare.categories) {
     const sexFits = !category.sex || input.sex === category.sex;
     if (sexFits && clinicalFact(input, category.fact, medicare)) {
@@ -119,7 +121,8 @@ export function qualifiedCategories(input: CheckInput, knowledge: Knowledge, dia
     }
     // A glucocorticoid code whose documented dose or duration falls below the threshold does not show category C.
     if (category.fact === 'glucocorticoid' && glucocorticoidFactsBelowThreshold(input, medicare)) continue;
-    const dx = diagnoses.find((d) => medicareIndex.categoriesOfDiagnosis(d).includes(category));
+    categoriesOf ??= diagnoses.map((d) => medicareIndex.categoriesOfDiagnosis(d));
+    const dx = diagnoses[categoriesOf.findIndex((categories) => categories.includes(category))];
     if (dx) matches.push({ id: category.id, label: category.label, evidence: dx, viaDiagnosis: true, confidence: category.diagnosisMappingConfidence });
   }
   return matches;

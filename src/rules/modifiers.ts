@@ -172,7 +172,9 @@ export function checkModifiers(ctx: RuleContext, report: Report): void {
   const { modifiers } = ctx.knowledge;
   const isMedicare = ctx.pack?.program === 'medicare';
   report.ran('modifiers', `${modifiers.version}; PC/TC indicators ${ctx.knowledge.rvuOn(ctx.input.dateOfService).info.label}`);
-  const bypassable = new Set(findAppliedPairs(ctx).flatMap((p) => [p.column1, p.column2]));
+  // The lines some pair edit involves (one flag per line).
+  const bypassable: boolean[] = ctx.lines.map(() => false);
+  for (const { column1, column2 } of findAppliedPairs(ctx)) bypassable[column1] = bypassable[column2] = true;
 
   ctx.lines.forEach((line, index) => {
     const label = lineLabel(ctx, index);
@@ -213,7 +215,7 @@ export function checkModifiers(ctx: RuleContext, report: Report): void {
           params: { code: line.code, modifier, effective: entry.effective },
         });
       }
-      if (entry.kind === 'distinct-service' && !bypassable.has(index)) {
+      if (entry.kind === 'distinct-service' && !bypassable[index]) {
         report.add('modifier.bypass-without-edit', {
           message: `${label}: ${modifier} (${entry.label}) is on a line that no known pair edit involves; distinct-service modifiers draw review when they bypass nothing.`,
           line: at,

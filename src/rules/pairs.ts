@@ -53,12 +53,14 @@ export function rowApplies(row: PtpRow, scope: PairScope): boolean {
  */
 export function rowsBetween(knowledge: Knowledge, scope: PairScope, column1: string, column2: string): readonly PtpRow[] {
   const imported = knowledge.ptp[scope.claimType];
-  const embedded = knowledge.pairs.byPair.get(`${column1}|${column2}`) ?? [];
+  const embedded = knowledge.pairs.byColumns.get(column1)?.get(column2) ?? NO_ROWS;
   if (!imported) return embedded;
   const rows = imported.rowsFor(column1, column2);
   if (rows.length > 0) return rows;
   return embedded.filter((row) => row.kind === 'contained' && row.source.confidence === 'verified');
 }
+
+const NO_ROWS: readonly PtpRow[] = Object.freeze([]);
 
 /** Every PTP row that applies between two of the given lines on the date, for the claim type. */
 export function appliedPairs(knowledge: Knowledge, scope: PairScope, lines: readonly Line[]): AppliedPair[] {
@@ -73,9 +75,9 @@ export function appliedPairs(knowledge: Knowledge, scope: PairScope, lines: read
   return applied;
 }
 
-/** Every PTP row that applies between two lines of the claim under check. */
-export function findAppliedPairs(ctx: RuleContext): AppliedPair[] {
-  return appliedPairs(ctx.knowledge, ctx.input, ctx.lines);
+/** Every PTP row that applies between two lines of the claim under check (worked out once per check: two families ask). */
+export function findAppliedPairs(ctx: RuleContext): readonly AppliedPair[] {
+  return (ctx.appliedPairs ??= appliedPairs(ctx.knowledge, ctx.input, ctx.lines));
 }
 
 function checkCombinations(ctx: RuleContext, report: Report): void {
