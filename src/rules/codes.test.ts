@@ -121,6 +121,11 @@ describe('codes in the tables', () => {
     ]);
   });
 
+  it('takes 77083 for a VFA only when a VFA, and no radiographic absorptiometry, was performed', () => {
+    expect(codeFindings(checkLines('2026-03-02', ['dxa-axial'], ['77080', '77083'])).map((f) => f.rule)).toEqual(['code.status-unverified']);
+    expect(codeFindings(checkLines('2026-03-02', ['radiographic-absorptiometry', 'vfa'], ['77083', '77086'])).map((f) => f.rule)).toEqual(['code.status-unverified']);
+  });
+
   it('names no VFA code when none is valid on the date (2004-12-31, before 76077), and no unverified status before 77083 exists', () => {
     const findings = codeFindings(checkLines('2004-12-31', ['vfa'], ['77083']));
     expect(findings.map((f) => f.rule)).toEqual(['code.not-vfa', 'code.not-yet-valid']);
@@ -181,6 +186,10 @@ describe('codes in the tables', () => {
     expect(codeFindings(checkLines('2016-05-10', ['vfa'], ['77082'])).map((f) => f.fix)).toEqual([`Use 77086 (${labelOf('77086')}).`]);
     expect(codeFindings(checkLines('2016-05-10', ['dxa-axial', 'vfa'], ['77080', '77082'])).map((f) => f.fix)).toEqual([
       `Replace the 77080 and 77082 lines with one 77085 line (${labelOf('77085')}).`,
+    ]);
+    // The combination replaces the successor's line only: beside 77080 and 77086, a deleted 76076 is still 77081.
+    expect(codeFindings(checkLines('2016-05-10', ['dxa-peripheral', 'dxa-axial', 'vfa'], ['76076', '77080', '77086'])).map((f) => f.fix)).toEqual([
+      `Use 77081 (${labelOf('77081')}).`,
     ]);
   });
 

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../contract/result.js';
-import { check, parseEncounter, type CheckOptions } from '../engine/index.js';
+import { check, FamilySelection, parseEncounter, type CheckOptions } from '../engine/index.js';
 import { loadKnowledge } from '../io/knowledge-files.js';
 
 const knowledge = loadKnowledge();
@@ -89,15 +89,27 @@ describe('frequency findings', () => {
     ]);
   });
 
-  it('names another provider only when the last study was not by the billing provider', () => {
-    const message = (billingProvider: unknown, npi: string) =>
+  it('names another provider only when the last study was by a known provider other than the billing one', () => {
+    const message = (billingProvider: unknown, npi: string | undefined) =>
       frequencyFindings(checkWith({ billingProvider, history: [{ dateOfService: '2024-03-15', code: '77080', npi }] }))[0]!.message;
     expect(message({ npi: '1234567893' }, '1245319599')).toBe(
       `line 1 (77080): the last covered bone mass measurement was on 2024-03-15 by another provider (NPI 1245319599), which still counts: ${ACROSS}; under the 23-month rule the next is covered from 2026-03-01, after the date of service 2026-02-28. No ABN is on file: the provider is liable.`,
     );
+    expect(message({ npi: '1234567893' }, undefined)).toBe(
+      'line 1 (77080): the last covered bone mass measurement was on 2024-03-15; under the 23-month rule the next is covered from 2026-03-01, after the date of service 2026-02-28. No ABN is on file: the provider is liable.',
+    );
     expect(message({ npi: '1234567893' }, '1234567893')).toBe(
       'line 1 (77080): the last covered bone mass measurement was on 2024-03-15; under the 23-month rule the next is covered from 2026-03-01, after the date of service 2026-02-28. No ABN is on file: the provider is liable.',
     );
+  });
+});
+
+describe('frequency run alone', () => {
+  it('assesses each line itself when the coverage family, which assesses the claim for both, is not run', () => {
+    const result = checkWith({ history: [{ dateOfService: '2024-03-15', code: '77080' }] }, { families: new FamilySelection(['frequency']) });
+    expect(frequencyFindings(result).map((f) => [f.rule, f.severity, f.params])).toEqual([
+      ['frequency.too-soon', 'error', { code: '77080', lastDate: '2024-03-15', lastCode: '77080', lastNpi: null, eligibleFrom: '2026-03-01', months: 23, abnOnFile: false }],
+    ]);
   });
 });
 
