@@ -19,6 +19,10 @@ describe('normalizeIcd and dottedOf', () => {
     expect(normalizeIcd('m8108xa')).toBe('M81.08XA');
     expect(normalizeIcd('m81')).toBe('M81');
     expect(normalizeIcd('M81.08XA')).toBe('M81.08XA');
+    // Lower case where a code has a letter, in each place the encounter's ICD-10 shape allows one.
+    expect(normalizeIcd('M8a.0')).toBe('M8A.0');
+    expect(normalizeIcd('M81.xa')).toBe('M81.XA');
+    expect(normalizeIcd('m8aA12')).toBe('M8A.A12');
   });
 
   it('dots a plain code of more than three characters only', () => {
