@@ -8,31 +8,31 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../contract/result.js';
-import { check, FamilySelection, parseEncounter, type CheckOptions } from '../engine/index.js';
+import { runCase } from '../engine/cases.js';
+import { FamilySelection, type CheckOptions } from '../engine/index.js';
 import { loadKnowledge } from '../io/knowledge-files.js';
 
 const knowledge = loadKnowledge();
 const rule = knowledge.medicare.frequency;
 const ACROSS = "Medicare's Common Working File counts bone mass measurements by every provider (CGS LCD L36460 limitation 5)";
 
-/** A Medicare axial DXA study on 2026-02-28 billed on one line, with the given fields changed (undefined: left out). */
+/** A Medicare axial DXA study on 2026-02-28 billed on one line; checkWith changes some of its fields (undefined: left out). */
+const FREQUENCY_BASE = {
+  dateOfService: '2026-02-28',
+  patient: { sex: 'female', age: 72 },
+  payer: 'medicare',
+  jurisdiction: 'J15',
+  orderingProvider: { treating: true },
+  diagnoses: ['M85.851', 'Z78.0'],
+  clinical: { estrogenDeficient: true },
+  performed: [{ procedure: 'dxa-axial' }],
+  claim: { lines: [{ code: '77080', diagnoses: ['M85.851', 'Z78.0'] }] },
+};
+/** check() through the case harness (src/engine/cases.ts), which parses the encounter as a case file's. */
 function checkWith(changes: Record<string, unknown>, options: CheckOptions = {}): Result {
-  const given: Record<string, unknown> = {
-    dateOfService: '2026-02-28',
-    patient: { sex: 'female', age: 72 },
-    payer: 'medicare',
-    jurisdiction: 'J15',
-    orderingProvider: { treating: true },
-    diagnoses: ['M85.851', 'Z78.0'],
-    clinical: { estrogenDeficient: true },
-    performed: [{ procedure: 'dxa-axial' }],
-    claim: { lines: [{ code: '77080', diagnoses: ['M85.851', 'Z78.0'] }] },
-    ...changes,
-  };
-  for (const key of Object.keys(given)) if (given[key] === undefined) delete given[key];
-  const parsed = parseEncounter(given);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  return check(parsed.encounter, knowledge, options);
+  const { result, differences } = runCase('frequency', { ...FREQUENCY_BASE, ...changes }, {}, knowledge, options);
+  if (!result) throw new Error(differences.join('; '));
+  return result;
 }
 
 const frequencyFindings = (result: Result) => result.findings.filter((f) => f.rule.startsWith('frequency.'));

@@ -5,31 +5,22 @@
  * be documented. Also when a line with no pointers is reported: a submitted line always, a recommended line only when
  * diagnoses were documented but none can be billed (a recommended line points to every billable one it can).
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import type { Result } from '../contract/result.js';
-import { check, parseEncounter } from '../engine/index.js';
+import { runCase } from '../engine/cases.js';
 import { loadKnowledge } from '../io/knowledge-files.js';
 
 const knowledge = loadKnowledge();
 
-/** The Medicare axial DXA encounter of cases/claim-pointers.yaml, with the given fields changed (undefined: left out). */
+/** The defaults of cases/claim-pointers.yaml (a Medicare axial DXA study); checkWith changes some of its fields (undefined: left out). */
+const POINTERS_BASE = (parse(readFileSync(new URL('../../cases/claim-pointers.yaml', import.meta.url), 'utf8')) as { defaults: Record<string, unknown> }).defaults;
+/** check() through the case harness (src/engine/cases.ts), which parses the encounter as a case file's. */
 function checkWith(changes: Record<string, unknown>): Result {
-  const given: Record<string, unknown> = {
-    dateOfService: '2026-03-02',
-    patient: { sex: 'female', age: 72 },
-    payer: 'medicare',
-    jurisdiction: 'J15',
-    orderingProvider: { treating: true },
-    diagnoses: ['M85.851', 'Z78.0'],
-    clinical: { estrogenDeficient: true },
-    history: [],
-    performed: [{ procedure: 'dxa-axial' }],
-    ...changes,
-  };
-  for (const key of Object.keys(given)) if (given[key] === undefined) delete given[key];
-  const parsed = parseEncounter(given);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  return check(parsed.encounter, knowledge);
+  const { result, differences } = runCase('pointers', { ...POINTERS_BASE, ...changes }, {}, knowledge);
+  if (!result) throw new Error(differences.join('; '));
+  return result;
 }
 
 const pointerFindings = (result: Result) => result.findings.filter((f) => f.rule.startsWith('pointer.'));
