@@ -27,7 +27,7 @@ import {
 } from './patterns.js';
 import { firstAsserted, notAsserted } from './negation.js';
 import { extractResults, findRegions, resultSite, type RegionMention, type ResultValue } from './results.js';
-import { normalizeReport, sentencesOf, spanOf, type ReportText, type Sentence } from './text.js';
+import { normalizeReport, originOf, sentencesOf, spanOf, type ReportText, type Sentence } from './text.js';
 
 /** Longest report text extract() reads (longer input is cut, never read past). */
 export const MAX_REPORT_CHARS = 1_000_000;
@@ -465,7 +465,7 @@ function applyLscStatements(ctx: Ctx, facts: ReportFacts): void {
     const regions = findRegions(t);
     const all = regions.length === 0 || /\b(neither|none|all|both (?:changes|values))\b/i.test(t);
     for (const change of facts.changes) {
-      if (change.significant !== undefined || change.evidence.start > ctx.report.origin[sentence.start]!) continue;
+      if (change.significant !== undefined || change.evidence.start > originOf(ctx.report, sentence.start)) continue;
       const matches = all || regions.some((r) => change.site !== undefined && (r.region === 'lumbar-spine' ? change.site === 'lumbar-spine' : change.site !== 'lumbar-spine'));
       if (matches) change.significant = significant;
     }
