@@ -26,7 +26,7 @@ import {
   writesDayFirst,
 } from './patterns.js';
 import { firstAsserted, notAsserted } from './negation.js';
-import { extractResults, findRegions, resultSite, type RegionMention, type ResultValue } from './results.js';
+import { PRIOR_STUDY_SHOWED, extractResults, findRegions, resultSite, type RegionMention, type ResultValue } from './results.js';
 import { normalizeReport, originOf, sentencesOf, spanOf, type ReportText, type Sentence } from './text.js';
 
 /** Longest report text extract() reads (longer input is cut, never read past). */
@@ -34,8 +34,79 @@ export const MAX_REPORT_CHARS = 1_000_000;
 
 type NotPerformedReason = ReportFacts['notPerformed'][number]['reason'];
 
+/** A sentence that names an earlier study ("prior DXA", "most recent scan"). */
+const PRIOR_STUDY_NAMED = /\b(previous|prior|last|most recent|earlier)\s+(?:scan|exam|examination|study|DXA|DEXA|bone density|BMD|densitometry)\b/i;
+/** "compared to", "comparison is made with". */
+const COMPARED_TO = /\b(compared (?:to|with)|comparison (?:is made )?(?:to|with))\b/i;
+/** The least significant change named. */
+const LSC_NAMED = /\b(least significant change|LSC)\b/i;
+/** What a sentence about a change or a FRAX probability holds. */
+const PERCENT_OR_CHANGE = /%|change/i;
+/** Osteoporosis and osteopenia named (suggestDiagnoses). */
+const OSTEOPOROSIS = /\bosteoporo(?:sis|tic)\b/i;
+const OSTEOPENIA = /\b(osteopenia|osteopenic|low bone (?:mass|density))\b/i;
+
+/**
+ * Patterns walked over every sentence that most reports never match, each with words one of which every match of it
+ * contains, in lower case. A sentence's text is a stretch of its report's text with line breaks as spaces, so a report
+ * whose text (lower-cased, line breaks as spaces) contains none of a pattern's words has no sentence the pattern
+ * matches, and the walk over its sentences for that pattern is skipped: most reports name few of the rarer cues (the
+ * corpus: a VFA name in about half of the 47 reports, a prior study in 8, the LSC in 7). extract.test.ts checks the words
+ * against the patterns.
+ */
+export const CUES = {
+  /** Every VFA name but the initialisms ends in "assessment" or names imaging or the densitometer. */
+  vfaNames: { pattern: VFA_NAMES, words: ['assessment', 'vfa', 'lva', 'iva', 'dva', 'imaging', 'densitometer'] },
+  priorStudyDescribed: { pattern: PRIOR_STUDY_DESCRIBED, words: ['prior', 'previous', 'earlier', 'last', 'most recent', 'baseline', ' ago', 'report from', 'compare with'] },
+  priorStudyShowed: { pattern: PRIOR_STUDY_SHOWED, words: ['prior', 'previous', 'earlier'] },
+  priorStudyNamed: { pattern: PRIOR_STUDY_NAMED, words: ['previous', 'prior', 'last', 'most recent', 'earlier'] },
+  comparedTo: { pattern: COMPARED_TO, words: ['compared', 'comparison'] },
+  bodyComposition: { pattern: BODY_COMPOSITION, words: ['composition'] },
+  lsc: { pattern: LSC_NAMED, words: ['least significant change', 'lsc'] },
+  change: { pattern: PERCENT_OR_CHANGE, words: ['%', 'change'] },
+  osteoporosis: { pattern: OSTEOPOROSIS, words: ['osteopor'] },
+  osteopenia: { pattern: OSTEOPENIA, words: ['osteopen', 'low bone'] },
+} as const satisfies Record<string, { pattern: RegExp; words: readonly string[] }>;
+
+type Cue = keyof typeof CUES;
+
+/**
+ * Which cues' words a report's normalised text contains (CUES), each looked up when first asked and each word searched
+ * for once (the prior-study cues share theirs). A search costs about as much as one pattern over a few sentences, so a
+ * cue is worth its words only where it saves a walk over all sentences; OUTSIDE_CUES, with many words, is not one.
+ */
+export class CueWords {
+  private lower: string | undefined;
+  private readonly words = new Map<string, boolean>();
+  private readonly cues = new Map<Cue, boolean>();
+
+  constructor(private readonly text: string) {}
+
+  /** Whether the text contains one of the cue's words, i.e. whether its pattern can match a sentence of it. */
+  names(cue: Cue): boolean {
+    let named = this.cues.get(cue);
+    if (named === undefined) {
+      named = CUES[cue].words.some((word) => this.contains(word));
+      this.cues.set(cue, named);
+    }
+    return named;
+  }
+
+  private contains(word: string): boolean {
+    let found = this.words.get(word);
+    if (found === undefined) {
+      this.lower ??= this.text.replaceAll('\n', ' ').toLowerCase();
+      found = this.lower.includes(word);
+      this.words.set(word, found);
+    }
+    return found;
+  }
+}
+
 interface Ctx {
   report: ReportText;
+  /** The rarer cues the report's text could match at all (CUES). */
+  named: CueWords;
   sentences: Sentence[];
   /** Numeric dates are read day first (14/03/2025), decided once per report. */
   dayFirst: boolean;
@@ -62,10 +133,10 @@ const VFA_SECTION = /^(VFA|LVA|IVA|VERTEBRAL FRACTURE ASSESSMENT|LATERAL VERTEBR
  * shown for comparison only, an earlier study described (the COMPARISON section, "her prior DXA of ... showed"),
  * not performed or attempted without interpretation, cancelled, or ordered and planned.
  */
-function notPerformedReason(sentence: Sentence): Exclude<NotPerformedReason, 'other-modality'> | undefined {
+function notPerformedReason(sentence: Sentence, named: CueWords): Exclude<NotPerformedReason, 'other-modality'> | undefined {
   const t = sentence.text;
   if (OUTSIDE_CUES.test(t)) return 'outside';
-  if (sentence.section === 'COMPARISON' || (PRIOR_STUDY_DESCRIBED.test(t) && !TODAY_CUES.test(t))) return 'prior';
+  if (sentence.section === 'COMPARISON' || (named.names('priorStudyDescribed') && PRIOR_STUDY_DESCRIBED.test(t) && !TODAY_CUES.test(t))) return 'prior';
   if (NOT_PERFORMED.test(t)) return /cancel|did not arrive|no[- ]show|did not (show|attend)/i.test(t) ? 'cancelled' : 'negated';
   if (sentence.section === 'RECOMMENDATION' || sentence.section === 'RECOMMENDATIONS' || sentence.section === 'PLAN' || sentence.section === 'ORDERS' || sentence.section === 'ORDER') return 'ordered';
   if (ORDER_CUES.test(t)) return 'ordered';
@@ -116,7 +187,7 @@ function negatedStudies(ctx: Ctx): { dxa?: Sentence; vfa?: Sentence } {
     if (!negation) return;
     const names: { at: number; procedure: 'dxa' | 'vfa' }[] = [];
     // Fresh copies: matchAll starts where the shared global expressions last stopped.
-    for (const m of t.matchAll(new RegExp(VFA_NAMES.source, 'gi'))) names.push({ at: m.index, procedure: 'vfa' });
+    if (ctx.named.names('vfaNames')) for (const m of t.matchAll(new RegExp(VFA_NAMES.source, 'gi'))) names.push({ at: m.index, procedure: 'vfa' });
     for (const m of t.matchAll(new RegExp(DXA_NAMES.source, 'gi'))) if (!names.some((n) => n.procedure === 'vfa' && m.index >= n.at && m.index < n.at + 40)) names.push({ at: m.index, procedure: 'dxa' });
     names.sort((a, b) => a.at - b.at);
     const before = names.filter((n) => n.at < negation.index);
@@ -165,7 +236,7 @@ function extractStudies(ctx: Ctx, results: ResultValue[], facts: ReportFacts): v
   let vfaEvidence: Evidence | undefined;
   ctx.sentences.forEach((sentence, i) => {
     VFA_NAMES.lastIndex = 0;
-    const m = VFA_NAMES.exec(sentence.text);
+    const m = ctx.named.names('vfaNames') ? VFA_NAMES.exec(sentence.text) : null;
     const underHeading = !m && VFA_SECTION.test(sentence.section) && ctx.spans[i] !== undefined;
     if (!m && !underHeading) return;
     const reason = ctx.spans[i];
@@ -181,7 +252,7 @@ function extractStudies(ctx: Ctx, results: ResultValue[], facts: ReportFacts): v
   }
 
   let compositionResults: boolean | undefined;
-  for (const [i, sentence] of ctx.sentences.entries()) {
+  if (ctx.named.names('bodyComposition')) for (const [i, sentence] of ctx.sentences.entries()) {
     BODY_COMPOSITION.lastIndex = 0;
     const m = BODY_COMPOSITION.exec(sentence.text);
     if (!m) continue;
@@ -213,6 +284,8 @@ const SELF_REPORTED_VERTEBRAL_FRACTURE = /\b(self-reported|patient[- ]reported|r
 const KNOWN_FRACTURE = /\b(history of|prior|previous|remote|healed|sustained (?:a )?)\s*(?:a\s+)?(?:left |right )?(hip|wrist|distal radius|radius|vertebral|fragility|osteoporotic|humerus|pelvic|low[- ]trauma)\s+fractures?\b|\bfractured (?:her|his) (?:left |right )?(wrist|hip|radius|arm)\b|\b(?:fragility|low[- ]trauma|osteoporotic) fracture of the (?:left |right )?(?:wrist|hip|distal radius|radius|humerus|femur|pelvis)\b|\bknown (?:[TL]\d{1,2} |vertebral |spine )?(?:compression |vertebral |fragility )?fracture\b/gi;
 
 function extractClinical(ctx: Ctx, facts: ReportFacts): void {
+  // The words have no spaces, so a report without them has no sentence with them.
+  if (!CLINICAL_WORDS.test(ctx.report.text)) return;
   const c = facts.clinical;
   for (const sentence of ctx.sentences) {
     const t = sentence.text;
@@ -276,6 +349,8 @@ function normalLevel(letter: string, digits: string): string {
 }
 
 function extractVfa(ctx: Ctx, facts: ReportFacts): void {
+  // What this finds is kept only for a report with a VFA study, which a VFA name in one of its sentences makes.
+  if (!ctx.named.names('vfaNames')) return;
   const vfa: NonNullable<ReportFacts['vfa']> = { notEvaluable: [], fractures: [] };
   let inVfa = false;
   let any = false;
@@ -401,7 +476,7 @@ function extractFraxAndChanges(ctx: Ctx, facts: ReportFacts): void {
     const before = previous;
     const lineRegion = () => (before !== undefined && !ctx.report.text.slice(before.end, sentence.start).includes('\n') ? findRegions(before.text).at(-1) : undefined);
     previous = sentence;
-    if (!changeTable && !/%|change/i.test(t)) continue;
+    if (!changeTable && !(ctx.named.names('change') && PERCENT_OR_CHANGE.test(t))) continue;
     // A change table: a header naming only a change column, then region rows with one number each.
     if (/\bregion\b/i.test(t) && /\bchange\b/i.test(t) && !/T[- ]?score/i.test(t)) {
       changeTable = true;
@@ -457,9 +532,10 @@ function changeSite(region: RegionMention): ResultSite | undefined {
 
 /** Gives changes without a stated significance the verdict of a following LSC statement ("Neither change exceeds the LSC"). */
 function applyLscStatements(ctx: Ctx, facts: ReportFacts): void {
+  if (!ctx.named.names('lsc')) return;
   for (const sentence of ctx.sentences) {
     const t = sentence.text;
-    if (!/\b(least significant change|LSC)\b/i.test(t) || /\d+(?:\.\d+)?\s*%/.test(t)) continue;
+    if (!LSC_NAMED.test(t) || /\d+(?:\.\d+)?\s*%/.test(t)) continue;
     const significant = /\b(does not|do not|did not|neither|none|not)\b[^.]{0,120}\bexceed|\bwithin\b/i.test(t) ? false : /\bexceed/i.test(t) ? true : undefined;
     if (significant === undefined) continue;
     const regions = findRegions(t);
@@ -476,6 +552,9 @@ function applyLscStatements(ctx: Ctx, facts: ReportFacts): void {
 const CREDENTIAL = '(?:MD|M\\.D\\.|DO|NP|PA(?:-C)?|CCD|PhD|MBBS|MBChB|FRCR|FRCP|MRCP|RN|FACR|FACP|DNP|APRN|FNP|MPH|MS)';
 /** A credential at the start of a text ("MD, CCD" after a name's comma). */
 const STARTS_WITH_CREDENTIAL = new RegExp(`^${CREDENTIAL}\\b`);
+
+/** Words without which no sentence names an ordering or reading clinician (a cheap first look). */
+const PEOPLE_WORDS = /order|refer|request|sign|interpret|read|dictat|radiolog|report|verif|authori|addend/i;
 
 function extractPeople(ctx: Ctx, facts: ReportFacts): void {
   const p = facts.people;
@@ -494,9 +573,11 @@ function extractPeople(ctx: Ctx, facts: ReportFacts): void {
     }
     return { name, start: at + (text.slice(at).length - rest.length) };
   };
+  // The words have no spaces, so a report without them has no sentence with them.
+  if (!PEOPLE_WORDS.test(ctx.report.text)) return;
   for (const sentence of ctx.sentences) {
     const t = sentence.text;
-    if (!/order|refer|request|sign|interpret|read|dictat|radiolog|report|verif|authori|addend/i.test(t)) continue;
+    if (!PEOPLE_WORDS.test(t)) continue;
     let m = /\b(?:ordering|referring|requesting)(?:\s+(?:physician|provider|clinician|doctor|practitioner|consultant|dr))?\s*(?::|\.{2,})|\breferring dr\b|\breferrer\s*:|\bordered by\s*:?|\breferred by\s*:?/i.exec(t);
     if (m && !p.orderingClinician) {
       const { name, start } = nameAfter(t, m.index + m[0].length);
@@ -528,16 +609,16 @@ function extractSections(ctx: Ctx, facts: ReportFacts): void {
       facts.impression = trimmedEvidence(ctx, sentence);
     }
     if (facts.comparisonDate && facts.indication && facts.impression) break;
-    if (!facts.comparisonDate && (s === 'COMPARISON' || /\b(compared (?:to|with)|comparison (?:is made )?(?:to|with))\b/i.test(sentence.text))) {
+    if (!facts.comparisonDate && (s === 'COMPARISON' || (ctx.named.names('comparedTo') && COMPARED_TO.test(sentence.text)))) {
       DATE.lastIndex = 0;
       const d = DATE.exec(sentence.text);
       const iso = d ? isoFromDateMatch(d, ctx.dayFirst) : undefined;
       if (d && iso) facts.comparisonDate = { value: iso, evidence: evidence(ctx, sentence, d.index, d.index + d[0].length) };
     }
   }
-  for (const sentence of ctx.sentences) {
+  if (ctx.named.names('priorStudyNamed')) for (const sentence of ctx.sentences) {
     if (facts.clinical.priorStudyDate) break;
-    if (!/\b(previous|prior|last|most recent|earlier)\s+(?:scan|exam|examination|study|DXA|DEXA|bone density|BMD|densitometry)\b/i.test(sentence.text)) continue;
+    if (!PRIOR_STUDY_NAMED.test(sentence.text)) continue;
     DATE.lastIndex = 0;
     const d = DATE.exec(sentence.text);
     const iso = d ? isoFromDateMatch(d, ctx.dayFirst) : undefined;
@@ -548,9 +629,6 @@ function extractSections(ctx: Ctx, facts: ReportFacts): void {
     facts.comparisonDate = facts.clinical.priorStudyDate;
   }
 }
-
-const OSTEOPOROSIS = /\bosteoporo(?:sis|tic)\b/i;
-const OSTEOPENIA = /\b(osteopenia|osteopenic|low bone (?:mass|density))\b/i;
 
 function suggestDiagnoses(ctx: Ctx, facts: ReportFacts): void {
   const add = (code: string, reason: string, ev: Evidence) => {
@@ -563,18 +641,18 @@ function suggestDiagnoses(ctx: Ctx, facts: ReportFacts): void {
     const m = re.exec(s.text);
     return m !== null && !notAsserted(s.text, m.index, m.index + m[0].length) && !/\b(?:medications?|medicines?|drugs?|treatment|therapy|agents?)\b/i.test(s.text.slice(m.index + m[0].length, m.index + m[0].length + 12)) && !/\bthe term\b/i.test(s.text);
   };
-  const statement = (re: RegExp) =>
-    ctx.sentences.find((s) => asserted(s, re) && !/\bno (?:evidence of )?(?:osteoporo|osteopen)|\brule out\b|\brisk\b|\bscreening\b|\bevaluat\w* (?:for|of)\b|\bassess\w* for\b|\bto exclude\b|\bcriteria\b[^.]{0,80}\bdefin|\bthreshold|\bCenter\b|\bClinic\b|\bFoundation\b|\bmajor osteoporotic\b|\bprobability\b|%/i.test(s.text));
+  const statement = (re: RegExp, cue: Cue) =>
+    !ctx.named.names(cue) ? undefined : ctx.sentences.find((s) => asserted(s, re) && !/\bno (?:evidence of )?(?:osteoporo|osteopen)|\brule out\b|\brisk\b|\bscreening\b|\bevaluat\w* (?:for|of)\b|\bassess\w* for\b|\bto exclude\b|\bcriteria\b[^.]{0,80}\bdefin|\bthreshold|\bCenter\b|\bClinic\b|\bFoundation\b|\bmajor osteoporotic\b|\bprobability\b|%/i.test(s.text));
   const vertebralFractures = facts.vfa?.fractures ?? [];
   if (vertebralFractures.length > 0) {
     add('M80.08XA', 'an osteoporotic vertebral fracture is documented (initial encounter)', vertebralFractures[0]!.evidence);
   } else {
-    const osteoporosis = statement(OSTEOPOROSIS);
+    const osteoporosis = statement(OSTEOPOROSIS, 'osteoporosis');
     const tLow = facts.tScoreLowest?.value;
     if (osteoporosis) add('M81.0', 'osteoporosis without a current fracture is documented', trimmedEvidence(ctx, osteoporosis));
     else if (tLow !== undefined && tLow <= -2.5 && facts.tScoreLowest) add('M81.0', 'a T-score at or below -2.5 (osteoporosis by WHO criteria)', facts.tScoreLowest.evidence);
     else {
-      const osteopenia = statement(OSTEOPENIA);
+      const osteopenia = statement(OSTEOPENIA, 'osteopenia');
       if (osteopenia || (tLow !== undefined && tLow < -1.0)) {
         const low = facts.results.filter((r) => r.measure === 't-score' && r.value < -1.0 && r.value > -2.5);
         const groups = new Set(low.map((r) => (r.site === 'lumbar-spine' ? 'spine' : r.site.startsWith('left-') ? `left-${/radius|forearm/.test(r.site) ? 'forearm' : 'hip'}` : r.site.startsWith('right-') ? `right-${/radius|forearm/.test(r.site) ? 'forearm' : 'hip'}` : /radius|forearm/.test(r.site) ? 'forearm' : r.site === 'heel' ? 'heel' : 'hip')));
@@ -606,11 +684,12 @@ function suggestDiagnoses(ctx: Ctx, facts: ReportFacts): void {
 export function extract(text: string): ReportFacts {
   const report = normalizeReport(text.length > MAX_REPORT_CHARS ? text.slice(0, MAX_REPORT_CHARS) : text);
   const sentences = sentencesOf(report);
-  const ctx: Ctx = { report, sentences, dayFirst: writesDayFirst(report.text), spans: sentences.map(notPerformedReason) };
+  const named = new CueWords(report.text);
+  const ctx: Ctx = { report, named, sentences, dayFirst: writesDayFirst(report.text), spans: sentences.map((sentence) => notPerformedReason(sentence, named)) };
   const facts: ReportFacts = { studies: [], notPerformed: [], results: [], frax: {}, changes: [], clinical: {}, encounter: {}, people: {}, diagnoses: [] };
   // Values quoted from an outside or earlier study are not this report's results.
   const quoted = new Set(sentences.filter((_, i) => ctx.spans[i] === 'outside' || ctx.spans[i] === 'prior'));
-  const results = extractResults(report, sentences, (sentence) => quoted.has(sentence));
+  const results = extractResults(report, sentences, (sentence) => quoted.has(sentence), named.names('priorStudyShowed'));
   facts.results = results;
   const tScores = results.filter((r) => r.measure === 't-score');
   if (tScores.length > 0) {
