@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { CUES, CueWords, extract } from './extract.js';
 import { ReportFacts } from './facts.js';
-import { normalizeReport, sentencesOf, spanOf } from './text.js';
+import { normalizeReport, sentencesOf, sentencesWith, spanOf } from './text.js';
 
 function everyEvidence(value: unknown, visit: (e: { start: number; end: number; text: string }) => void): void {
   if (Array.isArray(value)) for (const v of value) everyEvidence(v, visit);
@@ -109,4 +109,19 @@ describe('extract', () => {
       { numRuns: 500, seed: 7 },
     );
   });
+
+  it('finds the sentences with a letters-only pattern in one scan as a test of each sentence would', () => {
+    const letters = /report|read|loss|fractur|sign|predni/gi;
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...pieces, 'Report', 'reads.', 'LOSS;', 'sign-off', 'readreport', 'a. Sign', '\\.br\\Read'), fc.string({ maxLength: 8 })), { maxLength: 40 }), (parts) => {
+        const report = normalizeReport(parts.join(parts.length % 2 === 0 ? ' ' : ''));
+        const sentences = sentencesOf(report);
+        const once = new RegExp(letters.source, 'i');
+        const expected = sentences.map((s) => once.test(s.text));
+        expect(sentencesWith(report, sentences, letters) ?? sentences.map(() => false)).toEqual(expected);
+      }),
+      { numRuns: 1000, seed: 11 },
+    );
+  });
 });
+

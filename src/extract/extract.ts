@@ -27,7 +27,7 @@ import {
 } from './patterns.js';
 import { firstAsserted, notAsserted } from './negation.js';
 import { PRIOR_STUDY_SHOWED, extractResults, findRegions, resultSite, type RegionMention, type ResultValue } from './results.js';
-import { normalizeReport, originOf, sentencesOf, spanOf, type ReportText, type Sentence } from './text.js';
+import { normalizeReport, originOf, sentencesOf, sentencesWith, spanOf, type ReportText, type Sentence } from './text.js';
 
 /** Longest report text extract() reads (longer input is cut, never read past). */
 export const MAX_REPORT_CHARS = 1_000_000;
@@ -265,8 +265,8 @@ function extractStudies(ctx: Ctx, results: ResultValue[], facts: ReportFacts): v
   }
 }
 
-/** Words without which no clinical fact can be in a sentence (a cheap first look before the detailed patterns). */
-const CLINICAL_WORDS = new RegExp(`menopaus|estrogen|oophor|aromatase|anastrozole|letrozole|exemestane|hyperparathyroid|predni|cortis|dexameth|budesonide|deflazacort|medrol|height|lost|loss|shorter|report|told|fractur|cracked|broken|${Object.keys({ alendronate: 1, fosamax: 1, risedronate: 1, actonel: 1, atelvia: 1, ibandronate: 1, boniva: 1, zoledron: 1, reclast: 1, denosumab: 1, prolia: 1, teriparatide: 1, forteo: 1, abaloparatide: 1, tymlos: 1, romosozumab: 1, evenity: 1, raloxifene: 1, evista: 1 }).join('|')}`, 'i');
+/** Words without which no clinical fact can be in a sentence (a cheap first look, letters only: sentencesWith). */
+const CLINICAL_WORDS = new RegExp(`menopaus|estrogen|oophor|aromatase|anastrozole|letrozole|exemestane|hyperparathyroid|predni|cortis|dexameth|budesonide|deflazacort|medrol|height|lost|loss|shorter|report|told|fractur|cracked|broken|${Object.keys({ alendronate: 1, fosamax: 1, risedronate: 1, actonel: 1, atelvia: 1, ibandronate: 1, boniva: 1, zoledron: 1, reclast: 1, denosumab: 1, prolia: 1, teriparatide: 1, forteo: 1, abaloparatide: 1, tymlos: 1, romosozumab: 1, evenity: 1, raloxifene: 1, evista: 1 }).join('|')}`, 'gi');
 
 // The clinical facts' patterns. Global ('g') so that firstAsserted can walk every mention; compiled once here rather
 // than per sentence (a RegExp built per call was the extractor's largest single cost).
@@ -284,12 +284,12 @@ const SELF_REPORTED_VERTEBRAL_FRACTURE = /\b(self-reported|patient[- ]reported|r
 const KNOWN_FRACTURE = /\b(history of|prior|previous|remote|healed|sustained (?:a )?)\s*(?:a\s+)?(?:left |right )?(hip|wrist|distal radius|radius|vertebral|fragility|osteoporotic|humerus|pelvic|low[- ]trauma)\s+fractures?\b|\bfractured (?:her|his) (?:left |right )?(wrist|hip|radius|arm)\b|\b(?:fragility|low[- ]trauma|osteoporotic) fracture of the (?:left |right )?(?:wrist|hip|distal radius|radius|humerus|femur|pelvis)\b|\bknown (?:[TL]\d{1,2} |vertebral |spine )?(?:compression |vertebral |fragility )?fracture\b/gi;
 
 function extractClinical(ctx: Ctx, facts: ReportFacts): void {
-  // The words have no spaces, so a report without them has no sentence with them.
-  if (!CLINICAL_WORDS.test(ctx.report.text)) return;
+  const withWords = sentencesWith(ctx.report, ctx.sentences, CLINICAL_WORDS);
+  if (withWords === undefined) return;
   const c = facts.clinical;
-  for (const sentence of ctx.sentences) {
+  for (const [i, sentence] of ctx.sentences.entries()) {
     const t = sentence.text;
-    if (!CLINICAL_WORDS.test(t)) continue;
+    if (!withWords[i]) continue;
     // The first mention asserted of the patient (negation.ts).
     const at = (re: RegExp) => firstAsserted(t, re);
     let m: RegExpExecArray | undefined;
@@ -465,7 +465,9 @@ function gradeAndType(text: string): { grade: 1 | 2 | 3 | undefined; grades: num
 }
 
 function extractFraxAndChanges(ctx: Ctx, facts: ReportFacts): void {
-  const fraxDocument = /\bFRAX\b|10-year (?:fracture )?probability|ten-year probability/i.test(ctx.report.text);
+  // Asked only once a FRAX-like value is found (most reports have none).
+  let fraxDocument: boolean | undefined;
+  const isFraxDocument = () => (fraxDocument ??= /\bFRAX\b|10-year (?:fracture )?probability|ten-year probability/i.test(ctx.report.text));
   let changeTable = false;
   let previous: Sentence | undefined;
   for (const sentence of ctx.sentences) {
@@ -493,14 +495,14 @@ function extractFraxAndChanges(ctx: Ctx, facts: ReportFacts): void {
       changeTable = false;
     }
     const major = /\bmajor (?:osteoporotic )?(?:fracture)?[^0-9%]{0,50}?(\d+(?:\.\d+)?)\s*%/i.exec(t);
-    if (major && !facts.frax.majorOsteoporotic && fraxDocument) {
+    if (major && !facts.frax.majorOsteoporotic && isFraxDocument()) {
       facts.frax.majorOsteoporotic = { value: Number(major[1]), evidence: evidence(ctx, sentence, major.index, major.index + major[0].length) };
     }
     // After a major-fracture value the hip value may be written "hip 2.4%"; a "hip fracture" before it is a risk
     // factor ("FRAX (with parental hip fracture): major osteoporotic fracture 16%, hip 2.4%").
     const hipFrom = major ? major.index + major[0].length : 0;
     const hipMatch = (major ? /\bhip(?: fracture)?\b[^0-9%]{0,40}?(\d+(?:\.\d+)?)\s*%/i : /\bhip fracture[^0-9%]{0,40}?(\d+(?:\.\d+)?)\s*%/i).exec(t.slice(hipFrom));
-    if (hipMatch && !facts.frax.hip && fraxDocument) {
+    if (hipMatch && !facts.frax.hip && isFraxDocument()) {
       facts.frax.hip = { value: Number(hipMatch[1]), evidence: evidence(ctx, sentence, hipFrom + hipMatch.index, hipFrom + hipMatch.index + hipMatch[0].length) };
     }
     if (/\b(since|compared (?:to|with)|from|relative to|vs\.?|versus) (?:the )?(?:prior|previous|last|baseline)|\bchange[ds]?\b|\b(?:increase|decrease|gain|loss)d? (?:of|by)\b/i.test(t) && !/FRAX|probability|^\s*least significant change|\bLSC\)? (?:at|for) this facility\s*:/i.test(t)) {
@@ -553,8 +555,8 @@ const CREDENTIAL = '(?:MD|M\\.D\\.|DO|NP|PA(?:-C)?|CCD|PhD|MBBS|MBChB|FRCR|FRCP|
 /** A credential at the start of a text ("MD, CCD" after a name's comma). */
 const STARTS_WITH_CREDENTIAL = new RegExp(`^${CREDENTIAL}\\b`);
 
-/** Words without which no sentence names an ordering or reading clinician (a cheap first look). */
-const PEOPLE_WORDS = /order|refer|request|sign|interpret|read|dictat|radiolog|report|verif|authori|addend/i;
+/** Words without which no sentence names an ordering or reading clinician (a cheap first look, letters only: sentencesWith). */
+const PEOPLE_WORDS = /order|refer|request|sign|interpret|read|dictat|radiolog|report|verif|authori|addend/gi;
 
 function extractPeople(ctx: Ctx, facts: ReportFacts): void {
   const p = facts.people;
@@ -573,11 +575,11 @@ function extractPeople(ctx: Ctx, facts: ReportFacts): void {
     }
     return { name, start: at + (text.slice(at).length - rest.length) };
   };
-  // The words have no spaces, so a report without them has no sentence with them.
-  if (!PEOPLE_WORDS.test(ctx.report.text)) return;
-  for (const sentence of ctx.sentences) {
+  const withWords = sentencesWith(ctx.report, ctx.sentences, PEOPLE_WORDS);
+  if (withWords === undefined) return;
+  for (const [i, sentence] of ctx.sentences.entries()) {
     const t = sentence.text;
-    if (!PEOPLE_WORDS.test(t)) continue;
+    if (!withWords[i]) continue;
     let m = /\b(?:ordering|referring|requesting)(?:\s+(?:physician|provider|clinician|doctor|practitioner|consultant|dr))?\s*(?::|\.{2,})|\breferring dr\b|\breferrer\s*:|\bordered by\s*:?|\breferred by\s*:?/i.exec(t);
     if (m && !p.orderingClinician) {
       const { name, start } = nameAfter(t, m.index + m[0].length);

@@ -183,3 +183,22 @@ export function sentencesOf(report: ReportText): Sentence[] {
 function pushSentence(sentences: Sentence[], start: number, end: number, text: string, section: string): void {
   if (text.trim() !== '') sentences.push({ start, end, text, section });
 }
+
+/**
+ * Which sentences (by index) contain a match of `letters`, a global pattern whose matches are letters only, found in
+ * one scan of the text instead of one test per sentence; undefined when none does. A run of letters never crosses a
+ * sentence's bounds (a sentence starts at a line's start or after a stop and ends at a stop or a line's end), so each
+ * match lies inside one sentence or in none, and a sentence's first match is never hidden by an earlier one.
+ */
+export function sentencesWith(report: ReportText, sentences: readonly Sentence[], letters: RegExp): boolean[] | undefined {
+  let flags: boolean[] | undefined;
+  let i = 0;
+  letters.lastIndex = 0;
+  for (let m = letters.exec(report.text); m !== null && i < sentences.length; m = letters.exec(report.text)) {
+    while (i < sentences.length && sentences[i]!.end <= m.index) i++;
+    if (i < sentences.length && sentences[i]!.start <= m.index) (flags ??= new Array<boolean>(sentences.length).fill(false))[i] = true;
+  }
+  letters.lastIndex = 0;
+  return flags;
+}
+
