@@ -110,8 +110,15 @@ interface Ctx {
   sentences: Sentence[];
   /** Numeric dates are read day first (14/03/2025), decided once per report. */
   dayFirst: boolean;
-  /** Why each sentence (by index) is not about a study performed here, if it is not. */
+  /**
+   * Why each sentence (by index) is not about a study performed here, if it is not. Of a sentence that names no study
+   * and is under no VFA heading only 'outside' and 'prior' are asked (what extractVfa and the results skip), so only
+   * those are looked for.
+   */
   spans: (NotPerformedReason | undefined)[];
+  /** The first DXA name and the first VFA name in each sentence (by index), looked for once. */
+  dxaNames: (RegExpExecArray | null)[];
+  vfaNames: (RegExpExecArray | null)[];
   /** A glucocorticoid the report names as past use only ("previously on prednisolone ... stopped"). */
   glucocorticoidPast?: boolean;
 }
@@ -133,10 +140,12 @@ const VFA_SECTION = /^(VFA|LVA|IVA|VERTEBRAL FRACTURE ASSESSMENT|LATERAL VERTEBR
  * shown for comparison only, an earlier study described (the COMPARISON section, "her prior DXA of ... showed"),
  * not performed or attempted without interpretation, cancelled, or ordered and planned.
  */
-function notPerformedReason(sentence: Sentence, named: CueWords): Exclude<NotPerformedReason, 'other-modality'> | undefined {
+function notPerformedReason(sentence: Sentence, named: CueWords, aboutStudy: boolean): Exclude<NotPerformedReason, 'other-modality'> | undefined {
   const t = sentence.text;
   if (OUTSIDE_CUES.test(t)) return 'outside';
   if (sentence.section === 'COMPARISON' || (named.names('priorStudyDescribed') && PRIOR_STUDY_DESCRIBED.test(t) && !TODAY_CUES.test(t))) return 'prior';
+  // The other reasons are asked only of a sentence that names a study or is under a VFA heading (Ctx.spans).
+  if (!aboutStudy) return undefined;
   if (NOT_PERFORMED.test(t)) return /cancel|did not arrive|no[- ]show|did not (show|attend)/i.test(t) ? 'cancelled' : 'negated';
   if (sentence.section === 'RECOMMENDATION' || sentence.section === 'RECOMMENDATIONS' || sentence.section === 'PLAN' || sentence.section === 'ORDERS' || sentence.section === 'ORDER') return 'ordered';
   if (ORDER_CUES.test(t)) return 'ordered';
@@ -206,8 +215,7 @@ function extractStudies(ctx: Ctx, results: ResultValue[], facts: ReportFacts): v
   let dxaEvidence: Evidence | undefined;
   let dxaPerformedMention = false;
   ctx.sentences.forEach((sentence, i) => {
-    DXA_NAMES.lastIndex = 0;
-    const m = DXA_NAMES.exec(sentence.text);
+    const m = ctx.dxaNames[i];
     if (!m) return;
     const reason = otherModality ? 'other-modality' : ctx.spans[i];
     if (reason) {
@@ -235,8 +243,7 @@ function extractStudies(ctx: Ctx, results: ResultValue[], facts: ReportFacts): v
   // Vertebral fracture assessment: a VFA name in a performed context of a performed report.
   let vfaEvidence: Evidence | undefined;
   ctx.sentences.forEach((sentence, i) => {
-    VFA_NAMES.lastIndex = 0;
-    const m = ctx.named.names('vfaNames') ? VFA_NAMES.exec(sentence.text) : null;
+    const m = ctx.vfaNames[i] ?? null;
     const underHeading = !m && VFA_SECTION.test(sentence.section) && ctx.spans[i] !== undefined;
     if (!m && !underHeading) return;
     const reason = ctx.spans[i];
@@ -359,8 +366,7 @@ function extractVfa(ctx: Ctx, facts: ReportFacts): void {
     // An earlier or outside study's findings ("Comparison: DXA with VFA of 10/29/2024, which showed no vertebral
     // fracture") are not today's; nor is a densitometry line excluding a vertebra from the BMD ("AP Spine: L2 excluded").
     if (ctx.spans[i] === 'prior' || ctx.spans[i] === 'outside') continue;
-    VFA_NAMES.lastIndex = 0;
-    const namesVfa = VFA_NAMES.test(t);
+    const namesVfa = (ctx.vfaNames[i] ?? null) !== null;
     if (!namesVfa && /\b(?:BMD|T-?score|g\/cm|AP spine|from (?:the )?analysis|from (?:the )?BMD)\b/i.test(t)) continue;
     const mentionsVfa = namesVfa || /^(VFA|VERTEBRAL FRACTURE ASSESSMENT)$/.test(sentence.section);
     if (mentionsVfa) inVfa = true;
@@ -682,12 +688,25 @@ function suggestDiagnoses(ctx: Ctx, facts: ReportFacts): void {
   if (facts.clinical.estrogenDeficient && !boneCondition) add('Z78.0', 'postmenopausal state with no bone condition documented', facts.clinical.estrogenDeficient.evidence);
 }
 
+/** The first match of a global pattern in `text`, leaving the pattern as it found it (lastIndex 0). */
+function firstMatch(re: RegExp, text: string): RegExpExecArray | null {
+  re.lastIndex = 0;
+  const m = re.exec(text);
+  re.lastIndex = 0;
+  return m;
+}
+
 /** Extracts the documented facts of one report, each with the span of its evidence in `text`. */
 export function extract(text: string): ReportFacts {
   const report = normalizeReport(text.length > MAX_REPORT_CHARS ? text.slice(0, MAX_REPORT_CHARS) : text);
   const sentences = sentencesOf(report);
   const named = new CueWords(report.text);
-  const ctx: Ctx = { report, named, sentences, dayFirst: writesDayFirst(report.text), spans: sentences.map((sentence) => notPerformedReason(sentence, named)) };
+  const dxaNames = sentences.map((sentence) => firstMatch(DXA_NAMES, sentence.text));
+  const vfaNames = named.names('vfaNames') ? sentences.map((sentence) => firstMatch(VFA_NAMES, sentence.text)) : sentences.map(() => null);
+  const aboutStudy = (sentence: Sentence, i: number) =>
+    dxaNames[i] !== null || vfaNames[i] !== null || VFA_SECTION.test(sentence.section) || (named.names('bodyComposition') && firstMatch(BODY_COMPOSITION, sentence.text) !== null);
+  const spans = sentences.map((sentence, i) => notPerformedReason(sentence, named, aboutStudy(sentence, i)));
+  const ctx: Ctx = { report, named, sentences, dayFirst: writesDayFirst(report.text), spans, dxaNames, vfaNames };
   const facts: ReportFacts = { studies: [], notPerformed: [], results: [], frax: {}, changes: [], clinical: {}, encounter: {}, people: {}, diagnoses: [] };
   // Values quoted from an outside or earlier study are not this report's results.
   const quoted = new Set(sentences.filter((_, i) => ctx.spans[i] === 'outside' || ctx.spans[i] === 'prior'));
