@@ -92,6 +92,10 @@ const KNOWN_SECTIONS = /^(EXAM|EXAMINATION|PROCEDURE|STUDY|INDICATIONS?|CLINICAL
 
 /** A table row: columns separated by tabs, pipes or runs of spaces. */
 const TABLE_ROW = /\t|\|[^|\n]{0,400}\||\S {2,}\S[^\n]{0,400}? {2,}\S|\S {2,}[-+−]?\d/;
+/** Whether a line holds what every table row has (a tab, a pipe or two spaces): most prose lines skip TABLE_ROW. */
+function mayBeTableRow(line: string): boolean {
+  return line.includes('  ') || line.includes('\t') || line.includes('|');
+}
 /** A line that starts something new: a heading, a labelled field, a list item. */
 const STARTS_BLOCK = /^\s*(?:[A-Z][A-Za-z /&()-]{1,40}\s*(?::|\.{2,})|[-*•]\s|\d+[.)]\s|\(?[a-z]\)\s|(?:electronically signed|e-?signed|signed|dictated|transcribed|interpreted|read|reviewed|verified) by\b)/i;
 
@@ -136,7 +140,7 @@ export function sentencesOf(report: ReportText): Sentence[] {
     const blank = line.text.trim() === '';
     // Table rows are short; a long line is prose (and bounded regular-expression work on hostile input). A blank line
     // ends the block whatever it holds.
-    const tabular = !blank && line.text.length <= 600 && TABLE_ROW.test(line.text);
+    const tabular = !blank && line.text.length <= 600 && mayBeTableRow(line.text) && TABLE_ROW.test(line.text);
     const before = previous;
     previous = line.text;
     // Whether a line starts a new block is asked only when it would otherwise continue an open one.
