@@ -1,9 +1,10 @@
 /** extract(): evidence spans always point into the original text, hostile input is bounded, negation holds. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { extract } from './extract.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { CUES, CueWords, extract } from './extract.js';
 import { ReportFacts } from './facts.js';
-import { normalizeReport, spanOf } from './text.js';
+import { normalizeReport, sentencesOf, sentencesWith, spanOf } from './text.js';
 
 function everyEvidence(value: unknown, visit: (e: { start: number; end: number; text: string }) => void): void {
   if (Array.isArray(value)) for (const v of value) everyEvidence(v, visit);
@@ -71,4 +72,56 @@ describe('extract', () => {
       expect(facts.studies.length).toBeLessThan(5);
     }
   }, 60_000);
+
+  it('skips a cue only for a report none of whose sentences its pattern matches (the cue words are complete)', () => {
+    // One phrase per alternative of each cue's pattern, in mixed case and wrapped across lines.
+    const phrases = [
+      'Vertebral Fracture\nAssessment', 'VFA', 'lateral vertebral fracture assessments', 'LVA', 'Instant Vertebral Assessment', 'IVA', 'dual-energy vertebral assessment', 'DVA',
+      'lateral spine imaging by DXA', 'Lateral thoracolumbar DXA images of the spine were acquired on the\ndensitometer',
+      'prior DXA of 2022 showed', 'Most recent\nstudy dated', 'baseline scan: normal', 'DXA 8 months ago', 'scan last year', 'bone density report from Summit', 'compare with her DXA', 'Earlier exam in 2019',
+      'previous study was normal', 'Prior DXA showed', 'earlier scan demonstrated', 'last exam', 'most recent densitometry',
+      'compared to', 'Compared with', 'comparison is made with', 'comparison to',
+      'total-body body composition', 'Body Composition', 'least significant\nchange', 'LSC', '3.2%', 'Change', 'osteoporosis', 'Osteoporotic', 'osteopenia', 'osteopenic', 'low bone\nmass', 'Low Bone Density',
+    ];
+    const corpus = ['reports', 'held-out', 'outside'].flatMap((dir) => {
+      const folder = new URL(`../../corpus/${dir}/`, import.meta.url);
+      return readdirSync(folder).filter((f) => f.endsWith('.txt')).map((f) => readFileSync(new URL(f, folder), 'utf8'));
+    });
+    const check = (text: string) => {
+      const report = normalizeReport(text);
+      const named = new CueWords(report.text);
+      const sentences = sentencesOf(report);
+      for (const [cue, { pattern }] of Object.entries(CUES)) {
+        const once = new RegExp(pattern.source, pattern.flags.replace('g', ''));
+        if (sentences.some((s) => once.test(s.text))) expect({ cue, text, named: named.names(cue as keyof typeof CUES) }).toEqual({ cue, text, named: true });
+      }
+    };
+    let matched = 0;
+    for (const phrase of phrases) {
+      check(phrase);
+      check(`Note. ${phrase.toUpperCase()} here.`);
+      if (Object.values(CUES).some(({ pattern }) => new RegExp(pattern.source, pattern.flags.replace('g', '')).test(phrase.replaceAll('\n', ' ')))) matched++;
+    }
+    expect(matched).toBe(phrases.length);
+    for (const text of corpus) check(text);
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...phrases, ...pieces), fc.string({ maxLength: 8 })), { maxLength: 30 }), (parts) => check(parts.join(' '))),
+      { numRuns: 500, seed: 7 },
+    );
+  });
+
+  it('finds the sentences with a letters-only pattern in one scan as a test of each sentence would', () => {
+    const letters = /report|read|loss|fractur|sign|predni/gi;
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...pieces, 'Report', 'reads.', 'LOSS;', 'sign-off', 'readreport', 'a. Sign', '\\.br\\Read'), fc.string({ maxLength: 8 })), { maxLength: 40 }), (parts) => {
+        const report = normalizeReport(parts.join(parts.length % 2 === 0 ? ' ' : ''));
+        const sentences = sentencesOf(report);
+        const once = new RegExp(letters.source, 'i');
+        const expected = sentences.map((s) => once.test(s.text));
+        expect(sentencesWith(report, sentences, letters) ?? sentences.map(() => false)).toEqual(expected);
+      }),
+      { numRuns: 1000, seed: 11 },
+    );
+  });
 });
+

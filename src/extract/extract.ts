@@ -26,21 +26,99 @@ import {
   writesDayFirst,
 } from './patterns.js';
 import { firstAsserted, notAsserted } from './negation.js';
-import { extractResults, findRegions, resultSite, type RegionMention, type ResultValue } from './results.js';
-import { normalizeReport, sentencesOf, spanOf, type ReportText, type Sentence } from './text.js';
+import { PRIOR_STUDY_SHOWED, extractResults, findRegions, resultSite, type RegionMention, type ResultValue } from './results.js';
+import { normalizeReport, originOf, sentencesOf, sentencesWith, spanOf, type ReportText, type Sentence } from './text.js';
 
 /** Longest report text extract() reads (longer input is cut, never read past). */
 export const MAX_REPORT_CHARS = 1_000_000;
 
 type NotPerformedReason = ReportFacts['notPerformed'][number]['reason'];
 
+/** A sentence that names an earlier study ("prior DXA", "most recent scan"). */
+const PRIOR_STUDY_NAMED = /\b(previous|prior|last|most recent|earlier)\s+(?:scan|exam|examination|study|DXA|DEXA|bone density|BMD|densitometry)\b/i;
+/** "compared to", "comparison is made with". */
+const COMPARED_TO = /\b(compared (?:to|with)|comparison (?:is made )?(?:to|with))\b/i;
+/** The least significant change named. */
+const LSC_NAMED = /\b(least significant change|LSC)\b/i;
+/** What a sentence about a change or a FRAX probability holds. */
+const PERCENT_OR_CHANGE = /%|change/i;
+/** Osteoporosis and osteopenia named (suggestDiagnoses). */
+const OSTEOPOROSIS = /\bosteoporo(?:sis|tic)\b/i;
+const OSTEOPENIA = /\b(osteopenia|osteopenic|low bone (?:mass|density))\b/i;
+
+/**
+ * Patterns walked over every sentence that most reports never match, each with words one of which every match of it
+ * contains, in lower case. A sentence's text is a stretch of its report's text with line breaks as spaces, so a report
+ * whose text (lower-cased, line breaks as spaces) contains none of a pattern's words has no sentence the pattern
+ * matches, and the walk over its sentences for that pattern is skipped: most reports name few of the rarer cues (the
+ * corpus: a VFA name in about half of the 47 reports, a prior study in 8, the LSC in 7). extract.test.ts checks the words
+ * against the patterns.
+ */
+export const CUES = {
+  /** Every VFA name but the initialisms ends in "assessment" or names imaging or the densitometer. */
+  vfaNames: { pattern: VFA_NAMES, words: ['assessment', 'vfa', 'lva', 'iva', 'dva', 'imaging', 'densitometer'] },
+  priorStudyDescribed: { pattern: PRIOR_STUDY_DESCRIBED, words: ['prior', 'previous', 'earlier', 'last', 'most recent', 'baseline', ' ago', 'report from', 'compare with'] },
+  priorStudyShowed: { pattern: PRIOR_STUDY_SHOWED, words: ['prior', 'previous', 'earlier'] },
+  priorStudyNamed: { pattern: PRIOR_STUDY_NAMED, words: ['previous', 'prior', 'last', 'most recent', 'earlier'] },
+  comparedTo: { pattern: COMPARED_TO, words: ['compared', 'comparison'] },
+  bodyComposition: { pattern: BODY_COMPOSITION, words: ['composition'] },
+  lsc: { pattern: LSC_NAMED, words: ['least significant change', 'lsc'] },
+  change: { pattern: PERCENT_OR_CHANGE, words: ['%', 'change'] },
+  osteoporosis: { pattern: OSTEOPOROSIS, words: ['osteopor'] },
+  osteopenia: { pattern: OSTEOPENIA, words: ['osteopen', 'low bone'] },
+} as const satisfies Record<string, { pattern: RegExp; words: readonly string[] }>;
+
+type Cue = keyof typeof CUES;
+
+/**
+ * Which cues' words a report's normalised text contains (CUES), each looked up when first asked and each word searched
+ * for once (the prior-study cues share theirs). A search costs about as much as one pattern over a few sentences, so a
+ * cue is worth its words only where it saves a walk over all sentences; OUTSIDE_CUES, with many words, is not one.
+ */
+export class CueWords {
+  private lower: string | undefined;
+  private readonly words = new Map<string, boolean>();
+  private readonly cues = new Map<Cue, boolean>();
+
+  constructor(private readonly text: string) {}
+
+  /** Whether the text contains one of the cue's words, i.e. whether its pattern can match a sentence of it. */
+  names(cue: Cue): boolean {
+    let named = this.cues.get(cue);
+    if (named === undefined) {
+      named = CUES[cue].words.some((word) => this.contains(word));
+      this.cues.set(cue, named);
+    }
+    return named;
+  }
+
+  private contains(word: string): boolean {
+    let found = this.words.get(word);
+    if (found === undefined) {
+      this.lower ??= this.text.replaceAll('\n', ' ').toLowerCase();
+      found = this.lower.includes(word);
+      this.words.set(word, found);
+    }
+    return found;
+  }
+}
+
 interface Ctx {
   report: ReportText;
+  /** The rarer cues the report's text could match at all (CUES). */
+  named: CueWords;
   sentences: Sentence[];
   /** Numeric dates are read day first (14/03/2025), decided once per report. */
   dayFirst: boolean;
-  /** Why each sentence (by index) is not about a study performed here, if it is not. */
+  /**
+   * Why each sentence (by index) is not about a study performed here, if it is not. Of a sentence that names no study
+   * and is under no VFA heading only 'outside' and 'prior' are asked (what extractVfa and the results skip), so only
+   * those are looked for.
+   */
   spans: (NotPerformedReason | undefined)[];
+  /** The first DXA name and the first VFA name in each sentence (by index), looked for once. */
+  dxaNames: (RegExpExecArray | null)[];
+  vfaNames: (RegExpExecArray | null)[];
   /** A glucocorticoid the report names as past use only ("previously on prednisolone ... stopped"). */
   glucocorticoidPast?: boolean;
 }
@@ -62,10 +140,12 @@ const VFA_SECTION = /^(VFA|LVA|IVA|VERTEBRAL FRACTURE ASSESSMENT|LATERAL VERTEBR
  * shown for comparison only, an earlier study described (the COMPARISON section, "her prior DXA of ... showed"),
  * not performed or attempted without interpretation, cancelled, or ordered and planned.
  */
-function notPerformedReason(sentence: Sentence): Exclude<NotPerformedReason, 'other-modality'> | undefined {
+function notPerformedReason(sentence: Sentence, named: CueWords, aboutStudy: boolean): Exclude<NotPerformedReason, 'other-modality'> | undefined {
   const t = sentence.text;
   if (OUTSIDE_CUES.test(t)) return 'outside';
-  if (sentence.section === 'COMPARISON' || (PRIOR_STUDY_DESCRIBED.test(t) && !TODAY_CUES.test(t))) return 'prior';
+  if (sentence.section === 'COMPARISON' || (named.names('priorStudyDescribed') && PRIOR_STUDY_DESCRIBED.test(t) && !TODAY_CUES.test(t))) return 'prior';
+  // The other reasons are asked only of a sentence that names a study or is under a VFA heading (Ctx.spans).
+  if (!aboutStudy) return undefined;
   if (NOT_PERFORMED.test(t)) return /cancel|did not arrive|no[- ]show|did not (show|attend)/i.test(t) ? 'cancelled' : 'negated';
   if (sentence.section === 'RECOMMENDATION' || sentence.section === 'RECOMMENDATIONS' || sentence.section === 'PLAN' || sentence.section === 'ORDERS' || sentence.section === 'ORDER') return 'ordered';
   if (ORDER_CUES.test(t)) return 'ordered';
@@ -116,7 +196,7 @@ function negatedStudies(ctx: Ctx): { dxa?: Sentence; vfa?: Sentence } {
     if (!negation) return;
     const names: { at: number; procedure: 'dxa' | 'vfa' }[] = [];
     // Fresh copies: matchAll starts where the shared global expressions last stopped.
-    for (const m of t.matchAll(new RegExp(VFA_NAMES.source, 'gi'))) names.push({ at: m.index, procedure: 'vfa' });
+    if (ctx.named.names('vfaNames')) for (const m of t.matchAll(new RegExp(VFA_NAMES.source, 'gi'))) names.push({ at: m.index, procedure: 'vfa' });
     for (const m of t.matchAll(new RegExp(DXA_NAMES.source, 'gi'))) if (!names.some((n) => n.procedure === 'vfa' && m.index >= n.at && m.index < n.at + 40)) names.push({ at: m.index, procedure: 'dxa' });
     names.sort((a, b) => a.at - b.at);
     const before = names.filter((n) => n.at < negation.index);
@@ -135,8 +215,7 @@ function extractStudies(ctx: Ctx, results: ResultValue[], facts: ReportFacts): v
   let dxaEvidence: Evidence | undefined;
   let dxaPerformedMention = false;
   ctx.sentences.forEach((sentence, i) => {
-    DXA_NAMES.lastIndex = 0;
-    const m = DXA_NAMES.exec(sentence.text);
+    const m = ctx.dxaNames[i];
     if (!m) return;
     const reason = otherModality ? 'other-modality' : ctx.spans[i];
     if (reason) {
@@ -164,8 +243,7 @@ function extractStudies(ctx: Ctx, results: ResultValue[], facts: ReportFacts): v
   // Vertebral fracture assessment: a VFA name in a performed context of a performed report.
   let vfaEvidence: Evidence | undefined;
   ctx.sentences.forEach((sentence, i) => {
-    VFA_NAMES.lastIndex = 0;
-    const m = VFA_NAMES.exec(sentence.text);
+    const m = ctx.vfaNames[i] ?? null;
     const underHeading = !m && VFA_SECTION.test(sentence.section) && ctx.spans[i] !== undefined;
     if (!m && !underHeading) return;
     const reason = ctx.spans[i];
@@ -181,7 +259,7 @@ function extractStudies(ctx: Ctx, results: ResultValue[], facts: ReportFacts): v
   }
 
   let compositionResults: boolean | undefined;
-  for (const [i, sentence] of ctx.sentences.entries()) {
+  if (ctx.named.names('bodyComposition')) for (const [i, sentence] of ctx.sentences.entries()) {
     BODY_COMPOSITION.lastIndex = 0;
     const m = BODY_COMPOSITION.exec(sentence.text);
     if (!m) continue;
@@ -194,8 +272,8 @@ function extractStudies(ctx: Ctx, results: ResultValue[], facts: ReportFacts): v
   }
 }
 
-/** Words without which no clinical fact can be in a sentence (a cheap first look before the detailed patterns). */
-const CLINICAL_WORDS = new RegExp(`menopaus|estrogen|oophor|aromatase|anastrozole|letrozole|exemestane|hyperparathyroid|predni|cortis|dexameth|budesonide|deflazacort|medrol|height|lost|loss|shorter|report|told|fractur|cracked|broken|${Object.keys({ alendronate: 1, fosamax: 1, risedronate: 1, actonel: 1, atelvia: 1, ibandronate: 1, boniva: 1, zoledron: 1, reclast: 1, denosumab: 1, prolia: 1, teriparatide: 1, forteo: 1, abaloparatide: 1, tymlos: 1, romosozumab: 1, evenity: 1, raloxifene: 1, evista: 1 }).join('|')}`, 'i');
+/** Words without which no clinical fact can be in a sentence (a cheap first look, letters only: sentencesWith). */
+const CLINICAL_WORDS = new RegExp(`menopaus|estrogen|oophor|aromatase|anastrozole|letrozole|exemestane|hyperparathyroid|predni|cortis|dexameth|budesonide|deflazacort|medrol|height|lost|loss|shorter|report|told|fractur|cracked|broken|${Object.keys({ alendronate: 1, fosamax: 1, risedronate: 1, actonel: 1, atelvia: 1, ibandronate: 1, boniva: 1, zoledron: 1, reclast: 1, denosumab: 1, prolia: 1, teriparatide: 1, forteo: 1, abaloparatide: 1, tymlos: 1, romosozumab: 1, evenity: 1, raloxifene: 1, evista: 1 }).join('|')}`, 'gi');
 
 // The clinical facts' patterns. Global ('g') so that firstAsserted can walk every mention; compiled once here rather
 // than per sentence (a RegExp built per call was the extractor's largest single cost).
@@ -213,10 +291,12 @@ const SELF_REPORTED_VERTEBRAL_FRACTURE = /\b(self-reported|patient[- ]reported|r
 const KNOWN_FRACTURE = /\b(history of|prior|previous|remote|healed|sustained (?:a )?)\s*(?:a\s+)?(?:left |right )?(hip|wrist|distal radius|radius|vertebral|fragility|osteoporotic|humerus|pelvic|low[- ]trauma)\s+fractures?\b|\bfractured (?:her|his) (?:left |right )?(wrist|hip|radius|arm)\b|\b(?:fragility|low[- ]trauma|osteoporotic) fracture of the (?:left |right )?(?:wrist|hip|distal radius|radius|humerus|femur|pelvis)\b|\bknown (?:[TL]\d{1,2} |vertebral |spine )?(?:compression |vertebral |fragility )?fracture\b/gi;
 
 function extractClinical(ctx: Ctx, facts: ReportFacts): void {
+  const withWords = sentencesWith(ctx.report, ctx.sentences, CLINICAL_WORDS);
+  if (withWords === undefined) return;
   const c = facts.clinical;
-  for (const sentence of ctx.sentences) {
+  for (const [i, sentence] of ctx.sentences.entries()) {
     const t = sentence.text;
-    if (!CLINICAL_WORDS.test(t)) continue;
+    if (!withWords[i]) continue;
     // The first mention asserted of the patient (negation.ts).
     const at = (re: RegExp) => firstAsserted(t, re);
     let m: RegExpExecArray | undefined;
@@ -276,6 +356,8 @@ function normalLevel(letter: string, digits: string): string {
 }
 
 function extractVfa(ctx: Ctx, facts: ReportFacts): void {
+  // What this finds is kept only for a report with a VFA study, which a VFA name in one of its sentences makes.
+  if (!ctx.named.names('vfaNames')) return;
   const vfa: NonNullable<ReportFacts['vfa']> = { notEvaluable: [], fractures: [] };
   let inVfa = false;
   let any = false;
@@ -284,8 +366,7 @@ function extractVfa(ctx: Ctx, facts: ReportFacts): void {
     // An earlier or outside study's findings ("Comparison: DXA with VFA of 10/29/2024, which showed no vertebral
     // fracture") are not today's; nor is a densitometry line excluding a vertebra from the BMD ("AP Spine: L2 excluded").
     if (ctx.spans[i] === 'prior' || ctx.spans[i] === 'outside') continue;
-    VFA_NAMES.lastIndex = 0;
-    const namesVfa = VFA_NAMES.test(t);
+    const namesVfa = (ctx.vfaNames[i] ?? null) !== null;
     if (!namesVfa && /\b(?:BMD|T-?score|g\/cm|AP spine|from (?:the )?analysis|from (?:the )?BMD)\b/i.test(t)) continue;
     const mentionsVfa = namesVfa || /^(VFA|VERTEBRAL FRACTURE ASSESSMENT)$/.test(sentence.section);
     if (mentionsVfa) inVfa = true;
@@ -390,7 +471,9 @@ function gradeAndType(text: string): { grade: 1 | 2 | 3 | undefined; grades: num
 }
 
 function extractFraxAndChanges(ctx: Ctx, facts: ReportFacts): void {
-  const fraxDocument = /\bFRAX\b|10-year (?:fracture )?probability|ten-year probability/i.test(ctx.report.text);
+  // Asked only once a FRAX-like value is found (most reports have none).
+  let fraxDocument: boolean | undefined;
+  const isFraxDocument = () => (fraxDocument ??= /\bFRAX\b|10-year (?:fracture )?probability|ten-year probability/i.test(ctx.report.text));
   let changeTable = false;
   let previous: Sentence | undefined;
   for (const sentence of ctx.sentences) {
@@ -401,7 +484,7 @@ function extractFraxAndChanges(ctx: Ctx, facts: ReportFacts): void {
     const before = previous;
     const lineRegion = () => (before !== undefined && !ctx.report.text.slice(before.end, sentence.start).includes('\n') ? findRegions(before.text).at(-1) : undefined);
     previous = sentence;
-    if (!changeTable && !/%|change/i.test(t)) continue;
+    if (!changeTable && !(ctx.named.names('change') && PERCENT_OR_CHANGE.test(t))) continue;
     // A change table: a header naming only a change column, then region rows with one number each.
     if (/\bregion\b/i.test(t) && /\bchange\b/i.test(t) && !/T[- ]?score/i.test(t)) {
       changeTable = true;
@@ -418,14 +501,14 @@ function extractFraxAndChanges(ctx: Ctx, facts: ReportFacts): void {
       changeTable = false;
     }
     const major = /\bmajor (?:osteoporotic )?(?:fracture)?[^0-9%]{0,50}?(\d+(?:\.\d+)?)\s*%/i.exec(t);
-    if (major && !facts.frax.majorOsteoporotic && fraxDocument) {
+    if (major && !facts.frax.majorOsteoporotic && isFraxDocument()) {
       facts.frax.majorOsteoporotic = { value: Number(major[1]), evidence: evidence(ctx, sentence, major.index, major.index + major[0].length) };
     }
     // After a major-fracture value the hip value may be written "hip 2.4%"; a "hip fracture" before it is a risk
     // factor ("FRAX (with parental hip fracture): major osteoporotic fracture 16%, hip 2.4%").
     const hipFrom = major ? major.index + major[0].length : 0;
     const hipMatch = (major ? /\bhip(?: fracture)?\b[^0-9%]{0,40}?(\d+(?:\.\d+)?)\s*%/i : /\bhip fracture[^0-9%]{0,40}?(\d+(?:\.\d+)?)\s*%/i).exec(t.slice(hipFrom));
-    if (hipMatch && !facts.frax.hip && fraxDocument) {
+    if (hipMatch && !facts.frax.hip && isFraxDocument()) {
       facts.frax.hip = { value: Number(hipMatch[1]), evidence: evidence(ctx, sentence, hipFrom + hipMatch.index, hipFrom + hipMatch.index + hipMatch[0].length) };
     }
     if (/\b(since|compared (?:to|with)|from|relative to|vs\.?|versus) (?:the )?(?:prior|previous|last|baseline)|\bchange[ds]?\b|\b(?:increase|decrease|gain|loss)d? (?:of|by)\b/i.test(t) && !/FRAX|probability|^\s*least significant change|\bLSC\)? (?:at|for) this facility\s*:/i.test(t)) {
@@ -457,15 +540,16 @@ function changeSite(region: RegionMention): ResultSite | undefined {
 
 /** Gives changes without a stated significance the verdict of a following LSC statement ("Neither change exceeds the LSC"). */
 function applyLscStatements(ctx: Ctx, facts: ReportFacts): void {
+  if (!ctx.named.names('lsc')) return;
   for (const sentence of ctx.sentences) {
     const t = sentence.text;
-    if (!/\b(least significant change|LSC)\b/i.test(t) || /\d+(?:\.\d+)?\s*%/.test(t)) continue;
+    if (!LSC_NAMED.test(t) || /\d+(?:\.\d+)?\s*%/.test(t)) continue;
     const significant = /\b(does not|do not|did not|neither|none|not)\b[^.]{0,120}\bexceed|\bwithin\b/i.test(t) ? false : /\bexceed/i.test(t) ? true : undefined;
     if (significant === undefined) continue;
     const regions = findRegions(t);
     const all = regions.length === 0 || /\b(neither|none|all|both (?:changes|values))\b/i.test(t);
     for (const change of facts.changes) {
-      if (change.significant !== undefined || change.evidence.start > ctx.report.origin[sentence.start]!) continue;
+      if (change.significant !== undefined || change.evidence.start > originOf(ctx.report, sentence.start)) continue;
       const matches = all || regions.some((r) => change.site !== undefined && (r.region === 'lumbar-spine' ? change.site === 'lumbar-spine' : change.site !== 'lumbar-spine'));
       if (matches) change.significant = significant;
     }
@@ -476,6 +560,9 @@ function applyLscStatements(ctx: Ctx, facts: ReportFacts): void {
 const CREDENTIAL = '(?:MD|M\\.D\\.|DO|NP|PA(?:-C)?|CCD|PhD|MBBS|MBChB|FRCR|FRCP|MRCP|RN|FACR|FACP|DNP|APRN|FNP|MPH|MS)';
 /** A credential at the start of a text ("MD, CCD" after a name's comma). */
 const STARTS_WITH_CREDENTIAL = new RegExp(`^${CREDENTIAL}\\b`);
+
+/** Words without which no sentence names an ordering or reading clinician (a cheap first look, letters only: sentencesWith). */
+const PEOPLE_WORDS = /order|refer|request|sign|interpret|read|dictat|radiolog|report|verif|authori|addend/gi;
 
 function extractPeople(ctx: Ctx, facts: ReportFacts): void {
   const p = facts.people;
@@ -494,9 +581,11 @@ function extractPeople(ctx: Ctx, facts: ReportFacts): void {
     }
     return { name, start: at + (text.slice(at).length - rest.length) };
   };
-  for (const sentence of ctx.sentences) {
+  const withWords = sentencesWith(ctx.report, ctx.sentences, PEOPLE_WORDS);
+  if (withWords === undefined) return;
+  for (const [i, sentence] of ctx.sentences.entries()) {
     const t = sentence.text;
-    if (!/order|refer|request|sign|interpret|read|dictat|radiolog|report|verif|authori|addend/i.test(t)) continue;
+    if (!withWords[i]) continue;
     let m = /\b(?:ordering|referring|requesting)(?:\s+(?:physician|provider|clinician|doctor|practitioner|consultant|dr))?\s*(?::|\.{2,})|\breferring dr\b|\breferrer\s*:|\bordered by\s*:?|\breferred by\s*:?/i.exec(t);
     if (m && !p.orderingClinician) {
       const { name, start } = nameAfter(t, m.index + m[0].length);
@@ -528,16 +617,16 @@ function extractSections(ctx: Ctx, facts: ReportFacts): void {
       facts.impression = trimmedEvidence(ctx, sentence);
     }
     if (facts.comparisonDate && facts.indication && facts.impression) break;
-    if (!facts.comparisonDate && (s === 'COMPARISON' || /\b(compared (?:to|with)|comparison (?:is made )?(?:to|with))\b/i.test(sentence.text))) {
+    if (!facts.comparisonDate && (s === 'COMPARISON' || (ctx.named.names('comparedTo') && COMPARED_TO.test(sentence.text)))) {
       DATE.lastIndex = 0;
       const d = DATE.exec(sentence.text);
       const iso = d ? isoFromDateMatch(d, ctx.dayFirst) : undefined;
       if (d && iso) facts.comparisonDate = { value: iso, evidence: evidence(ctx, sentence, d.index, d.index + d[0].length) };
     }
   }
-  for (const sentence of ctx.sentences) {
+  if (ctx.named.names('priorStudyNamed')) for (const sentence of ctx.sentences) {
     if (facts.clinical.priorStudyDate) break;
-    if (!/\b(previous|prior|last|most recent|earlier)\s+(?:scan|exam|examination|study|DXA|DEXA|bone density|BMD|densitometry)\b/i.test(sentence.text)) continue;
+    if (!PRIOR_STUDY_NAMED.test(sentence.text)) continue;
     DATE.lastIndex = 0;
     const d = DATE.exec(sentence.text);
     const iso = d ? isoFromDateMatch(d, ctx.dayFirst) : undefined;
@@ -548,9 +637,6 @@ function extractSections(ctx: Ctx, facts: ReportFacts): void {
     facts.comparisonDate = facts.clinical.priorStudyDate;
   }
 }
-
-const OSTEOPOROSIS = /\bosteoporo(?:sis|tic)\b/i;
-const OSTEOPENIA = /\b(osteopenia|osteopenic|low bone (?:mass|density))\b/i;
 
 function suggestDiagnoses(ctx: Ctx, facts: ReportFacts): void {
   const add = (code: string, reason: string, ev: Evidence) => {
@@ -563,18 +649,18 @@ function suggestDiagnoses(ctx: Ctx, facts: ReportFacts): void {
     const m = re.exec(s.text);
     return m !== null && !notAsserted(s.text, m.index, m.index + m[0].length) && !/\b(?:medications?|medicines?|drugs?|treatment|therapy|agents?)\b/i.test(s.text.slice(m.index + m[0].length, m.index + m[0].length + 12)) && !/\bthe term\b/i.test(s.text);
   };
-  const statement = (re: RegExp) =>
-    ctx.sentences.find((s) => asserted(s, re) && !/\bno (?:evidence of )?(?:osteoporo|osteopen)|\brule out\b|\brisk\b|\bscreening\b|\bevaluat\w* (?:for|of)\b|\bassess\w* for\b|\bto exclude\b|\bcriteria\b[^.]{0,80}\bdefin|\bthreshold|\bCenter\b|\bClinic\b|\bFoundation\b|\bmajor osteoporotic\b|\bprobability\b|%/i.test(s.text));
+  const statement = (re: RegExp, cue: Cue) =>
+    !ctx.named.names(cue) ? undefined : ctx.sentences.find((s) => asserted(s, re) && !/\bno (?:evidence of )?(?:osteoporo|osteopen)|\brule out\b|\brisk\b|\bscreening\b|\bevaluat\w* (?:for|of)\b|\bassess\w* for\b|\bto exclude\b|\bcriteria\b[^.]{0,80}\bdefin|\bthreshold|\bCenter\b|\bClinic\b|\bFoundation\b|\bmajor osteoporotic\b|\bprobability\b|%/i.test(s.text));
   const vertebralFractures = facts.vfa?.fractures ?? [];
   if (vertebralFractures.length > 0) {
     add('M80.08XA', 'an osteoporotic vertebral fracture is documented (initial encounter)', vertebralFractures[0]!.evidence);
   } else {
-    const osteoporosis = statement(OSTEOPOROSIS);
+    const osteoporosis = statement(OSTEOPOROSIS, 'osteoporosis');
     const tLow = facts.tScoreLowest?.value;
     if (osteoporosis) add('M81.0', 'osteoporosis without a current fracture is documented', trimmedEvidence(ctx, osteoporosis));
     else if (tLow !== undefined && tLow <= -2.5 && facts.tScoreLowest) add('M81.0', 'a T-score at or below -2.5 (osteoporosis by WHO criteria)', facts.tScoreLowest.evidence);
     else {
-      const osteopenia = statement(OSTEOPENIA);
+      const osteopenia = statement(OSTEOPENIA, 'osteopenia');
       if (osteopenia || (tLow !== undefined && tLow < -1.0)) {
         const low = facts.results.filter((r) => r.measure === 't-score' && r.value < -1.0 && r.value > -2.5);
         const groups = new Set(low.map((r) => (r.site === 'lumbar-spine' ? 'spine' : r.site.startsWith('left-') ? `left-${/radius|forearm/.test(r.site) ? 'forearm' : 'hip'}` : r.site.startsWith('right-') ? `right-${/radius|forearm/.test(r.site) ? 'forearm' : 'hip'}` : /radius|forearm/.test(r.site) ? 'forearm' : r.site === 'heel' ? 'heel' : 'hip')));
@@ -602,15 +688,29 @@ function suggestDiagnoses(ctx: Ctx, facts: ReportFacts): void {
   if (facts.clinical.estrogenDeficient && !boneCondition) add('Z78.0', 'postmenopausal state with no bone condition documented', facts.clinical.estrogenDeficient.evidence);
 }
 
+/** The first match of a global pattern in `text`, leaving the pattern as it found it (lastIndex 0). */
+function firstMatch(re: RegExp, text: string): RegExpExecArray | null {
+  re.lastIndex = 0;
+  const m = re.exec(text);
+  re.lastIndex = 0;
+  return m;
+}
+
 /** Extracts the documented facts of one report, each with the span of its evidence in `text`. */
 export function extract(text: string): ReportFacts {
   const report = normalizeReport(text.length > MAX_REPORT_CHARS ? text.slice(0, MAX_REPORT_CHARS) : text);
   const sentences = sentencesOf(report);
-  const ctx: Ctx = { report, sentences, dayFirst: writesDayFirst(report.text), spans: sentences.map(notPerformedReason) };
+  const named = new CueWords(report.text);
+  const dxaNames = sentences.map((sentence) => firstMatch(DXA_NAMES, sentence.text));
+  const vfaNames = named.names('vfaNames') ? sentences.map((sentence) => firstMatch(VFA_NAMES, sentence.text)) : sentences.map(() => null);
+  const aboutStudy = (sentence: Sentence, i: number) =>
+    dxaNames[i] !== null || vfaNames[i] !== null || VFA_SECTION.test(sentence.section) || (named.names('bodyComposition') && firstMatch(BODY_COMPOSITION, sentence.text) !== null);
+  const spans = sentences.map((sentence, i) => notPerformedReason(sentence, named, aboutStudy(sentence, i)));
+  const ctx: Ctx = { report, named, sentences, dayFirst: writesDayFirst(report.text), spans, dxaNames, vfaNames };
   const facts: ReportFacts = { studies: [], notPerformed: [], results: [], frax: {}, changes: [], clinical: {}, encounter: {}, people: {}, diagnoses: [] };
   // Values quoted from an outside or earlier study are not this report's results.
   const quoted = new Set(sentences.filter((_, i) => ctx.spans[i] === 'outside' || ctx.spans[i] === 'prior'));
-  const results = extractResults(report, sentences, (sentence) => quoted.has(sentence));
+  const results = extractResults(report, sentences, (sentence) => quoted.has(sentence), named.names('priorStudyShowed'));
   facts.results = results;
   const tScores = results.filter((r) => r.measure === 't-score');
   if (tScores.length > 0) {

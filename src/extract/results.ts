@@ -137,11 +137,15 @@ function plausible(measure: 't-score' | 'z-score' | 'bmd', value: number): boole
   return value > -8 && value < 6;
 }
 
+/** An earlier study's findings described ("the prior DXA of 2023 showed"): its values are not this study's. */
+export const PRIOR_STUDY_SHOWED = /\b(prior|previous|earlier) (study|exam|scan|DXA)\b.{0,120}\b(showed|demonstrated|was)\b/i;
+
 /**
  * Extracts result values from the sentences of a report, skipping sections about earlier studies and the sentences
- * `skip` names (values quoted from an outside or earlier study).
+ * `skip` names (values quoted from an outside or earlier study). `namesPriorStudy` false says the report contains none
+ * of the words "prior", "previous" and "earlier", so no sentence describes an earlier study's findings.
  */
-export function extractResults(report: ReportText, sentences: Sentence[], skip: (sentence: Sentence) => boolean = () => false): ResultValue[] {
+export function extractResults(report: ReportText, sentences: Sentence[], skip: (sentence: Sentence) => boolean = () => false, namesPriorStudy = true): ResultValue[] {
   const results: ResultValue[] = [];
   const seen = new Set<string>();
   const push = (site: ResultSite, measure: ResultValue['measure'], value: number, start: number, end: number) => {
@@ -159,7 +163,7 @@ export function extractResults(report: ReportText, sentences: Sentence[], skip: 
   let lastRegion: RegionMention | undefined;
   for (const sentence of sentences) {
     const text = sentence.text;
-    if (sentence.section === 'COMPARISON' || skip(sentence) || /\b(prior|previous|earlier) (study|exam|scan|DXA)\b.{0,120}\b(showed|demonstrated|was)\b/i.test(text)) continue;
+    if (sentence.section === 'COMPARISON' || skip(sentence) || (namesPriorStudy && PRIOR_STUDY_SHOWED.test(text))) continue;
     const header = tableColumns(text);
     if (header) {
       columns = header;

@@ -15,8 +15,12 @@ export interface Span {
 export interface ReportText {
   original: string;
   text: string;
-  /** origin[i] is the offset in `original` of text[i]; origin[text.length] is original.length. */
-  origin: Int32Array;
+  /**
+   * origin[i] is the offset in `original` of text[i]; origin[text.length] is original.length. Absent when the text is
+   * the original itself (most reports have no escapes and no CRs): the map is then the identity, and a report read
+   * from disk or a request no longer allocates a buffer of four bytes per character for it.
+   */
+  origin?: Int32Array;
 }
 
 const HL7_ESCAPES: Record<string, string> = { '.br': '\n', T: '&', F: '|', S: '^', R: '~', E: '\\' };
@@ -25,9 +29,7 @@ const HL7_ESCAPES: Record<string, string> = { '.br': '\n', T: '&', F: '|', S: '^
 export function normalizeReport(original: string): ReportText {
   if (original.indexOf('\\') < 0 && original.indexOf('\r') < 0) {
     // Nothing to undo: the map is the identity.
-    const origin = new Int32Array(original.length + 1);
-    for (let i = 0; i <= original.length; i++) origin[i] = i;
-    return { original, text: original, origin };
+    return { original, text: original };
   }
   const out: string[] = [];
   const origin: number[] = [];
@@ -61,10 +63,16 @@ export function normalizeReport(original: string): ReportText {
   return { original, text: out.join(''), origin: Int32Array.from(origin) };
 }
 
+/** The offset in the original text of normalised offset `at` (the original's length for an offset past the end). */
+export function originOf(report: ReportText, at: number): number {
+  if (report.origin) return report.origin[at] ?? report.original.length;
+  return at >= 0 && at <= report.original.length ? at : report.original.length;
+}
+
 /** The original-text span of normalised offsets [start, end). */
 export function spanOf(report: ReportText, start: number, end: number): Span {
-  const s = report.origin[start] ?? report.original.length;
-  let e = end > start ? (report.origin[end] ?? report.original.length) : s;
+  const s = originOf(report, start);
+  let e = end > start ? originOf(report, end) : s;
   while (e > s && (report.original[e - 1] === '\r' || report.original[e - 1] === '\n')) e--;
   return { start: s, end: e, text: report.original.slice(s, e) };
 }
@@ -84,6 +92,10 @@ const KNOWN_SECTIONS = /^(EXAM|EXAMINATION|PROCEDURE|STUDY|INDICATIONS?|CLINICAL
 
 /** A table row: columns separated by tabs, pipes or runs of spaces. */
 const TABLE_ROW = /\t|\|[^|\n]{0,400}\||\S {2,}\S[^\n]{0,400}? {2,}\S|\S {2,}[-+−]?\d/;
+/** Whether a line holds what every table row has (a tab, a pipe or two spaces): most prose lines skip TABLE_ROW. */
+function mayBeTableRow(line: string): boolean {
+  return line.includes('  ') || line.includes('\t') || line.includes('|');
+}
 /** A line that starts something new: a heading, a labelled field, a list item. */
 const STARTS_BLOCK = /^\s*(?:[A-Z][A-Za-z /&()-]{1,40}\s*(?::|\.{2,})|[-*•]\s|\d+[.)]\s|\(?[a-z]\)\s|(?:electronically signed|e-?signed|signed|dictated|transcribed|interpreted|read|reviewed|verified) by\b)/i;
 
@@ -128,7 +140,7 @@ export function sentencesOf(report: ReportText): Sentence[] {
     const blank = line.text.trim() === '';
     // Table rows are short; a long line is prose (and bounded regular-expression work on hostile input). A blank line
     // ends the block whatever it holds.
-    const tabular = !blank && line.text.length <= 600 && TABLE_ROW.test(line.text);
+    const tabular = !blank && line.text.length <= 600 && mayBeTableRow(line.text) && TABLE_ROW.test(line.text);
     const before = previous;
     previous = line.text;
     // Whether a line starts a new block is asked only when it would otherwise continue an open one.
@@ -145,9 +157,10 @@ export function sentencesOf(report: ReportText): Sentence[] {
   }
   if (open) blocks.push(open);
 
+  // Line breaks become spaces once for the whole text; each block's flat text is a slice of it.
+  const flatText = text.replaceAll('\n', ' ');
   for (const block of blocks) {
-    const raw = text.slice(block.start, block.end);
-    const flat = raw.replace(/\n/g, ' ');
+    const flat = flatText.slice(block.start, block.end);
     const heading = HEADING.exec(flat);
     if (heading) {
       const name = heading[1]!.trim().toUpperCase();
@@ -162,10 +175,34 @@ export function sentencesOf(report: ReportText): Sentence[] {
     let m: RegExpExecArray | null;
     while ((m = re.exec(flat)) !== null) {
       const end = m.index + 1;
-      if (end > start) sentences.push({ start: block.start + start, end: block.start + end, text: flat.slice(start, end), section });
+      if (end > start) pushSentence(sentences, block.start + start, block.start + end, flat.slice(start, end), section);
       start = end;
     }
-    if (flat.length > start) sentences.push({ start: block.start + start, end: block.end, text: flat.slice(start), section });
+    if (flat.length > start) pushSentence(sentences, block.start + start, block.end, flat.slice(start), section);
   }
-  return sentences.filter((s) => s.text.trim() !== '');
+  return sentences;
 }
+
+/** Adds a sentence unless it is blank. */
+function pushSentence(sentences: Sentence[], start: number, end: number, text: string, section: string): void {
+  if (text.trim() !== '') sentences.push({ start, end, text, section });
+}
+
+/**
+ * Which sentences (by index) contain a match of `letters`, a global pattern whose matches are letters only, found in
+ * one scan of the text instead of one test per sentence; undefined when none does. A run of letters never crosses a
+ * sentence's bounds (a sentence starts at a line's start or after a stop and ends at a stop or a line's end), so each
+ * match lies inside one sentence or in none, and a sentence's first match is never hidden by an earlier one.
+ */
+export function sentencesWith(report: ReportText, sentences: readonly Sentence[], letters: RegExp): boolean[] | undefined {
+  let flags: boolean[] | undefined;
+  let i = 0;
+  letters.lastIndex = 0;
+  for (let m = letters.exec(report.text); m !== null && i < sentences.length; m = letters.exec(report.text)) {
+    while (i < sentences.length && sentences[i]!.end <= m.index) i++;
+    if (i < sentences.length && sentences[i]!.start <= m.index) (flags ??= new Array<boolean>(sentences.length).fill(false))[i] = true;
+  }
+  letters.lastIndex = 0;
+  return flags;
+}
+
