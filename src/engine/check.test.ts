@@ -4,7 +4,9 @@
  * The encounter is a case of cases/cpt-code-selection.yaml: a global 77085 line for axial DXA with a VFA that was
  * not interpreted (selection.not-interpreted and modifier.component-missing, both errors).
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import type { Result } from '../contract/result.js';
 import { loadKnowledge } from '../io/knowledge-files.js';
 import { FAMILIES, RULES } from '../rules/catalogue.js';
@@ -13,19 +15,10 @@ import { FamilySelection } from './families.js';
 import { parseEncounterStrictly } from './validate.js';
 
 const knowledge = loadKnowledge();
-const parsed = parseEncounterStrictly({
-  id: 'enc-1',
-  dateOfService: '2026-03-02',
-  patient: { sex: 'female', age: 72 },
-  payer: 'medicare',
-  jurisdiction: 'J15',
-  orderingProvider: { treating: true },
-  diagnoses: ['M85.851', 'Z78.0'],
-  clinical: { estrogenDeficient: true },
-  history: [],
-  performed: [{ procedure: 'dxa-axial' }, { procedure: 'vfa', interpreted: false }],
-  claim: { lines: [{ code: '77085', diagnoses: ['M85.851', 'Z78.0'] }] },
-});
+/** The case named below of cases/cpt-code-selection.yaml, its file's defaults under it, with an id. */
+const file = parse(readFileSync(new URL('../../cases/cpt-code-selection.yaml', import.meta.url), 'utf8')) as { defaults: object; cases: { name: string; encounter: object }[] };
+const globalLine = file.cases.find((c) => c.name === 'a global 77085 line for an axial study with an uninterpreted VFA lacks TC')!;
+const parsed = parseEncounterStrictly({ ...file.defaults, ...globalLine.encounter, id: 'enc-1' });
 if (!parsed.ok) throw new Error('invalid test encounter');
 const encounter = parsed.encounter;
 const full = check(encounter, knowledge);
