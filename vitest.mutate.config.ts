@@ -18,6 +18,7 @@ export default defineConfig({
       'test/units-claim-line-mue.test.ts',
       'test/case-harness.test.ts',
       'test/encounter-problems.test.ts',
+      'src/engine/*.test.ts',
       'src/extract/*.test.ts',
       'src/knowledge/versions.test.ts',
     ],

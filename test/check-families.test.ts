@@ -5,7 +5,7 @@ import type { Result } from '../src/contract/result.js';
 import { loadKnowledge } from '../src/io/knowledge-files.js';
 import { FAMILIES, RULES, type Family } from '../src/rules/catalogue.js';
 import { check } from '../src/engine/check.js';
-import { FamilySelection, parseFamilyList } from '../src/engine/families.js';
+import { FamilySelection } from '../src/engine/families.js';
 import { parseEncounter } from '../src/engine/validate.js';
 
 const knowledge = loadKnowledge();
@@ -58,18 +58,5 @@ describe('check() with only some rule families', () => {
   it('gives the full check when every family is asked for', () => {
     const all = new FamilySelection(FAMILIES);
     for (const encounter of mix.slice(0, 200)) expect(JSON.stringify(check(encounter, knowledge, { families: all }))).toBe(JSON.stringify(check(encounter, knowledge)));
-  });
-});
-
-describe('parseFamilyList', () => {
-  it('reads names separated by commas, in the order the engine runs them', () => {
-    const read = parseFamilyList(' units, pairs ,frequency');
-    expect(read.ok && read.selection.families).toEqual(['pairs', 'units', 'frequency']);
-    expect(read.ok && read.selection.reason).toBe('not run: only pairs, units, frequency were asked for');
-  });
-
-  it('names unknown families and lists the known ones', () => {
-    expect(parseFamilyList('pair,units')).toEqual({ ok: false, message: `unknown rule family "pair"; the families are ${FAMILIES.join(', ')}` });
-    expect(parseFamilyList(' , ')).toMatchObject({ ok: false, message: expect.stringContaining('expected one or more rule families') });
   });
 });

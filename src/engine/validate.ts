@@ -53,6 +53,12 @@ export function preview(value: unknown): string {
   return String(value);
 }
 
+/** zod's default range message in words: `expected at most 128 characters`, `expected at least 1 character`, `expected at most 10`. */
+function rangeMessage(bound: 'at most' | 'at least', limit: number | bigint, origin: string): string {
+  const unit = origin === 'array' ? 'item' : origin === 'string' ? 'character' : undefined;
+  return unit === undefined ? `expected ${bound} ${String(limit)}` : `expected ${bound} ${String(limit)} ${unit}${Number(limit) === 1 ? '' : 's'}`;
+}
+
 function describe(issue: z.core.$ZodIssue, root: unknown): EncounterProblem {
   const field = formatPath(issue.path);
   if (issue.code === 'unrecognized_keys') {
@@ -65,8 +71,8 @@ function describe(issue: z.core.$ZodIssue, root: unknown): EncounterProblem {
   }
   let message = issue.message.replace(/^Invalid input: /, '').replace(/, received \w+$/, '');
   const zodDefault = /^Too (big|small)/.test(message);
-  if (zodDefault && issue.code === 'too_big') message = `expected at most ${String(issue.maximum)} ${issue.origin === 'array' ? 'items' : issue.origin === 'string' ? 'characters' : ''}`.trim();
-  if (zodDefault && issue.code === 'too_small') message = `expected at least ${String(issue.minimum)} ${issue.origin === 'array' ? 'items' : issue.origin === 'string' ? 'characters' : ''}`.trim();
+  if (zodDefault && issue.code === 'too_big') message = rangeMessage('at most', issue.maximum, issue.origin);
+  if (zodDefault && issue.code === 'too_small') message = rangeMessage('at least', issue.minimum, issue.origin);
   if (value !== undefined && issue.code !== 'too_big') message += `, got ${preview(value)}`;
   else if (value !== undefined && typeof value !== 'string' && !Array.isArray(value)) message += `, got ${preview(value)}`;
   return { field, message };

@@ -1,0 +1,64 @@
+/**
+ * check() with only some rule families (src/engine/check.ts): each family left out is reported as not run, the
+ * families asked for give what a full check gives them, and the recommended claim is built in full either way.
+ * The encounter is a case of cases/cpt-code-selection.yaml: a global 77085 line for axial DXA with a VFA that was
+ * not interpreted (selection.not-interpreted and modifier.component-missing, both errors).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { Result } from '../contract/result.js';
+import { loadKnowledge } from '../io/knowledge-files.js';
+import { FAMILIES, RULES } from '../rules/catalogue.js';
+import { check } from './check.js';
+import { FamilySelection } from './families.js';
+import { parseEncounterStrictly } from './validate.js';
+
+const knowledge = loadKnowledge();
+/** The case named below of cases/cpt-code-selection.yaml, its file's defaults under it, with an id. */
+const file = parse(readFileSync(new URL('../../cases/cpt-code-selection.yaml', import.meta.url), 'utf8')) as { defaults: object; cases: { name: string; encounter: object }[] };
+const globalLine = file.cases.find((c) => c.name === 'a global 77085 line for an axial study with an uninterpreted VFA lacks TC')!;
+const parsed = parseEncounterStrictly({ ...file.defaults, ...globalLine.encounter, id: 'enc-1' });
+if (!parsed.ok) throw new Error('invalid test encounter');
+const encounter = parsed.encounter;
+const full = check(encounter, knowledge);
+const familyOf = (rule: string) => RULES[rule as keyof typeof RULES].family;
+const part = (result: Result, families: readonly string[]) => ({
+  findings: result.findings.filter((f) => families.includes(familyOf(f.rule))),
+  checked: result.checked.filter((c) => families.includes(c.family)),
+  unchecked: result.unchecked.filter((u) => families.includes(u.family)),
+});
+
+describe('check() with only some rule families', () => {
+  it('the full check: both errors, the recommended 77085-TC, the encounter id first', () => {
+    expect(full.verdict).toBe('reject');
+    expect(full.findings.map((f) => `${f.rule}:${f.severity}`)).toEqual(expect.arrayContaining(['selection.not-interpreted:error', 'modifier.component-missing:error']));
+    expect(Object.keys(full)[0]).toBe('id');
+    expect(full.id).toBe('enc-1');
+    expect(full.recommended.lines.map((l) => [l.code, ...l.modifiers].join('-'))).toEqual(['77085-TC']);
+  });
+
+  for (const families of [['selection'], ['modifiers', 'coverage', 'frequency'], ['pairs']] as const) {
+    it(`runs ${families.join(', ')} as the full check does and reports every other family as not run`, () => {
+      const selection = new FamilySelection(families);
+      const partial = check(encounter, knowledge, { families: selection });
+      expect(part(partial, families)).toEqual(part(full, families));
+      expect(partial.findings.every((f) => (families as readonly string[]).includes(familyOf(f.rule)))).toBe(true);
+      expect(partial.unchecked.filter((u) => !(families as readonly string[]).includes(u.family))).toEqual(
+        FAMILIES.filter((f) => !(families as readonly string[]).includes(f)).map((family) => ({ family, reason: selection.reason })),
+      );
+      expect(partial.recommended).toEqual(full.recommended);
+      expect(partial.id).toBe('enc-1');
+      // An error in a family that ran still rejects; with none, a partial check is at most a review.
+      const rejects = partial.findings.some((f) => f.severity === 'error');
+      expect(partial.verdict).toBe(rejects ? 'reject' : 'review');
+    });
+  }
+
+  it('without the selection family, says nothing of what was performed, and without modifiers nothing of the missing TC', () => {
+    const partial = check(encounter, knowledge, { families: new FamilySelection(['pairs', 'units']) });
+    expect(partial.findings.map((f) => f.rule)).not.toContain('selection.not-interpreted');
+    expect(partial.findings.map((f) => f.rule)).not.toContain('modifier.component-missing');
+    expect(partial.verdict).toBe('review');
+  });
+});

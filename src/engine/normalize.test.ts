@@ -1,0 +1,73 @@
+/**
+ * normalizeEncounter() (src/engine/normalize.ts): the contract's defaults, the office's settings for what the
+ * encounter leaves out, upper-case and dotted codes, diagnoses kept once with the repeats named, and the age from
+ * the birth date.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Encounter } from '../contract/encounter.js';
+import { normalizeEncounter, normalizeLine } from './normalize.js';
+
+const base: Encounter = { dateOfService: '2026-03-02', patient: { sex: 'female', birthDate: '1954-03-03' }, performed: [{ procedure: 'dxa-axial' }] };
+const office = { jurisdiction: 'J15' as const, billingNpi: '1234567893', require: [] };
+
+describe('normalizing an encounter', () => {
+  it('applies the contract defaults and takes the age on the date of service from the birth date', () => {
+    const input = normalizeEncounter(base);
+    expect(input).toMatchObject({ payer: 'medicare', claimType: 'professional', component: 'global', age: 71, orderGiven: false, diagnoses: [], diagnosesGiven: false, duplicateDiagnoses: [] });
+    expect(input.jurisdiction).toBeUndefined();
+    expect(input.billingNpi).toBeUndefined();
+    expect(input.history).toBeUndefined();
+    expect(input.submitted).toBeUndefined();
+    expect(normalizeEncounter({ ...base, patient: { sex: 'female', age: 80, birthDate: '1954-03-03' } }).age).toBe(80);
+    expect(normalizeEncounter({ ...base, performed: undefined, report: 'DXA' }).performed).toEqual([]);
+  });
+
+  it("fills the jurisdiction and billing NPI from the office's settings only where the encounter gives none", () => {
+    expect(normalizeEncounter(base, office)).toMatchObject({ jurisdiction: 'J15', billingNpi: '1234567893' });
+    expect(normalizeEncounter({ ...base, jurisdiction: 'JJ', billingProvider: { npi: '1245319599' } }, office)).toMatchObject({ jurisdiction: 'JJ', billingNpi: '1245319599' });
+    expect(normalizeEncounter(base, { require: [] })).toMatchObject({ jurisdiction: undefined, billingNpi: undefined });
+  });
+
+  it('knows an order was given by an ordering NPI or by the treating flag alone', () => {
+    expect(normalizeEncounter({ ...base, orderingProvider: { npi: '1245319599' } })).toMatchObject({ orderGiven: true, orderingNpi: '1245319599' });
+    expect(normalizeEncounter({ ...base, orderingProvider: { treating: false } })).toMatchObject({ orderGiven: true, treatingOrder: false });
+    expect(normalizeEncounter({ ...base, orderingProvider: {} }).orderGiven).toBe(false);
+  });
+
+  it('keeps each diagnosis once, dotted and upper case, and names each repeat once', () => {
+    const input = normalizeEncounter({ ...base, diagnoses: ['m810', 'M81.0', 'Z78.0', 'm81.0', 'z780'] });
+    expect(input.diagnoses).toEqual(['M81.0', 'Z78.0']);
+    expect(input.duplicateDiagnoses).toEqual(['M81.0', 'Z78.0']);
+    expect(input.diagnosesGiven).toBe(true);
+    expect(normalizeEncounter({ ...base, diagnoses: [] }).diagnosesGiven).toBe(false);
+  });
+
+  it('upper-cases codes and modifiers of the claim and the history, and keeps a line diagnosis once', () => {
+    const input = normalizeEncounter({
+      ...base,
+      history: [{ code: 'g0130', dateOfService: '2024-01-10' }, { code: '77080', dateOfService: '2025-01-10' }],
+      claim: { lines: [{ code: 'g0130', modifiers: ['tc', 'GA'], diagnoses: ['m810', 'M81.0'] }, { code: '77080', units: 2 }] },
+    });
+    expect(input.history).toEqual([{ code: 'G0130', dateOfService: '2024-01-10' }, { code: '77080', dateOfService: '2025-01-10' }]);
+    expect(input.submitted).toEqual([
+      { code: 'G0130', modifiers: ['TC', 'GA'], units: 1, diagnoses: ['M81.0'] },
+      { code: '77080', modifiers: [], units: 2, diagnoses: [] },
+    ]);
+    expect(normalizeLine({ code: '77081' })).toEqual({ code: '77081', modifiers: [], units: 1, diagnoses: [] });
+  });
+
+  it('gives every clinical fact, undefined when not stated', () => {
+    expect(normalizeEncounter({ ...base, clinical: { tScoreLowest: -2.6, estrogenDeficient: true } }).clinical).toEqual({
+      tScoreLowest: -2.6,
+      heightLossHistoricalCm: undefined,
+      heightLossProspectiveCm: undefined,
+      glucocorticoidMgPerDay: undefined,
+      glucocorticoidMonths: undefined,
+      selfReportedVertebralFracture: undefined,
+      estrogenDeficient: true,
+      primaryHyperparathyroidism: undefined,
+      vertebralAbnormalityOnXray: undefined,
+      monitoringOsteoporosisTherapy: undefined,
+    });
+  });
+});
