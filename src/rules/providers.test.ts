@@ -230,3 +230,147 @@ describe('office settings', () => {
     expect(own.verdict).toBe('clean');
   });
 });
+
+/**
+ * Each providers finding, `checked` entry and `unchecked` reason word for word (the tests above compare parts). Two
+ * more invented rows: a PECOS practitioner without a first name and not eligible for Part B, and an NPI with two
+ * LEIE exclusions, the first reinstated before the date of service, the second in force with a waiver and no waiver
+ * state or specialty, and a third in force from 2026-01-01 (one finding per NPI: the first in force). 1234567890 fails the check digit (1234567893 passes; CMS NPI standard, Luhn over 80840).
+ */
+describe('providers findings word for word', () => {
+  const pecosMore = version('order-referring', orderReferring, PECOS_FILE, Buffer.concat([pecosBytes, Buffer.from('1000000004,QUARRYSTONE,,N,N,N,N,N\n')]), 3);
+  const leieMore = version(
+    'leie',
+    leie,
+    'UPDATED.csv',
+    Buffer.from(
+      `${leieText}"RIVERMOOR","JUNO","","","INDIVIDUAL","","","2000000002","","7 INVENTED WAY","NOWHERE","OH","00007","1128b5","20200101","20210101","00000000",""\r\n` +
+        `"RIVERMOOR","JUNO","","","INDIVIDUAL","","","2000000002","","7 INVENTED WAY","NOWHERE","OH","00007","1128b7","20250301","00000000","20250401",""\r\n` +
+        `"RIVERMOOR","JUNO","","","INDIVIDUAL","","","2000000002","","7 INVENTED WAY","NOWHERE","OH","00007","1128a1","20260101","00000000","00000000",""\r\n`,
+    ),
+    4,
+  );
+  const more = withVersions(embedded, [pecosMore, leieMore]);
+  const onDate = more.forDate('2026-06-15').providers;
+  const pecosLabel = onDate.orderReferring!.info.label;
+  const leieLabel = onDate.leie!.info.label;
+  const npiSource = {
+    title: 'CMS NPI standard: the tenth digit is a Luhn check digit computed over the prefix 80840 and the first nine digits (not in REFERENCE)',
+    confidence: 'secondary',
+  };
+  const providerFindings = (result: ReturnType<typeof check>) => result.findings.filter((f) => f.rule.startsWith('provider.'));
+  const providersUnchecked = (result: ReturnType<typeof check>) => result.unchecked.filter((u) => u.family === 'providers').map((u) => u.reason);
+  const notEligibleFix = 'Confirm the ordering practitioner and their NPI; an eligible practitioner must order the study (the practitioner enrols in PECOS to order).';
+
+  it('names every role of an NPI that fails the check digit, and points to where the encounter gives it', () => {
+    const result = check(encounter({ orderingProvider: { npi: '1234567890', treating: true }, billingProvider: { npi: '1234567890' } }), more);
+    expect(providerFindings(result)).toEqual([
+      {
+        rule: 'provider.npi-check-digit',
+        severity: 'error',
+        message: 'The ordering and billing NPI 1234567890 fails the NPI check digit (Luhn over 80840 and its first nine digits): it is mistyped or not an NPI, and the claim will be rejected.',
+        fix: 'Correct the ordering and billing NPI from NPPES.',
+        source: npiSource,
+        path: 'orderingProvider.npi',
+        params: { npi: '1234567890', roles: ['ordering', 'billing'] },
+      },
+    ]);
+    // A mistyped billing NPI beside a valid ordering one: its own path; not looked up in PECOS or the LEIE.
+    const billing = check(encounter({ billingProvider: { npi: '1234567890' } }), more);
+    expect(providerFindings(billing)).toEqual([{ ...providerFindings(result)[0], message: expect.stringMatching(/^The billing NPI 1234567890 fails/), fix: 'Correct the billing NPI from NPPES.', path: 'billingProvider.npi', params: { npi: '1234567890', roles: ['billing'] } }]);
+    // The office's default billing NPI: nothing in the encounter to point to.
+    const office = check(encounter(), withOfficeSettings(more, { billingNpi: '1234567890', require: [] }));
+    expect(providerFindings(office).map((f) => [f.rule, f.path, f.params])).toEqual([['provider.npi-check-digit', undefined, { npi: '1234567890', roles: ['billing'] }]]);
+  });
+
+  it('does not look a mistyped ordering NPI up in PECOS', () => {
+    const result = check(encounter({ orderingProvider: { npi: '1234567890', treating: true } }), more);
+    expect(providerFindings(result).map((f) => f.rule)).toEqual(['provider.npi-check-digit']);
+  });
+
+  it('a missing ordering NPI', () => {
+    const result = check(encounter({ orderingProvider: { treating: true } }), more);
+    expect(providerFindings(result)).toEqual([
+      {
+        rule: 'provider.orderer-npi-missing',
+        severity: 'warning',
+        message: `The encounter gives no ordering NPI, so whether the practitioner who ordered the study may order Part B services was not checked against the ${pecosLabel}.`,
+        fix: "Give the ordering provider's NPI (837P 2310A / 2420E).",
+        source: onDate.orderReferring!.info.source,
+      },
+    ]);
+    expect(pecosLabel).toContain(pecosMore.record.id);
+  });
+
+  it('an orderer not eligible: on the file without a first name, and not on the file', () => {
+    const onFile = check(encounter({ orderingProvider: { npi: '1000000004', treating: true } }), more);
+    expect(providerFindings(onFile)).toEqual([
+      {
+        rule: 'provider.orderer-not-eligible',
+        severity: 'error',
+        message: `The ordering NPI 1000000004 (QUARRYSTONE) is on the ${pecosLabel}, but not eligible to order Part B services (PARTB N): Medicare denies the study ordered by them.`,
+        fix: notEligibleFix,
+        source: onDate.orderReferring!.info.source,
+        path: 'orderingProvider.npi',
+        params: { npi: '1000000004', onFile: true },
+      },
+    ]);
+    const offFile = check(encounter({ orderingProvider: { npi: '2000000002', treating: true } }), withVersions(embedded, [pecosMore]));
+    expect(providerFindings(offFile)).toEqual([
+      {
+        rule: 'provider.orderer-not-eligible',
+        severity: 'error',
+        message: `The ordering NPI 2000000002 is not on the ${pecosLabel}: the practitioner is not enrolled in Medicare as eligible to order, and Medicare denies the study ordered by them.`,
+        fix: notEligibleFix,
+        source: onDate.orderReferring!.info.source,
+        path: 'orderingProvider.npi',
+        params: { npi: '2000000002', onFile: false },
+      },
+    ]);
+  });
+
+  it('an exclusion with its reinstatement, and of three the first in force (a waiver but no state or specialty), after an earlier one ended', () => {
+    const reinstated = check(encounter({ dateOfService: '2026-02-27', billingProvider: { npi: '1111111112' } }), more);
+    expect(providerFindings(reinstated)).toEqual([
+      {
+        rule: 'provider.excluded',
+        severity: 'error',
+        message: 'The billing NPI 1111111112 (VANTERPOOL, ODA; RADIOLOGY) is excluded by OIG under 1128b4 from 2024-01-05 until reinstatement on 2026-03-01: no Federal health care program pays for a service involving them on 2026-02-27.',
+        fix: 'Do not bill the service; refer to compliance.',
+        source: onDate.leie!.info.source,
+        path: 'billingProvider.npi',
+        params: { npi: '1111111112', roles: ['billing'], exclusionType: '1128b4', exclusionDate: '2024-01-05', reinstatementDate: '2026-03-01' },
+      },
+    ]);
+    const twice = check(encounter({ payer: 'aetna-cpb-0134', orderingProvider: { npi: '2000000002', treating: true }, billingProvider: { npi: '2000000002' } }), more);
+    expect(providerFindings(twice)).toEqual([
+      {
+        rule: 'provider.excluded',
+        severity: 'error',
+        message:
+          'The ordering and billing NPI 2000000002 (RIVERMOOR, JUNO) is excluded by OIG under 1128b7 from 2025-03-01, not reinstated: no Federal health care program pays for a service involving them on 2026-06-15. OIG lists a waiver from 2025-04-01: a waiver applies only as OIG granted it (to the program that asked for it); it does not lift the exclusion for the billing office in general.',
+        fix: 'Do not bill the service; refer to compliance.',
+        source: onDate.leie!.info.source,
+        path: 'orderingProvider.npi',
+        params: { npi: '2000000002', roles: ['ordering', 'billing'], exclusionType: '1128b7', exclusionDate: '2025-03-01', reinstatementDate: null },
+      },
+    ]);
+  });
+
+  it('records the lists in checked, with the LEIE rows it cannot match', () => {
+    expect(providersChecked(check(encounter(), more))).toBe(`NPI check digit; ${pecosLabel}; ${leieLabel} (2 of 9 rows without an NPI cannot be matched by NPI)`);
+    expect(providersChecked(check(encounter(), embedded))).toBe(
+      'NPI check digit; order-referring not loaded for 2026-06-15: the ordering NPI was not checked against PECOS (dxacode knowledge import order-referring FILE); leie not loaded for 2026-06-15: the ordering and billing NPIs were not checked against the exclusion list (dxacode knowledge import leie FILE)',
+    );
+    expect(providerFindings(check(encounter(), embedded))).toEqual([]);
+  });
+
+  it('names each list the office requires and has not loaded', () => {
+    const result = check(encounter(), withOfficeSettings(embedded, { require: ['order-referring', 'leie'] }));
+    expect(providersUnchecked(result)).toEqual([
+      'the office requires the CMS Order and Referring file (PECOS), but none is loaded in force on 2026-06-15: the ordering NPI was not checked against PECOS (dxacode knowledge import order-referring FILE)',
+      'the office requires the OIG exclusion list (LEIE), but none is loaded in force on 2026-06-15: the ordering and billing NPIs were not checked against the exclusion list (dxacode knowledge import leie FILE)',
+    ]);
+    expect(providersUnchecked(check(encounter(), withOfficeSettings(more, { require: ['order-referring', 'leie'] })))).toEqual([]);
+  });
+});
