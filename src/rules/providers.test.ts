@@ -357,8 +357,23 @@ describe('providers findings word for word', () => {
     ]);
   });
 
+  it('checks the orderer of a Medicare claim with one line in the code tables, and not for an unknown payer', () => {
+    const mixed = check(encounter({ orderingProvider: { npi: '2000000002', treating: true }, claim: { lines: [{ code: 'A0021', diagnoses: ['M81.0'] }, { code: '77080', diagnoses: ['M81.0'] }] } }), withVersions(embedded, [pecosMore]));
+    expect(providerFindings(mixed).map((f) => [f.rule, f.params])).toEqual([['provider.orderer-not-eligible', { npi: '2000000002', onFile: false }]]);
+    // No pack (an unknown payer): not a Medicare claim, nothing to check, and no error.
+    const unknown = check(encounter({ payer: 'no-such-payer', orderingProvider: { npi: '2000000002', treating: true } }), withVersions(embedded, [pecosMore]));
+    expect(providerFindings(unknown)).toEqual([]);
+  });
+
   it('records the lists in checked, with the LEIE rows it cannot match', () => {
     expect(providersChecked(check(encounter(), more))).toBe(`NPI check digit; ${pecosLabel}; ${leieLabel} (2 of 9 rows without an NPI cannot be matched by NPI)`);
+    // Every row with an NPI: the label alone.
+    const leieAllNpi = version('leie', leie, 'UPDATED.csv', Buffer.from(leieText.split('\r\n').filter((row) => !row.includes('"0000000000"')).join('\r\n')), 5);
+    const allNpi = withVersions(embedded, [leieAllNpi]);
+    expect(allNpi.forDate('2026-06-15').providers.leie!.withoutNpi).toBe(0);
+    expect(providersChecked(check(encounter(), allNpi))).toBe(
+      `NPI check digit; order-referring not loaded for 2026-06-15: the ordering NPI was not checked against PECOS (dxacode knowledge import order-referring FILE); ${allNpi.forDate('2026-06-15').providers.leie!.info.label}`,
+    );
     expect(providersChecked(check(encounter(), embedded))).toBe(
       'NPI check digit; order-referring not loaded for 2026-06-15: the ordering NPI was not checked against PECOS (dxacode knowledge import order-referring FILE); leie not loaded for 2026-06-15: the ordering and billing NPIs were not checked against the exclusion list (dxacode knowledge import leie FILE)',
     );
