@@ -4,8 +4,8 @@
  * the birth date.
  */
 import { describe, expect, it } from 'vitest';
-import type { Encounter } from '../contract/encounter.js';
-import { normalizeEncounter, normalizeLine } from './normalize.js';
+import { Clinical, Encounter as EncounterSchema, type Encounter } from '../contract/encounter.js';
+import { normalizeEncounter, normalizeLine, readEncounter } from './normalize.js';
 
 const base: Encounter = { dateOfService: '2026-03-02', patient: { sex: 'female', birthDate: '1954-03-03' }, performed: [{ procedure: 'dxa-axial' }] };
 const office = { jurisdiction: 'J15' as const, billingNpi: '1234567893', require: [] };
@@ -69,5 +69,24 @@ describe('normalizing an encounter', () => {
       vertebralAbnormalityOnXray: undefined,
       monitoringOsteoporosisTherapy: undefined,
     });
+  });
+});
+
+describe('the one-pass readers keep every field of the contract', () => {
+  // readEncounter and the clinical reader copy each field by name in a switch (for speed); a field added to the
+  // contract and not to the switch would be dropped without a word. Every field the schemas declare gets a value of
+  // its own here, and must come out as it went in.
+  it('readEncounter copies every Encounter field', () => {
+    const keys = Object.keys(EncounterSchema.shape);
+    const given = Object.fromEntries(keys.map((key) => [key, { field: key }])) as unknown as Encounter;
+    const fields = readEncounter(given) as Record<string, unknown>;
+    expect(Object.keys(fields).sort()).toEqual(keys.slice().sort());
+    for (const key of keys) expect(fields[key]).toBe((given as Record<string, unknown>)[key]);
+  });
+
+  it('normalizeEncounter keeps every clinical fact', () => {
+    const keys = Object.keys(Clinical.shape);
+    const clinical = Object.fromEntries(keys.map((key, i) => [key, i])) as unknown as Encounter['clinical'];
+    expect(normalizeEncounter({ ...base, clinical }).clinical).toEqual(clinical);
   });
 });
