@@ -260,6 +260,20 @@ describe('doc.*: what a DXA claim needs from its report', () => {
     expect(documentationFindings(result)).toEqual([noStudy]);
   });
 
+  it('asks for the DXA and the VFA elements when the claim bills both among other codes, one unknown to the code tables', () => {
+    const claim = { lines: ['77080', '77086', '0554T'].map((code) => ({ code, diagnoses: ['M81.0'] })) };
+    const result = checkReport(BARE_DXA, { diagnoses: ['M81.0'], claim });
+    expect(documentationFindings(result).map((f) => f.rule)).toEqual([
+      'report.no-study',
+      'doc.indication-missing',
+      'doc.interpretation-missing',
+      'doc.signature-missing',
+      'doc.results-missing',
+      'doc.vfa-findings-missing',
+      'doc.vfa-levels-missing',
+    ]);
+  });
+
   it('takes a T-score alone or a BMD alone as results, and a Z-score alone as none', () => {
     const dxa = (line: string) =>
       ['DXA BONE DENSITY', 'Ordering physician: Maria Lopez, MD', 'INDICATION: Postmenopausal.', 'TECHNIQUE: DXA of the lumbar spine was performed.', line, 'IMPRESSION: Low bone density.', 'Electronically signed by Robert Chen, MD on 02/10/2026'].join('\n');
@@ -438,6 +452,12 @@ describe('doc.vfa-grade-differs: the report\'s Genant grade against the heights 
         params: { level: 'T11' },
       },
     ]);
+  });
+
+  it('compares nothing when the report has no VFA at all, heights given or not', () => {
+    const dxa = ['DXA BONE DENSITY', 'Ordering physician: Maria Lopez, MD', 'INDICATION: Postmenopausal.', 'TECHNIQUE: DXA of the lumbar spine was performed.', 'L1-L4 BMD 0.812 g/cm2, T-score -2.6.', 'IMPRESSION: Osteoporosis.', 'Electronically signed by Robert Chen, MD on 03/02/2026'].join('\n');
+    const result = checkReport(dxa, { dateOfService: '2026-03-02', ...billed('77085'), morphometry: [{ level: 'T12', evaluable: true, anteriorMm: 17, middleMm: 23, posteriorMm: 25 }] });
+    expect(documentationFindings(result).map((f) => f.rule)).toEqual(['doc.vfa-findings-missing', 'doc.vfa-levels-missing']);
   });
 
   it('compares nothing when the VFA has no interpretation to compare with', () => {
