@@ -176,9 +176,12 @@ describe('ISCD 2013: T-score below -1.0 and one criterion', () => {
 
 describe('where the VFA is, and when the family runs', () => {
   it('points to the VFA claim line when the VFA is billed but not among the performed entries, and lists the VFA codes billed', () => {
-    const claim = { lines: [{ code: '77080', diagnoses: ['M81.0'] }, { code: '77086', diagnoses: ['M81.0'] }] };
-    const result = checkWith({ performed: [{ procedure: 'dxa-axial' }], clinical: { tScoreLowest: -1.5 }, patient: { sex: 'female', age: 72 }, claim });
-    expect(indications(result).findings).toEqual([indicated(V2013, ITEM_2013, `T-score -1.5 below -1.0; female aged 72 (${AGE_2013})`, ['77086'], 'claim.lines[1].code')]);
+    for (const codes of [['77080', '77086'], ['77086', '77080']]) {
+      const claim = { lines: codes.map((code) => ({ code, diagnoses: ['M81.0'] })) };
+      const result = checkWith({ performed: [{ procedure: 'dxa-axial' }], clinical: { tScoreLowest: -1.5 }, patient: { sex: 'female', age: 72 }, claim });
+      const path = `claim.lines[${codes.indexOf('77086')}].code`;
+      expect(indications(result).findings).toEqual([indicated(V2013, ITEM_2013, `T-score -1.5 below -1.0; female aged 72 (${AGE_2013})`, ['77086'], path)]);
+    }
   });
 
   it('points to the performed VFA when the claim bills none, and names no code', () => {
@@ -289,6 +292,14 @@ describe('ISCD 2007: four items, kept apart from 2013', () => {
     ]);
   });
 
+  it('item 4 for a man: no menopausal status asked, only the statement', () => {
+    expect(on2010({ sex: 'male', age: 66 }, { tScoreLowest: -2.7 })).toEqual({
+      findings: [],
+      checked: [CHECKED_2007],
+      unchecked: [`${ITEM4} needs ${STATEMENT}: not checked (met so far: T-score -2.7 at or below -2.5)`],
+    });
+  });
+
   it('a woman not marked estrogen deficient: menopausal status is not checked', () => {
     expect(on2010({ sex: 'female', age: 70 }, { tScoreLowest: -1.5 }).unchecked).toEqual([
       `${ITEM1} needs ${MENOPAUSE}: not checked (met so far: T-score -1.5 above -2.5 and below -1.0; female aged 70 (age 70 or older))`,
@@ -367,6 +378,13 @@ describe('indication data the shipped table does not have (an invented version)'
     const item: IscdItem = { id: 'w', label: 'item W', sexes: ['female', 'male'], anyOf: [{ kind: 'age-at-least', id: 'age', label: 'women 70 or older', years: { female: 70 }, source }], source };
     const result = checkWith({ patient: { sex: 'male', age: 85 } }, using([version([item])]));
     expect(indications(result).findings.map((f) => f.message)).toEqual(['None of the invented VFA indications is met by the facts given: women 70 or older: not for male patients.']);
+  });
+
+  it('prospective height loss, not given or not enough, is not met and says how much', () => {
+    const item: IscdItem = { id: 'h', label: 'item H', sexes: ['female', 'male'], anyOf: [{ kind: 'prospective-height-loss-over', id: 'p', label: 'prospective loss over 2 cm', cm: 2, source }], source };
+    const messages = (clinical: Record<string, unknown>) => indications(checkWith({ clinical }, using([version([item])]))).findings.map((f) => f.message);
+    expect(messages({})).toEqual(['None of the invented VFA indications is met by the facts given: prospective height loss not given, not prospective loss over 2 cm.']);
+    expect(messages({ heightLossProspectiveCm: 2 })).toEqual(['None of the invented VFA indications is met by the facts given: prospective height loss 2 cm, not prospective loss over 2 cm.']);
   });
 
   it('an item with no criterion beyond its T-score is met by the T-score alone', () => {
