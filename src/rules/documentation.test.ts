@@ -254,6 +254,18 @@ describe('doc.*: what a DXA claim needs from its report', () => {
     expect(vfaOnly).toEqual(['report.no-study', 'doc.indication-missing', 'doc.interpretation-missing', 'doc.signature-missing', 'doc.vfa-findings-missing', 'doc.vfa-levels-missing']);
   });
 
+  it('asks 77085 (axial DXA with VFA) for the DXA elements as well as the VFA ones', () => {
+    expect(documentationFindings(checkReport(BARE_DXA, billed('77085'))).map((f) => f.rule)).toEqual([
+      'report.no-study',
+      'doc.indication-missing',
+      'doc.interpretation-missing',
+      'doc.signature-missing',
+      'doc.results-missing',
+      'doc.vfa-findings-missing',
+      'doc.vfa-levels-missing',
+    ]);
+  });
+
   it('asks nothing of the report for a claim that bills neither DXA nor VFA', () => {
     // QCT (77078) is a bone-density study, but not one of the DXA or VFA services whose report elements are checked.
     const result = checkReport(BARE_DXA, billed('77078'));
