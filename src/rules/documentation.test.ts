@@ -40,6 +40,16 @@ const GENANT: Source = {
 };
 const NO_STUDY_FIX = 'Bill only from a signed report of a study performed and interpreted here.';
 
+/** A report.diagnosis-suggested finding: the code, why, the quoted evidence, and its place in the filled diagnoses. */
+const suggested = (code: string, why: string, quote: string, index: number) => ({
+  rule: 'report.diagnosis-suggested',
+  severity: 'info',
+  message: `${code} suggested: ${why} ("${quote}"). Confirm before billing.`,
+  source: ICD10_CONVENTIONS,
+  path: `diagnoses[${index}]`,
+  params: { code },
+});
+
 /** The defaults of cases/report-documentation.yaml: a Medicare encounter whose order is identified on the encounter. */
 const BASE = { dateOfService: '2026-02-10', patient: { sex: 'female', age: 74 }, payer: 'medicare', orderingProvider: { treating: true }, history: [] };
 
@@ -77,16 +87,7 @@ describe('documentation: what the family runs on', () => {
     const result = checkReport(COMPLETE);
     expect(documentationChecked(result)).toEqual(['ISCD report elements; Medicare documentation on review']);
     expect(result.recommended.lines.map((l) => l.code)).toEqual(['77085']);
-    expect(documentationFindings(result)).toEqual([
-      {
-        rule: 'report.diagnosis-suggested',
-        severity: 'info',
-        message: 'M81.0 suggested: osteoporosis without a current fracture is documented ("IMPRESSION: Osteoporosis."). Confirm before billing.',
-        source: ICD10_CONVENTIONS,
-        path: 'diagnoses[0]',
-        params: { code: 'M81.0' },
-      },
-    ]);
+    expect(documentationFindings(result)).toEqual([suggested('M81.0', 'osteoporosis without a current fracture is documented', 'IMPRESSION: Osteoporosis.', 0)]);
   });
 });
 
@@ -154,22 +155,8 @@ describe('report.diagnosis-suggested and report.tbs-not-coded', () => {
     const impression = LONG_IMPRESSION.slice(0, 100);
     expect(impression.length).toBeLessThan(LONG_IMPRESSION.length);
     expect(documentationFindings(result)).toEqual([
-      {
-        rule: 'report.diagnosis-suggested',
-        severity: 'info',
-        message: `M81.0 suggested: osteoporosis without a current fracture is documented ("${impression}"). Confirm before billing.`,
-        source: ICD10_CONVENTIONS,
-        path: 'diagnoses[0]',
-        params: { code: 'M81.0' },
-      },
-      {
-        rule: 'report.diagnosis-suggested',
-        severity: 'info',
-        message: 'Z79.52 suggested: long-term systemic glucocorticoid use is documented ("prednisone"). Confirm before billing.',
-        source: ICD10_CONVENTIONS,
-        path: 'diagnoses[1]',
-        params: { code: 'Z79.52' },
-      },
+      suggested('M81.0', 'osteoporosis without a current fracture is documented', impression, 0),
+      suggested('Z79.52', 'long-term systemic glucocorticoid use is documented', 'prednisone', 1),
     ]);
   });
 
@@ -215,6 +202,8 @@ const BARE_DXA = 'DXA BONE DENSITY\nTECHNIQUE: DXA of the lumbar spine and left 
 const billed = (code: string) => ({ diagnoses: ['M81.0'], claim: { lines: [{ code, diagnoses: ['M81.0'] }] } });
 
 describe('doc.*: what a DXA claim needs from its report', () => {
+  /** What BARE_DXA lacks for a claim billing DXA and VFA: every element, in the order the family reports them. */
+  const EVERY_ELEMENT = ['report.no-study', 'doc.indication-missing', 'doc.interpretation-missing', 'doc.signature-missing', 'doc.results-missing', 'doc.vfa-findings-missing', 'doc.vfa-levels-missing'];
   const indication = { rule: 'doc.indication-missing', severity: 'error', message: 'The report states no indication for the study (medical necessity).', fix: 'Add the indication (e.g. "postmenopausal, on prednisone 7.5 mg daily for 8 months") to the report.', source: REVIEW, path: 'report' };
   const interpretation = { rule: 'doc.interpretation-missing', severity: 'error', message: "The report has no impression or conclusion: the service includes the physician's interpretation.", fix: 'Have the reading physician add the interpretation.', source: ISCD_DXA, path: 'report' };
   const signature = { rule: 'doc.signature-missing', severity: 'error', message: 'The report is not signed by the reading physician.', fix: 'Bill once the report is signed (name, credentials, date).', source: REVIEW, path: 'report' };
@@ -255,15 +244,7 @@ describe('doc.*: what a DXA claim needs from its report', () => {
   });
 
   it('asks 77085 (axial DXA with VFA) for the DXA elements as well as the VFA ones', () => {
-    expect(documentationFindings(checkReport(BARE_DXA, billed('77085'))).map((f) => f.rule)).toEqual([
-      'report.no-study',
-      'doc.indication-missing',
-      'doc.interpretation-missing',
-      'doc.signature-missing',
-      'doc.results-missing',
-      'doc.vfa-findings-missing',
-      'doc.vfa-levels-missing',
-    ]);
+    expect(documentationFindings(checkReport(BARE_DXA, billed('77085'))).map((f) => f.rule)).toEqual(EVERY_ELEMENT);
   });
 
   it('asks nothing of the report for a claim that bills neither DXA nor VFA', () => {
@@ -275,15 +256,7 @@ describe('doc.*: what a DXA claim needs from its report', () => {
   it('asks for the DXA and the VFA elements when the claim bills both among other codes, one unknown to the code tables', () => {
     const claim = { lines: ['77080', '77086', '0554T'].map((code) => ({ code, diagnoses: ['M81.0'] })) };
     const result = checkReport(BARE_DXA, { diagnoses: ['M81.0'], claim });
-    expect(documentationFindings(result).map((f) => f.rule)).toEqual([
-      'report.no-study',
-      'doc.indication-missing',
-      'doc.interpretation-missing',
-      'doc.signature-missing',
-      'doc.results-missing',
-      'doc.vfa-findings-missing',
-      'doc.vfa-levels-missing',
-    ]);
+    expect(documentationFindings(result).map((f) => f.rule)).toEqual(EVERY_ELEMENT);
   });
 
   it('takes a T-score alone or a BMD alone as results, and a Z-score alone as none', () => {
