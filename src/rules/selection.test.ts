@@ -251,12 +251,12 @@ describe('selection findings comparing the claim with the documentation', () => 
 
   it('counts 77085 as documented only when both the axial study and the VFA were performed', () => {
     const label = entryOf('77085').label;
-    expect(selectionFindings(checkWith(['dxa-axial'], ['77085'])).filter((f) => f.rule === 'selection.not-documented').map((f) => f.message)).toEqual([
-      `line 1 (77085) bills ${label}, which the encounter does not document as performed.`,
-    ]);
-    expect(selectionFindings(checkWith(['vfa'], ['77085'])).filter((f) => f.rule === 'selection.not-documented').map((f) => f.message)).toEqual([
-      `line 1 (77085) bills ${label}, which the encounter does not document as performed.`,
-    ]);
+    // The 77085 line stands for the axial study and the VFA, so the one performed is not also "not billed".
+    for (const [performed, selected] of [['dxa-axial', '77080'], ['vfa', '77086']]) {
+      expect(selectionFindings(checkWith([performed!], ['77085'])).map((f) => [f.rule, f.message, f.params])).toEqual([
+        ['selection.not-documented', `line 1 (77085) bills ${label}, which the encounter does not document as performed.`, { code: '77085', selected: [selected] }],
+      ]);
+    }
   });
 
   it('leaves 77083 billed for a VFA to the codes family (code.not-vfa), and reports it beside an axial study alone', () => {
