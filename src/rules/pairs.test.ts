@@ -10,6 +10,7 @@
  * medicare-bmm.json sameDay): 77078 and 77080 axial, 77081, 76977 and G0130 peripheral; more than one axial or more
  * than one peripheral code on one date is stopped, an axial plus a peripheral study can be medically reasonable.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../contract/result.js';
 import { runCase } from '../engine/cases.js';
@@ -40,12 +41,23 @@ const BASE = {
   history: [],
 };
 function checkWith(procedures: string[], lines: string[] | undefined, changes: Record<string, unknown> = {}, k: Knowledge = knowledge): Result {
-  const claim = lines && { lines: lines.map((l) => { const [code, ...modifiers] = l.split('-'); return { code, modifiers, diagnoses: ['M85.851'] }; }) };
+  const claim = lines && { lines: lines.map((l) => ({ code: l.split('-')[0], modifiers: l.split('-').slice(1), diagnoses: ['M85.851'] })) };
   const performed = procedures.map((p) => (p === 'spine-radiograph' ? { procedure: p, sites: ['thoracic-spine'] } : { procedure: p }));
   const { result, differences } = runCase('pairs', { ...BASE, performed, ...(claim ? { claim } : {}), ...changes }, {}, k);
   if (!result) throw new Error(differences.join('; '));
   return result;
 }
+/** 77080 billed as line 2 beside 77085 on line 1: contained, indicator 0 (REFERENCE §3: code definitions [V], indicator [U]). */
+const CONTAINED_77080 = {
+  rule: 'pair.contained',
+  severity: 'error',
+  message: 'line 2 (77080) with line 1 (77085): 77085 already contains the axial DXA study of 77080; 77080 is denied when billed with 77085 (modifier indicator 0 is unverified).',
+  line: 1,
+  fix: 'Remove the 77080 line.',
+  source: rowOf('77085', '77080').source,
+  path: 'claim.lines[1]',
+  params: { column1: '77085', column2: '77080', modifierIndicator: '0' },
+};
 const pairFindings = (result: Result) => result.findings.filter((f) => f.rule.startsWith('pair.'));
 const pairsChecked = (result: Result) => result.checked.filter((c) => c.family === 'pairs').map((c) => c.version);
 const pairsUnchecked = (result: Result) => result.unchecked.filter((u) => u.family === 'pairs').map((u) => u.reason);
@@ -72,18 +84,7 @@ describe('pair findings on a submitted claim, embedded rows', () => {
   });
 
   it('words 77080 with 77085 as contained (indicator 0, unverified), from 2015-01-01 when 77085 began, and not on 2014-12-31', () => {
-    const row = rowOf('77085', '77080');
-    const contained = {
-      rule: 'pair.contained',
-      severity: 'error',
-      message: 'line 2 (77080) with line 1 (77085): 77085 already contains the axial DXA study of 77080; 77080 is denied when billed with 77085 (modifier indicator 0 is unverified).',
-      line: 1,
-      fix: 'Remove the 77080 line.',
-      source: row.source,
-      path: 'claim.lines[1]',
-      params: { column1: '77085', column2: '77080', modifierIndicator: '0' },
-    };
-    expect(pairFindings(checkWith(['dxa-axial', 'vfa'], ['77085', '77080'], { dateOfService: '2015-01-01' }))).toEqual([contained]);
+    expect(pairFindings(checkWith(['dxa-axial', 'vfa'], ['77085', '77080'], { dateOfService: '2015-01-01' }))).toEqual([CONTAINED_77080]);
     expect(pairFindings(checkWith(['dxa-axial', 'vfa'], ['77085', '77080'], { dateOfService: '2014-12-31' }))).toEqual([]);
   });
 
@@ -278,17 +279,10 @@ describe('pair findings on the recommended claim (no claim given)', () => {
 });
 
 /*
- * Imported NCCI PTP tables, invented in CMS's text layout (the six header lines of src/knowledge/import/ptp.ts, one
- * row a line): the rows are examples of the layout and of each indicator and date, not values from a CMS table.
+ * Imported NCCI PTP tables, invented in CMS's text layout (the six header lines of the fixtures in test/fixtures/cms/ptp,
+ * one row a line): the rows are examples of the layout and of each indicator and date, not values from a CMS table.
  */
-const HEAD = [
-  'CPT only copyright 2025 American Medical Association.  All rights reserved.\t\t\t\t\t\t',
-  'Column1/Column2 Edits\t\t\t\t\t\t',
-  'Column 1\tColumn 2\t*=in existence\tEffective\tDeletion\tModifier\tPTP Edit Rationale',
-  '\t\tprior to 1996\tDate\tDate\t0=not allowed\t',
-  '\t\t\t\t*=no data\t1=allowed\t',
-  '\t\t\t\t\t9=not applicable\t',
-].join('\r\n');
+const HEAD = readFileSync(new URL('../../test/fixtures/cms/ptp/ccipra-v320r0-f4.txt', import.meta.url), 'latin1').split('\r\n').slice(0, 6).join('\r\n');
 const FILLER = '0001U\t0030U\t\t20180701\t*\t1\tMisuse of Column Two code with Column One code';
 const BONE_DENSITY = [
   // Indicator 0 on a pair the embedded rows give indicator 1: the imported table decides.
@@ -411,19 +405,7 @@ describe('pair findings under an imported NCCI PTP table', () => {
   });
 
   it('falls back to the embedded rows that follow from the code definitions (verified, contained) where the table has no row for the pair', () => {
-    const row = rowOf('77085', '77080');
-    expect(pairFindings(checkWith(['dxa-axial', 'vfa'], ['77085', '77080'], {}, onePart.knowledge))).toEqual([
-      {
-        rule: 'pair.contained',
-        severity: 'error',
-        message: 'line 2 (77080) with line 1 (77085): 77085 already contains the axial DXA study of 77080; 77080 is denied when billed with 77085 (modifier indicator 0 is unverified).',
-        line: 1,
-        fix: 'Remove the 77080 line.',
-        source: row.source,
-        path: 'claim.lines[1]',
-        params: { column1: '77085', column2: '77080', modifierIndicator: '0' },
-      },
-    ]);
+    expect(pairFindings(checkWith(['dxa-axial', 'vfa'], ['77085', '77080'], {}, onePart.knowledge))).toEqual([CONTAINED_77080]);
     // Not the secondary 77081/77080 row, the same-category rows, or the TBS rows (CPT parentheticals, secondary),
     // each of which the embedded rows alone report.
     const embeddedOnly: [string[], string[], string][] = [

@@ -35,7 +35,7 @@ const BASE = {
 type Performed = { procedure: string; sites?: string[]; interpreted?: boolean };
 /** `performed` undefined: left out, for an encounter whose report text says what was performed. */
 function checkWith(performed: (string | Performed)[] | undefined, lines?: string[], changes: Record<string, unknown> = {}): Result {
-  const claim = lines && { lines: lines.map((l) => { const [code, ...modifiers] = l.split('-'); return { code, modifiers, diagnoses: ['M85.851'] }; }) };
+  const claim = lines && { lines: lines.map((l) => ({ code: l.split('-')[0], modifiers: l.split('-').slice(1), diagnoses: ['M85.851'] })) };
   const given = performed && { performed: performed.map((p) => (typeof p === 'string' ? { procedure: p } : p)) };
   const { result, differences } = runCase('selection', { ...BASE, ...given, ...(claim ? { claim } : {}), ...changes }, {}, knowledge);
   if (!result) throw new Error(differences.join('; '));
