@@ -216,6 +216,10 @@ describe('same-category bone-density pairs (NCCI Policy Manual ch. IX)', () => {
 });
 
 describe('which rows apply, and what the family says it checked', () => {
+  it('takes a modifier the modifier table does not know for no bypass modifier', () => {
+    expect(pairFindings(checkWith(['dxa-peripheral', 'dxa-axial'], ['77081', '77080-ZZ'])).map((f) => f.rule)).toEqual(['pair.mutually-exclusive']);
+  });
+
   it('checks nothing and says nothing is missing on a claim of one code, on one line or two', () => {
     for (const lines of [['77080'], ['77080', '77080-76']]) {
       const result = checkWith(['dxa-axial'], lines);
@@ -249,6 +253,12 @@ describe('pair findings on the recommended claim (no claim given)', () => {
         },
       ]);
     }
+  });
+
+  it('names the bypass modifier, not a component modifier before it, on a line billed TC (axial study not interpreted)', () => {
+    const result = checkWith(['dxa-axial', 'dxa-peripheral'], undefined, { performed: [{ procedure: 'dxa-axial', interpreted: false }, { procedure: 'dxa-peripheral' }] });
+    expect(result.recommended.lines.map((l) => [l.code, l.modifiers])).toEqual([['77080', ['TC', 'XU']], ['77081', []]]);
+    expect(pairFindings(result).map((f) => f.message.slice(0, 60))).toEqual(["77080 with 77081: dxacode's recommended claim puts XU on 770"]);
   });
 
   const leftOff = (code: string, keptCode: string, category: string, dxa: boolean, performed: number) => {
