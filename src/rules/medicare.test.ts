@@ -385,6 +385,8 @@ describe('two BMM studies on one date (CMS Transmittal 10193, NCCI ch. IX catego
     expect(sameDayXuLines(knowledge, lines('77085', '77081'), '2026-03-02')).toEqual([1]);
     expect(sameDayXuLines(knowledge, lines('77080', '77081', '77085'), '2026-03-02')).toEqual([0, 1]);
     expect(sameDayXuLines(knowledge, lines('77086', '77080', '77081'), '2026-03-02')).toEqual([1]);
+    // Found 77081's line first (with 77085), then 77080's (with 77081): given in claim order.
+    expect(sameDayXuLines(knowledge, lines('77085', '77080', '77081'), '2026-03-02')).toEqual([1, 2]);
     expect(sameDayXuLines(on('2020-06-30'), lines('77080', '77081'), '2020-06-30')).toEqual([]);
     expect(sameDayXuLines(knowledge, lines('77080', '76977'), '2026-03-02')).toEqual([]);
   });

@@ -13,6 +13,7 @@ import type { Result } from '../contract/result.js';
 import { runCase } from '../engine/cases.js';
 import { loadKnowledge } from '../io/knowledge-files.js';
 import type { Knowledge } from '../knowledge/compile.js';
+import type { RvuEntry, RvuTable } from '../knowledge/official.js';
 
 const knowledge = loadKnowledge();
 const table = knowledge.modifiers;
@@ -46,7 +47,24 @@ const BASE = {
 /** A claim line; without modifiers the line gives none (a path then names the line, not its modifiers). */
 const line = (code: string, modifiers?: string[]) => ({ code, ...(modifiers ? { modifiers } : {}), diagnoses: DX });
 
-function checkWith(changes: Record<string, unknown>, using: Knowledge = knowledge): Result {
+/**
+ * The knowledge with fresh PFS tables (one per embedded table), their rows changed by `row`: pcTcOf keeps its answers
+ * per table for the process, so each test asks a table of its own and the PC/TC split is looked up again.
+ */
+function withRvu(row: (code: string, found: RvuEntry | undefined) => RvuEntry | undefined = (_, found) => found, base: Knowledge = knowledge): Knowledge {
+  const fresh = new Map<RvuTable, RvuTable>();
+  const tableOf = (table: RvuTable): RvuTable => {
+    let copy = fresh.get(table);
+    if (!copy) fresh.set(table, (copy = { info: table.info, get: (code, modifier) => row(code, table.get(code, modifier)) }));
+    return copy;
+  };
+  const swap = (k: Knowledge): Knowledge => ({ ...k, rvuOn: (date: string) => tableOf(k.rvuOn(date)) });
+  return { ...swap(base), forDate: (date: string) => swap(base.forDate(date)) };
+}
+/** 77080's PFS row with another PC/TC indicator, as an imported RVU file could give it. */
+const indicator = (pctc: string) => (code: string, found: RvuEntry | undefined) => (code === '77080' && found ? { ...found, pctc } : found);
+
+function checkWith(changes: Record<string, unknown>, using: Knowledge = withRvu()): Result {
   const { result, differences } = runCase('modifiers', { ...BASE, ...changes }, {}, using);
   if (!result) throw new Error(differences.join('; '));
   return result;
@@ -144,7 +162,8 @@ describe('modifiers that need another', () => {
 /** The knowledge with some fields of the modifier table replaced, on every date. */
 function withModifiers(changes: Partial<Knowledge['modifiers']>): Knowledge {
   const swap = (k: Knowledge): Knowledge => ({ ...k, modifiers: { ...k.modifiers, ...changes } });
-  return { ...swap(knowledge), forDate: (date: string) => swap(knowledge.forDate(date)) };
+  const base = withRvu();
+  return { ...swap(base), forDate: (date: string) => swap(base.forDate(date)) };
 }
 
 describe('modifiers on their own', () => {
@@ -409,6 +428,12 @@ describe('the component against the PC/TC split', () => {
     ]);
   });
 
+  it('a code outside the code tables (0554T) is left to the codes family: no component finding', () => {
+    const result = checkWith({ component: 'professional', claim: { lines: [line('77080', ['26']), line('0554T', ['26'])] } });
+    expect(modifierFindings(result)).toEqual([]);
+    expect(modifiersUnchecked(result)).toEqual([]);
+  });
+
   it('26 on a code whose split is not known (77083) is not checked, and says so', () => {
     const result = checkWith({
       payer: 'aetna-cpb-0134',
@@ -467,6 +492,38 @@ describe('the component against the PC/TC split', () => {
         params: { code: '77082', component: 'technical', modifiers: [] },
       },
     ]);
+  });
+});
+
+describe('the PC/TC indicator of an imported PFS file (invented rows)', () => {
+  it('indicator 0: no split, so 26 and TC do not apply; a line without them is right', () => {
+    const using = withRvu(indicator('0'));
+    expect(modifierFindings(checkWith({ component: 'professional', claim: { lines: [line('77080', ['26'])] } }, using))).toEqual([
+      {
+        rule: 'modifier.no-split',
+        severity: 'error',
+        message: 'line 1 (77080): 77080 has no professional/technical split, so 26 and TC do not apply.',
+        line: 0,
+        fix: 'Remove 26/TC.',
+        source: pfs('77080', '0'),
+        path: 'claim.lines[0].modifiers',
+        params: { code: '77080', modifiers: ['26'], pcTcIndicator: '0' },
+      },
+    ]);
+    expect(modifierFindings(checkWith({ component: 'professional', claim: { lines: [line('77080')] } }, withRvu(indicator('0'))))).toEqual([]);
+  });
+
+  it('indicator 6 (a laboratory test) leaves the split to the code table, which has none for 77080: not checked', () => {
+    const result = checkWith({ component: 'professional', claim: { lines: [line('77080', ['26'])] } }, withRvu(indicator('6')));
+    expect(modifierFindings(result).map((f) => [f.rule, f.source, f.params])).toEqual([
+      ['modifier.split-unknown', PC_TC_UNKNOWN, { code: '77080', component: 'professional', modifiers: ['26'] }],
+    ]);
+    expect(modifiersUnchecked(result)).toEqual(['the PC/TC indicator of 77080 is not known']);
+  });
+
+  it('indicator 1 is the split the embedded rows give', () => {
+    const [finding] = modifierFindings(checkWith({ component: 'professional', claim: { lines: [line('77080')] } }, withRvu(indicator('1'))));
+    expect(finding!.source).toEqual(pfs('77080', '1'));
   });
 });
 
