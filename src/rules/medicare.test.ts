@@ -215,6 +215,16 @@ describe('qualified-individual categories (SSA §1861(rr))', () => {
     ]);
   });
 
+  it('shows each category by its own fact alone', () => {
+    expect(categories({ clinical: { vertebralAbnormalityOnXray: true } }, [])).toEqual([fact('B', 'vertebralAbnormalityOnXray')]);
+    expect(categories({ clinical: { primaryHyperparathyroidism: true } }, [])).toEqual([fact('D', 'primaryHyperparathyroidism')]);
+    expect(categories({ clinical: { monitoringOsteoporosisTherapy: true } }, [])).toEqual([fact('E', 'monitoringOsteoporosisTherapy')]);
+  });
+
+  it('a glucocorticoid dose below the threshold leaves the codes of the other categories alone', () => {
+    expect(categories({ clinical: { glucocorticoidMgPerDay: 2, glucocorticoidMonths: 6 } }, ['E21.0', 'Z79.52'])).toEqual([code('D', 'E21.0', 'secondary')]);
+  });
+
   it('shows B by a vertebral fracture code, D by E21.0 (not E21.3), E by Z79.83', () => {
     expect(categories({ clinical: {} }, ['M80.08XA', 'E21.3', 'Z79.83'])).toEqual([code('B', 'M80.08XA', 'unverified'), code('E', 'Z79.83', 'unverified')]);
     expect(categories({ clinical: {} }, ['E21.0'])).toEqual([code('D', 'E21.0', 'secondary')]);
@@ -312,6 +322,9 @@ describe('one line under Medicare', () => {
 
   it('a line without diagnoses is judged by the encounter\'s categories only', () => {
     expect(assess({ jurisdiction: 'J5' }, line('77080', [])).denials).toEqual([]);
+    expect(assess({}, line('77080', [])).denials).toEqual([]);
+    // The line's own diagnoses count with the encounter's: Z79.83 on the line alone makes monitoring the only category.
+    expect(assess({ jurisdiction: 'J5', clinical: {}, diagnoses: ['M81.0'] }, line('77081', ['Z79.83'])).denials).toEqual(['monitoring-not-axial']);
     expect(assess({ jurisdiction: 'J5', clinical: {}, diagnoses: ['Z79.83'] }, line('77081', [])).denials).toEqual(['monitoring-not-axial']);
   });
 
@@ -412,6 +425,7 @@ describe('the claim under Medicare: same-day denials', () => {
     expect(denials(before, [line('77081'), line('77080')])).toEqual([[], ['same-day-duplicate']]);
     expect(denials(before, [line('77081'), line('77080', undefined, ['XU'])])).toEqual([[], []]);
     expect(denials(before, [line('77081', undefined, ['XU']), line('77080')])).toEqual([[], []]);
+    expect(denials(before, [line('77080'), line('77081', undefined, ['XU'])])).toEqual([[], []]);
     expect(denials({ ...JJ, dateOfService: '2020-07-01' }, [line('77081', undefined, ['XU']), line('77080')])).toEqual([[], ['same-day-duplicate']]);
   });
 
@@ -443,6 +457,8 @@ describe('the study in history a contractor counts (contractorHistoryStudy)', ()
     expect(found(wps, history(['2026-01-31', '77081']), [line('77080')])).toEqual({ dateOfService: '2026-01-31', code: '77081' });
     expect(found(wps, history(['2026-01-30', '77081']), [line('77080')])).toBeUndefined();
     expect(found(wps, history(['2026-03-03', '77081']), [line('77080')])).toBeUndefined();
+    // An earlier study counts even when this claim bills the same code again.
+    expect(found(wps, history(['2026-02-10', '77081']), [line('77080'), line('77081')])).toEqual({ dateOfService: '2026-02-10', code: '77081' });
   });
 
   it('CGS: the same date only, billed elsewhere (not a code of this claim), of the other category', () => {
