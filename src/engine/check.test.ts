@@ -66,3 +66,33 @@ describe('check() with only some rule families', () => {
     expect(partial.verdict).toBe('review');
   });
 });
+
+describe('check() assembling the result', () => {
+  const peripheral = { dateOfService: '2026-06-01', patient: { sex: 'female', age: 72 }, payer: 'medicare', jurisdiction: 'J15', orderingProvider: { treating: true }, diagnoses: ['M85.851', 'Z78.0'], clinical: { estrogenDeficient: true, tScoreLowest: -2.6 } };
+  const valid = (raw: object) => {
+    const result = parseEncounterStrictly(raw);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    return result.encounter;
+  };
+
+  it('lists a reason a family gives for two lines once (two 77083 lines without an MUE: one units entry)', () => {
+    const twoLines = valid({ ...peripheral, payer: 'aetna-cpb-0134', performed: [{ procedure: 'radiographic-absorptiometry', sites: ['finger'] }], claim: { lines: [{ code: '77083', diagnoses: ['M85.851'] }, { code: '77083', modifiers: ['76'], diagnoses: ['M85.851'] }] } });
+    const result = check(twoLines, knowledge);
+    expect(result.unchecked.filter((u) => u.family === 'units')).toEqual([{ family: 'units', reason: `no MUE value is known for 77083 (not in ${knowledge.mue.professional.info.label})` }]);
+    // Entries of one family with different reasons, and of different families, all stay.
+    expect(new Set(result.unchecked.map((u) => `${u.family}|${u.reason}`)).size).toBe(result.unchecked.length);
+  });
+
+  it("passes the history scope to the families: with only this organisation's studies and no history, the patient could not be matched", () => {
+    const noHistory = valid({ ...peripheral, performed: [{ procedure: 'dxa-axial' }] });
+    const frequency = (result: Result) => result.unchecked.filter((u) => u.family === 'frequency');
+    expect(frequency(check(noHistory, knowledge))).toEqual([{ family: 'frequency', reason: '77080: no history was given, so the date of the last covered bone mass measurement is unknown' }]);
+    expect(frequency(check(noHistory, knowledge, { historyScope: 'this-organization' }))).toEqual([
+      {
+        family: 'frequency',
+        reason: "77080: no history was given and the patient has no medical record number or member id to match this organisation's stored studies by, so the date of the last covered bone mass measurement is unknown",
+      },
+    ]);
+    expect(frequency(check(noHistory, knowledge, { historyScope: 'all-providers' }))).toEqual(frequency(check(noHistory, knowledge)));
+  });
+});
