@@ -190,6 +190,10 @@ describe('coders reference, each part whole', () => {
     expect(codeReference(knowledge, '78351', date)!.modifiers).toEqual([{ modifier: 'GY', label: label('GY'), because: `Medicare: dual-photon absorptiometry is left out of the bone mass measurement benefit (${dpa.modifierNote!})`, source: dpa.source }]);
     const bodyComposition = k.medicareIndex.excludedByCode.get('76499')!;
     expect(codeReference(knowledge, '76499', date)!.modifiers).toEqual([{ modifier: 'GY', label: label('GY'), because: 'Medicare: DXA body composition has no Medicare benefit category', source: bodyComposition.source }]);
+    // 78350 has no PC/TC split, no MUE and no pair edit; 77085's pair edits have no modifier indicator 1, so no bypass modifier.
+    const spa = codeReference(knowledge, '78350', date)!;
+    expect([spa.pcTc, spa.units, spa.modifiers]).toEqual([null, [], []]);
+    expect(codeReference(knowledge, '77085', date)!.modifiers.map((m) => m.modifier)).toEqual(['26', 'TC']);
   });
 
   it("lists each billing article once, whether it lists the code and how many diagnoses cover it, and the contractors' same-day limits for a peripheral or axial code only", () => {
