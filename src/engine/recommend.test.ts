@@ -120,6 +120,8 @@ describe('which performed entry each selected code and each line bills', () => {
       technicalOnlyCodes: [],
     });
     expect(leftOff.map(({ row, ...line }) => ({ ...line, row: [row.column1, row.column2, row.kind] }))).toEqual([{ code: '77078', keptCode: '77080', performed: 3, row: ['77080', '77078', 'same-category'] }]);
+    // Each line has its own pointer list: the lines are the caller's to change.
+    expect(rest.lines[0]!.diagnoses).not.toBe(rest.lines[1]!.diagnoses);
   });
 
   it('a VFA read without interpretation beside axial DXA: 77085-TC is technical only', () => {
