@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import type { Result } from '../contract/result.js';
 import { loadKnowledge } from '../io/knowledge-files.js';
 import { FAMILIES, RULES } from '../rules/catalogue.js';
+import { gradeMorphometry } from '../morphometry/grade.js';
 import { check } from './check.js';
 import { FamilySelection } from './families.js';
 import { parseEncounterStrictly } from './validate.js';
@@ -81,6 +82,19 @@ describe('check() assembling the result', () => {
     expect(result.unchecked.filter((u) => u.family === 'units')).toEqual([{ family: 'units', reason: `no MUE value is known for 77083 (not in ${knowledge.mue.professional.info.label})` }]);
     // Entries of one family with different reasons, and of different families, all stay.
     expect(new Set(result.unchecked.map((u) => `${u.family}|${u.reason}`)).size).toBe(result.unchecked.length);
+  });
+
+  it('carries the graded morphometry into the result when heights are given, and no morphometry key otherwise', () => {
+    const morphometry = [
+      { level: 'T12', evaluable: true, anteriorMm: 17, middleMm: 23, posteriorMm: 25 },
+      { level: 'L1', evaluable: true, anteriorMm: 26, middleMm: 25.5, posteriorMm: 26.5 },
+    ];
+    const vfa = valid({ ...peripheral, performed: [{ procedure: 'vfa' }], morphometry });
+    const withHeights = check(vfa, knowledge);
+    expect(withHeights.morphometry).toEqual(gradeMorphometry(vfa.morphometry!, undefined));
+    // 17 mm anterior against 25 mm posterior: a wedge of 32 %, Genant grade 2 (cases/vfa-morphometry-genant.yaml).
+    expect(withHeights.morphometry?.[0]).toMatchObject({ level: 'T12', grade: 2 });
+    expect(check(valid({ ...peripheral, performed: [{ procedure: 'vfa' }] }), knowledge)).not.toHaveProperty('morphometry');
   });
 
   it("passes the history scope to the families: with only this organisation's studies and no history, the patient could not be matched", () => {
