@@ -39,22 +39,24 @@ function coded(raw: object): Omit<CodedClaim, 'assessments' | 'technicalOnlyCode
 }
 
 const axial77080 = (diagnoses: string[]) => ({ code: '77080', modifiers: [], units: 1, diagnoses });
+/** The whole coded claim of one 77080 line billing performed[0], pointing to `pointers` of the claim's `diagnoses`. */
+const one77080 = (pointers: string[], diagnoses: string[], benefits: string[] | undefined) => ({
+  lines: [axial77080(pointers)],
+  benefits,
+  diagnoses,
+  selectedCodes: ['77080'],
+  selectedFrom: [0],
+  linesFrom: [0],
+  leftOff: [],
+  technicalOnlyCodes: [],
+});
 
 describe('the recommended claim keeps diagnoses whose validity cannot be checked on the date', () => {
   it('before the loaded code set (2025-09-30): E55.1 and M81.1 stay in claim order, ranked after billable codes for the four pointers', () => {
     // The code set runs from 2025-10-01: E55.1 and M81.1 are not on it and are "outside" (not judged), Z79.899 and
     // E11.9 are billable but on no Medicare list, Z78.0 shows category A, M85.851 is on the NCD 150.3 list.
     const encounter = { ...base, dateOfService: '2025-09-30', performed: [{ procedure: 'dxa-axial' }], diagnoses: ['E55.1', 'Z79.899', 'M81.1', 'E11.9', 'Z78.0', 'M85.851'] };
-    expect(coded(encounter)).toEqual({
-      lines: [axial77080(['Z79.899', 'E11.9', 'Z78.0', 'M85.851'])],
-      benefits: ['bmm'],
-      diagnoses: ['E55.1', 'Z79.899', 'M81.1', 'E11.9', 'Z78.0', 'M85.851'],
-      selectedCodes: ['77080'],
-      selectedFrom: [0],
-      linesFrom: [0],
-      leftOff: [],
-      technicalOnlyCodes: [],
-    });
+    expect(coded(encounter)).toEqual(one77080(['Z79.899', 'E11.9', 'Z78.0', 'M85.851'], ['E55.1', 'Z79.899', 'M81.1', 'E11.9', 'Z78.0', 'M85.851'], ['bmm']));
     // The diagnoses family says it did not check them; nothing rejects the recommended claim.
     const result = check(parsed(encounter), knowledge);
     expect(result.verdict).toBe('review');
@@ -64,16 +66,7 @@ describe('the recommended claim keeps diagnoses whose validity cannot be checked
 
   it('before the April update (2026-03-02): E55.1 and R99.1, not on the update list, stay too, after billable codes', () => {
     const encounter = { ...base, dateOfService: '2026-03-02', performed: [{ procedure: 'dxa-axial' }], diagnoses: ['E55.1', 'Z79.899', 'R99.1', 'E11.9', 'Z78.0', 'M85.851'] };
-    expect(coded(encounter)).toEqual({
-      lines: [axial77080(['Z79.899', 'E11.9', 'Z78.0', 'M85.851'])],
-      benefits: ['bmm'],
-      diagnoses: ['E55.1', 'Z79.899', 'R99.1', 'E11.9', 'Z78.0', 'M85.851'],
-      selectedCodes: ['77080'],
-      selectedFrom: [0],
-      linesFrom: [0],
-      leftOff: [],
-      technicalOnlyCodes: [],
-    });
+    expect(coded(encounter)).toEqual(one77080(['Z79.899', 'E11.9', 'Z78.0', 'M85.851'], ['E55.1', 'Z79.899', 'R99.1', 'E11.9', 'Z78.0', 'M85.851'], ['bmm']));
     const result = check(parsed(encounter), knowledge);
     expect(result.findings.filter((f) => f.severity === 'error')).toEqual([]);
     expect(result.unchecked.map((u) => u.reason)).toEqual(expect.arrayContaining([expect.stringMatching(/^E55\.1 is not on the ICD-10-CM update list in force from 2026-04-01/), expect.stringMatching(/^R99\.1 is not on/)]));
@@ -89,16 +82,7 @@ describe('pointers of a claim with more than four diagnoses outside Medicare', (
   const diagnoses = ['Z79.899', 'E11.9', 'I10', 'K90.0', 'M85.851'];
   for (const payer of ['aetna-cpb-0134', 'a-payer-without-a-pack']) {
     it(`${payer}: the first four in claim order, not ranked by Medicare's lists (M85.851, fifth, is left out)`, () => {
-      expect(coded({ ...base, payer, dateOfService: '2026-06-01', performed: [{ procedure: 'dxa-axial' }], diagnoses })).toEqual({
-        lines: [axial77080(['Z79.899', 'E11.9', 'I10', 'K90.0'])],
-        benefits: undefined,
-        diagnoses,
-        selectedCodes: ['77080'],
-        selectedFrom: [0],
-        linesFrom: [0],
-        leftOff: [],
-        technicalOnlyCodes: [],
-      });
+      expect(coded({ ...base, payer, dateOfService: '2026-06-01', performed: [{ procedure: 'dxa-axial' }], diagnoses })).toEqual(one77080(['Z79.899', 'E11.9', 'I10', 'K90.0'], diagnoses, undefined));
     });
   }
 });
