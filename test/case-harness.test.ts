@@ -102,7 +102,7 @@ describe('the rule-case harness', () => {
   it('checks that unusable input is refused naming its fields, and reports input that is refused unexpectedly', () => {
     const zeroUnits = { ...overMue, claim: { lines: [{ code: '77081', units: 0 }] } };
     expect(runCase('case', zeroUnits, { invalid: ['claim.lines[0].units'] }, knowledge)).toMatchObject({ ok: true, differences: [] });
-    expect(differences(zeroUnits, { invalid: ['claim.lines[0].code'] })).toEqual(['invalid: expected field claim.lines[0].code to be named, got claim.lines[0].units']);
+    expect(runCase('case', zeroUnits, { invalid: ['claim.lines[0].code'] }, knowledge)).toMatchObject({ ok: false, differences: ['invalid: expected field claim.lines[0].code to be named, got claim.lines[0].units'] });
     expect(runCase('case', overMue, { invalid: ['claim.lines[0].units'] }, knowledge)).toMatchObject({ ok: false, differences: ['invalid: expected the encounter to be refused, and it was accepted'] });
     const refused = runCase('case', zeroUnits, {}, knowledge);
     expect(refused.ok).toBe(false);
@@ -126,5 +126,53 @@ describe('a case result', () => {
   it('echoes the caller\'s id, and has none when none was given (CONTRACT.md: id is echoed in the result)', () => {
     expect(runCase('case', { ...overMue, id: 'enc-1' }, {}, knowledge).result?.id).toBe('enc-1');
     expect(runCase('case', overMue, {}, knowledge).result).not.toHaveProperty('id');
+  });
+});
+
+describe('what a difference says the result showed', () => {
+  /** A clean commercial axial DXA: no findings, no unchecked families. */
+  const clean = { ...defaults, payer: 'aetna-cpb-0134', dateOfService: '2026-06-01', performed: [{ procedure: 'dxa-axial' }] };
+  /** A spine radiograph alone: nothing on the recommended claim. */
+  const nothingBilled = { ...defaults, performed: [{ procedure: 'spine-radiograph' }] };
+  /** Two diagnoses not on the April update list, before it: two reasons of one family. */
+  const twoReasons = { ...defaults, diagnoses: ['E55.1', 'R99.1'], performed: [{ procedure: 'dxa-axial' }] };
+  const notListed = (code: string) => `${code} is not on the ICD-10-CM update list in force from 2026-04-01; whether it was valid on 2026-03-02, before that update, is not known (import the release in force then)`;
+
+  it('says "none" where the result has no findings, no recommended line or no unchecked family', () => {
+    expect(differences(clean, { findings: ['units.over-mue'], unchecked: ['units'] })).toEqual(['findings: expected units.over-mue, got none', 'unchecked: expected units, got none']);
+    expect(differences(nothingBilled, { recommended: ['77080'] })).toEqual(['recommended: expected 77080, got none']);
+  });
+
+  it('names every reason of the family and every field filled from the report, in order', () => {
+    const reasons = [notListed('E55.1'), notListed('R99.1')];
+    expect(differences(twoReasons, { notUnchecked: ['diagnoses'] })).toEqual([`unchecked: did not expect diagnoses (${reasons.join('; ')})`]);
+    expect(differences(twoReasons, { uncheckedReasons: { diagnoses: 'M81.0' } })).toEqual([`unchecked diagnoses: expected a reason containing "M81.0", got ${reasons.map((r) => JSON.stringify(r)).join('; ')}`]);
+    expect(differences(twoReasons, { uncheckedReasons: { diagnoses: 'R99.1 is not on' } })).toEqual([]);
+    expect(differences(fromReport, { fromReport: ['clinical.heightLossHistoricalCm'] })).toEqual(['fromReport: expected clinical.heightLossHistoricalCm, got performed[0], clinical.tScoreLowest']);
+  });
+
+  it('shows a finding without params as {} and a finding without a path as undefined', () => {
+    expect(differences(fromReport, { params: { 'dx.none': { code: 'M81.0' } } })).toEqual(['params of dx.none: expected {"code":"M81.0"}, got {}']);
+    expect(differences(fromReport, { paths: { 'dx.none': 'diagnoses' } })).toEqual(['path of dx.none: expected diagnoses, got undefined']);
+  });
+
+  it('reports a finding outside the rule catalogue, and evidence when no report text is given', () => {
+    const result = runCase('case', fromReport, {}, knowledge).result!;
+    const uncatalogued = { ...result, findings: [{ ...result.findings[0]!, rule: 'dx.not-a-rule' as 'dx.none' }] };
+    expect(resultDifferences(uncatalogued, {}, report)).toEqual(['findings: dx.not-a-rule is not in the rule catalogue']);
+    expect(resultDifferences(result, {}, undefined)).toEqual([
+      'fromReport performed[0]: the evidence span does not match the report text',
+      'fromReport clinical.tScoreLowest: the evidence span does not match the report text',
+    ]);
+  });
+
+  it('sums a result up: verdict, every finding with its line or "-", the recommended lines and the unchecked families', () => {
+    expect(JSON.parse(resultSummary(runCase('case', overMue, {}, knowledge).result!))).toEqual({ verdict: 'reject', findings: ['units.over-mue@0:error', 'medicare.bmm-qualified@-:info'], recommended: ['77081'], unchecked: [] });
+    expect(JSON.parse(resultSummary(runCase('case', twoReasons, {}, knowledge).result!))).toEqual({
+      verdict: 'reject',
+      findings: ['medicare.bmm-article-diagnosis-not-covered@-:error', 'medicare.bmm-qualified@-:info', 'medicare.bmm-category-not-coded@-:warning'],
+      recommended: ['77080-GZ'],
+      unchecked: ['diagnoses', 'diagnoses'],
+    });
   });
 });

@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import type { Result } from '../contract/result.js';
 import { loadKnowledge } from '../io/knowledge-files.js';
 import { FAMILIES, RULES } from '../rules/catalogue.js';
+import { gradeMorphometry } from '../morphometry/grade.js';
 import { check } from './check.js';
 import { FamilySelection } from './families.js';
 import { parseEncounterStrictly } from './validate.js';
@@ -64,5 +65,48 @@ describe('check() with only some rule families', () => {
     expect(partial.findings.map((f) => f.rule)).not.toContain('selection.not-interpreted');
     expect(partial.findings.map((f) => f.rule)).not.toContain('modifier.component-missing');
     expect(partial.verdict).toBe('review');
+  });
+});
+
+describe('check() assembling the result', () => {
+  const peripheral = { dateOfService: '2026-06-01', patient: { sex: 'female', age: 72 }, payer: 'medicare', jurisdiction: 'J15', orderingProvider: { treating: true }, diagnoses: ['M85.851', 'Z78.0'], clinical: { estrogenDeficient: true, tScoreLowest: -2.6 } };
+  const valid = (raw: object) => {
+    const result = parseEncounterStrictly(raw);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    return result.encounter;
+  };
+
+  it('lists a reason a family gives for two lines once (two 77083 lines without an MUE: one units entry)', () => {
+    const twoLines = valid({ ...peripheral, payer: 'aetna-cpb-0134', performed: [{ procedure: 'radiographic-absorptiometry', sites: ['finger'] }], claim: { lines: [{ code: '77083', diagnoses: ['M85.851'] }, { code: '77083', modifiers: ['76'], diagnoses: ['M85.851'] }] } });
+    const result = check(twoLines, knowledge);
+    expect(result.unchecked.filter((u) => u.family === 'units')).toEqual([{ family: 'units', reason: `no MUE value is known for 77083 (not in ${knowledge.mue.professional.info.label})` }]);
+    // Entries of one family with different reasons, and of different families, all stay.
+    expect(new Set(result.unchecked.map((u) => `${u.family}|${u.reason}`)).size).toBe(result.unchecked.length);
+  });
+
+  it('carries the graded morphometry into the result when heights are given, and no morphometry key otherwise', () => {
+    const morphometry = [
+      { level: 'T12', evaluable: true, anteriorMm: 17, middleMm: 23, posteriorMm: 25 },
+      { level: 'L1', evaluable: true, anteriorMm: 26, middleMm: 25.5, posteriorMm: 26.5 },
+    ];
+    const vfa = valid({ ...peripheral, performed: [{ procedure: 'vfa' }], morphometry });
+    const withHeights = check(vfa, knowledge);
+    expect(withHeights.morphometry).toEqual(gradeMorphometry(vfa.morphometry!, undefined));
+    // 17 mm anterior against 25 mm posterior: a wedge of 32 %, Genant grade 2 (cases/vfa-morphometry-genant.yaml).
+    expect(withHeights.morphometry?.[0]).toMatchObject({ level: 'T12', grade: 2 });
+    expect(check(valid({ ...peripheral, performed: [{ procedure: 'vfa' }] }), knowledge)).not.toHaveProperty('morphometry');
+  });
+
+  it("passes the history scope to the families: with only this organisation's studies and no history, the patient could not be matched", () => {
+    const noHistory = valid({ ...peripheral, performed: [{ procedure: 'dxa-axial' }] });
+    const frequency = (result: Result) => result.unchecked.filter((u) => u.family === 'frequency');
+    expect(frequency(check(noHistory, knowledge))).toEqual([{ family: 'frequency', reason: '77080: no history was given, so the date of the last covered bone mass measurement is unknown' }]);
+    expect(frequency(check(noHistory, knowledge, { historyScope: 'this-organization' }))).toEqual([
+      {
+        family: 'frequency',
+        reason: "77080: no history was given and the patient has no medical record number or member id to match this organisation's stored studies by, so the date of the last covered bone mass measurement is unknown",
+      },
+    ]);
+    expect(frequency(check(noHistory, knowledge, { historyScope: 'all-providers' }))).toEqual(frequency(check(noHistory, knowledge)));
   });
 });

@@ -179,7 +179,7 @@ function medicareOf(k: Knowledge, code: string): MedicareCoverage {
   const sameDay = m.sameDay;
   const category = sameDay.categories.axial.includes(code) ? 'axial' : sameDay.categories.peripheral.includes(code) ? 'peripheral' : undefined;
   const contractors = category
-    ? sameDay.contractors.map((c) => ({ contractor: c.contractor, policy: c.policy, jurisdictions: [...c.jurisdictions], text: [c.axialWithPeripheral, c.exception].filter(Boolean).join(' '), source: c.source }))
+    ? sameDay.contractors.map((c) => ({ contractor: c.contractor, policy: c.policy, jurisdictions: [...c.jurisdictions], text: `${c.axialWithPeripheral}${c.exception ? `, unless ${c.exception}` : ''}`, source: c.source }))
     : [];
   return { notes, articles, contractors };
 }
