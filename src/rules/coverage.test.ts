@@ -289,7 +289,10 @@ describe('denials word for word', () => {
       path: 'diagnoses',
       params: { code: '77080', diagnoses: ['M85.80'] },
     };
-    expect(coverageFindings(run({ jurisdiction: 'J6', diagnoses: ['M85.80'], clinical: {} }))).toEqual([finding, notShown]);
+    const single = run({ jurisdiction: 'J6', diagnoses: ['M85.80'], clinical: {} });
+    expect(coverageFindings(single)).toEqual([finding, notShown]);
+    // A line with a denial is not also reported as not checked.
+    expect(coverageUnchecked(single)).toEqual([]);
     // A submitted line pointing to M85.80 and Z13.820 (the recommended line would leave the screening code off).
     const claim = { lines: [{ code: '77080', modifiers: ['GA'], diagnoses: ['M85.80', 'Z13.820'] }] };
     expect(ofRule(run({ jurisdiction: 'J6', diagnoses: ['M85.80', 'Z13.820'], clinical: {}, abnOnFile: true, claim }), 'medicare.bmm-diagnosis-not-listed')).toEqual([
@@ -393,6 +396,22 @@ describe('denials word for word', () => {
 
 describe('liability modifiers word for word', () => {
   const claim = (code: string, modifiers: string[]) => ({ claim: { lines: [{ code, modifiers, diagnoses: ['M81.0', 'Z78.0'] }] } });
+
+  it('GZ names every reason for the expected denial by its short label', () => {
+    const gz = (changes: Record<string, unknown>) => ofRule(run(changes), 'liability.gz').map((f) => f.message);
+    const peripheral = { performed: PERIPHERAL, diagnoses: ['Z79.83'], clinical: { monitoringOsteoporosisTherapy: true }, claim: { lines: [{ code: '77081', diagnoses: ['Z79.83'] }] } };
+    expect(gz({ ...peripheral, orderingProvider: { npi: '1234567893', treating: false }, history: [{ dateOfService: '2025-06-15', code: '77081' }] })).toEqual([
+      "line 1 (77081): Medicare is expected to deny this line (diagnosis not covered by the contractor's billing article; monitoring without axial DXA; order not from the treating practitioner; within 23 months of the last covered study) and no ABN is on file, so the provider is liable; report that with GZ.",
+    ]);
+    expect(gz({ diagnoses: ['Z13.820'], clinical: {}, claim: { lines: [{ code: '77080', diagnoses: ['Z13.820'] }] } })).toEqual([
+      'line 1 (77080): Medicare is expected to deny this line (screening diagnosis only) and no ABN is on file, so the provider is liable; report that with GZ.',
+    ]);
+    expect(gz({ jurisdiction: 'J6', diagnoses: ['M85.80'], clinical: {}, claim: { lines: [{ code: '77080', diagnoses: ['M85.80'] }] } })).toEqual([
+      'line 1 (77080): Medicare is expected to deny this line (diagnosis not on the covered list) and no ABN is on file, so the provider is liable; report that with GZ.',
+    ]);
+    // A recommended line (not submitted) is not told to carry GZ.
+    expect(gz({ diagnoses: ['Z13.820'], clinical: {} })).toEqual([]);
+  });
 
   it('dual-photon absorptiometry (78351) without GY: a warning to review (GY against GA/GZ not settled); with GY the patient is liable', () => {
     const dpa = medicare.excluded.find((e) => e.code === '78351')!;
@@ -582,6 +601,16 @@ describe('two BMM studies on one date word for word', () => {
     expect(ofRule(run(two([['77081', []], ['76977', []]], { jurisdiction: 'J5' })), 'medicare.bmm-same-day-contractor')).toEqual([]);
   });
 
+  it('CGS (J15), 77083 (no axial or peripheral category) with 77080: more than one type, not axial plus peripheral', () => {
+    const result = run({ performed: [{ procedure: 'radiographic-absorptiometry' }, { procedure: 'dxa-axial' }], claim: { lines: [{ code: '77083', diagnoses: ['M81.0'] }, { code: '77080', diagnoses: ['M81.0'] }] } });
+    expect(ofRule(result, 'medicare.bmm-same-day-contractor').map((f) => [f.severity, f.message])).toEqual([
+      [
+        'warning',
+        'line 1 (77083) and line 2 (77080): CGS (J15), LCD L36460 / billing article A57132: more than one type of BMM test is not medically necessary unless it is a DXA confirmatory baseline (not decided here whether this is a DXA confirmatory baseline after a first test by another technique). This is stricter than the national CWF XU allowance, which does not override it.',
+      ],
+    ]);
+  });
+
   it('CGS (J15) axial plus peripheral with an ABN: a warning; WPS (J5) axial plus peripheral: its exception, and without history its 30-day window is not checked', () => {
     expect(ofRule(run(two([['77080', ['GA']], ['76977', ['GA']]], { abnOnFile: true })), 'medicare.bmm-same-day-contractor')).toEqual([
       {
@@ -645,6 +674,10 @@ describe("the contractor's limit against the history word for word", () => {
       },
     ]);
     expect(ofRule(run({ history: [{ dateOfService: '2026-06-10', code: '77081' }] }), 'medicare.bmm-same-day-contractor')).toEqual([]);
+    // With an ABN the CGS error becomes a warning.
+    expect(ofRule(run({ abnOnFile: true, history: [{ dateOfService: '2026-06-15', code: '77081' }] }), 'medicare.bmm-same-day-contractor').map((f) => [f.severity, f.message])).toEqual([
+      ['warning', `77080: 77081 on 2026-06-15 was on the same date of service, billed elsewhere; CGS (J15), LCD L36460 / billing article A57132: it is not medically necessary to have both peripheral and axial BMM tests performed on the same day.${ABN_NOTE}`],
+    ]);
   });
 });
 
@@ -717,6 +750,13 @@ describe('qualified individuals and glucocorticoids word for word', () => {
     ]);
   });
 
+  it('a category shown by its clinical fact and also coded (C with Z79.52, B with M80.08XA under the prefix M80.08) needs no code added', () => {
+    expect(ofRule(run({ diagnoses: ['M81.0', 'Z79.52'], clinical: { glucocorticoidMgPerDay: 7.5, glucocorticoidMonths: 6 } }), 'medicare.bmm-category-not-coded')).toEqual([]);
+    const b = run({ diagnoses: ['M81.0', 'M80.08XA'], clinical: { vertebralAbnormalityOnXray: true } });
+    expect(ofRule(b, 'medicare.bmm-qualified').map((f) => f.params)).toEqual([{ categories: ['B'], evidence: ['clinical fact vertebralAbnormalityOnXray'] }]);
+    expect(ofRule(b, 'medicare.bmm-category-not-coded')).toEqual([]);
+  });
+
   it('Z79.52 contradicted by a dose below the threshold', () => {
     const threshold = medicare.glucocorticoidThresholds.at(-1)!;
     expect(ofRule(run({ diagnoses: ['M81.0', 'Z79.52'], clinical: { glucocorticoidMgPerDay: 2 } }), 'medicare.glucocorticoid-code-contradicted')).toEqual([
@@ -748,6 +788,10 @@ describe('qualified individuals and glucocorticoids word for word', () => {
     ]);
     expect(threshold({ glucocorticoidMgPerDay: 6, glucocorticoidMonths: 12 }, '2006-06-01')).toEqual([
       { ...finding, source: before2007.source, message: 'Glucocorticoids 6 mg/day for 12 months do not reach category C: at least 7.5 mg prednisone-equivalent per day for more than 3 months.', path: 'clinical.glucocorticoidMgPerDay', params: { mgPerDay: 6, months: 12, thresholdMgPerDay: 7.5, thresholdMonths: 3 } },
+    ]);
+    // 5 mg reaches the dose; 3 months is not more than 3: the duration falls short.
+    expect(threshold({ glucocorticoidMgPerDay: 5, glucocorticoidMonths: 3 })).toEqual([
+      { ...finding, message: 'Glucocorticoids 5 mg/day for 3 months do not reach category C: at least 5 mg prednisone-equivalent per day for more than 3 months.', path: 'clinical.glucocorticoidMonths', params: { mgPerDay: 5, months: 3, thresholdMgPerDay: 5, thresholdMonths: 3 } },
     ]);
     expect(threshold({})).toEqual([]);
     expect(threshold({ glucocorticoidMgPerDay: 5, glucocorticoidMonths: 4 })).toEqual([]);
