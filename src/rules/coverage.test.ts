@@ -321,6 +321,10 @@ describe('denials word for word', () => {
     expect(ofRule(run(monitoring), 'medicare.bmm-monitoring-not-axial')).toEqual([finding('77081', ['77080', '77085'])]);
     expect(ofRule(run({ ...monitoring, dateOfService: '2010-03-01' }), 'medicare.bmm-monitoring-not-axial')).toEqual([finding('77081', ['77080'])]);
     expect(ofRule(run({ ...monitoring, dateOfService: '2005-03-01' }), 'medicare.bmm-monitoring-not-axial')).toEqual([finding('76076', ['76075'])]);
+    // On a submitted line the path is the line's code.
+    expect(ofRule(run({ ...monitoring, claim: { lines: [{ code: '77081', diagnoses: ['Z79.83'] }] } }), 'medicare.bmm-monitoring-not-axial')).toEqual([
+      { ...finding('77081', ['77080', '77085']), message: 'line 1 (77081): the only qualifying reason is monitoring osteoporosis drug therapy, which Medicare covers only by axial DXA (77080/77085).', line: 0, path: 'claim.lines[0].code' },
+    ]);
   });
 
   it('an order not from the treating practitioner', () => {
@@ -476,6 +480,10 @@ describe('liability modifiers word for word', () => {
       expect.objectContaining({ message: 'line 1 (77080): GZ, GY says a denial is expected, but dxacode found no reason for one.', params: { code: '77080', modifiers: ['GZ', 'GY'] } }),
     ]);
     expect(coverageFindings(run(claim('77080', ['GX'])))).toEqual([qualifiedA]);
+    // Only the liability modifiers are named, not the others on the line.
+    expect(ofRule(run(claim('77080', ['26', 'GZ'])), 'liability.unexpected').map((f) => [f.message, f.params])).toEqual([
+      ['line 1 (77080): GZ says a denial is expected, but dxacode found no reason for one.', { code: '77080', modifiers: ['GZ'] }],
+    ]);
   });
 });
 
@@ -582,6 +590,8 @@ describe('two BMM studies on one date word for word', () => {
     };
     expect(sameDay(run(two([['77080', []], ['76977', []]], { jurisdiction: 'J6' })))).toEqual([review]);
     expect(sameDay(run(two([['77080', []], ['77080', []]], { jurisdiction: 'J6' })))).toEqual([]);
+    // 77086 is no BMM: 77080 beside it is no same-day pair.
+    expect(sameDay(run({ jurisdiction: 'J6', performed: [{ procedure: 'dxa-axial' }, { procedure: 'vfa' }], claim: { lines: [{ code: '77080', diagnoses: ['M81.0'] }, { code: '77086', diagnoses: ['M81.0'] }] } }))).toEqual([]);
   });
 
   it("CGS (J15), two peripheral studies: more than one type, a warning that names the exception it cannot decide, with an ABN too", () => {
