@@ -59,6 +59,15 @@ const qualifiedA = {
   path: 'clinical.estrogenDeficient',
   params: { categories: ['A'], evidence: ['clinical fact estrogenDeficient'] },
 };
+const notCodedA = {
+  rule: 'medicare.bmm-category-not-coded',
+  severity: 'warning',
+  message: 'Category A (estrogen-deficient woman at clinical risk) is documented as a clinical fact, but no diagnosis on the claim shows it.',
+  fix: 'Add the diagnosis code that shows it (e.g. Z78.0, E28.310, E28.319; code mapping unverified).',
+  source: { ...statute, confidence: 'unverified' },
+  path: 'clinical.estrogenDeficient',
+  params: { category: 'A', fact: 'estrogenDeficient', codes: ['Z78.0', 'E28.310', 'E28.319'] },
+};
 const notShown = {
   rule: 'medicare.bmm-category-not-shown',
   severity: 'warning',
@@ -66,6 +75,19 @@ const notShown = {
   fix: 'Document and code the category that applies; an osteoporosis or osteopenia diagnosis alone may be on the covered list, but the statute names these five.',
   source: statute,
 };
+
+/** The billing-article denial of a line of the recommended claim: its message as given, the rest from its parts. */
+function articleDenial(message: string, code: string, diagnoses: string[], article: 'A57132' | 'A59040', jurisdiction: string, severity = 'error') {
+  return {
+    rule: 'medicare.bmm-article-diagnosis-not-covered',
+    severity,
+    message,
+    fix: `Point the line to the documented condition that ${article} lists for ${code}, or, if none applies, expect the denial (ABN before the service: GA; without one: GZ).`,
+    source: article === 'A57132' ? A57132 : A59040,
+    path: 'diagnoses',
+    params: { code, diagnoses, article, jurisdiction },
+  };
+}
 
 /** The covered groups of an exact CMS copy, by group number. */
 function cmsGroups(file: string): Record<string, string[]> {
@@ -124,25 +146,9 @@ describe('medicare.bmm-article-diagnosis-not-covered word for word', () => {
     const result = run({ diagnoses: ['N95.1'] });
     expect(result.verdict).toBe('reject');
     expect(coverageFindings(result)).toEqual([
-      {
-        rule: 'medicare.bmm-article-diagnosis-not-covered',
-        severity: 'error',
-        message: "77080: N95.1 is not among the ICD-10-CM codes that CGS Administrators, LLC's billing article A57132 v19 covers for 77080 (jurisdiction J15).",
-        fix: 'Point the line to the documented condition that A57132 lists for 77080, or, if none applies, expect the denial (ABN before the service: GA; without one: GZ).',
-        source: A57132,
-        path: 'diagnoses',
-        params: { code: '77080', diagnoses: ['N95.1'], article: 'A57132', jurisdiction: 'J15' },
-      },
+      articleDenial("77080: N95.1 is not among the ICD-10-CM codes that CGS Administrators, LLC's billing article A57132 v19 covers for 77080 (jurisdiction J15).", '77080', ['N95.1'], 'A57132', 'J15'),
       qualifiedA,
-      {
-        rule: 'medicare.bmm-category-not-coded',
-        severity: 'warning',
-        message: 'Category A (estrogen-deficient woman at clinical risk) is documented as a clinical fact, but no diagnosis on the claim shows it.',
-        fix: 'Add the diagnosis code that shows it (e.g. Z78.0, E28.310, E28.319; code mapping unverified).',
-        source: { ...statute, confidence: 'unverified' },
-        path: 'clinical.estrogenDeficient',
-        params: { category: 'A', fact: 'estrogenDeficient', codes: ['Z78.0', 'E28.310', 'E28.319'] },
-      },
+      notCodedA,
     ]);
   });
 
@@ -150,45 +156,21 @@ describe('medicare.bmm-article-diagnosis-not-covered word for word', () => {
     expect(A59040).toMatchObject({ version: 'A59040 v12', confidence: 'verified' });
     expect(A57132).toMatchObject({ version: 'A57132 v19', confidence: 'verified' });
     expect(ofRule(run({ jurisdiction: 'JJ', diagnoses: ['Z79.85'], clinical: {} }), 'medicare.bmm-article-diagnosis-not-covered')).toEqual([
-      {
-        rule: 'medicare.bmm-article-diagnosis-not-covered',
-        severity: 'error',
-        message: "77080: Z79.85 is not among the ICD-10-CM codes that Palmetto GBA's billing article A59040 v12 covers for 77080 (jurisdiction JJ).",
-        fix: 'Point the line to the documented condition that A59040 lists for 77080, or, if none applies, expect the denial (ABN before the service: GA; without one: GZ).',
-        source: A59040,
-        path: 'diagnoses',
-        params: { code: '77080', diagnoses: ['Z79.85'], article: 'A59040', jurisdiction: 'JJ' },
-      },
+      articleDenial("77080: Z79.85 is not among the ICD-10-CM codes that Palmetto GBA's billing article A59040 v12 covers for 77080 (jurisdiction JJ).", '77080', ['Z79.85'], 'A59040', 'JJ'),
     ]);
   });
 
   it('M80.0B1A for 77081: covered in JM (A59040 group 2), not in J15, where it supports 77080 only', () => {
     expect(ofRule(run({ jurisdiction: 'JM', performed: PERIPHERAL, diagnoses: ['M80.0B1A'], clinical: {} }), 'medicare.bmm-article-diagnosis-not-covered')).toEqual([]);
     expect(ofRule(run({ performed: PERIPHERAL, diagnoses: ['M80.0B1A'], clinical: {} }), 'medicare.bmm-article-diagnosis-not-covered')).toEqual([
-      {
-        rule: 'medicare.bmm-article-diagnosis-not-covered',
-        severity: 'error',
-        message: "77081: M80.0B1A is not among the ICD-10-CM codes that CGS Administrators, LLC's billing article A57132 v19 covers for 77081 (jurisdiction J15); M80.0B1A supports other codes of the article, not 77081.",
-        fix: 'Point the line to the documented condition that A57132 lists for 77081, or, if none applies, expect the denial (ABN before the service: GA; without one: GZ).',
-        source: A57132,
-        path: 'diagnoses',
-        params: { code: '77081', diagnoses: ['M80.0B1A'], article: 'A57132', jurisdiction: 'J15' },
-      },
+      articleDenial("77081: M80.0B1A is not among the ICD-10-CM codes that CGS Administrators, LLC's billing article A57132 v19 covers for 77081 (jurisdiction J15); M80.0B1A supports other codes of the article, not 77081.", '77081', ['M80.0B1A'], 'A57132', 'J15'),
     ]);
   });
 
   it('Z79.83 and Z09 support 77080 only: for 77081 in J15 both are named, with the ABN a warning and GA expected', () => {
     const result = run({ performed: PERIPHERAL, diagnoses: ['Z79.83', 'Z09', 'N95.1'], clinical: {}, abnOnFile: true });
     expect(ofRule(result, 'medicare.bmm-article-diagnosis-not-covered')).toEqual([
-      {
-        rule: 'medicare.bmm-article-diagnosis-not-covered',
-        severity: 'warning',
-        message: `77081: Z79.83, Z09, N95.1 are not among the ICD-10-CM codes that CGS Administrators, LLC's billing article A57132 v19 covers for 77081 (jurisdiction J15); Z79.83, Z09 support other codes of the article, not 77081.${ABN_NOTE}`,
-        fix: 'Point the line to the documented condition that A57132 lists for 77081, or, if none applies, expect the denial (ABN before the service: GA; without one: GZ).',
-        source: A57132,
-        path: 'diagnoses',
-        params: { code: '77081', diagnoses: ['Z79.83', 'Z09', 'N95.1'], article: 'A57132', jurisdiction: 'J15' },
-      },
+      articleDenial(`77081: Z79.83, Z09, N95.1 are not among the ICD-10-CM codes that CGS Administrators, LLC's billing article A57132 v19 covers for 77081 (jurisdiction J15); Z79.83, Z09 support other codes of the article, not 77081.${ABN_NOTE}`, '77081', ['Z79.83', 'Z09', 'N95.1'], 'A57132', 'J15', 'warning'),
     ]);
     expect(ofRule(run({ diagnoses: ['Z79.83'], clinical: {} }), 'medicare.bmm-article-diagnosis-not-covered')).toEqual([]);
     expect(ofRule(run({ jurisdiction: 'JM', diagnoses: ['Z09'], clinical: {} }), 'medicare.bmm-article-diagnosis-not-covered')).toEqual([]);
@@ -703,15 +685,7 @@ describe('qualified individuals and glucocorticoids word for word', () => {
         message: 'Qualified individual: A estrogen-deficient woman at clinical risk (documented: estrogen deficient); B vertebral abnormality on X-ray indicating osteoporosis, osteopenia or vertebral fracture (documented: vertebral abnormality on X-ray); D primary hyperparathyroidism (E21.0); E monitoring response to an FDA-approved osteoporosis drug (Z79.83).',
         params: { categories: ['A', 'B', 'D', 'E'], evidence: ['clinical fact estrogenDeficient', 'clinical fact vertebralAbnormalityOnXray', 'E21.0', 'Z79.83'] },
       },
-      {
-        rule: 'medicare.bmm-category-not-coded',
-        severity: 'warning',
-        message: 'Category A (estrogen-deficient woman at clinical risk) is documented as a clinical fact, but no diagnosis on the claim shows it.',
-        fix: 'Add the diagnosis code that shows it (e.g. Z78.0, E28.310, E28.319; code mapping unverified).',
-        source: { ...statute, confidence: 'unverified' },
-        path: 'clinical.estrogenDeficient',
-        params: { category: 'A', fact: 'estrogenDeficient', codes: ['Z78.0', 'E28.310', 'E28.319'] },
-      },
+      notCodedA,
       {
         rule: 'medicare.bmm-category-not-coded',
         severity: 'warning',
