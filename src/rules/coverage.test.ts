@@ -377,6 +377,9 @@ describe('denials word for word', () => {
     expect(coverageFindings(run({ performed: [{ procedure: 'vfa' }] }))).toEqual([
       { rule: 'medicare.vfa-not-bmm', severity: 'info', message: `77086: ${vfa.note}.`, source: vfa.source, path: 'performed[0]', params: { code: '77086' } },
     ]);
+    expect(ofRule(run({ performed: [{ procedure: 'vfa' }], claim: { lines: [{ code: '77086', diagnoses: ['M81.0'] }] } }), 'medicare.vfa-not-bmm')).toEqual([
+      { rule: 'medicare.vfa-not-bmm', severity: 'info', message: `line 1 (77086): ${vfa.note}.`, line: 0, source: vfa.source, path: 'claim.lines[0].code', params: { code: '77086' } },
+    ]);
   });
 });
 
@@ -532,7 +535,11 @@ describe('two BMM studies on one date word for word', () => {
   });
 
   it('no XU before 2020-07-01: bill one study; no XU from then: add it to the line the transmittal names', () => {
-    expect(ofRule(run(two([['77081', []], ['77080', []]], { jurisdiction: 'J6', dateOfService: '2019-06-30' })), 'medicare.bmm-same-day-duplicate')).toEqual([
+    const before = run(two([['77081', []], ['77080', []]], { jurisdiction: 'J6', dateOfService: '2019-06-30' }));
+    expect(ofRule(before, 'liability.gz').map((f) => f.message)).toEqual([
+      'line 2 (77080): Medicare is expected to deny this line (a second BMM on the date without XU where the CWF needs it) and no ABN is on file, so the provider is liable; report that with GZ.',
+    ]);
+    expect(ofRule(before, 'medicare.bmm-same-day-duplicate')).toEqual([
       { ...duplicate, message: "line 1 (77081) and line 2 (77080): two BMM studies on one date; without XU on line 2 (77080) Medicare's CWF denies the second BMM line as a same-day duplicate BMM (Transmittal 10193).", line: 1, fix: 'Bill one study.', path: 'claim.lines[1].modifiers' },
     ]);
     expect(ofRule(run(two([['77080', []], ['77081', []]], { jurisdiction: 'J6' })), 'medicare.bmm-same-day-duplicate')).toEqual([
