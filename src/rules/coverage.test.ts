@@ -24,7 +24,10 @@ const A59040 = articleOf('JJ').info.source;
 const [cgsOverlay, wpsOverlay] = [medicare.sameDay.contractors[0]!, medicare.sameDay.contractors[1]!];
 const cwf = medicare.sameDay.cwfEdit;
 const ABN_NOTE = ' An ABN is on file: bill with GA, the patient is liable.';
-const PARTIAL = ` could not be matched to the national NCD 150.3 list, which is only partly loaded (${medicare.nationalDiagnosisList.partialNote})`;
+const NATIONAL = ` the national NCD 150.3 list, which is only partly loaded (${medicare.nationalDiagnosisList.partialNote.replace(/\.$/, '')})`;
+const PARTIAL = ` could not be matched to${NATIONAL}`;
+/** The J6 note in parentheses: its own final full stop left off. */
+const NO_ARTICLE = knowledge.articles.withoutArticle.note.replace(/\.$/, '');
 
 /** The J15 Medicare 77080 encounter of cases/medicare-billing-articles.yaml (clean), with changes; `undefined` drops a field. */
 function run(changes: Record<string, unknown> = {}): Result {
@@ -201,11 +204,14 @@ describe('coverage: checked and not checked', () => {
   it('in a jurisdiction without an article (J6): the partial NCD 150.3 list, unless a diagnosis is on its known part', () => {
     const j6 = run({ jurisdiction: 'J6' });
     expect(coverageChecked(j6)).toEqual([`medicare-bmm ${medicare.version}; J6: no billing article loaded (national NCD 150.3 list, partly loaded)`]);
-    expect(coverageUnchecked(j6)).toEqual([`77080: jurisdiction J6 has no billing article loaded (${knowledge.articles.withoutArticle.note}) and M81.0, Z78.0${PARTIAL}`]);
+    expect(coverageUnchecked(j6)).toEqual([`77080: jurisdiction J6 has no billing article loaded (${NO_ARTICLE}) and M81.0, Z78.0${PARTIAL}`]);
+    // The knowledge notes end in a full stop; inside the parentheses of a sentence they do not.
+    expect(coverageUnchecked(j6)[0]).not.toMatch(/\.\)/);
+    expect(NO_ARTICLE.endsWith('mcd-article')).toBe(true);
     expect(coverageUnchecked(run({ jurisdiction: 'J6', diagnoses: ['M81.0', 'M85.851'] }))).toEqual([]);
     // A submitted line without diagnoses.
     expect(coverageUnchecked(run({ jurisdiction: 'J6', claim: { lines: [{ code: '77080', diagnoses: [] }] } }))).toEqual([
-      `line 1 (77080): jurisdiction J6 has no billing article loaded (${knowledge.articles.withoutArticle.note}) and no diagnosis${PARTIAL}`,
+      `line 1 (77080): jurisdiction J6 has no billing article loaded (${NO_ARTICLE}) and the line has no diagnosis to match against${NATIONAL}`,
     ]);
   });
 

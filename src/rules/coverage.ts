@@ -204,6 +204,9 @@ function checkLiability(ctx: RuleContext, report: Report, assessment: MedicareLi
   }
 }
 
+/** A knowledge note put in parentheses inside a sentence: without its own final full stop. */
+const parenthetical = (note: string): string => note.replace(/\.$/, '');
+
 /**
  * Says what could not be checked about a covered-looking BMM line's diagnoses: nothing when the contractor's article
  * decided; otherwise which list is missing (the article of the jurisdiction, or the national NCD 150.3 list).
@@ -214,17 +217,17 @@ function reportLocalCoverageGap(ctx: RuleContext, report: Report, assessment: Me
   const local = assessment.local;
   if (local?.status === 'article') return;
   const label = lineLabel(ctx, index);
-  const dx = line.diagnoses.length ? line.diagnoses.join(', ') : 'no diagnosis';
+  const unmatched = line.diagnoses.length ? `${line.diagnoses.join(', ')} could not be matched to` : 'the line has no diagnosis to match against';
   const national = line.diagnoses.some((d) => medicare.nationalDiagnosisList.covered.includes(d))
     ? ''
-    : ` and ${dx} could not be matched to the national NCD 150.3 list, which is only partly loaded (${medicare.nationalDiagnosisList.partialNote})`;
+    : ` and ${unmatched} the national NCD 150.3 list, which is only partly loaded (${parenthetical(medicare.nationalDiagnosisList.partialNote)})`;
   switch (local?.status) {
     case 'no-jurisdiction':
       // CONTRACT.md: without a jurisdiction, local coverage is reported as not checked.
       report.skipped('coverage', `${label}: the encounter names no Medicare contractor jurisdiction (jurisdiction, or the configuration's default), so the contractor's billing article (local coverage) was not checked${national}`);
       return;
     case 'no-article':
-      if (national) report.skipped('coverage', `${label}: jurisdiction ${local.jurisdiction} has no billing article loaded (${ctx.knowledge.articles.withoutArticle.note})${national}`);
+      if (national) report.skipped('coverage', `${label}: jurisdiction ${local.jurisdiction} has no billing article loaded (${parenthetical(ctx.knowledge.articles.withoutArticle.note)})${national}`);
       return;
     case 'code-not-in-article':
       if (national) report.skipped('coverage', `${label}: ${local.article.article} (jurisdiction ${ctx.input.jurisdiction}) gives no covered diagnoses for ${line.code}${national}`);
