@@ -68,9 +68,9 @@ describe('dxacode check --jobs', () => {
     expect(one.stdout).toContain('from-report');
   }, 180_000);
 
-  it('really checks in worker threads: one CPU profile per thread', () => {
+  it('really checks in worker threads: one CPU profile per thread, the main thread checking beside jobs - 1 workers', () => {
     const profiles = join(dir, 'profiles');
-    dxacode(['check', file, '--format', 'json', '--jobs', '2'], { PROFILE_DIR: profiles });
+    dxacode(['check', file, '--format', 'json', '--jobs', '3'], { PROFILE_DIR: profiles });
     expect(readdirSync(profiles).filter((f) => f.endsWith('.cpuprofile'))).toHaveLength(3);
     const single = join(dir, 'profiles-1');
     dxacode(['check', file, '--format', 'json', '--jobs', '1'], { PROFILE_DIR: single });

@@ -8,7 +8,7 @@ import type { Encounter } from '../contract/encounter.js';
 import { isValidEncounter } from '../engine/encounter-shape.js';
 import type { ParsedEncounter } from '../engine/validate.js';
 import { loadEncounterValidator } from '../io/encounter-validator.js';
-import { parseItem, type EncounterInput, type InputItem, type InputShape } from '../io/input.js';
+import { parseItem, partItems, PartLines, type EncounterInput, type InputItem, type InputPart, type InputShape } from '../io/input.js';
 
 /** The input being read: its name for messages (a file name or <stdin>) and its shape. */
 export interface InputSource {
@@ -55,48 +55,65 @@ export interface ReadBatch {
 }
 
 /**
- * Parses and validates the items of one batch after another (in this thread or in a check worker). Valid input is
- * told by the build-time validator; zod is loaded only for an item it rejects, to say why.
+ * Parses and validates the items of one part of the input after another (in this thread or in a check worker).
+ * Valid input is told by the build-time validator; zod is loaded only for an item it rejects, to say why.
  */
 export class BatchReader {
   private readonly validator = loadEncounterValidator();
   private parseEncounter: ((value: unknown) => ParsedEncounter) | undefined;
   constructor(private readonly source: InputSource) {}
 
-  async read(items: readonly InputItem[]): Promise<ReadBatch> {
-    const encounters: Encounter[] = [];
-    let problems = '';
-    let unusable = 0;
-    for (const raw of items) {
-      const item = parseItem(raw);
-      if (this.validator && item.kind === 'value' && isValidEncounter(item.value, this.validator)) {
-        encounters.push(item.value);
-        continue;
-      }
-      this.parseEncounter ??= (await import('../engine/validate.js')).parseEncounter;
-      const read = readItem(item, this.source, this.parseEncounter);
-      if (read.ok) encounters.push(read.encounter);
-      else {
-        unusable++;
-        problems += read.problems;
-      }
+  async read(part: InputPart): Promise<ReadBatch> {
+    const batch: ReadBatch = { encounters: [], problems: '', unusable: 0 };
+    if (part.kind === 'items') {
+      for (const item of part.items) if (!this.addValid(batch, item)) await this.explain(batch, item);
+      return batch;
     }
-    return { encounters, problems, unusable };
+    const lines = new PartLines(part);
+    while (lines.next()) {
+      // JSON.parse straight away: only a line that is not JSON goes through parseItem, for its message.
+      let item: InputItem;
+      try {
+        item = { kind: 'value', index: lines.index, line: lines.line, value: JSON.parse(lines.text) };
+      } catch {
+        item = { kind: 'text', index: lines.index, line: lines.line, text: lines.text };
+      }
+      if (!this.addValid(batch, item)) await this.explain(batch, item);
+    }
+    if (lines.index + 1 - part.index !== part.items) throw new Error(`a part said to hold ${part.items} items held ${lines.index + 1 - part.index}`);
+    return batch;
+  }
+
+  /** Adds an item the build-time validator accepts; false for any other (explain() says why, or accepts it). */
+  private addValid(batch: ReadBatch, item: InputItem): boolean {
+    if (!this.validator || item.kind !== 'value' || !isValidEncounter(item.value, this.validator)) return false;
+    batch.encounters.push(item.value);
+    return true;
+  }
+
+  private async explain(batch: ReadBatch, raw: InputItem): Promise<void> {
+    this.parseEncounter ??= (await import('../engine/validate.js')).parseEncounter;
+    const read = readItem(raw, this.source, this.parseEncounter);
+    if (read.ok) batch.encounters.push(read.encounter);
+    else {
+      batch.unusable++;
+      batch.problems += read.problems;
+    }
   }
 }
 
 /**
- * Reads every batch of the input: unusable items are reported through `stderr` (one line per problem), the valid
+ * Reads every part of the input: unusable items are reported through `stderr` (one line per problem), the valid
  * encounters go to `use`, which may be async (to let output drain). Returns how many items were unusable.
  */
 export async function forEachBatch(input: EncounterInput, name: string, stderr: (text: string) => void, use: (batch: EncounterBatch) => void | Promise<void>): Promise<number> {
   const reader = new BatchReader({ name, shape: input.shape });
   let unusable = 0;
-  for await (const items of input.batches) {
-    const read = await reader.read(items);
+  for await (const part of input.parts) {
+    const read = await reader.read(part);
     unusable += read.unusable;
     if (read.problems) stderr(read.problems);
-    await use({ encounters: read.encounters, items: items.length });
+    await use({ encounters: read.encounters, items: partItems(part) });
   }
   return unusable;
 }

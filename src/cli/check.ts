@@ -1,18 +1,18 @@
 /**
  * `dxacode check [FILE|-]`: checks encounters (one JSON object, a JSON array or NDJSON) and prints one result each,
  * as JSON or as text. An 837P file, an HL7 v2 feed or a FHIR Bundle is told apart by its first characters and
- * checked by interchange.ts, loaded only then. A large batch input is checked by worker threads (check-pool.ts),
- * one per core unless --jobs says otherwise; the output is the same either way.
+ * checked by interchange.ts, loaded only then. A large batch input is checked in several threads (check-pool.ts),
+ * this one and worker threads, one thread per core unless --jobs says otherwise; the output is the same either way.
  */
 import { VERDICTS } from '../contract/values.js';
 import type { CheckOptions as EngineOptions } from '../engine/check.js';
 import { parseFamilyList } from '../engine/families.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import { BatchReader } from './batch.js';
-import { checkBatch, type Printing, type VerdictCounts } from './check-batch.js';
-import { CheckPool, coalesce, parseJobs, POOL_BATCH_ITEMS, POOL_MIN_ITEMS, poolAvailable, type BatchOutcome, type WorkerSetup } from './check-pool.js';
+import { ByteWriter, checkPart, type PartChecker, type PartOutcome, type Printing, type VerdictCounts } from './check-batch.js';
+import { CheckPool, checkInOrder, lookAhead, parseJobs, POOL_MIN_ITEMS, poolAvailable, type WorkerSetup } from './check-pool.js';
 import { EXIT } from './exit.js';
-import { detectFormat, InputError, parseJsonText, peekStream, READ_LIMITS, readEncounters, type EncounterInput, type InputFormat } from '../io/input.js';
+import { detectFormat, InputError, parseJsonText, peekStream, READ_LIMITS, readEncounters, type EncounterInput, type InputFormat, type InputPart } from '../io/input.js';
 import { Progress } from './progress.js';
 import { knowledgeOrReport, openInput, Output, outputFormat, readAll, unreadable, useColor, type CliIo } from './shared.js';
 
@@ -25,7 +25,7 @@ export interface CheckOptions {
   config?: string;
   /** Comma-separated rule families to run (all when absent). */
   only?: string;
-  /** Worker threads checking a large batch input in parallel (default: one per core; 1: this thread only). */
+  /** Threads checking a large batch input in parallel, this one and jobs - 1 workers (default: one per core; 1: this thread only). */
   jobs?: string;
 }
 
@@ -79,40 +79,25 @@ export async function run(io: CliIo, file: string | undefined, options: CheckOpt
   let unusable = 0;
   let pool: CheckPool | undefined;
   try {
-    const batches = coalesce(input.batches, POOL_BATCH_ITEMS);
-    // Worker threads only for an input large enough to repay starting them (each loads the knowledge).
-    if (batch && jobs > 1 && poolAvailable() && (await batches.atLeast(POOL_MIN_ITEMS))) {
+    const parts = lookAhead(input.parts);
+    // Worker threads only for an input large enough to repay starting them (each loads the knowledge); this thread
+    // checks too, so --jobs N starts N - 1 of them.
+    if (batch && jobs > 1 && poolAvailable() && (await parts.atLeast(POOL_MIN_ITEMS))) {
       const setup: WorkerSetup = { name, shape: input.shape, packFiles: options.payerPack, config: options.config, env: io.env ?? {}, only: options.only, print };
-      pool = await CheckPool.start(jobs, setup, knowledge);
+      pool = await CheckPool.start(jobs - 1, setup, knowledge);
     }
-    const take = async (outcome: BatchOutcome) => {
+    const checker: PartChecker = { reader: new BatchReader({ name, shape: input.shape }), knowledge, options: checkOptions, print, shape: input.shape, out: new ByteWriter() };
+    const here = async (part: InputPart): Promise<PartOutcome> => {
+      const outcome = await checkPart(part, checker);
+      return { ...outcome, release: () => checker.out.give(outcome.output.buffer) };
+    };
+    await checkInOrder(parts, here, pool, async (outcome) => {
       progress?.add(outcome.items);
       if (outcome.problems) stderr(outcome.problems);
       unusable += outcome.unusable;
       for (const verdict of VERDICTS) counts[verdict] += outcome.counts[verdict];
-      if (typeof outcome.output === 'string') {
-        out.append(outcome.output);
-        await out.flushIfFull();
-      } else await out.writeBytes(outcome.output);
-    };
-    if (pool) {
-      // Results are written in input order: the oldest batch is awaited first, with up to pool.depth in flight.
-      const inFlight: Promise<BatchOutcome>[] = [];
-      for await (const items of batches) {
-        const checked = pool.check(items);
-        // A failed worker rejects every batch it holds: the first one awaited reports it, the others are not left unhandled.
-        checked.catch(() => undefined);
-        inFlight.push(checked);
-        if (inFlight.length >= pool.depth) await take(await (inFlight.shift() as Promise<BatchOutcome>));
-      }
-      for (const next of inFlight) await take(await next);
-    } else {
-      const reader = new BatchReader({ name, shape: input.shape });
-      for await (const items of batches) {
-        const read = await reader.read(items);
-        await take({ seq: 0, items: items.length, problems: read.problems, unusable: read.unusable, ...checkBatch(read.encounters, knowledge, checkOptions, print, input.shape) });
-      }
-    }
+      await out.writeBytes(outcome.output, outcome.release);
+    });
   } finally {
     progress?.done();
     await pool?.close();

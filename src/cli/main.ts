@@ -50,7 +50,7 @@ function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
     .addOption(new Option('--mode <mode>', '837P input: stop at the first defect (strict) or list all and check what can be read (lenient)').choices(['strict', 'lenient']))
     .option('--config <file>', '837P input: configuration whose payers map payer ids to payer packs (docs/x12.md)')
     .option('--only <families>', 'run only these rule families, separated by commas (e.g. pairs,units,modifiers,frequency); each other family is reported as unchecked, so no result is clean')
-    .option('--jobs <n>', 'worker threads checking a large input (2,000 encounters or more) in parallel; 1 checks in one thread (default: one per CPU core)')
+    .option('--jobs <n>', 'threads checking a large input (2,000 encounters or more) in parallel, the main thread and n - 1 workers; 1 checks in one thread (default: one per CPU core)')
     .action(lazy(async () => (await import('./check.js')).run));
 
   program

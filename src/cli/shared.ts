@@ -40,10 +40,15 @@ export class Output {
     this.buffer = '';
     if (!this.stream.write(chunk)) await once(this.stream, 'drain');
   }
-  /** Writes bytes already encoded as UTF-8 (by a worker thread), after the text buffered so far. */
-  async writeBytes(bytes: Uint8Array): Promise<void> {
+  /**
+   * Writes bytes already encoded as UTF-8, after the text buffered so far. `written` runs once the stream is done
+   * with the bytes, so that their memory can be used again: only for a stream that writes to a file descriptor (as
+   * process.stdout does), whose write callback means the bytes are in the kernel; another stream may hold them.
+   */
+  async writeBytes(bytes: Uint8Array, written?: () => void): Promise<void> {
     await this.flush();
-    if (bytes.byteLength > 0 && !this.stream.write(bytes)) await once(this.stream, 'drain');
+    const reuse = written !== undefined && typeof (this.stream as { fd?: unknown }).fd === 'number';
+    if (bytes.byteLength > 0 && !this.stream.write(bytes, reuse ? (error) => error || written() : undefined)) await once(this.stream, 'drain');
   }
 }
 

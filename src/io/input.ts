@@ -27,12 +27,36 @@ export type InputItem =
 /** How the input was laid out. */
 export type InputShape = 'object' | 'array' | 'ndjson' | 'empty';
 
-/** The input's shape and its items, read lazily in batches. */
+/**
+ * A part of the input, read and checked as one batch: NDJSON lines as the bytes read (whole lines, each with its
+ * newline but the input's last line), or items already read (a JSON array's, one object, a line too long to hold).
+ * Lines stay bytes until a reader (possibly a worker thread, to which the bytes are moved, not copied) splits and
+ * decodes them: PartLines below.
+ */
+export type InputPart =
+  | {
+      kind: 'lines';
+      bytes: Uint8Array;
+      /** Number of the first line in `bytes` (from 1). */
+      line: number;
+      /** Index of the first item (non-blank line) in `bytes`. */
+      index: number;
+      /** Items (non-blank lines) in `bytes`. */
+      items: number;
+    }
+  | { kind: 'items'; items: InputItem[] };
+
+/** Items a part holds (for the progress bar and the look-ahead of the worker threads). */
+export function partItems(part: InputPart): number {
+  return part.kind === 'lines' ? part.items : part.items.length;
+}
+
+/** The input's shape and its items, read lazily in parts. */
 export interface EncounterInput {
   shape: InputShape;
   /** Total items when known in advance (arrays), for the progress bar. */
   total: number | undefined;
-  batches: AsyncIterable<InputItem[]>;
+  parts: AsyncIterable<InputPart>;
 }
 
 /** Input that cannot be read at all (an unreadable file, a document over the size bound, bad syntax). */
@@ -141,7 +165,18 @@ async function* splitLines(stream: AsyncIterable<Buffer | string>, maxLineBytes:
 
 /** Reads the input's shape from its first line, then yields encounters lazily, a chunk at a time. */
 export async function readEncounters(stream: AsyncIterable<Buffer | string>): Promise<EncounterInput> {
-  const chunks = splitLines(stream, READ_LIMITS.lineBytes)[Symbol.asyncIterator]();
+  // The chunks read until the shape is known are kept: NDJSON is read again from its first byte as raw parts.
+  const source = stream[Symbol.asyncIterator]();
+  let seen: (Buffer | string)[] | undefined = [];
+  const recorded = (async function* () {
+    for (;;) {
+      const next = await source.next();
+      if (next.done) return;
+      seen?.push(next.value);
+      yield next.value;
+    }
+  })();
+  const chunks = splitLines(recorded, READ_LIMITS.lineBytes)[Symbol.asyncIterator]();
   const head: RawLine[] = [];
   let rest: RawLine[] = [];
   let first: RawLine | undefined;
@@ -157,16 +192,18 @@ export async function readEncounters(stream: AsyncIterable<Buffer | string>): Pr
     first = next.value[at];
     rest = next.value.slice(at + 1);
   }
-  if (!first) return { shape: 'empty', total: 0, batches: (async function* () {})() };
+  if (!first) return { shape: 'empty', total: 0, parts: (async function* () {})() };
 
   const firstText = first.text;
   if (firstText !== undefined && firstText.trimStart().startsWith('{')) {
     // Only a probe: a first line that is not JSON on its own (a pretty-printed object's `{`) needs no message.
-    const attempt = parsesAsJson(firstText);
-    if (attempt) {
-      return { shape: 'ndjson', total: undefined, batches: ndjsonBatches({ kind: 'value', index: 0, line: first.number, value: attempt.value }, rest, chunks) };
+    if (parsesAsJson(firstText)) {
+      const replay = seen;
+      seen = undefined;
+      return { shape: 'ndjson', total: undefined, parts: ndjsonParts(replay, source) };
     }
   }
+  seen = undefined;
 
   // A whole document (array, pretty-printed object, or something unusable): read it all, bounded.
   if (head.some((l) => l.text === undefined)) throw new InputError(`line ${first.number}: longer than ${READ_LIMITS.lineBytes} bytes`);
@@ -201,26 +238,18 @@ export async function readEncounters(stream: AsyncIterable<Buffer | string>): Pr
     return {
       shape: 'array',
       total: values.length,
-      batches: (async function* () {
+      parts: (async function* (): AsyncGenerator<InputPart> {
         for (let i = 0; i < values.length; i += ARRAY_BATCH) {
-          yield values.slice(i, i + ARRAY_BATCH).map((value, j): InputItem => ({ kind: 'value', index: i + j, line: undefined, value }));
+          yield { kind: 'items', items: values.slice(i, i + ARRAY_BATCH).map((value, j): InputItem => ({ kind: 'value', index: i + j, line: undefined, value })) };
         }
       })(),
     };
   }
-  return { shape: 'object', total: 1, batches: (async function* () { yield [{ kind: 'value', index: 0, line: undefined, value: parsed.value } as InputItem]; })() };
+  const only: InputPart = { kind: 'items', items: [{ kind: 'value', index: 0, line: undefined, value: parsed.value }] };
+  return { shape: 'object', total: 1, parts: (async function* () { yield only; })() };
 }
 
 const ARRAY_BATCH = 256;
-
-function toItem(line: RawLine, index: number): InputItem | undefined {
-  if (line.text === undefined) {
-    return { kind: 'syntax-error', index, line: line.number, message: `line ${line.number}: longer than ${READ_LIMITS.lineBytes} bytes; one encounter must fit in one line of at most 16 MiB` };
-  }
-  if (line.text.trim() === '') return undefined;
-  // Parsed where the encounter is checked (possibly in a worker thread): see parseItem.
-  return { kind: 'text', index, line: line.number, text: line.text };
-}
 
 /** Parses an NDJSON line item; value and error items pass through. */
 export function parseItem(item: InputItem): Exclude<InputItem, { kind: 'text' }> {
@@ -229,25 +258,200 @@ export function parseItem(item: InputItem): Exclude<InputItem, { kind: 'text' }>
   return parsed.ok ? { kind: 'value', index: item.index, line: item.line, value: parsed.value } : { kind: 'syntax-error', index: item.index, line: item.line, message: parsed.message };
 }
 
-async function* ndjsonBatches(first: InputItem, rest: RawLine[], chunks: AsyncIterator<RawLine[]>): AsyncGenerator<InputItem[]> {
-  let index = 1;
-  const convert = (lines: RawLine[]): InputItem[] => {
-    const items: InputItem[] = [];
-    for (const line of lines) {
-      const item = toItem(line, index);
-      if (item) {
-        items.push(item);
-        index++;
+/** Items per NDJSON part: enough that handing a part to a worker thread costs little beside checking it. */
+export const PART_ITEMS = 512;
+
+/** Bytes after which an NDJSON part ends, whatever its items: bounds the memory a part of long lines takes. */
+export const PART_BYTES = 1024 * 1024;
+
+/** True when a line's bytes are all whitespace as String.prototype.trim() sees it, i.e. the line holds no item. */
+function isBlankLine(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const byte = bytes[i] as number;
+    if (byte === 0x20 || (byte >= 0x09 && byte <= 0x0d)) continue;
+    if (byte < 0x80) return false;
+    // Beyond ASCII, Unicode's spaces (a no-break space, a byte order mark) are blank too: decoded, as PartLines does.
+    return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8').trim() === '';
+  }
+  return true;
+}
+
+/** A fresh buffer of its own (never Node's shared pool), so that it can be moved to a worker thread. */
+function joinBytes(pieces: readonly Uint8Array[], length: number): Uint8Array {
+  const joined = Buffer.allocUnsafeSlow(length);
+  let at = 0;
+  for (const piece of pieces) {
+    joined.set(piece, at);
+    at += piece.length;
+  }
+  return joined;
+}
+
+/**
+ * Cuts NDJSON into parts of whole lines without decoding them, counting lines and items (non-blank lines) so that
+ * each part knows the number of its first line and the index of its first item. A line longer than `maxLineBytes`
+ * is not held: it becomes an item of its own that says so, as a part of its own. push() and end() are synchronous,
+ * so that a test can feed any chunking.
+ */
+export class NdjsonScanner {
+  /** Number of the next line to end, index of the next item. */
+  private line = 1;
+  private index = 0;
+  /** The part being gathered: complete lines, as slices of the chunks read. */
+  private pieces: Uint8Array[] = [];
+  private bytes = 0;
+  private partLine = 1;
+  private partIndex = 0;
+  private partItems = 0;
+  /** The line being read, not yet ended by a newline (not held once it is too long). */
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private tooLong = false;
+
+  constructor(private readonly limits: { lineBytes: number; partItems: number; partBytes: number } = { lineBytes: READ_LIMITS.lineBytes, partItems: PART_ITEMS, partBytes: PART_BYTES }) {}
+
+  /** Reads a chunk; returns the parts it completed. */
+  push(chunk: Uint8Array): InputPart[] {
+    const parts: InputPart[] = [];
+    // Complete lines of this chunk not yet in `pieces` start at `segment`; the next line starts at `start`.
+    let segment = 0;
+    let start = 0;
+    for (let newline = chunk.indexOf(10); newline >= 0; newline = chunk.indexOf(10, start)) {
+      if (this.tooLong) {
+        // The first newline of the chunk ends the line too long to hold: what came before it is dropped.
+        this.endTooLong(parts);
+        segment = start = newline + 1;
+        continue;
+      }
+      let blank: boolean;
+      if (this.pending.length > 0) {
+        // The first newline of the chunk ends a line begun in earlier chunks: those bytes go first into the part.
+        const line = joinBytes([...this.pending, chunk.subarray(0, newline)], this.pendingBytes + newline);
+        blank = isBlankLine(line, 0, line.length);
+        this.pieces.push(...this.pending);
+        this.bytes += this.pendingBytes;
+        this.pending = [];
+        this.pendingBytes = 0;
+      } else blank = isBlankLine(chunk, start, newline);
+      this.countLine(blank);
+      start = newline + 1;
+      if (this.partItems >= this.limits.partItems || this.bytes + start - segment >= this.limits.partBytes) {
+        this.pieces.push(chunk.subarray(segment, start));
+        this.bytes += start - segment;
+        segment = start;
+        this.endPart(parts);
       }
     }
-    return items;
-  };
-  yield [first, ...convert(rest)];
+    if (start > segment) {
+      this.pieces.push(chunk.subarray(segment, start));
+      this.bytes += start - segment;
+    }
+    const rest = chunk.length - start;
+    if (rest > 0) {
+      if (this.tooLong || this.pendingBytes + rest > this.limits.lineBytes) {
+        this.tooLong = true;
+        this.pending = [];
+      } else this.pending.push(chunk.subarray(start));
+      this.pendingBytes += rest;
+    }
+    return parts;
+  }
+
+  /** Ends the input: the last line (when it has no newline) and the last part. */
+  end(): InputPart[] {
+    const parts: InputPart[] = [];
+    if (this.tooLong) this.endTooLong(parts);
+    else if (this.pendingBytes > 0) {
+      const line = joinBytes(this.pending, this.pendingBytes);
+      this.pieces.push(line);
+      this.bytes += line.length;
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.countLine(isBlankLine(line, 0, line.length));
+    }
+    this.endPart(parts);
+    return parts;
+  }
+
+  private countLine(blank: boolean): void {
+    this.line++;
+    if (!blank) {
+      this.index++;
+      this.partItems++;
+    }
+  }
+
+  /** Ends the part gathered so far (a part of blank lines only is dropped: it holds nothing to check). */
+  private endPart(parts: InputPart[]): void {
+    if (this.partItems > 0) parts.push({ kind: 'lines', bytes: joinBytes(this.pieces, this.bytes), line: this.partLine, index: this.partIndex, items: this.partItems });
+    this.pieces = [];
+    this.bytes = 0;
+    this.partLine = this.line;
+    this.partIndex = this.index;
+    this.partItems = 0;
+  }
+
+  private endTooLong(parts: InputPart[]): void {
+    this.endPart(parts);
+    const message = `line ${this.line}: longer than ${this.limits.lineBytes} bytes; one encounter must fit in one line of at most 16 MiB`;
+    parts.push({ kind: 'items', items: [{ kind: 'syntax-error', index: this.index, line: this.line, message }] });
+    this.line++;
+    this.index++;
+    this.tooLong = false;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.endPart(parts);
+  }
+}
+
+/** NDJSON as parts: the chunks read while telling the shape (`seen`), then the rest of the stream. */
+async function* ndjsonParts(seen: (Buffer | string)[], rest: AsyncIterator<Buffer | string>): AsyncGenerator<InputPart> {
+  const scanner = new NdjsonScanner();
+  const bytesOf = (chunk: Buffer | string) => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  for (let chunk = seen.shift(); chunk !== undefined; chunk = seen.shift()) yield* scanner.push(bytesOf(chunk));
   for (;;) {
-    const next = await chunks.next();
-    if (next.done) return;
-    const items = convert(next.value);
-    if (items.length > 0) yield items;
+    const next = await rest.next();
+    if (next.done) break;
+    yield* scanner.push(bytesOf(next.value));
+  }
+  yield* scanner.end();
+}
+
+/**
+ * The non-blank lines of a 'lines' part, one after another: next() moves to the next one and decodes it (without
+ * its newline and one carriage return before it) into `text`, with its number and item index.
+ */
+export class PartLines {
+  text = '';
+  line = 0;
+  index: number;
+  private readonly bytes: Buffer;
+  private at = 0;
+  private nextLine: number;
+
+  constructor(part: Extract<InputPart, { kind: 'lines' }>) {
+    // A view, not a copy (a part moved from another thread arrives as a plain Uint8Array).
+    this.bytes = Buffer.from(part.bytes.buffer, part.bytes.byteOffset, part.bytes.byteLength);
+    this.nextLine = part.line;
+    this.index = part.index - 1;
+  }
+
+  next(): boolean {
+    const bytes = this.bytes;
+    while (this.at < bytes.length) {
+      const start = this.at;
+      let end = bytes.indexOf(10, start);
+      if (end < 0) end = bytes.length;
+      this.at = end + 1;
+      const line = this.nextLine++;
+      const text = bytes.toString('utf8', start, end > start && bytes[end - 1] === 13 ? end - 1 : end);
+      if (text.trim() === '') continue;
+      this.text = text;
+      this.line = line;
+      this.index++;
+      return true;
+    }
+    return false;
   }
 }
 
