@@ -1,10 +1,105 @@
-/** Every catalogued rule is exercised somewhere, and rules that embedded data cannot trigger are tested on data that can. */
+/**
+ * Every catalogued rule is exercised somewhere, and rules that embedded data cannot trigger are tested on data that
+ * can; each rule id keeps the family, severity, meaning, paths and params docs/rules.md publishes for it (published
+ * ids never change meaning), and the findings of every shipped payer pack's cases carry exactly the params the
+ * catalogue declares for their rule, of the declared types.
+ */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { rulesMarkdown } from '../cli/rules.js';
 import { check, parseEncounter } from '../engine/index.js';
-import { readKnowledgeSources } from '../io/knowledge-files.js';
+import { runPackCases } from '../engine/cases.js';
+import { EMBEDDED_KNOWLEDGE_DIR, loadKnowledge, readKnowledgeSources } from '../io/knowledge-files.js';
 import { compileKnowledge } from '../knowledge/compile.js';
-import { RULES } from './catalogue.js';
+import { readPackFile } from '../knowledge/pack-file.js';
+import { FAMILIES, FAMILY_LABELS, RULES, type ParamDefinition, type RuleId } from './catalogue.js';
+
+/** docs/rules.md (or the page generated now) by rule id: its table row and its params section. */
+function byRule(page: string): Map<string, { row: string; params: string[] }> {
+  const out = new Map<string, { row: string; params: string[] }>();
+  const lines = page.split('\n');
+  for (const line of lines) {
+    const row = /^\| `([a-z0-9.-]+)` \|/.exec(line);
+    if (row) out.set(row[1]!, { row: line, params: [] });
+  }
+  let current: string | undefined;
+  for (const line of lines) {
+    const heading = /^### `([a-z0-9.-]+)`$/.exec(line);
+    if (heading) current = heading[1];
+    else if (current !== undefined && line.startsWith('- `')) out.get(current)!.params.push(line);
+  }
+  return out;
+}
+
+describe('the published catalogue (docs/rules.md)', () => {
+  const published = byRule(readFileSync(new URL('../../docs/rules.md', import.meta.url), 'utf8'));
+  const current = byRule(rulesMarkdown());
+
+  it('keeps every published rule id, in order, and publishes every catalogued one', () => {
+    expect([...current.keys()]).toEqual([...published.keys()]);
+    expect(Object.keys(RULES)).toEqual([...published.keys()]);
+  });
+
+  for (const id of Object.keys(RULES)) {
+    it(`${id}: family, severity, meaning, paths and params as published`, () => {
+      expect(current.get(id)).toEqual(published.get(id));
+    });
+  }
+
+  it('names every family in the order the engine runs them, each with its label', () => {
+    expect(FAMILIES).toEqual(['selection', 'codes', 'modifiers', 'pairs', 'units', 'diagnoses', 'pointers', 'coverage', 'frequency', 'indications', 'payer', 'providers', 'documentation']);
+    expect(Object.keys(FAMILY_LABELS)).toEqual([...FAMILIES]);
+    expect(FAMILY_LABELS.payer).toBe('Payer policy');
+    expect(new Set(Object.values(RULES).map((r) => r.family))).toEqual(new Set(FAMILIES));
+  });
+});
+
+function typeHolds(value: unknown, definition: ParamDefinition): boolean {
+  if (value === null) return definition.nullable;
+  switch (definition.type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'date':
+      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
+    case 'number':
+      return typeof value === 'number';
+    case 'integer':
+      return Number.isInteger(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'string[]':
+      return Array.isArray(value) && value.every((v) => typeof v === 'string');
+    case 'number[]':
+      return Array.isArray(value) && value.every((v) => typeof v === 'number');
+  }
+}
+
+describe('params as declared, over the shipped payer packs\' cases', () => {
+  const knowledge = loadKnowledge();
+  const packsDir = `${EMBEDDED_KNOWLEDGE_DIR}/payers`;
+  const findings = readdirSync(packsDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .flatMap((file) => runPackCases(readPackFile(file, readFileSync(`${packsDir}/${file}`, 'utf8')).pack!, file, knowledge))
+    .flatMap((outcome) => outcome.result?.findings ?? []);
+
+  it('reach every payer rule a shipped pack reports (none has a documentation rule; a pack case never names an unknown payer)', () => {
+    const payerRules = Object.keys(RULES).filter((id) => id.startsWith('payer.') && id !== 'payer.documentation-missing' && id !== 'payer.unknown');
+    expect(payerRules.filter((id) => !findings.some((f) => f.rule === id))).toEqual([]);
+  });
+
+  it('each finding carries exactly its rule\'s params, of the declared types', () => {
+    const wrong = findings.flatMap((f) => {
+      const declared = RULES[f.rule as RuleId].params as Readonly<Record<string, ParamDefinition>>;
+      const names = Object.keys(declared);
+      const given = f.params ?? {};
+      if (names.length === 0) return f.params === undefined ? [] : [`${f.rule}: params given, none declared`];
+      if (JSON.stringify(Object.keys(given).sort()) !== JSON.stringify([...names].sort())) return [`${f.rule}: params ${Object.keys(given).join(', ')}, declared ${names.join(', ')}`];
+      return names.filter((n) => !typeHolds(given[n], declared[n]!)).map((n) => `${f.rule}: ${n} ${JSON.stringify(given[n])} is not ${declared[n]!.type}${declared[n]!.nullable ? ' or null' : ''}`);
+    });
+    expect(findings.length).toBeGreaterThan(40);
+    expect(wrong).toEqual([]);
+  });
+});
 
 function filesUnder(dir: URL, ending: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
