@@ -31,16 +31,18 @@ function byRule(page: string): Map<string, { row: string; params: string[] }> {
 
 describe('the published catalogue (docs/rules.md)', () => {
   const published = byRule(readFileSync(new URL('../../docs/rules.md', import.meta.url), 'utf8'));
-  const current = byRule(rulesMarkdown());
+  // Generated inside the tests: a catalogue entry that breaks the generator fails them, not the file's collection.
+  let generated: ReturnType<typeof byRule> | undefined;
+  const current = () => (generated ??= byRule(rulesMarkdown()));
 
   it('keeps every published rule id, in order, and publishes every catalogued one', () => {
-    expect([...current.keys()]).toEqual([...published.keys()]);
+    expect([...current().keys()]).toEqual([...published.keys()]);
     expect(Object.keys(RULES)).toEqual([...published.keys()]);
   });
 
-  for (const id of Object.keys(RULES)) {
+  for (const id of published.keys()) {
     it(`${id}: family, severity, meaning, paths and params as published`, () => {
-      expect(current.get(id)).toEqual(published.get(id));
+      expect(current().get(id)).toEqual(published.get(id));
     });
   }
 
