@@ -208,6 +208,14 @@ describe('intervals between studies (Aetna CPB 0134: repeat BMD generally every 
     ]);
   });
 
+  it('of two studies on the same day, the first listed is the one pointed to', () => {
+    const history = [
+      { dateOfService: '2025-03-02', code: '77081' },
+      { dateOfService: '2025-03-02', code: '77080' },
+    ];
+    expect(payerFindings(checkWith({ ...AETNA_BASE, history, clinical: { primaryHyperparathyroidism: false } })).map((f) => f.path)).toEqual(['history[0]']);
+  });
+
   it('a study on the first allowed day passes; one a day short does not', () => {
     expect(payerFindings(checkWith({ ...AETNA_BASE, history: [{ dateOfService: '2024-03-02', code: '77080' }] }))).toEqual([]);
     expect(payerFindings(checkWith({ ...AETNA_BASE, history: [{ dateOfService: '2024-03-03', code: '77080' }] })).map((f) => f.params?.eligibleFrom)).toEqual(['2026-03-03']);
@@ -338,6 +346,22 @@ describe('payers without a pack in force', () => {
     expect(payerUnchecked(result)).toEqual(['no payer pack "acme-health"']);
     expect(payerChecked(result)).toEqual([]);
     expect(result.unchecked.filter((u) => u.family === 'frequency')).toEqual([{ family: 'frequency', reason: 'the payer pack is unknown' }]);
+  });
+
+  it('with the default pack (medicare) missing from the knowledge, an encounter naming no payer has no path to point to', () => {
+    const withoutMedicare = (k: Knowledge): Knowledge => ({ ...k, packs: { on: () => ({ found: 'unknown' }) } as unknown as Knowledge['packs'], payers: new Map([...k.payers].filter(([id]) => id !== 'medicare')) });
+    const k: Knowledge = { ...withoutMedicare(knowledge), forDate: (date) => withoutMedicare(knowledge.forDate(date)) };
+    const result = checkWith({ ...QUALCHOICE_BASE, payer: undefined }, k);
+    expect(payerFindings(result)).toEqual([
+      {
+        rule: 'payer.unknown',
+        severity: 'error',
+        message: 'No payer policy pack is called "medicare"; payer rules, Medicare coverage and frequency were not checked.',
+        fix: 'Use one of: aetna-cpb-0134, bcbsri-medicare-advantage, blue-plan-6-01-44, qualchoice-bi216, or add a pack file (see docs/payer-packs.md).',
+        source: { title: 'dxacode payer policy packs', confidence: 'verified' },
+        params: { payer: 'medicare' },
+      },
+    ]);
   });
 
   it('a date before every version of a commercial pack: its rules are not checked', () => {
