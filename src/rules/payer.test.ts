@@ -330,19 +330,19 @@ describe('services not covered or not separately paid', () => {
 });
 
 describe('payers without a pack in force', () => {
+  const unknownPayer = (payer: string, known: string, path?: string) => ({
+    rule: 'payer.unknown',
+    severity: 'error',
+    message: `No payer policy pack is called "${payer}"; payer rules, Medicare coverage and frequency were not checked.`,
+    fix: `Use one of: ${known}, or add a pack file (see docs/payer-packs.md).`,
+    source: { title: 'dxacode payer policy packs', confidence: 'verified' },
+    ...(path === undefined ? {} : { path }),
+    params: { payer },
+  });
+
   it('an unknown payer names the packs there are', () => {
     const result = checkWith({ ...QUALCHOICE_BASE, payer: 'acme-health' });
-    expect(payerFindings(result)).toEqual([
-      {
-        rule: 'payer.unknown',
-        severity: 'error',
-        message: 'No payer policy pack is called "acme-health"; payer rules, Medicare coverage and frequency were not checked.',
-        fix: 'Use one of: aetna-cpb-0134, bcbsri-medicare-advantage, blue-plan-6-01-44, medicare, qualchoice-bi216, or add a pack file (see docs/payer-packs.md).',
-        source: { title: 'dxacode payer policy packs', confidence: 'verified' },
-        path: 'payer',
-        params: { payer: 'acme-health' },
-      },
-    ]);
+    expect(payerFindings(result)).toEqual([unknownPayer('acme-health', 'aetna-cpb-0134, bcbsri-medicare-advantage, blue-plan-6-01-44, medicare, qualchoice-bi216', 'payer')]);
     expect(payerUnchecked(result)).toEqual(['no payer pack "acme-health"']);
     expect(payerChecked(result)).toEqual([]);
     expect(result.unchecked.filter((u) => u.family === 'frequency')).toEqual([{ family: 'frequency', reason: 'the payer pack is unknown' }]);
@@ -352,16 +352,7 @@ describe('payers without a pack in force', () => {
     const withoutMedicare = (k: Knowledge): Knowledge => ({ ...k, packs: { on: () => ({ found: 'unknown' }) } as unknown as Knowledge['packs'], payers: new Map([...k.payers].filter(([id]) => id !== 'medicare')) });
     const k: Knowledge = { ...withoutMedicare(knowledge), forDate: (date) => withoutMedicare(knowledge.forDate(date)) };
     const result = checkWith({ ...QUALCHOICE_BASE, payer: undefined }, k);
-    expect(payerFindings(result)).toEqual([
-      {
-        rule: 'payer.unknown',
-        severity: 'error',
-        message: 'No payer policy pack is called "medicare"; payer rules, Medicare coverage and frequency were not checked.',
-        fix: 'Use one of: aetna-cpb-0134, bcbsri-medicare-advantage, blue-plan-6-01-44, qualchoice-bi216, or add a pack file (see docs/payer-packs.md).',
-        source: { title: 'dxacode payer policy packs', confidence: 'verified' },
-        params: { payer: 'medicare' },
-      },
-    ]);
+    expect(payerFindings(result)).toEqual([unknownPayer('medicare', 'aetna-cpb-0134, bcbsri-medicare-advantage, blue-plan-6-01-44, qualchoice-bi216')]);
   });
 
   it('a date before every version of a commercial pack: its rules are not checked', () => {
