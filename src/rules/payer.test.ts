@@ -339,6 +339,15 @@ describe('payers without a pack in force', () => {
     ...(path === undefined ? {} : { path }),
     params: { payer },
   });
+  const outOfPeriod = (message: string, params: Record<string, unknown>, path?: string) => ({
+    rule: 'payer.out-of-period',
+    severity: 'error',
+    message,
+    fix: "Check the date of service, or load the version of the payer's policy in force on that date.",
+    source: { title: 'dxacode payer policy packs: each version applies to its effective period', confidence: 'verified' },
+    ...(path === undefined ? {} : { path }),
+    params,
+  });
 
   it('an unknown payer names the packs there are', () => {
     const result = checkWith({ ...QUALCHOICE_BASE, payer: 'acme-health' });
@@ -358,15 +367,7 @@ describe('payers without a pack in force', () => {
   it('a date before every version of a commercial pack: its rules are not checked', () => {
     const result = checkWith({ payer: 'bcbsri-medicare-advantage', dateOfService: '2022-12-31', patient: { sex: 'female', age: 72 }, diagnoses: ['M81.0'], history: [], performed: [{ procedure: 'vfa' }] });
     expect(payerFindings(result)).toEqual([
-      {
-        rule: 'payer.out-of-period',
-        severity: 'error',
-        message: 'No version of the bcbsri-medicare-advantage payer pack is in force on 2022-12-31 (versions: 2026.12 (2023-01-01 to open)); its rules were not checked.',
-        fix: "Check the date of service, or load the version of the payer's policy in force on that date.",
-        source: { title: 'dxacode payer policy packs: each version applies to its effective period', confidence: 'verified' },
-        path: 'payer',
-        params: { payer: 'bcbsri-medicare-advantage', dateOfService: '2022-12-31', periods: ['2026.12:2023-01-01..'] },
-      },
+      outOfPeriod('No version of the bcbsri-medicare-advantage payer pack is in force on 2022-12-31 (versions: 2026.12 (2023-01-01 to open)); its rules were not checked.', { payer: 'bcbsri-medicare-advantage', dateOfService: '2022-12-31', periods: ['2026.12:2023-01-01..'] }, 'payer'),
     ]);
     expect(payerUnchecked(result)).toEqual(['no version of the bcbsri-medicare-advantage payer pack is in force on 2022-12-31']);
   });
@@ -374,14 +375,7 @@ describe('payers without a pack in force', () => {
   it('Medicare by default, before the benefit (1998-07-01): no path, and Medicare coverage and frequency named', () => {
     const result = checkWith({ dateOfService: '1998-06-30', patient: { sex: 'female', age: 72 }, diagnoses: ['M81.0'], history: [], performed: [{ procedure: 'dxa-axial' }] });
     expect(payerFindings(result)).toEqual([
-      {
-        rule: 'payer.out-of-period',
-        severity: 'error',
-        message: 'No version of the medicare payer pack is in force on 1998-06-30 (versions: 2026.11 (1998-07-01 to open)); its rules, Medicare coverage and frequency were not checked.',
-        fix: "Check the date of service, or load the version of the payer's policy in force on that date.",
-        source: { title: 'dxacode payer policy packs: each version applies to its effective period', confidence: 'verified' },
-        params: { payer: 'medicare', dateOfService: '1998-06-30', periods: ['2026.11:1998-07-01..'] },
-      },
+      outOfPeriod('No version of the medicare payer pack is in force on 1998-06-30 (versions: 2026.11 (1998-07-01 to open)); its rules, Medicare coverage and frequency were not checked.', { payer: 'medicare', dateOfService: '1998-06-30', periods: ['2026.11:1998-07-01..'] }),
     ]);
     expect(result.unchecked.filter((u) => u.family !== 'payer' && u.reason.includes('payer pack'))).toEqual([
       { family: 'coverage', reason: 'no version of the medicare payer pack is in force on 1998-06-30, so coverage could not be checked' },
