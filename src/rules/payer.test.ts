@@ -599,6 +599,9 @@ describe('evaluateCondition', () => {
 
   it('a failure not explained carries no reason (a `when`), and a failure wins over a fact missing', () => {
     expect(outcome({ sex: 'male', ageAtLeast: 80 }, { age: 70 }, false)).toEqual({ state: 'failed', why: '' });
+    expect(outcome({ sex: 'male' }, {}, false)).toEqual({ state: 'failed', why: '' });
+    // No age test in the condition: an unknown age is not a missing fact.
+    expect(outcome({ sex: 'female' }, { age: undefined })).toEqual({ state: 'met' });
     expect(outcome({ sex: 'male', clinical: { estrogenDeficient: true } }, {})).toEqual({ state: 'failed', why: 'the patient is female, not male' });
     expect(outcome({ screening: true }, { diagnoses: ['M81.0'] }, false)).toEqual({ state: 'failed', why: '' });
     expect(outcome({ withScreeningCode: false }, { diagnoses: ['Z13.820'] })).toEqual({ state: 'failed', why: 'the screening code Z13.820 is on the line' });
