@@ -254,6 +254,26 @@ describe('intervals between studies (Aetna CPB 0134: repeat BMD generally every 
     expect(payerFindings(checkWith({ ...AETNA_BASE, history: [{ dateOfService: '2025-03-02', code: '77080' }], clinical: { primaryHyperparathyroidism: false } }, knowledge, options))).toHaveLength(1);
   });
 
+  it('QualChoice item 1: a preventive study within 2 years, the rule without exceptions', () => {
+    const result = checkWith({ ...QUALCHOICE_BASE, patient: { sex: 'female', age: 66 }, diagnoses: ['Z13.820'], history: [{ dateOfService: '2025-01-15', code: '77080' }] });
+    expect(payerFindings(result)).toEqual([
+      {
+        rule: 'payer.frequency',
+        severity: 'error',
+        message: `77080: preventive bone density testing is covered no more often than every 2 years (${QUALCHOICE}); the last study was on 2025-01-15, so the next is due from 2027-01-15.`,
+        fix: 'Defer the preventive study until 2 years after the last one, or document a diagnostic indication.',
+        source: ruleSource('qualchoice-bi216', 'preventive-interval'),
+        path: 'history[0]',
+        params: { code: '77080', pack: 'qualchoice-bi216', packRule: 'preventive-interval', lastDate: '2025-01-15', eligibleFrom: '2027-01-15', months: 24, exceptionsNotChecked: [] },
+      },
+    ]);
+  });
+
+  it('QualChoice: a `when` missing two facts names both', () => {
+    const result = checkWith({ ...QUALCHOICE_BASE, patient: { sex: 'unknown' }, priorAuthorization: { obtained: true }, clinical: { monitoringOsteoporosisTherapy: false }, history: [{ dateOfService: '2025-01-10', code: '77080' }] });
+    expect(payerUnchecked(result)).toContain('qualchoice-bi216 rule medical-interval-women-30-54 on 77080: patient age, patient sex not given, so whether the rule applies is unknown');
+  });
+
   it('QualChoice: a `when` whose fact is missing matters only when the interval has not passed', () => {
     // medical-interval-women-30-54 applies to women 30-54: without an age it is unknown whether it applies.
     const base = { ...QUALCHOICE_BASE, patient: { sex: 'female' }, priorAuthorization: { obtained: true }, clinical: { monitoringOsteoporosisTherapy: false } };
@@ -291,6 +311,8 @@ describe('services not covered or not separately paid', () => {
     // A bone density study billed beside it, though not documented as performed, is in the session.
     expect(payerFindings(checkWith({ ...base, performed: [{ procedure: 'vfa' }], claim: { lines: [{ code: '77086', diagnoses: ['M81.0'] }, { code: '77081', diagnoses: ['M81.0'] }] } }))).toEqual([]);
     expect(payerFindings(checkWith({ ...base, performed: [{ procedure: 'vfa' }, { procedure: 'sexa-peripheral' }] }))).toEqual([]);
+    // A bone density study performed, though the claim bills only the VFA, is in the session too.
+    expect(payerFindings(checkWith({ ...base, performed: [{ procedure: 'vfa' }, { procedure: 'dxa-peripheral' }], claim: { lines: [{ code: '77086', diagnoses: ['M81.0'] }] } }))).toEqual([]);
   });
 
   it('BCBS Rhode Island Medicare Advantage: VFA alone is covered but not separately paid (a warning)', () => {
@@ -323,6 +345,7 @@ describe('services not covered or not separately paid', () => {
       },
     ]);
     expect(payerFindings(checkWith({ ...base, diagnoses: ['Z13.820', 'M81.0'] }))).toEqual([]);
+    expect(payerFindings(checkWith({ ...base, diagnoses: ['Z13.820', 'M81.0'], claim: { lines: [{ code: '77086', diagnoses: ['Z13.820', 'M81.0'] }] } }))).toEqual([]);
     expect(payerFindings(checkWith(base))).toEqual([]);
     // The line's own diagnoses decide, not the encounter's.
     expect(payerFindings(checkWith({ ...base, diagnoses: ['Z13.820'], claim: { lines: [{ code: '77086', diagnoses: ['M48.50XA'] }] } }))).toEqual([]);
@@ -616,6 +639,7 @@ describe('evaluateCondition', () => {
   });
 
   it('facts not given are listed in the order of the condition, the no-input fact last', () => {
+    expect(outcome({ diagnoses: ['M81-'] }, { diagnoses: [] })).toEqual({ state: 'unknown', missing: ['diagnoses'] });
     expect(outcome({ ageAtLeast: 65, sex: 'female', diagnoses: ['M81-'], clinical: { estrogenDeficient: true, glucocorticoidMonths: { over: 3 } }, notAnInput: 'a listed condition' }, { age: undefined, sex: 'unknown' })).toEqual({
       state: 'unknown',
       missing: ['patient age', 'patient sex', 'diagnoses', 'estrogen deficient', 'glucocorticoid duration (months)', 'a listed condition (no encounter field)'],
