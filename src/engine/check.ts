@@ -104,7 +104,9 @@ export function checkWithFacts(given: Encounter, allKnowledge: Knowledge, option
   const pack = packLookup.found === 'pack' ? packLookup.pack.pack : undefined;
   const only = options.families;
   // The selection family's findings about what was performed are made while the codes are selected.
-  const coded = code(input, knowledge, pack, only === undefined || only.has('selection') ? report : undefined);
+  // The recommended lines' Medicare assessments are kept only when they are the lines under check (the coverage and
+  // frequency families read them); otherwise code() works out no more than their liability modifiers.
+  const coded = code(input, knowledge, pack, only === undefined || only.has('selection') ? report : undefined, input.submitted === undefined);
   const submitted = input.submitted;
   const ctx: RuleContext = {
     input,
