@@ -139,9 +139,11 @@ export function checkWithFacts(given: Encounter, allKnowledge: Knowledge, option
   };
   if (only === undefined) for (const { run } of FAMILY_RUNS) run(ctx, report);
   else {
-    for (const { family, run } of FAMILY_RUNS) {
-      if (only.has(family)) run(ctx, report);
-      else report.skipped(family, only.reason);
+    const notRun = only.notRun;
+    for (let i = 0; i < FAMILY_RUNS.length; i++) {
+      const entry = notRun[i];
+      if (entry === undefined) FAMILY_RUNS[i]!.run(ctx, report);
+      else report.unchecked.push(entry);
     }
   }
 
