@@ -104,7 +104,9 @@ export function checkWithFacts(given: Encounter, allKnowledge: Knowledge, option
   const pack = packLookup.found === 'pack' ? packLookup.pack.pack : undefined;
   const only = options.families;
   // The selection family's findings about what was performed are made while the codes are selected.
-  const coded = code(input, knowledge, pack, only === undefined || only.has('selection') ? report : undefined);
+  // The recommended lines' Medicare assessments are kept only when they are the lines under check (the coverage and
+  // frequency families read them); otherwise code() works out no more than their liability modifiers.
+  const coded = code(input, knowledge, pack, only === undefined || only.has('selection') ? report : undefined, input.submitted === undefined);
   const submitted = input.submitted;
   const ctx: RuleContext = {
     input,
@@ -137,9 +139,11 @@ export function checkWithFacts(given: Encounter, allKnowledge: Knowledge, option
   };
   if (only === undefined) for (const { run } of FAMILY_RUNS) run(ctx, report);
   else {
-    for (const { family, run } of FAMILY_RUNS) {
-      if (only.has(family)) run(ctx, report);
-      else report.skipped(family, only.reason);
+    const notRun = only.notRun;
+    for (let i = 0; i < FAMILY_RUNS.length; i++) {
+      const entry = notRun[i];
+      if (entry === undefined) FAMILY_RUNS[i]!.run(ctx, report);
+      else report.unchecked.push(entry);
     }
   }
 

@@ -4,6 +4,7 @@
  * check never comes back `clean`.
  */
 import { FAMILIES, type Family } from '../rules/catalogue.js';
+import type { UncheckedEntry } from '../rules/context.js';
 
 /** The rule families a check runs, and the `unchecked` reason every other family gets. */
 export class FamilySelection {
@@ -11,12 +12,18 @@ export class FamilySelection {
   readonly families: readonly Family[];
   /** The reason recorded in `unchecked` for each family that is not run (one shared text for every result). */
   readonly reason: string;
+  /**
+   * Per family of the catalogue's FAMILIES, in that order: undefined when it is run, else its `unchecked` entry. The
+   * entries are made once per selection and frozen, so every result of a restricted batch shares them.
+   */
+  readonly notRun: readonly (UncheckedEntry | undefined)[];
   private readonly chosen: ReadonlySet<Family>;
 
   constructor(families: Iterable<Family>) {
     this.chosen = new Set(families);
     this.families = FAMILIES.filter((f) => this.chosen.has(f));
     this.reason = `not run: only ${this.families.join(', ')} ${this.families.length === 1 ? 'was' : 'were'} asked for`;
+    this.notRun = FAMILIES.map((family) => (this.chosen.has(family) ? undefined : Object.freeze({ family, reason: this.reason })));
   }
 
   /** True when the family is to be run. */

@@ -7,7 +7,7 @@ import type { PayerPack } from '../knowledge/schema.js';
 import type { CheckInput, Line, Report } from '../rules/context.js';
 import { classifyIcd } from '../rules/icd10.js';
 import { excludes1Dropped } from '../rules/diagnoses.js';
-import { assessMedicareClaim, liabilityModifiers, sameDayXuLines, type MedicareLineAssessment } from '../rules/medicare.js';
+import { assessMedicareClaim, assessMedicareLiability, liabilityModifiersFor, liabilityOf, sameDayXuLines, type MedicareLiability, type MedicareLineAssessment } from '../rules/medicare.js';
 import { appliedPairs, lineHasBypassModifier, type LeftOffLine } from '../rules/pairs.js';
 import { billedComponent, componentModifier, pcTcOf } from '../rules/modifiers.js';
 import { selectDensitometryCodes } from '../rules/selection.js';
@@ -18,7 +18,7 @@ const MAX_LINE_POINTERS = 4;
 /** The recommended claim plus the codes selected from the documentation. */
 export interface CodedClaim {
   lines: Line[];
-  /** The Medicare assessment of each recommended line (Medicare packs only). */
+  /** The Medicare assessment of each recommended line (Medicare packs only, and only when asked to keep them). */
   assessments: MedicareLineAssessment[] | undefined;
   diagnoses: string[];
   selectedCodes: string[];
@@ -130,8 +130,12 @@ function settlePairEdits(input: CheckInput, knowledge: Knowledge, lines: Line[],
   return leftOff;
 }
 
-/** Builds the recommended claim; writes selection findings into the report when one is given. */
-export function code(input: CheckInput, knowledge: Knowledge, pack: PayerPack | undefined, report?: Report): CodedClaim {
+/**
+ * Builds the recommended claim; writes selection findings into the report when one is given. `keepAssessments`
+ * false: the caller reads no Medicare assessment of the recommended lines (they are not the lines under check, or
+ * no family that reads them runs), so only what their liability modifiers need is worked out.
+ */
+export function code(input: CheckInput, knowledge: Knowledge, pack: PayerPack | undefined, report?: Report, keepAssessments = true): CodedClaim {
   const selected = selectDensitometryCodes(input, knowledge, report);
   const diagnoses = recommendDiagnoses(input, knowledge);
   // Every line points to the same diagnoses; each gets its own copy, since the lines are the caller's to change.
@@ -150,10 +154,12 @@ export function code(input: CheckInput, knowledge: Knowledge, pack: PayerPack | 
     // Two BMM studies on one date: Medicare's CWF takes XU on the line CMS Transmittal 10193 names (the coverage
     // family then says what the record must show).
     for (const i of sameDayXuLines(knowledge, lines, input.dateOfService)) if (!lines[i]!.modifiers.includes('XU')) lines[i]!.modifiers.push('XU');
-    assessments = assessMedicareClaim(input, knowledge, lines);
-    assessments.forEach((assessment, i) => {
+    let liability: MedicareLiability[];
+    if (keepAssessments) liability = (assessments = assessMedicareClaim(input, knowledge, lines)).map(liabilityOf);
+    else liability = assessMedicareLiability(input, knowledge, lines);
+    liability.forEach((kind, i) => {
       const line = lines[i]!;
-      for (const modifier of liabilityModifiers(assessment, input.abnOnFile)) {
+      for (const modifier of liabilityModifiersFor(kind, input.abnOnFile)) {
         if (!line.modifiers.includes(modifier)) line.modifiers.push(modifier);
       }
     });

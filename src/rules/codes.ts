@@ -4,8 +4,9 @@
  */
 import { isWithin } from '../contract/dates.js';
 import { inForce } from '../knowledge/official.js';
+import type { Knowledge } from '../knowledge/compile.js';
 import type { CodeEntry } from '../knowledge/schema.js';
-import { Report, lineLabel, linePath, lineRef, type RuleContext } from './context.js';
+import { Report, VersionTexts, lineLabel, linePath, lineRef, type RuleContext } from './context.js';
 import { codeForService } from './selection.js';
 
 /**
@@ -24,6 +25,9 @@ function replacementFix(ctx: RuleContext, code: string, replacement: CodeEntry |
   return `Use ${replacement.code} (${replacement.label}).`;
 }
 
+const VERSION = new VersionTexts((codes: Knowledge['codes']) => `codes ${codes.version}`);
+const WITH_HCPCS = new VersionTexts((codes: Knowledge['codes'], hcpcs: Knowledge['hcpcs']) => `codes ${codes.version}; ${hcpcs.info.label}`);
+
 /** The codes rule family. */
 export function checkCodes(ctx: RuleContext, report: Report): void {
   const { knowledge, input } = ctx;
@@ -32,7 +36,7 @@ export function checkCodes(ctx: RuleContext, report: Report): void {
   // absorptiometry was itself performed (then 77083 is that study's right code).
   const vfaBilledAs77083 = input.performed.some((p) => p.procedure === 'vfa') && !input.performed.some((p) => p.procedure === 'radiographic-absorptiometry');
   const hcpcsUsed = ctx.lines.some((l) => /^[A-V]/.test(l.code) && !knowledge.codes.byCode.has(l.code));
-  report.ran('codes', hcpcsUsed ? `codes ${knowledge.codes.version}; ${knowledge.hcpcs.info.label}` : `codes ${knowledge.codes.version}`);
+  report.ran('codes', hcpcsUsed ? WITH_HCPCS.of(knowledge.codes, knowledge.hcpcs) : VERSION.of(knowledge.codes));
 
   ctx.lines.forEach((line, index) => {
     const label = lineLabel(ctx, index);

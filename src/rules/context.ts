@@ -149,6 +149,26 @@ class SharedEntries<E> {
 const RECENT_ENTRIES = 4;
 const sharedChecked = new SharedEntries<CheckedEntry>((family, version) => ({ family, version }));
 
+/**
+ * A family's version text made once per knowledge table (or pair of tables) it is made from, by identity, instead of
+ * on every check: a text that is the very string recorded before is found among the shared `checked` entries by
+ * identity, where a newly built one costs building and a character-by-character comparison. The tables are kept
+ * weakly, so knowledge that is swapped out takes its texts with it.
+ */
+export class VersionTexts<A extends object, B extends object = A> {
+  private readonly texts = new WeakMap<A, WeakMap<B, string>>();
+  constructor(private readonly make: (a: A, b: B) => string) {}
+
+  /** The text for these tables (for a text made from one table, that table alone). */
+  of(a: A, b: B = a as unknown as B): string {
+    let byB = this.texts.get(a);
+    if (byB === undefined) this.texts.set(a, (byB = new WeakMap()));
+    let text = byB.get(b);
+    if (text === undefined) byB.set(b, (text = this.make(a, b)));
+    return text;
+  }
+}
+
 /** Collects findings and the checked/unchecked record of one check. */
 export class Report {
   readonly findings: Finding[] = [];

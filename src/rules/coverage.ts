@@ -6,8 +6,8 @@
 import { fieldPhrase } from '../contract/labels.js';
 import { daysBetween, isWithin } from '../contract/dates.js';
 import type { Source } from '../contract/result.js';
-import type { MedicareBmm } from '../knowledge/schema.js';
-import { Report, diagnosisPath, historyPath, lineDiagnosesPath, lineLabel, linePath, lineRef, modifierPath, noPackReason, type RuleContext } from './context.js';
+import type { MedicareBmm, PayerPack } from '../knowledge/schema.js';
+import { Report, VersionTexts, diagnosisPath, historyPath, lineDiagnosesPath, lineLabel, linePath, lineRef, modifierPath, noPackReason, type RuleContext } from './context.js';
 import { claimDiagnoses } from './diagnoses.js';
 import {
   assessMedicareLine,
@@ -422,6 +422,8 @@ function evidencePath(ctx: RuleContext, category: CategoryMatch): string | undef
   return fact === undefined ? undefined : clinicalFactPath(fact);
 }
 
+const NOT_MEDICARE = new VersionTexts((pack: PayerPack) => `not applicable: ${pack.name} is not Medicare (see payer)`);
+
 /** The coverage rule family (Medicare bone mass measurement). */
 export function checkCoverage(ctx: RuleContext, report: Report): void {
   if (!ctx.pack) {
@@ -429,7 +431,7 @@ export function checkCoverage(ctx: RuleContext, report: Report): void {
     return;
   }
   if (ctx.pack.program !== 'medicare') {
-    report.ran('coverage', `not applicable: ${ctx.pack.name} is not Medicare (see payer)`);
+    report.ran('coverage', NOT_MEDICARE.of(ctx.pack));
     return;
   }
   const { medicare } = ctx.knowledge;

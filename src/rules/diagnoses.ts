@@ -3,7 +3,7 @@
  * Excludes1 pairs, sequencing, screening codes next to a documented condition, and the 12-code claim limit.
  */
 import type { Source } from '../contract/result.js';
-import { Report, diagnosisPath, type RuleContext } from './context.js';
+import { Report, VersionTexts, diagnosisPath, type RuleContext } from './context.js';
 import { classifyIcd } from './icd10.js';
 import { inForce } from '../knowledge/official.js';
 import type { IcdKnowledge } from '../knowledge/compile.js';
@@ -50,12 +50,14 @@ function recommendedNote(ctx: RuleContext, a: string, b: string): string {
   return ` The recommended claim reports ${b} and leaves out ${a}, which the note excludes; confirm that the record documents ${b}'s condition, or correct the documentation.`;
 }
 
+const VERSION = new VersionTexts((icd10: IcdKnowledge) => `${icd10.codeSet.info.label}; descriptions and conventions ${icd10.conventions.version}`);
+
 /** The diagnoses rule family. */
 export function checkDiagnoses(ctx: RuleContext, report: Report): void {
   const { icd10 } = ctx.knowledge;
   const conventions = icd10.conventions;
   const set = icd10.codeSet;
-  report.ran('diagnoses', `${set.info.label}; descriptions and conventions ${conventions.version}`);
+  report.ran('diagnoses', VERSION.of(icd10));
   const date = ctx.input.dateOfService;
   const inPeriod = inForce(set.info, date);
   if (!inPeriod) {

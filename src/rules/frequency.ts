@@ -3,8 +3,12 @@
  * (eligible from the first day of the same calendar month two years later), with the glucocorticoid-monitoring
  * and confirmatory-baseline exceptions.
  */
-import { Report, historyPath, lineLabel, lineRef, noPackReason, type RuleContext } from './context.js';
+import type { MedicareBmm, PayerPack } from '../knowledge/schema.js';
+import { Report, VersionTexts, historyPath, lineLabel, lineRef, noPackReason, type RuleContext } from './context.js';
 import { medicareLineFrequency } from './medicare.js';
+
+const NOT_MEDICARE = new VersionTexts((pack: PayerPack) => `not applicable: ${pack.name} is not Medicare (see payer)`);
+const VERSION = new VersionTexts((medicare: MedicareBmm) => `medicare-bmm ${medicare.version}: ${medicare.frequency.months} months counted by month`);
 
 /** The frequency rule family (Medicare; commercial intervals are payer-pack rules). */
 export function checkFrequency(ctx: RuleContext, report: Report): void {
@@ -13,15 +17,14 @@ export function checkFrequency(ctx: RuleContext, report: Report): void {
     return;
   }
   if (ctx.pack.program !== 'medicare') {
-    report.ran('frequency', `not applicable: ${ctx.pack.name} is not Medicare (see payer)`);
+    report.ran('frequency', NOT_MEDICARE.of(ctx.pack));
     return;
   }
   const { medicare } = ctx.knowledge;
   const rule = medicare.frequency;
-  report.ran('frequency', `medicare-bmm ${medicare.version}: ${rule.months} months counted by month`);
+  report.ran('frequency', VERSION.of(medicare));
   ctx.lines.forEach((line, index) => {
     const outcome = ctx.assessments?.[index]?.frequency ?? medicareLineFrequency(ctx.input, ctx.knowledge, line);
-    const label = lineLabel(ctx, index);
     const at = lineRef(ctx, index);
     const ownHistoryOnly = ctx.historyScope === 'this-organization';
     switch (outcome.status) {
@@ -29,8 +32,8 @@ export function checkFrequency(ctx: RuleContext, report: Report): void {
         report.skipped(
           'frequency',
           ownHistoryOnly
-            ? `${label}: no history was given and the patient has no medical record number or member id to match this organisation's stored studies by, so the date of the last covered bone mass measurement is unknown`
-            : `${label}: no history was given, so the date of the last covered bone mass measurement is unknown`,
+            ? `${lineLabel(ctx, index)}: no history was given and the patient has no medical record number or member id to match this organisation's stored studies by, so the date of the last covered bone mass measurement is unknown`
+            : `${lineLabel(ctx, index)}: no history was given, so the date of the last covered bone mass measurement is unknown`,
         );
         return;
       case 'no-prior':
@@ -38,13 +41,13 @@ export function checkFrequency(ctx: RuleContext, report: Report): void {
         // The organisation's own studies allow the service, but a study by another provider may not: unknown is not a pass.
         if (ownHistoryOnly) {
           const own = outcome.status === 'eligible' ? `the last of them on ${outcome.last}` : 'none of them before this date';
-          report.skipped('frequency', `${label}: only this organisation's own stored studies are known (${own}); ${rule.acrossProviders.note}, and studies by other providers are not known: give them in history`);
+          report.skipped('frequency', `${lineLabel(ctx, index)}: only this organisation's own stored studies are known (${own}); ${rule.acrossProviders.note}, and studies by other providers are not known: give them in history`);
         }
         return;
       case 'too-soon': {
         const path = historyPath(ctx, outcome.last, outcome.lastCode);
         const last = { lastDate: outcome.last, lastCode: outcome.lastCode, lastNpi: outcome.lastNpi ?? null, eligibleFrom: outcome.eligibleFrom, months: rule.months };
-        const base = `${label}: the last covered bone mass measurement was on ${outcome.last}${byOtherProvider(ctx, outcome.lastNpi)}; under the ${rule.months}-month rule the next is covered from ${outcome.eligibleFrom}, after the date of service ${ctx.input.dateOfService}.`;
+        const base = `${lineLabel(ctx, index)}: the last covered bone mass measurement was on ${outcome.last}${byOtherProvider(ctx, outcome.lastNpi)}; under the ${rule.months}-month rule the next is covered from ${outcome.eligibleFrom}, after the date of service ${ctx.input.dateOfService}.`;
         if (outcome.exception) {
           const exception = rule.exceptions.find((e) => e.id === outcome.exception)!;
           report.add('frequency.exception', {

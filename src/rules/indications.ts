@@ -4,8 +4,9 @@
  * criteria); a criterion whose fact the encounter cannot carry is never passed silently: it is reported as not checked.
  */
 import { fieldPhrase } from '../contract/labels.js';
+import type { Knowledge } from '../knowledge/compile.js';
 import type { IscdCriterion, IscdItem, IscdVersion } from '../knowledge/schema.js';
-import { Report, linePath, type CheckInput, type RuleContext } from './context.js';
+import { Report, VersionTexts, linePath, type CheckInput, type RuleContext } from './context.js';
 import { isWithin } from '../contract/dates.js';
 
 type Outcome = 'met' | 'not-met' | 'unknown';
@@ -145,11 +146,14 @@ function vfaPath(ctx: RuleContext): string | undefined {
   return line >= 0 ? linePath(ctx, line, 'code') : undefined;
 }
 
+const NO_VFA = new VersionTexts((iscd: Knowledge['iscd']) => `iscd-vfa ${iscd.version}: no VFA on the claim`);
+const VERSION = new VersionTexts((version: IscdVersion, iscd: Knowledge['iscd']) => `${version.id} (iscd-vfa ${iscd.version})`);
+
 /** The indications rule family (ISCD VFA indications). */
 export function checkIndications(ctx: RuleContext, report: Report): void {
   const { iscd } = ctx.knowledge;
   if (!includesVfa(ctx)) {
-    report.ran('indications', `iscd-vfa ${iscd.version}: no VFA on the claim`);
+    report.ran('indications', NO_VFA.of(iscd));
     return;
   }
   const version = iscd.versions.find((v) => isWithin(ctx.input.dateOfService, v.effective, v.end));
@@ -157,7 +161,7 @@ export function checkIndications(ctx: RuleContext, report: Report): void {
     report.skipped('indications', `no ISCD VFA position is recorded for ${ctx.input.dateOfService} (earliest: ${iscd.versions[0]?.effective ?? 'none'})`);
     return;
   }
-  report.ran('indications', `${version.id} (iscd-vfa ${iscd.version})`);
+  report.ran('indications', VERSION.of(version, iscd));
   const judged = judgeVersion(version, ctx.input);
   const metItem = judged.find((j) => j.judgement.outcome === 'met');
   if (metItem) {

@@ -201,29 +201,61 @@ export function assessMedicareLine(input: CheckInput, knowledge: Knowledge, line
   if (!benefit) return { benefit: 'other', local: undefined, excluded: undefined, benefitSource: undefined, denials: [], frequency: NOT_APPLICABLE };
 
   const denials: DenialReason[] = [];
-  const dx = line.diagnoses;
   const local = localCoverage(input, knowledge, line.code);
-  if (dx.length > 0 && dx.every((d) => index.screening.has(d))) denials.push('screening-only');
-  else if (local.status === 'article') {
-    // The contractor's article decides for its jurisdiction: a line is covered when one of its diagnoses is listed.
-    if (dx.length > 0 && !dx.some((d) => local.covered.has(d))) denials.push('article-diagnosis-not-covered');
-  } else if (dx.length > 0 && dx.every((d) => index.screening.has(d) || index.notCovered.has(d))) denials.push('diagnosis-not-listed');
-  const categories = qualifiedCategories(input, knowledge, dx.length > 0 ? [...dx, ...input.diagnoses] : input.diagnoses);
-  if (categories.length > 0 && !index.axialDxa.has(line.code) && categories.every((c) => medicare.categories.find((m) => m.id === c.id)?.axialDxaOnly)) {
-    denials.push('monitoring-not-axial');
-  }
+  const diagnosis = diagnosisDenial(knowledge, line, local);
+  if (diagnosis) denials.push(diagnosis);
+  if (monitoringNotAxial(input, knowledge, line)) denials.push('monitoring-not-axial');
   if (input.treatingOrder === false) denials.push('order-not-treating');
   const frequency = bmmFrequency(input, knowledge, line);
-  if (frequency.status === 'too-soon' && !frequency.exception) denials.push('too-soon');
+  if (deniedAsTooSoon(frequency)) denials.push('too-soon');
   return { benefit: 'bmm', local, excluded: undefined, benefitSource: benefit.source, denials, frequency };
 }
 
 const NOT_APPLICABLE: FrequencyOutcome = { status: 'not-applicable' };
 
+/** The denial a BMM line's diagnoses draw under the coverage that decides its medical necessity, if any. */
+function diagnosisDenial(knowledge: Knowledge, line: Line, local: LocalCoverage): DenialReason | undefined {
+  const index = knowledge.medicareIndex;
+  const dx = line.diagnoses;
+  if (dx.length === 0) return undefined;
+  if (dx.every((d) => index.screening.has(d))) return 'screening-only';
+  // The contractor's article decides for its jurisdiction: a line is covered when one of its diagnoses is listed.
+  if (local.status === 'article') return dx.some((d) => local.covered.has(d)) ? undefined : 'article-diagnosis-not-covered';
+  return dx.every((d) => index.screening.has(d) || index.notCovered.has(d)) ? 'diagnosis-not-listed' : undefined;
+}
+
+/** True when a BMM line is not axial DXA while every qualified-individual category the facts show calls for it. */
+function monitoringNotAxial(input: CheckInput, knowledge: Knowledge, line: Line): boolean {
+  const { medicare, medicareIndex: index } = knowledge;
+  // Only a study other than axial DXA can be the wrong method, so only then are the categories worked out.
+  if (index.axialDxa.has(line.code)) return false;
+  const dx = line.diagnoses;
+  const categories = qualifiedCategories(input, knowledge, dx.length > 0 ? [...dx, ...input.diagnoses] : input.diagnoses);
+  return categories.length > 0 && categories.every((c) => medicare.categories.find((m) => m.id === c.id)?.axialDxaOnly);
+}
+
+function deniedAsTooSoon(frequency: FrequencyOutcome): boolean {
+  return frequency.status === 'too-soon' && !frequency.exception;
+}
+
+/** What decides a line's liability modifiers: excluded from the benefit, expected to be denied, or neither. */
+export type MedicareLiability = 'excluded' | 'denied' | 'none';
+
+/** The liability of a line given its assessment. */
+export function liabilityOf(assessment: MedicareLineAssessment): MedicareLiability {
+  if (assessment.benefit === 'excluded') return 'excluded';
+  return assessment.denials.length > 0 ? 'denied' : 'none';
+}
+
 /** The liability modifiers Medicare expects on a line given its assessment and the ABN. */
 export function liabilityModifiers(assessment: MedicareLineAssessment, abnOnFile: boolean | undefined): string[] {
-  if (assessment.benefit === 'excluded') return abnOnFile ? ['GY', 'GX'] : ['GY'];
-  if (assessment.denials.length === 0) return [];
+  return liabilityModifiersFor(liabilityOf(assessment), abnOnFile);
+}
+
+/** The liability modifiers Medicare expects on a line of the given liability, with or without an ABN. */
+export function liabilityModifiersFor(liability: MedicareLiability, abnOnFile: boolean | undefined): string[] {
+  if (liability === 'excluded') return abnOnFile ? ['GY', 'GX'] : ['GY'];
+  if (liability === 'none') return [];
   return abnOnFile ? ['GA'] : ['GZ'];
 }
 
@@ -274,6 +306,28 @@ export function assessMedicareClaim(input: CheckInput, knowledge: Knowledge, lin
     if (assessment.benefit === 'bmm' && !assessment.denials.includes(reason)) assessment.denials.push(reason);
   }
   return assessments;
+}
+
+/**
+ * The liability of every line of one claim, exactly as assessMedicareClaim's assessments give it, for a caller that
+ * needs no more (the recommended claim's GA/GZ/GY when no rule family reads its assessments): nothing is built that
+ * only the coverage family reads, and a line stops at its first denial, so the 23-month history search and the
+ * qualified-individual categories are skipped for a line already denied.
+ */
+export function assessMedicareLiability(input: CheckInput, knowledge: Knowledge, lines: readonly Line[]): MedicareLiability[] {
+  const { medicare, medicareIndex: index } = knowledge;
+  const date = input.dateOfService;
+  const liability = lines.map((line): MedicareLiability => {
+    if (notReasonableAndNecessary(medicare, line.code, date)) return 'denied';
+    if (index.excludedByCode.has(line.code)) return 'excluded';
+    if (!bmmBenefitEntry(knowledge, line.code, date)) return 'none';
+    if (input.treatingOrder === false || diagnosisDenial(knowledge, line, localCoverage(input, knowledge, line.code)) !== undefined) return 'denied';
+    if (deniedAsTooSoon(bmmFrequency(input, knowledge, line))) return 'denied';
+    return monitoringNotAxial(input, knowledge, line) ? 'denied' : 'none';
+  });
+  // sameDayDenials names BMM lines only, and a BMM line left 'none' is one that assessMedicareLine gives no denial.
+  for (const [i] of sameDayDenials(input, knowledge, lines)) if (liability[i] === 'none') liability[i] = 'denied';
+  return liability;
 }
 
 /** The same-day denials of a claim's BMM lines, as [line index, reason] pairs (see assessMedicareClaim). */

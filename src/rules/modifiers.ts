@@ -7,7 +7,7 @@ import type { Source } from '../contract/result.js';
 import type { Component } from '../contract/values.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import type { RvuTable } from '../knowledge/official.js';
-import { Report, lineLabel, linePath, lineRef, modifierPath, type Line, type RuleContext } from './context.js';
+import { Report, VersionTexts, lineLabel, linePath, lineRef, modifierPath, type Line, type RuleContext } from './context.js';
 import { findAppliedPairs } from './pairs.js';
 
 // Sources cited by findings are shared objects: the serialiser writes each one's JSON once.
@@ -87,14 +87,13 @@ function checkComponent(ctx: RuleContext, report: Report, line: Line, index: num
   const hasTc = line.modifiers.includes('TC');
   const component = billedComponent(ctx.input.component, !ctx.technicalOnlyCodes.has(line.code));
   const expected = componentModifier(component);
-  const label = lineLabel(ctx, index);
   const at = lineRef(ctx, index);
   const pcTc = pcTcOf(ctx.knowledge, line.code, ctx.input.dateOfService);
   if (pcTc === null) {
     const source = PC_TC_SPLIT_SOURCE;
     if (has26 || hasTc || expected) {
       report.add('modifier.split-unknown', {
-        message: `${label}: whether ${line.code} has a professional/technical split is not in dxacode's knowledge, so ${has26 || hasTc ? 'its 26/TC modifier' : `billing the ${component} component`} was not checked.`,
+        message: `${lineLabel(ctx, index)}: whether ${line.code} has a professional/technical split is not in dxacode's knowledge, so ${has26 || hasTc ? 'its 26/TC modifier' : `billing the ${component} component`} was not checked.`,
         line: at,
         fix: 'Check the PC/TC indicator of the code in the CMS physician fee schedule RVU file.',
         source,
@@ -109,7 +108,7 @@ function checkComponent(ctx: RuleContext, report: Report, line: Line, index: num
   if (!pcTc.split) {
     if (has26 || hasTc) {
       report.add('modifier.no-split', {
-        message: `${label}: ${line.code} has no professional/technical split, so 26 and TC do not apply.`,
+        message: `${lineLabel(ctx, index)}: ${line.code} has no professional/technical split, so 26 and TC do not apply.`,
         line: at,
         fix: 'Remove 26/TC.',
         source,
@@ -124,7 +123,7 @@ function checkComponent(ctx: RuleContext, report: Report, line: Line, index: num
   if (actual === expected) return;
   if (expected && !actual) {
     report.add('modifier.component-missing', {
-      message: `${label}: the ${component} component is billed${component !== ctx.input.component ? ' (no interpretation is documented)' : ''}, but the line has no ${expected}.`,
+      message: `${lineLabel(ctx, index)}: the ${component} component is billed${component !== ctx.input.component ? ' (no interpretation is documented)' : ''}, but the line has no ${expected}.`,
       line: at,
       fix: `Add ${expected}.`,
       source,
@@ -134,7 +133,7 @@ function checkComponent(ctx: RuleContext, report: Report, line: Line, index: num
     return;
   }
   report.add('modifier.component-mismatch', {
-    message: `${label}: the line carries ${actual}, but the provider bills the ${component} component${component !== ctx.input.component ? ' (no interpretation is documented)' : ''}.`,
+    message: `${lineLabel(ctx, index)}: the line carries ${actual}, but the provider bills the ${component} component${component !== ctx.input.component ? ' (no interpretation is documented)' : ''}.`,
     line: at,
     fix: expected ? `Replace ${actual} with ${expected}.` : `Remove ${actual} to bill the global service.`,
     source,
@@ -144,10 +143,13 @@ function checkComponent(ctx: RuleContext, report: Report, line: Line, index: num
 }
 
 function checkDuplicateLines(ctx: RuleContext, report: Report): void {
+  if (ctx.lines.length < 2) return;
   const seen = new Map<string, number[]>();
   ctx.lines.forEach((line, index) => {
     if (line.modifiers.includes('76') || line.modifiers.includes('77')) return; // repeat studies: units and review
-    seen.set(line.code, [...(seen.get(line.code) ?? []), index]);
+    const indexes = seen.get(line.code);
+    if (indexes === undefined) seen.set(line.code, [index]);
+    else indexes.push(index);
   });
   for (const [code, indexes] of seen) {
     if (indexes.length < 2) continue;
@@ -167,23 +169,26 @@ function checkDuplicateLines(ctx: RuleContext, report: Report): void {
   }
 }
 
+const VERSION = new VersionTexts((modifiers: Knowledge['modifiers'], rvu: RvuTable) => `${modifiers.version}; PC/TC indicators ${rvu.info.label}`);
+
 /** The modifiers rule family. */
 export function checkModifiers(ctx: RuleContext, report: Report): void {
   const { modifiers } = ctx.knowledge;
   const isMedicare = ctx.pack?.program === 'medicare';
-  report.ran('modifiers', `${modifiers.version}; PC/TC indicators ${ctx.knowledge.rvuOn(ctx.input.dateOfService).info.label}`);
+  report.ran('modifiers', VERSION.of(modifiers, ctx.knowledge.rvuOn(ctx.input.dateOfService)));
   // The lines some pair edit involves (one flag per line).
   const bypassable: boolean[] = ctx.lines.map(() => false);
   for (const { column1, column2 } of findAppliedPairs(ctx)) bypassable[column1] = bypassable[column2] = true;
 
   ctx.lines.forEach((line, index) => {
-    const label = lineLabel(ctx, index);
     const at = lineRef(ctx, index);
-    const seen = new Set<string>();
-    for (const modifier of line.modifiers) {
-      if (seen.has(modifier)) {
+    // A line carries a handful of modifiers at most: the list itself answers which it has.
+    const given = line.modifiers;
+    for (let m = 0; m < given.length; m++) {
+      const modifier = given[m]!;
+      if (given.indexOf(modifier) < m) {
         report.add('modifier.duplicate', {
-          message: `${label}: ${modifier} appears twice.`,
+          message: `${lineLabel(ctx, index)}: ${modifier} appears twice.`,
           line: at,
           fix: `Keep one ${modifier}.`,
           source: { title: modifiers.title, confidence: 'verified' },
@@ -191,11 +196,10 @@ export function checkModifiers(ctx: RuleContext, report: Report): void {
           params: { code: line.code, modifier },
         });
       }
-      seen.add(modifier);
       const entry = modifiers.byCode.get(modifier);
       if (!entry) {
         report.add('modifier.unknown', {
-          message: `${label}: modifier ${modifier} is not in dxacode's modifier table and was not checked.`,
+          message: `${lineLabel(ctx, index)}: modifier ${modifier} is not in dxacode's modifier table and was not checked.`,
           line: at,
           fix: 'Confirm the modifier applies to this service.',
           source: { title: modifiers.title, version: modifiers.version, confidence: 'verified' },
@@ -207,7 +211,7 @@ export function checkModifiers(ctx: RuleContext, report: Report): void {
       }
       if (entry.effective !== undefined && ctx.input.dateOfService < entry.effective) {
         report.add('modifier.not-yet-valid', {
-          message: `${label}: ${modifier} (${entry.label}) exists from ${entry.effective}; it cannot be reported for ${ctx.input.dateOfService}.`,
+          message: `${lineLabel(ctx, index)}: ${modifier} (${entry.label}) exists from ${entry.effective}; it cannot be reported for ${ctx.input.dateOfService}.`,
           line: at,
           fix: entry.kind === 'distinct-service' ? `Use 59 (distinct procedural service) for a distinct service before ${entry.effective}.` : `Remove ${modifier}.`,
           source: entry.effectiveSource ?? entry.source,
@@ -217,7 +221,7 @@ export function checkModifiers(ctx: RuleContext, report: Report): void {
       }
       if (entry.kind === 'distinct-service' && !bypassable[index]) {
         report.add('modifier.bypass-without-edit', {
-          message: `${label}: ${modifier} (${entry.label}) is on a line that no known pair edit involves; distinct-service modifiers draw review when they bypass nothing.`,
+          message: `${lineLabel(ctx, index)}: ${modifier} (${entry.label}) is on a line that no known pair edit involves; distinct-service modifiers draw review when they bypass nothing.`,
           line: at,
           fix: `Remove ${modifier} unless another same-day service needs it (only the partial PTP table is embedded).`,
           source: entry.source,
@@ -227,7 +231,7 @@ export function checkModifiers(ctx: RuleContext, report: Report): void {
       }
       if (entry.kind === 'repeat') {
         report.add('modifier.repeat-review', {
-          message: `${label}: ${modifier} (${entry.label}) on a bone-density code is rare and a review flag.`,
+          message: `${lineLabel(ctx, index)}: ${modifier} (${entry.label}) on a bone-density code is rare and a review flag.`,
           line: at,
           fix: 'Make sure the record documents a true repeat study on the same day.',
           source: entry.source,
@@ -239,8 +243,8 @@ export function checkModifiers(ctx: RuleContext, report: Report): void {
         report.add('modifier.medicare-only', {
           message:
             ctx.pack.program === 'medicare-advantage'
-              ? `${label}: ${modifier} is an Original Medicare liability modifier; ${ctx.pack.name} is a Medicare Advantage plan, whose claims do not take GA/GZ/GY/GX (the plan's own notice rules apply).`
-              : `${label}: ${modifier} is a Medicare liability modifier; the payer is ${ctx.pack.name}.`,
+              ? `${lineLabel(ctx, index)}: ${modifier} is an Original Medicare liability modifier; ${ctx.pack.name} is a Medicare Advantage plan, whose claims do not take GA/GZ/GY/GX (the plan's own notice rules apply).`
+              : `${lineLabel(ctx, index)}: ${modifier} is a Medicare liability modifier; the payer is ${ctx.pack.name}.`,
           line: at,
           fix: `Remove ${modifier} unless this payer's policy asks for it.`,
           source: entry.source,
@@ -251,9 +255,9 @@ export function checkModifiers(ctx: RuleContext, report: Report): void {
     }
     for (const rule of modifiers.exclusive) {
       const [a, b] = rule.modifiers as [string, string];
-      if (seen.has(a) && seen.has(b)) {
+      if (given.includes(a) && given.includes(b)) {
         report.add('modifier.exclusive', {
-          message: `${label}: ${a} and ${b} never go on one line.`,
+          message: `${lineLabel(ctx, index)}: ${a} and ${b} never go on one line.`,
           line: at,
           fix: a === '26' ? 'Bill one global line without 26/TC, or only the component this provider furnished.' : `Keep only the liability modifier that applies.`,
           source: rule.source,
@@ -263,11 +267,11 @@ export function checkModifiers(ctx: RuleContext, report: Report): void {
       }
     }
     for (const rule of modifiers.requires) {
-      if (seen.has(rule.modifier) && !seen.has(rule.requires)) {
+      if (given.includes(rule.modifier) && !given.includes(rule.requires)) {
         // A requirement that no primary source confirms is a warning to review, never a rejection (audit 2026-12 §1.7).
         const settled = rule.source.confidence === 'verified';
         report.add('modifier.requires', {
-          message: `${label}: ${rule.modifier} is used only together with ${rule.requires}${settled ? '' : ` (seen in ${rule.source.confidence} sources only; no primary source forbids ${rule.modifier} alone: review)`}.`,
+          message: `${lineLabel(ctx, index)}: ${rule.modifier} is used only together with ${rule.requires}${settled ? '' : ` (seen in ${rule.source.confidence} sources only; no primary source forbids ${rule.modifier} alone: review)`}.`,
           line: at,
           fix: `Add ${rule.requires} or remove ${rule.modifier}.`,
           source: rule.source,
@@ -279,7 +283,7 @@ export function checkModifiers(ctx: RuleContext, report: Report): void {
     }
     if (line.modifiers.length > modifiers.maxPerLine) {
       report.add('modifier.too-many', {
-        message: `${label}: ${line.modifiers.length} modifiers, but a line carries at most ${modifiers.maxPerLine}.`,
+        message: `${lineLabel(ctx, index)}: ${line.modifiers.length} modifiers, but a line carries at most ${modifiers.maxPerLine}.`,
         line: at,
         fix: 'Keep the modifiers that change payment first (26/TC, then liability, then others).',
         source: modifiers.maxPerLineSource,

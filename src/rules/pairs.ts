@@ -5,7 +5,8 @@
 import { isWithin } from '../contract/dates.js';
 import type { PtpRow } from '../knowledge/schema.js';
 import type { Knowledge } from '../knowledge/compile.js';
-import { Report, lineLabel, linePath, lineRef, type CheckInput, type Line, type RuleContext } from './context.js';
+import type { PtpLookup } from '../knowledge/versions.js';
+import { Report, VersionTexts, lineLabel, linePath, lineRef, type CheckInput, type Line, type RuleContext } from './context.js';
 
 /** A PTP row that applies to two lines of the claim under check. */
 export interface AppliedPair {
@@ -154,11 +155,13 @@ function reportLeftOff(ctx: RuleContext, report: Report): void {
   }
 }
 
+const WITH_IMPORTED = new VersionTexts((imported: PtpLookup, pairs: Knowledge['pairs']) => `${imported.info.label}; combined codes ${pairs.version}`);
+
 /** The pairs rule family. */
 export function checkPairs(ctx: RuleContext, report: Report): void {
   const { pairs } = ctx.knowledge;
   const imported = ctx.knowledge.ptp[ctx.input.claimType];
-  report.ran('pairs', imported ? `${imported.info.label}; combined codes ${pairs.version}` : pairs.version);
+  report.ran('pairs', imported ? WITH_IMPORTED.of(imported, pairs) : pairs.version);
   checkCombinations(ctx, report);
   if (!ctx.linesAreSubmitted) reportLeftOff(ctx, report);
   const distinct = new Set(ctx.lines.map((l) => l.code));

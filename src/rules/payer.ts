@@ -10,7 +10,7 @@ import type { Source } from '../contract/result.js';
 import type { CompiledCondition, CompiledCriterion, CompiledPack, CompiledRule } from '../knowledge/packs.js';
 import { periodText } from '../knowledge/packs.js';
 import type { NumberTest, PackCondition } from '../knowledge/schema.js';
-import { Report, historyPath, lineLabel, linePath, lineRef, type Line, type RuleContext } from './context.js';
+import { Report, VersionTexts, historyPath, lineLabel, linePath, lineRef, type Line, type RuleContext } from './context.js';
 
 /** Shared, so that the serialiser writes its JSON once. */
 const PACK_PERIOD_SOURCE: Source = { title: 'dxacode payer policy packs: each version applies to its effective period', confidence: 'verified' };
@@ -239,6 +239,8 @@ function checkRule(ctx: RuleContext, report: Report, compiled: CompiledPack, ent
   }
 }
 
+const VERSION = new VersionTexts((compiled: CompiledPack) => `${compiled.pack.id} ${compiled.pack.version}`);
+
 /** The payer rule family: runs the rules of the version of the encounter's payer pack in force on the date of service. */
 export function checkPayer(ctx: RuleContext, report: Report): void {
   const lookup = ctx.packLookup;
@@ -267,7 +269,7 @@ export function checkPayer(ctx: RuleContext, report: Report): void {
     return;
   }
   const compiled = lookup.pack;
-  report.ran('payer', `${compiled.pack.id} ${compiled.pack.version}`);
+  report.ran('payer', VERSION.of(compiled));
   if (compiled.rulesByCode.size === 0) return;
   ctx.lines.forEach((line, index) => {
     const rules = compiled.rulesByCode.get(line.code);

@@ -7,7 +7,7 @@ import { isWithin } from '../contract/dates.js';
 import type { Procedure } from '../contract/encounter.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import type { CodeEntry } from '../knowledge/schema.js';
-import { Report, lineLabel, linePath, lineRef, type CheckInput, type RuleContext } from './context.js';
+import { Report, VersionTexts, lineLabel, linePath, lineRef, type CheckInput, type RuleContext } from './context.js';
 
 // Shared sources: the serialiser writes each one's JSON once.
 const SPINE_RADIOGRAPH_SOURCE: Source = { title: 'REFERENCE §2: conventional spine radiographs 72020-72120', confidence: 'secondary' };
@@ -148,9 +148,11 @@ function servicesOf(entry: CodeEntry | undefined): string[] {
   return entry.service === 'dxa-axial+vfa' ? COMBINED_SERVICES : [entry.service];
 }
 
+const VERSION = new VersionTexts((codes: Knowledge['codes']) => `codes ${codes.version}`);
+
 /** The selection rule family: compares the submitted lines with what the documentation supports. */
 export function checkSelection(ctx: RuleContext, report: Report): void {
-  report.ran('selection', `codes ${ctx.knowledge.codes.version}`);
+  report.ran('selection', VERSION.of(ctx.knowledge.codes));
   if (!ctx.linesAreSubmitted) return;
   const { byCode } = ctx.knowledge.codes;
   // Claims are a handful of lines: arrays beat sets here.
