@@ -45,13 +45,19 @@ describe('NdjsonScanner and PartLines', () => {
     for (const chunk of [1, 2, 3, 5, 7, 16, 40]) expect(scan(text, chunk), `chunks of ${chunk}`).toEqual(expected);
   });
 
-  it('holds a line as long as the limit only when it comes in one chunk, as the line reader did', () => {
+  it('refuses a line longer than the limit however it is chunked, even inside one chunk, and keeps the lines around it', () => {
     const line = `{"x":"${'y'.repeat(100)}"}`;
-    expect(scan(`${line}\n`, 1000)).toEqual([[1, 0, line]]);
-    expect(scan(`${line}\n{"z":1}`, 10)).toEqual([
-      [1, 0, 'line 1: longer than 64 bytes; one encounter must fit in one line of at most 16 MiB'],
-      [2, 1, '{"z":1}'],
-    ]);
+    const tooLong = (n: number): [number, number, string] => [n, n - 1, `line ${n}: longer than 64 bytes; one encounter must fit in one line of at most 16 MiB`];
+    for (const chunk of [10, 64, 65, 1000]) {
+      expect(scan(`${line}\n{"z":1}`, chunk), `chunks of ${chunk}`).toEqual([tooLong(1), [2, 1, '{"z":1}']]);
+      expect(scan(`{"a":1}\n${line}\n{"z":1}\n`, chunk), `chunks of ${chunk}`).toEqual([[1, 0, '{"a":1}'], tooLong(2), [3, 2, '{"z":1}']]);
+    }
+    // Exactly at the limit is held, in one chunk or many.
+    const atLimit = `{"x":"${'y'.repeat(64 - 8)}"}`;
+    expect(Buffer.byteLength(atLimit)).toBe(64);
+    for (const chunk of [7, 1000]) expect(scan(`${atLimit}\n`, chunk)).toEqual([[1, 0, atLimit]]);
+    // One byte over it is not, in one chunk or many.
+    for (const chunk of [7, 1000]) expect(scan(`${atLimit.replace('y', 'yy')}\n`, chunk)).toEqual([tooLong(1)]);
   });
 
   it('cuts parts by items and by bytes, and drops parts of blank lines only', () => {

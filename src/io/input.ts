@@ -289,8 +289,8 @@ function joinBytes(pieces: readonly Uint8Array[], length: number): Uint8Array {
 
 /**
  * Cuts NDJSON into parts of whole lines without decoding them, counting lines and items (non-blank lines) so that
- * each part knows the number of its first line and the index of its first item. A line longer than `maxLineBytes`
- * is not held: it becomes an item of its own that says so, as a part of its own. push() and end() are synchronous,
+ * each part knows the number of its first line and the index of its first item. A line longer than the line limit,
+ * however it is chunked, is not held: it becomes an item of its own that says so, as a part of its own. push() and end() are synchronous,
  * so that a test can feed any chunking.
  */
 export class NdjsonScanner {
@@ -319,6 +319,16 @@ export class NdjsonScanner {
     for (let newline = chunk.indexOf(10); newline >= 0; newline = chunk.indexOf(10, start)) {
       if (this.tooLong) {
         // The first newline of the chunk ends the line too long to hold: what came before it is dropped.
+        this.endTooLong(parts);
+        segment = start = newline + 1;
+        continue;
+      }
+      if (this.pendingBytes + newline - start > this.limits.lineBytes) {
+        // A line over the limit that ends in this chunk (a chunk larger than the limit): not held either.
+        if (start > segment) {
+          this.pieces.push(chunk.subarray(segment, start));
+          this.bytes += start - segment;
+        }
         this.endTooLong(parts);
         segment = start = newline + 1;
         continue;
