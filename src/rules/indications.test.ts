@@ -374,6 +374,23 @@ describe('indication data the shipped table does not have (an invented version)'
     expect(indications(result).unchecked).toEqual(['item P needs age (for age 60 to 69): not checked (met so far: historical height loss 3 cm (height loss 2 to 4 cm))']);
   });
 
+  it('a height loss above the pair\'s range does not count for the pair', () => {
+    const result = checkWith({ patient: { sex: 'female', age: 65 }, clinical: { heightLossHistoricalCm: 4.1 } }, using([version([PAIR])]));
+    expect(indications(result).findings.map((f) => f.message)).toEqual(['None of the invented VFA indications is met by the facts given: no self-reported fracture; fewer than two of: age 60 to 69, height loss 2 to 4 cm.']);
+  });
+
+  it('an item of pair criteria only, two met: indicated', () => {
+    const item: IscdItem = { ...PAIR, id: 'pairs-only', label: 'item Q', anyOf: [] };
+    const result = checkWith({ patient: { sex: 'female', age: 65 }, clinical: { heightLossHistoricalCm: 3 } }, using([version([item])]));
+    expect(indications(result).findings.map((f) => f.message)).toEqual(['VFA is indicated under an invented position, item Q: aged 65 (age 60 to 69); historical height loss 3 cm (height loss 2 to 4 cm).']);
+  });
+
+  it('a single criterion left open with a pair that cannot be completed: the pair\'s one met criterion is not "met so far"', () => {
+    const item: IscdItem = { ...PAIR, id: 'open', label: 'item O', anyOf: [{ kind: 'not-an-input', id: 'x', label: 'fact X', missingFact: 'fact X (no field)', source }] };
+    const result = checkWith({ patient: { sex: 'female', age: 65 }, clinical: { heightLossHistoricalCm: 1 } }, using([version([item])]));
+    expect(indications(result).unchecked).toEqual(['item O needs fact X (no field): not checked']);
+  });
+
   it('an age criterion without a threshold for the patient\'s sex is not met for that sex', () => {
     const item: IscdItem = { id: 'w', label: 'item W', sexes: ['female', 'male'], anyOf: [{ kind: 'age-at-least', id: 'age', label: 'women 70 or older', years: { female: 70 }, source }], source };
     const result = checkWith({ patient: { sex: 'male', age: 85 } }, using([version([item])]));
