@@ -17,6 +17,7 @@ import type { Knowledge } from '../knowledge/compile.js';
 import { icd10cm } from '../knowledge/import/icd10cm.js';
 import { decodeTables, encodeTables } from '../knowledge/import/table.js';
 import { compileVersion, withVersions } from '../knowledge/versions.js';
+import { excludes1Dropped } from './diagnoses.js';
 
 const knowledge = loadKnowledge();
 const { codeSet, conventions } = knowledge.icd10;
@@ -202,6 +203,10 @@ describe('ICD-10-CM conventions', () => {
     expect(result.recommended.diagnoses).toEqual(['M80.08XA']);
   });
 
+  it('keeps on the recommended claim a code whose Excludes1 note names no documented code', () => {
+    expect(checkWith(['M81.0', 'Z78.0'], {}, false).recommended.diagnoses).toEqual(['M81.0', 'Z78.0']);
+  });
+
   it('words Z87.310 listed before the M81 code, and not after it', () => {
     const rule = conventions.sequencing[0]!;
     expect(dxFindings(checkWith(['M85.851', 'Z87.310', 'M81.0']))).toEqual([
@@ -289,5 +294,21 @@ describe('Excludes1 notes of an imported tabular list', () => {
   it('reports a pair the embedded conventions report once, in either order', () => {
     expect(excludes1(at(['M81.0', 'M80.08XA'])).map((f) => [f.message, f.source.title])).toEqual([[`M81.0 and M80.08XA: ${conventions.excludes1[0]!.message}.`, conventions.excludes1[0]!.source.title]]);
     expect(excludes1(at(['M80.08XA', 'M81.0'])).map((f) => f.params)).toEqual([{ code: 'M81.0', excluded: 'M80.08XA' }]);
+  });
+
+  it('reports a pair whose codes exclude each other once, and leaves out of the recommended claim only one of them', () => {
+    // M48.5 excludes M80 (embedded and tabular), and M80 excludes M48.5 (tabular only).
+    expect(excludes1(at(['M80.08XA', 'M48.50XA'])).map((f) => f.params)).toEqual([{ code: 'M48.50XA', excluded: 'M80.08XA' }]);
+    expect(at(['M80.08XA', 'M48.50XA'], false).recommended.diagnoses).toEqual(['M80.08XA']);
+  });
+
+  it('leaves out of the recommended claim the code whose tabular note names another, and no code outside the note\'s subcategory', () => {
+    // excludes1Dropped itself: the recommended claim drops M84.48XA anyway, as it is not on the imported list.
+    const icd10 = imported.forDate('2027-02-01').icd10;
+    expect([...excludes1Dropped(['M80.08XA', 'M84.48XA'], icd10)]).toEqual(['M80.08XA']);
+    expect([...excludes1Dropped(['M80.08XA', 'M48.50XA'], icd10)]).toEqual(['M48.50XA']);
+    // M48.06 is in category M48, whose tabular note belongs to M48.5 only.
+    expect([...excludes1Dropped(['M48.06', 'M80.08XA'], icd10)]).toEqual([]);
+    expect(excludes1(at(['M48.06', 'M80.08XA']))).toEqual([]);
   });
 });
