@@ -161,6 +161,8 @@ describe('a study without a documented interpretation', () => {
     expect(selectionFindings(checkWith([{ procedure: 'dxa-axial', interpreted: false }], ['77080-TC']))).toEqual([]);
     // One of two lines of the code without TC is enough.
     expect(selectionFindings(checkWith([{ procedure: 'dxa-axial', interpreted: false }], ['77080-TC', '77080-76'])).map((f) => f.rule)).toEqual(['selection.not-interpreted']);
+    // A line of another code without TC is not the uninterpreted study's.
+    expect(selectionFindings(checkWith([{ procedure: 'dxa-axial', interpreted: false }, 'dxa-peripheral'], ['77080-TC', '77081']))).toEqual([]);
   });
 
   it('rejects the professional component of an uninterpreted study and selects no code for it; a technical provider needs none', () => {
@@ -217,6 +219,21 @@ describe('selection findings comparing the claim with the documentation', () => 
     const result = checkWith(['dxa-axial'], ['76075']);
     expect(selectionFindings(result)).toEqual([]);
     expect(result.findings.map((f) => f.rule)).toContain('code.deleted');
+  });
+
+  it('names every selected code in what to bill instead', () => {
+    expect(selectionFindings(checkWith(['dxa-peripheral', 'vfa'], ['77081', '77086', '77080']))).toEqual([
+      {
+        rule: 'selection.not-documented',
+        severity: 'error',
+        message: `line 3 (77080) bills ${entryOf('77080').label}, which the encounter does not document as performed.`,
+        line: 2,
+        fix: 'Bill what was performed: 77081, 77086.',
+        source: entryOf('77080').source,
+        path: 'claim.lines[2].code',
+        params: { code: '77080', selected: ['77081', '77086'] },
+      },
+    ]);
   });
 
   it('words a line for a study not performed, and what to bill instead', () => {
