@@ -41,6 +41,17 @@ function checkWith(performed: (string | Performed)[] | undefined, lines?: string
   if (!result) throw new Error(differences.join('; '));
   return result;
 }
+/** The whole `selection.not-documented` finding of claim line `index` billing `code`, with the codes selected instead. */
+const notDocumented = (index: number, code: string, selected: string[], fix: string) => ({
+  rule: 'selection.not-documented',
+  severity: 'error',
+  message: `line ${index + 1} (${code}) bills ${entryOf(code).label}, which the encounter does not document as performed.`,
+  line: index,
+  fix,
+  source: entryOf(code).source,
+  path: `claim.lines[${index}].code`,
+  params: { code, selected },
+});
 const selectionFindings = (result: Result) => result.findings.filter((f) => f.rule.startsWith('selection.'));
 const selectionChecked = (result: Result) => result.checked.filter((c) => c.family === 'selection').map((c) => c.version);
 const selectionUnchecked = (result: Result) => result.unchecked.filter((u) => u.family === 'selection').map((u) => u.reason);
@@ -223,16 +234,7 @@ describe('selection findings comparing the claim with the documentation', () => 
 
   it('names every selected code in what to bill instead', () => {
     expect(selectionFindings(checkWith(['dxa-peripheral', 'vfa'], ['77081', '77086', '77080']))).toEqual([
-      {
-        rule: 'selection.not-documented',
-        severity: 'error',
-        message: `line 3 (77080) bills ${entryOf('77080').label}, which the encounter does not document as performed.`,
-        line: 2,
-        fix: 'Bill what was performed: 77081, 77086.',
-        source: entryOf('77080').source,
-        path: 'claim.lines[2].code',
-        params: { code: '77080', selected: ['77081', '77086'] },
-      },
+      notDocumented(2, '77080', ['77081', '77086'], 'Bill what was performed: 77081, 77086.'),
     ]);
   });
 
@@ -291,18 +293,7 @@ describe('selection findings comparing the claim with the documentation', () => 
     expect(selectionFindings(withScore)).toEqual([]);
     expect(selectionUnchecked(withScore)).toEqual([]);
     const without = checkWith(undefined, ['77080', '77089'], { dateOfService: '2026-02-10', report: report('') });
-    expect(selectionFindings(without)).toEqual([
-      {
-        rule: 'selection.not-documented',
-        severity: 'error',
-        message: `line 2 (77089) bills ${entryOf('77089').label}, which the encounter does not document as performed.`,
-        line: 1,
-        fix: 'Bill what was performed: 77080.',
-        source: entryOf('77089').source,
-        path: 'claim.lines[1].code',
-        params: { code: '77089', selected: ['77080'] },
-      },
-    ]);
+    expect(selectionFindings(without)).toEqual([notDocumented(1, '77089', ['77080'], 'Bill what was performed: 77080.')]);
   });
 
   it('leaves a code outside the tables to the codes family', () => {
