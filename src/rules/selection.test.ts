@@ -11,6 +11,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../contract/result.js';
 import { runCase } from '../engine/cases.js';
+import type { CheckOptions } from '../engine/check.js';
+import { FamilySelection } from '../engine/families.js';
 import { loadKnowledge } from '../io/knowledge-files.js';
 
 const knowledge = loadKnowledge();
@@ -34,10 +36,10 @@ const BASE = {
 };
 type Performed = { procedure: string; sites?: string[]; interpreted?: boolean };
 /** `performed` undefined: left out, for an encounter whose report text says what was performed. */
-function checkWith(performed: (string | Performed)[] | undefined, lines?: string[], changes: Record<string, unknown> = {}): Result {
+function checkWith(performed: (string | Performed)[] | undefined, lines?: string[], changes: Record<string, unknown> = {}, options: CheckOptions = {}): Result {
   const claim = lines && { lines: lines.map((l) => ({ code: l.split('-')[0], modifiers: l.split('-').slice(1), diagnoses: ['M85.851'] })) };
   const given = performed && { performed: performed.map((p) => (typeof p === 'string' ? { procedure: p } : p)) };
-  const { result, differences } = runCase('selection', { ...BASE, ...given, ...(claim ? { claim } : {}), ...changes }, {}, knowledge);
+  const { result, differences } = runCase('selection', { ...BASE, ...given, ...(claim ? { claim } : {}), ...changes }, {}, knowledge, options);
   if (!result) throw new Error(differences.join('; '));
   return result;
 }
@@ -126,6 +128,13 @@ describe('selection findings about the performed procedures', () => {
     const first = checkWith(['dxa-axial', 'vfa'], undefined, { dateOfService: '2005-01-01' });
     expect(selectionFindings(first)).toEqual([]);
     expect(first.recommended.lines.map((l) => l.code)).toEqual(['76075', '76077']);
+  });
+
+  it('builds the recommended claim without writing these findings when the selection family is not run', () => {
+    // A procedure listed twice and a VFA the day before 76077 began: without the family, no report to write to.
+    const result = checkWith(['dxa-axial', 'dxa-axial', 'vfa'], undefined, { dateOfService: '2004-12-31' }, { families: new FamilySelection(['codes']) });
+    expect(selectionFindings(result)).toEqual([]);
+    expect(result.recommended.lines.map((l) => l.code)).toEqual(['76075']);
   });
 });
 
@@ -232,6 +241,33 @@ describe('selection findings comparing the claim with the documentation', () => 
     expect(result.findings.map((f) => f.rule)).toContain('code.deleted');
   });
 
+  it('names a performed study left out beside a line whose code is outside the tables', () => {
+    expect(selectionFindings(checkWith(['dxa-axial', 'dxa-peripheral'], ['77080', '0554T']))).toEqual([
+      {
+        rule: 'selection.not-billed',
+        severity: 'warning',
+        message: `77081 (${entryOf('77081').label}) was performed and documented but is not on the claim.`,
+        fix: 'Add a 77081 line.',
+        source: entryOf('77081').source,
+        path: 'performed[1]',
+        params: { code: '77081', billed: [] },
+      },
+    ]);
+  });
+
+  it('leaves a 77085 line of 2014-12-31, the day before 77085 began, to the codes family when both its studies were performed', () => {
+    // Before 2015 the axial study is 77080 and the VFA 77082 (REFERENCE §1); the 77085 line stands for both.
+    const result = checkWith(['dxa-axial', 'vfa'], ['77085'], { dateOfService: '2014-12-31' });
+    expect(selectionFindings(result)).toEqual([]);
+    expect(result.recommended.lines.map((l) => l.code)).toEqual(['77080', '77082']);
+    // With one of the two studies, the line bills a service not performed.
+    for (const [performed, selected] of [['dxa-axial', '77080'], ['vfa', '77082']]) {
+      expect(selectionFindings(checkWith([performed!], ['77085'], { dateOfService: '2014-12-31' }))).toEqual([
+        notDocumented(0, '77085', [selected!], `Bill what was performed: ${selected}.`),
+      ]);
+    }
+  });
+
   it('names every selected code in what to bill instead', () => {
     expect(selectionFindings(checkWith(['dxa-peripheral', 'vfa'], ['77081', '77086', '77080']))).toEqual([
       notDocumented(2, '77080', ['77081', '77086'], 'Bill what was performed: 77081, 77086.'),
@@ -294,6 +330,9 @@ describe('selection findings comparing the claim with the documentation', () => 
     expect(selectionUnchecked(withScore)).toEqual([]);
     const without = checkWith(undefined, ['77080', '77089'], { dateOfService: '2026-02-10', report: report('') });
     expect(selectionFindings(without)).toEqual([notDocumented(1, '77089', ['77080'], 'Bill what was performed: 77080.')]);
+    // The score documents the TBS line only: a line of another study not performed is still reported.
+    const other = checkWith(undefined, ['77080', '77089', '77081'], { dateOfService: '2026-02-10', report: report(' Trabecular bone score (TBS) 1.210, partially degraded microarchitecture.') });
+    expect(selectionFindings(other)).toEqual([notDocumented(2, '77081', ['77080'], 'Bill what was performed: 77080.')]);
   });
 
   it('leaves a code outside the tables to the codes family', () => {
