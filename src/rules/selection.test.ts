@@ -205,18 +205,20 @@ describe('selection findings comparing the claim with the documentation', () => 
     expect(selectionFindings(checkWith(['dxa-axial', 'dxa-peripheral']))).toEqual([]);
   });
 
-  it('names a performed study the claim leaves out, and where it was performed', () => {
-    expect(selectionFindings(checkWith(['dxa-axial', 'dxa-peripheral'], ['77080']))).toEqual([
-      {
-        rule: 'selection.not-billed',
-        severity: 'warning',
-        message: `77081 (${entryOf('77081').label}) was performed and documented but is not on the claim.`,
-        fix: 'Add a 77081 line.',
-        source: entryOf('77081').source,
-        path: 'performed[1]',
-        params: { code: '77081', billed: [] },
-      },
-    ]);
+  it('names a performed study the claim leaves out, and where it was performed, beside a code outside the tables too', () => {
+    for (const claim of [['77080'], ['77080', '0554T']]) {
+      expect(selectionFindings(checkWith(['dxa-axial', 'dxa-peripheral'], claim))).toEqual([
+        {
+          rule: 'selection.not-billed',
+          severity: 'warning',
+          message: `77081 (${entryOf('77081').label}) was performed and documented but is not on the claim.`,
+          fix: 'Add a 77081 line.',
+          source: entryOf('77081').source,
+          path: 'performed[1]',
+          params: { code: '77081', billed: [] },
+        },
+      ]);
+    }
   });
 
   it('asks for 77085 in place of 77080 or 77086 billed alone for axial DXA with VFA, and leaves both billed to the pairs family', () => {
@@ -239,20 +241,6 @@ describe('selection findings comparing the claim with the documentation', () => 
     const result = checkWith(['dxa-axial'], ['76075']);
     expect(selectionFindings(result)).toEqual([]);
     expect(result.findings.map((f) => f.rule)).toContain('code.deleted');
-  });
-
-  it('names a performed study left out beside a line whose code is outside the tables', () => {
-    expect(selectionFindings(checkWith(['dxa-axial', 'dxa-peripheral'], ['77080', '0554T']))).toEqual([
-      {
-        rule: 'selection.not-billed',
-        severity: 'warning',
-        message: `77081 (${entryOf('77081').label}) was performed and documented but is not on the claim.`,
-        fix: 'Add a 77081 line.',
-        source: entryOf('77081').source,
-        path: 'performed[1]',
-        params: { code: '77081', billed: [] },
-      },
-    ]);
   });
 
   it('leaves a 77085 line of 2014-12-31, the day before 77085 began, to the codes family when both its studies were performed', () => {
