@@ -538,6 +538,18 @@ describe('two BMM studies on one date word for word', () => {
         path: 'claim.lines[1].modifiers',
       },
     ]);
+    // XU on the other line, 77081, when 77080 (where the CWF looks for it) comes first.
+    expect(ofRule(run(two([['77080', []], ['77081', ['XU']]], { jurisdiction: 'J6', dateOfService: '2020-06-30' })), 'medicare.bmm-same-day-duplicate')).toEqual([
+      {
+        ...duplicate,
+        severity: 'warning',
+        message: `line 1 (77080) and line 2 (77081): two BMM studies on one date; Medicare's CWF accepts XU to bypass its same-day BMM edit only from 2020-07-01 (Transmittal 10193; ${cwf.dateNote}), so on 2020-06-30 the second BMM line is expected to deny as a duplicate BMM, XU or not.`,
+        line: 0,
+        fix: 'Bill one study, or confirm the claim receipt date falls on or after the date the CWF accepts XU.',
+        path: 'claim.lines[0].modifiers',
+        params: { codes: ['77080', '77081'], xuOn: '77080', xuAcceptedFrom: '2020-07-01' },
+      },
+    ]);
   });
 
   it('no XU before 2020-07-01: bill one study; no XU from then: add it to the line the transmittal names', () => {
@@ -613,6 +625,20 @@ describe('two BMM studies on one date word for word', () => {
         'warning',
         'line 1 (77083) and line 2 (77080): CGS (J15), LCD L36460 / billing article A57132: more than one type of BMM test is not medically necessary unless it is a DXA confirmatory baseline (not decided here whether this is a DXA confirmatory baseline after a first test by another technique). This is stricter than the national CWF XU allowance, which does not override it.',
       ],
+    ]);
+    // The other order: a categorised line first, 77083 second, is no cross pair either.
+    const reversed = run({ performed: [{ procedure: 'dxa-axial' }, { procedure: 'radiographic-absorptiometry' }], claim: { lines: [{ code: '77080', diagnoses: ['M81.0'] }, { code: '77083', diagnoses: ['M81.0'] }] } });
+    expect(ofRule(reversed, 'medicare.bmm-same-day-contractor')).toEqual([
+      {
+        rule: 'medicare.bmm-same-day-contractor',
+        severity: 'warning',
+        message: 'line 1 (77080) and line 2 (77083): CGS (J15), LCD L36460 / billing article A57132: more than one type of BMM test is not medically necessary unless it is a DXA confirmatory baseline (not decided here whether this is a DXA confirmatory baseline after a first test by another technique). This is stricter than the national CWF XU allowance, which does not override it.',
+        line: 1,
+        fix: 'Bill one study unless the record shows a DXA confirmatory baseline after a first test by another technique; if a denial is still expected, obtain an ABN (GA) or report GZ.',
+        source: cgsOverlay.source,
+        path: 'claim.lines[1]',
+        params: { codes: ['77080', '77083'], contractor: 'CGS', jurisdiction: 'J15', priorDate: null, days: null, withinDays: null },
+      },
     ]);
   });
 
