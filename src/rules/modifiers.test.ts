@@ -527,6 +527,26 @@ describe('the PC/TC indicator of an imported PFS file (invented rows)', () => {
   });
 });
 
+describe('the 26/TC modifiers a component finding names', () => {
+  // params.modifiers lists the line's 26/TC only (docs/rules.md), not the other modifiers beside them.
+  const named = (result: ReturnType<typeof checkWith>, rule: string) => modifierFindings(result).find((f) => f.rule === rule)?.params;
+
+  it('a split not known (77083): 26 beside 59 names 26 alone', () => {
+    const result = checkWith({
+      payer: 'aetna-cpb-0134',
+      component: 'professional',
+      performed: [{ procedure: 'radiographic-absorptiometry', sites: ['finger'] }],
+      claim: { lines: [{ code: '77083', modifiers: ['59', '26'], diagnoses: ['M85.851'] }] },
+    });
+    expect(named(result, 'modifier.split-unknown')).toEqual({ code: '77083', component: 'professional', modifiers: ['26'] });
+  });
+
+  it('no split (an imported indicator 0): TC beside XU names TC alone', () => {
+    const result = checkWith({ component: 'technical', claim: { lines: [line('77080', ['XU', 'TC'])] } }, withRvu(indicator('0')));
+    expect(named(result, 'modifier.no-split')).toEqual({ code: '77080', modifiers: ['TC'], pcTcIndicator: '0' });
+  });
+});
+
 describe('duplicate lines for one code', () => {
   it('a 26 line and a TC line: one provider furnishing both bills one global line', () => {
     const result = checkWith({ claim: { lines: [line('77080', ['26']), line('77080', ['TC'])] } });
