@@ -28,7 +28,8 @@ import {
   contractorHistoryStudy,
   glucocorticoidFactsBelowThreshold,
   glucocorticoidThreshold,
-  liabilityModifiers,
+  liabilityModifiersFor,
+  liabilityOf,
   localCoverage,
   medicareLineFrequency,
   meetsGlucocorticoidThreshold,
@@ -360,6 +361,8 @@ describe('one line under Medicare', () => {
 describe('liability modifiers (REFERENCE §4)', () => {
   const assessment = (benefit: MedicareLineAssessment['benefit'], denials: MedicareLineAssessment['denials']) =>
     ({ benefit, local: undefined, excluded: undefined, benefitSource: undefined, denials, frequency: { status: 'not-applicable' } }) as MedicareLineAssessment;
+  // What code() does with a line's assessment: its liability, then that liability's modifiers.
+  const liabilityModifiers = (a: MedicareLineAssessment, abnOnFile: boolean | undefined) => liabilityModifiersFor(liabilityOf(a), abnOnFile);
 
   it('GY for an excluded service, with GX when a voluntary ABN is on file', () => {
     expect(liabilityModifiers(assessment('excluded', []), true)).toEqual(['GY', 'GX']);

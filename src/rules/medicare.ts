@@ -247,11 +247,6 @@ export function liabilityOf(assessment: MedicareLineAssessment): MedicareLiabili
   return assessment.denials.length > 0 ? 'denied' : 'none';
 }
 
-/** The liability modifiers Medicare expects on a line given its assessment and the ABN. */
-export function liabilityModifiers(assessment: MedicareLineAssessment, abnOnFile: boolean | undefined): string[] {
-  return liabilityModifiersFor(liabilityOf(assessment), abnOnFile);
-}
-
 /** The liability modifiers Medicare expects on a line of the given liability, with or without an ABN. */
 export function liabilityModifiersFor(liability: MedicareLiability, abnOnFile: boolean | undefined): string[] {
   if (liability === 'excluded') return abnOnFile ? ['GY', 'GX'] : ['GY'];
