@@ -439,11 +439,15 @@ if (!haveChromium()) {
       await page.keyboard.press('g');
       await page.keyboard.press('w');
       await page.waitForURL(/#\/worklist$/);
+      // The dashboard's date-range form has a field of the same name: wait until the worklist has replaced it, or the
+      // focus lands on a field that is about to be removed and the keys go to the page.
+      const worklistFilters = page.getByRole('form', { name: 'Filter the worklist' });
+      await worklistFilters.waitFor();
       // Typing in a field never fires a shortcut (a select's type-ahead included).
-      await page.getByLabel('Date of service from').focus();
+      await worklistFilters.getByLabel('Date of service from').focus();
       await page.keyboard.type('gn');
       expect(page.url()).toMatch(/#\/worklist$/);
-      await page.getByLabel('Rule', { exact: true }).focus();
+      await worklistFilters.getByLabel('Rule', { exact: true }).focus();
       await page.keyboard.type('gn');
       expect(page.url()).toMatch(/#\/worklist$/);
       // The rule filter lists the catalogue's rules by family, in words.
