@@ -206,6 +206,13 @@ describe('qualified-individual categories (SSA §1861(rr))', () => {
     expect(categories({ patient: { sex: 'male', age: 72 } }, ['M81.0'])).toEqual([]);
   });
 
+  it('does not show A for a man by its codes either (42 CFR 410.31(a): "a woman"); with the sex unknown the code stands', () => {
+    expect(categories({ patient: { sex: 'male', age: 72 }, clinical: {} }, ['M81.0', 'Z78.0'])).toEqual([]);
+    expect(categories({ patient: { sex: 'male', age: 72 }, clinical: { estrogenDeficient: true, primaryHyperparathyroidism: true } }, ['Z90.721', 'E21.0'])).toEqual([fact('D', 'primaryHyperparathyroidism')]);
+    expect(categories({ patient: { sex: 'unknown', age: 72 }, clinical: {} }, ['Z78.0'])).toEqual([code('A', 'Z78.0', 'unverified')]);
+    expect(categories({ patient: { sex: 'unknown', age: 72 } }, ['M81.0'])).toEqual([]);
+  });
+
   it('shows B, D and E by the facts, in the statute\'s order, with the code of C', () => {
     const clinical = { vertebralAbnormalityOnXray: true, primaryHyperparathyroidism: true, monitoringOsteoporosisTherapy: true };
     expect(categories({ clinical }, ['Z79.52'])).toEqual([
