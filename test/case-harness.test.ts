@@ -176,3 +176,40 @@ describe('what a difference says the result showed', () => {
     });
   });
 });
+
+describe('a difference that lists two or more entries separates them', () => {
+  /** 77081 and 77080 on one day, each of two units over its MUE of 1: two units.over-mue findings, different params. */
+  const twoOverMue = { ...defaults, performed: [{ procedure: 'dxa-peripheral' }, { procedure: 'dxa-axial' }], claim: { lines: [{ code: '77081', units: 2, diagnoses: ['M85.851'] }, { code: '77080', units: 2, diagnoses: ['M85.851'] }] } };
+  /** The same two studies with no claim: the recommended claim has two lines (77080 takes XU and GZ). */
+  const twoLines = { ...defaults, performed: [{ procedure: 'dxa-peripheral' }, { procedure: 'dxa-axial' }] };
+  /** 77083 (no MUE) with E55.1 before the April update: two families not checked, each with its reason. */
+  const twoFamilies = { ...defaults, diagnoses: ['E55.1', 'M85.851'], performed: [{ procedure: 'radiographic-absorptiometry', sites: ['finger'] }] };
+  const noMueReason = 'no MUE value is known for 77083 (not in NCCI MUE practitioner services 2026 Q4 (effective 2026-10-01; 11 bone-density codes), embedded)';
+  const notListedReason = 'E55.1 is not on the ICD-10-CM update list in force from 2026-04-01; whether it was valid on 2026-03-02, before that update, is not known (import the release in force then)';
+
+  it('recommended lines and diagnoses, expected and got', () => {
+    expect(differences(twoLines, { recommended: ['77081', '77080-XU'] })).toEqual(['recommended: expected 77081, 77080-XU, got 77081, 77080-XU-GZ']);
+    expect(differences(twoLines, { recommendedDiagnoses: ['M81.0', 'Z78.0'] })).toEqual(['recommendedDiagnoses: expected M81.0, Z78.0, got M85.851, Z78.0']);
+  });
+
+  it('unchecked families, and only the family asked about gives its reasons', () => {
+    expect(differences(twoFamilies, { unchecked: ['pairs'] })).toEqual(['unchecked: expected pairs, got units, diagnoses']);
+    expect(differences(twoFamilies, { notUnchecked: ['units'] })).toEqual([`unchecked: did not expect units (${noMueReason})`]);
+    expect(differences(twoFamilies, { notUnchecked: ['diagnoses'] })).toEqual([`unchecked: did not expect diagnoses (${notListedReason})`]);
+    expect(differences(twoFamilies, { uncheckedReasons: { units: 'E55.1' } })).toEqual([`unchecked units: expected a reason containing "E55.1", got ${JSON.stringify(noMueReason)}`]);
+    expect(differences(twoFamilies, { uncheckedReasons: { diagnoses: '77083' } })).toEqual([`unchecked diagnoses: expected a reason containing "77083", got ${JSON.stringify(notListedReason)}`]);
+  });
+
+  it('params and paths of every finding a spec matches; params match when any one finding carries them', () => {
+    const params = (code: string) => JSON.stringify({ code, units: 2, mue: 1, mai: 2 });
+    expect(differences(twoOverMue, { params: { 'units.over-mue': { mue: 2 } } })).toEqual([`params of units.over-mue: expected {"mue":2}, got ${params('77081')}; ${params('77080')}`]);
+    expect(differences(twoOverMue, { params: { 'units.over-mue': { code: '77080' } } })).toEqual([]);
+    expect(differences(twoOverMue, { params: { 'units.over-mue': { code: '77081' } } })).toEqual([]);
+    expect(differences(twoOverMue, { paths: { 'units.over-mue': 'claim.lines[2].units' } })).toEqual(['path of units.over-mue: expected claim.lines[2].units, got claim.lines[0].units, claim.lines[1].units']);
+  });
+
+  it('the fields of refused input', () => {
+    const zeroUnits = { ...defaults, performed: [{ procedure: 'dxa-axial' }], claim: { lines: [{ code: '77081', units: 0 }, { code: '77080', units: 0 }] } };
+    expect(runCase('case', zeroUnits, { invalid: ['claim.lines[0].code'] }, knowledge)).toMatchObject({ ok: false, differences: ['invalid: expected field claim.lines[0].code to be named, got claim.lines[0].units, claim.lines[1].units'] });
+  });
+});
