@@ -597,6 +597,87 @@ describe('an invented pack: every condition, unverified criteria, documentation'
   });
 });
 
+/**
+ * A second invented pack, test data only: one documentation rule on 77080 asking for two elements, for women 65 and
+ * over, in two versions with a gap between them (2027-01-01 to 2027-06-30, and from 2028-01-01).
+ */
+const twoElementPack = (version: string, effective: string, end?: string) => `
+id: test-two-elements
+name: Two Elements Test Plan
+program: commercial
+version: "${version}"
+effective: "${effective}"
+${end ? `end: "${end}"` : ''}
+description: Invented for src/rules/payer.test.ts.
+source: { title: "Two Elements Test Plan policy", confidence: verified }
+rules:
+  - id: t-score-and-frax
+    kind: documentation
+    codes: ["77080"]
+    when: { ageAtLeast: 65 }
+    elements: [t-score, frax]
+    severity: warning
+    message: the plan asks for the T-score and a FRAX value on the report
+    source: { title: "Two Elements Test Plan §1", confidence: verified }
+`;
+
+function twoVersionKnowledge(): Knowledge {
+  const compiled = (name: string, text: string) => compilePack(readPackFile(name, text).pack!, name, (code) => knowledge.codes.byCode.has(code));
+  const first = knowledgeWithPack(knowledge, compiled('two-2027.yaml', twoElementPack('2027.01', '2027-01-01', '2027-06-30')));
+  return knowledgeWithPack(first, compiled('two-2028.yaml', twoElementPack('2028.01', '2028-01-01')));
+}
+const twoVersions = twoVersionKnowledge();
+
+describe('an invented pack asking for two report elements, in two versions', () => {
+  const base = { payer: 'test-two-elements', dateOfService: '2028-03-02', patient: { sex: 'female', age: 70 }, orderingProvider: { treating: true }, diagnoses: ['M81.0'], history: [], performed: [{ procedure: 'dxa-axial' }] };
+  const frax = (line: string) => `Axial DXA of the lumbar spine and both hips was performed.\nL1-L4 BMD 0.812 g/cm2, T-score -2.6.\n${line}\nIMPRESSION: Osteoporosis.\n`;
+  const missingFrax = {
+    rule: 'payer.documentation-missing',
+    severity: 'warning',
+    message: '77080: the plan asks for the T-score and a FRAX value on the report; the report does not show: frax.',
+    source: { title: 'Two Elements Test Plan §1', confidence: 'verified' },
+    path: 'report',
+    params: { code: '77080', pack: 'test-two-elements', packRule: 't-score-and-frax', missing: ['frax'] },
+  };
+
+  it('a report showing both elements passes, with either FRAX value alone or both', () => {
+    for (const line of ['FRAX 10-year probability: major osteoporotic fracture 16.3%.', 'FRAX 10-year probability: hip fracture 2.9%.', 'FRAX 10-year probability: major osteoporotic fracture 16.3%, hip fracture 2.9%.']) {
+      const result = checkWith({ ...base, report: frax(line) }, twoVersions);
+      expect(payerChecked(result), line).toEqual(['test-two-elements 2028.01']);
+      expect(payerFindings(result), line).toEqual([]);
+      expect(payerUnchecked(result), line).toEqual([]);
+    }
+    expect(payerFindings(checkWith({ ...base, report: frax('No fracture risk was calculated.') }, twoVersions))).toEqual([missingFrax]);
+  });
+
+  it('whether the rule applies unknown (no age): not checked for that reason, report or none', () => {
+    const reason = 'test-two-elements rule t-score-and-frax on 77080: patient age not given, so whether the rule applies is unknown';
+    for (const report of [frax('No fracture risk was calculated.'), undefined]) {
+      const result = checkWith({ ...base, patient: { sex: 'female' }, ...(report ? { report } : {}) }, twoVersions);
+      expect(payerFindings(result)).toEqual([]);
+      expect(payerUnchecked(result)).toEqual([reason]);
+    }
+    // Under 65 the rule does not apply: nothing to report, though the report lacks FRAX.
+    expect(payerFindings(checkWith({ ...base, patient: { sex: 'female', age: 64 }, report: frax('No fracture risk was calculated.') }, twoVersions))).toEqual([]);
+  });
+
+  it('a date between the two versions names both, newest first', () => {
+    const result = checkWith({ ...base, dateOfService: '2027-09-01' }, twoVersions);
+    expect(payerFindings(result)).toEqual([
+      {
+        rule: 'payer.out-of-period',
+        severity: 'error',
+        message: 'No version of the test-two-elements payer pack is in force on 2027-09-01 (versions: 2028.01 (2028-01-01 to open), 2027.01 (2027-01-01 to 2027-06-30)); its rules were not checked.',
+        fix: "Check the date of service, or load the version of the payer's policy in force on that date.",
+        source: { title: 'dxacode payer policy packs: each version applies to its effective period', confidence: 'verified' },
+        path: 'payer',
+        params: { payer: 'test-two-elements', dateOfService: '2027-09-01', periods: ['2028.01:2028-01-01..', '2027.01:2027-01-01..2027-06-30'] },
+      },
+    ]);
+    expect(payerChecked(checkWith({ ...base, dateOfService: '2027-06-30', report: frax('No fracture risk was calculated.') }, twoVersions))).toEqual(['test-two-elements 2027.01']);
+  });
+});
+
 describe('evaluateCondition', () => {
   /** Only what the conditions read: the encounter's facts, the lines and the knowledge's screening code and code table. */
   function context(input: Partial<RuleContext['input']>, lines: RuleContext['lines'] = []): RuleContext {
