@@ -73,7 +73,7 @@ describe('the check bundle', () => {
     expect(paths.filter((p) => p.includes('node_modules'))).toEqual([]);
   });
 
-  it('is what dxacode check loads: three files of its own besides bin/ and start.ts, with the snapshot and the validator current', () => {
+  it('is what dxacode check loads: three files of its own besides bin/, start.ts and the code cache, with the snapshot and the validator current', () => {
     const dir = mkdtempSync(join(DIST, 'check-bundle-hooks-'));
     copies.push(dir);
     writeFileSync(join(dir, 'hooks.mjs'), "export async function load(url, context, next) { if (url.startsWith('file:')) process.stderr.write(`loaded ${url}\\n`); return next(url, context); }\n");
@@ -81,7 +81,7 @@ describe('the check bundle', () => {
     const child = spawnSync(process.execPath, ['--import', join(dir, 'register.mjs'), join(ROOT, 'bin', 'dxacode.js'), 'check', 'examples/encounter-axial-vfa.json', '--format', 'json'], { cwd: ROOT, encoding: 'utf8' });
     expect(child.status).toBe(1);
     const loaded = [...child.stderr.matchAll(/^loaded file:\/\/(.*)$/gm)].map((m) => m[1]!.slice(ROOT.length).replace(/-[\w-]{8}\.js$/, '.js'));
-    expect(loaded.sort()).toEqual(['bin/dxacode.js', 'dist/check-bundle/check-path.js', 'dist/check-bundle/check.js', 'dist/check-bundle/rolldown-runtime.js', 'dist/cli/exit.js', 'dist/cli/start.js']);
+    expect(loaded.sort()).toEqual(['bin/dxacode.js', 'dist/check-bundle/check-path.js', 'dist/check-bundle/check.js', 'dist/check-bundle/rolldown-runtime.js', 'dist/cli/exit.js', 'dist/cli/start.js', 'dist/io/code-cache.js']);
   });
 
   it('gives the dxacode command the same output as the modules in dist/, for every example', async () => {

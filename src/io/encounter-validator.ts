@@ -5,12 +5,13 @@
  * time (zod then runs only to explain input this rejects: engine/validate.ts). A file that is missing or was
  * generated from other contract code is never used.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32 } from 'node:zlib';
 import { ENCOUNTER_AJV_OPTIONS, type EncounterSchemaValidator } from '../engine/encounter-shape.js';
+import { runCachedScript } from './code-cache.js';
 
 /** Where the build writes the validator: dist/contract/ beside the compiled contract (never under src/). */
 export const ENCOUNTER_VALIDATOR_FILE = fileURLToPath(new URL('../contract/encounter-validator.cjs', import.meta.url));
@@ -35,16 +36,31 @@ export function contractDigest(): string {
   return crc.toString(16).padStart(8, '0');
 }
 
-/** The validator generated at build time, or undefined when there is none or it was generated from other contract code. */
+/**
+ * The V8 code cache of the validator (io/code-cache.ts), written beside it by the build's warm-up run
+ * (cli/check-bundle.ts); used only for the very code it was made from.
+ */
+export function validatorCacheFile(file = ENCOUNTER_VALIDATOR_FILE): string {
+  return `${file}.v8-cache`;
+}
+
+/**
+ * The validator generated at build time, or undefined when there is none or it was generated from other contract
+ * code. Its CommonJS code is run with its code cache (io/code-cache.ts) instead of through require(); a command
+ * loads it once (a BatchReader's).
+ */
 export function loadEncounterValidator(file = ENCOUNTER_VALIDATOR_FILE): EncounterSchemaValidator | undefined {
-  let head: string;
+  let bytes: Buffer;
   try {
-    head = readFileSync(file, 'latin1').slice(0, HEADER.length + 8);
+    bytes = readFileSync(file);
   } catch {
     return undefined;
   }
-  if (head !== `${HEADER}${contractDigest()}`) return undefined;
-  return createRequire(import.meta.url)(file) as EncounterSchemaValidator;
+  if (bytes.toString('latin1', 0, HEADER.length + 8) !== `${HEADER}${contractDigest()}`) return undefined;
+  const wrapper = runCachedScript({ file, bytes, prefix: '(function (exports, require, module) {', suffix: '\n})' }, validatorCacheFile(file)) as (exports: unknown, require: NodeJS.Require, module: { exports: unknown }) => void;
+  const module = { exports: {} as unknown };
+  wrapper(module.exports, createRequire(file), module);
+  return module.exports as EncounterSchemaValidator;
 }
 
 /** Generates the validator's standalone code from the contract's JSON Schema and writes it (run by `npm run build`). */
@@ -56,5 +72,7 @@ export async function writeEncounterValidator(file = ENCOUNTER_VALIDATOR_FILE): 
   const ajv = new Ajv2020({ ...ENCOUNTER_AJV_OPTIONS, code: { source: true } });
   const validate = ajv.compile(contractJsonSchemas()['encounter.schema.json'] as object);
   writeFileSync(file, `${HEADER}${contractDigest()}\n${standaloneCode(ajv, validate)}\n`);
+  // The cache of the code this replaces is of no use (it would not be read: its header names the old code).
+  rmSync(validatorCacheFile(file), { force: true });
   return file;
 }
