@@ -11,6 +11,7 @@ import { Script } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import type * as CodeCacheModule from '../src/io/code-cache.js';
 import type * as ValidatorModule from '../src/io/encounter-validator.js';
+import type * as CheckBundleModule from '../src/cli/check-bundle.js';
 import type * as StartModule from '../src/cli/start.js';
 
 const { cachedDataFor, cacheHeader, recordCodeCaches, runCachedScript, writeCodeCaches } = (await import(new URL('../dist/io/code-cache.js', import.meta.url).href)) as typeof CodeCacheModule;
@@ -94,5 +95,38 @@ describe('a code cache', () => {
     const cachedData = cachedDataFor({ file, bytes: Buffer.from(source) }, recorded);
     expect(cachedData).toBeDefined();
     expect(new Script(source, { cachedData }).cachedDataRejected).toBe(false);
+  });
+});
+
+describe("the check bundle's chunk as a script (scriptOfChunk)", () => {
+  const chunk =
+    'import{a as b}from"./x.js";import*as ns from"node:path";import d from"./d.js";' +
+    'class K{constructor(){this.direct=new.target===K}}const url=import.meta.url;function load(){return import("./lazy.js")}' +
+    'export{b as B,K as k,url as u,load as l,ns as n,d as D};';
+
+  it('passes the imports, import.meta and import() in, and returns what the chunk exported', async () => {
+    const { scriptOfChunk } = (await import(new URL('../dist/cli/check-bundle.js', import.meta.url).href)) as typeof CheckBundleModule;
+    const { script, facade } = scriptOfChunk(chunk, 'chunk.script.js');
+    const run = new Script(script).runInThisContext() as (...args: unknown[]) => Record<string, unknown>;
+    const path = { sep: '/' };
+    const exported = run({ url: 'file:///bundle/chunk.js' }, (specifier: string) => `imported ${specifier}`, { a: 1 }, path, { default: 'dflt' });
+    expect(Object.keys(exported).sort()).toEqual(['B', 'D', 'k', 'l', 'n', 'u']);
+    expect(exported).toMatchObject({ B: 1, D: 'dflt', u: 'file:///bundle/chunk.js', n: path });
+    expect((exported.l as () => string)()).toBe('imported ./lazy.js');
+    // new.target stays the class's own (only import.meta is the module's).
+    expect(new (exported.k as new () => { direct: boolean })().direct).toBe(true);
+    expect(facade).toContain('import*as __import0 from"./x.js";import*as __import1 from"node:path";import*as __import2 from"./d.js";');
+    expect(facade).toContain('new URL("chunk.script.js.v8-cache",import.meta.url)');
+    expect(facade).toContain('export const{"B":B,"k":k,"u":u,"l":l,"n":n,"D":D}=__exports;');
+  });
+
+  it.each([
+    ['an exported binding assigned again (a copy would not follow it)', 'let v=1;function set(){v=2}export{v,set};'],
+    ['an exported binding updated', 'let v=1;function inc(){v++}export{v,inc};'],
+    ['a default export', 'export default 1;'],
+    ['a re-export', 'export*from"./x.js";'],
+  ])('refuses a chunk with %s', async (_, code) => {
+    const { scriptOfChunk } = (await import(new URL('../dist/cli/check-bundle.js', import.meta.url).href)) as typeof CheckBundleModule;
+    expect(() => scriptOfChunk(code, 'chunk.script.js')).toThrow();
   });
 });

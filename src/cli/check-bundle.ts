@@ -126,7 +126,9 @@ export async function writeCheckBundle(dir = CHECK_BUNDLE_DIR): Promise<CheckBun
   writeManifest(written);
   // The code caches come from a check run with the bundle just written; the manifest then names the bundle's cache too.
   const caches = warmUp(dir);
-  return writeManifest([...written, ...caches.filter((file) => file.startsWith(dir))]);
+  const bundleCache = join(dir, cacheFileName(scriptFileName(hotChunk.fileName)));
+  if (caches.length > 0 && !caches.includes(bundleCache)) throw new Error(`the check bundle's warm-up run did not run the bundle (no ${bundleCache})`);
+  return writeManifest([...written, ...caches.filter((file) => file === bundleCache)]);
 }
 
 /** The file of a chunk's code run as a script (beside the chunk). */
@@ -172,8 +174,8 @@ export function scriptOfChunk(code: string, scriptFile: string): { script: strin
   const visit = (node: unknown): void => {
     if (node === null || typeof node !== 'object') return;
     if (Array.isArray(node)) return node.forEach(visit);
-    const n = node as { type?: string; start: number; end: number; left?: unknown; argument?: unknown };
-    if (n.type === 'MetaProperty') edits.push([n.start, n.end, '__meta']);
+    const n = node as { type?: string; start: number; end: number; meta?: { name: string }; left?: unknown; argument?: unknown };
+    if (n.type === 'MetaProperty' && n.meta?.name === 'import') edits.push([n.start, n.end, '__meta']);
     else if (n.type === 'ImportExpression') edits.push([n.start, n.start + 'import'.length, '__importModule']);
     if (n.type === 'AssignmentExpression') assignedNames(n.left, assigned);
     if (n.type === 'UpdateExpression') assignedNames(n.argument, assigned);
