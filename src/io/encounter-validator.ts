@@ -63,6 +63,20 @@ export function loadEncounterValidator(file = ENCOUNTER_VALIDATOR_FILE): Encount
   return module.exports as EncounterSchemaValidator;
 }
 
+/**
+ * ajv's standalone code with the ajv runtime helpers it requires (`require("ajv/dist/runtime/...")`, each a module
+ * of its own without imports) inlined as they are in node_modules, so that the validator loads no module at run
+ * time: resolving a package through require() and compiling its file cost more than a check's validation. Throws
+ * for a helper that requires another module (it would need a module loader).
+ */
+export function inlineAjvRuntime(code: string, require: NodeJS.Require = createRequire(import.meta.url)): string {
+  return code.replace(/require\("(ajv\/dist\/runtime\/[\w-]+)"\)/g, (_, specifier: string) => {
+    const source = readFileSync(require.resolve(specifier), 'utf8').replace(/^\/\/# sourceMappingURL=.*$/m, '');
+    if (/(^|[^'"\w.])require\(/m.test(source)) throw new Error(`the ajv runtime module ${specifier} requires another module: it cannot be inlined`);
+    return `((module) => { const exports = module.exports; ${source}\nreturn module.exports; })({ exports: {} })`;
+  });
+}
+
 /** Generates the validator's standalone code from the contract's JSON Schema and writes it (run by `npm run build`). */
 export async function writeEncounterValidator(file = ENCOUNTER_VALIDATOR_FILE): Promise<string> {
   const { contractJsonSchemas } = await import('../contract/json-schema.js');
@@ -71,7 +85,7 @@ export async function writeEncounterValidator(file = ENCOUNTER_VALIDATOR_FILE): 
   const standaloneCode = (require('ajv/dist/standalone/index.js') as typeof import('ajv/dist/standalone/index.js')).default;
   const ajv = new Ajv2020({ ...ENCOUNTER_AJV_OPTIONS, code: { source: true } });
   const validate = ajv.compile(contractJsonSchemas()['encounter.schema.json'] as object);
-  writeFileSync(file, `${HEADER}${contractDigest()}\n${standaloneCode(ajv, validate)}\n`);
+  writeFileSync(file, `${HEADER}${contractDigest()}\n${inlineAjvRuntime(standaloneCode(ajv, validate), require)}\n`);
   // The cache of the code this replaces is of no use (it would not be read: its header names the old code).
   rmSync(validatorCacheFile(file), { force: true });
   return file;
