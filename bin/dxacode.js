@@ -3,7 +3,11 @@
 import { start } from '../dist/cli/start.js';
 
 process.exitCode = await start(process.argv.slice(2), {
-  stdin: process.stdin,
+  // Node makes process.stdin (a stream, and for a pipe a socket with the modules behind it) when it is first read:
+  // only a command that reads standard input does.
+  get stdin() {
+    return process.stdin;
+  },
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
