@@ -56,19 +56,25 @@ describe('normalizing an encounter', () => {
     expect(normalizeLine({ code: '77081' })).toEqual({ code: '77081', modifiers: [], units: 1, diagnoses: [] });
   });
 
+  it('takes the age from the birth date whatever other fields the patient has, in any order', () => {
+    const patient = {
+      birthDate: '1954-03-03',
+      name: { family: 'Doe', given: 'Jane' },
+      sex: 'female' as const,
+      address: { line: '1 Main St', city: 'Albany', state: 'NY', postalCode: '12207' },
+      mrn: 'MRN-7',
+      memberId: 'AB123',
+    };
+    expect(normalizeEncounter({ ...base, patient }).age).toBe(71);
+    expect(normalizeEncounter({ ...base, patient: { memberId: 'AB123', sex: 'female', birthDate: '1954-03-03', mrn: 'MRN-7' } }).age).toBe(71);
+  });
+
   it('gives every clinical fact, undefined when not stated', () => {
-    expect(normalizeEncounter({ ...base, clinical: { tScoreLowest: -2.6, estrogenDeficient: true } }).clinical).toEqual({
-      tScoreLowest: -2.6,
-      heightLossHistoricalCm: undefined,
-      heightLossProspectiveCm: undefined,
-      glucocorticoidMgPerDay: undefined,
-      glucocorticoidMonths: undefined,
-      selfReportedVertebralFracture: undefined,
-      estrogenDeficient: true,
-      primaryHyperparathyroidism: undefined,
-      vertebralAbnormalityOnXray: undefined,
-      monitoringOsteoporosisTherapy: undefined,
-    });
+    // toStrictEqual: each fact is a field of its own even when undefined (the rules read one fixed shape).
+    const none = Object.fromEntries(Object.keys(Clinical.shape).map((key) => [key, undefined]));
+    expect(normalizeEncounter(base).clinical).toStrictEqual(none);
+    expect(normalizeEncounter({ ...base, clinical: {} }).clinical).toStrictEqual(none);
+    expect(normalizeEncounter({ ...base, clinical: { tScoreLowest: -2.6, estrogenDeficient: true } }).clinical).toStrictEqual({ ...none, tScoreLowest: -2.6, estrogenDeficient: true });
   });
 });
 
@@ -82,6 +88,13 @@ describe('the one-pass readers keep every field of the contract', () => {
     const fields = readEncounter(given) as Record<string, unknown>;
     expect(Object.keys(fields).sort()).toEqual(keys.slice().sort());
     for (const key of keys) expect(fields[key]).toBe((given as Record<string, unknown>)[key]);
+  });
+
+  it('readEncounter gives every Encounter field, undefined when not given', () => {
+    const keys = Object.keys(EncounterSchema.shape);
+    const fields = readEncounter(base) as Record<string, unknown>;
+    expect(Object.keys(fields).sort()).toEqual(keys.slice().sort());
+    expect(fields).toStrictEqual({ ...Object.fromEntries(keys.map((key) => [key, undefined])), ...base });
   });
 
   it('normalizeEncounter keeps every clinical fact', () => {
