@@ -121,3 +121,26 @@ describe('which performed entry each selected code and each line bills', () => {
     });
   });
 });
+
+describe('code() without the Medicare assessments (check() of submitted lines)', () => {
+  it('builds the same lines, liability modifiers included, and returns no assessments', () => {
+    const ordered = { ...base, dateOfService: '2026-06-01', performed: [{ procedure: 'dxa-axial' }], diagnoses: ['M85.851'] };
+    // Not ordered by the treating physician, with an ABN on file: the denied line takes GA.
+    const notTreating = { ...ordered, orderingProvider: { treating: false }, abnOnFile: true };
+    for (const [raw, modifiers] of [
+      [ordered, []],
+      [notTreating, ['GA']],
+    ] as const) {
+      const input = normalizeEncounter(parsed(raw), knowledge.office);
+      const k = knowledge.forDate(input.dateOfService);
+      const lookup = k.packs.on(input.payer, input.dateOfService);
+      const pack = lookup.found === 'pack' ? lookup.pack.pack : undefined;
+      const full = code(input, k, pack);
+      const lean = code(input, k, pack, undefined, false);
+      expect(full.lines).toEqual([{ code: '77080', modifiers, units: 1, diagnoses: ['M85.851'] }]);
+      expect(full.assessments?.map((a) => a.benefit)).toEqual(['bmm']);
+      expect(lean.lines).toEqual(full.lines);
+      expect(lean.assessments).toBeUndefined();
+    }
+  });
+});
