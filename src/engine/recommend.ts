@@ -28,8 +28,11 @@ export interface CodedClaim {
   linesFrom: number[];
   /** Performed services left off the recommended claim because a pair edit denies them beside another line. */
   leftOff: LeftOffLine[];
-  technicalOnlyCodes: Set<string>;
+  technicalOnlyCodes: ReadonlySet<string>;
 }
+
+/** The technical-only codes of most claims (every selected study interpreted), shared rather than made per check. */
+const NO_CODES: ReadonlySet<string> = new Set();
 
 /** The diagnoses the recommended claim carries: submittable codes, condition before screening, valid order. */
 export function recommendDiagnoses(input: CheckInput, knowledge: Knowledge): string[] {
@@ -172,6 +175,6 @@ export function code(input: CheckInput, knowledge: Knowledge, pack: PayerPack | 
     selectedFrom: selected.map((s) => s.performed),
     linesFrom,
     leftOff,
-    technicalOnlyCodes: new Set(selected.filter((s) => !s.interpreted).map((s) => s.code)),
+    technicalOnlyCodes: selected.every((s) => s.interpreted) ? NO_CODES : new Set(selected.filter((s) => !s.interpreted).map((s) => s.code)),
   };
 }

@@ -68,7 +68,7 @@ export interface RuleContext {
   /** Codes selected from what was performed, in claim order. */
   selectedCodes: string[];
   /** Selected codes whose interpretation is not documented: only the technical component can be billed. */
-  technicalOnlyCodes: Set<string>;
+  technicalOnlyCodes: ReadonlySet<string>;
   /** The lines under check: the submitted claim when given, otherwise the recommended claim. */
   lines: Line[];
   /** True when `lines` is the submitted claim, so findings carry line indexes. */

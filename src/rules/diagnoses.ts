@@ -20,28 +20,31 @@ export function claimDiagnoses(ctx: RuleContext): string[] {
 
 const MAX_CLAIM_DIAGNOSES = 12;
 
+/** What excludes1Dropped gives most claims, shared rather than made per check (it runs for every recommended claim). */
+const NONE_DROPPED: ReadonlySet<string> = new Set();
+
 /**
  * The codes the recommended claim leaves out because an Excludes1 note on them names another documented code. An
  * Excludes1 note means "not coded here": when the excluded condition is documented (M80, osteoporosis with a current
  * pathological fracture), the code carrying the note (M81, without one) does not describe the patient, so the
  * recommended claim keeps the excluded code and drops the other; the diagnoses family says so as a warning.
  */
-export function excludes1Dropped(diagnoses: readonly string[], icd10: IcdKnowledge): Set<string> {
-  const dropped = new Set<string>();
-  if (diagnoses.length < 2) return dropped;
+export function excludes1Dropped(diagnoses: readonly string[], icd10: IcdKnowledge): ReadonlySet<string> {
+  if (diagnoses.length < 2) return NONE_DROPPED;
+  let dropped: Set<string> | undefined;
   for (const rule of icd10.conventions.excludes1) {
     const a = diagnoses.find((d) => d.startsWith(rule.a));
-    if (a && diagnoses.some((d) => d !== a && d.startsWith(rule.b))) dropped.add(a);
+    if (a && diagnoses.some((d) => d !== a && d.startsWith(rule.b))) (dropped ??= new Set()).add(a);
   }
   const tabular = icd10.tabularExcludes1;
   if (tabular) {
     for (const a of diagnoses) {
       for (const rule of tabular.get(a.slice(0, 3)) ?? []) {
-        if (a.startsWith(rule.a) && diagnoses.some((d) => d !== a && d.startsWith(rule.b) && !dropped.has(d))) dropped.add(a);
+        if (a.startsWith(rule.a) && diagnoses.some((d) => d !== a && d.startsWith(rule.b) && !dropped?.has(d))) (dropped ??= new Set()).add(a);
       }
     }
   }
-  return dropped;
+  return dropped ?? NONE_DROPPED;
 }
 
 /** What the recommended claim did about an Excludes1 pair, when the findings are about it (no claim given). */
