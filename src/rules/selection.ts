@@ -56,11 +56,13 @@ function checkSites(procedure: Procedure, index: number, knowledge: Knowledge, r
  */
 export function selectDensitometryCodes(input: CheckInput, knowledge: Knowledge, report?: Report): SelectedCode[] {
   const date = input.dateOfService;
-  // Each kind of procedure once, with the index of its performed entry (where findings about it point).
-  const byKind = new Map<string, { procedure: Procedure; index: number }>();
+  // Each kind of procedure once, in the order first listed, with the index of its performed entry (where findings
+  // about it point). An encounter lists a handful of procedures: an array beats a map here.
+  const kinds: { kind: string; procedure: Procedure; index: number }[] = [];
+  const ofKind = (kind: string) => kinds.find((k) => k.kind === kind);
   input.performed.forEach((procedure, index) => {
     checkSites(procedure, index, knowledge, report);
-    const earlier = byKind.get(procedure.procedure);
+    const earlier = ofKind(procedure.procedure);
     if (earlier) {
       report?.add('selection.duplicate-procedure', {
         message: `${procedure.procedure} is listed more than once; one study is one unit whatever the number of sites.`,
@@ -68,17 +70,20 @@ export function selectDensitometryCodes(input: CheckInput, knowledge: Knowledge,
         path: `performed[${index}]`,
         params: { procedure: procedure.procedure },
       });
-      if (procedure.interpreted !== false) byKind.set(procedure.procedure, { procedure, index });
+      if (procedure.interpreted !== false) {
+        earlier.procedure = procedure;
+        earlier.index = index;
+      }
       return;
     }
-    byKind.set(procedure.procedure, { procedure, index });
+    kinds.push({ kind: procedure.procedure, procedure, index });
   });
 
   const services: { service: string; interpreted: boolean; label: string; performed: number; uninterpreted: number }[] = [];
-  const axial = byKind.get('dxa-axial');
-  const vfa = byKind.get('vfa');
+  const axial = ofKind('dxa-axial');
+  const vfa = ofKind('vfa');
   const combined = axial && vfa ? codeForService(knowledge, 'dxa-axial+vfa', date) : undefined;
-  for (const [kind, { procedure, index }] of byKind) {
+  for (const { kind, procedure, index } of kinds) {
     const interpreted = procedure.interpreted !== false;
     if (combined && (kind === 'dxa-axial' || kind === 'vfa')) {
       if (kind === 'dxa-axial') {
