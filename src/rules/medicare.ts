@@ -162,21 +162,32 @@ export function bmmFrequency(input: CheckInput, knowledge: Knowledge, line: Line
   const { medicare, medicareIndex } = knowledge;
   const axial = medicareIndex.axialDxa;
   const date = input.dateOfService;
-  if (!bmmBenefitEntry(knowledge, line.code, date)) return { status: 'not-applicable' };
-  if (input.history === undefined) return { status: 'no-history' };
-  const prior = input.history.filter((h) => h.dateOfService < date && bmmBenefitEntry(knowledge, h.code, h.dateOfService));
-  if (prior.length === 0) return { status: 'no-prior' };
-  const last = prior.reduce((a, b) => (b.dateOfService > a.dateOfService ? b : a));
+  if (!bmmBenefitEntry(knowledge, line.code, date)) return NOT_APPLICABLE;
+  if (input.history === undefined) return NO_HISTORY;
+  // The last covered BMM before the date (the first listed of that date), and whether any of them was axial DXA.
+  let last: HistoryEntry | undefined;
+  let axialBefore = false;
+  for (const h of input.history) {
+    if (h.dateOfService >= date || !bmmBenefitEntry(knowledge, h.code, h.dateOfService)) continue;
+    if (last === undefined || h.dateOfService > last.dateOfService) last = h;
+    if (axial.has(h.code)) axialBefore = true;
+  }
+  if (last === undefined) return NO_PRIOR;
   const eligibleFrom = firstOfMonthAfter(last.dateOfService, medicare.frequency.months + 1);
   if (date >= eligibleFrom) return { status: 'eligible', last: last.dateOfService, lastCode: last.code, lastNpi: last.npi, eligibleFrom };
   let exception: 'glucocorticoid-monitoring' | 'confirmatory-baseline' | undefined;
   if (onLongTermGlucocorticoids(input, medicare, line)) {
     exception = 'glucocorticoid-monitoring';
-  } else if (axial.has(line.code) && !prior.some((h) => axial.has(h.code))) {
+  } else if (axial.has(line.code) && !axialBefore) {
     exception = 'confirmatory-baseline';
   }
   return { status: 'too-soon', last: last.dateOfService, lastCode: last.code, lastNpi: last.npi, eligibleFrom, exception };
 }
+
+// The outcomes without details, shared: every check of a Medicare line asks for one.
+const NOT_APPLICABLE: FrequencyOutcome = Object.freeze({ status: 'not-applicable' });
+const NO_HISTORY: FrequencyOutcome = Object.freeze({ status: 'no-history' });
+const NO_PRIOR: FrequencyOutcome = Object.freeze({ status: 'no-prior' });
 
 /** The national non-coverage (not reasonable and necessary) of a code in force on the date, if any. */
 export function notReasonableAndNecessary(medicare: MedicareBmm, code: string, date: string): MedicareBmm['notReasonableAndNecessary'][number] | undefined {
@@ -213,8 +224,6 @@ export function assessMedicareLine(input: CheckInput, knowledge: Knowledge, line
   if (deniedAsTooSoon(frequency)) denials.push('too-soon');
   return { benefit: 'bmm', local, excluded: undefined, benefitSource: benefit.source, denials, frequency };
 }
-
-const NOT_APPLICABLE: FrequencyOutcome = { status: 'not-applicable' };
 
 /** The denial a BMM line's diagnoses draw under the coverage that decides its medical necessity, if any. */
 function diagnosisDenial(knowledge: Knowledge, line: Line, local: LocalCoverage): DenialReason | undefined {
@@ -277,7 +286,7 @@ export function sameDayCwfPair(medicare: MedicareBmm, a: string, b: string): Med
  */
 export function sameDayXuLines(knowledge: Knowledge, lines: readonly Line[], date: string): number[] {
   const { medicare } = knowledge;
-  if (date < medicare.sameDay.cwfEdit.xuAcceptedFrom) return [];
+  if (lines.length < 2 || date < medicare.sameDay.cwfEdit.xuAcceptedFrom) return [];
   const bmm = lines.map((l, i) => (bmmBenefitEntry(knowledge, l.code, date) ? i : -1)).filter((i) => i >= 0);
   const need = new Set<number>();
   for (const i of bmm) {

@@ -70,7 +70,7 @@ export function appliedPairs(knowledge: Knowledge, scope: PairScope, lines: read
     for (let j = 0; j < lines.length; j++) {
       if (i === j) continue;
       const rows = rowsBetween(knowledge, scope, lines[i]!.code, lines[j]!.code);
-      for (const row of rows) if (rowApplies(row, scope)) applied.push({ row, column1: i, column2: j });
+      for (let r = 0; r < rows.length; r++) if (rowApplies(rows[r]!, scope)) applied.push({ row: rows[r]!, column1: i, column2: j });
     }
   }
   return applied;
@@ -164,8 +164,9 @@ export function checkPairs(ctx: RuleContext, report: Report): void {
   report.ran('pairs', imported ? WITH_IMPORTED.of(imported, pairs) : pairs.version);
   checkCombinations(ctx, report);
   if (!ctx.linesAreSubmitted) reportLeftOff(ctx, report);
-  const distinct = new Set(ctx.lines.map((l) => l.code));
-  if (distinct.size > 1) {
+  // Only lines of two codes or more can meet a PTP row, so only they are told what the table leaves unchecked.
+  const firstCode = ctx.lines[0]?.code;
+  if (ctx.lines.some((l) => l.code !== firstCode)) {
     if (imported) {
       if (imported.parts.length < 4) {
         report.skipped('pairs', `only part${imported.parts.length === 1 ? '' : 's'} ${imported.parts.join(', ') || '(unnamed)'} of the four files of ${imported.info.label} ${imported.parts.length === 1 ? 'is' : 'are'} loaded; column-1 codes of the other parts are not checked`);

@@ -45,12 +45,7 @@ export function checkUnits(ctx: RuleContext, report: Report): void {
   const { byCode } = ctx.knowledge.codes;
   const table = ctx.knowledge.mue[ctx.input.claimType];
   report.ran('units', table.info.label);
-  const totals = new Map<string, { units: number; lines: number[] }>();
   ctx.lines.forEach((line, index) => {
-    const total = totals.get(line.code) ?? { units: 0, lines: [] };
-    total.units += line.units;
-    total.lines.push(index);
-    totals.set(line.code, total);
     const mue = mueOf(ctx.knowledge, table, line.code);
     if (!mue) {
       if (byCode.has(line.code)) report.skipped('units', `no MUE value is known for ${line.code} (not in ${table.info.label})`);
@@ -70,6 +65,19 @@ export function checkUnits(ctx: RuleContext, report: Report): void {
         params: { code: line.code, units: line.units, mue: value, mai: mue.entry.mai },
       });
     }
+  });
+  checkRepeatLines(ctx, report, table);
+}
+
+/** A code billed on several lines of one date: its units together against the MUE (76/77 lines; MAI decides). */
+function checkRepeatLines(ctx: RuleContext, report: Report, table: MueTable): void {
+  if (ctx.lines.length < 2) return;
+  const totals = new Map<string, { units: number; lines: number[] }>();
+  ctx.lines.forEach((line, index) => {
+    const total = totals.get(line.code) ?? { units: 0, lines: [] };
+    total.units += line.units;
+    total.lines.push(index);
+    totals.set(line.code, total);
   });
   for (const [code, total] of totals) {
     const mue = mueOf(ctx.knowledge, table, code);
