@@ -6,8 +6,14 @@ import type { Sex } from '../contract/values.js';
 import type { CheckInput, Line } from '../rules/context.js';
 import { normalizeIcd } from '../rules/icd10.js';
 
-const LOWER = /[a-z]/;
-const upper = (code: string): string => (LOWER.test(code) ? code.toUpperCase() : code);
+/** The code in upper case; the same string when it has no lower-case letter (most codes; a loop beats /[a-z]/ here). */
+function upper(code: string): string {
+  for (let i = 0; i < code.length; i++) {
+    const c = code.charCodeAt(i);
+    if (c >= 97 && c <= 122) return code.toUpperCase();
+  }
+  return code;
+}
 
 /*
  * Input objects come in many shapes (optional fields present or not, in any order), so reading a field by name is a

@@ -45,20 +45,20 @@ export function recommendDiagnoses(input: CheckInput, knowledge: Knowledge): str
   const excluded = excludes1Dropped(diagnoses, icd10);
   if (excluded.size > 0) diagnoses = diagnoses.filter((d) => !excluded.has(d));
   const screening = conventions.screening;
-  if (diagnoses.some((d) => screening.conditionPrefixes.some((p) => d.startsWith(p)))) {
+  if (diagnoses.includes(screening.code) && diagnoses.some((d) => screening.conditionPrefixes.some((p) => d.startsWith(p)))) {
     diagnoses = diagnoses.filter((d) => d !== screening.code);
   }
   for (const rule of conventions.sequencing) {
     const at = diagnoses.indexOf(rule.code);
     if (at < 0) continue;
-    const after = diagnoses.map((d, i) => (d.startsWith(rule.after) ? i : -1)).filter((i) => i >= 0);
-    const lastAfter = after.length ? Math.max(...after) : -1;
+    const lastAfter = diagnoses.findLastIndex((d) => d.startsWith(rule.after));
     if (lastAfter > at) {
       diagnoses.splice(at, 1);
       diagnoses.splice(lastAfter, 0, rule.code);
     }
   }
-  return diagnoses.slice(0, MAX_CLAIM_DIAGNOSES);
+  // `diagnoses` is this function's own array (filter made it), so it is cut only when too long.
+  return diagnoses.length > MAX_CLAIM_DIAGNOSES ? diagnoses.slice(0, MAX_CLAIM_DIAGNOSES) : diagnoses;
 }
 
 /** Ranks diagnoses for a line's pointers: those that establish coverage first, then the rest in claim order. */

@@ -25,6 +25,29 @@ describe('normalizeIcd and dottedOf', () => {
     expect(normalizeIcd('m8aA12')).toBe('M8A.A12');
   });
 
+  it('gives what the normal-shape pattern gave, for every short string of letters, digits, dots and their neighbours', () => {
+    // normalizeIcd once asked /^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$/ whether a code was already normal; it now
+    // checks the characters itself, and no code it calls normal may come out other than the pattern's way would make
+    // it (a lower-case letter, a dot elsewhere). The neighbours of each range ('@', '[', '/', ':', '`', '{') catch an
+    // off-by-one that lets one of them through.
+    const normal = /^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$/;
+    const byPattern = (code: string): string => {
+      if (normal.test(code)) return code;
+      const plain = code.toUpperCase().replace('.', '');
+      return plain.length > 3 ? `${plain.slice(0, 3)}.${plain.slice(3)}` : plain;
+    };
+    const chars = ['A', 'Z', 'a', 'z', '0', '9', '.', '@', '[', '/', ':', '`', '{'];
+    const differing: string[] = [];
+    const visit = (prefix: string, left: number): void => {
+      if (normalizeIcd(prefix) !== byPattern(prefix)) differing.push(prefix);
+      if (left > 0) for (const c of chars) visit(prefix + c, left - 1);
+    };
+    visit('', 5);
+    // Longer codes: a normal head with every tail of up to five characters from the same set.
+    for (const head of ['M81', 'Z13.', 'M8A.0']) visit(head, 4);
+    expect(differing).toEqual([]);
+  });
+
   it('dots a plain code of more than three characters only', () => {
     expect(dottedOf('M8108XA')).toBe('M81.08XA');
     expect(dottedOf('M810')).toBe('M81.0');

@@ -2,11 +2,29 @@
 import type { IcdKnowledge } from '../knowledge/compile.js';
 import { inForce } from '../knowledge/official.js';
 
-const NORMAL = /^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$/;
+/**
+ * True when the code is already upper case and dotted: /^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$/, checked character
+ * by character since every diagnosis of every check is asked (about a third of the regular expression's time).
+ */
+function isNormalIcd(code: string): boolean {
+  const n = code.length;
+  if (n !== 3 && (n < 5 || n > 8)) return false;
+  const first = code.charCodeAt(0);
+  const second = code.charCodeAt(1);
+  if (first < 65 || first > 90 || second < 48 || second > 57 || !isUpperAlnum(code.charCodeAt(2))) return false;
+  if (n === 3) return true;
+  if (code.charCodeAt(3) !== 46) return false;
+  for (let i = 4; i < n; i++) if (!isUpperAlnum(code.charCodeAt(i))) return false;
+  return true;
+}
+
+function isUpperAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
+}
 
 /** Upper-cases a code and puts the dot after the third character (M8108XA → M81.08XA). */
 export function normalizeIcd(code: string): string {
-  if (NORMAL.test(code)) return code;
+  if (isNormalIcd(code)) return code;
   const plain = code.toUpperCase().replace('.', '');
   return plain.length > 3 ? `${plain.slice(0, 3)}.${plain.slice(3)}` : plain;
 }
