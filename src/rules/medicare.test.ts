@@ -21,6 +21,7 @@ import { loadKnowledge } from '../io/knowledge-files.js';
 import type { CheckInput, Line } from './context.js';
 import {
   assessMedicareClaim,
+  assessMedicareLiability,
   assessMedicareLine,
   bmmBenefitEntry,
   bmmCategory,
@@ -454,6 +455,50 @@ describe('the claim under Medicare: same-day denials', () => {
     expect(denials({ history: undefined }, [line('77080')])).toEqual([[]]);
     expect(denials({ ...JJ, ...sameDay('77081') }, [line('77080')])).toEqual([[]]);
     expect(denials(sameDay('77078'), [line('77080', undefined, ['XU']), line('77081')])).toEqual([[], ['same-day-contractor']]);
+  });
+});
+
+describe('the claim\'s liability on the lean path (assessMedicareLiability, what code() uses without the assessments)', () => {
+  // Each line's liability, checked against the full assessments' (liabilityOf) and against what REFERENCE §4 expects.
+  const liability = (changes: Record<string, unknown>, lines: Line[]) => {
+    const checked = input(changes);
+    const k = on((changes.dateOfService as string | undefined) ?? '2026-03-02');
+    const lean = assessMedicareLiability(checked, k, lines);
+    expect(lean).toEqual(assessMedicareClaim(checked, k, lines).map(liabilityOf));
+    return lean;
+  };
+
+  it('SPA is denied, DPA excluded, VFA alone and a BMM line with nothing against it neither', () => {
+    expect(liability({}, [line('78350'), line('78351'), line('77086'), line('77080')])).toEqual(['denied', 'excluded', 'none', 'none']);
+    expect(liability({ dateOfService: '2006-12-31' }, [line('78350')])).toEqual(['none']);
+  });
+
+  it('denies a BMM line ordered by another physician or with a diagnosis outside the article; a line outside the benefit stays none', () => {
+    expect(liability({ orderingProvider: { treating: false } }, [line('77080'), line('77086')])).toEqual(['denied', 'none']);
+    expect(liability({}, [line('77080', ['Z13.820']), line('77086', ['Z13.820'])])).toEqual(['denied', 'none']);
+  });
+
+  it('denies a BMM line too soon after the last study, unless an exception applies', () => {
+    const soon = history(['2025-06-01', '77080']);
+    expect(liability({ history: soon }, [line('77080')])).toEqual(['denied']);
+    expect(liability({ history: soon, clinical: { estrogenDeficient: true, glucocorticoidMgPerDay: 5, glucocorticoidMonths: 4 } }, [line('77080')])).toEqual(['none']);
+  });
+
+  it('denies a peripheral study when monitoring drug therapy is the only category', () => {
+    const monitoring = { jurisdiction: 'J5', clinical: { monitoringOsteoporosisTherapy: true }, diagnoses: ['M81.0'] };
+    expect(liability(monitoring, [line('77081', ['M81.0'])])).toEqual(['denied']);
+    expect(liability(monitoring, [line('77080', ['M81.0'])])).toEqual(['none']);
+  });
+
+  it('adds the same-day denials to lines nothing else denies', () => {
+    expect(liability({ jurisdiction: 'JJ' }, [line('77081'), line('77080')])).toEqual(['none', 'denied']);
+    expect(liability({}, [line('77080', undefined, ['XU']), line('77081')])).toEqual(['none', 'denied']);
+    expect(liability({ orderingProvider: { treating: false } }, [line('77080', undefined, ['XU']), line('77081')])).toEqual(['denied', 'denied']);
+    expect(liability({ jurisdiction: 'JJ' }, [line('77081'), line('77080', undefined, ['XU'])])).toEqual(['none', 'none']);
+  });
+
+  it('liabilityOf names a denied line \'denied\'', () => {
+    expect(liabilityOf(assessMedicareLine(input(), knowledge, line('78350')))).toBe('denied');
   });
 });
 
