@@ -22,6 +22,7 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseAst } from 'rolldown/parseAst';
 import { CHECK_BUNDLE_DIR, CHECK_BUNDLE_FORMAT, CHECK_BUNDLE_MANIFEST, type BundleFile, type CheckBundleManifest } from './start.js';
+import { codeCacheFileOf } from '../io/code-cache.js';
 
 /**
  * The modules check.ts imports with import() on every run (knowledgeOrReport in shared.ts): bundled with its static
@@ -126,7 +127,7 @@ export async function writeCheckBundle(dir = CHECK_BUNDLE_DIR): Promise<CheckBun
   writeManifest(written);
   // The code caches come from a check run with the bundle just written; the manifest then names the bundle's cache too.
   const caches = warmUp(dir);
-  const bundleCache = join(dir, cacheFileName(scriptFileName(hotChunk.fileName)));
+  const bundleCache = join(dir, codeCacheFileOf(scriptFileName(hotChunk.fileName)));
   if (caches.length > 0 && !caches.includes(bundleCache)) throw new Error(`the check bundle's warm-up run did not run the bundle (no ${bundleCache})`);
   return writeManifest([...written, ...caches.filter((file) => file === bundleCache)]);
 }
@@ -136,10 +137,6 @@ function scriptFileName(chunkFileName: string): string {
   return chunkFileName.replace(/\.js$/, '.script.js');
 }
 
-/** The code cache of a script file (io/code-cache.ts). */
-function cacheFileName(scriptFile: string): string {
-  return `${scriptFile}.v8-cache`;
-}
 
 /**
  * A chunk's code as a script, and the module that replaces the chunk. The script is one function expression
@@ -193,7 +190,7 @@ export function scriptOfChunk(code: string, scriptFile: string): { script: strin
     imports.map((source, i) => `import*as __import${i} from${JSON.stringify(source)};`).join('') +
     `import{runCachedScriptFile as __run}from${JSON.stringify(relativeImport(CODE_CACHE_MODULE))};` +
     `const __script=new URL(${JSON.stringify(scriptFile)},import.meta.url);` +
-    `const __exports=__run(__script,new URL(${JSON.stringify(cacheFileName(scriptFile))},import.meta.url))(import.meta,(specifier)=>import(specifier)${imports.map((_, i) => `,__import${i}`).join('')});` +
+    `const __exports=__run(__script,new URL(${JSON.stringify(codeCacheFileOf(scriptFile))},import.meta.url))(import.meta,(specifier)=>import(specifier)${imports.map((_, i) => `,__import${i}`).join('')});` +
     (names.length > 0 ? `export const{${names.map((as) => `${JSON.stringify(as)}:${as}`).join(',')}}=__exports;` : '') +
     '\n';
   return { script, facade };

@@ -28,6 +28,11 @@ export interface ScriptCode {
   suffix?: string;
 }
 
+/** The file of a script's code cache: the script's file name with `.v8-cache` added (beside the script). */
+export function codeCacheFileOf(scriptFile: string): string {
+  return `${scriptFile}.v8-cache`;
+}
+
 /** The first line a cache of this code must have: layout, V8 version, and the code's size and CRC-32. */
 export function cacheHeader(code: ScriptCode): string {
   const prefix = code.prefix ?? '';

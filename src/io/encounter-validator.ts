@@ -11,7 +11,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32 } from 'node:zlib';
 import { ENCOUNTER_AJV_OPTIONS, type EncounterSchemaValidator } from '../engine/encounter-shape.js';
-import { runCachedScript } from './code-cache.js';
+import { codeCacheFileOf, runCachedScript } from './code-cache.js';
 
 /** Where the build writes the validator: dist/contract/ beside the compiled contract (never under src/). */
 export const ENCOUNTER_VALIDATOR_FILE = fileURLToPath(new URL('../contract/encounter-validator.cjs', import.meta.url));
@@ -41,7 +41,7 @@ export function contractDigest(): string {
  * (cli/check-bundle.ts); used only for the very code it was made from.
  */
 export function validatorCacheFile(file = ENCOUNTER_VALIDATOR_FILE): string {
-  return `${file}.v8-cache`;
+  return codeCacheFileOf(file);
 }
 
 /**

@@ -117,8 +117,9 @@ export function qualifiedCategories(input: CheckInput, knowledge: Knowledge, dia
     // A category the statute limits to one sex (A: "a woman") shows by its fact only when that sex is given, and by
     // its codes unless another sex is given (a code such as Z78.0 names a woman itself; on a man's claim it does not
     // make him one).
-    if (category.sex && input.sex !== 'unknown' && input.sex !== category.sex) continue;
-    if ((!category.sex || input.sex === category.sex) && clinicalFact(input, category.fact, medicare)) {
+    const sexGiven = !category.sex || input.sex === category.sex;
+    if (!sexGiven && input.sex !== 'unknown') continue;
+    if (sexGiven && clinicalFact(input, category.fact, medicare)) {
       matches.push({ id: category.id, label: category.label, evidence: `clinical fact ${category.fact}`, viaDiagnosis: false, confidence: 'verified' });
       continue;
     }
