@@ -215,6 +215,11 @@ const e2e = { encounters: N_E2E, perSecond: NaN, seconds: NaN, exitCode: null, s
 // The same CLI run in one thread (--jobs 1): the floor is one thread too, so this is the like-for-like ratio.
 const e2eOneThread = { perSecond: NaN, seconds: NaN, rounds: [] };
 let oneThreadToFloor = NaN;
+// What a run costs once (process start, each thread's modules and knowledge, V8 compiling the hot code in every
+// thread) against what each further encounter costs: the same CLI over the input's first fifth in every round; the
+// marginal rate is (N - N/5) / (time for N - time for N/5). The goals are on the whole run; this says where its time goes.
+const N_E2E_SHORT = Math.max(1, Math.floor(N_E2E / 5));
+const e2eShort = { encounters: N_E2E_SHORT, rounds: [], marginalPerSecond: NaN, fixedSeconds: NaN, marginalToFloor: NaN };
 const floor = { encounters: N_E2E, perSecond: NaN, seconds: NaN, outputBytes: 0, rounds: [] };
 let toFloor = NaN;
 const e2eLines = makeEncounters(N_E2E, SEED).map((e) => JSON.stringify(e));
@@ -224,8 +229,8 @@ const resultOf = (line) => {
   return JSON.parse(stringifyResult(check(p.encounter, knowledge)));
 };
 
-/** One end-to-end run of the CLI over `file`. */
-async function runEndToEnd(file, extraArgs = []) {
+/** One end-to-end run of the CLI over `file`, which holds `encounters` encounters. */
+async function runEndToEnd(file, extraArgs = [], encounters = N_E2E) {
   const devNull = openSync(os.devNull, 'w');
   let stderr = '';
   const started = performance.now();
@@ -246,12 +251,12 @@ async function runEndToEnd(file, extraArgs = []) {
     const summary = stderr.trim().split('\n').slice(-1)[0] ?? '';
     const total = /dxacode: (\d+) encounters?:/.exec(summary)?.[1];
     const okExit = code === 0 || code === 1 || code === 2;
-    const ok = okExit && signal === null && !/\n\s+at |internal error/.test(stderr) && Number(total) === N_E2E;
+    const ok = okExit && signal === null && !/\n\s+at |internal error/.test(stderr) && Number(total) === encounters;
     if (!ok) {
       crashed = true;
       console.error(`end to end: exit ${code} signal ${signal}; stderr:\n${stderr.slice(0, 4000)}`);
     }
-    return { ok, seconds: elapsed / 1000, perSecond: (N_E2E * 1000) / elapsed, exitCode: code, signal, summary };
+    return { ok, seconds: elapsed / 1000, perSecond: (encounters * 1000) / elapsed, exitCode: code, signal, summary };
   } finally {
     closeSync(devNull);
   }
@@ -263,6 +268,8 @@ try {
   const text = `${e2eLines.join('\n')}\n`;
   writeFileSync(file, text);
   e2e.inputBytes = Buffer.byteLength(text);
+  const shortFile = join(tmp, 'encounters-first-fifth.ndjson');
+  writeFileSync(shortFile, `${e2eLines.slice(0, N_E2E_SHORT).join('\n')}\n`);
   console.log(`end to end: ${fmt(N_E2E)} encounters (${(e2e.inputBytes / 1e6).toFixed(1)} MB NDJSON), ${E2E_ROUNDS} rounds of the CLI alternating with the floor`);
   for (let round = 1; round <= E2E_ROUNDS; round++) {
     gc();
@@ -272,17 +279,21 @@ try {
     const oneThread = await runEndToEnd(file, ['--jobs', '1']);
     e2eOneThread.rounds.push(oneThread);
     gc();
+    const short = await runEndToEnd(shortFile, [], N_E2E_SHORT);
+    const marginalPerSecond = (N_E2E - N_E2E_SHORT) / (run.seconds - short.seconds);
+    e2eShort.rounds.push({ ok: short.ok, seconds: short.seconds, marginalPerSecond, fixedSeconds: short.seconds - N_E2E_SHORT / marginalPerSecond });
+    gc();
     const f = measureFloor(e2eLines, resultOf, { gc });
     sink += f.sink;
     floor.rounds.push({ seconds: f.seconds, perSecond: f.perSecond });
     floor.outputBytes = f.outputBytes;
     floor.repeatsPerChunk = f.repeatsPerChunk;
     console.log(
-      `  round ${round}: end to end ${run.seconds.toFixed(2)} s = ${fmt(run.perSecond)} encounters/s (exit ${run.exitCode}); in one thread ${fmt(oneThread.perSecond)} encounters/s; floor ${f.seconds.toFixed(2)} s = ${fmt(f.perSecond)} encounters/s; end to end / floor ${(f.perSecond / run.perSecond).toFixed(2)}x`,
+      `  round ${round}: end to end ${run.seconds.toFixed(2)} s = ${fmt(run.perSecond)} encounters/s (exit ${run.exitCode}); in one thread ${fmt(oneThread.perSecond)} encounters/s; first ${fmt(N_E2E_SHORT)} ${short.seconds.toFixed(2)} s (past them ${fmt(marginalPerSecond)} encounters/s); floor ${f.seconds.toFixed(2)} s = ${fmt(f.perSecond)} encounters/s; end to end / floor ${(f.perSecond / run.perSecond).toFixed(2)}x`,
     );
   }
   // A crashed round (reported above, and the run fails) does not count in the medians.
-  const good = e2e.rounds.map((r, i) => (r.ok && e2eOneThread.rounds[i].ok ? i : -1)).filter((i) => i >= 0);
+  const good = e2e.rounds.map((r, i) => (r.ok && e2eOneThread.rounds[i].ok && e2eShort.rounds[i].ok ? i : -1)).filter((i) => i >= 0);
   const last = e2e.rounds[e2e.rounds.length - 1];
   Object.assign(e2e, { exitCode: last.exitCode, signal: last.signal, summary: last.summary });
   e2e.perSecond = median(good.map((i) => e2e.rounds[i].perSecond));
@@ -293,8 +304,14 @@ try {
   e2eOneThread.perSecond = median(good.map((i) => e2eOneThread.rounds[i].perSecond));
   e2eOneThread.seconds = median(good.map((i) => e2eOneThread.rounds[i].seconds));
   oneThreadToFloor = median(good.map((i) => floor.rounds[i].perSecond / e2eOneThread.rounds[i].perSecond));
+  e2eShort.marginalPerSecond = median(good.map((i) => e2eShort.rounds[i].marginalPerSecond));
+  e2eShort.fixedSeconds = median(good.map((i) => e2eShort.rounds[i].fixedSeconds));
+  e2eShort.marginalToFloor = median(good.map((i) => floor.rounds[i].perSecond / e2eShort.rounds[i].marginalPerSecond));
   console.log(`  ${e2e.summary}`);
   console.log(`end to end (median of ${good.length} rounds; ${e2e.jobs} worker thread${e2e.jobs === 1 ? '' : 's'}, one per core): ${fmt(e2e.perSecond)} encounters/s, ${e2e.seconds.toFixed(2)} s`);
+  console.log(
+    `end to end past the first ${fmt(N_E2E_SHORT)} encounters (each round also ran them alone): ${fmt(e2eShort.marginalPerSecond)} encounters/s, ${e2eShort.marginalToFloor.toFixed(2)}x the floor's time; what a run costs once (start, modules and knowledge in each thread, compiling the hot code in each thread): ${e2eShort.fixedSeconds.toFixed(2)} s`,
+  );
   console.log(`end to end in one thread (--jobs 1): ${fmt(e2eOneThread.perSecond)} encounters/s, ${e2eOneThread.seconds.toFixed(2)} s; ${oneThreadToFloor.toFixed(2)}x the floor's time`);
   console.log(
     `floor (JSON.parse of each input line + JSON.stringify of its result, in process; median of ${good.length} rounds): ${fmt(floor.perSecond)} encounters/s, ${floor.seconds.toFixed(2)} s (${(floor.outputBytes / 1e6).toFixed(1)} MB of results)`,
@@ -394,6 +411,7 @@ const results = {
   ratioUntuned,
   endToEnd: e2e,
   endToEndOneThread: e2eOneThread,
+  endToEndPastFirstFifth: e2eShort,
   floor,
   endToEndToFloor: toFloor,
   endToEndOneThreadToFloor: oneThreadToFloor,
