@@ -160,12 +160,13 @@ export function code(input: CheckInput, knowledge: Knowledge, pack: PayerPack | 
     let liability: MedicareLiability[];
     if (keepAssessments) liability = (assessments = assessMedicareClaim(input, knowledge, lines)).map(liabilityOf);
     else liability = assessMedicareLiability(input, knowledge, lines);
-    liability.forEach((kind, i) => {
+    for (let i = 0; i < liability.length; i++) {
+      const kind = liability[i]!;
       const line = lines[i]!;
       for (const modifier of liabilityModifiersFor(kind, input.abnOnFile)) {
         if (!line.modifiers.includes(modifier)) line.modifiers.push(modifier);
       }
-    });
+    }
   }
   return {
     lines,

@@ -38,7 +38,8 @@ export function checkCodes(ctx: RuleContext, report: Report): void {
   const hcpcsUsed = ctx.lines.some((l) => /^[A-V]/.test(l.code) && !knowledge.codes.byCode.has(l.code));
   report.ran('codes', hcpcsUsed ? WITH_HCPCS.of(knowledge.codes, knowledge.hcpcs) : VERSION.of(knowledge.codes));
 
-  ctx.lines.forEach((line, index) => {
+  for (let index = 0; index < ctx.lines.length; index++) {
+    const line = ctx.lines[index]!;
     const label = lineLabel(ctx, index);
     const at = lineRef(ctx, index);
     const path = linePath(ctx, index, 'code');
@@ -55,7 +56,7 @@ export function checkCodes(ctx: RuleContext, report: Report): void {
           path,
           params: { code: line.code, hcpcsList: hcpcs.info.label.replace(/, embedded$/, '') },
         });
-        return;
+        continue;
       }
       const valid = isHcpcs && inForce(hcpcs.info, date);
       report.add('code.unknown', {
@@ -69,7 +70,7 @@ export function checkCodes(ctx: RuleContext, report: Report): void {
         params: { code: line.code, hcpcs: valid },
       });
       report.skipped('codes', valid ? `${line.code} is outside the bone-density family: its edits are not in the knowledge` : `${line.code} is not in the code tables`);
-      return;
+      continue;
     }
     if (entry.code === '77083' && vfaBilledAs77083) {
       const vfaCode = codeForService(knowledge, 'vfa', date)?.code ?? null;
@@ -125,5 +126,5 @@ export function checkCodes(ctx: RuleContext, report: Report): void {
         params: { code: entry.code },
       });
     }
-  });
+  }
 }

@@ -441,7 +441,8 @@ export function checkCoverage(ctx: RuleContext, report: Report): void {
   const local = jurisdiction === undefined ? 'no jurisdiction given' : article ? `${jurisdiction}: ${article.info.label}` : `${jurisdiction}: no billing article loaded (national NCD 150.3 list, partly loaded)`;
   report.ran('coverage', `medicare-bmm ${medicare.version}; ${local}`);
   let bmmLines = 0;
-  ctx.lines.forEach((line, index) => {
+  for (let index = 0; index < ctx.lines.length; index++) {
+    const line = ctx.lines[index]!;
     const notListed = medicare.notOnBmmList.find((n) => n.code === line.code);
     if (notListed) {
       report.add('medicare.vfa-not-bmm', { message: `${lineLabel(ctx, index)}: ${notListed.note}.`, line: lineRef(ctx, index), source: notListed.source, path: linePath(ctx, index, 'code'), params: { code: line.code } });
@@ -451,7 +452,7 @@ export function checkCoverage(ctx: RuleContext, report: Report): void {
     for (const reason of assessment.denials) reportDenial(ctx, report, reason, index);
     checkLiability(ctx, report, assessment, index);
     if (assessment.benefit === 'bmm' && assessment.denials.length === 0) reportLocalCoverageGap(ctx, report, assessment, index);
-  });
+  }
   if (bmmLines === 0) return;
   checkSameDayBmm(ctx, report);
 

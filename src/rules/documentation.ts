@@ -37,7 +37,9 @@ export function checkDocumentation(ctx: RuleContext, report: Report): void {
       params: { reason: why?.reason ?? null },
     });
   }
-  (ctx.diagnosesFromReport ? facts.diagnoses : []).forEach((dx, index) => {
+  const reportDiagnoses = ctx.diagnosesFromReport ? facts.diagnoses : [];
+  for (let index = 0; index < reportDiagnoses.length; index++) {
+    const dx = reportDiagnoses[index]!;
     report.add('report.diagnosis-suggested', {
       message: `${dx.code} suggested: ${dx.reason} ("${dx.evidence.text.slice(0, 100)}"). Confirm before billing.`,
       source: { title: 'REFERENCE §7: ICD-10-CM conventions for bone density', confidence: 'secondary' },
@@ -45,7 +47,7 @@ export function checkDocumentation(ctx: RuleContext, report: Report): void {
       path: `diagnoses[${index}]`,
       params: { code: dx.code },
     });
-  });
+  }
   if (facts.trabecularBoneScore) {
     report.add('report.tbs-not-coded', {
       message: `The report gives a trabecular bone score (${facts.trabecularBoneScore.value}); dxacode does not add a TBS code from the report: bill 77089 (from 2022-01-01) when this provider did the calculation and the interpretation, or only the parts done here (77090-77092).`,

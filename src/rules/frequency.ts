@@ -23,7 +23,8 @@ export function checkFrequency(ctx: RuleContext, report: Report): void {
   const { medicare } = ctx.knowledge;
   const rule = medicare.frequency;
   report.ran('frequency', VERSION.of(medicare));
-  ctx.lines.forEach((line, index) => {
+  for (let index = 0; index < ctx.lines.length; index++) {
+    const line = ctx.lines[index]!;
     const outcome = ctx.assessments?.[index]?.frequency ?? medicareLineFrequency(ctx.input, ctx.knowledge, line);
     const at = lineRef(ctx, index);
     const ownHistoryOnly = ctx.historyScope === 'this-organization';
@@ -35,7 +36,7 @@ export function checkFrequency(ctx: RuleContext, report: Report): void {
             ? `${lineLabel(ctx, index)}: no history was given and the patient has no medical record number or member id to match this organisation's stored studies by, so the date of the last covered bone mass measurement is unknown`
             : `${lineLabel(ctx, index)}: no history was given, so the date of the last covered bone mass measurement is unknown`,
         );
-        return;
+        continue;
       case 'no-prior':
       case 'eligible':
         // The organisation's own studies allow the service, but a study by another provider may not: unknown is not a pass.
@@ -43,7 +44,7 @@ export function checkFrequency(ctx: RuleContext, report: Report): void {
           const own = outcome.status === 'eligible' ? `the last of them on ${outcome.last}` : 'none of them before this date';
           report.skipped('frequency', `${lineLabel(ctx, index)}: only this organisation's own stored studies are known (${own}); ${rule.acrossProviders.note}, and studies by other providers are not known: give them in history`);
         }
-        return;
+        continue;
       case 'too-soon': {
         const path = historyPath(ctx, outcome.last, outcome.lastCode);
         const last = { lastDate: outcome.last, lastCode: outcome.lastCode, lastNpi: outcome.lastNpi ?? null, eligibleFrom: outcome.eligibleFrom, months: rule.months };
@@ -57,7 +58,7 @@ export function checkFrequency(ctx: RuleContext, report: Report): void {
             path,
             params: { code: line.code, ...last, exception: exception.id },
           });
-          return;
+          continue;
         }
         report.add('frequency.too-soon', {
           message: `${base}${ctx.input.abnOnFile ? ' An ABN is on file: bill with GA, the patient is liable.' : ' No ABN is on file: the provider is liable.'}`,
@@ -70,12 +71,12 @@ export function checkFrequency(ctx: RuleContext, report: Report): void {
           path,
           params: { code: line.code, ...last, abnOnFile: ctx.input.abnOnFile === true },
         });
-        return;
+        continue;
       }
       default:
-        return;
+        continue;
     }
-  });
+  }
 }
 
 /** Says who furnished the last study when it was not this billing provider: it counts all the same. */

@@ -145,12 +145,13 @@ function checkComponent(ctx: RuleContext, report: Report, line: Line, index: num
 function checkDuplicateLines(ctx: RuleContext, report: Report): void {
   if (ctx.lines.length < 2) return;
   const seen = new Map<string, number[]>();
-  ctx.lines.forEach((line, index) => {
-    if (line.modifiers.includes('76') || line.modifiers.includes('77')) return; // repeat studies: units and review
+  for (let index = 0; index < ctx.lines.length; index++) {
+    const line = ctx.lines[index]!;
+    if (line.modifiers.includes('76') || line.modifiers.includes('77')) continue; // repeat studies: units and review
     const indexes = seen.get(line.code);
     if (indexes === undefined) seen.set(line.code, [index]);
     else indexes.push(index);
-  });
+  }
   for (const [code, indexes] of seen) {
     if (indexes.length < 2) continue;
     const parts = indexes.map((i) => componentOf(ctx.lines[i]!));
@@ -180,7 +181,8 @@ export function checkModifiers(ctx: RuleContext, report: Report): void {
   const bypassable: boolean[] = ctx.lines.map(() => false);
   for (const { column1, column2 } of findAppliedPairs(ctx)) bypassable[column1] = bypassable[column2] = true;
 
-  ctx.lines.forEach((line, index) => {
+  for (let index = 0; index < ctx.lines.length; index++) {
+    const line = ctx.lines[index]!;
     const at = lineRef(ctx, index);
     // A line carries a handful of modifiers at most: the list itself answers which it has.
     const given = line.modifiers;
@@ -292,6 +294,6 @@ export function checkModifiers(ctx: RuleContext, report: Report): void {
       });
     }
     checkComponent(ctx, report, line, index);
-  });
+  }
   checkDuplicateLines(ctx, report);
 }

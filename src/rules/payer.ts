@@ -271,8 +271,9 @@ export function checkPayer(ctx: RuleContext, report: Report): void {
   const compiled = lookup.pack;
   report.ran('payer', VERSION.of(compiled));
   if (compiled.rulesByCode.size === 0) return;
-  ctx.lines.forEach((line, index) => {
+  for (let index = 0; index < ctx.lines.length; index++) {
+    const line = ctx.lines[index]!;
     const rules = compiled.rulesByCode.get(line.code);
     if (rules) for (const rule of rules) checkRule(ctx, report, compiled, rule, line, index);
-  });
+  }
 }

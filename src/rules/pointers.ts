@@ -11,7 +11,8 @@ export function checkPointers(ctx: RuleContext, report: Report): void {
     report.skipped('pointers', 'the encounter lists no documented diagnoses, so line diagnoses could not be compared with the documentation');
   }
   const documented = new Set(ctx.input.diagnoses);
-  ctx.lines.forEach((line, index) => {
+  for (let index = 0; index < ctx.lines.length; index++) {
+    const line = ctx.lines[index]!;
     const label = lineLabel(ctx, index);
     const at = lineRef(ctx, index);
     if (line.diagnoses.length === 0) {
@@ -25,7 +26,7 @@ export function checkPointers(ctx: RuleContext, report: Report): void {
           params: { code: line.code },
         });
       }
-      return;
+      continue;
     }
     if (line.diagnoses.length > MAX_POINTERS) {
       report.add('pointer.too-many', {
@@ -37,7 +38,7 @@ export function checkPointers(ctx: RuleContext, report: Report): void {
         params: { code: line.code, count: line.diagnoses.length, max: MAX_POINTERS },
       });
     }
-    if (!ctx.input.diagnosesGiven) return;
+    if (!ctx.input.diagnosesGiven) continue;
     const undocumented = line.diagnoses.filter((dx) => !documented.has(dx));
     if (undocumented.length > 0) {
       report.add('pointer.not-documented', {
@@ -49,5 +50,5 @@ export function checkPointers(ctx: RuleContext, report: Report): void {
         params: { code: line.code, diagnoses: undocumented, documented: [...documented] },
       });
     }
-  });
+  }
 }

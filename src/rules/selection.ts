@@ -60,7 +60,8 @@ export function selectDensitometryCodes(input: CheckInput, knowledge: Knowledge,
   // about it point). An encounter lists a handful of procedures: an array beats a map here.
   const kinds: { kind: string; procedure: Procedure; index: number }[] = [];
   const ofKind = (kind: string) => kinds.find((k) => k.kind === kind);
-  input.performed.forEach((procedure, index) => {
+  for (let index = 0; index < input.performed.length; index++) {
+    const procedure = input.performed[index]!;
     checkSites(procedure, index, knowledge, report);
     const earlier = ofKind(procedure.procedure);
     if (earlier) {
@@ -74,10 +75,10 @@ export function selectDensitometryCodes(input: CheckInput, knowledge: Knowledge,
         earlier.procedure = procedure;
         earlier.index = index;
       }
-      return;
+      continue;
     }
     kinds.push({ kind: procedure.procedure, procedure, index });
-  });
+  }
 
   const services: { service: string; interpreted: boolean; label: string; performed: number; uninterpreted: number }[] = [];
   const axial = ofKind('dxa-axial');
@@ -167,13 +168,14 @@ export function checkSelection(ctx: RuleContext, report: Report): void {
   const performedKinds = { has: (kind: string) => ctx.input.performed.some((p) => p.procedure === kind) };
   const combos = ctx.knowledge.pairs.combinations.filter((c) => isWithin(ctx.input.dateOfService, c.effective, c.end));
 
-  ctx.selectedCodes.forEach((code, index) => {
-    if (submittedCodes.has(code)) return;
+  for (let index = 0; index < ctx.selectedCodes.length; index++) {
+    const code = ctx.selectedCodes[index]!;
+    if (submittedCodes.has(code)) continue;
     const entry = byCode.get(code);
     const combo = combos.find((c) => c.replacement === code);
-    if (combo && combo.codes.every((x) => submittedCodes.has(x))) return; // pairs reports pair.combined-code
+    if (combo && combo.codes.every((x) => submittedCodes.has(x))) continue; // pairs reports pair.combined-code
     // A line with the same service but the wrong code for the date is reported by the codes family.
-    if (entry?.service && entry.service !== 'dxa-axial+vfa' && submittedServices.has(entry.service)) return;
+    if (entry?.service && entry.service !== 'dxa-axial+vfa' && submittedServices.has(entry.service)) continue;
     const partial = combo ? combo.codes.filter((x) => submittedCodes.has(x)) : [];
     report.add('selection.not-billed', {
       message: `${code} (${entry?.label ?? code}) was performed and documented but is not on the claim.`,
@@ -182,23 +184,24 @@ export function checkSelection(ctx: RuleContext, report: Report): void {
       path: `performed[${ctx.selectedFrom[index]!}]`,
       params: { code, billed: partial },
     });
-  });
+  }
 
-  ctx.lines.forEach((line, index) => {
-    if (selected.has(line.code)) return;
+  for (let index = 0; index < ctx.lines.length; index++) {
+    const line = ctx.lines[index]!;
+    if (selected.has(line.code)) continue;
     const entry = byCode.get(line.code);
-    if (!entry) return; // code.unknown reports it
-    if (combos.some((c) => selected.has(c.replacement) && c.codes.includes(line.code))) return; // pairs family
+    if (!entry) continue; // code.unknown reports it
+    if (combos.some((c) => selected.has(c.replacement) && c.codes.includes(line.code))) continue; // pairs family
     if (entry.service === 'tbs' && !ctx.facts) {
       // TBS (77089-77092) is not a procedure the encounter's performed list can name; only report text documents it.
       report.skipped('selection', `${lineLabel(ctx, index)}: a trabecular bone score cannot be listed as performed, so whether the encounter documents it was not checked (give the report text)`);
-      return;
+      continue;
     }
-    if (entry.service === 'tbs' && ctx.facts?.trabecularBoneScore) return; // the report gives the score
+    if (entry.service === 'tbs' && ctx.facts?.trabecularBoneScore) continue; // the report gives the score
     const services = servicesOf(entry);
     const documented = entry.service === 'dxa-axial+vfa' ? performedKinds.has('dxa-axial') && performedKinds.has('vfa') : services.some((s) => performedKinds.has(s));
-    if (documented) return; // right service, wrong code for the date: the codes family reports it
-    if (entry.code === '77083' && performedKinds.has('vfa')) return; // code.not-vfa
+    if (documented) continue; // right service, wrong code for the date: the codes family reports it
+    if (entry.code === '77083' && performedKinds.has('vfa')) continue; // code.not-vfa
     report.add('selection.not-documented', {
       message: `${lineLabel(ctx, index)} bills ${entry.label}, which the encounter does not document as performed.`,
       line: lineRef(ctx, index),
@@ -207,5 +210,5 @@ export function checkSelection(ctx: RuleContext, report: Report): void {
       path: linePath(ctx, index, 'code'),
       params: { code: line.code, selected: ctx.selectedCodes },
     });
-  });
+  }
 }

@@ -45,11 +45,12 @@ export function checkUnits(ctx: RuleContext, report: Report): void {
   const { byCode } = ctx.knowledge.codes;
   const table = ctx.knowledge.mue[ctx.input.claimType];
   report.ran('units', table.info.label);
-  ctx.lines.forEach((line, index) => {
+  for (let index = 0; index < ctx.lines.length; index++) {
+    const line = ctx.lines[index]!;
     const mue = mueOf(ctx.knowledge, table, line.code);
     if (!mue) {
       if (byCode.has(line.code)) report.skipped('units', `no MUE value is known for ${line.code} (not in ${table.info.label})`);
-      return;
+      continue;
     }
     const { value } = mue.entry;
     if (line.units > value) {
@@ -65,7 +66,7 @@ export function checkUnits(ctx: RuleContext, report: Report): void {
         params: { code: line.code, units: line.units, mue: value, mai: mue.entry.mai },
       });
     }
-  });
+  }
   checkRepeatLines(ctx, report, table);
 }
 
@@ -73,12 +74,13 @@ export function checkUnits(ctx: RuleContext, report: Report): void {
 function checkRepeatLines(ctx: RuleContext, report: Report, table: MueTable): void {
   if (ctx.lines.length < 2) return;
   const totals = new Map<string, { units: number; lines: number[] }>();
-  ctx.lines.forEach((line, index) => {
+  for (let index = 0; index < ctx.lines.length; index++) {
+    const line = ctx.lines[index]!;
     const total = totals.get(line.code) ?? { units: 0, lines: [] };
     total.units += line.units;
     total.lines.push(index);
     totals.set(line.code, total);
-  });
+  }
   for (const [code, total] of totals) {
     const mue = mueOf(ctx.knowledge, table, code);
     if (!mue || total.lines.length < 2 || total.units <= mue.entry.value) continue;
