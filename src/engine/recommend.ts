@@ -38,10 +38,11 @@ const NO_CODES: ReadonlySet<string> = new Set();
 export function recommendDiagnoses(input: CheckInput, knowledge: Knowledge): string[] {
   const { icd10 } = knowledge;
   const conventions = icd10.conventions;
-  let diagnoses = input.diagnoses.filter((dx) => {
+  let diagnoses: string[] = [];
+  for (const dx of input.diagnoses) {
     const kind = classifyIcd(dx, icd10, input.dateOfService).kind;
-    return kind === 'billable' || kind === 'outside' || kind === 'not-listed-before-update';
-  });
+    if (kind === 'billable' || kind === 'outside' || kind === 'not-listed-before-update') diagnoses.push(dx);
+  }
   const excluded = excludes1Dropped(diagnoses, icd10);
   if (excluded.size > 0) diagnoses = diagnoses.filter((d) => !excluded.has(d));
   const screening = conventions.screening;
@@ -57,7 +58,7 @@ export function recommendDiagnoses(input: CheckInput, knowledge: Knowledge): str
       diagnoses.splice(lastAfter, 0, rule.code);
     }
   }
-  // `diagnoses` is this function's own array (filter made it), so it is cut only when too long.
+  // `diagnoses` is this function's own array (made here), so it is cut only when too long.
   return diagnoses.length > MAX_CLAIM_DIAGNOSES ? diagnoses.slice(0, MAX_CLAIM_DIAGNOSES) : diagnoses;
 }
 
@@ -143,13 +144,13 @@ export function code(input: CheckInput, knowledge: Knowledge, pack: PayerPack | 
   const diagnoses = recommendDiagnoses(input, knowledge);
   // Every line points to the same diagnoses; each gets its own copy, since the lines are the caller's to change.
   const pointers = selected.length > 0 ? pointersFor(diagnoses, knowledge, pack, input.dateOfService) : [];
-  const lines: Line[] = selected.map(({ code: selectedCode, interpreted }) => {
+  const lines: Line[] = [];
+  for (const { code: selectedCode, interpreted } of selected) {
     const modifiers: string[] = [];
-    const component = billedComponent(input.component, interpreted);
-    const componentMod = componentModifier(component);
+    const componentMod = componentModifier(billedComponent(input.component, interpreted));
     if (componentMod && pcTcOf(knowledge, selectedCode, input.dateOfService)?.split !== false) modifiers.push(componentMod);
-    return { code: selectedCode, modifiers, units: 1, diagnoses: pointers.slice() };
-  });
+    lines.push({ code: selectedCode, modifiers, units: 1, diagnoses: pointers.slice() });
+  }
   const linesFrom = selected.map((s) => s.performed);
   const leftOff = lines.length > 1 ? settlePairEdits(input, knowledge, lines, linesFrom) : [];
   let assessments: MedicareLineAssessment[] | undefined;

@@ -210,6 +210,12 @@ export function lineRef(ctx: RuleContext, index: number): number | undefined {
   return ctx.linesAreSubmitted ? index : undefined;
 }
 
+/** True when a line of `lines` bills `code` (a loop, not a closure made on every call: see selection.ts). */
+export function billsCode(lines: readonly Line[], code: string): boolean {
+  for (const line of lines) if (line.code === code) return true;
+  return false;
+}
+
 /** "line 2 (77080)" or "77080" for messages (built once per line: every family asks for it). */
 export function lineLabel(ctx: RuleContext, index: number): string {
   const line = ctx.lines[index];

@@ -10,7 +10,7 @@ import type { MedicareBmm } from '../knowledge/schema.js';
 import { inForce, type CoverageArticle } from '../knowledge/official.js';
 import type { Jurisdiction } from '../contract/values.js';
 import type { HistoryEntry } from '../contract/encounter.js';
-import type { CheckInput, Line } from './context.js';
+import { billsCode, type CheckInput, type Line } from './context.js';
 
 /** A qualified-individual category the facts show. */
 export interface CategoryMatch {
@@ -323,19 +323,22 @@ export function assessMedicareClaim(input: CheckInput, knowledge: Knowledge, lin
  * qualified-individual categories are skipped for a line already denied.
  */
 export function assessMedicareLiability(input: CheckInput, knowledge: Knowledge, lines: readonly Line[]): MedicareLiability[] {
-  const { medicare, medicareIndex: index } = knowledge;
-  const date = input.dateOfService;
-  const liability = lines.map((line): MedicareLiability => {
-    if (notReasonableAndNecessary(medicare, line.code, date)) return 'denied';
-    if (index.excludedByCode.has(line.code)) return 'excluded';
-    if (!bmmBenefitEntry(knowledge, line.code, date)) return 'none';
-    if (input.treatingOrder === false || diagnosisDenial(knowledge, line, localCoverage(input, knowledge, line.code)) !== undefined) return 'denied';
-    if (deniedAsTooSoon(bmmFrequency(input, knowledge, line))) return 'denied';
-    return monitoringNotAxial(input, knowledge, line) ? 'denied' : 'none';
-  });
+  const liability: MedicareLiability[] = [];
+  for (const line of lines) liability.push(lineLiability(input, knowledge, line));
   // sameDayDenials names BMM lines only, and a BMM line left 'none' is one that assessMedicareLine gives no denial.
   for (const [i] of sameDayDenials(input, knowledge, lines)) if (liability[i] === 'none') liability[i] = 'denied';
   return liability;
+}
+
+/** One line's liability for assessMedicareLiability, before the same-day denials. */
+function lineLiability(input: CheckInput, knowledge: Knowledge, line: Line): MedicareLiability {
+  const date = input.dateOfService;
+  if (notReasonableAndNecessary(knowledge.medicare, line.code, date)) return 'denied';
+  if (knowledge.medicareIndex.excludedByCode.has(line.code)) return 'excluded';
+  if (!bmmBenefitEntry(knowledge, line.code, date)) return 'none';
+  if (input.treatingOrder === false || diagnosisDenial(knowledge, line, localCoverage(input, knowledge, line.code)) !== undefined) return 'denied';
+  if (deniedAsTooSoon(bmmFrequency(input, knowledge, line))) return 'denied';
+  return monitoringNotAxial(input, knowledge, line) ? 'denied' : 'none';
 }
 
 /** The same-day denials of a claim's BMM lines, as [line index, reason] pairs (see assessMedicareClaim). */
@@ -392,6 +395,6 @@ export function contractorHistoryStudy(
     if (other === undefined || other === category) return false;
     const gap = daysBetween(h.dateOfService, input.dateOfService);
     if (gap < 0 || gap > days) return false;
-    return gap > 0 || !lines.some((l) => l.code === h.code);
+    return gap > 0 || !billsCode(lines, h.code);
   });
 }

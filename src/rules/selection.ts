@@ -7,7 +7,7 @@ import { isWithin } from '../contract/dates.js';
 import type { Procedure } from '../contract/encounter.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import type { CodeEntry } from '../knowledge/schema.js';
-import { Report, VersionTexts, lineLabel, linePath, lineRef, type CheckInput, type RuleContext } from './context.js';
+import { Report, VersionTexts, billsCode, lineLabel, linePath, lineRef, type CheckInput, type Line, type RuleContext } from './context.js';
 
 // Shared sources: the serialiser writes each one's JSON once.
 const SPINE_RADIOGRAPH_SOURCE: Source = { title: 'REFERENCE §2: conventional spine radiographs 72020-72120', confidence: 'secondary' };
@@ -154,6 +154,21 @@ function servicesOf(entry: CodeEntry | undefined): string[] {
   return entry.service === 'dxa-axial+vfa' ? COMBINED_SERVICES : [entry.service];
 }
 
+// Claims are a handful of lines: arrays beat sets here. Module functions, not closures made on every check: V8
+// recompiled such closures (and the closures inside them) again and again over a long run.
+
+/** True when a line of `lines` bills a code that stands for `service`. */
+function billsService(lines: readonly Line[], byCode: Knowledge['codes']['byCode'], service: string): boolean {
+  for (const line of lines) if (servicesOf(byCode.get(line.code)).includes(service)) return true;
+  return false;
+}
+
+/** True when the encounter lists `kind` as performed. */
+function performs(input: CheckInput, kind: string): boolean {
+  for (const p of input.performed) if (p.procedure === kind) return true;
+  return false;
+}
+
 const VERSION = new VersionTexts((codes: Knowledge['codes']) => `codes ${codes.version}`);
 
 /** The selection rule family: compares the submitted lines with what the documentation supports. */
@@ -161,22 +176,17 @@ export function checkSelection(ctx: RuleContext, report: Report): void {
   report.ran('selection', VERSION.of(ctx.knowledge.codes));
   if (!ctx.linesAreSubmitted) return;
   const { byCode } = ctx.knowledge.codes;
-  // Claims are a handful of lines: arrays beat sets here.
-  const submittedCodes = { has: (code: string) => ctx.lines.some((l) => l.code === code) };
-  const submittedServices = { has: (service: string) => ctx.lines.some((l) => servicesOf(byCode.get(l.code)).includes(service)) };
-  const selected = { has: (code: string) => ctx.selectedCodes.includes(code) };
-  const performedKinds = { has: (kind: string) => ctx.input.performed.some((p) => p.procedure === kind) };
   const combos = ctx.knowledge.pairs.combinations.filter((c) => isWithin(ctx.input.dateOfService, c.effective, c.end));
 
   for (let index = 0; index < ctx.selectedCodes.length; index++) {
     const code = ctx.selectedCodes[index]!;
-    if (submittedCodes.has(code)) continue;
+    if (billsCode(ctx.lines, code)) continue;
     const entry = byCode.get(code);
     const combo = combos.find((c) => c.replacement === code);
-    if (combo && combo.codes.every((x) => submittedCodes.has(x))) continue; // pairs reports pair.combined-code
+    if (combo && combo.codes.every((x) => billsCode(ctx.lines, x))) continue; // pairs reports pair.combined-code
     // A line with the same service but the wrong code for the date is reported by the codes family.
-    if (entry?.service && entry.service !== 'dxa-axial+vfa' && submittedServices.has(entry.service)) continue;
-    const partial = combo ? combo.codes.filter((x) => submittedCodes.has(x)) : [];
+    if (entry?.service && entry.service !== 'dxa-axial+vfa' && billsService(ctx.lines, byCode, entry.service)) continue;
+    const partial = combo ? combo.codes.filter((x) => billsCode(ctx.lines, x)) : [];
     report.add('selection.not-billed', {
       message: `${code} (${entry?.label ?? code}) was performed and documented but is not on the claim.`,
       fix: partial.length > 0 ? `Replace ${partial.join(' and ')} with one ${code} line.` : `Add a ${code} line.`,
@@ -188,10 +198,10 @@ export function checkSelection(ctx: RuleContext, report: Report): void {
 
   for (let index = 0; index < ctx.lines.length; index++) {
     const line = ctx.lines[index]!;
-    if (selected.has(line.code)) continue;
+    if (ctx.selectedCodes.includes(line.code)) continue;
     const entry = byCode.get(line.code);
     if (!entry) continue; // code.unknown reports it
-    if (combos.some((c) => selected.has(c.replacement) && c.codes.includes(line.code))) continue; // pairs family
+    if (combos.some((c) => ctx.selectedCodes.includes(c.replacement) && c.codes.includes(line.code))) continue; // pairs family
     if (entry.service === 'tbs' && !ctx.facts) {
       // TBS (77089-77092) is not a procedure the encounter's performed list can name; only report text documents it.
       report.skipped('selection', `${lineLabel(ctx, index)}: a trabecular bone score cannot be listed as performed, so whether the encounter documents it was not checked (give the report text)`);
@@ -199,9 +209,9 @@ export function checkSelection(ctx: RuleContext, report: Report): void {
     }
     if (entry.service === 'tbs' && ctx.facts?.trabecularBoneScore) continue; // the report gives the score
     const services = servicesOf(entry);
-    const documented = entry.service === 'dxa-axial+vfa' ? performedKinds.has('dxa-axial') && performedKinds.has('vfa') : services.some((s) => performedKinds.has(s));
+    const documented = entry.service === 'dxa-axial+vfa' ? performs(ctx.input, 'dxa-axial') && performs(ctx.input, 'vfa') : services.some((s) => performs(ctx.input, s));
     if (documented) continue; // right service, wrong code for the date: the codes family reports it
-    if (entry.code === '77083' && performedKinds.has('vfa')) continue; // code.not-vfa
+    if (entry.code === '77083' && performs(ctx.input, 'vfa')) continue; // code.not-vfa
     report.add('selection.not-documented', {
       message: `${lineLabel(ctx, index)} bills ${entry.label}, which the encounter does not document as performed.`,
       line: lineRef(ctx, index),
