@@ -280,7 +280,8 @@ try {
     e2eOneThread.rounds.push(oneThread);
     gc();
     const short = await runEndToEnd(shortFile, [], N_E2E_SHORT);
-    const marginalPerSecond = (N_E2E - N_E2E_SHORT) / (run.seconds - short.seconds);
+    // NaN, not a negative or infinite rate, when the short run took as long as the whole (a tiny BENCH_E2E).
+    const marginalPerSecond = run.seconds > short.seconds ? (N_E2E - N_E2E_SHORT) / (run.seconds - short.seconds) : NaN;
     e2eShort.rounds.push({ ok: short.ok, seconds: short.seconds, marginalPerSecond, fixedSeconds: short.seconds - N_E2E_SHORT / marginalPerSecond });
     gc();
     const f = measureFloor(e2eLines, resultOf, { gc });
