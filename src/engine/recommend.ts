@@ -151,7 +151,14 @@ export function code(input: CheckInput, knowledge: Knowledge, pack: PayerPack | 
     if (componentMod && pcTcOf(knowledge, selectedCode, input.dateOfService)?.split !== false) modifiers.push(componentMod);
     lines.push({ code: selectedCode, modifiers, units: 1, diagnoses: pointers.slice() });
   }
-  const linesFrom = selected.map((s) => s.performed);
+  // Filled by push, not made by map: see collect() in rules/context.ts.
+  const linesFrom: number[] = [];
+  const selectedCodes: string[] = [];
+  for (const s of selected) {
+    linesFrom.push(s.performed);
+    selectedCodes.push(s.code);
+  }
+  const selectedFrom = linesFrom.slice();
   const leftOff = lines.length > 1 ? settlePairEdits(input, knowledge, lines, linesFrom) : [];
   let assessments: MedicareLineAssessment[] | undefined;
   if (pack?.program === 'medicare') {
@@ -173,8 +180,8 @@ export function code(input: CheckInput, knowledge: Knowledge, pack: PayerPack | 
     lines,
     assessments,
     diagnoses,
-    selectedCodes: selected.map((s) => s.code),
-    selectedFrom: selected.map((s) => s.performed),
+    selectedCodes,
+    selectedFrom,
     linesFrom,
     leftOff,
     technicalOnlyCodes: selected.every((s) => s.interpreted) ? NO_CODES : new Set(selected.filter((s) => !s.interpreted).map((s) => s.code)),

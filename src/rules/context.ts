@@ -210,6 +210,26 @@ export function lineRef(ctx: RuleContext, index: number): number | undefined {
   return ctx.linesAreSubmitted ? index : undefined;
 }
 
+/**
+ * `source.map(each)`, built by push. V8 makes the array that `map` or `filter` returns with other elements (holey)
+ * once the calling function is optimised than before (packed), so a rule compiled while it saw the one kind was thrown
+ * away and compiled again when the other arrived; an array filled by push has the same kind either way. Used for the
+ * arrays that the engine hands from one function to another (lines, their modifiers, the performed list, history,
+ * the selected codes, the Medicare assessments).
+ */
+export function collect<S, T>(source: readonly S[], each: (item: S) => T): T[] {
+  const list: T[] = [];
+  for (const item of source) list.push(each(item));
+  return list;
+}
+
+/** `source.filter(test)`, built by push (see collect). */
+export function keep<T>(source: readonly T[], test: (item: T) => boolean): T[] {
+  const list: T[] = [];
+  for (const item of source) if (test(item)) list.push(item);
+  return list;
+}
+
 /** True when a line of `lines` bills `code` (a loop, not a closure made on every call: see selection.ts). */
 export function billsCode(lines: readonly Line[], code: string): boolean {
   for (const line of lines) if (line.code === code) return true;

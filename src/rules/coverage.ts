@@ -7,11 +7,11 @@ import { fieldPhrase } from '../contract/labels.js';
 import { daysBetween, isWithin } from '../contract/dates.js';
 import type { Source } from '../contract/result.js';
 import type { MedicareBmm, PayerPack } from '../knowledge/schema.js';
-import { Report, VersionTexts, diagnosisPath, historyPath, lineDiagnosesPath, lineLabel, linePath, lineRef, modifierPath, noPackReason, type RuleContext } from './context.js';
+import { Report, VersionTexts, diagnosisPath, keep, historyPath, lineDiagnosesPath, lineLabel, linePath, lineRef, modifierPath, noPackReason, type RuleContext } from './context.js';
 import { claimDiagnoses } from './diagnoses.js';
 import {
   assessMedicareLine,
-  bmmBenefitEntry,
+  bmmLineIndexes,
   bmmCategory,
   contractorHistoryStudy,
   glucocorticoidFactsBelowThreshold,
@@ -121,7 +121,7 @@ function checkLiability(ctx: RuleContext, report: Report, assessment: MedicareLi
   const line = ctx.lines[index]!;
   const label = lineLabel(ctx, index);
   const at = lineRef(ctx, index);
-  const present = line.modifiers.filter((m) => LIABILITY.includes(m));
+  const present = keep(line.modifiers, (m) => LIABILITY.includes(m));
   if (line.modifiers.includes('GA') && ctx.input.abnOnFile !== true) {
     report.add('liability.ga-without-abn', {
       message: `${label}: GA says a valid ABN is on file, but none is recorded for this encounter.`,
@@ -250,7 +250,7 @@ function checkSameDayBmm(ctx: RuleContext, report: Report): void {
   const { medicare } = ctx.knowledge;
   const { cwfEdit, contractors } = medicare.sameDay;
   const date = ctx.input.dateOfService;
-  const bmm = ctx.lines.map((l, i) => (bmmBenefitEntry(ctx.knowledge, l.code, date) ? i : -1)).filter((i) => i >= 0);
+  const bmm = bmmLineIndexes(ctx.knowledge, ctx.lines, date);
   const xuAccepted = date >= cwfEdit.xuAcceptedFrom;
   const hasXu = (i: number): boolean => ctx.lines[i]!.modifiers.includes('XU');
   const jurisdiction = ctx.input.jurisdiction;

@@ -6,7 +6,7 @@
 import { fieldPhrase } from '../contract/labels.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import type { IscdCriterion, IscdItem, IscdVersion } from '../knowledge/schema.js';
-import { Report, VersionTexts, linePath, type CheckInput, type RuleContext } from './context.js';
+import { Report, VersionTexts, collect, keep, linePath, type CheckInput, type RuleContext } from './context.js';
 import { isWithin } from '../contract/dates.js';
 
 type Outcome = 'met' | 'not-met' | 'unknown';
@@ -77,14 +77,14 @@ function combine(parts: Judgement[], outcome: Outcome): Judgement {
 
 /** Any one of anyOf, or at least two of twoOrMoreOf. */
 function judgeCriteria(item: IscdItem, input: CheckInput): Judgement {
-  const single = item.anyOf.map((c) => judgeCriterion(c, input));
-  const pairList = (item.twoOrMoreOf ?? []).map((c) => judgeCriterion(c, input));
-  const singleMet = single.filter((j) => j.outcome === 'met');
+  const single = collect(item.anyOf, (c) => judgeCriterion(c, input));
+  const pairList = collect(item.twoOrMoreOf ?? [], (c) => judgeCriterion(c, input));
+  const singleMet = keep(single, (j) => j.outcome === 'met');
   if (singleMet.length > 0) return combine(singleMet, 'met');
-  const pairMet = pairList.filter((j) => j.outcome === 'met');
+  const pairMet = keep(pairList, (j) => j.outcome === 'met');
   if (pairMet.length >= 2) return combine(pairMet, 'met');
-  const pairUnknown = pairList.filter((j) => j.outcome === 'unknown');
-  const singleUnknown = single.filter((j) => j.outcome === 'unknown');
+  const pairUnknown = keep(pairList, (j) => j.outcome === 'unknown');
+  const singleUnknown = keep(single, (j) => j.outcome === 'unknown');
   const couldPair = pairMet.length + pairUnknown.length >= 2;
   if (singleUnknown.length > 0 || couldPair) {
     const judged = combine([...singleUnknown, ...(couldPair ? pairUnknown : [])], 'unknown');
@@ -119,7 +119,7 @@ function judgeItem(item: IscdItem, input: CheckInput): Judgement {
 }
 
 function judgeVersion(version: IscdVersion, input: CheckInput): { item: IscdItem; judgement: Judgement }[] {
-  return version.items.map((item) => ({ item, judgement: judgeItem(item, input) }));
+  return collect(version.items, (item) => ({ item, judgement: judgeItem(item, input) }));
 }
 
 /** True when the claim under check or the performed procedures include vertebral fracture assessment. */

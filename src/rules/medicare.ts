@@ -10,7 +10,7 @@ import type { MedicareBmm } from '../knowledge/schema.js';
 import { inForce, type CoverageArticle } from '../knowledge/official.js';
 import type { Jurisdiction } from '../contract/values.js';
 import type { HistoryEntry } from '../contract/encounter.js';
-import { billsCode, type CheckInput, type Line } from './context.js';
+import { billsCode, collect, type CheckInput, type Line } from './context.js';
 
 /** A qualified-individual category the facts show. */
 export interface CategoryMatch {
@@ -125,7 +125,7 @@ export function qualifiedCategories(input: CheckInput, knowledge: Knowledge, dia
     }
     // A glucocorticoid code whose documented dose or duration falls below the threshold does not show category C.
     if (category.fact === 'glucocorticoid' && glucocorticoidFactsBelowThreshold(input, medicare)) continue;
-    categoriesOf ??= diagnoses.map((d) => medicareIndex.categoriesOfDiagnosis(d));
+    categoriesOf ??= collect(diagnoses, (d) => medicareIndex.categoriesOfDiagnosis(d));
     const dx = diagnoses[categoriesOf.findIndex((categories) => categories.includes(category))];
     if (dx) matches.push({ id: category.id, label: category.label, evidence: dx, viaDiagnosis: true, confidence: category.diagnosisMappingConfidence });
   }
@@ -280,6 +280,13 @@ export function sameDayCwfPair(medicare: MedicareBmm, a: string, b: string): Med
   return medicare.sameDay.cwfEdit.pairs.find((p) => p.codes.includes(a) && p.codes.includes(b));
 }
 
+/** The indexes of `lines` that bill a bone mass measurement on `date`. */
+export function bmmLineIndexes(knowledge: Knowledge, lines: readonly Line[], date: string): number[] {
+  const bmm: number[] = [];
+  for (let i = 0; i < lines.length; i++) if (bmmBenefitEntry(knowledge, lines[i]!.code, date)) bmm.push(i);
+  return bmm;
+}
+
 /**
  * The lines that need XU for Medicare's CWF to accept two BMM lines on one date (CMS Transmittal 10193): the line
  * the transmittal names, for each named pair on the claim, from the date the CWF accepts XU (the transmittal dates
@@ -288,7 +295,7 @@ export function sameDayCwfPair(medicare: MedicareBmm, a: string, b: string): Med
 export function sameDayXuLines(knowledge: Knowledge, lines: readonly Line[], date: string): number[] {
   const { medicare } = knowledge;
   if (lines.length < 2 || date < medicare.sameDay.cwfEdit.xuAcceptedFrom) return [];
-  const bmm = lines.map((l, i) => (bmmBenefitEntry(knowledge, l.code, date) ? i : -1)).filter((i) => i >= 0);
+  const bmm = bmmLineIndexes(knowledge, lines, date);
   const need = new Set<number>();
   for (const i of bmm) {
     for (const j of bmm) {
@@ -308,7 +315,7 @@ export function sameDayXuLines(knowledge: Knowledge, lines: readonly Line[], dat
  * the two lines is expected to deny. Both feed the liability modifiers (GA with an ABN, GZ without).
  */
 export function assessMedicareClaim(input: CheckInput, knowledge: Knowledge, lines: readonly Line[]): MedicareLineAssessment[] {
-  const assessments = lines.map((line) => assessMedicareLine(input, knowledge, line));
+  const assessments = collect(lines, (line) => assessMedicareLine(input, knowledge, line));
   for (const [index, reason] of sameDayDenials(input, knowledge, lines)) {
     const assessment = assessments[index]!;
     if (assessment.benefit === 'bmm' && !assessment.denials.includes(reason)) assessment.denials.push(reason);

@@ -71,7 +71,9 @@ export function billedComponent(component: Component, interpreted: boolean): Com
 
 /** The component modifiers (26, TC) a line carries, in its order. */
 function componentModifiers(line: Line): string[] {
-  return line.modifiers.filter((m) => m === '26' || m === 'TC');
+  const parts: string[] = [];
+  for (const m of line.modifiers) if (m === '26' || m === 'TC') parts.push(m);
+  return parts;
 }
 
 function componentOf(line: Line): 'global' | '26' | 'TC' {
@@ -178,7 +180,8 @@ export function checkModifiers(ctx: RuleContext, report: Report): void {
   const isMedicare = ctx.pack?.program === 'medicare';
   report.ran('modifiers', VERSION.of(modifiers, ctx.knowledge.rvuOn(ctx.input.dateOfService)));
   // The lines some pair edit involves (one flag per line).
-  const bypassable: boolean[] = ctx.lines.map(() => false);
+  const bypassable: boolean[] = [];
+  for (let i = 0; i < ctx.lines.length; i++) bypassable.push(false);
   for (const { column1, column2 } of findAppliedPairs(ctx)) bypassable[column1] = bypassable[column2] = true;
 
   for (let index = 0; index < ctx.lines.length; index++) {

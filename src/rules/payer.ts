@@ -10,7 +10,7 @@ import type { Source } from '../contract/result.js';
 import type { CompiledCondition, CompiledCriterion, CompiledPack, CompiledRule } from '../knowledge/packs.js';
 import { periodText } from '../knowledge/packs.js';
 import type { NumberTest, PackCondition } from '../knowledge/schema.js';
-import { Report, VersionTexts, historyPath, lineLabel, linePath, lineRef, type Line, type RuleContext } from './context.js';
+import { Report, VersionTexts, collect, historyPath, keep, lineLabel, linePath, lineRef, type Line, type RuleContext } from './context.js';
 
 /** Shared, so that the serialiser writes its JSON once. */
 const PACK_PERIOD_SOURCE: Source = { title: 'dxacode payer policy packs: each version applies to its effective period', confidence: 'verified' };
@@ -147,8 +147,8 @@ function checkRule(ctx: RuleContext, report: Report, compiled: CompiledPack, ent
       report.add('payer.not-covered', { message: `${label}: ${rule.message}${modelled}.`, ...details, path: linePath(ctx, index, 'code'), params: { ...names, ruleKind: rule.kind } });
       return;
     case 'coverage': {
-      const outcomes = entry.criteria.map((criterion) => ({ criterion, outcome: evaluateCondition(ctx, line, criterion) }));
-      const met = outcomes.filter((o) => o.outcome.state === 'met');
+      const outcomes = collect(entry.criteria, (criterion) => ({ criterion, outcome: evaluateCondition(ctx, line, criterion) }));
+      const met = keep(outcomes, (o) => o.outcome.state === 'met');
       if (met.length > 0) {
         if (applies.state === 'met' && met.every((o) => sourceOf(entry, o.criterion).confidence === 'unverified')) reportUnverified(ctx, report, pack.id, entry, met[0]!.criterion, index, 'criterion');
         return;
@@ -199,13 +199,13 @@ function checkRule(ctx: RuleContext, report: Report, compiled: CompiledPack, ent
       const eligibleFrom = addMonths(last, rule.months);
       if (ctx.input.dateOfService >= eligibleFrom) return ownOnly();
       if (unknownWhen()) return;
-      const outcomes = entry.criteria.map((criterion) => ({ criterion, outcome: evaluateCondition(ctx, line, criterion) }));
-      const met = outcomes.filter((o) => o.outcome.state === 'met');
+      const outcomes = collect(entry.criteria, (criterion) => ({ criterion, outcome: evaluateCondition(ctx, line, criterion) }));
+      const met = keep(outcomes, (o) => o.outcome.state === 'met');
       if (met.length > 0) {
         if (met.every((o) => sourceOf(entry, o.criterion).confidence === 'unverified')) reportUnverified(ctx, report, pack.id, entry, met[0]!.criterion, index, 'exception');
         return;
       }
-      const unknown = outcomes.filter((o) => o.outcome.state === 'unknown');
+      const unknown = keep(outcomes, (o) => o.outcome.state === 'unknown');
       const notChecked = unknown.length > 0 ? ` Exceptions not checked: ${unknown.map((o) => outcomeText(o.criterion, o.outcome)).join('; ')}.` : '';
       report.add('payer.frequency', {
         message: `${label}: ${rule.message}${modelled}; the last study was on ${last}, so the next is due from ${eligibleFrom}.${notChecked}`,
