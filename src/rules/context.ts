@@ -213,9 +213,10 @@ export function lineRef(ctx: RuleContext, index: number): number | undefined {
 /**
  * `source.map(each)`, built by push. V8 makes the array that `map` or `filter` returns with other elements (holey)
  * once the calling function is optimised than before (packed), so a rule compiled while it saw the one kind was thrown
- * away and compiled again when the other arrived; an array filled by push has the same kind either way. Used for the
- * arrays that the engine hands from one function to another (lines, their modifiers, the performed list, history,
- * the selected codes, the Medicare assessments).
+ * away and compiled again when the other arrived; an array filled by push has the same kind either way. Used for
+ * arrays that one function makes and another reads on the cooler paths (the Medicare assessments, payer criteria
+ * outcomes, ISCD judgements). The hottest lists (the normalised input, the selected codes) have loops of their own:
+ * there the one call of `each` below, shared by every caller, became polymorphic and a restricted check slower.
  */
 export function collect<S, T>(source: readonly S[], each: (item: S) => T): T[] {
   const list: T[] = [];

@@ -7,7 +7,7 @@ import { fieldPhrase } from '../contract/labels.js';
 import { daysBetween, isWithin } from '../contract/dates.js';
 import type { Source } from '../contract/result.js';
 import type { MedicareBmm, PayerPack } from '../knowledge/schema.js';
-import { Report, VersionTexts, diagnosisPath, keep, historyPath, lineDiagnosesPath, lineLabel, linePath, lineRef, modifierPath, noPackReason, type RuleContext } from './context.js';
+import { Report, VersionTexts, diagnosisPath, historyPath, keep, lineDiagnosesPath, lineLabel, linePath, lineRef, modifierPath, noPackReason, type RuleContext } from './context.js';
 import { claimDiagnoses } from './diagnoses.js';
 import {
   assessMedicareLine,
