@@ -4,7 +4,7 @@
  */
 import type { Knowledge } from '../knowledge/compile.js';
 import type { PayerPack } from '../knowledge/schema.js';
-import type { CheckInput, Line, Report } from '../rules/context.js';
+import { NO_CODES, type CheckInput, type Line, type Report } from '../rules/context.js';
 import { classifyIcd } from '../rules/icd10.js';
 import { excludes1Dropped } from '../rules/diagnoses.js';
 import { assessMedicareClaim, assessMedicareLiability, liabilityModifiersFor, liabilityOf, sameDayXuLines, type MedicareLiability, type MedicareLineAssessment } from '../rules/medicare.js';
@@ -30,9 +30,6 @@ export interface CodedClaim {
   leftOff: LeftOffLine[];
   technicalOnlyCodes: ReadonlySet<string>;
 }
-
-/** The technical-only codes of most claims (every selected study interpreted), shared rather than made per check. */
-const NO_CODES: ReadonlySet<string> = new Set();
 
 /** The diagnoses the recommended claim carries: submittable codes, condition before screening, valid order. */
 export function recommendDiagnoses(input: CheckInput, knowledge: Knowledge): string[] {
@@ -144,20 +141,19 @@ export function code(input: CheckInput, knowledge: Knowledge, pack: PayerPack | 
   const diagnoses = recommendDiagnoses(input, knowledge);
   // Every line points to the same diagnoses; each gets its own copy, since the lines are the caller's to change.
   const pointers = selected.length > 0 ? pointersFor(diagnoses, knowledge, pack, input.dateOfService) : [];
+  // Filled by push, not made by map: see collect() in rules/context.ts.
   const lines: Line[] = [];
-  for (const { code: selectedCode, interpreted } of selected) {
+  const linesFrom: number[] = [];
+  const selectedCodes: string[] = [];
+  for (const { code: selectedCode, interpreted, performed } of selected) {
     const modifiers: string[] = [];
     const componentMod = componentModifier(billedComponent(input.component, interpreted));
     if (componentMod && pcTcOf(knowledge, selectedCode, input.dateOfService)?.split !== false) modifiers.push(componentMod);
     lines.push({ code: selectedCode, modifiers, units: 1, diagnoses: pointers.slice() });
+    linesFrom.push(performed);
+    selectedCodes.push(selectedCode);
   }
-  // Filled by push, not made by map: see collect() in rules/context.ts.
-  const linesFrom: number[] = [];
-  const selectedCodes: string[] = [];
-  for (const s of selected) {
-    linesFrom.push(s.performed);
-    selectedCodes.push(s.code);
-  }
+  // settlePairEdits cuts linesFrom with the lines it leaves off; selectedFrom keeps every selected code's entry.
   const selectedFrom = linesFrom.slice();
   const leftOff = lines.length > 1 ? settlePairEdits(input, knowledge, lines, linesFrom) : [];
   let assessments: MedicareLineAssessment[] | undefined;

@@ -6,7 +6,7 @@ import { isWithin } from '../contract/dates.js';
 import { inForce } from '../knowledge/official.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import type { CodeEntry } from '../knowledge/schema.js';
-import { Report, VersionTexts, lineLabel, linePath, lineRef, type RuleContext } from './context.js';
+import { Report, VersionTexts, billsCode, lineLabel, linePath, lineRef, type RuleContext } from './context.js';
 import { codeForService } from './selection.js';
 
 /**
@@ -16,7 +16,7 @@ import { codeForService } from './selection.js';
 function replacementFix(ctx: RuleContext, code: string, replacement: CodeEntry | undefined): string {
   if (!replacement) return 'Use the code valid on the date of service.';
   const combo = ctx.knowledge.pairs.combinations.find(
-    (c) => isWithin(ctx.input.dateOfService, c.effective, c.end) && c.codes.includes(replacement.code) && c.codes.every((x) => x === replacement.code || ctx.lines.some((l) => l.code === x)),
+    (c) => isWithin(ctx.input.dateOfService, c.effective, c.end) && c.codes.includes(replacement.code) && c.codes.every((x) => x === replacement.code || billsCode(ctx.lines, x)),
   );
   if (combo) {
     const others = combo.codes.filter((x) => x !== replacement.code);

@@ -210,6 +210,9 @@ export function lineRef(ctx: RuleContext, index: number): number | undefined {
   return ctx.linesAreSubmitted ? index : undefined;
 }
 
+/** An empty set of codes, shared by the results that have none (the Excludes1 drops, the technical-only codes). */
+export const NO_CODES: ReadonlySet<string> = new Set();
+
 /**
  * `source.map(each)`, built by push. V8 makes the array that `map` or `filter` returns with other elements (holey)
  * once the calling function is optimised than before (packed), so a rule compiled while it saw the one kind was thrown

@@ -3,7 +3,7 @@
  * Excludes1 pairs, sequencing, screening codes next to a documented condition, and the 12-code claim limit.
  */
 import type { Source } from '../contract/result.js';
-import { Report, VersionTexts, diagnosisPath, type RuleContext } from './context.js';
+import { NO_CODES, Report, VersionTexts, diagnosisPath, type RuleContext } from './context.js';
 import { classifyIcd } from './icd10.js';
 import { inForce } from '../knowledge/official.js';
 import type { IcdKnowledge } from '../knowledge/compile.js';
@@ -20,9 +20,6 @@ export function claimDiagnoses(ctx: RuleContext): string[] {
 
 const MAX_CLAIM_DIAGNOSES = 12;
 
-/** What excludes1Dropped gives most claims, shared rather than made per check (it runs for every recommended claim). */
-const NONE_DROPPED: ReadonlySet<string> = new Set();
-
 /**
  * The codes the recommended claim leaves out because an Excludes1 note on them names another documented code. An
  * Excludes1 note means "not coded here": when the excluded condition is documented (M80, osteoporosis with a current
@@ -30,7 +27,7 @@ const NONE_DROPPED: ReadonlySet<string> = new Set();
  * recommended claim keeps the excluded code and drops the other; the diagnoses family says so as a warning.
  */
 export function excludes1Dropped(diagnoses: readonly string[], icd10: IcdKnowledge): ReadonlySet<string> {
-  if (diagnoses.length < 2) return NONE_DROPPED;
+  if (diagnoses.length < 2) return NO_CODES;
   let dropped: Set<string> | undefined;
   for (const rule of icd10.conventions.excludes1) {
     const a = diagnoses.find((d) => d.startsWith(rule.a));
@@ -44,7 +41,7 @@ export function excludes1Dropped(diagnoses: readonly string[], icd10: IcdKnowled
       }
     }
   }
-  return dropped ?? NONE_DROPPED;
+  return dropped ?? NO_CODES;
 }
 
 /** What the recommended claim did about an Excludes1 pair, when the findings are about it (no claim given). */
