@@ -352,8 +352,7 @@ function lineLiability(input: CheckInput, knowledge: Knowledge, line: Line): Med
 function sameDayDenials(input: CheckInput, knowledge: Knowledge, lines: readonly Line[]): [number, DenialReason][] {
   const { medicare } = knowledge;
   const date = input.dateOfService;
-  const bmm: number[] = [];
-  for (let i = 0; i < lines.length; i++) if (bmmBenefitEntry(knowledge, lines[i]!.code, date)) bmm.push(i);
+  const bmm = bmmLineIndexes(knowledge, lines, date);
   const { cwfEdit, contractors } = medicare.sameDay;
   const xuAccepted = date >= cwfEdit.xuAcceptedFrom;
   const jurisdiction = input.jurisdiction;
