@@ -234,6 +234,17 @@ export function keep<T>(source: readonly T[], test: (item: T) => boolean): T[] {
   return list;
 }
 
+/**
+ * `list.map(text).join(separator)` without the array in between. The array `map` returns is holey or packed depending
+ * on whether the caller is optimised (see collect), and `join` on the kind it had not seen threw the compiled rule
+ * away; the messages that list what was found are built on every check that reports them.
+ */
+export function joined<T>(list: readonly T[], text: (item: T) => string, separator: string): string {
+  let out = '';
+  for (let i = 0; i < list.length; i++) out += i === 0 ? text(list[i]!) : separator + text(list[i]!);
+  return out;
+}
+
 /** True when a line of `lines` bills `code` (a loop, not a closure made on every call: see selection.ts). */
 export function billsCode(lines: readonly Line[], code: string): boolean {
   for (const line of lines) if (line.code === code) return true;

@@ -7,7 +7,7 @@ import { fieldPhrase } from '../contract/labels.js';
 import { daysBetween, isWithin } from '../contract/dates.js';
 import type { Source } from '../contract/result.js';
 import type { MedicareBmm, PayerPack } from '../knowledge/schema.js';
-import { Report, VersionTexts, diagnosisPath, historyPath, keep, lineDiagnosesPath, lineLabel, linePath, lineRef, modifierPath, noPackReason, type RuleContext } from './context.js';
+import { Report, VersionTexts, diagnosisPath, historyPath, joined, keep, lineDiagnosesPath, lineLabel, linePath, lineRef, modifierPath, noPackReason, type RuleContext } from './context.js';
 import { claimDiagnoses } from './diagnoses.js';
 import {
   assessMedicareLine,
@@ -194,7 +194,7 @@ function checkLiability(ctx: RuleContext, report: Report, assessment: MedicareLi
   }
   if (ctx.linesAreSubmitted && !line.modifiers.includes('GZ')) {
     report.add('liability.gz', {
-      message: `${label}: Medicare is expected to deny this line (${assessment.denials.map((d) => DENIAL_LABELS[d]).join('; ')}) and no ABN is on file, so the provider is liable; report that with GZ.`,
+      message: `${label}: Medicare is expected to deny this line (${joined(assessment.denials, denialLabel, '; ')}) and no ABN is on file, so the provider is liable; report that with GZ.`,
       line: at,
       fix: 'Resolve the reason for denial, or add GZ.',
       source: medicare.liability.gz,
@@ -301,7 +301,7 @@ function checkSameDayBmm(ctx: RuleContext, report: Report): void {
         }
       } else {
         report.add('medicare.bmm-same-day-review', {
-          message: `${both}: two BMM studies on one date under Medicare. Transmittal 10193 names XU only for ${cwfEdit.pairs.map((p) => `${p.codes.join(' + ')} (XU on ${p.xuOn})`).join(' and ')}; whether the CWF's same-day BMM edit lets this pair through is not known.`,
+          message: `${both}: two BMM studies on one date under Medicare. Transmittal 10193 names XU only for ${joined(cwfEdit.pairs, (p) => `${p.codes.join(' + ')} (XU on ${p.xuOn})`, ' and ')}; whether the CWF's same-day BMM edit lets this pair through is not known.`,
           line: lineRef(ctx, j),
           fix: 'Review: bill both only when the record shows both studies were medically necessary on this date.',
           source: cwfEdit.source,
@@ -385,10 +385,16 @@ const DENIAL_LABELS: Record<DenialReason, string> = {
   'same-day-contractor': "axial and peripheral BMM on one day, which the contractor calls not medically necessary",
 };
 
-/** The most certain of several confidences: one verified way of qualifying is enough. */
-function strongestConfidence(confidences: Source['confidence'][]): Source['confidence'] {
-  if (confidences.includes('verified')) return 'verified';
-  return confidences.includes('secondary') ? 'secondary' : 'unverified';
+const denialLabel = (reason: DenialReason): string => DENIAL_LABELS[reason];
+
+/** The most certain confidence of the categories shown: one verified way of qualifying is enough. */
+function strongestConfidence(categories: readonly CategoryMatch[]): Source['confidence'] {
+  let strongest: Source['confidence'] = 'unverified';
+  for (const category of categories) {
+    if (category.confidence === 'verified') return 'verified';
+    if (category.confidence === 'secondary') strongest = 'secondary';
+  }
+  return strongest;
 }
 
 function categorySource(ctx: RuleContext, confidence: Source['confidence']): Source {
@@ -466,8 +472,8 @@ export function checkCoverage(ctx: RuleContext, report: Report): void {
     });
   } else {
     report.add('medicare.bmm-qualified', {
-      message: `Qualified individual: ${categories.map((c) => `${c.id} ${c.label} (${evidenceText(ctx, c)})`).join('; ')}.`,
-      source: categorySource(ctx, strongestConfidence(categories.map((c) => c.confidence))),
+      message: `Qualified individual: ${joined(categories, (c) => `${c.id} ${c.label} (${evidenceText(ctx, c)})`, '; ')}.`,
+      source: categorySource(ctx, strongestConfidence(categories)),
       path: evidencePath(ctx, categories[0]!),
       params: { categories: categories.map((c) => c.id), evidence: categories.map((c) => c.evidence) },
     });

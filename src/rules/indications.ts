@@ -6,7 +6,7 @@
 import { fieldPhrase } from '../contract/labels.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import type { IscdCriterion, IscdItem, IscdVersion } from '../knowledge/schema.js';
-import { Report, VersionTexts, collect, keep, linePath, type CheckInput, type RuleContext } from './context.js';
+import { Report, VersionTexts, collect, joined, keep, linePath, type CheckInput, type RuleContext } from './context.js';
 import { isWithin } from '../contract/dates.js';
 
 type Outcome = 'met' | 'not-met' | 'unknown';
@@ -66,13 +66,15 @@ function judgeCriterion(criterion: IscdCriterion, input: CheckInput): Judgement 
   }
 }
 
+/** The parts' texts in one judgement (lists filled by push: see collect in context.ts). */
 function combine(parts: Judgement[], outcome: Outcome): Judgement {
-  return {
-    outcome,
-    evidence: parts.flatMap((p) => p.evidence),
-    failed: parts.flatMap((p) => p.failed),
-    missing: parts.flatMap((p) => p.missing),
-  };
+  const judgement: Judgement = { outcome, evidence: [], failed: [], missing: [] };
+  for (const part of parts) {
+    judgement.evidence.push(...part.evidence);
+    judgement.failed.push(...part.failed);
+    judgement.missing.push(...part.missing);
+  }
+  return judgement;
 }
 
 /** Any one of anyOf, or at least two of twoOrMoreOf. */
@@ -88,7 +90,7 @@ function judgeCriteria(item: IscdItem, input: CheckInput): Judgement {
   const couldPair = pairMet.length + pairUnknown.length >= 2;
   if (singleUnknown.length > 0 || couldPair) {
     const judged = combine([...singleUnknown, ...(couldPair ? pairUnknown : [])], 'unknown');
-    if (couldPair) judged.evidence = pairMet.flatMap((p) => p.evidence);
+    if (couldPair) judged.evidence = combine(pairMet, 'met').evidence;
     return judged;
   }
   const twoOf = pairList.length > 0 ? [notMet(`fewer than two of: ${(item.twoOrMoreOf ?? []).map((c) => c.label).join(', ')}`)] : [];
@@ -175,11 +177,11 @@ export function checkIndications(ctx: RuleContext, report: Report): void {
   }
   const open = judged.filter((j) => j.judgement.outcome === 'unknown');
   if (open.length > 0) {
-    report.skipped('indications', open.map((j) => `${j.item.label} needs ${j.judgement.missing.join('; ')}: not checked${j.judgement.evidence.length > 0 ? ` (met so far: ${j.judgement.evidence.join('; ')})` : ''}`).join('. '));
+    report.skipped('indications', joined(open, (j) => `${j.item.label} needs ${j.judgement.missing.join('; ')}: not checked${j.judgement.evidence.length > 0 ? ` (met so far: ${j.judgement.evidence.join('; ')})` : ''}`, '. '));
     return;
   }
   report.add('iscd.vfa-not-indicated', {
-    message: `None of the ${version.id} VFA indications is met by the facts given: ${judged.map((j) => j.judgement.failed.join('; ')).join('. ')}.`,
+    message: `None of the ${version.id} VFA indications is met by the facts given: ${joined(judged, (j) => j.judgement.failed.join('; '), '. ')}.`,
     fix: 'Document the indication (age, height loss, prior vertebral fracture, glucocorticoid use) if it exists.',
     source: version.source,
     path: vfaPath(ctx),

@@ -156,7 +156,8 @@ function checkDuplicateLines(ctx: RuleContext, report: Report): void {
   }
   for (const [code, indexes] of seen) {
     if (indexes.length < 2) continue;
-    const parts = indexes.map((i) => componentOf(ctx.lines[i]!));
+    const parts: string[] = [];
+    for (const i of indexes) parts.push(componentOf(ctx.lines[i]!));
     const last = indexes[indexes.length - 1]!;
     const bothComponents = parts.length === 2 && parts.includes('26') && parts.includes('TC');
     report.add('modifier.duplicate-line', {

@@ -81,12 +81,23 @@ export function findAppliedPairs(ctx: RuleContext): readonly AppliedPair[] {
   return (ctx.appliedPairs ??= appliedPairs(ctx.knowledge, ctx.input, ctx.lines));
 }
 
+/** The line by which every one of `codes` is billed (the latest of their first lines), or -1 when one is not. */
+function lineOfAll(lines: readonly Line[], codes: readonly string[]): number {
+  let last = -1;
+  for (const code of codes) {
+    let at = 0;
+    while (at < lines.length && lines[at]!.code !== code) at++;
+    if (at === lines.length) return -1;
+    if (at > last) last = at;
+  }
+  return last;
+}
+
 function checkCombinations(ctx: RuleContext, report: Report): void {
   for (const combo of ctx.knowledge.pairs.combinations) {
     if (!isWithin(ctx.input.dateOfService, combo.effective, combo.end)) continue;
-    const indexes = combo.codes.map((code) => ctx.lines.findIndex((l) => l.code === code));
-    if (indexes.some((i) => i < 0)) continue;
-    const last = Math.max(...indexes);
+    const last = lineOfAll(ctx.lines, combo.codes);
+    if (last < 0) continue;
     report.add('pair.combined-code', {
       message: `${combo.codes.join(' and ')} on one date: ${combo.rationale}.`,
       line: lineRef(ctx, last),

@@ -10,7 +10,7 @@ import type { Source } from '../contract/result.js';
 import type { CompiledCondition, CompiledCriterion, CompiledPack, CompiledRule } from '../knowledge/packs.js';
 import { periodText } from '../knowledge/packs.js';
 import type { NumberTest, PackCondition } from '../knowledge/schema.js';
-import { Report, VersionTexts, collect, historyPath, keep, lineLabel, linePath, lineRef, type Line, type RuleContext } from './context.js';
+import { Report, VersionTexts, collect, historyPath, joined, keep, lineLabel, linePath, lineRef, type Line, type RuleContext } from './context.js';
 
 /** Shared, so that the serialiser writes its JSON once. */
 const PACK_PERIOD_SOURCE: Source = { title: 'dxacode payer policy packs: each version applies to its effective period', confidence: 'verified' };
@@ -110,6 +110,8 @@ function outcomeText(criterion: CompiledCriterion, outcome: ConditionOutcome): s
   return `${label}: met`;
 }
 
+const criterionText = (judged: { criterion: CompiledCriterion; outcome: ConditionOutcome }): string => outcomeText(judged.criterion, judged.outcome);
+
 /** Reports a line passed only through a criterion or exception whose source dxacode could not confirm. */
 function reportUnverified(ctx: RuleContext, report: Report, packId: string, compiled: CompiledRule, criterion: CompiledCriterion, index: number, what: string): void {
   report.add('payer.unverified', {
@@ -154,7 +156,7 @@ function checkRule(ctx: RuleContext, report: Report, compiled: CompiledPack, ent
         return;
       }
       if (unknownWhen()) return;
-      const text = outcomes.map((o) => outcomeText(o.criterion, o.outcome)).join('; ');
+      const text = joined(outcomes, criterionText, '; ');
       if (outcomes.some((o) => o.outcome.state === 'unknown')) {
         report.skipped('payer', `${where}: coverage not checked: no criterion is met and some could not be checked (${text})`);
         return;
@@ -206,7 +208,7 @@ function checkRule(ctx: RuleContext, report: Report, compiled: CompiledPack, ent
         return;
       }
       const unknown = keep(outcomes, (o) => o.outcome.state === 'unknown');
-      const notChecked = unknown.length > 0 ? ` Exceptions not checked: ${unknown.map((o) => outcomeText(o.criterion, o.outcome)).join('; ')}.` : '';
+      const notChecked = unknown.length > 0 ? ` Exceptions not checked: ${joined(unknown, criterionText, '; ')}.` : '';
       report.add('payer.frequency', {
         message: `${label}: ${rule.message}${modelled}; the last study was on ${last}, so the next is due from ${eligibleFrom}.${notChecked}`,
         ...details,
@@ -257,7 +259,7 @@ export function checkPayer(ctx: RuleContext, report: Report): void {
     return;
   }
   if (lookup.found === 'out-of-period') {
-    const periods = lookup.periods.map((p) => `${p.version} (${periodText(p)})`).join(', ');
+    const periods = joined(lookup.periods, (p) => `${p.version} (${periodText(p)})`, ', ');
     report.add('payer.out-of-period', {
       message: `No version of the ${ctx.input.payer} payer pack is in force on ${ctx.input.dateOfService} (versions: ${periods}); its rules${ctx.input.payer === 'medicare' ? ', Medicare coverage and frequency' : ''} were not checked.`,
       fix: "Check the date of service, or load the version of the payer's policy in force on that date.",
