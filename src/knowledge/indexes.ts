@@ -78,12 +78,34 @@ function indexBy<T>(items: T[], key: (item: T) => string, table: string): Map<st
   return map;
 }
 
+/**
+ * A code entry with every field of the schema, in the schema's order, those it lacks undefined. Entries with and
+ * without the optional fields were objects of five shapes, and the rules' reads of them on every line went megamorphic.
+ */
+function uniformCodeEntry(entry: CodeEntry): CodeEntry {
+  return {
+    code: entry.code,
+    system: entry.system,
+    label: entry.label,
+    service: entry.service,
+    effective: entry.effective,
+    end: entry.end,
+    replacedBy: entry.replacedBy,
+    statusUnverified: entry.statusUnverified,
+    pcTc: entry.pcTc,
+    mue: entry.mue,
+    mistakes: entry.mistakes,
+    source: entry.source,
+  };
+}
+
 /** Indexes validated tables into the knowledge the rules read. */
 export function indexKnowledge(tables: KnowledgeTables): Knowledge {
   const { codes, pairs, modifiers, conventions, medicare, iscd, billable, icdCodes, hcpcsCodes } = tables;
-  const byCode = indexBy(codes.entries, (e) => e.code, 'codes');
+  const codeEntries = codes.entries.map(uniformCodeEntry);
+  const byCode = indexBy(codeEntries, (e) => e.code, 'codes');
   const byService = new Map<string, CodeEntry[]>();
-  for (const entry of codes.entries) {
+  for (const entry of codeEntries) {
     if (entry.service === null) continue;
     const list = byService.get(entry.service) ?? [];
     list.push(entry);
