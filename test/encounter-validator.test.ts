@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { makeEncounters } from '../bench/encounters.js';
 import { contractJsonSchemas } from '../src/contract/json-schema.js';
-import { ENCOUNTER_AJV_OPTIONS, isValidEncounter } from '../src/engine/encounter-shape.js';
+import { ENCOUNTER_AJV_OPTIONS, isValidEncounter, uniformEncounter } from '../src/engine/encounter-shape.js';
 import { parseEncounterStrictly } from '../src/engine/validate.js';
 import type * as ValidatorModule from '../src/io/encounter-validator.js';
 import { runCli } from './cli-helpers.js';
@@ -71,6 +71,8 @@ describe('the Encounter validator compiled at build time', () => {
       expect(validator!(raw)).toBe(runtime(raw));
       const strict = parseEncounterStrictly(raw);
       const fast = isValidEncounter(raw, validator!);
+      // The CLI validates the encounter copied into one shape: the copy never changes the decision.
+      if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) expect(isValidEncounter(uniformEncounter(raw), validator!)).toBe(fast);
       // An encounter with vertebral heights is always left to zod; any other, zod and the fast path agree on.
       const heights = raw !== null && typeof raw === 'object' && ('morphometry' in raw || 'priorMorphometry' in raw);
       if (fast || !heights) expect(fast, JSON.stringify(raw).slice(0, 200)).toBe(strict.ok);

@@ -5,7 +5,7 @@
  * build time (io/encounter-validator.ts); zod (engine/validate.ts) is loaded only for an item it rejects, to say why.
  */
 import type { Encounter } from '../contract/encounter.js';
-import { isValidEncounter } from '../engine/encounter-shape.js';
+import { isValidEncounter, uniformEncounter } from '../engine/encounter-shape.js';
 import type { ParsedEncounter } from '../engine/validate.js';
 import { loadEncounterValidator } from '../io/encounter-validator.js';
 import { parseItem, partItems, PartLines, type EncounterInput, type InputItem, type InputPart, type InputShape } from '../io/input.js';
@@ -86,8 +86,11 @@ export class BatchReader {
 
   /** Adds an item the build-time validator accepts; false for any other (explain() says why, or accepts it). */
   private addValid(batch: ReadBatch, item: InputItem): boolean {
-    if (!this.validator || item.kind !== 'value' || !isValidEncounter(item.value, this.validator)) return false;
-    batch.encounters.push(item.value);
+    if (!this.validator || item.kind !== 'value') return false;
+    const { value } = item;
+    const encounter = typeof value === 'object' && value !== null && !Array.isArray(value) ? uniformEncounter(value) : value;
+    if (!isValidEncounter(encounter, this.validator)) return false;
+    batch.encounters.push(encounter);
     return true;
   }
 

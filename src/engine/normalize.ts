@@ -4,6 +4,7 @@ import type { ClaimLine, Clinical, Encounter, HistoryEntry, Procedure } from '..
 import type { OfficeSettings } from '../knowledge/office.js';
 import type { Sex } from '../contract/values.js';
 import type { CheckInput, Line } from '../rules/context.js';
+import { noClinicalFields, noEncounterFields, type EncounterFields } from './encounter-shape.js';
 import { normalizeIcd } from '../rules/icd10.js';
 
 /** The code in upper case; the same string when it has no lower-case letter (most codes; a loop beats /[a-z]/ here). */
@@ -90,18 +91,7 @@ function normalizeHistory(history: readonly HistoryEntry[]): HistoryEntry[] {
 
 /** Clinical facts with every field present (undefined when not given). */
 function normalizeClinical(c: Clinical | undefined): Clinical {
-  const clinical: Clinical = {
-    tScoreLowest: undefined,
-    heightLossHistoricalCm: undefined,
-    heightLossProspectiveCm: undefined,
-    glucocorticoidMgPerDay: undefined,
-    glucocorticoidMonths: undefined,
-    selfReportedVertebralFracture: undefined,
-    estrogenDeficient: undefined,
-    primaryHyperparathyroidism: undefined,
-    vertebralAbnormalityOnXray: undefined,
-    monitoringOsteoporosisTherapy: undefined,
-  };
+  const clinical: Clinical = noClinicalFields();
   if (c === undefined) return clinical;
   for (const key in c) {
     const value = c[key as keyof Clinical];
@@ -169,35 +159,11 @@ function normalizeHistoryEntry(h: HistoryEntry): HistoryEntry {
   return { dateOfService, code, npi };
 }
 
-type EncounterKey = keyof Encounter;
-/** The encounter fields the engine reads, every one present (undefined when not given). */
-export type EncounterFields = { [K in EncounterKey]: Encounter[K] | undefined };
+export type { EncounterFields };
 
 /** Reads an encounter's fields in one pass into a fixed shape (see the note above normalizeLine). */
 export function readEncounter(encounter: Encounter): EncounterFields {
-  const fields: EncounterFields = {
-    id: undefined,
-    dateOfService: undefined,
-    claimId: undefined,
-    patient: undefined,
-    payer: undefined,
-    claimType: undefined,
-    component: undefined,
-    placeOfService: undefined,
-    jurisdiction: undefined,
-    orderingProvider: undefined,
-    billingProvider: undefined,
-    performed: undefined,
-    diagnoses: undefined,
-    clinical: undefined,
-    history: undefined,
-    abnOnFile: undefined,
-    priorAuthorization: undefined,
-    morphometry: undefined,
-    priorMorphometry: undefined,
-    report: undefined,
-    claim: undefined,
-  };
+  const fields = noEncounterFields();
   for (const key in encounter) {
     // A keyed read inside for-in takes the enum cache's fast path; a read by name would not.
     const value = encounter[key as keyof Encounter];
