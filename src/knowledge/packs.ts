@@ -49,11 +49,30 @@ export type PackLookup =
   | { found: 'out-of-period'; periods: { version: string; effective: string; end: string | null }[] }
   | { found: 'unknown' };
 
+/**
+ * The condition with every test present (undefined when not set), in the schema's order. Every rule's conditions,
+ * of every pack, are read by one function (evaluateCondition); as parsed they had a shape per combination of tests.
+ */
+function uniformCondition(c: PackCondition): PackCondition {
+  return {
+    screening: c.screening,
+    withScreeningCode: c.withScreeningCode,
+    withoutBoneDensityStudy: c.withoutBoneDensityStudy,
+    ageUnder: c.ageUnder,
+    ageAtLeast: c.ageAtLeast,
+    ageAtMost: c.ageAtMost,
+    sex: c.sex,
+    diagnoses: c.diagnoses,
+    clinical: c.clinical,
+    notAnInput: c.notAnInput,
+  };
+}
+
 /** Splits a condition's diagnosis patterns into exact codes and prefixes (a trailing `-`). */
 export function compileCondition(condition: PackCondition): CompiledCondition {
   const patterns = condition.diagnoses;
   return {
-    condition,
+    condition: uniformCondition(condition),
     exactDiagnoses: patterns ? new Set(patterns.filter((p) => !p.endsWith('-'))) : undefined,
     diagnosisPrefixes: patterns ? patterns.filter((p) => p.endsWith('-')).map((p) => p.slice(0, -1)) : undefined,
     clinicalTests: Object.entries(condition.clinical ?? {}).filter((e): e is [string, NumberTest | boolean] => e[1] !== undefined),

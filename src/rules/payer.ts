@@ -141,12 +141,13 @@ function checkRule(ctx: RuleContext, report: Report, compiled: CompiledPack, ent
   };
   const modelled = pack.modelled ? ` (${pack.name})` : '';
   const details = { line: at, severity: rule.severity, fix: rule.fix, source: rule.source };
+  // The findings' params write these out rather than spread them: each spread-and-add made objects of its own shapes.
   const names = { code: line.code, pack: pack.id, packRule: rule.id };
   switch (rule.kind) {
     case 'not-covered':
     case 'bundled':
       if (unknownWhen()) return;
-      report.add('payer.not-covered', { message: `${label}: ${rule.message}${modelled}.`, ...details, path: linePath(ctx, index, 'code'), params: { ...names, ruleKind: rule.kind } });
+      report.add('payer.not-covered', { message: `${label}: ${rule.message}${modelled}.`, ...details, path: linePath(ctx, index, 'code'), params: { code: names.code, pack: names.pack, packRule: names.packRule, ruleKind: rule.kind } });
       return;
     case 'coverage': {
       const outcomes = collect(entry.criteria, (criterion) => ({ criterion, outcome: evaluateCondition(ctx, line, criterion) }));
@@ -165,7 +166,7 @@ function checkRule(ctx: RuleContext, report: Report, compiled: CompiledPack, ent
         message: `${label}: ${rule.message}${modelled}; no criterion is met: ${text}.`,
         ...details,
         path: linePath(ctx, index),
-        params: { ...names, criteria: outcomes.map((o) => o.criterion.criterion.id) },
+        params: { code: names.code, pack: names.pack, packRule: names.packRule, criteria: outcomes.map((o) => o.criterion.criterion.id) },
       });
       return;
     }
@@ -213,7 +214,7 @@ function checkRule(ctx: RuleContext, report: Report, compiled: CompiledPack, ent
         message: `${label}: ${rule.message}${modelled}; the last study was on ${last}, so the next is due from ${eligibleFrom}.${notChecked}`,
         ...details,
         path: historyPath(ctx, last, lastCode),
-        params: { ...names, lastDate: last, eligibleFrom, months: rule.months, exceptionsNotChecked: unknown.map((o) => o.criterion.criterion.id) },
+        params: { code: names.code, pack: names.pack, packRule: names.packRule, lastDate: last, eligibleFrom, months: rule.months, exceptionsNotChecked: unknown.map((o) => o.criterion.criterion.id) },
       });
       return;
     }
@@ -235,7 +236,7 @@ function checkRule(ctx: RuleContext, report: Report, compiled: CompiledPack, ent
         'vfa-levels': facts.vfa?.levelsEvaluated !== undefined,
       };
       const absent = rule.elements.filter((e) => !shown[e]);
-      if (absent.length > 0) report.add('payer.documentation-missing', { message: `${label}: ${rule.message}${modelled}; the report does not show: ${absent.join(', ')}.`, ...details, path: 'report', params: { ...names, missing: absent } });
+      if (absent.length > 0) report.add('payer.documentation-missing', { message: `${label}: ${rule.message}${modelled}; the report does not show: ${absent.join(', ')}.`, ...details, path: 'report', params: { code: names.code, pack: names.pack, packRule: names.packRule, missing: absent } });
       return;
     }
   }
