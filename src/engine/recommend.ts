@@ -41,7 +41,11 @@ export function recommendDiagnoses(input: CheckInput, knowledge: Knowledge): str
     if (kind === 'billable' || kind === 'outside' || kind === 'not-listed-before-update') diagnoses.push(dx);
   }
   const excluded = excludes1Dropped(diagnoses, icd10);
-  if (excluded.size > 0) diagnoses = diagnoses.filter((d) => !excluded.has(d));
+  if (excluded.size > 0) {
+    const kept: string[] = [];
+    for (const d of diagnoses) if (!excluded.has(d)) kept.push(d);
+    diagnoses = kept;
+  }
   const screening = conventions.screening;
   if (diagnoses.includes(screening.code) && diagnoses.some((d) => screening.conditionPrefixes.some((p) => d.startsWith(p)))) {
     diagnoses = diagnoses.filter((d) => d !== screening.code);
@@ -49,7 +53,8 @@ export function recommendDiagnoses(input: CheckInput, knowledge: Knowledge): str
   for (const rule of conventions.sequencing) {
     const at = diagnoses.indexOf(rule.code);
     if (at < 0) continue;
-    const lastAfter = diagnoses.findLastIndex((d) => d.startsWith(rule.after));
+    let lastAfter = diagnoses.length - 1;
+    while (lastAfter >= 0 && !diagnoses[lastAfter]!.startsWith(rule.after)) lastAfter--;
     if (lastAfter > at) {
       diagnoses.splice(at, 1);
       diagnoses.splice(lastAfter, 0, rule.code);

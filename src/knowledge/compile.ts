@@ -112,6 +112,8 @@ export interface MedicareIndex {
   covered: Set<string>;
   notCovered: Set<string>;
   axialDxa: Set<string>;
+  /** The qualified-individual categories (A-E) by id. */
+  categoryById: Map<string, MedicareBmm['categories'][number]>;
   /** Category ids a diagnosis code maps to (exact codes and prefixes). */
   categoriesOfDiagnosis: (dx: string) => MedicareBmm['categories'];
 }

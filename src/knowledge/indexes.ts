@@ -22,6 +22,7 @@ function indexMedicare(medicare: MedicareBmm): MedicareIndex {
     covered: new Set(medicare.nationalDiagnosisList.covered),
     notCovered: new Set(medicare.nationalDiagnosisList.notCovered),
     axialDxa: new Set(medicare.axialDxaCodes),
+    categoryById: new Map(medicare.categories.map((c) => [c.id, c])),
     categoriesOfDiagnosis(dx) {
       let found = memo.get(dx);
       if (!found) {

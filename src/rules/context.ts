@@ -217,9 +217,10 @@ export const NO_CODES: ReadonlySet<string> = new Set();
  * `source.map(each)`, built by push. V8 makes the array that `map` or `filter` returns with other elements (holey)
  * once the calling function is optimised than before (packed), so a rule compiled while it saw the one kind was thrown
  * away and compiled again when the other arrived; an array filled by push has the same kind either way. Used for
- * arrays that one function makes and another reads on the cooler paths (the Medicare assessments, payer criteria
- * outcomes, ISCD judgements). The hottest lists (the normalised input, the selected codes) have loops of their own:
- * there the one call of `each` below, shared by every caller, became polymorphic and a restricted check slower.
+ * arrays that one function makes and another reads on the cooler paths (the Medicare assessments, ISCD criteria).
+ * The hottest lists (the normalised input, the selected codes, payer criteria outcomes) have loops of their own:
+ * there the one call of `each` below, shared by every caller, became polymorphic and a restricted check slower, and
+ * V8 compiled a closure made on every check anew several times a run.
  */
 export function collect<S, T>(source: readonly S[], each: (item: S) => T): T[] {
   const list: T[] = [];
@@ -243,6 +244,11 @@ export function joined<T>(list: readonly T[], text: (item: T) => string, separat
   let out = '';
   for (let i = 0; i < list.length; i++) out += i === 0 ? text(list[i]!) : separator + text(list[i]!);
   return out;
+}
+
+/** True when line `index` of `lines` carries XU (a module function, not a closure made on every check: see collect). */
+export function hasXu(lines: readonly Line[], index: number): boolean {
+  return lines[index]!.modifiers.includes('XU');
 }
 
 /** True when a line of `lines` bills `code` (a loop, not a closure made on every call: see selection.ts). */

@@ -7,7 +7,8 @@ import { fieldPhrase } from '../contract/labels.js';
 import { daysBetween, isWithin } from '../contract/dates.js';
 import type { Source } from '../contract/result.js';
 import type { MedicareBmm, PayerPack } from '../knowledge/schema.js';
-import { Report, VersionTexts, diagnosisPath, historyPath, joined, keep, lineDiagnosesPath, lineLabel, linePath, lineRef, modifierPath, noPackReason, type RuleContext } from './context.js';
+import type { CoverageArticle } from '../knowledge/official.js';
+import { Report, VersionTexts, diagnosisPath, hasXu, historyPath, joined, keep, lineDiagnosesPath, lineLabel, linePath, lineRef, modifierPath, noPackReason, type RuleContext } from './context.js';
 import { claimDiagnoses } from './diagnoses.js';
 import {
   assessMedicareLine,
@@ -25,6 +26,20 @@ import {
 } from './medicare.js';
 
 const LIABILITY = ['GA', 'GZ', 'GY', 'GX'];
+
+/** The diagnoses of `diagnoses` that the article covers for one of its other codes, not for `code`. */
+function coveredForOtherCodes(article: CoverageArticle, code: string, diagnoses: readonly string[]): string[] {
+  const found: string[] = [];
+  for (const d of diagnoses) {
+    for (const other of article.codes) {
+      if (other !== code && article.coveredFor(other)?.has(d)) {
+        found.push(d);
+        break;
+      }
+    }
+  }
+  return found;
+}
 
 function reportDenial(ctx: RuleContext, report: Report, reason: DenialReason, index: number): void {
   const { medicare } = ctx.knowledge;
@@ -60,7 +75,7 @@ function reportDenial(ctx: RuleContext, report: Report, reason: DenialReason, in
       const local = ctx.assessments?.[index]?.local ?? assessMedicareLine(ctx.input, ctx.knowledge, line).local;
       if (local?.status !== 'article') break;
       const { article } = local;
-      const elsewhere = line.diagnoses.filter((d) => [...article.codes].some((c) => c !== line.code && article.coveredFor(c)?.has(d)));
+      const elsewhere = coveredForOtherCodes(article, line.code, line.diagnoses);
       report.add('medicare.bmm-article-diagnosis-not-covered', {
         message: `${label}: ${line.diagnoses.join(', ')} ${line.diagnoses.length === 1 ? 'is' : 'are'} not among the ICD-10-CM codes that ${article.contractor}'s billing article ${article.article} v${article.articleVersion} covers for ${line.code} (jurisdiction ${ctx.input.jurisdiction})${elsewhere.length ? `; ${elsewhere.join(', ')} ${elsewhere.length === 1 ? 'supports' : 'support'} other codes of the article, not ${line.code}` : ''}.${abnNote}`,
         line: at,
@@ -252,7 +267,6 @@ function checkSameDayBmm(ctx: RuleContext, report: Report): void {
   const date = ctx.input.dateOfService;
   const bmm = bmmLineIndexes(ctx.knowledge, ctx.lines, date);
   const xuAccepted = date >= cwfEdit.xuAcceptedFrom;
-  const hasXu = (i: number): boolean => ctx.lines[i]!.modifiers.includes('XU');
   const jurisdiction = ctx.input.jurisdiction;
   const overlay = jurisdiction === undefined ? undefined : contractors.find((c) => c.jurisdictions.includes(jurisdiction));
   const abnNote = ctx.input.abnOnFile ? ' An ABN is on file: bill with GA, the patient is liable.' : '';
@@ -267,7 +281,7 @@ function checkSameDayBmm(ctx: RuleContext, report: Report): void {
         const on = a === pair.xuOn ? i : j;
         const other = on === i ? j : i;
         const onLabel = lineLabel(ctx, on);
-        if (xuAccepted && hasXu(on)) {
+        if (xuAccepted && hasXu(ctx.lines, on)) {
           report.add('medicare.bmm-same-day-xu', {
             message: `${both}: two BMM studies on one date; XU on ${onLabel} lets Medicare's CWF accept both (Transmittal 10193; ${cwfEdit.dateNote}). The record must show a distinct service: for example, that both studies were medically necessary and why the second was done.`,
             line: lineRef(ctx, on),
@@ -276,7 +290,7 @@ function checkSameDayBmm(ctx: RuleContext, report: Report): void {
             path: modifierPath(ctx, on, 'XU'),
             params: { codes: [a, b], xuOn: pair.xuOn, modifier: 'XU' },
           });
-        } else if (!xuAccepted && (hasXu(on) || hasXu(other))) {
+        } else if (!xuAccepted && (hasXu(ctx.lines, on) || hasXu(ctx.lines, other))) {
           report.add('medicare.bmm-same-day-duplicate', {
             message: `${both}: two BMM studies on one date; Medicare's CWF accepts XU to bypass its same-day BMM edit only from ${cwfEdit.xuAcceptedFrom} (Transmittal 10193; ${cwfEdit.dateNote}), so on ${date} the second BMM line is expected to deny as a duplicate BMM, XU or not.`,
             line: lineRef(ctx, on),
@@ -286,8 +300,8 @@ function checkSameDayBmm(ctx: RuleContext, report: Report): void {
             path: linePath(ctx, on, 'modifiers'),
             params: { codes: [a, b], xuOn: pair.xuOn, xuAcceptedFrom: cwfEdit.xuAcceptedFrom },
           });
-        } else if (!hasXu(on)) {
-          const wrongLine = xuAccepted && hasXu(other) ? ` XU is on ${lineLabel(ctx, other)}, but the CWF looks for it on ${pair.xuOn}.` : '';
+        } else if (!hasXu(ctx.lines, on)) {
+          const wrongLine = xuAccepted && hasXu(ctx.lines, other) ? ` XU is on ${lineLabel(ctx, other)}, but the CWF looks for it on ${pair.xuOn}.` : '';
           report.add('medicare.bmm-same-day-duplicate', {
             message: `${both}: two BMM studies on one date; without XU on ${onLabel} Medicare's CWF denies the second BMM line as a same-day duplicate BMM (Transmittal 10193).${wrongLine}${abnNote}`,
             line: lineRef(ctx, on),
@@ -416,7 +430,7 @@ function clinicalFactPath(fact: string): string {
 /** What shows a qualified-individual category, in words: its diagnosis code, or its clinical fact by its label. */
 function evidenceText(ctx: RuleContext, category: CategoryMatch): string {
   if (category.viaDiagnosis) return category.evidence;
-  const fact = ctx.knowledge.medicare.categories.find((c) => c.id === category.id)?.fact;
+  const fact = ctx.knowledge.medicareIndex.categoryById.get(category.id)?.fact;
   if (fact === undefined) return category.evidence;
   return fact === 'glucocorticoid' ? 'documented: glucocorticoid dose and duration' : `documented: ${fieldPhrase(clinicalFactPath(fact))}`;
 }
@@ -424,7 +438,7 @@ function evidenceText(ctx: RuleContext, category: CategoryMatch): string {
 /** Where the evidence of a qualified-individual category is: its diagnosis, or its clinical fact. */
 function evidencePath(ctx: RuleContext, category: CategoryMatch): string | undefined {
   if (category.viaDiagnosis) return diagnosisPath(ctx, category.evidence);
-  const fact = ctx.knowledge.medicare.categories.find((c) => c.id === category.id)?.fact;
+  const fact = ctx.knowledge.medicareIndex.categoryById.get(category.id)?.fact;
   return fact === undefined ? undefined : clinicalFactPath(fact);
 }
 
@@ -478,7 +492,7 @@ export function checkCoverage(ctx: RuleContext, report: Report): void {
       params: { categories: categories.map((c) => c.id), evidence: categories.map((c) => c.evidence) },
     });
     for (const category of categories.filter((c) => !c.viaDiagnosis)) {
-      const def = medicare.categories.find((c) => c.id === category.id);
+      const def = ctx.knowledge.medicareIndex.categoryById.get(category.id);
       const codes = def?.diagnoses ?? def?.diagnosisPrefixes ?? [];
       if (!all.some((d) => codes.some((c) => d.startsWith(c)))) {
         report.add('medicare.bmm-category-not-coded', {

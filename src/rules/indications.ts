@@ -121,7 +121,9 @@ function judgeItem(item: IscdItem, input: CheckInput): Judgement {
 }
 
 function judgeVersion(version: IscdVersion, input: CheckInput): { item: IscdItem; judgement: Judgement }[] {
-  return collect(version.items, (item) => ({ item, judgement: judgeItem(item, input) }));
+  const judged: { item: IscdItem; judgement: Judgement }[] = [];
+  for (const item of version.items) judged.push({ item, judgement: judgeItem(item, input) });
+  return judged;
 }
 
 /** True when the claim under check or the performed procedures include vertebral fracture assessment. */

@@ -10,7 +10,7 @@ import type { MedicareBmm } from '../knowledge/schema.js';
 import { inForce, type CoverageArticle } from '../knowledge/official.js';
 import type { Jurisdiction } from '../contract/values.js';
 import type { HistoryEntry } from '../contract/encounter.js';
-import { billsCode, collect, type CheckInput, type Line } from './context.js';
+import { billsCode, collect, hasXu, type CheckInput, type Line } from './context.js';
 
 /** A qualified-individual category the facts show. */
 export interface CategoryMatch {
@@ -239,12 +239,14 @@ function diagnosisDenial(knowledge: Knowledge, line: Line, local: LocalCoverage)
 
 /** True when a BMM line is not axial DXA while every qualified-individual category the facts show calls for it. */
 function monitoringNotAxial(input: CheckInput, knowledge: Knowledge, line: Line): boolean {
-  const { medicare, medicareIndex: index } = knowledge;
+  const index = knowledge.medicareIndex;
   // Only a study other than axial DXA can be the wrong method, so only then are the categories worked out.
   if (index.axialDxa.has(line.code)) return false;
   const dx = line.diagnoses;
   const categories = qualifiedCategories(input, knowledge, dx.length > 0 ? [...dx, ...input.diagnoses] : input.diagnoses);
-  return categories.length > 0 && categories.every((c) => medicare.categories.find((m) => m.id === c.id)?.axialDxaOnly);
+  if (categories.length === 0) return false;
+  for (const category of categories) if (!index.categoryById.get(category.id)?.axialDxaOnly) return false;
+  return true;
 }
 
 function deniedAsTooSoon(frequency: FrequencyOutcome): boolean {
@@ -370,8 +372,7 @@ function sameDayDenials(input: CheckInput, knowledge: Knowledge, lines: readonly
       if (pair) {
         const on = lines[i]!.code === pair.xuOn ? i : j;
         const other = on === i ? j : i;
-        const hasXu = (k: number): boolean => lines[k]!.modifiers.includes('XU');
-        if (xuAccepted ? !hasXu(on) : !hasXu(on) && !hasXu(other)) denials.push([on, 'same-day-duplicate']);
+        if (xuAccepted ? !hasXu(lines, on) : !hasXu(lines, on) && !hasXu(lines, other)) denials.push([on, 'same-day-duplicate']);
       }
       const [ci, cj] = [bmmCategory(medicare, lines[i]!.code), bmmCategory(medicare, lines[j]!.code)];
       if (overlay?.severity === 'error' && overlay.axialWithPeripheral && ci !== undefined && cj !== undefined && ci !== cj) denials.push([j, 'same-day-contractor']);

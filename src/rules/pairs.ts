@@ -31,7 +31,8 @@ export function hasBypassModifier(ctx: RuleContext, line: Line): boolean {
 
 /** True when the line carries a modifier that NCCI associates with PTP bypass (for callers without a context). */
 export function lineHasBypassModifier(knowledge: Knowledge, line: Line): boolean {
-  return line.modifiers.some((m) => knowledge.modifiers.byCode.get(m)?.ptpAssociated === true);
+  for (const m of line.modifiers) if (knowledge.modifiers.byCode.get(m)?.ptpAssociated === true) return true;
+  return false;
 }
 
 /** What decides which PTP rows apply: the date of service and the claim type (practitioner or hospital table). */

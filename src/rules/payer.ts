@@ -10,7 +10,7 @@ import type { Source } from '../contract/result.js';
 import type { CompiledCondition, CompiledCriterion, CompiledPack, CompiledRule } from '../knowledge/packs.js';
 import { periodText } from '../knowledge/packs.js';
 import type { NumberTest, PackCondition } from '../knowledge/schema.js';
-import { Report, VersionTexts, collect, historyPath, joined, keep, lineLabel, linePath, lineRef, type Line, type RuleContext } from './context.js';
+import { Report, VersionTexts, historyPath, joined, lineLabel, linePath, lineRef, type Line, type RuleContext } from './context.js';
 
 /** Shared, so that the serialiser writes its JSON once. */
 const PACK_PERIOD_SOURCE: Source = { title: 'dxacode payer policy packs: each version applies to its effective period', confidence: 'verified' };
@@ -42,8 +42,37 @@ function lineDiagnoses(ctx: RuleContext, line: Line): string[] {
   return line.diagnoses.length > 0 ? line.diagnoses : ctx.input.diagnoses;
 }
 
-function diagnosisMatches(compiled: CompiledCondition, dx: string): boolean {
-  return compiled.exactDiagnoses!.has(dx) || compiled.diagnosisPrefixes!.some((p) => dx.startsWith(p));
+function anyDiagnosisMatches(compiled: CompiledCondition, diagnoses: readonly string[]): boolean {
+  for (const dx of diagnoses) {
+    if (compiled.exactDiagnoses!.has(dx)) return true;
+    for (const prefix of compiled.diagnosisPrefixes!) if (dx.startsWith(prefix)) return true;
+  }
+  return false;
+}
+
+function billsBoneDensityStudy(ctx: RuleContext): boolean {
+  for (const line of ctx.lines) if (BONE_DENSITY_SERVICES.has(ctx.knowledge.codes.byCode.get(line.code)?.service ?? '')) return true;
+  return false;
+}
+
+/** A criterion with its outcome for a line. */
+interface JudgedCriterion {
+  criterion: CompiledCriterion;
+  outcome: ConditionOutcome;
+}
+
+// Loops in module functions, not collect/keep with closures made on every check: V8 compiled each such closure anew
+// several times a run.
+function judgeCriteria(ctx: RuleContext, line: Line, criteria: readonly CompiledCriterion[]): JudgedCriterion[] {
+  const judged: JudgedCriterion[] = [];
+  for (const criterion of criteria) judged.push({ criterion, outcome: evaluateCondition(ctx, line, criterion) });
+  return judged;
+}
+
+function withState(judged: readonly JudgedCriterion[], state: ConditionOutcome['state']): JudgedCriterion[] {
+  const found: JudgedCriterion[] = [];
+  for (const j of judged) if (j.outcome.state === state) found.push(j);
+  return found;
 }
 
 /**
@@ -64,7 +93,7 @@ export function evaluateCondition(ctx: RuleContext, line: Line, compiled: Compil
   }
   if (c.withoutBoneDensityStudy) {
     const performed = input.performed.some((p) => BONE_DENSITY_SERVICES.has(p.procedure));
-    const billed = ctx.lines.some((l) => BONE_DENSITY_SERVICES.has(ctx.knowledge.codes.byCode.get(l.code)?.service ?? ''));
+    const billed = billsBoneDensityStudy(ctx);
     if (performed || billed) return explain ? { state: 'failed', why: 'a bone density study is performed or billed in the session' } : FAILED;
   }
   if (c.ageUnder !== undefined || c.ageAtLeast !== undefined || c.ageAtMost !== undefined) {
@@ -81,7 +110,7 @@ export function evaluateCondition(ctx: RuleContext, line: Line, compiled: Compil
   if (c.diagnoses !== undefined) {
     const diagnoses = lineDiagnoses(ctx, line);
     if (diagnoses.length === 0) (missing ??= []).push('diagnoses');
-    else if (!diagnoses.some((dx) => diagnosisMatches(compiled, dx))) return explain ? { state: 'failed', why: `no diagnosis is one of ${c.diagnoses.join(', ')}` } : FAILED;
+    else if (!anyDiagnosisMatches(compiled, diagnoses)) return explain ? { state: 'failed', why: `no diagnosis is one of ${c.diagnoses.join(', ')}` } : FAILED;
   }
   for (const [fact, test] of compiled.clinicalTests) {
     const value = input.clinical[fact as keyof typeof input.clinical];
@@ -110,7 +139,7 @@ function outcomeText(criterion: CompiledCriterion, outcome: ConditionOutcome): s
   return `${label}: met`;
 }
 
-const criterionText = (judged: { criterion: CompiledCriterion; outcome: ConditionOutcome }): string => outcomeText(judged.criterion, judged.outcome);
+const criterionText = (judged: JudgedCriterion): string => outcomeText(judged.criterion, judged.outcome);
 
 /** Reports a line passed only through a criterion or exception whose source dxacode could not confirm. */
 function reportUnverified(ctx: RuleContext, report: Report, packId: string, compiled: CompiledRule, criterion: CompiledCriterion, index: number, what: string): void {
@@ -150,8 +179,8 @@ function checkRule(ctx: RuleContext, report: Report, compiled: CompiledPack, ent
       report.add('payer.not-covered', { message: `${label}: ${rule.message}${modelled}.`, ...details, path: linePath(ctx, index, 'code'), params: { code: names.code, pack: names.pack, packRule: names.packRule, ruleKind: rule.kind } });
       return;
     case 'coverage': {
-      const outcomes = collect(entry.criteria, (criterion) => ({ criterion, outcome: evaluateCondition(ctx, line, criterion) }));
-      const met = keep(outcomes, (o) => o.outcome.state === 'met');
+      const outcomes = judgeCriteria(ctx, line, entry.criteria);
+      const met = withState(outcomes, 'met');
       if (met.length > 0) {
         if (applies.state === 'met' && met.every((o) => sourceOf(entry, o.criterion).confidence === 'unverified')) reportUnverified(ctx, report, pack.id, entry, met[0]!.criterion, index, 'criterion');
         return;
@@ -202,13 +231,13 @@ function checkRule(ctx: RuleContext, report: Report, compiled: CompiledPack, ent
       const eligibleFrom = addMonths(last, rule.months);
       if (ctx.input.dateOfService >= eligibleFrom) return ownOnly();
       if (unknownWhen()) return;
-      const outcomes = collect(entry.criteria, (criterion) => ({ criterion, outcome: evaluateCondition(ctx, line, criterion) }));
-      const met = keep(outcomes, (o) => o.outcome.state === 'met');
+      const outcomes = judgeCriteria(ctx, line, entry.criteria);
+      const met = withState(outcomes, 'met');
       if (met.length > 0) {
         if (met.every((o) => sourceOf(entry, o.criterion).confidence === 'unverified')) reportUnverified(ctx, report, pack.id, entry, met[0]!.criterion, index, 'exception');
         return;
       }
-      const unknown = keep(outcomes, (o) => o.outcome.state === 'unknown');
+      const unknown = withState(outcomes, 'unknown');
       const notChecked = unknown.length > 0 ? ` Exceptions not checked: ${joined(unknown, criterionText, '; ')}.` : '';
       report.add('payer.frequency', {
         message: `${label}: ${rule.message}${modelled}; the last study was on ${last}, so the next is due from ${eligibleFrom}.${notChecked}`,

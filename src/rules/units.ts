@@ -6,9 +6,15 @@
 import type { Source } from '../contract/result.js';
 import type { Knowledge } from '../knowledge/compile.js';
 import type { MueEntry, MueTable } from '../knowledge/official.js';
-import { Report, lineLabel, linePath, lineRef, type RuleContext } from './context.js';
+import { Report, lineLabel, linePath, lineRef, type Line, type RuleContext } from './context.js';
 
 const REPEAT_MODIFIERS = new Set(['76', '77']);
+
+/** True when one of the lines at `indexes` carries a repeat-procedure modifier (76/77). */
+function anyRepeat(lines: readonly Line[], indexes: readonly number[]): boolean {
+  for (const i of indexes) for (const m of lines[i]!.modifiers) if (REPEAT_MODIFIERS.has(m)) return true;
+  return false;
+}
 
 const MAI_TEXT: Record<1 | 2 | 3, string> = {
   1: 'MAI 1, a claim-line edit',
@@ -84,8 +90,7 @@ function checkRepeatLines(ctx: RuleContext, report: Report, table: MueTable): vo
   for (const [code, total] of totals) {
     const mue = mueOf(ctx.knowledge, table, code);
     if (!mue || total.lines.length < 2 || total.units <= mue.entry.value) continue;
-    const repeats = total.lines.filter((i) => ctx.lines[i]!.modifiers.some((m) => REPEAT_MODIFIERS.has(m)));
-    if (repeats.length === 0) continue; // modifier.duplicate-line reports plain duplicates
+    if (!anyRepeat(ctx.lines, total.lines)) continue; // modifier.duplicate-line reports plain duplicates
     const at = total.lines[total.lines.length - 1]!;
     const { value, mai } = mue.entry;
     const where = { line: lineRef(ctx, at), path: linePath(ctx, at, 'units'), params: { code, units: total.units, lines: total.lines, mue: value, mai } };
