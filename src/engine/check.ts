@@ -57,20 +57,6 @@ function verdictOf(report: Report): Verdict {
   return warning ? 'review' : 'clean';
 }
 
-/** The unchecked entries without repeats (a family may skip the same thing for several lines). */
-function distinctUnchecked(entries: Report['unchecked']): Report['unchecked'] {
-  // Repeats are rare (a restricted check's nine not-run entries are all distinct), so the list is only copied when
-  // it has one; plain loops, as every check runs this over ten entries or so.
-  for (let i = 1; i < entries.length; i++) if (repeatsAnEarlier(entries, i)) return entries.filter((_, k) => !repeatsAnEarlier(entries, k));
-  return entries;
-}
-
-function repeatsAnEarlier(entries: Report['unchecked'], i: number): boolean {
-  const { family, reason } = entries[i]!;
-  for (let k = 0; k < i; k++) if (entries[k]!.family === family && entries[k]!.reason === reason) return true;
-  return false;
-}
-
 /**
  * How far an encounter's `history` reaches. The engine reads nothing itself, so the caller says it:
  * `all-providers` (the default, as CONTRACT.md defines `history`): every earlier study of the patient, by any
@@ -160,8 +146,8 @@ export function checkWithFacts(given: Encounter, allKnowledge: Knowledge, option
     lines: coded.lines.map((l) => ({ code: l.code, modifiers: l.modifiers, units: l.units, diagnoses: l.diagnoses })),
     diagnoses: coded.diagnoses,
   };
-  const { findings, checked } = report;
-  const unchecked = distinctUnchecked(report.unchecked);
+  // Without repeats: Report.skipped records each once, and the not-run entries are one per family.
+  const { findings, checked, unchecked } = report;
   // In the contract's key order, id first when given (as the serialiser and JSON.stringify write it).
   const result: Result =
     givenFields.id === undefined ? { verdict, recommended, findings, checked, unchecked } : { id: givenFields.id, verdict, recommended, findings, checked, unchecked };

@@ -192,8 +192,9 @@ export class Report {
     this.checked.push(sharedChecked.get(family, version));
   }
 
-  /** Records that a family (or part of it) could not run, and why. */
+  /** Records that a family (or part of it) could not run, and why: once, though a family may skip one thing for several lines. */
   skipped(family: Family, reason: string): void {
+    for (const entry of this.unchecked) if (entry.family === family && entry.reason === reason) return;
     this.unchecked.push({ family, reason });
   }
 }
