@@ -50,6 +50,12 @@ describe('knowledge', () => {
     expect(() => compileKnowledge(sources)).toThrow(KnowledgeError);
   });
 
+  it('refuses a mutually exclusive modifier pair of one modifier twice (the modifiers family skips lines with fewer than two)', () => {
+    const sources = fresh();
+    (sources.modifiers as { exclusive: { modifiers: string[] }[] }).exclusive[0]!.modifiers = ['GA', 'GA'];
+    expect(() => compileKnowledge(sources)).toThrow(/knowledge table modifiers: exclusive\.0\.modifiers: expected two different modifiers/);
+  });
+
   it('refuses a payer pack rule that names a code the code table lacks', () => {
     const sources = fresh();
     const pack = sources.payers.find((p) => p.name.endsWith('aetna-cpb-0134.yaml'))!;

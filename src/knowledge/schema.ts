@@ -124,7 +124,7 @@ export const ModifiersTable = z.strictObject({
   version: z.string(),
   maxPerLine: z.number().int().min(1),
   maxPerLineSource: Source,
-  exclusive: z.array(z.strictObject({ modifiers: z.array(z.string()).length(2), source: Source })),
+  exclusive: z.array(z.strictObject({ modifiers: z.array(z.string()).length(2).refine((pair) => pair[0] !== pair[1], { error: 'expected two different modifiers' }), source: Source })),
   requires: z.array(z.strictObject({ modifier: z.string(), requires: z.string(), source: Source })),
   modifiers: z.array(
     z.strictObject({

@@ -259,8 +259,11 @@ export function checkModifiers(ctx: RuleContext, report: Report): void {
         });
       }
     }
-    for (const rule of modifiers.exclusive) {
-      const [a, b] = rule.modifiers as [string, string];
+    // Each pair is of two different modifiers (the schema says so): a line with fewer has none of them.
+    for (let r = 0; given.length > 1 && r < modifiers.exclusive.length; r++) {
+      const rule = modifiers.exclusive[r]!;
+      const a = rule.modifiers[0]!;
+      const b = rule.modifiers[1]!;
       if (given.includes(a) && given.includes(b)) {
         report.add('modifier.exclusive', {
           message: `${lineLabel(ctx, index)}: ${a} and ${b} never go on one line.`,
