@@ -142,10 +142,8 @@ export function checkWithFacts(given: Encounter, allKnowledge: Knowledge, option
   }
 
   const verdict = verdictOf(report);
-  const recommended = {
-    lines: coded.lines.map((l) => ({ code: l.code, modifiers: l.modifiers, units: l.units, diagnoses: l.diagnoses })),
-    diagnoses: coded.diagnoses,
-  };
+  // code() made these lines for this result (in the contract's key order): they are handed over, not copied.
+  const recommended = { lines: coded.lines, diagnoses: coded.diagnoses };
   // Without repeats: Report.skipped records each once, and the not-run entries are one per family.
   const { findings, checked, unchecked } = report;
   // In the contract's key order, id first when given (as the serialiser and JSON.stringify write it).
