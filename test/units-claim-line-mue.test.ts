@@ -59,8 +59,10 @@ describe('units under an imported MUE table', () => {
     expect(findings[0]!.path).toBe('claim.lines[1]');
   });
 
-  it('leaves two plain lines to modifier.duplicate-line', () => {
+  it('leaves two plain lines to modifier.duplicate-line, also when they carry modifiers other than 76/77', () => {
     expect(peripheral([{}, {}])).toEqual([]);
+    expect(peripheral([{ modifiers: ['26'] }, { modifiers: ['26'] }])).toEqual([]);
+    expect(peripheral([{ modifiers: ['26'] }, { modifiers: ['77'] }]).map((f) => f.rule)).toEqual(['units.repeat-lines']);
   });
 
   it('still denies a single line over the MUE', () => {

@@ -63,6 +63,8 @@ describe('the encounter copied into one shape before it is validated', () => {
     const copy = uniformEncounter({ ...base, extra: 1, clinical: [1] }) as Record<string, unknown>;
     expect(Object.keys(copy).at(-1)).toBe('extra');
     expect(copy.clinical).toEqual([1]);
+    for (const clinical of [undefined, null, 'yes']) expect((uniformEncounter({ ...base, clinical }) as Record<string, unknown>).clinical).toBe(clinical);
+    expect('clinical' in uniformEncounter(base) && (uniformEncounter(base) as Record<string, unknown>).clinical).toBeUndefined();
   });
 
   it('returns an object with a __proto__ key as it is, never setting the prototype of the copy', () => {

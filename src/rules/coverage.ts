@@ -300,7 +300,8 @@ function checkSameDayBmm(ctx: RuleContext, report: Report): void {
             path: linePath(ctx, on, 'modifiers'),
             params: { codes: [a, b], xuOn: pair.xuOn, xuAcceptedFrom: cwfEdit.xuAcceptedFrom },
           });
-        } else if (!hasXu(ctx.lines, on)) {
+        } else {
+          // No XU on the line the CWF looks at (XU accepted), or none on either line (before that).
           const wrongLine = xuAccepted && hasXu(ctx.lines, other) ? ` XU is on ${lineLabel(ctx, other)}, but the CWF looks for it on ${pair.xuOn}.` : '';
           report.add('medicare.bmm-same-day-duplicate', {
             message: `${both}: two BMM studies on one date; without XU on ${onLabel} Medicare's CWF denies the second BMM line as a same-day duplicate BMM (Transmittal 10193).${wrongLine}${abnNote}`,

@@ -90,7 +90,11 @@ function judgeCriteria(item: IscdItem, input: CheckInput): Judgement {
   const couldPair = pairMet.length + pairUnknown.length >= 2;
   if (singleUnknown.length > 0 || couldPair) {
     const judged = combine([...singleUnknown, ...(couldPair ? pairUnknown : [])], 'unknown');
-    if (couldPair) judged.evidence = combine(pairMet, 'met').evidence;
+    if (couldPair) {
+      // What is met so far is the pair's part already met (not the evidence of what is still unknown).
+      judged.evidence = [];
+      for (const part of pairMet) judged.evidence.push(...part.evidence);
+    }
     return judged;
   }
   const twoOf = pairList.length > 0 ? [notMet(`fewer than two of: ${(item.twoOrMoreOf ?? []).map((c) => c.label).join(', ')}`)] : [];
