@@ -31,6 +31,14 @@ describe('report header', () => {
     expect(values('Exam date: pending')).toEqual({});
   });
 
+  it('reads each field whatever the order of the lines, and a birth date after words that would mark another study', () => {
+    expect(values('Exam date: 02/10/2026\nSex: F\nDOB: 05/19/1933')).toEqual({ dateOfService: '2026-02-10', sex: 'female', birthDate: '1933-05-19' });
+    expect(values('Sex: M\nDOB:  05/19/1933\nExam date: 02/10/2026')).toEqual({ sex: 'male', birthDate: '1933-05-19', dateOfService: '2026-02-10' });
+    expect(values('Patient last seen 2024   DOB: 01/02/1950')).toEqual({ birthDate: '1950-01-02' });
+    expect(values('Followup scan date: 03/01/2027\nFollow-up scan date: 03/02/2027\nExam date: 01/20/2025')).toEqual({ dateOfService: '2025-01-20' });
+    expect(values('Previous DXA exam date: 01/14/2023\nExam date: 01/20/2025\nBirthdate: 01/02/1950')).toEqual({ dateOfService: '2025-01-20', birthDate: '1950-01-02' });
+  });
+
   it('keeps the first of each, so a later line cannot replace it', () => {
     expect(values('Exam date: 02/10/2026\nSex: F\nExam date: 02/11/2026\nSex: M')).toEqual({ dateOfService: '2026-02-10', sex: 'female' });
   });

@@ -53,6 +53,7 @@ describe('notAsserted', () => {
     ['however', 'No falls, however a hip fracture in 2020.'],
     ['a semicolon', 'No falls; hip fracture in 2020.'],
     ['a comma and "on"', 'No falls, on prednisone 5 mg.'],
+    ['a comma and "on" without a space', 'No falls,on prednisone 5 mg.'],
     ['the word limit', `No falls at home or in the garden or anywhere else, hip fracture.`],
   ])('the scope ends at %s', (_end, sentence) => {
     const fact = sentence.includes('prednisone') ? 'prednisone' : 'hip fracture';
@@ -64,8 +65,35 @@ describe('notAsserted', () => {
     expect(judge('She never smoked and takes her daily dose of oral prednisone.', 'prednisone')).toBeUndefined();
   });
 
+  it('counts the words of the scope however they are spaced, and looks for triggers in the 200 characters before the fact', () => {
+    // Exactly SCOPE_WORDS words between the trigger and the fact: still in scope.
+    expect(judge('She has never taken any oral or inhaled daily prednisone.', 'prednisone')).toBe('negated');
+    expect(judge('She has never  taken  any  oral  or  inhaled  daily  prednisone.', 'prednisone')).toBe('negated');
+    const later = `No hip fracture. ${'The lumbar spine was measured today. '.repeat(8)}`;
+    expect(later.length).toBeGreaterThan(200);
+    expect(judge(later, 'hip fracture')).toBe('negated');
+  });
+
+  it('skips a pseudo-trigger but not a real trigger after it', () => {
+    expect(judge('No change in therapy, never prednisone.', 'prednisone')).toBe('negated');
+  });
+
+  it.each([
+    ['no space after the colon', 'Hip fracture:none.', 'Hip fracture'],
+    ['two spaces before the words that lead to it', 'Hip fracture  history: none.', 'Hip fracture'],
+    ['two spaces inside it', 'Prednisone use was  denied.', 'Prednisone'],
+  ])('a trailing trigger is found with %s', (_how, sentence, fact) => {
+    expect(judge(sentence, fact)).toBe('negated');
+  });
+
+  it('takes a trailing trigger only right after the fact, not from the next clause', () => {
+    expect(judge('Hip fracture in 2019; falls were denied.', 'Hip fracture')).toBeUndefined();
+  });
+
   it.each([
     ['family history', 'Family history of hip fracture.'],
+    ['parent', 'A parent had a hip fracture.'],
+    ['sibling', 'A sibling had a hip fracture.'],
     ['mother', 'Mother fractured her hip at 80.'],
     ['father', 'Father had a hip fracture.'],
     ['sister', 'Sister had a hip fracture.'],
@@ -110,6 +138,13 @@ describe('firstAsserted', () => {
       }),
       { numRuns: 1000, seed: 7 },
     );
+  });
+});
+
+describe('firstAsserted, next to a negated match', () => {
+  it('finds a match that starts where a negated one ends', () => {
+    // "hip." is negated by "no"; the period ends the scope, so the "hip" right after it is asserted.
+    expect(firstAsserted('no hip.hip', /hip\.?/g)?.index).toBe(7);
   });
 });
 
