@@ -91,7 +91,7 @@ function judgeCriteria(item: IscdItem, input: CheckInput): Judgement {
   if (singleUnknown.length > 0 || couldPair) {
     const judged = combine([...singleUnknown, ...(couldPair ? pairUnknown : [])], 'unknown');
     if (couldPair) {
-      // What is met so far is the pair's part already met (not the evidence of what is still unknown).
+      // The evidence shown is what the pair has met so far.
       judged.evidence = [];
       for (const part of pairMet) judged.evidence.push(...part.evidence);
     }

@@ -175,6 +175,25 @@ function checkDuplicateLines(ctx: RuleContext, report: Report): void {
 
 const VERSION = new VersionTexts((modifiers: Knowledge['modifiers'], rvu: RvuTable) => `${modifiers.version}; PC/TC indicators ${rvu.info.label}`);
 
+/** The mutually exclusive modifier pairs on line `index` (one with fewer than two modifiers has none). */
+function checkExclusive(ctx: RuleContext, report: Report, index: number, at: number | undefined): void {
+  const line = ctx.lines[index]!;
+  for (const rule of ctx.knowledge.modifiers.exclusive) {
+    const a = rule.modifiers[0]!;
+    const b = rule.modifiers[1]!;
+    if (line.modifiers.includes(a) && line.modifiers.includes(b)) {
+      report.add('modifier.exclusive', {
+        message: `${lineLabel(ctx, index)}: ${a} and ${b} never go on one line.`,
+        line: at,
+        fix: a === '26' ? 'Bill one global line without 26/TC, or only the component this provider furnished.' : `Keep only the liability modifier that applies.`,
+        source: rule.source,
+        path: linePath(ctx, index, 'modifiers'),
+        params: { code: line.code, modifiers: [a, b] },
+      });
+    }
+  }
+}
+
 /** The modifiers rule family. */
 export function checkModifiers(ctx: RuleContext, report: Report): void {
   const { modifiers } = ctx.knowledge;
@@ -260,21 +279,7 @@ export function checkModifiers(ctx: RuleContext, report: Report): void {
       }
     }
     // Each pair is of two different modifiers (the schema says so): a line with fewer has none of them.
-    for (let r = 0; given.length > 1 && r < modifiers.exclusive.length; r++) {
-      const rule = modifiers.exclusive[r]!;
-      const a = rule.modifiers[0]!;
-      const b = rule.modifiers[1]!;
-      if (given.includes(a) && given.includes(b)) {
-        report.add('modifier.exclusive', {
-          message: `${lineLabel(ctx, index)}: ${a} and ${b} never go on one line.`,
-          line: at,
-          fix: a === '26' ? 'Bill one global line without 26/TC, or only the component this provider furnished.' : `Keep only the liability modifier that applies.`,
-          source: rule.source,
-          path: linePath(ctx, index, 'modifiers'),
-          params: { code: line.code, modifiers: [a, b] },
-        });
-      }
-    }
+    if (given.length > 1) checkExclusive(ctx, report, index, at);
     for (const rule of modifiers.requires) {
       if (given.includes(rule.modifier) && !given.includes(rule.requires)) {
         // A requirement that no primary source confirms is a warning to review, never a rejection (audit 2026-12 §1.7).
